@@ -1,0 +1,20 @@
+/**
+ * `wsp`: the researcher's command line. Each area registers its own sub-commands so this file
+ * stays a table of contents.
+ */
+import { Command } from "commander";
+import { registerDataCommands } from "./cli/data";
+import { registerMlflowCommands } from "./cli/mlflow";
+
+const program = new Command()
+  .name("wsp")
+  .description("Trading-research workspace: data, features, experiments, MLflow")
+  .showHelpAfterError();
+
+registerDataCommands(program);
+registerMlflowCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
