@@ -1,0 +1,486 @@
+/**
+ * Hand-written CSV → `Bars` parser working on the raw bytes. No CSV library: this is the hot
+ * path of the load benchmark against pandas `read_csv`, and the bundled formats are simple
+ * (no quoting). Numbers with at most 15 significant digits are parsed as integer mantissa /
+ * power of ten, which is exactly what `parseFloat` returns (both operands are exact doubles
+ * and IEEE division rounds correctly); anything else falls back to `Number()`.
+ *
+ * Formats: daily `date` (YYYY-MM-DD → 00:00 UTC), intraday `timestamp` (ISO-8601 with UTC
+ * offset, which must be New York's offset at that instant), optional `volume` and
+ * `adj_close`, and the long multi-ticker format with a leading `ticker` column.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { type Bars, INTRADAY_TIMEFRAME_MS, type Timeframe, isTimeframe } from "./bars";
+import { DataFormatError } from "./dataFormatError";
+import { DAY_MS, daysFromCivil, newYorkOffsetMinutesInYear } from "./newYorkTime";
+
+export interface CsvOptions {
+  /** Name used in error messages (default: the path, or "<buffer>"). */
+  file?: string;
+  /** Ticker of a single-ticker file (default: the file name up to the first "_" or "."). */
+  ticker?: string;
+  /** Timeframe (default: "1d" for `date` files; from a `_1m`-style file-name suffix or the smallest bar spacing). */
+  timeframe?: Timeframe;
+  /**
+   * Reject unsorted rows and duplicate timestamps (default true). Turn off only to hand
+   * broken data to `validateBars`, which reports them as findings.
+   */
+  checkOrder?: boolean;
+}
+
+const COLUMN_NAMES = ["ticker", "date", "timestamp", "open", "high", "low", "close", "volume", "adj_close"] as const;
+type ColumnName = (typeof COLUMN_NAMES)[number];
+const K_TICKER = 0;
+const K_DATE = 1;
+const K_TIMESTAMP = 2;
+const K_OPEN = 3;
+const K_VOLUME = 7;
+const K_ADJ = 8;
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const MINUTE_MS = 60_000;
+
+interface Header {
+  kinds: Int32Array;
+  names: string[];
+  hasVolume: boolean;
+  hasAdj: boolean;
+  hasTicker: boolean;
+  timeKind: number;
+  bodyStart: number;
+}
+
+function parseHeader(buf: Uint8Array, file: string, long: boolean): Header {
+  let end = buf.indexOf(10);
+  if (end < 0) end = buf.length;
+  let text = Buffer.from(buf.buffer, buf.byteOffset, end).toString("latin1");
+  if (text.endsWith("\r")) text = text.slice(0, -1);
+  if (text.charCodeAt(0) === 0xef)
+    text = Buffer.from(text, "latin1")
+      .toString("utf8")
+      .replace(/^\uFEFF/, "");
+  const names = text.split(",").map((s) => s.trim());
+  const kinds = new Int32Array(names.length);
+  const seen = new Set<string>();
+  const expected = `${long ? "ticker," : ""}date|timestamp,open,high,low,close[,volume][,adj_close]`;
+  for (let c = 0; c < names.length; c++) {
+    const k = COLUMN_NAMES.indexOf(names[c] as ColumnName);
+    if (k < 0 || (k === K_TICKER && !long)) {
+      throw new DataFormatError(file, 1, c + 1, names[c], `unknown column; expected header ${expected}`);
+    }
+    if (seen.has(names[c])) throw new DataFormatError(file, 1, c + 1, names[c], "column appears twice");
+    seen.add(names[c]);
+    kinds[c] = k;
+  }
+  const required = [long ? "ticker" : null, "open", "high", "low", "close"].filter((x): x is string => x !== null);
+  for (const r of required) {
+    if (!seen.has(r)) throw new DataFormatError(file, 1, null, r, `missing column; expected header ${expected}`);
+  }
+  const hasDate = seen.has("date");
+  const hasTs = seen.has("timestamp");
+  if (hasDate === hasTs) {
+    throw new DataFormatError(
+      file,
+      1,
+      null,
+      hasDate ? "timestamp" : "date",
+      `need exactly one of "date" and "timestamp"; expected header ${expected}`,
+    );
+  }
+  return {
+    kinds,
+    names,
+    hasVolume: seen.has("volume"),
+    hasAdj: seen.has("adj_close"),
+    hasTicker: seen.has("ticker"),
+    timeKind: hasDate ? K_DATE : K_TIMESTAMP,
+    bodyStart: Math.min(end + 1, buf.length),
+  };
+}
+
+function countLines(buf: Uint8Array, from: number): number {
+  let n = 0;
+  for (let i = from; i < buf.length; i++) if (buf[i] === 10) n++;
+  return buf.length > from && buf[buf.length - 1] !== 10 ? n + 1 : n;
+}
+
+interface Columns {
+  n: number;
+  ts: Float64Array;
+  o: Float64Array;
+  h: Float64Array;
+  l: Float64Array;
+  c: Float64Array;
+  v: Float64Array | null;
+  a: Float64Array | null;
+  /** Long format: [ticker, startRow, endRow) per contiguous group. */
+  groups: { ticker: string; start: number; end: number; line: number }[];
+}
+
+function isDelimiter(b: number): boolean {
+  return b === 44 || b === 10 || b === 13;
+}
+
+/** The body parser shared by single- and multi-ticker files. */
+function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolean): Columns {
+  const cap = countLines(buf, hd.bodyStart);
+  const ts = new Float64Array(cap);
+  const cols = [ts, new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)];
+  const v = hd.hasVolume ? new Float64Array(cap) : null;
+  const a = hd.hasAdj ? new Float64Array(cap) : null;
+  // Destination per column: index into a small table so the inner loop stays monomorphic.
+  const dest: (Float64Array | null)[] = [];
+  for (let c = 0; c < hd.kinds.length; c++) {
+    const k = hd.kinds[c];
+    dest.push(k >= K_OPEN && k < K_VOLUME ? cols[k - K_OPEN + 1] : k === K_VOLUME ? v : k === K_ADJ ? a : null);
+  }
+  const groups: Columns["groups"] = [];
+  const seenTickers = new Set<string>();
+  const ncols = hd.kinds.length;
+  const kinds = hd.kinds;
+  const len = buf.length;
+  let pos = hd.bodyStart;
+  let line = 1;
+  let row = 0;
+  let prevTs = Number.NEGATIVE_INFINITY;
+  let tickerStart = -1;
+  let tickerEnd = -1;
+  let curTicker = "";
+  // Cache of the last parsed date (most rows share a date with their neighbour in intraday files).
+  let lastDateKey = -1;
+  let lastDateMs = 0;
+  let lastYear = 0;
+
+  const fail = (c: number, reason: string): never => {
+    throw new DataFormatError(file, line, c + 1, hd.names[c], reason);
+  };
+  const fieldText = (start: number): string => {
+    let e = start;
+    while (e < len && !isDelimiter(buf[e])) e++;
+    return Buffer.from(buf.buffer, buf.byteOffset + start, e - start).toString("latin1");
+  };
+  const digit = (p: number, c: number): number => {
+    const d = buf[p] - 48;
+    if (p >= len || d < 0 || d > 9) fail(c, `expected a digit at "${fieldText(p)}"`);
+    return d;
+  };
+  const num2 = (p: number, c: number): number => digit(p, c) * 10 + digit(p + 1, c);
+
+  while (pos < len) {
+    line++;
+    // Blank line: allowed only as trailing whitespace at the end of the file.
+    if (buf[pos] === 10 || buf[pos] === 13) {
+      let q = pos;
+      while (q < len && (buf[q] === 10 || buf[q] === 13)) q++;
+      if (q >= len) break;
+      throw new DataFormatError(file, line, null, null, "empty line inside the data");
+    }
+    let t = 0;
+    for (let c = 0; c < ncols; c++) {
+      const k = kinds[c];
+      const start = pos;
+      if (k === K_TIMESTAMP || k === K_DATE) {
+        // YYYY-MM-DD
+        const y = num2(pos, c) * 100 + num2(pos + 2, c);
+        if (buf[pos + 4] !== 45 || buf[pos + 7] !== 45)
+          fail(c, `expected a date YYYY-MM-DD, got "${fieldText(start)}"`);
+        const mo = num2(pos + 5, c);
+        const d = num2(pos + 8, c);
+        const key = y * 10000 + mo * 100 + d;
+        if (key !== lastDateKey) {
+          const dm = daysFromCivil(y, mo, d);
+          const monthLength = mo === 12 ? 31 : daysFromCivil(y, mo + 1, 1) - daysFromCivil(y, mo, 1);
+          if (mo < 1 || mo > 12 || d < 1 || d > monthLength) {
+            fail(c, `not a calendar date: "${fieldText(start)}"`);
+          }
+          lastDateKey = key;
+          lastDateMs = dm * DAY_MS;
+          lastYear = y;
+        }
+        pos += 10;
+        if (k === K_DATE) {
+          t = lastDateMs;
+        } else {
+          // THH:MM[:SS[.fff]] then Z or ±HH:MM / ±HHMM
+          if (buf[pos] !== 84 && buf[pos] !== 32) fail(c, `expected "T" after the date in "${fieldText(start)}"`);
+          const hh = num2(pos + 1, c);
+          if (buf[pos + 3] !== 58) fail(c, `expected HH:MM in "${fieldText(start)}"`);
+          const mi = num2(pos + 4, c);
+          pos += 6;
+          let sec = 0;
+          if (buf[pos] === 58) {
+            sec = num2(pos + 1, c);
+            pos += 3;
+            if (buf[pos] === 46) {
+              pos++;
+              let scale = 1000;
+              while (pos < len && buf[pos] >= 48 && buf[pos] <= 57) {
+                scale /= 10;
+                sec += (buf[pos] - 48) * (scale / 1000);
+                pos++;
+              }
+            }
+          }
+          if (hh > 23 || mi > 59 || sec >= 61) fail(c, `time of day out of range in "${fieldText(start)}"`);
+          let offMin: number;
+          const sgn = buf[pos];
+          if (sgn === 90) {
+            offMin = 0;
+            pos++;
+          } else if (sgn === 43 || sgn === 45) {
+            const oh = num2(pos + 1, c);
+            let om: number;
+            if (buf[pos + 3] === 58) {
+              om = num2(pos + 4, c);
+              pos += 6;
+            } else {
+              om = num2(pos + 3, c);
+              pos += 5;
+            }
+            offMin = (sgn === 45 ? -1 : 1) * (oh * 60 + om);
+          } else {
+            return fail(
+              c,
+              `timestamp without UTC offset: "${fieldText(start)}" (expected e.g. 2025-09-15T09:30:00-04:00)`,
+            );
+          }
+          t = lastDateMs + (hh * 60 + mi - offMin) * MINUTE_MS + Math.round(sec * 1000);
+          const ny = newYorkOffsetMinutesInYear(t, lastYear);
+          if (ny !== offMin) {
+            fail(
+              c,
+              `UTC offset ${fmtOffset(offMin)} in "${fieldText(start)}" is not America/New_York's offset ` +
+                `at that instant (${fmtOffset(ny)}); mixed time zones or a wrong DST offset`,
+            );
+          }
+        }
+        if (!isDelimiter(buf[pos]) && pos < len) fail(c, `unexpected characters after the time: "${fieldText(start)}"`);
+      } else if (k === K_TICKER) {
+        while (pos < len && !isDelimiter(buf[pos])) pos++;
+        const s0 = tickerStart;
+        let same = s0 >= 0 && pos - start === tickerEnd - s0;
+        if (same) {
+          for (let i = 0; i < pos - start; i++) {
+            if (buf[start + i] !== buf[s0 + i]) {
+              same = false;
+              break;
+            }
+          }
+        }
+        if (!same) {
+          const name = Buffer.from(buf.buffer, buf.byteOffset + start, pos - start).toString("utf8");
+          if (name.length === 0) fail(c, "empty ticker");
+          if (seenTickers.has(name))
+            fail(c, `rows of ticker ${name} are not contiguous (the file must be grouped by ticker)`);
+          seenTickers.add(name);
+          if (groups.length > 0) groups[groups.length - 1].end = row;
+          groups.push({ ticker: name, start: row, end: row, line });
+          curTicker = name;
+          tickerStart = start;
+          tickerEnd = pos;
+          prevTs = Number.NEGATIVE_INFINITY;
+        }
+      } else {
+        // Number: [+-]digits[.digits], else fallback to Number() for exponents, NaN, long mantissas.
+        let p = pos;
+        let neg = false;
+        if (buf[p] === 45) {
+          neg = true;
+          p++;
+        } else if (buf[p] === 43) p++;
+        let mant = 0;
+        let nd = 0;
+        let scale = 0;
+        let b = buf[p];
+        while (b >= 48 && b <= 57) {
+          mant = mant * 10 + (b - 48);
+          nd++;
+          b = buf[++p];
+        }
+        if (b === 46) {
+          b = buf[++p];
+          while (b >= 48 && b <= 57) {
+            mant = mant * 10 + (b - 48);
+            nd++;
+            scale++;
+            b = buf[++p];
+          }
+        }
+        let value: number;
+        if (nd > 0 && nd <= 15 && (p >= len || isDelimiter(b))) {
+          value = scale === 0 ? mant : mant / POW10[scale];
+          if (neg) value = -value;
+          pos = p;
+        } else {
+          const text = fieldText(start);
+          pos = start + text.length;
+          const trimmed = text.trim();
+          if (trimmed === "" || trimmed === "NaN" || trimmed === "nan" || trimmed === "NA") value = Number.NaN;
+          else {
+            value = Number(trimmed);
+            if (Number.isNaN(value)) fail(c, `not a number: "${text}"`);
+          }
+        }
+        const dst = dest[c];
+        if (dst !== null) dst[row] = value;
+      }
+      // Delimiter after the field.
+      if (c < ncols - 1) {
+        if (buf[pos] !== 44) {
+          if (pos >= len || buf[pos] === 10 || buf[pos] === 13) {
+            fail(c + 1, `missing field: the row has ${c + 1} fields, the header ${ncols}`);
+          }
+          fail(c, `unexpected character "${String.fromCharCode(buf[pos])}" after the field`);
+        }
+        pos++;
+      } else {
+        if (buf[pos] === 13) pos++;
+        if (pos < len && buf[pos] !== 10) {
+          throw new DataFormatError(file, line, ncols + 1, null, `more fields than the ${ncols} header columns`);
+        }
+        pos++;
+      }
+    }
+    if (checkOrder) {
+      if (t === prevTs) {
+        throw new DataFormatError(
+          file,
+          line,
+          hd.kinds.indexOf(hd.timeKind) + 1,
+          COLUMN_NAMES[hd.timeKind],
+          `duplicate timestamp${curTicker ? ` for ticker ${curTicker}` : ""} (same as the previous row)`,
+        );
+      }
+      if (t < prevTs) {
+        throw new DataFormatError(
+          file,
+          line,
+          hd.kinds.indexOf(hd.timeKind) + 1,
+          COLUMN_NAMES[hd.timeKind],
+          `rows not sorted by time${curTicker ? ` within ticker ${curTicker}` : ""} (earlier than the previous row)`,
+        );
+      }
+    }
+    prevTs = t;
+    ts[row] = t;
+    row++;
+  }
+  if (groups.length > 0) groups[groups.length - 1].end = row;
+  return {
+    n: row,
+    ts,
+    o: cols[1],
+    h: cols[2],
+    l: cols[3],
+    c: cols[4],
+    v,
+    a,
+    groups,
+  };
+}
+
+function fmtOffset(min: number): string {
+  if (min === 0) return "+00:00";
+  const a = Math.abs(min);
+  return `${min < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
+}
+
+function inferTimeframe(ts: Float64Array, n: number, hd: Header, file: string): Timeframe {
+  if (hd.timeKind === K_DATE) return "1d";
+  const m = /_(1m|5m|15m|1h)\.csv(\.gz)?$/.exec(file);
+  if (m && isTimeframe(m[1])) return m[1];
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < Math.min(n, 5000); i++) {
+    const g = ts[i] - ts[i - 1];
+    if (g > 0 && g < gap) gap = g;
+  }
+  for (const [tf, ms] of Object.entries(INTRADAY_TIMEFRAME_MS)) if (ms === gap && isTimeframe(tf)) return tf;
+  throw new DataFormatError(
+    file,
+    null,
+    null,
+    "timestamp",
+    `cannot infer the timeframe (smallest bar spacing ${gap / 60_000} min); pass { timeframe }`,
+  );
+}
+
+function tickerFromFile(file: string): string {
+  return basename(file)
+    .replace(/\.csv(\.gz)?$/i, "")
+    .split("_")[0];
+}
+
+function sub(a: Float64Array, n: number): Float64Array {
+  return a.length === n ? a : a.subarray(0, n);
+}
+
+/** Parse a single-ticker CSV held in memory. */
+export function parseBarsCsv(buf: Uint8Array, options: CsvOptions = {}): Bars {
+  const file = options.file ?? "<buffer>";
+  const hd = parseHeader(buf, file, false);
+  const cols = parseBody(buf, file, hd, options.checkOrder ?? true);
+  const n = cols.n;
+  const timeframe = options.timeframe ?? inferTimeframe(cols.ts, n, hd, file);
+  return {
+    ticker: options.ticker ?? tickerFromFile(file),
+    timeframe,
+    ts: sub(cols.ts, n),
+    open: sub(cols.o, n),
+    high: sub(cols.h, n),
+    low: sub(cols.l, n),
+    close: sub(cols.c, n),
+    volume: cols.v ? sub(cols.v, n) : null,
+    adjClose: cols.a ? sub(cols.a, n) : null,
+  };
+}
+
+/** Parse a long multi-ticker CSV (`ticker,date,…`, grouped by ticker) held in memory. */
+export function parseLongCsv(buf: Uint8Array, options: Omit<CsvOptions, "ticker"> = {}): Map<string, Bars> {
+  const file = options.file ?? "<buffer>";
+  const hd = parseHeader(buf, file, true);
+  const cols = parseBody(buf, file, hd, options.checkOrder ?? true);
+  const timeframe = options.timeframe ?? inferTimeframe(cols.ts, cols.n, hd, file);
+  const out = new Map<string, Bars>();
+  for (const g of cols.groups) {
+    out.set(g.ticker, {
+      ticker: g.ticker,
+      timeframe,
+      ts: cols.ts.subarray(g.start, g.end),
+      open: cols.o.subarray(g.start, g.end),
+      high: cols.h.subarray(g.start, g.end),
+      low: cols.l.subarray(g.start, g.end),
+      close: cols.c.subarray(g.start, g.end),
+      volume: cols.v ? cols.v.subarray(g.start, g.end) : null,
+      adjClose: cols.a ? cols.a.subarray(g.start, g.end) : null,
+    });
+  }
+  return out;
+}
+
+/** File bytes, gunzipped when the name ends in `.gz`. */
+export function readCsvBytes(path: string): Buffer {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (e) {
+    throw new DataFormatError(path, null, null, null, `cannot read file: ${(e as Error).message}`);
+  }
+  if (!path.endsWith(".gz")) return raw;
+  try {
+    return gunzipSync(raw);
+  } catch (e) {
+    throw new DataFormatError(path, null, null, null, `not a valid gzip file: ${(e as Error).message}`);
+  }
+}
+
+/** Load a single-ticker CSV or CSV.GZ file. */
+export function loadCsv(path: string, options: CsvOptions = {}): Bars {
+  return parseBarsCsv(readCsvBytes(path), { ...options, file: options.file ?? path });
+}
+
+/** Load a long multi-ticker CSV or CSV.GZ file into one `Bars` per ticker. */
+export function loadLongCsv(path: string, options: Omit<CsvOptions, "ticker"> = {}): Map<string, Bars> {
+  return parseLongCsv(readCsvBytes(path), { ...options, file: options.file ?? path });
+}

@@ -1,0 +1,16 @@
+/** Public surface of the data layer: bars, loaders, calendar, validation, resampling, alignment. */
+export * from "./bars";
+export * from "./dataFormatError";
+export * from "./csv";
+export * from "./bundled";
+export * from "./calendar";
+export {
+  DAY_MS,
+  civilFromDays,
+  daysFromCivil,
+  isoDate,
+  isoNewYork,
+  newYorkDayOf,
+  newYorkOffsetMinutes,
+  newYorkToUtc,
+} from "./newYorkTime";

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { DataFormatError, listBundled, loadBundled, loadUniverse, resolveDataDir } from "../../src/data";
+
+describe("bundled data", () => {
+  it("lists every bundled file by ticker and timeframe", () => {
+    const files = listBundled().map((f) => `${f.ticker}:${f.timeframe}`);
+    expect(files.sort()).toEqual(
+      [
+        "DIA:1d",
+        "GSPC:1d",
+        "IWM:1d",
+        "IXIC:1d",
+        "QQQ:1d",
+        "SPY:1d",
+        "VIX:1d",
+        "AAPL:5m",
+        "QQQ:1m",
+        "QQQ:5m",
+        "SPY:1m",
+        "SPY:5m",
+      ].sort(),
+    );
+  });
+
+  it("loads by ticker and timeframe, with an explicit data dir too", () => {
+    expect(loadBundled("QQQ", "5m").ts.length).toBe(18_258);
+    expect(loadBundled("IWM", "1d", resolveDataDir("data")).ts.length).toBe(6_598);
+  });
+
+  it("names the available tickers and timeframes for an unknown one", () => {
+    expect(() => loadBundled("TSLA")).toThrow(DataFormatError);
+    expect(() => loadBundled("TSLA")).toThrow(/unknown ticker TSLA\. Available: .*SPY \(1d, 1m, 5m\)/);
+    expect(() => loadBundled("SPY", "1h")).toThrow(/no bundled 1h file for SPY; it has 1d, 1m, 5m/);
+  });
+
+  it("rejects a directory without data", () => {
+    expect(() => resolveDataDir("src")).toThrow(/not a data directory/);
+  });
+
+  it("loads the universe", () => {
+    const u = loadUniverse();
+    expect(u.size).toBe(480);
+    expect(u.get("SNI")!.ts.length).toBe(2);
+  });
+});
