@@ -1,0 +1,24 @@
+export { firstBarrierTouch } from "./barrierTouch";
+export { type FixedHorizonOptions, fixedHorizonLabels } from "./fixedHorizon";
+export { type LabelsConfig, labelsConfigSchema } from "./labelsConfig";
+export { type LabelInputs, labelsFromConfig } from "./labelsFromConfig";
+export {
+  type BarrierLabelSet,
+  DIRECTION_3,
+  DIRECTION_BINARY,
+  LabelError,
+  type LabelKind,
+  type LabelSet,
+  labelCount,
+  META_CLASSES,
+} from "./labelSet";
+export { type MetaLabelOptions, metaLabels } from "./metaLabels";
+export { rollingVolatility } from "./rollingVolatility";
+export {
+  averageUniqueness,
+  classWeights,
+  combinedWeights,
+  type LabelIntervals,
+  labelConcurrency,
+} from "./sampleWeights";
+export { type Bars3, type BarrierWidths, type TripleBarrierOptions, tripleBarrierLabels } from "./tripleBarrier";
