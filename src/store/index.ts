@@ -1,0 +1,17 @@
+/** The operational store: bars and ingest/validation runs in PostgreSQL or the embedded PGlite. */
+export { maskUrl } from "./connectionUrl";
+export { MIGRATIONS, type Migration } from "./migrations";
+export { DEFAULT_PGLITE_DIR, type OpenStoreOptions, openStore } from "./openStore";
+export type {
+  IngestOptions,
+  IngestResult,
+  NewRun,
+  RunKind,
+  RunRecord,
+  RunStatus,
+  SeriesInfo,
+  Store,
+  StoreBackend,
+  TimeRange,
+} from "./store";
+export { StoreError, type StoreErrorCode } from "./storeError";

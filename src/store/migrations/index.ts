@@ -1,0 +1,12 @@
+/** All schema migrations in the order they apply; versions are unique and increasing. */
+import { barsMigration } from "./0001_bars";
+import { runsMigration } from "./0002_runs";
+import { hypertableMigration } from "./0003_hypertable";
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [barsMigration, runsMigration, hypertableMigration];

@@ -1,0 +1,36 @@
+/**
+ * SqlClient over the embedded PGlite (PostgreSQL compiled to WASM, one connection). COPY reads
+ * its input from the virtual file `/dev/blob`, which PGlite fills from the `blob` query option.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import type { SqlClient, SqlSession } from "./sqlClient";
+
+interface PgliteQueryable {
+  query<T>(sql: string, params?: unknown[], options?: { rowMode?: "array"; blob?: Blob }): Promise<{ rows: T[] }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+function session(db: PgliteQueryable): SqlSession {
+  return {
+    async query(sql, params = []) {
+      const res = await db.query<unknown[]>(sql, [...params], { rowMode: "array" });
+      return res.rows;
+    },
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    async copyBinary(target, data) {
+      await db.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
+    },
+  };
+}
+
+/** Opens (creating if needed) the PGlite database stored in `dir`. */
+export async function openPgliteClient(dir: string): Promise<SqlClient> {
+  const db = await PGlite.create(dir);
+  return {
+    ...session(db),
+    transaction: (fn) => db.transaction((tx) => fn(session(tx))),
+    close: () => db.close(),
+  };
+}

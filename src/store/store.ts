@@ -1,0 +1,85 @@
+/**
+ * The operational store: bars by (ticker, timeframe, ts) plus a log of ingest and validation runs.
+ * PostgreSQL and the embedded PGlite implement it with the same SQL (see sqlStore.ts).
+ */
+import type { Bars, Timeframe } from "../data/bars";
+
+export type StoreBackend = "postgres" | "pglite";
+
+/** One stored series and its extent; `first`/`last` are bar open times in UTC epoch ms. */
+export interface SeriesInfo {
+  readonly ticker: string;
+  readonly timeframe: Timeframe;
+  readonly rows: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** Half-open range [from, to) in UTC epoch ms; either end may be omitted. */
+export interface TimeRange {
+  readonly from?: number;
+  readonly to?: number;
+}
+
+export interface IngestOptions {
+  /** Where the bars came from (a file path, "bundled"): recorded with the run. */
+  readonly source?: string;
+  /** Anything JSON-serialisable to keep with the run, typically the validation report. */
+  readonly report?: unknown;
+  /** Called after each COPY chunk with rows written so far (inside the transaction). */
+  readonly onProgress?: (rowsDone: number, rowsTotal: number) => void;
+}
+
+export interface IngestResult {
+  readonly runId: number;
+  readonly series: number;
+  readonly rows: number;
+  /** Rows that were already stored inside the ingested ranges and got replaced. */
+  readonly replaced: number;
+}
+
+export type RunKind = "ingest" | "validate";
+export type RunStatus = "ok" | "warn" | "failed";
+
+export interface NewRun {
+  readonly kind: RunKind;
+  readonly source: string;
+  readonly status: RunStatus;
+  /** UTC epoch ms; defaults to the time of recording. */
+  readonly startedAt?: number;
+  readonly series?: number;
+  readonly rows?: number;
+  readonly report?: unknown;
+}
+
+export interface RunRecord {
+  readonly id: number;
+  readonly kind: RunKind;
+  readonly source: string;
+  readonly status: RunStatus;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly series: number;
+  readonly rows: number;
+  readonly report: unknown;
+}
+
+export interface Store {
+  readonly backend: StoreBackend;
+  /** The masked PostgreSQL URL or the PGlite directory: for messages. */
+  readonly location: string;
+  readonly schema: string;
+  /**
+   * Writes all series in ONE transaction: each series' stored rows inside [first ts, last ts] are
+   * replaced by the given bars (so re-ingesting is idempotent), then recorded as an ingest run.
+   * Any failure rolls everything back: nothing is written.
+   */
+  ingest(series: readonly Bars[], options?: IngestOptions): Promise<IngestResult>;
+  listSeries(): Promise<SeriesInfo[]>;
+  /** Bars of one series in [from, to). Throws StoreError("unknown_series" | "empty_range") naming what exists. */
+  query(ticker: string, timeframe: Timeframe, range?: TimeRange): Promise<Bars>;
+  recordRun(run: NewRun): Promise<number>;
+  /** Most recent first. */
+  runs(options?: { kind?: RunKind; limit?: number }): Promise<RunRecord[]>;
+  close(): Promise<void>;
+}

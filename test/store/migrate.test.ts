@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { MIGRATIONS } from "../../src/store";
+import { migrate } from "../../src/store/migrate";
+import { createPgClient } from "../../src/store/pgClient";
+import { openPgliteClient } from "../../src/store/pgliteClient";
+import type { SqlClient } from "../../src/store/sqlClient";
+import { postgresTarget, TEST_DATABASE_URL } from "./storeFixtures";
+
+const versions = MIGRATIONS.map((m) => m.version);
+
+async function checkMigrations(db: SqlClient, schema: string): Promise<void> {
+  expect(await migrate(db, schema)).toEqual(versions);
+  expect(await migrate(db, schema)).toEqual([]);
+  const rows = await db.query(`SELECT version, name FROM ${schema}.schema_migrations ORDER BY version`);
+  expect(rows).toEqual(MIGRATIONS.map((m) => [m.version, m.name]));
+  const tables = await db.query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+    [schema],
+  );
+  expect(tables.map((r) => r[0])).toEqual(["bars", "runs", "schema_migrations"]);
+  const key = await db.query(
+    `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+     WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`,
+    [`${schema}.bars`],
+  );
+  expect(key.map((r) => r[0])).toEqual(["ticker", "timeframe", "ts"]);
+  const tsType = await db.query(
+    `SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'bars' AND column_name = 'ts'`,
+    [schema],
+  );
+  expect(tsType).toEqual([["timestamp with time zone"]]);
+}
+
+describe("migrations", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  it("apply once each on PostgreSQL, in the given schema", async () => {
+    const target = postgresTarget();
+    cleanups.push(target.cleanup);
+    const schema = target.options.schema!;
+    const db = createPgClient({ url: TEST_DATABASE_URL, searchPath: [schema, "public"] });
+    try {
+      await checkMigrations(db, schema);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("apply once each on PGlite, and a reopened database stays migrated", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wsp-migrate-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const open = async () => {
+      const db = await openPgliteClient(dir);
+      await db.exec("CREATE SCHEMA IF NOT EXISTS wsp_m; SET search_path TO wsp_m, public");
+      return db;
+    };
+    const db = await open();
+    await checkMigrations(db, "wsp_m");
+    await db.close();
+    const again = await open();
+    expect(await migrate(again, "wsp_m")).toEqual([]);
+    await again.close();
+  });
+
+  it("roll a failing migration back completely and name it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wsp-migrate-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const db = await openPgliteClient(dir);
+    try {
+      const broken = [
+        ...MIGRATIONS,
+        { version: 99, name: "broken", sql: "CREATE TABLE half (x int); SELECT no_such_function();" },
+      ];
+      await expect(migrate(db, "public", broken)).rejects.toThrow(/migration 99 \(broken\) failed in schema public/);
+      expect(await db.query(`SELECT to_regclass('public.half')::text`)).toEqual([[null]]);
+      expect(await db.query(`SELECT max(version) FROM public.schema_migrations`)).toEqual([[3]]);
+    } finally {
+      await db.close();
+    }
+  });
+});

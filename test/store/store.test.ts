@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Bars, barsBetween, loadBundled } from "../../src/data";
+import { openStore, type Store, StoreError } from "../../src/store";
+import { barsDifference, pgliteTarget, postgresTarget, scaled, type StoreTarget } from "./storeFixtures";
+
+const spyDaily = loadBundled("SPY", "1d");
+const spyMinute = loadBundled("SPY", "1m");
+const qqqMinute = loadBundled("QQQ", "1m");
+const vixDaily = loadBundled("VIX", "1d"); // no volume column
+const gspcDaily = loadBundled("GSPC", "1d"); // has adj_close
+
+async function expectStoreError(promise: Promise<unknown>, code: string): Promise<StoreError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StoreError);
+  expect((err as StoreError).code).toBe(code);
+  return err as StoreError;
+}
+
+describe.each([
+  ["postgres", postgresTarget],
+  ["pglite", pgliteTarget],
+] as const)("store on %s", (_name, makeTarget) => {
+  let target: StoreTarget;
+  let store: Store;
+
+  beforeAll(async () => {
+    target = makeTarget();
+    store = await openStore(target.options);
+    await store.ingest([spyDaily, spyMinute, vixDaily, gspcDaily], { source: "bundled" });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await target?.cleanup();
+  });
+
+  it("round-trips real bundled bars, including a missing volume and an adj_close column", async () => {
+    for (const bars of [spyDaily, spyMinute, vixDaily, gspcDaily]) {
+      const back = await store.query(bars.ticker, bars.timeframe);
+      expect(barsDifference(back, bars)).toBeNull();
+    }
+    const vix = await store.query("VIX", "1d");
+    expect(vix.volume).toBeNull();
+    expect(vix.adjClose).toBeNull();
+    expect((await store.query("GSPC", "1d")).adjClose).not.toBeNull();
+  });
+
+  it("lists the stored series with their extents", async () => {
+    const list = await store.listSeries();
+    expect(list.map((s) => `${s.ticker} ${s.timeframe}`)).toEqual(["GSPC 1d", "SPY 1d", "SPY 1m", "VIX 1d"]);
+    const minute = list.find((s) => s.timeframe === "1m")!;
+    expect(minute.rows).toBe(spyMinute.ts.length);
+    expect(minute.first).toBe(spyMinute.ts[0]);
+    expect(minute.last).toBe(spyMinute.ts[spyMinute.ts.length - 1]);
+  });
+
+  it("queries the half-open range [from, to)", async () => {
+    const from = Date.UTC(2020, 1, 19);
+    const to = Date.UTC(2020, 3, 30);
+    const back = await store.query("SPY", "1d", { from, to });
+    const expected = barsBetween(spyDaily, from, to);
+    expect(back.ts.length).toBeGreaterThan(40);
+    expect(barsDifference(back, expected)).toBeNull();
+  });
+
+  it("re-ingesting the same bars is idempotent", async () => {
+    const before = await store.listSeries();
+    const result = await store.ingest([spyDaily]);
+    expect(result.rows).toBe(spyDaily.ts.length);
+    expect(result.replaced).toBe(spyDaily.ts.length);
+    expect(await store.listSeries()).toEqual(before);
+    expect(barsDifference(await store.query("SPY", "1d"), spyDaily)).toBeNull();
+  });
+
+  it("replaces stored values inside the ingested range and keeps rows outside it", async () => {
+    const year = barsBetween(spyDaily, Date.UTC(2019, 0, 1), Date.UTC(2020, 0, 1));
+    await store.ingest([scaled(year, 2)]);
+    const back = await store.query("SPY", "1d");
+    expect(back.ts.length).toBe(spyDaily.ts.length);
+    const i = Array.from(back.ts).indexOf(year.ts[10]);
+    expect(back.close[i]).toBe(year.close[10] * 2);
+    expect(back.close[0]).toBe(spyDaily.close[0]);
+    await store.ingest([spyDaily]);
+    expect(barsDifference(await store.query("SPY", "1d"), spyDaily)).toBeNull();
+  });
+
+  it("a database error in the middle of an ingest writes nothing", async () => {
+    const seriesBefore = await store.listSeries();
+    const runsBefore = await store.runs();
+    const badTicker: Bars = { ...barsBetween(spyDaily, 0, Date.UTC(2000, 0, 1)), ticker: "BAD TICKER" };
+    const err = await expectStoreError(
+      store.ingest([scaled(spyDaily, 3), qqqMinute, badTicker], { source: "mid-way failure" }),
+      "ingest_failed",
+    );
+    expect(err.message).toMatch(/wrote nothing/);
+    expect(err.message).toMatch(/bars_ticker_check/);
+    expect(await store.listSeries()).toEqual(seriesBefore);
+    expect(barsDifference(await store.query("SPY", "1d"), spyDaily)).toBeNull();
+    expect(await store.runs()).toEqual(runsBefore);
+  });
+
+  it("a failure after the first COPY chunk has been written leaves the table unchanged", async () => {
+    const seriesBefore = await store.listSeries();
+    let calls = 0;
+    const err = await expectStoreError(
+      store.ingest([qqqMinute, scaled(spyMinute, 2)], {
+        onProgress: (done) => {
+          calls++;
+          throw new Error(`interrupted after ${done} rows`);
+        },
+      }),
+      "ingest_failed",
+    );
+    expect(calls).toBe(1);
+    expect(err.message).toMatch(/interrupted after 50000 rows/);
+    expect(await store.listSeries()).toEqual(seriesBefore);
+    expect(barsDifference(await store.query("SPY", "1m"), spyMinute)).toBeNull();
+  });
+
+  it("rejects unsorted bars naming the series and index, before touching the database", async () => {
+    const ts = Float64Array.from(spyDaily.ts.subarray(0, 5));
+    [ts[2], ts[3]] = [ts[3], ts[2]];
+    const err = await expectStoreError(store.ingest([{ ...barsBetween(spyDaily, 0, ts[4] + 1), ts }]), "bad_input");
+    expect(err.message).toMatch(
+      /series 0 \(SPY 1d\): ts\[3\] = 1993-02-02T00:00:00Z is not after ts\[2\] = 1993-02-03T00:00:00Z/,
+    );
+  });
+
+  it("names an unknown ticker and lists what is stored", async () => {
+    const err = await expectStoreError(store.query("NOPE", "1d"), "unknown_series");
+    expect(err.message).toMatch(/unknown ticker 'NOPE'/);
+    expect(err.message).toMatch(/GSPC, SPY, VIX/);
+  });
+
+  it("names a missing timeframe of a stored ticker and the timeframes it has", async () => {
+    const err = await expectStoreError(store.query("SPY", "1h"), "unknown_series");
+    expect(err.message).toMatch(/no SPY 1h bars/);
+    expect(err.message).toMatch(/SPY 1d \(8448 bars, 1993-01-29T00:00:00Z \.\. 2026-08-21T00:00:00Z\); SPY 1m/);
+  });
+
+  it("names an empty range and the stored extent", async () => {
+    const err = await expectStoreError(
+      store.query("SPY", "1d", { from: Date.UTC(1980, 0, 1), to: Date.UTC(1990, 0, 1) }),
+      "empty_range",
+    );
+    expect(err.message).toMatch(/no SPY 1d bars in \[1980-01-01T00:00:00Z, 1990-01-01T00:00:00Z\)/);
+    expect(err.message).toMatch(/1993-01-29T00:00:00Z \.\. 2026-08-21T00:00:00Z/);
+  });
+
+  it("records ingest and validation runs and reads them back newest first", async () => {
+    const report = { findings: 2, kinds: { zero_volume: 2 } };
+    const id = await store.recordRun({ kind: "validate", source: "data/daily/IXIC.csv", status: "warn", report });
+    const [latest] = await store.runs({ limit: 1 });
+    expect(latest).toMatchObject({ id, kind: "validate", source: "data/daily/IXIC.csv", status: "warn", report });
+    const ingests = await store.runs({ kind: "ingest" });
+    expect(ingests.length).toBeGreaterThanOrEqual(3);
+    expect(ingests.every((r) => r.kind === "ingest" && r.status === "ok")).toBe(true);
+    const first = ingests[ingests.length - 1];
+    expect(first).toMatchObject({ source: "bundled", series: 4 });
+    expect(first.rows).toBe(spyDaily.ts.length + spyMinute.ts.length + vixDaily.ts.length + gspcDaily.ts.length);
+    expect(first.finishedAt).toBeGreaterThanOrEqual(first.startedAt);
+  });
+});
+
+describe("opening a store", () => {
+  it("names the unreachable PostgreSQL URL with the password masked, and how to start it", async () => {
+    const err = await expectStoreError(
+      openStore({ url: "postgres://postgres:s3cret@127.0.0.1:1/test", connectTimeoutMs: 2000 }),
+      "unreachable",
+    );
+    expect(err.message).toContain("postgres://postgres:***@127.0.0.1:1/test");
+    expect(err.message).not.toContain("s3cret");
+    expect(err.message).toMatch(/ECONNREFUSED/);
+    expect(err.message).toMatch(/pg_ctlcluster/);
+    expect(err.message).toMatch(/docker compose up -d postgres/);
+    expect(err.message).toMatch(/unset DATABASE_URL/);
+  });
+
+  it("rejects a schema name that is not a plain identifier", async () => {
+    const err = await expectStoreError(openStore({ dir: "/nonexistent", schema: "x; DROP TABLE bars" }), "bad_option");
+    expect(err.message).toMatch(/schema 'x; DROP TABLE bars'/);
+  });
+});
