@@ -1,0 +1,104 @@
+/** Input checks shared by the engine and the sweep; every message names the field, index and date. */
+import type { Bars } from "../data/bars";
+
+function when(ts: Float64Array, i: number): string {
+  const t = ts[i];
+  return Number.isFinite(t) ? ` (${new Date(t).toISOString()})` : "";
+}
+
+/** Prices finite and > 0, high >= low, ts strictly increasing. */
+export function checkBars(bars: Bars, label = bars.ticker): void {
+  const n = bars.ts.length;
+  for (const field of ["open", "high", "low", "close"] as const) {
+    const col = bars[field];
+    if (col.length !== n)
+      throw new Error(`bars ${label}: ${field} has length ${col.length}, expected ${n} (length of ts)`);
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      if (!(v > 0) || v === Number.POSITIVE_INFINITY) {
+        throw new Error(`bars ${label}: ${field}[${i}]${when(bars.ts, i)} is ${v}, expected a finite price > 0`);
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (bars.high[i] < bars.low[i]) {
+      throw new Error(`bars ${label}: high[${i}]${when(bars.ts, i)} = ${bars.high[i]} is below low = ${bars.low[i]}`);
+    }
+    if (i > 0 && !(bars.ts[i] > bars.ts[i - 1])) {
+      throw new Error(`bars ${label}: ts[${i}] = ${bars.ts[i]} is not after ts[${i - 1}] = ${bars.ts[i - 1]}`);
+    }
+  }
+  if (bars.volume && bars.volume.length !== n) {
+    throw new Error(`bars ${label}: volume has length ${bars.volume.length}, expected ${n}`);
+  }
+}
+
+/** A per-bar input column must have one value per bar. */
+export function checkAligned(name: string, label: string, len: number, bars: Bars): void {
+  const n = bars.ts.length;
+  if (len !== n) {
+    throw new Error(
+      `${name} for ${label} has length ${len}, expected ${n} (one per bar of ${bars.ticker} ${bars.timeframe}, ` +
+        `${new Date(bars.ts[0]).toISOString()} .. ${new Date(bars.ts[n - 1]).toISOString()})`,
+    );
+  }
+}
+
+export function checkSignalValues(
+  signal: ArrayLike<number>,
+  label: string,
+  ts: Float64Array,
+  offset = 0,
+  n = signal.length,
+): void {
+  for (let i = 0; i < n; i++) {
+    const s = signal[offset + i];
+    if (s !== 0 && s !== 1 && s !== -1) {
+      throw new Error(`signal for ${label}: value at index ${i}${when(ts, i)} is ${s}, expected -1, 0 or 1`);
+    }
+  }
+}
+
+/** Column optional but when given: finite (or NaN where allowed) and within [min, max]. */
+export function checkRange(
+  name: string,
+  label: string,
+  col: Float64Array,
+  ts: Float64Array,
+  min: number,
+  max: number,
+  allowNaN: boolean,
+): void {
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (Number.isNaN(v)) {
+      if (allowNaN) continue;
+      throw new Error(`${name} for ${label}: value at index ${i}${when(ts, i)} is NaN`);
+    }
+    if (v < min || v > max) {
+      throw new Error(
+        `${name} for ${label}: value at index ${i}${when(ts, i)} is ${v}, expected within [${min}, ${max}]`,
+      );
+    }
+  }
+}
+
+/** All assets of a portfolio must share the same bar timestamps. */
+export function checkSameTimestamps(all: readonly Bars[]): void {
+  const ref = all[0];
+  for (let a = 1; a < all.length; a++) {
+    const b = all[a];
+    if (b.ts.length !== ref.ts.length) {
+      throw new Error(
+        `bars ${b.ticker}: ${b.ts.length} bars, expected ${ref.ts.length} (same timestamps as ${ref.ticker})`,
+      );
+    }
+    for (let i = 0; i < b.ts.length; i++) {
+      if (b.ts[i] !== ref.ts[i]) {
+        throw new Error(
+          `bars ${b.ticker}: ts[${i}]${when(b.ts, i)} differs from ${ref.ticker}${when(ref.ts, i)}; align the tickers first`,
+        );
+      }
+    }
+  }
+}
