@@ -1,0 +1,64 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+
+/**
+ * CCI of the window tp[from .. from+period) (typical prices), TA-Lib's formula: 0 when the
+ * deviation from the mean or the mean absolute deviation is 0.
+ */
+function cciWindow(tp: Float64Array, from: number, period: number, last: number): number {
+  let avg = 0;
+  for (let j = 0; j < period; j++) avg += tp[from + j];
+  avg /= period;
+  let mad = 0;
+  for (let j = 0; j < period; j++) mad += Math.abs(tp[from + j] - avg);
+  const dev = last - avg;
+  return dev !== 0 && mad !== 0 ? dev / (0.015 * (mad / period)) : 0;
+}
+
+/**
+ * Commodity channel index (TA-Lib CCI) on the typical price (h+l+c)/3 with the mean absolute
+ * deviation recomputed per window (O(period) per bar, as TA-Lib); first value at index period−1.
+ */
+export function cci(high: Float64Array, low: Float64Array, close: Float64Array, period = 20): Float64Array {
+  checkPeriod("cci", "period", period, 2);
+  const n = checkSameLength("cci", { high, low, close });
+  requireBars("cci", n, period - 1, `period=${period}`);
+  const out = nanArray(n);
+  const tp = new Float64Array(n);
+  eachCleanRun([high, low, close], (s, e) => {
+    for (let i = s; i < e; i++) tp[i] = (high[i] + low[i] + close[i]) / 3;
+    for (let i = s + period - 1; i < e; i++) out[i] = cciWindow(tp, i - period + 1, period, tp[i]);
+  });
+  return out;
+}
+
+export class CciStream implements StreamingIndicator<number> {
+  /** Typical prices, chronological: each new value shifts the window left by one. */
+  private readonly window: Float64Array;
+  private count = 0;
+
+  constructor(readonly period = 20) {
+    checkPeriod("cci", "period", period, 2);
+    this.window = new Float64Array(period);
+  }
+
+  update(bar: OhlcvBar): number {
+    const { high, low, close } = bar;
+    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+      this.count = 0;
+      return Number.NaN;
+    }
+    const p = this.period;
+    const w = this.window;
+    const tp = (high + low + close) / 3;
+    if (this.count < p) {
+      w[this.count++] = tp;
+      if (this.count < p) return Number.NaN;
+    } else {
+      w.copyWithin(0, 1);
+      w[p - 1] = tp;
+    }
+    return cciWindow(w, 0, p, tp);
+  }
+}

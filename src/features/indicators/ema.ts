@@ -1,0 +1,76 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+
+/**
+ * Exponential moving average (TA-Lib EMA): k = 2/(period+1), seeded with the SMA of the first
+ * `period` values, so the first value (index period-1) is that SMA. A NaN poisons the state;
+ * the EMA re-seeds from the SMA of the next `period` clean values.
+ */
+export function ema(close: Float64Array, period = 20): Float64Array {
+  checkPeriod("ema", "period", period, 1);
+  requireBars("ema", close.length, period - 1, `period=${period}`);
+  const out = nanArray(close.length);
+  const k = 2 / (period + 1);
+  eachCleanRun([close], (s, e) => emaRun(close, s, e, period, k, out));
+  return out;
+}
+
+/**
+ * EMA of src[start..end) (NaN-free) into out[start+period-1 .. end), seeded with the SMA of
+ * src[start .. start+period-1]. Shared by DEMA, TEMA, MACD, TSI.
+ */
+export function emaRun(
+  src: Float64Array,
+  start: number,
+  end: number,
+  period: number,
+  k: number,
+  out: Float64Array,
+): void {
+  if (end - start < period) return;
+  let sum = 0;
+  for (let i = start; i < start + period; i++) sum += src[i];
+  let prev = sum / period;
+  out[start + period - 1] = prev;
+  for (let i = start + period; i < end; i++) {
+    prev = (src[i] - prev) * k + prev;
+    out[i] = prev;
+  }
+}
+
+export class EmaStream implements StreamingIndicator<number> {
+  private readonly k: number;
+  private count = 0;
+  private prev = 0;
+
+  constructor(readonly period = 20) {
+    checkPeriod("ema", "period", period, 1);
+    this.k = 2 / (period + 1);
+  }
+
+  update(bar: OhlcvBar): number {
+    return this.next(bar.close);
+  }
+
+  /** Feed one value (for indicators that smooth a derived series). */
+  next(x: number): number {
+    if (Number.isNaN(x)) {
+      this.reset();
+      return Number.NaN;
+    }
+    if (this.count < this.period) {
+      this.prev += x;
+      if (++this.count < this.period) return Number.NaN;
+      this.prev = this.prev / this.period;
+      return this.prev;
+    }
+    this.prev = (x - this.prev) * this.k + this.prev;
+    return this.prev;
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.prev = 0;
+  }
+}

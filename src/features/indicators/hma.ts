@@ -1,0 +1,63 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { WmaStream, wmaRun } from "./wma";
+
+/**
+ * Hull moving average (Alan Hull; not in TA-Lib): WMA(2·WMA(x, ⌊p/2⌋) − WMA(x, p), ⌊√p⌋).
+ * First value at index (p−1) + (⌊√p⌋−1).
+ */
+export function hma(close: Float64Array, period = 20): Float64Array {
+  checkPeriod("hma", "period", period, 2);
+  const n = close.length;
+  const half = Math.floor(period / 2);
+  const root = Math.floor(Math.sqrt(period));
+  requireBars("hma", n, period - 1 + root - 1, `period=${period}`);
+  const out = nanArray(n);
+  const wHalf = new Float64Array(n);
+  const wFull = new Float64Array(n);
+  const diff = new Float64Array(n);
+  eachCleanRun([close], (s, e) => {
+    const from = s + period - 1;
+    if (from >= e) return;
+    wmaRun(close, s, e, half, wHalf);
+    wmaRun(close, s, e, period, wFull);
+    for (let i = from; i < e; i++) diff[i] = 2 * wHalf[i] - wFull[i];
+    wmaRun(diff, from, e, root, out);
+  });
+  return out;
+}
+
+export class HmaStream implements StreamingIndicator<number> {
+  private readonly wHalf: WmaStream;
+  private readonly wFull: WmaStream;
+  private readonly wRoot: WmaStream;
+
+  constructor(readonly period = 20) {
+    checkPeriod("hma", "period", period, 2);
+    this.wHalf = new WmaStream(Math.floor(period / 2));
+    this.wFull = new WmaStream(period);
+    this.wRoot = new WmaStream(Math.floor(Math.sqrt(period)));
+  }
+
+  update(bar: OhlcvBar): number {
+    return this.next(bar.close);
+  }
+
+  next(x: number): number {
+    if (Number.isNaN(x)) {
+      this.reset();
+      return Number.NaN;
+    }
+    const a = this.wHalf.next(x);
+    const b = this.wFull.next(x);
+    if (Number.isNaN(b)) return Number.NaN;
+    return this.wRoot.next(2 * a - b);
+  }
+
+  reset(): void {
+    this.wHalf.reset();
+    this.wFull.reset();
+    this.wRoot.reset();
+  }
+}

@@ -1,0 +1,74 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+
+/**
+ * Least-squares slope of the last `period` values against bar number (TA-Lib LINEARREG_SLOPE),
+ * in price units per bar; first value at index period−1. Recomputed per window as TA-Lib does
+ * (O(period) per bar) rather than with running sums, which drift on long series.
+ */
+export function linRegSlope(close: Float64Array, period = 14): Float64Array {
+  checkPeriod("linreg_slope", "period", period, 2);
+  requireBars("linreg_slope", close.length, period - 1, `period=${period}`);
+  const out = nanArray(close.length);
+  const sumX = period * (period - 1) * 0.5;
+  const sumXSqr = (period * (period - 1) * (2 * period - 1)) / 6;
+  const divisor = sumX * sumX - period * sumXSqr;
+  eachCleanRun([close], (s, e) => {
+    for (let today = s + period - 1; today < e; today++) {
+      let sumXY = 0;
+      let sumY = 0;
+      // x counts bars back from today (TA-Lib's convention; the divisor's sign undoes it).
+      for (let i = period - 1; i >= 0; i--) {
+        const y = close[today - i];
+        sumY += y;
+        sumXY += i * y;
+      }
+      out[today] = (period * sumXY - sumX * sumY) / divisor;
+    }
+  });
+  return out;
+}
+
+export class LinRegSlopeStream implements StreamingIndicator<number> {
+  private readonly buf: Float64Array;
+  private readonly sumX: number;
+  private readonly divisor: number;
+  private idx = 0;
+  private count = 0;
+
+  constructor(readonly period = 14) {
+    checkPeriod("linreg_slope", "period", period, 2);
+    this.buf = new Float64Array(period);
+    this.sumX = period * (period - 1) * 0.5;
+    const sumXSqr = (period * (period - 1) * (2 * period - 1)) / 6;
+    this.divisor = this.sumX * this.sumX - period * sumXSqr;
+  }
+
+  update(bar: OhlcvBar): number {
+    return this.next(bar.close);
+  }
+
+  next(x: number): number {
+    if (Number.isNaN(x)) {
+      this.idx = 0;
+      this.count = 0;
+      return Number.NaN;
+    }
+    const p = this.period;
+    this.buf[this.idx] = x;
+    this.idx = this.idx + 1 === p ? 0 : this.idx + 1;
+    if (this.count < p) this.count++;
+    if (this.count < p) return Number.NaN;
+    let sumXY = 0;
+    let sumY = 0;
+    // Oldest first: after the write, slot idx holds the oldest value.
+    for (let i = p - 1, j = this.idx; i >= 0; i--) {
+      const y = this.buf[j];
+      sumY += y;
+      sumXY += i * y;
+      j = j + 1 === p ? 0 : j + 1;
+    }
+    return (p * sumXY - this.sumX * sumY) / this.divisor;
+  }
+}

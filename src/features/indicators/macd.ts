@@ -1,0 +1,111 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { requireBars } from "./_shared/requireBars";
+import { EmaStream, emaRun } from "./ema";
+import { checkPeriod, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
+
+export interface MacdOutput<T> {
+  /** fast EMA − slow EMA */
+  readonly macd: T;
+  /** EMA(signalPeriod) of the MACD line */
+  readonly signal: T;
+  /** macd − signal */
+  readonly hist: T;
+}
+
+function checkMacd(fast: number, slow: number, signal: number): void {
+  checkPeriod("macd", "fastPeriod", fast, 2);
+  checkPeriod("macd", "slowPeriod", slow, 2);
+  checkPeriod("macd", "signalPeriod", signal, 1);
+  if (fast >= slow) {
+    throw new IndicatorError("macd", `parameter fastPeriod must be < slowPeriod (${slow}), got ${fast}`);
+  }
+}
+
+/**
+ * MACD as TA-Lib computes it: both EMAs start at the slow EMA's first bar — the slow EMA seeded
+ * with the SMA of bars [0, slow), the fast EMA with the SMA of the `fast` bars ending there
+ * (not of bars [0, fast), so its values differ from a standalone EMA(fast) early on). The
+ * signal EMA is seeded with the SMA of the first `signal` MACD values. All three outputs start
+ * at TA-Lib's lookback (slow−1) + (signal−1).
+ */
+export function macd(
+  close: Float64Array,
+  fastPeriod = 12,
+  slowPeriod = 26,
+  signalPeriod = 9,
+): MacdOutput<Float64Array> {
+  checkMacd(fastPeriod, slowPeriod, signalPeriod);
+  const n = close.length;
+  const lookback = slowPeriod - 1 + signalPeriod - 1;
+  requireBars("macd", n, lookback, `slowPeriod=${slowPeriod}, signalPeriod=${signalPeriod}`);
+  const macdOut = nanArray(n);
+  const signalOut = nanArray(n);
+  const histOut = nanArray(n);
+  const fastEma = new Float64Array(n);
+  const slowEma = new Float64Array(n);
+  const line = new Float64Array(n);
+  const sig = new Float64Array(n);
+  const kFast = 2 / (fastPeriod + 1);
+  const kSlow = 2 / (slowPeriod + 1);
+  const kSignal = 2 / (signalPeriod + 1);
+  eachCleanRun([close], (s, e) => {
+    const lineStart = s + slowPeriod - 1;
+    const first = lineStart + signalPeriod - 1;
+    if (first >= e) return;
+    emaRun(close, s, e, slowPeriod, kSlow, slowEma);
+    emaRun(close, lineStart - fastPeriod + 1, e, fastPeriod, kFast, fastEma);
+    for (let i = lineStart; i < e; i++) line[i] = fastEma[i] - slowEma[i];
+    emaRun(line, lineStart, e, signalPeriod, kSignal, sig);
+    for (let i = first; i < e; i++) {
+      macdOut[i] = line[i];
+      signalOut[i] = sig[i];
+      histOut[i] = line[i] - sig[i];
+    }
+  });
+  return { macd: macdOut, signal: signalOut, hist: histOut };
+}
+
+export class MacdStream implements StreamingIndicator<MacdOutput<number>> {
+  private readonly fast: EmaStream;
+  private readonly slow: EmaStream;
+  private readonly signal: EmaStream;
+  private count = 0;
+
+  constructor(
+    readonly fastPeriod = 12,
+    readonly slowPeriod = 26,
+    readonly signalPeriod = 9,
+  ) {
+    checkMacd(fastPeriod, slowPeriod, signalPeriod);
+    this.fast = new EmaStream(fastPeriod);
+    this.slow = new EmaStream(slowPeriod);
+    this.signal = new EmaStream(signalPeriod);
+  }
+
+  update(bar: OhlcvBar): MacdOutput<number> {
+    return this.next(bar.close);
+  }
+
+  next(x: number): MacdOutput<number> {
+    if (Number.isNaN(x)) {
+      this.reset();
+      return { macd: Number.NaN, signal: Number.NaN, hist: Number.NaN };
+    }
+    const t = this.count++;
+    const slow = this.slow.next(x);
+    // The fast EMA only sees the `fast` bars ending at the slow EMA's first bar onwards (TA-Lib).
+    const fast = t >= this.slowPeriod - this.fastPeriod ? this.fast.next(x) : Number.NaN;
+    if (Number.isNaN(slow)) return { macd: Number.NaN, signal: Number.NaN, hist: Number.NaN };
+    const line = fast - slow;
+    const sig = this.signal.next(line);
+    if (Number.isNaN(sig)) return { macd: Number.NaN, signal: Number.NaN, hist: Number.NaN };
+    return { macd: line, signal: sig, hist: line - sig };
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.fast.reset();
+    this.slow.reset();
+    this.signal.reset();
+  }
+}

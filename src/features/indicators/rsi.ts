@@ -1,0 +1,100 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+
+/** TA-Lib's TA_IS_ZERO. */
+function isZero(v: number): boolean {
+  return v > -1e-8 && v < 1e-8;
+}
+
+/**
+ * Relative strength index (Wilder, TA-Lib RSI): average gain and loss seeded with the plain
+ * mean of the first `period` changes, then Wilder-smoothed; 0 when both averages are ~0 (flat
+ * series, TA-Lib's convention). First value at index `period`. A NaN poisons the averages; the
+ * RSI re-seeds after `period` clean changes (period+1 clean bars).
+ */
+export function rsi(close: Float64Array, period = 14): Float64Array {
+  checkPeriod("rsi", "period", period, 2);
+  requireBars("rsi", close.length, period, `period=${period}`);
+  const out = nanArray(close.length);
+  eachCleanRun([close], (s, e) => rsiRun(close, s, e, period, out));
+  return out;
+}
+
+/** RSI of src[start..end) (NaN-free) into out[start+period .. end); shared by Stochastic RSI. */
+export function rsiRun(src: Float64Array, start: number, end: number, period: number, out: Float64Array): void {
+  if (end - start <= period) return;
+  let prevValue = src[start];
+  let gain = 0;
+  let loss = 0;
+  for (let i = start + 1; i <= start + period; i++) {
+    const v = src[i];
+    const d = v - prevValue;
+    prevValue = v;
+    if (d < 0) loss -= d;
+    else gain += d;
+  }
+  loss /= period;
+  gain /= period;
+  let sum = gain + loss;
+  out[start + period] = isZero(sum) ? 0 : 100 * (gain / sum);
+  const keep = period - 1;
+  for (let i = start + period + 1; i < end; i++) {
+    const v = src[i];
+    const d = v - prevValue;
+    prevValue = v;
+    loss *= keep;
+    gain *= keep;
+    if (d < 0) loss -= d;
+    else gain += d;
+    loss /= period;
+    gain /= period;
+    sum = gain + loss;
+    out[i] = isZero(sum) ? 0 : 100 * (gain / sum);
+  }
+}
+
+export class RsiStream implements StreamingIndicator<number> {
+  private count = 0;
+  private prevValue = 0;
+  private gain = 0;
+  private loss = 0;
+
+  constructor(readonly period = 14) {
+    checkPeriod("rsi", "period", period, 2);
+  }
+
+  update(bar: OhlcvBar): number {
+    return this.next(bar.close);
+  }
+
+  next(x: number): number {
+    if (Number.isNaN(x)) {
+      this.reset();
+      return Number.NaN;
+    }
+    const p = this.period;
+    const t = this.count++;
+    const d = x - this.prevValue;
+    this.prevValue = x;
+    if (t === 0) return Number.NaN;
+    if (t > p) {
+      this.loss *= p - 1;
+      this.gain *= p - 1;
+    }
+    if (d < 0) this.loss -= d;
+    else this.gain += d;
+    if (t < p) return Number.NaN;
+    this.loss /= p;
+    this.gain /= p;
+    const sum = this.gain + this.loss;
+    return isZero(sum) ? 0 : 100 * (this.gain / sum);
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.prevValue = 0;
+    this.gain = 0;
+    this.loss = 0;
+  }
+}

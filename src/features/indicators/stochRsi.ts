@@ -1,0 +1,91 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { RsiStream, rsiRun } from "./rsi";
+import { SmaStream, smaRun } from "./sma";
+import { rawK } from "./stochastic";
+
+export interface StochRsiOutput<T> {
+  /** fast %K of the RSI over `kPeriod` RSI values */
+  readonly k: T;
+  /** SMA(dPeriod) of %K */
+  readonly d: T;
+}
+
+function checkStochRsi(rsiPeriod: number, kPeriod: number, dPeriod: number): void {
+  checkPeriod("stochrsi", "rsiPeriod", rsiPeriod, 2);
+  checkPeriod("stochrsi", "kPeriod", kPeriod, 1);
+  checkPeriod("stochrsi", "dPeriod", dPeriod, 1);
+}
+
+/**
+ * Stochastic RSI (TA-Lib STOCHRSI with SMA %D): a fast stochastic applied to RSI(rsiPeriod).
+ * Both outputs start at rsiPeriod + (kPeriod−1) + (dPeriod−1) as in TA-Lib.
+ */
+export function stochRsi(close: Float64Array, rsiPeriod = 14, kPeriod = 14, dPeriod = 3): StochRsiOutput<Float64Array> {
+  checkStochRsi(rsiPeriod, kPeriod, dPeriod);
+  const n = close.length;
+  const lookback = rsiPeriod + kPeriod - 1 + dPeriod - 1;
+  requireBars("stochrsi", n, lookback, `rsiPeriod=${rsiPeriod}, kPeriod=${kPeriod}, dPeriod=${dPeriod}`);
+  const k = nanArray(n);
+  const d = nanArray(n);
+  const r = new Float64Array(n);
+  const hh = new Float64Array(n);
+  const ll = new Float64Array(n);
+  const fastK = new Float64Array(n);
+  const fastD = new Float64Array(n);
+  eachCleanRun([close], (s, e) => {
+    if (e - s <= lookback) return;
+    rsiRun(close, s, e, rsiPeriod, r);
+    const rStart = s + rsiPeriod;
+    const kStart = rStart + kPeriod - 1;
+    rollingMaxRun(r, rStart, e, kPeriod, hh);
+    rollingMinRun(r, rStart, e, kPeriod, ll);
+    for (let i = kStart; i < e; i++) fastK[i] = rawK(r[i], hh[i], ll[i]);
+    smaRun(fastK, kStart, e, dPeriod, fastD);
+    for (let i = s + lookback; i < e; i++) {
+      k[i] = fastK[i];
+      d[i] = fastD[i];
+    }
+  });
+  return { k, d };
+}
+
+export class StochRsiStream implements StreamingIndicator<StochRsiOutput<number>> {
+  private readonly rsi: RsiStream;
+  private readonly hi: RollingExtreme;
+  private readonly lo: RollingExtreme;
+  private readonly smoothD: SmaStream;
+
+  constructor(
+    readonly rsiPeriod = 14,
+    readonly kPeriod = 14,
+    readonly dPeriod = 3,
+  ) {
+    checkStochRsi(rsiPeriod, kPeriod, dPeriod);
+    this.rsi = new RsiStream(rsiPeriod);
+    this.hi = new RollingExtreme(kPeriod, true);
+    this.lo = new RollingExtreme(kPeriod, false);
+    this.smoothD = new SmaStream(dPeriod);
+  }
+
+  update(bar: OhlcvBar): StochRsiOutput<number> {
+    const x = bar.close;
+    if (Number.isNaN(x)) {
+      this.rsi.reset();
+      this.hi.reset();
+      this.lo.reset();
+      this.smoothD.reset();
+      return { k: Number.NaN, d: Number.NaN };
+    }
+    const r = this.rsi.next(x);
+    if (Number.isNaN(r)) return { k: Number.NaN, d: Number.NaN };
+    const hh = this.hi.push(r);
+    const ll = this.lo.push(r);
+    if (Number.isNaN(hh)) return { k: Number.NaN, d: Number.NaN };
+    const k = rawK(r, hh, ll);
+    const d = this.smoothD.next(k);
+    return Number.isNaN(d) ? { k: Number.NaN, d: Number.NaN } : { k, d };
+  }
+}

@@ -1,0 +1,101 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { SmaStream, smaRun } from "./sma";
+
+export interface StochasticOutput<T> {
+  /** slow %K: SMA(kSmoothing) of the raw %K */
+  readonly k: T;
+  /** slow %D: SMA(dPeriod) of slow %K */
+  readonly d: T;
+}
+
+/** Raw %K in TA-Lib's operation order; 0 when the window's range is zero. */
+export function rawK(close: number, highest: number, lowest: number): number {
+  const diff = (highest - lowest) / 100;
+  return diff !== 0 ? (close - lowest) / diff : 0;
+}
+
+function checkStoch(kPeriod: number, kSmoothing: number, dPeriod: number): void {
+  checkPeriod("stoch", "kPeriod", kPeriod, 1);
+  checkPeriod("stoch", "kSmoothing", kSmoothing, 1);
+  checkPeriod("stoch", "dPeriod", dPeriod, 1);
+}
+
+/**
+ * Slow stochastic (TA-Lib STOCH with SMA smoothing): raw %K over `kPeriod` bars, %K = its
+ * SMA(kSmoothing), %D = SMA(dPeriod) of %K. As in TA-Lib both outputs start at the total
+ * lookback (kPeriod−1)+(kSmoothing−1)+(dPeriod−1).
+ */
+export function stochastic(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  kPeriod = 14,
+  kSmoothing = 3,
+  dPeriod = 3,
+): StochasticOutput<Float64Array> {
+  checkStoch(kPeriod, kSmoothing, dPeriod);
+  const n = checkSameLength("stoch", { high, low, close });
+  const lookback = kPeriod - 1 + kSmoothing - 1 + dPeriod - 1;
+  requireBars("stoch", n, lookback, `kPeriod=${kPeriod}, kSmoothing=${kSmoothing}, dPeriod=${dPeriod}`);
+  const k = nanArray(n);
+  const d = nanArray(n);
+  const hh = new Float64Array(n);
+  const ll = new Float64Array(n);
+  const fastK = new Float64Array(n);
+  const slowK = new Float64Array(n);
+  const slowD = new Float64Array(n);
+  eachCleanRun([high, low, close], (s, e) => {
+    if (e - s <= lookback) return;
+    const kStart = s + kPeriod - 1;
+    rollingMaxRun(high, s, e, kPeriod, hh);
+    rollingMinRun(low, s, e, kPeriod, ll);
+    for (let i = kStart; i < e; i++) fastK[i] = rawK(close[i], hh[i], ll[i]);
+    smaRun(fastK, kStart, e, kSmoothing, slowK);
+    smaRun(slowK, kStart + kSmoothing - 1, e, dPeriod, slowD);
+    for (let i = s + lookback; i < e; i++) {
+      k[i] = slowK[i];
+      d[i] = slowD[i];
+    }
+  });
+  return { k, d };
+}
+
+export class StochasticStream implements StreamingIndicator<StochasticOutput<number>> {
+  private readonly hi: RollingExtreme;
+  private readonly lo: RollingExtreme;
+  private readonly smoothK: SmaStream;
+  private readonly smoothD: SmaStream;
+
+  constructor(
+    readonly kPeriod = 14,
+    readonly kSmoothing = 3,
+    readonly dPeriod = 3,
+  ) {
+    checkStoch(kPeriod, kSmoothing, dPeriod);
+    this.hi = new RollingExtreme(kPeriod, true);
+    this.lo = new RollingExtreme(kPeriod, false);
+    this.smoothK = new SmaStream(kSmoothing);
+    this.smoothD = new SmaStream(dPeriod);
+  }
+
+  update(bar: OhlcvBar): StochasticOutput<number> {
+    const { high, low, close } = bar;
+    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+      this.hi.reset();
+      this.lo.reset();
+      this.smoothK.reset();
+      this.smoothD.reset();
+      return { k: Number.NaN, d: Number.NaN };
+    }
+    const hh = this.hi.push(high);
+    const ll = this.lo.push(low);
+    if (Number.isNaN(hh)) return { k: Number.NaN, d: Number.NaN };
+    const k = this.smoothK.next(rawK(close, hh, ll));
+    if (Number.isNaN(k)) return { k: Number.NaN, d: Number.NaN };
+    const d = this.smoothD.next(k);
+    return Number.isNaN(d) ? { k: Number.NaN, d: Number.NaN } : { k, d };
+  }
+}

@@ -1,0 +1,49 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+
+/** TA-Lib's operation order; 0 when the window's range is zero. */
+function willr(close: number, highest: number, lowest: number): number {
+  const diff = (highest - lowest) / -100;
+  return diff !== 0 ? (highest - close) / diff : 0;
+}
+
+/** Williams %R (TA-Lib WILLR), in [−100, 0]; first value at index period−1. */
+export function williamsR(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
+  checkPeriod("willr", "period", period, 2);
+  const n = checkSameLength("willr", { high, low, close });
+  requireBars("willr", n, period - 1, `period=${period}`);
+  const out = nanArray(n);
+  const hh = new Float64Array(n);
+  const ll = new Float64Array(n);
+  eachCleanRun([high, low, close], (s, e) => {
+    rollingMaxRun(high, s, e, period, hh);
+    rollingMinRun(low, s, e, period, ll);
+    for (let i = s + period - 1; i < e; i++) out[i] = willr(close[i], hh[i], ll[i]);
+  });
+  return out;
+}
+
+export class WilliamsRStream implements StreamingIndicator<number> {
+  private readonly hi: RollingExtreme;
+  private readonly lo: RollingExtreme;
+
+  constructor(readonly period = 14) {
+    checkPeriod("willr", "period", period, 2);
+    this.hi = new RollingExtreme(period, true);
+    this.lo = new RollingExtreme(period, false);
+  }
+
+  update(bar: OhlcvBar): number {
+    const { high, low, close } = bar;
+    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+      this.hi.reset();
+      this.lo.reset();
+      return Number.NaN;
+    }
+    const hh = this.hi.push(high);
+    const ll = this.lo.push(low);
+    return Number.isNaN(hh) ? Number.NaN : willr(close, hh, ll);
+  }
+}

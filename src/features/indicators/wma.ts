@@ -1,0 +1,91 @@
+import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { requireBars } from "./_shared/requireBars";
+import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+
+/**
+ * Weighted moving average (TA-Lib WMA): weights 1..period, newest heaviest, divided by
+ * period(period+1)/2; O(1) per bar with TA-Lib's running sums. First value at index period-1.
+ */
+export function wma(close: Float64Array, period = 20): Float64Array {
+  checkPeriod("wma", "period", period, 1);
+  requireBars("wma", close.length, period - 1, `period=${period}`);
+  const out = nanArray(close.length);
+  eachCleanRun([close], (s, e) => wmaRun(close, s, e, period, out));
+  return out;
+}
+
+/** WMA of src[start..end) (NaN-free) into out[start+period-1 .. end); shared by HMA. */
+export function wmaRun(src: Float64Array, start: number, end: number, period: number, out: Float64Array): void {
+  if (end - start < period) return;
+  const divider = (period * (period + 1)) / 2;
+  let periodSub = 0;
+  let periodSum = 0;
+  for (let i = start, w = 1; i < start + period - 1; i++, w++) {
+    periodSub += src[i];
+    periodSum += src[i] * w;
+  }
+  let trailingValue = 0;
+  for (let i = start + period - 1, t = start; i < end; i++, t++) {
+    const v = src[i];
+    periodSub += v;
+    periodSub -= trailingValue;
+    periodSum += v * period;
+    trailingValue = src[t];
+    out[i] = periodSum / divider;
+    periodSum -= periodSub;
+  }
+}
+
+export class WmaStream implements StreamingIndicator<number> {
+  private readonly buf: Float64Array;
+  private readonly divider: number;
+  private idx = 0;
+  private count = 0;
+  private periodSub = 0;
+  private periodSum = 0;
+  private trailingValue = 0;
+
+  constructor(readonly period = 20) {
+    checkPeriod("wma", "period", period, 1);
+    this.buf = new Float64Array(period);
+    this.divider = (period * (period + 1)) / 2;
+  }
+
+  update(bar: OhlcvBar): number {
+    return this.next(bar.close);
+  }
+
+  /** Feed one value (for indicators that smooth a derived series). */
+  next(x: number): number {
+    if (Number.isNaN(x)) {
+      this.reset();
+      return Number.NaN;
+    }
+    const p = this.period;
+    this.buf[this.idx] = x;
+    this.idx = this.idx + 1 === p ? 0 : this.idx + 1;
+    if (this.count < p - 1) {
+      this.count++;
+      this.periodSub += x;
+      this.periodSum += x * this.count;
+      return Number.NaN;
+    }
+    this.count = p;
+    this.periodSub += x;
+    this.periodSub -= this.trailingValue;
+    this.periodSum += x * p;
+    // After writing x, the ring slot at idx holds the oldest value of the window.
+    this.trailingValue = this.buf[this.idx];
+    const v = this.periodSum / this.divider;
+    this.periodSum -= this.periodSub;
+    return v;
+  }
+
+  reset(): void {
+    this.idx = 0;
+    this.count = 0;
+    this.periodSub = 0;
+    this.periodSum = 0;
+    this.trailingValue = 0;
+  }
+}
