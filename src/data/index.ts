@@ -14,3 +14,5 @@ export {
   newYorkOffsetMinutes,
   newYorkToUtc,
 } from "./newYorkTime";
+export * from "./validate";
+export * from "./repairPolicy";
