@@ -1,0 +1,44 @@
+import { closeLocation } from "./accumulationDistribution";
+import { checkBarCount } from "./barCount";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { RollingMoments } from "./rollingMoments";
+
+/**
+ * Chaikin money flow: Σ(closeLocation · volume) / Σ volume over the last `period` bars, i.e.
+ * the volume-weighted mean close location, in [−1, 1]; NaN when the window traded no volume.
+ * Warm-up: period − 1 NaNs. NaN rule: windows containing a NaN bar are NaN.
+ */
+export function chaikinMoneyFlow(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  period = 20,
+): Float64Array {
+  checkPeriod("chaikinMoneyFlow", "period", period);
+  const n = checkSameLength("chaikinMoneyFlow", { high, low, close, volume });
+  checkBarCount("chaikinMoneyFlow", n, period, `period=${period}`);
+  const out = new Float64Array(n);
+  const m = new RollingMoments(period, 2, true);
+  for (let i = 0; i < n; i++) {
+    m.push(closeLocation(high[i], low[i], close[i]), volume[i]);
+    out[i] = m.ready && m.weightSum > 0 ? m.mean() : Number.NaN;
+  }
+  return out;
+}
+
+/** Streaming twin of {@link chaikinMoneyFlow}. */
+export class ChaikinMoneyFlowStream implements StreamingIndicator<number> {
+  private readonly m: RollingMoments;
+
+  constructor(period = 20) {
+    checkPeriod("chaikinMoneyFlow", "period", period);
+    this.m = new RollingMoments(period, 2, true);
+  }
+
+  update(bar: OhlcvBar): number {
+    const m = this.m;
+    m.push(closeLocation(bar.high, bar.low, bar.close), bar.volume);
+    return m.ready && m.weightSum > 0 ? m.mean() : Number.NaN;
+  }
+}

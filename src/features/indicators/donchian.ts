@@ -1,0 +1,63 @@
+import { checkBarCount } from "./barCount";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { RollingExtremum } from "./rollingExtremum";
+
+export interface DonchianChannel<T> {
+  /** Highest high of the last `period` bars, the current one included. */
+  upper: T;
+  /** (upper + lower) / 2. */
+  middle: T;
+  /** Lowest low of the last `period` bars. */
+  lower: T;
+}
+
+/**
+ * Donchian channel over the last `period` bars including the current one (TA-Lib MAX/MIN
+ * windows). Warm-up: period − 1 NaNs. NaN rule: a NaN high (low) makes every window that
+ * contains it NaN on both sides.
+ */
+export function donchian(high: Float64Array, low: Float64Array, period = 20): DonchianChannel<Float64Array> {
+  checkPeriod("donchian", "period", period);
+  const n = checkSameLength("donchian", { high, low });
+  checkBarCount("donchian", n, period, `period=${period}`);
+  const upper = new Float64Array(n);
+  const middle = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const hi = new RollingExtremum(period, "max");
+  const lo = new RollingExtremum(period, "min");
+  for (let i = 0; i < n; i++) {
+    hi.push(high[i]);
+    lo.push(low[i]);
+    if (hi.ready && lo.ready) {
+      const u = hi.value();
+      const l = lo.value();
+      upper[i] = u;
+      lower[i] = l;
+      middle[i] = (u + l) / 2;
+    } else {
+      upper[i] = middle[i] = lower[i] = Number.NaN;
+    }
+  }
+  return { upper, middle, lower };
+}
+
+/** Streaming twin of {@link donchian}. */
+export class DonchianStream implements StreamingIndicator<DonchianChannel<number>> {
+  private readonly hi: RollingExtremum;
+  private readonly lo: RollingExtremum;
+
+  constructor(period = 20) {
+    checkPeriod("donchian", "period", period);
+    this.hi = new RollingExtremum(period, "max");
+    this.lo = new RollingExtremum(period, "min");
+  }
+
+  update(bar: OhlcvBar): DonchianChannel<number> {
+    this.hi.push(bar.high);
+    this.lo.push(bar.low);
+    if (!(this.hi.ready && this.lo.ready)) return { upper: Number.NaN, middle: Number.NaN, lower: Number.NaN };
+    const upper = this.hi.value();
+    const lower = this.lo.value();
+    return { upper, middle: (upper + lower) / 2, lower };
+  }
+}

@@ -1,0 +1,59 @@
+import { checkAnnualization } from "./annualization";
+import { checkBarCount } from "./barCount";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { RollingMoments } from "./rollingMoments";
+
+const CO_WEIGHT = 2 * Math.LN2 - 1;
+
+/** Garman–Klass per-bar variance term: ½ ln(H/L)² − (2 ln 2 − 1) ln(C/O)². */
+function term(open: number, high: number, low: number, close: number): number {
+  const hl = Math.log(high / low);
+  const co = Math.log(close / open);
+  return 0.5 * hl * hl - CO_WEIGHT * co * co;
+}
+
+/**
+ * Garman–Klass (1980) OHLC volatility: √(annualization · mean(term)) over the last `period`
+ * bars, term = ½ ln(H/L)² − (2 ln 2 − 1) ln(C/O)². The mean can dip below zero on windows
+ * of bars that close far from the open inside a narrow range; it is floored at 0 (volatility 0)
+ * rather than reported as NaN. Warm-up: period − 1 NaNs. NaN rule: windows containing a NaN
+ * open/high/low/close are NaN.
+ */
+export function garmanKlassVolatility(
+  open: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period = 20,
+  annualization = 252,
+): Float64Array {
+  checkPeriod("garmanKlassVolatility", "period", period);
+  checkAnnualization("garmanKlassVolatility", annualization);
+  const n = checkSameLength("garmanKlassVolatility", { open, high, low, close });
+  checkBarCount("garmanKlassVolatility", n, period, `period=${period}`);
+  const out = new Float64Array(n);
+  const m = new RollingMoments(period);
+  for (let i = 0; i < n; i++) {
+    m.push(term(open[i], high[i], low[i], close[i]));
+    out[i] = m.ready ? Math.sqrt(annualization * Math.max(0, m.mean())) : Number.NaN;
+  }
+  return out;
+}
+
+/** Streaming twin of {@link garmanKlassVolatility}. */
+export class GarmanKlassVolatilityStream implements StreamingIndicator<number> {
+  private readonly annualization: number;
+  private readonly m: RollingMoments;
+
+  constructor(period = 20, annualization = 252) {
+    checkPeriod("garmanKlassVolatility", "period", period);
+    checkAnnualization("garmanKlassVolatility", annualization);
+    this.annualization = annualization;
+    this.m = new RollingMoments(period);
+  }
+
+  update(bar: OhlcvBar): number {
+    this.m.push(term(bar.open, bar.high, bar.low, bar.close));
+    return this.m.ready ? Math.sqrt(this.annualization * Math.max(0, this.m.mean())) : Number.NaN;
+  }
+}

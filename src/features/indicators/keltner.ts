@@ -1,0 +1,117 @@
+import { AtrStream, atr } from "./atr";
+import { checkBarCount } from "./barCount";
+import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+
+export interface KeltnerChannel<T> {
+  upper: T;
+  middle: T;
+  lower: T;
+}
+
+export interface KeltnerOptions {
+  /** EMA period of the middle line (default 20). */
+  period?: number;
+  /** ATR period of the band width (default 10). */
+  atrPeriod?: number;
+  /** Band half-width in ATRs (default 2). */
+  multiplier?: number;
+}
+
+function resolve(o: KeltnerOptions): Required<KeltnerOptions> {
+  const period = o.period ?? 20;
+  const atrPeriod = o.atrPeriod ?? 10;
+  const multiplier = o.multiplier ?? 2;
+  checkPeriod("keltner", "period", period);
+  checkPeriod("keltner", "atrPeriod", atrPeriod);
+  if (!(multiplier > 0 && multiplier <= 100)) {
+    throw new IndicatorError("keltner", `parameter multiplier must be in (0, 100], got ${multiplier}`);
+  }
+  return { period, atrPeriod, multiplier };
+}
+
+/**
+ * Keltner channel (Raschke's modern form): middle = EMA(close, period) seeded TA-Lib style with
+ * the SMA of the first `period` closes, bands = middle ± multiplier · ATR(atrPeriod) (Wilder,
+ * see {@link atr}). Warm-up: max(period − 1, atrPeriod) NaNs.
+ * NaN rule: both parts are recursive; a NaN bar outputs NaN and restarts both, so the values
+ * after it equal the channel computed on the bars after the NaN alone.
+ */
+export function keltner(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  options: KeltnerOptions = {},
+): KeltnerChannel<Float64Array> {
+  const { period, atrPeriod, multiplier } = resolve(options);
+  const n = checkSameLength("keltner", { high, low, close });
+  checkBarCount("keltner", n, Math.max(period, atrPeriod + 1), `period=${period}, atrPeriod=${atrPeriod}`);
+  const range = atr(high, low, close, atrPeriod);
+  const upper = new Float64Array(n);
+  const middle = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const alpha = 2 / (period + 1);
+  let count = 0;
+  let ema = 0;
+  for (let i = 0; i < n; i++) {
+    const c = close[i];
+    if (Number.isNaN(high[i]) || Number.isNaN(low[i]) || Number.isNaN(c)) {
+      count = 0;
+      upper[i] = middle[i] = lower[i] = Number.NaN;
+      continue;
+    }
+    count++;
+    if (count <= period) {
+      ema = count === 1 ? c : ema + c;
+      if (count === period) ema /= period;
+    } else {
+      ema += alpha * (c - ema);
+    }
+    const a = range[i];
+    if (count >= period && !Number.isNaN(a)) {
+      middle[i] = ema;
+      upper[i] = ema + multiplier * a;
+      lower[i] = ema - multiplier * a;
+    } else {
+      upper[i] = middle[i] = lower[i] = Number.NaN;
+    }
+  }
+  return { upper, middle, lower };
+}
+
+/** Streaming twin of {@link keltner}. */
+export class KeltnerStream implements StreamingIndicator<KeltnerChannel<number>> {
+  private readonly period: number;
+  private readonly multiplier: number;
+  private readonly alpha: number;
+  private readonly atr: AtrStream;
+  private count = 0;
+  private ema = 0;
+
+  constructor(options: KeltnerOptions = {}) {
+    const { period, atrPeriod, multiplier } = resolve(options);
+    this.period = period;
+    this.multiplier = multiplier;
+    this.alpha = 2 / (period + 1);
+    this.atr = new AtrStream(atrPeriod);
+  }
+
+  update(bar: OhlcvBar): KeltnerChannel<number> {
+    const a = this.atr.update(bar);
+    const c = bar.close;
+    const nan = { upper: Number.NaN, middle: Number.NaN, lower: Number.NaN };
+    if (Number.isNaN(bar.high) || Number.isNaN(bar.low) || Number.isNaN(c)) {
+      this.count = 0;
+      return nan;
+    }
+    const p = this.period;
+    this.count++;
+    if (this.count <= p) {
+      this.ema = this.count === 1 ? c : this.ema + c;
+      if (this.count === p) this.ema /= p;
+    } else {
+      this.ema += this.alpha * (c - this.ema);
+    }
+    if (this.count < p || Number.isNaN(a)) return nan;
+    return { upper: this.ema + this.multiplier * a, middle: this.ema, lower: this.ema - this.multiplier * a };
+  }
+}

@@ -1,0 +1,52 @@
+import { checkAnnualization } from "./annualization";
+import { checkBarCount } from "./barCount";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { RollingMoments } from "./rollingMoments";
+
+/** 1 / (4 ln 2): Parkinson's scaling of the squared log range into a variance. */
+const SCALE = 1 / (4 * Math.LN2);
+
+/**
+ * Parkinson (1980) high-low volatility: √(annualization · mean(ln(H/L)²) / (4 ln 2)) over the
+ * last `period` bars. Warm-up: period − 1 NaNs. NaN rule: windows containing a NaN high or
+ * low are NaN.
+ */
+export function parkinsonVolatility(
+  high: Float64Array,
+  low: Float64Array,
+  period = 20,
+  annualization = 252,
+): Float64Array {
+  checkPeriod("parkinsonVolatility", "period", period);
+  checkAnnualization("parkinsonVolatility", annualization);
+  const n = checkSameLength("parkinsonVolatility", { high, low });
+  checkBarCount("parkinsonVolatility", n, period, `period=${period}`);
+  const out = new Float64Array(n);
+  const m = new RollingMoments(period);
+  const k = annualization * SCALE;
+  for (let i = 0; i < n; i++) {
+    const r = Math.log(high[i] / low[i]);
+    m.push(r * r);
+    out[i] = m.ready ? Math.sqrt(k * m.mean()) : Number.NaN;
+  }
+  return out;
+}
+
+/** Streaming twin of {@link parkinsonVolatility}. */
+export class ParkinsonVolatilityStream implements StreamingIndicator<number> {
+  private readonly k: number;
+  private readonly m: RollingMoments;
+
+  constructor(period = 20, annualization = 252) {
+    checkPeriod("parkinsonVolatility", "period", period);
+    checkAnnualization("parkinsonVolatility", annualization);
+    this.k = annualization * SCALE;
+    this.m = new RollingMoments(period);
+  }
+
+  update(bar: OhlcvBar): number {
+    const r = Math.log(bar.high / bar.low);
+    this.m.push(r * r);
+    return this.m.ready ? Math.sqrt(this.k * this.m.mean()) : Number.NaN;
+  }
+}

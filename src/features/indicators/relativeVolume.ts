@@ -1,0 +1,79 @@
+import { DAY_MS } from "../../data/newYorkTime";
+import { checkBarCount } from "./barCount";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { NewYorkClock } from "./newYorkClock";
+
+/** Slots 0..1439 are New York minutes of the day; bars stamped 00:00 UTC (daily bars) share slot 1440. */
+const SLOTS = 1441;
+const DAILY_SLOT = 1440;
+
+/**
+ * Per time-of-day slot, the volumes of its last `sessions` bars: the state of relative volume,
+ * shared by the batch function and the stream.
+ */
+class SlotHistory {
+  private readonly sessions: number;
+  private readonly clock = new NewYorkClock();
+  private readonly history: Float64Array;
+  private readonly count = new Int32Array(SLOTS);
+  private readonly head = new Int32Array(SLOTS);
+
+  constructor(sessions: number) {
+    this.sessions = sessions;
+    this.history = new Float64Array(SLOTS * sessions);
+  }
+
+  step(ts: number, volume: number): number {
+    // Daily bars carry 00:00 UTC of their date (src/data/bars.ts), which is 19:00/20:00 of the
+    // previous New York day: give them one slot so relative volume compares day with day.
+    const slot = ts % DAY_MS === 0 ? DAILY_SLOT : this.clock.minuteOfDay(ts);
+    const k = this.sessions;
+    const base = slot * k;
+    let out = Number.NaN;
+    if (this.count[slot] === k) {
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += this.history[base + j];
+      // A NaN among the previous volumes makes the sum NaN, and so the output.
+      out = sum > 0 ? (volume * k) / sum : Number.NaN;
+    } else {
+      this.count[slot]++;
+    }
+    const h = this.head[slot];
+    this.history[base + h] = volume;
+    this.head[slot] = h + 1 === k ? 0 : h + 1;
+    return out;
+  }
+}
+
+/**
+ * Relative volume by time of day: a bar's volume divided by the mean volume of the same New
+ * York minute of the day over the previous `sessions` bars in that slot (the previous N
+ * sessions that traded that minute; sessions missing the minute, e.g. after an early close,
+ * are skipped). NaN until a slot has `sessions` earlier bars, and when their mean is 0.
+ * Intended for intraday bars; daily bars (stamped 00:00 UTC) all share one slot, which makes
+ * it volume over the mean of the previous `sessions` days.
+ * NaN rule: NaN when the bar's volume or any volume among the slot's previous `sessions` is NaN.
+ */
+export function relativeVolume(ts: Float64Array, volume: Float64Array, sessions = 20): Float64Array {
+  checkPeriod("relativeVolume", "sessions", sessions, 1, 1000);
+  const n = checkSameLength("relativeVolume", { ts, volume });
+  checkBarCount("relativeVolume", n, sessions + 1, `sessions=${sessions}`);
+  const state = new SlotHistory(sessions);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = state.step(ts[i], volume[i]);
+  return out;
+}
+
+/** Streaming twin of {@link relativeVolume}. */
+export class RelativeVolumeStream implements StreamingIndicator<number> {
+  private readonly state: SlotHistory;
+
+  constructor(sessions = 20) {
+    checkPeriod("relativeVolume", "sessions", sessions, 1, 1000);
+    this.state = new SlotHistory(sessions);
+  }
+
+  update(bar: OhlcvBar): number {
+    return this.state.step(bar.ts, bar.volume);
+  }
+}
