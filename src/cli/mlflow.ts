@@ -1,0 +1,79 @@
+/**
+ * `wsp mlflow up|down|status|ui`: the local MLflow tracking server (see src/tracking/mlflowServer).
+ * With MLFLOW_TRACKING_URI set, every command talks about that server and never starts or stops it.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import type { Command } from "commander";
+import {
+  DEFAULT_MLFLOW_PORT,
+  ensureMlflowServer,
+  type MlflowServerOptions,
+  mlflowServerStatus,
+  stopMlflowServer,
+} from "../tracking";
+
+interface ServerFlags {
+  port: string;
+  host: string;
+}
+
+function options(flags: ServerFlags): MlflowServerOptions {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`--port: expected an integer 1..65535, got "${flags.port}"`);
+  }
+  return { port, host: flags.host };
+}
+
+function withServerOptions(cmd: Command): Command {
+  return cmd
+    .option("--port <port>", "port of the local server", String(DEFAULT_MLFLOW_PORT))
+    .option("--host <host>", "interface the local server binds to", "127.0.0.1");
+}
+
+/** A browser is opened only on a desktop session; on servers and in CI the URL is all there is. */
+function canOpenBrowser(): boolean {
+  if (process.env.CI || !(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) return false;
+  return spawnSync("sh", ["-c", "command -v xdg-open"], { stdio: "ignore" }).status === 0;
+}
+
+export function registerMlflowCommands(program: Command): void {
+  const mlflow = program.command("mlflow").description("the local MLflow tracking server (UI and REST API)");
+
+  withServerOptions(mlflow.command("up"))
+    .description("start the local MLflow server unless one answers; it keeps running in the background")
+    .action(async (flags: ServerFlags) => {
+      const server = await ensureMlflowServer(options(flags));
+      const how = server.external ? "(MLFLOW_TRACKING_URI)" : server.started ? "started" : "already running";
+      console.log(`MLflow ${how}: ${server.uri}`);
+    });
+
+  withServerOptions(mlflow.command("down"))
+    .description("stop the local MLflow server recorded in mlruns/server.pid")
+    .action(async (flags: ServerFlags) => {
+      if (process.env.MLFLOW_TRACKING_URI) {
+        console.log(`MLFLOW_TRACKING_URI=${process.env.MLFLOW_TRACKING_URI} is not managed here; nothing stopped`);
+        return;
+      }
+      const stopped = await stopMlflowServer(options(flags));
+      console.log(stopped ? "MLflow server stopped" : "no local MLflow server was running");
+    });
+
+  withServerOptions(mlflow.command("status"))
+    .description("whether the MLflow server answers, its URL, pid and log")
+    .action(async (flags: ServerFlags) => {
+      const s = await mlflowServerStatus(options(flags));
+      console.log(`MLflow ${s.healthy ? "up" : "down"}: ${s.uri}${s.external ? " (MLFLOW_TRACKING_URI)" : ""}`);
+      if (s.pid !== null) console.log(`pid ${s.pid}`);
+      if (s.logPath) console.log(`log ${s.logPath}`);
+      if (!s.healthy) process.exitCode = 1;
+    });
+
+  withServerOptions(mlflow.command("ui"))
+    .description("make sure the server runs and print the UI's URL (opens a browser only on a desktop)")
+    .action(async (flags: ServerFlags) => {
+      const server = await ensureMlflowServer(options(flags));
+      console.log(`MLflow UI: ${server.uri}`);
+      if (canOpenBrowser()) spawn("xdg-open", [server.uri], { detached: true, stdio: "ignore" }).unref();
+    });
+}
