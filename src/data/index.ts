@@ -16,3 +16,5 @@ export {
 } from "./newYorkTime";
 export * from "./validate";
 export * from "./repairPolicy";
+export * from "./resample";
+export * from "./align";

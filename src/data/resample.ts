@@ -1,0 +1,133 @@
+/**
+ * Resampling to a coarser timeframe on the session calendar: a bar never spans two sessions.
+ * Intraday buckets are anchored to the session open (09:30 ET), so a 1h bar covers
+ * 09:30–10:30 … 15:30–16:00 (the last one shorter; on a 13:00 early close, 12:30–13:00).
+ * `1d` is one bar per session, `1w` one bar per calendar week (Monday–Sunday) of sessions,
+ * stamped with the date of its first session. open = first, high = max, low = min,
+ * close = last, volume = sum, adjClose = last.
+ */
+import { type Bars, INTRADAY_TIMEFRAME_MS, type Timeframe, TIMEFRAMES, isIntraday } from "./bars";
+import { isSession, sessionClose, sessionOpen, weekStart } from "./calendar";
+import { DataFormatError } from "./dataFormatError";
+import { DAY_MS, isoDate, isoNewYork, newYorkDayOf, newYorkToUtc } from "./newYorkTime";
+
+export interface ResampleOptions {
+  /**
+   * Bars outside regular hours (or on non-sessions): "drop" them (default; resampled bars are
+   * regular-hours bars) or throw ("error").
+   */
+  outsideHours?: "drop" | "error";
+}
+
+function rank(tf: Timeframe): number {
+  return TIMEFRAMES.indexOf(tf);
+}
+
+export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {}): Bars {
+  const from = bars.timeframe;
+  const where = `resample ${bars.ticker} ${from}→${to}`;
+  if (rank(to) < rank(from)) throw new RangeError(`${where}: cannot resample to a finer timeframe`);
+  if (isIntraday(from) && isIntraday(to) && INTRADAY_TIMEFRAME_MS[to] % INTRADAY_TIMEFRAME_MS[from] !== 0) {
+    throw new RangeError(`${where}: ${to} is not a multiple of ${from}`);
+  }
+  const outsideHours = options.outsideHours ?? "drop";
+  const { ts } = bars;
+  const n = ts.length;
+  // Bucket key per input bar (NaN = dropped); the output ts of the bucket.
+  const keys = new Float64Array(n);
+  const stamps = new Float64Array(n);
+  const step = isIntraday(to) ? INTRADAY_TIMEFRAME_MS[to] : 0;
+  let dayStart = Number.POSITIVE_INFINITY;
+  let dayEnd = Number.NEGATIVE_INFINITY;
+  let day = 0;
+  let session = false;
+  let open = 0;
+  let close = 0;
+  for (let i = 0; i < n; i++) {
+    const t = ts[i];
+    if (i > 0 && !(t > ts[i - 1])) {
+      throw new DataFormatError(
+        where,
+        null,
+        i,
+        "ts",
+        `timestamps must be strictly increasing (row ${i}); validate first`,
+      );
+    }
+    if (isIntraday(from)) {
+      if (t < dayStart || t >= dayEnd) {
+        day = newYorkDayOf(t);
+        dayStart = newYorkToUtc(day, 0);
+        dayEnd = newYorkToUtc(day + DAY_MS, 0);
+        session = isSession(day);
+        if (session) {
+          open = sessionOpen(day);
+          close = sessionClose(day);
+        }
+      }
+      if (!session || t < open || t >= close) {
+        if (outsideHours === "error") {
+          throw new DataFormatError(where, null, i, "ts", `bar ${isoNewYork(t)} is outside regular session hours`);
+        }
+        keys[i] = Number.NaN;
+        continue;
+      }
+    } else {
+      day = Math.floor(t / DAY_MS) * DAY_MS;
+      if (from === "1d" && !isSession(day)) {
+        if (outsideHours === "error") {
+          throw new DataFormatError(where, null, i, "ts", `${isoDate(day)} is not an NYSE session`);
+        }
+        keys[i] = Number.NaN;
+        continue;
+      }
+    }
+    if (step > 0) {
+      keys[i] = stamps[i] = open + Math.floor((t - open) / step) * step;
+    } else if (to === "1d") {
+      keys[i] = stamps[i] = day;
+    } else {
+      keys[i] = weekStart(day);
+      stamps[i] = day;
+    }
+  }
+  let m = 0;
+  let last = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isNaN(keys[i]) && keys[i] !== last) {
+      m++;
+      last = keys[i];
+    }
+  }
+  const out = {
+    ts: new Float64Array(m),
+    open: new Float64Array(m),
+    high: new Float64Array(m),
+    low: new Float64Array(m),
+    close: new Float64Array(m),
+    volume: bars.volume ? new Float64Array(m) : null,
+    adjClose: bars.adjClose ? new Float64Array(m) : null,
+  };
+  let k = -1;
+  let key = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const ki = keys[i];
+    if (Number.isNaN(ki)) continue;
+    if (ki !== key) {
+      key = ki;
+      k++;
+      out.ts[k] = stamps[i];
+      out.open[k] = bars.open[i];
+      out.high[k] = bars.high[i];
+      out.low[k] = bars.low[i];
+      if (out.volume) out.volume[k] = 0;
+    } else {
+      if (bars.high[i] > out.high[k]) out.high[k] = bars.high[i];
+      if (bars.low[i] < out.low[k]) out.low[k] = bars.low[i];
+    }
+    out.close[k] = bars.close[i];
+    if (out.volume) out.volume[k] += bars.volume![i];
+    if (out.adjClose) out.adjClose[k] = bars.adjClose![i];
+  }
+  return { ticker: bars.ticker, timeframe: to, ...out };
+}
