@@ -1,0 +1,92 @@
+import { addDuration, isoTime } from "./duration";
+import { describeFold, type LabelSpans, SplitError, type SplitPlan } from "./splitPlan";
+
+/** Number of entries of the ascending `sorted` that are < x (or <= x with `inclusive`). */
+function countBelow(sorted: Float64Array, x: number, inclusive: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x || (inclusive && sorted[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Verifies a plan against the spans it was built from and throws, naming the fold, its dates
+ * and the offending row, when a training label window overlaps a test label window, a
+ * training row sits inside the embargo after a test block, a row is both train and test, or
+ * any row of a split (or its label window) reaches the final holdout. Every splitter runs it
+ * before returning; plans built elsewhere (or edited) can be checked with it too.
+ * O((train + test) · log test) per split.
+ */
+export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
+  const { holdoutFrom, embargo } = plan;
+  for (const split of plan.splits) {
+    const where = describeFold(plan.kind, split.fold, split);
+    const { train, test } = split;
+    const nt = test.length;
+    const testStart = new Float64Array(nt);
+    const testStartIdx = new Float64Array(nt);
+    const prefixEnd = new Float64Array(nt);
+    const prefixEndIdx = new Float64Array(nt);
+    let maxEnd = Number.NEGATIVE_INFINITY;
+    let maxEndIdx = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < nt; i++) {
+      const r = test[i];
+      testStart[i] = spans.startTime[r];
+      testStartIdx[i] = spans.startIdx[r];
+      maxEnd = Math.max(maxEnd, spans.endTime[r]);
+      maxEndIdx = Math.max(maxEndIdx, spans.endIdx[r]);
+      prefixEnd[i] = maxEnd;
+      prefixEndIdx[i] = maxEndIdx;
+      if (i > 0 && !(testStart[i] > testStart[i - 1]))
+        throw new SplitError(`${where}: test rows are not in time order`);
+      if (spans.endTime[r] >= holdoutFrom) {
+        throw new SplitError(
+          `${where}: test row ${r} (label ${isoTime(spans.startTime[r])}..${isoTime(spans.endTime[r])}) reaches the final holdout starting ${isoTime(holdoutFrom)}`,
+        );
+      }
+    }
+    let ti = 0;
+    for (let j = 0; j < train.length; j++) {
+      const r = train[j];
+      const s = spans.startTime[r];
+      const e = spans.endTime[r];
+      const label = `training row ${r} (label ${isoTime(s)}..${isoTime(e)})`;
+      if (e >= holdoutFrom) {
+        throw new SplitError(`${where}: ${label} overlaps the final holdout starting ${isoTime(holdoutFrom)}`);
+      }
+      while (ti < nt && test[ti] < r) ti++;
+      if (ti < nt && test[ti] === r) throw new SplitError(`${where}: row ${r} is both a training and a test row`);
+      // Test windows starting at or before this label's end: one of them overlaps it iff the
+      // latest of their ends reaches this label's start.
+      const upTo = countBelow(testStart, e, true);
+      if (upTo > 0 && prefixEnd[upTo - 1] >= s) {
+        throw new SplitError(`${where}: ${label} overlaps a test label window ending ${isoTime(prefixEnd[upTo - 1])}`);
+      }
+      const before =
+        "bars" in embargo ? countBelow(testStartIdx, spans.startIdx[r], false) : countBelow(testStart, s, false);
+      if (before > 0) {
+        const inside =
+          "bars" in embargo
+            ? spans.startIdx[r] <= prefixEndIdx[before - 1] + embargo.bars
+            : s <= addDuration(prefixEnd[before - 1], embargo.duration);
+        if (inside) {
+          throw new SplitError(
+            `${where}: ${label} lies inside the embargo after the test labels ending ${isoTime(prefixEnd[before - 1])}`,
+          );
+        }
+      }
+    }
+  }
+  for (let i = 0; i < plan.holdout.length; i++) {
+    const r = plan.holdout[i];
+    if (!(spans.startTime[r] >= holdoutFrom)) {
+      throw new SplitError(
+        `${plan.kind}: holdout row ${r} (${isoTime(spans.startTime[r])}) starts before the holdout (${isoTime(holdoutFrom)})`,
+      );
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export { auditSplits } from "./auditSplits";
+export { binomial, type CpcvOptions, combinatorialPurgedCV } from "./combinatorialPurgedCV";
+export { addDuration, type Duration, DurationError, isoTime, parseDuration } from "./duration";
+export { type HoldoutSplitOptions, holdoutSplit } from "./holdoutSplit";
+export { groupBounds, type PurgedKFoldOptions, purgedKFold } from "./purgedKFold";
+export {
+  type CommonSplitOptions,
+  type Embargo,
+  type LabelSpans,
+  type Split,
+  SplitError,
+  type SplitKind,
+  type SplitPlan,
+} from "./splitPlan";
+export { splitsFromConfig, type ValidationConfig, validationConfigSchema } from "./validationConfig";
+export { type WalkForwardOptions, walkForward } from "./walkForward";
