@@ -22,6 +22,11 @@ function checkMultiplier(multiplier: number): void {
  * Bollinger bands as TA-Lib BBANDS with an SMA middle: middle = SMA(close, period), bands =
  * middle ± multiplier · population standard deviation (ddof 0) of the same window.
  * Warm-up: period − 1 NaNs. NaN rule: every window containing a NaN close is NaN.
+ *
+ * The batch loop is RollingMoments' scheme written out over the input array (it is one of the
+ * benchmarked indicators): sums of x − anchor, the anchor moved to the window mean and the sums
+ * rebuilt every `period` bars; a NaN restarts the window, which is exactly "NaN for every window
+ * containing it".
  */
 export function bollinger(close: Float64Array, period = 20, multiplier = 2): BollingerBands<Float64Array> {
   checkPeriod("bollinger", "period", period, 2);
@@ -33,23 +38,66 @@ export function bollinger(close: Float64Array, period = 20, multiplier = 2): Bol
   const lower = new Float64Array(n);
   const width = new Float64Array(n);
   const percentB = new Float64Array(n);
-  const m = new RollingMoments(period);
+  const inv = 1 / period;
+  let count = 0;
+  let sinceRebuild = 0;
+  let anchor = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let run = 0;
+  let prev = Number.NaN;
   for (let i = 0; i < n; i++) {
     const c = close[i];
-    m.push(c);
-    if (m.ready) {
-      const mid = m.mean();
-      const band = multiplier * Math.sqrt(m.variance(0));
-      const up = mid + band;
-      const lo = mid - band;
-      upper[i] = up;
-      middle[i] = mid;
-      lower[i] = lo;
-      width[i] = (up - lo) / mid;
-      percentB[i] = band > 0 ? (c - lo) / (up - lo) : Number.NaN;
-    } else {
+    if (Number.isNaN(c)) {
+      count = 0;
       upper[i] = middle[i] = lower[i] = width[i] = percentB[i] = Number.NaN;
+      continue;
     }
+    if (count === 0) {
+      anchor = c;
+      s1 = s2 = 0;
+      sinceRebuild = 0;
+      run = 0;
+    }
+    run = c === prev ? run + 1 : 1;
+    prev = c;
+    if (count >= period) {
+      const y = close[i - period] - anchor;
+      s1 -= y;
+      s2 -= y * y;
+    } else {
+      count++;
+    }
+    const y = c - anchor;
+    s1 += y;
+    s2 += y * y;
+    if (++sinceRebuild >= period && count === period) {
+      // Re-anchor on the window mean and recompute (two passes): no drift, no cancellation.
+      sinceRebuild = 0;
+      let sum = 0;
+      for (let j = i - period + 1; j <= i; j++) sum += close[j];
+      anchor = sum * inv;
+      s1 = s2 = 0;
+      for (let j = i - period + 1; j <= i; j++) {
+        const d = close[j] - anchor;
+        s1 += d;
+        s2 += d * d;
+      }
+    }
+    if (count < period) {
+      upper[i] = middle[i] = lower[i] = width[i] = percentB[i] = Number.NaN;
+      continue;
+    }
+    const mid = anchor + s1 * inv;
+    const m2 = run >= period ? 0 : s2 - s1 * s1 * inv;
+    const band = m2 > 0 ? multiplier * Math.sqrt(m2 * inv) : 0;
+    const up = mid + band;
+    const lo = mid - band;
+    upper[i] = up;
+    middle[i] = mid;
+    lower[i] = lo;
+    width[i] = (up - lo) / mid;
+    percentB[i] = band > 0 ? (c - lo) / (up - lo) : Number.NaN;
   }
   return { upper, middle, lower, width, percentB };
 }
