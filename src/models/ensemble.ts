@@ -1,0 +1,60 @@
+/**
+ * The fitted form shared by `gbm` and `rf`: output k's raw margin is baseScore[k] plus the sum
+ * of the trees whose treeOutput is k; the link maps margins to probabilities. RF stores leaf
+ * values already divided by its tree count, so the same identity (margin = base + Σ trees) holds
+ * for both and TreeSHAP needs no special case.
+ */
+import { addTreeRaw } from "./kernel";
+import type { FeatureMatrix } from "./matrix";
+import type { Tree } from "./tree";
+
+/** logit: binary log-odds; softmax: one margin per class; identity: the margin is P(class 1). */
+export type Link = "logit" | "softmax" | "identity";
+
+export interface TreeEnsemble {
+  readonly trees: Tree[];
+  /** Which output each tree adds to. */
+  readonly treeOutput: Int32Array;
+  /** 1 for binary models (P(class 1)), else the number of classes. */
+  readonly nOutputs: number;
+  readonly baseScore: Float64Array;
+  readonly link: Link;
+}
+
+/** Raw margins, row-major n × nOutputs. */
+export function predictMargin(e: TreeEnsemble, X: FeatureMatrix): Float64Array {
+  const n = X.nRows;
+  const k = e.nOutputs;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = e.baseScore[c];
+  // Tree-outer: each tree's few nodes stay hot while rows stream through.
+  e.trees.forEach((t, j) => {
+    addTreeRaw(X.data, n, t.feature, t.threshold, t.defaultLeft, t.left, t.right, t.value, out, k, e.treeOutput[j]);
+  });
+  return out;
+}
+
+/** Applies the link in place: probabilities, row-major n × nOutputs. */
+export function marginToProba(e: TreeEnsemble, m: Float64Array): Float64Array {
+  const k = e.nOutputs;
+  if (e.link === "logit") for (let i = 0; i < m.length; i++) m[i] = 1 / (1 + Math.exp(-m[i]));
+  else if (e.link === "softmax") {
+    for (let i = 0; i < m.length; i += k) {
+      let mx = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < k; c++) if (m[i + c] > mx) mx = m[i + c];
+      let s = 0;
+      for (let c = 0; c < k; c++) s += m[i + c] = Math.exp(m[i + c] - mx);
+      for (let c = 0; c < k; c++) m[i + c] /= s;
+    }
+  }
+  return m;
+}
+
+/** Expected margin per output: base + Σ root values (cover-weighted tree means). */
+export function expectedMargin(e: TreeEnsemble): Float64Array {
+  const out = Float64Array.from(e.baseScore);
+  e.trees.forEach((t, j) => {
+    out[e.treeOutput[j]] += t.value[0];
+  });
+  return out;
+}

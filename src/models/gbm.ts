@@ -1,0 +1,331 @@
+/**
+ * `gbm`: histogram gradient boosting (binary log-loss, multiclass softmax; Newton leaves with
+ * L1/L2, best-first or depth-limited growth, row/column subsampling, early stopping), trees
+ * grown feature-parallel over worker threads sharing bins, gradients and histograms.
+ */
+import { z } from "zod";
+import { applyBins, binCounts, fitBinCuts } from "./binning";
+import type { TreeEnsemble } from "./ensemble";
+import { addTreeRaw, growTree, leafOfBinned, rngNext } from "./kernel";
+import type { FeatureMatrix } from "./matrix";
+import { logLoss } from "./metrics";
+import { assertSameFeatures, checkLabels, checkWeights, type FitOptions, type FitReport } from "./model";
+import { type Tree, treeFromGrown } from "./tree";
+import { checkFinite, TreeModel } from "./treeModel";
+import { firstMessage, resolveThreads, startWorker } from "./workers";
+
+export const gbmParamsSchema = z
+  .strictObject({
+    n_trees: z.number().int().min(1).default(100),
+    learning_rate: z.number().gt(0).max(1).default(0.1),
+    /** 0 = no depth limit (then max_leaves must be set). */
+    max_depth: z.number().int().min(0).default(6),
+    /** > 0: leaf-wise best-first growth up to this many leaves. */
+    max_leaves: z.number().int().min(0).default(0),
+    min_child_weight: z.number().min(0).default(1),
+    lambda: z.number().min(0).default(1),
+    alpha: z.number().min(0).default(0),
+    min_split_gain: z.number().min(0).default(0),
+    subsample: z.number().gt(0).max(1).default(1),
+    colsample_bytree: z.number().gt(0).max(1).default(1),
+    max_bins: z.number().int().min(2).max(255).default(255),
+    /** Stop when the eval log-loss has not improved for this many rounds (0 = never). */
+    early_stopping_rounds: z.number().int().min(0).default(0),
+    /** "error": NaN/±Infinity in X are refused; "learn": they follow a learned default direction. */
+    missing: z.enum(["error", "learn"]).default("error"),
+    seed: z.number().int().default(0),
+    /** 0 = every core; small problems (rows × features < 2M) then use one thread. */
+    n_threads: z.number().int().min(0).default(0),
+  })
+  .refine((p) => p.max_depth > 0 || p.max_leaves > 0, { message: "max_depth or max_leaves must be > 0" });
+
+export type GbmParams = z.output<typeof gbmParamsSchema>;
+
+const WORKER_ENTRY = `
+const d = workerData;
+parentPort.postMessage("ready");
+gbmWorkerLoop(d.w, d.nWorkers, d.bins, d.nFeat, d.gh, d.rows, d.hist, d.nBins, d.feats, d.ctl, d.task, d.cfg, d.out);
+`;
+
+function sharedF64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(n * 8));
+}
+function sharedI32(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(n * 4));
+}
+
+export class GbmModel extends TreeModel<GbmParams> {
+  readonly kind = "gbm" as const;
+
+  constructor(params: z.input<typeof gbmParamsSchema> = {}) {
+    super(parseParams(params));
+  }
+
+  async fit(X: FeatureMatrix, y: ArrayLike<number>, opts: FitOptions = {}): Promise<FitReport> {
+    const t0 = performance.now();
+    const p = this.params;
+    const ctx = "gbm.fit";
+    const n = X.nRows;
+    const K = checkLabels(y, n, ctx);
+    const w = checkWeights(opts.sampleWeight, n, ctx);
+    checkFinite(X, p.missing, ctx);
+    if (n < 2 * p.min_child_weight) {
+      throw new Error(`${ctx}: ${n} rows cannot make two children of min_child_weight ${p.min_child_weight}`);
+    }
+    const ev = opts.eval;
+    if (ev) {
+      assertSameFeatures(X.names, ev.X.names, `${ctx} eval set`);
+      if (ev.y.length !== ev.X.nRows)
+        throw new Error(`${ctx}: eval y has ${ev.y.length} labels for ${ev.X.nRows} rows`);
+      for (let i = 0; i < ev.y.length; i++) {
+        if (!Number.isInteger(ev.y[i]) || ev.y[i] < 0 || ev.y[i] >= K) {
+          throw new Error(`${ctx}: eval y[${i}] = ${ev.y[i]}, expected a class label 0..${K - 1}`);
+        }
+      }
+      checkFinite(ev.X, p.missing, `${ctx} eval set`);
+    }
+    const nOut = K === 2 ? 1 : K;
+    const F = X.names.length;
+    const cuts = fitBinCuts(X, p.max_bins);
+    const bins = applyBins(X, cuts, true);
+    const binsCol = new Uint8Array(n * F);
+    for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) binsCol[f * n + r] = bins[r * F + f];
+    const nBins = sharedI32(F);
+    nBins.set(binCounts(cuts));
+
+    // Base score: the prior log-odds (binary) or log class frequencies (softmax).
+    const base = new Float64Array(nOut);
+    const cls = new Float64Array(K);
+    let wsum = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = w ? w[i] : 1;
+      cls[y[i]] += wi;
+      wsum += wi;
+    }
+    if (nOut === 1) {
+      const pr = Math.min(1 - 1e-6, Math.max(1e-6, cls[1] / wsum));
+      base[0] = Math.log(pr / (1 - pr));
+    } else for (let k = 0; k < K; k++) base[k] = Math.log(Math.max(1e-6, cls[k] / wsum));
+
+    const margin = new Float64Array(n * nOut);
+    for (let i = 0; i < n; i++) margin.set(base, i * nOut);
+    const evN = ev ? ev.X.nRows : 0;
+    const evMargin = new Float64Array(evN * nOut);
+    for (let i = 0; i < evN; i++) evMargin.set(base, i * nOut);
+
+    const auto = p.n_threads === 0;
+    let nThreads = Math.min(resolveThreads(p.n_threads), F);
+    if (auto && n * F < 2_000_000) nThreads = 1;
+    const nWorkers = nThreads - 1;
+    const nSlots = (p.max_leaves > 0 ? p.max_leaves : p.max_depth + 1) + 3;
+    const gh = sharedF64(2 * n);
+    const rows = sharedI32(n);
+    const scratch = new Int32Array(n);
+    const feats = sharedI32(F);
+    const hist = sharedF64(nSlots * F * 512);
+    const cfg = sharedF64(10);
+    cfg.set([
+      p.max_depth,
+      p.max_leaves,
+      p.min_child_weight,
+      p.lambda,
+      p.alpha,
+      p.min_split_gain,
+      p.learning_rate,
+      0,
+      0,
+      nThreads,
+    ]);
+    const ctl = sharedI32(1 + nWorkers);
+    const task = sharedF64(16);
+    const out = sharedF64(Math.max(1, nWorkers) * 12);
+    const workers = [];
+    for (let wi = 0; wi < nWorkers; wi++) {
+      const wk = startWorker(WORKER_ENTRY, {
+        w: wi,
+        nWorkers,
+        bins,
+        nFeat: F,
+        gh,
+        rows,
+        hist,
+        nBins,
+        feats,
+        ctl,
+        task,
+        cfg,
+        out,
+      });
+      workers.push(wk);
+      await firstMessage(wk);
+    }
+    const remote = nWorkers > 0 ? { ctl, task, out, feats, nWorkers } : null;
+
+    const rng = new Uint32Array([p.seed >>> 0]);
+    const inSample = new Uint8Array(n);
+    const prob = new Float64Array(n * nOut);
+    const trees: Tree[] = [];
+    const treeOutput: number[] = [];
+    const evalLogLoss: number[] = [];
+    let best = Number.POSITIVE_INFINITY;
+    let bestIter = -1;
+    const evProb = new Float64Array(evN * nOut);
+    const allFeats = Int32Array.from({ length: F }, (_, f) => f);
+    const nColTree = Math.max(1, Math.round(p.colsample_bytree * F));
+
+    try {
+      for (let round = 0; round < p.n_trees; round++) {
+        probabilities(margin, prob, nOut);
+        for (let k = 0; k < nOut; k++) {
+          fillGradients(gh, prob, y, w, nOut, k);
+          let m = 0;
+          if (p.subsample < 1) {
+            inSample.fill(0);
+            for (let i = 0; i < n; i++) {
+              if (rngNext(rng) < p.subsample) {
+                rows[m++] = i;
+                inSample[i] = 1;
+              }
+            }
+          } else {
+            for (let i = 0; i < n; i++) rows[i] = i;
+            m = n;
+          }
+          let nf = F;
+          if (nColTree < F) {
+            // Partial Fisher–Yates, then ascending order so the histogram walks features forwards.
+            const perm = allFeats.slice();
+            for (let j = 0; j < nColTree; j++) {
+              const r = j + Math.floor(rngNext(rng) * (F - j));
+              const tmp = perm[j];
+              perm[j] = perm[r];
+              perm[r] = tmp;
+            }
+            feats.set(perm.subarray(0, nColTree).sort());
+            nf = nColTree;
+          } else feats.set(allFeats);
+          if (round === 0 && k === 0) {
+            let hRoot = 0;
+            for (let i = 0; i < m; i++) hRoot += gh[2 * rows[i] + 1];
+            if (hRoot < 2 * p.min_child_weight) {
+              throw new Error(
+                `${ctx}: the hessian sum of all rows (${hRoot.toPrecision(4)}) is below 2 × min_child_weight (${p.min_child_weight}); no tree can split — lower min_child_weight or add rows`,
+              );
+            }
+          }
+          const g = growTree(bins, binsCol, F, gh, rows, m, nBins, feats, nf, hist, nSlots, cfg, rng, scratch, remote);
+          const tree = treeFromGrown(g, cuts, 1);
+          trees.push(tree);
+          treeOutput.push(k);
+          // Training margins: sampled rows from their leaf segments, the rest by traversal.
+          for (let node = 0; node < g.feature.length; node++) {
+            if (g.feature[node] >= 0) continue;
+            const v = g.value[node];
+            for (let i = g.segBegin[node]; i < g.segEnd[node]; i++) margin[rows[i] * nOut + k] += v;
+          }
+          if (m < n) {
+            const bin = Int32Array.from(g.bin);
+            for (let i = 0; i < n; i++) {
+              if (inSample[i] === 1) continue;
+              const leaf = leafOfBinned(bins, F, i, tree.feature, bin, tree.defaultLeft, tree.left, tree.right);
+              margin[i * nOut + k] += g.value[leaf];
+            }
+          }
+          if (ev) {
+            const t = tree;
+            addTreeRaw(
+              ev.X.data,
+              evN,
+              t.feature,
+              t.threshold,
+              t.defaultLeft,
+              t.left,
+              t.right,
+              t.value,
+              evMargin,
+              nOut,
+              k,
+            );
+          }
+        }
+        if (ev) {
+          probabilities(evMargin, evProb, nOut);
+          const ll = logLoss(evProb, ev.y, nOut, ev.sampleWeight);
+          evalLogLoss.push(ll);
+          if (ll < best) {
+            best = ll;
+            bestIter = round;
+          } else if (p.early_stopping_rounds > 0 && round - bestIter >= p.early_stopping_rounds) break;
+        }
+      }
+    } finally {
+      if (nWorkers > 0) {
+        task[13] = 1;
+        Atomics.add(ctl, 0, 1);
+        Atomics.notify(ctl, 0);
+        for (const wk of workers) void wk.terminate();
+      }
+    }
+    const rounds = ev && p.early_stopping_rounds > 0 ? bestIter + 1 : trees.length / nOut;
+    const ensemble: TreeEnsemble = {
+      trees: trees.slice(0, rounds * nOut),
+      treeOutput: Int32Array.from(treeOutput.slice(0, rounds * nOut)),
+      nOutputs: nOut,
+      baseScore: base,
+      link: nOut === 1 ? "logit" : "softmax",
+    };
+    this.ensemble = ensemble;
+    this.featureNames = [...X.names];
+    this.nClasses = K;
+    return {
+      iterations: rounds,
+      evalLogLoss,
+      bestIteration: ev ? bestIter : rounds - 1,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+}
+
+export function parseParams(params: unknown): GbmParams {
+  const r = gbmParamsSchema.safeParse(params);
+  if (!r.success) {
+    throw new Error(
+      `gbm params: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return r.data;
+}
+
+function probabilities(margin: Float64Array, prob: Float64Array, nOut: number): void {
+  if (nOut === 1) {
+    for (let i = 0; i < margin.length; i++) prob[i] = 1 / (1 + Math.exp(-margin[i]));
+    return;
+  }
+  for (let i = 0; i < margin.length; i += nOut) {
+    let mx = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < nOut; c++) if (margin[i + c] > mx) mx = margin[i + c];
+    let s = 0;
+    for (let c = 0; c < nOut; c++) s += prob[i + c] = Math.exp(margin[i + c] - mx);
+    for (let c = 0; c < nOut; c++) prob[i + c] /= s;
+  }
+}
+
+/** Log-loss gradients and hessians (softmax hessian ×2 as in XGBoost), weighted, interleaved. */
+function fillGradients(
+  gh: Float64Array,
+  prob: Float64Array,
+  y: ArrayLike<number>,
+  w: Float64Array | null,
+  nOut: number,
+  k: number,
+): void {
+  const n = y.length;
+  for (let i = 0; i < n; i++) {
+    const pr = prob[i * nOut + k];
+    const target = nOut === 1 ? y[i] : y[i] === k ? 1 : 0;
+    const wi = w ? w[i] : 1;
+    const h = (nOut === 1 ? pr * (1 - pr) : 2 * pr * (1 - pr)) * wi;
+    gh[2 * i] = (pr - target) * wi;
+    gh[2 * i + 1] = h > 1e-16 ? h : 1e-16 * wi;
+  }
+}

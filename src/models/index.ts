@@ -1,0 +1,26 @@
+/** Public surface of the model engine. */
+export { type BinCuts, applyBins, binOf, fitBinCuts } from "./binning";
+export { expectedMargin, type Link, marginToProba, predictMargin, type TreeEnsemble } from "./ensemble";
+export { GbmModel, type GbmParams, gbmParamsSchema } from "./gbm";
+export { meanAbsShap, type PermutationOptions, permutationImportance } from "./importance";
+export { column, type FeatureMatrix, featureMatrix, fromColumns, nonFiniteCounts, sliceRows, takeRows } from "./matrix";
+export { logLoss, rocAuc } from "./metrics";
+export {
+  assertSameFeatures,
+  type EvalSet,
+  type FitOptions,
+  type FitReport,
+  type Importance,
+  type ImportanceKind,
+  MODEL_KINDS,
+  MODEL_SCHEMA_VERSION,
+  type Model,
+  type ModelKind,
+  type SavedModel,
+} from "./model";
+export { type OutOfBag, RfModel, type RfParams, rfParamsSchema } from "./rf";
+export { type LoadedModel, loadModel, saveModel } from "./serialise";
+export { exportShapDicts, type ShapModelDict, type ShapTreeDict } from "./shapExport";
+export type { Tree } from "./tree";
+export { checkFinite, type MissingPolicy, type SavedTreeModel, TreeModel } from "./treeModel";
+export { type ShapValues, treeShap, treeShapParallel } from "./treeshap";

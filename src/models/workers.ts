@@ -1,0 +1,73 @@
+/**
+ * Worker threads for the tree engine. A worker's code is the kernel's functions as source text
+ * plus a small entry function: no worker file path (src/ may not use import.meta, and tslab
+ * compiles to CommonJS) and no TS loader in the worker. Starting a worker this way costs
+ * ~20 ms; `new Worker(file.ts, { execArgv: ["--import", "tsx"] })` measured ~400 ms per worker
+ * here (tsx registers its loader in every worker).
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import {
+  addTreeRaw,
+  buildHist,
+  findBestSplit,
+  gbmWorkerLoop,
+  growTree,
+  leafOfBinned,
+  nodeScore,
+  partitionRows,
+  rfGrowTrees,
+  rngNext,
+  runNodeTask,
+  subtractHist,
+} from "./kernel";
+import { treeShapRows } from "./treeshapKernel";
+
+const KERNEL: readonly ((...args: never[]) => unknown)[] = [
+  rngNext,
+  buildHist,
+  subtractHist,
+  nodeScore,
+  findBestSplit,
+  partitionRows,
+  runNodeTask,
+  growTree,
+  gbmWorkerLoop,
+  leafOfBinned,
+  addTreeRaw,
+  rfGrowTrees,
+  treeShapRows,
+];
+
+let kernelSource: string | null = null;
+
+/**
+ * `entry` is the body of a function `(workerData, parentPort)`. The `__name` shim covers
+ * esbuild's keepNames helper that tsx inserts into compiled function bodies.
+ */
+export function startWorker(entry: string, workerData: unknown): Worker {
+  if (kernelSource === null) {
+    kernelSource = `"use strict";\nconst __name = (f) => f;\n${KERNEL.map((f) => f.toString()).join("\n")}\n`;
+  }
+  const src = `${kernelSource}const { workerData, parentPort } = require("node:worker_threads");\n(function (workerData, parentPort) {\n${entry}\n})(workerData, parentPort);\n`;
+  const w = new Worker(src, { eval: true, workerData });
+  w.unref();
+  return w;
+}
+
+/** Threads to use: the parameter if > 0, else every core. */
+export function resolveThreads(n: number): number {
+  return n > 0 ? n : Math.max(1, availableParallelism());
+}
+
+/** Resolves once the worker runs (its first message) or rejects with its error. */
+export function firstMessage<T>(w: Worker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    w.once("error", onError);
+    w.once("message", (m: T) => {
+      w.off("error", onError);
+      resolve(m);
+    });
+  });
+}
