@@ -2,8 +2,8 @@
  * The store's SQL, shared by the PostgreSQL and PGlite backends.
  *
  * Ingest: per series, DELETE the stored rows inside its [first, last] ts, then binary COPY of all
- * series in chunks, then the run row: one transaction, so re-ingesting the same bars is
- * idempotent and a failure anywhere writes nothing.
+ * series in chunks, then the series catalog and the run row: one transaction, so re-ingesting
+ * the same bars is idempotent and a failure anywhere writes nothing.
  * Query: the server packs each column into one bytea of big-endian float8s (`float8send`
  * aggregated in ts order), so the client decodes seven buffers instead of ~100k rows.
  */
@@ -128,8 +128,15 @@ export class SqlStore implements Store {
   ) {}
 
   async ingest(series: readonly Bars[], options: IngestOptions = {}): Promise<IngestResult> {
+    const seen = new Map<string, number>();
     series.forEach((bars, i) => {
       checkSeries(bars, i);
+      const key = `${bars.ticker} ${bars.timeframe}`;
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        throw new StoreError("bad_input", `series ${earlier} and ${i} are both ${key}: give each series once per ingest`);
+      }
+      seen.set(key, i);
     });
     const nonEmpty = series.filter((b) => b.ts.length > 0);
     const total = nonEmpty.reduce((sum, b) => sum + b.ts.length, 0);
@@ -153,6 +160,16 @@ export class SqlStore implements Store {
           done += slices.reduce((sum, s) => sum + s.end - s.start, 0);
           options.onProgress?.(done, total);
         }
+        await tx.query(
+          `INSERT INTO series (ticker, timeframe, rows, first_ts, last_ts)
+           SELECT b.ticker, b.timeframe, count(*), min(b.ts), max(b.ts)
+           FROM bars b JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS u (ticker, timeframe)) k
+             ON b.ticker = k.ticker AND b.timeframe = k.timeframe
+           GROUP BY b.ticker, b.timeframe
+           ON CONFLICT (ticker, timeframe) DO UPDATE
+             SET rows = EXCLUDED.rows, first_ts = EXCLUDED.first_ts, last_ts = EXCLUDED.last_ts`,
+          [nonEmpty.map((b) => b.ticker), nonEmpty.map((b) => b.timeframe)],
+        );
         // Fresh statistics: after a bulk load the planner otherwise guesses a handful of rows and
         // answers the next query with a bitmap scan and an on-disk sort instead of the index.
         if (total > 0) await tx.exec("ANALYZE bars");
@@ -177,8 +194,8 @@ export class SqlStore implements Store {
 
   async listSeries(): Promise<SeriesInfo[]> {
     const rows = await this.db.query(
-      `SELECT ticker, timeframe, count(*)::float8, ${EPOCH_MS("min(ts)")}, ${EPOCH_MS("max(ts)")}
-       FROM bars GROUP BY ticker, timeframe ORDER BY ticker, timeframe`,
+      `SELECT ticker, timeframe, rows::float8, ${EPOCH_MS("first_ts")}, ${EPOCH_MS("last_ts")}
+       FROM series ORDER BY ticker, timeframe`,
     );
     return rows.map(toSeriesInfo);
   }
@@ -226,8 +243,8 @@ export class SqlStore implements Store {
   private async emptyQueryError(ticker: string, timeframe: Timeframe, range: TimeRange): Promise<StoreError> {
     const where = `in ${this.backend} store ${this.location} (schema ${this.schema})`;
     const rows = await this.db.query(
-      `SELECT ticker, timeframe, count(*)::float8, ${EPOCH_MS("min(ts)")}, ${EPOCH_MS("max(ts)")}
-       FROM bars WHERE ticker = $1 GROUP BY ticker, timeframe ORDER BY timeframe`,
+      `SELECT ticker, timeframe, rows::float8, ${EPOCH_MS("first_ts")}, ${EPOCH_MS("last_ts")}
+       FROM series WHERE ticker = $1 ORDER BY timeframe`,
       [ticker],
     );
     const ofTicker = rows.map(toSeriesInfo);
@@ -245,7 +262,7 @@ export class SqlStore implements Store {
         `no ${ticker} ${timeframe} bars ${where}; ${ticker} is stored at: ${ofTicker.map(describeSeries).join("; ")}`,
       );
     }
-    const tickers = await this.db.query(`SELECT DISTINCT ticker FROM bars ORDER BY ticker`);
+    const tickers = await this.db.query(`SELECT DISTINCT ticker FROM series ORDER BY ticker`);
     const names = tickers.map((r) => String(r[0]));
     const shown = names.length > 30 ? `${names.slice(0, 30).join(", ")} … (${names.length} in all)` : names.join(", ");
     return new StoreError(

@@ -129,6 +129,11 @@ describe.each([
     );
   });
 
+  it("rejects the same series twice in one ingest", async () => {
+    const err = await expectStoreError(store.ingest([spyDaily, vixDaily, spyDaily]), "bad_input");
+    expect(err.message).toMatch(/series 0 and 2 are both SPY 1d/);
+  });
+
   it("names an unknown ticker and lists what is stored", async () => {
     const err = await expectStoreError(store.query("NOPE", "1d"), "unknown_series");
     expect(err.message).toMatch(/unknown ticker 'NOPE'/);

@@ -2,6 +2,7 @@
 import { barsMigration } from "./0001_bars";
 import { runsMigration } from "./0002_runs";
 import { hypertableMigration } from "./0003_hypertable";
+import { seriesMigration } from "./0004_series";
 
 export interface Migration {
   readonly version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [barsMigration, runsMigration, hypertableMigration];
+export const MIGRATIONS: readonly Migration[] = [barsMigration, runsMigration, hypertableMigration, seriesMigration];

@@ -1,0 +1,175 @@
+/**
+ * `wsp data …` end to end: the real CLI in a child process (`npx tsx src/cli.ts data …`) on a
+ * PGlite directory of its own. Commands on that directory run one after another: PGlite allows
+ * one process per directory.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { barsBetween, loadBundled } from "../../src/data";
+
+const root = process.cwd();
+const spyDaily = loadBundled("SPY", "1d");
+const spyMinute = loadBundled("SPY", "1m");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function wsp(args: string[]): Promise<Run> {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["tsx", "src/cli.ts", "data", ...args], { cwd: root, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("wsp data (CLI end to end on PGlite)", () => {
+  let tmp: string;
+  let dir: string[];
+
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), "wsp-cli-"));
+    dir = ["--dir", join(tmp, "pglite")];
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("ingests files, lists them, queries them back, and rejects bad input with exit code 1", async () => {
+    const ingest = await wsp(["ingest", "data/daily/SPY.csv", "data/intraday/SPY_1m.csv.gz", ...dir]);
+    expect(ingest.code).toBe(0);
+    // Anomalies of the 1-minute file (missing bars, …) are kept and summed up on stderr.
+    expect(ingest.stderr).toMatch(/^validation: \d+ anomalies kept \(missing_bar \d+, .*\)/);
+    expect(ingest.stdout).toMatch(
+      new RegExp(
+        `^ingested 2 series, ${spyDaily.ts.length + spyMinute.ts.length} bars into pglite store .* as run 1\\n$`,
+      ),
+    );
+
+    const list = await wsp(["list", "--format", "json", ...dir]);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      { ticker: "SPY", timeframe: "1d", rows: spyDaily.ts.length, first: spyDaily.ts[0], last: spyDaily.ts.at(-1) },
+      { ticker: "SPY", timeframe: "1m", rows: spyMinute.ts.length, first: spyMinute.ts[0], last: spyMinute.ts.at(-1) },
+    ]);
+
+    // --to is inclusive: a bare date covers its day. Values come back as the bundled file has them.
+    const csv = await wsp(["query", "SPY", "--from", "2020-03-16", "--to", "2020-03-18", "--format", "csv", ...dir]);
+    expect(csv.code).toBe(0);
+    const expected = barsBetween(spyDaily, Date.UTC(2020, 2, 16), Date.UTC(2020, 2, 19));
+    const lines = csv.stdout.trim().split("\n");
+    expect(lines[0]).toBe("date,open,high,low,close,volume");
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(["2020-03-16", "2020-03-17", "2020-03-18"]);
+    lines.slice(1).forEach((line, i) => {
+      const [, o, h, l, c, v] = line.split(",").map(Number);
+      expect([o, h, l, c, v]).toEqual([
+        expected.open[i],
+        expected.high[i],
+        expected.low[i],
+        expected.close[i],
+        expected.volume![i],
+      ]);
+    });
+
+    const json = await wsp([
+      "query",
+      "SPY",
+      "--timeframe",
+      "1m",
+      "--from",
+      "2025-09-15T09:30:00-04:00",
+      "--to",
+      "2025-09-15T09:31:00-04:00",
+      "--format",
+      "json",
+      ...dir,
+    ]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      ticker: "SPY",
+      timeframe: "1m",
+      rows: [
+        {
+          timestamp: "2025-09-15T09:30:00-04:00",
+          open: 659.58,
+          high: 660.01,
+          low: 659.475,
+          close: 659.96,
+          volume: 10377,
+        },
+        {
+          timestamp: "2025-09-15T09:31:00-04:00",
+          open: 659.97,
+          high: 660.06,
+          low: 659.94,
+          close: 659.965,
+          volume: 6283,
+        },
+      ],
+    });
+
+    const unknown = await wsp(["query", "NOPE", ...dir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown ticker 'NOPE' .*stored tickers: SPY/);
+
+    const empty = await wsp(["query", "SPY", "--from", "1980-01-01", "--to", "1980-12-31", ...dir]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/no SPY 1d bars in \[1980-01-01T00:00:00Z, 1981-01-01T00:00:00Z\)/);
+
+    // A malformed file among good ones: exit 1 naming file and line, and nothing of the good file ingested.
+    const bad = join(tmp, "QQQ.csv");
+    writeFileSync(bad, "date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,2,x,1.5,100\n");
+    const failed = await wsp(["ingest", "data/daily/DIA.csv", bad, ...dir]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`${bad}:3`);
+    const after = await wsp(["list", ...dir]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toMatch(/DIA|QQQ/);
+    expect(after.stdout.trim().split("\n")).toHaveLength(4); // header, rule, SPY 1d, SPY 1m
+  });
+
+  it("validates a bundled file, prints the report, and records the run", async () => {
+    const run = await wsp(["validate", "data/daily/IXIC.csv", ...dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/zero_volume \(anomaly\), e\.g\.:\n {2}IXIC 2015-05-12 volume/);
+    expect(run.stdout).toMatch(/1 series, 0 errors, \d+ anomalies/);
+    const runs = await wsp(["runs", "--format", "json", ...dir]);
+    expect(runs.code).toBe(0);
+    const [validate, ingest] = JSON.parse(runs.stdout);
+    expect(validate).toMatchObject({ kind: "validate", source: "data/daily/IXIC.csv", status: "warn", series: 1 });
+    expect(validate.report.totals.zero_volume).toBeGreaterThan(0);
+    expect(ingest).toMatchObject({ kind: "ingest", status: "ok", series: 2 });
+    expect(ingest.report.series.map((s: { timeframe: string }) => s.timeframe)).toEqual(["1d", "1m"]);
+  });
+
+  it("fails with exit code 1 on bad options before touching a store", async () => {
+    const [timeframe, format, dates, nothing] = await Promise.all([
+      wsp(["query", "SPY", "--timeframe", "2d", ...dir]),
+      wsp(["query", "SPY", "--format", "xml", ...dir]),
+      wsp(["query", "SPY", "--from", "2020-02-30", ...dir]),
+      wsp(["ingest", ...dir]),
+    ]);
+    expect([timeframe.code, format.code, dates.code, nothing.code]).toEqual([1, 1, 1, 1]);
+    expect(timeframe.stderr).toMatch(/--timeframe '2d' is not one of 1m 5m 15m 1h 1d 1w/);
+    expect(format.stderr).toMatch(/--format 'xml' is not one of table, csv, json/);
+    expect(dates.stderr).toMatch(/--from '2020-02-30' is not a date/);
+    expect(nothing.stderr).toMatch(/nothing to ingest: give CSV files or --bundled/);
+  });
+
+  it("names an unreachable PostgreSQL URL and how to start it", async () => {
+    const run = await wsp(["list", "--db", "postgres://postgres:hunter2@127.0.0.1:1/test"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:1/test");
+    expect(run.stderr).not.toContain("hunter2");
+    expect(run.stderr).toMatch(/pg_ctlcluster.*docker compose up -d postgres.*unset DATABASE_URL/s);
+  });
+});
