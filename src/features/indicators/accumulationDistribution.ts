@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkSameLength } from "./indicator";
 
 /**
@@ -25,7 +25,7 @@ export function accumulationDistribution(
   volume: Float64Array,
 ): Float64Array {
   const n = checkSameLength("accumulationDistribution", { high, low, close, volume });
-  checkBarCount("accumulationDistribution", n, 1, "no warm-up");
+  requireBars("accumulationDistribution", n, 0, "no warm-up");
   const out = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 
 /**
@@ -13,7 +13,7 @@ import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } 
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
   checkPeriod("atr", "period", period);
   const n = checkSameLength("atr", { high, low, close });
-  checkBarCount("atr", n, period + 1, `period=${period}`);
+  requireBars("atr", n, period, `period=${period}`);
   const out = new Float64Array(n);
   const keep = period - 1;
   // Multiplying by 1/period instead of dividing halves the latency of the recursive chain.

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 import { RollingCovariance } from "./rollingCovariance";
 
@@ -12,7 +12,7 @@ export function autocorrelation(values: Float64Array, period = 60, lag = 1): Flo
   checkPeriod("autocorrelation", "period", period, 3);
   checkPeriod("autocorrelation", "lag", lag, 1, 10_000);
   const n = values.length;
-  checkBarCount("autocorrelation", n, period + lag, `period=${period}, lag=${lag}`);
+  requireBars("autocorrelation", n, period + lag - 1, `period=${period}, lag=${lag}`);
   const out = new Float64Array(n);
   const c = new RollingCovariance(period);
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
-import { checkBarCount } from "./barCount";
-import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
+import { checkRealParam, requireBars } from "./_shared/requireBars";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
 export interface BollingerBands<T> {
@@ -10,12 +10,6 @@ export interface BollingerBands<T> {
   width: T;
   /** (close − lower) / (upper − lower); NaN when the bands coincide (a constant window). */
   percentB: T;
-}
-
-function checkMultiplier(multiplier: number): void {
-  if (!(multiplier > 0 && multiplier <= 100)) {
-    throw new IndicatorError("bollinger", `parameter multiplier must be in (0, 100], got ${multiplier}`);
-  }
 }
 
 /**
@@ -30,9 +24,9 @@ function checkMultiplier(multiplier: number): void {
  */
 export function bollinger(close: Float64Array, period = 20, multiplier = 2): BollingerBands<Float64Array> {
   checkPeriod("bollinger", "period", period, 2);
-  checkMultiplier(multiplier);
+  checkRealParam("bollinger", "multiplier", multiplier, 0, 100);
   const n = close.length;
-  checkBarCount("bollinger", n, period, `period=${period}`);
+  requireBars("bollinger", n, period - 1, `period=${period}`);
   const upper = new Float64Array(n);
   const middle = new Float64Array(n);
   const lower = new Float64Array(n);
@@ -109,7 +103,7 @@ export class BollingerStream implements StreamingIndicator<BollingerBands<number
 
   constructor(period = 20, multiplier = 2) {
     checkPeriod("bollinger", "period", period, 2);
-    checkMultiplier(multiplier);
+    checkRealParam("bollinger", "multiplier", multiplier, 0, 100);
     this.multiplier = multiplier;
     this.m = new RollingMoments(period);
   }

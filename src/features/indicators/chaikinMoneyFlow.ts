@@ -1,5 +1,5 @@
 import { closeLocation } from "./accumulationDistribution";
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -17,7 +17,7 @@ export function chaikinMoneyFlow(
 ): Float64Array {
   checkPeriod("chaikinMoneyFlow", "period", period);
   const n = checkSameLength("chaikinMoneyFlow", { high, low, close, volume });
-  checkBarCount("chaikinMoneyFlow", n, period, `period=${period}`);
+  requireBars("chaikinMoneyFlow", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period, 2, true);
   for (let i = 0; i < n; i++) {

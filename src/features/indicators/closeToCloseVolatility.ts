@@ -1,5 +1,4 @@
-import { checkAnnualization } from "./annualization";
-import { checkBarCount } from "./barCount";
+import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -11,9 +10,9 @@ import { RollingMoments } from "./rollingMoments";
  */
 export function closeToCloseVolatility(close: Float64Array, period = 20, annualization = 252): Float64Array {
   checkPeriod("closeToCloseVolatility", "period", period, 2);
-  checkAnnualization("closeToCloseVolatility", annualization);
+  checkRealParam("closeToCloseVolatility", "annualization", annualization, 0, 1e7);
   const n = close.length;
-  checkBarCount("closeToCloseVolatility", n, period + 1, `period=${period}`);
+  requireBars("closeToCloseVolatility", n, period, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period);
   out[0] = Number.NaN;
@@ -33,7 +32,7 @@ export class CloseToCloseVolatilityStream implements StreamingIndicator<number> 
 
   constructor(period = 20, annualization = 252) {
     checkPeriod("closeToCloseVolatility", "period", period, 2);
-    checkAnnualization("closeToCloseVolatility", annualization);
+    checkRealParam("closeToCloseVolatility", "annualization", annualization, 0, 1e7);
     this.annualization = annualization;
     this.m = new RollingMoments(period);
   }

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -41,7 +41,7 @@ export function corwinSchultzSpread(
 ): Float64Array {
   checkPeriod("corwinSchultzSpread", "period", period);
   const n = checkSameLength("corwinSchultzSpread", { high, low, close });
-  checkBarCount("corwinSchultzSpread", n, period + 1, `period=${period}`);
+  requireBars("corwinSchultzSpread", n, period, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period);
   out[0] = Number.NaN;

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingExtremum } from "./rollingExtremum";
 
@@ -19,7 +19,7 @@ export interface DonchianChannel<T> {
 export function donchian(high: Float64Array, low: Float64Array, period = 20): DonchianChannel<Float64Array> {
   checkPeriod("donchian", "period", period);
   const n = checkSameLength("donchian", { high, low });
-  checkBarCount("donchian", n, period, `period=${period}`);
+  requireBars("donchian", n, period - 1, `period=${period}`);
   const upper = new Float64Array(n);
   const middle = new Float64Array(n);
   const lower = new Float64Array(n);

@@ -1,5 +1,4 @@
-import { checkAnnualization } from "./annualization";
-import { checkBarCount } from "./barCount";
+import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -28,9 +27,9 @@ export function garmanKlassVolatility(
   annualization = 252,
 ): Float64Array {
   checkPeriod("garmanKlassVolatility", "period", period);
-  checkAnnualization("garmanKlassVolatility", annualization);
+  checkRealParam("garmanKlassVolatility", "annualization", annualization, 0, 1e7);
   const n = checkSameLength("garmanKlassVolatility", { open, high, low, close });
-  checkBarCount("garmanKlassVolatility", n, period, `period=${period}`);
+  requireBars("garmanKlassVolatility", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period);
   for (let i = 0; i < n; i++) {
@@ -47,7 +46,7 @@ export class GarmanKlassVolatilityStream implements StreamingIndicator<number> {
 
   constructor(period = 20, annualization = 252) {
     checkPeriod("garmanKlassVolatility", "period", period);
-    checkAnnualization("garmanKlassVolatility", annualization);
+    checkRealParam("garmanKlassVolatility", "annualization", annualization, 0, 1e7);
     this.annualization = annualization;
     this.m = new RollingMoments(period);
   }

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 
 /**
@@ -15,7 +15,7 @@ import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod } f
 export function hurstExponent(values: Float64Array, period = 128, minChunk = 8): Float64Array {
   checkParams(period, minChunk);
   const n = values.length;
-  checkBarCount("hurstExponent", n, period, `period=${period}`);
+  requireBars("hurstExponent", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   let lastNaN = -1;
   for (let i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 import { AtrStream, atr } from "./atr";
-import { checkBarCount } from "./barCount";
-import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { checkRealParam, requireBars } from "./_shared/requireBars";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 
 export interface KeltnerChannel<T> {
   upper: T;
@@ -23,9 +23,7 @@ function resolve(o: KeltnerOptions): Required<KeltnerOptions> {
   const multiplier = o.multiplier ?? 2;
   checkPeriod("keltner", "period", period);
   checkPeriod("keltner", "atrPeriod", atrPeriod);
-  if (!(multiplier > 0 && multiplier <= 100)) {
-    throw new IndicatorError("keltner", `parameter multiplier must be in (0, 100], got ${multiplier}`);
-  }
+  checkRealParam("keltner", "multiplier", multiplier, 0, 100);
   return { period, atrPeriod, multiplier };
 }
 
@@ -44,7 +42,7 @@ export function keltner(
 ): KeltnerChannel<Float64Array> {
   const { period, atrPeriod, multiplier } = resolve(options);
   const n = checkSameLength("keltner", { high, low, close });
-  checkBarCount("keltner", n, Math.max(period, atrPeriod + 1), `period=${period}, atrPeriod=${atrPeriod}`);
+  requireBars("keltner", n, Math.max(period - 1, atrPeriod), `period=${period}, atrPeriod=${atrPeriod}`);
   const range = atr(high, low, close, atrPeriod);
   const upper = new Float64Array(n);
   const middle = new Float64Array(n);

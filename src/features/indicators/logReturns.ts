@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import type { OhlcvBar, StreamingIndicator } from "./indicator";
 
 /**
@@ -7,7 +7,7 @@ import type { OhlcvBar, StreamingIndicator } from "./indicator";
  */
 export function logReturns(close: Float64Array): Float64Array {
   const n = close.length;
-  checkBarCount("logReturns", n, 2, "one-bar returns");
+  requireBars("logReturns", n, 1, "one-bar returns");
   const out = new Float64Array(n);
   out[0] = Number.NaN;
   for (let i = 1; i < n; i++) out[i] = Math.log(close[i] / close[i - 1]);

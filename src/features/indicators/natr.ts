@@ -1,5 +1,5 @@
 import { AtrStream, atr } from "./atr";
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 
 /**
@@ -9,7 +9,7 @@ import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } 
 export function natr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
   checkPeriod("natr", "period", period);
   const n = checkSameLength("natr", { high, low, close });
-  checkBarCount("natr", n, period + 1, `period=${period}`);
+  requireBars("natr", n, period, `period=${period}`);
   const out = atr(high, low, close, period);
   for (let i = 0; i < out.length; i++) out[i] = (100 * out[i]) / close[i];
   return out;

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkSameLength } from "./indicator";
 
 /**
@@ -9,7 +9,7 @@ import { type OhlcvBar, type StreamingIndicator, checkSameLength } from "./indic
  */
 export function obv(close: Float64Array, volume: Float64Array): Float64Array {
   const n = checkSameLength("obv", { close, volume });
-  checkBarCount("obv", n, 1, "no warm-up");
+  requireBars("obv", n, 0, "no warm-up");
   const out = new Float64Array(n);
   let started = false;
   let prev = 0;

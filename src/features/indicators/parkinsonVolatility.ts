@@ -1,5 +1,4 @@
-import { checkAnnualization } from "./annualization";
-import { checkBarCount } from "./barCount";
+import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -18,9 +17,9 @@ export function parkinsonVolatility(
   annualization = 252,
 ): Float64Array {
   checkPeriod("parkinsonVolatility", "period", period);
-  checkAnnualization("parkinsonVolatility", annualization);
+  checkRealParam("parkinsonVolatility", "annualization", annualization, 0, 1e7);
   const n = checkSameLength("parkinsonVolatility", { high, low });
-  checkBarCount("parkinsonVolatility", n, period, `period=${period}`);
+  requireBars("parkinsonVolatility", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period);
   const k = annualization * SCALE;
@@ -39,7 +38,7 @@ export class ParkinsonVolatilityStream implements StreamingIndicator<number> {
 
   constructor(period = 20, annualization = 252) {
     checkPeriod("parkinsonVolatility", "period", period);
-    checkAnnualization("parkinsonVolatility", annualization);
+    checkRealParam("parkinsonVolatility", "annualization", annualization, 0, 1e7);
     this.k = annualization * SCALE;
     this.m = new RollingMoments(period);
   }

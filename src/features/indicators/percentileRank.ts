@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 
 /**
@@ -10,7 +10,7 @@ import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator
 export function percentileRank(values: Float64Array, period = 252): Float64Array {
   checkPeriod("percentileRank", "period", period);
   const n = values.length;
-  checkBarCount("percentileRank", n, period, `period=${period}`);
+  requireBars("percentileRank", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   let lastNaN = -1;
   for (let i = 0; i < n; i++) {

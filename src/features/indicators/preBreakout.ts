@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingExtremum } from "./rollingExtremum";
 import { RollingMoments } from "./rollingMoments";
@@ -140,7 +140,7 @@ export function preBreakout(
 ): PreBreakout<Float64Array> {
   const o = resolve(options);
   const n = checkSameLength("preBreakout", { high, low, close, volume });
-  checkBarCount("preBreakout", n, o.long, `long=${o.long}`);
+  requireBars("preBreakout", n, o.long - 1, `long=${o.long}`);
   const out = allocate(n);
   const state = new PreBreakoutState(o);
   for (let i = 0; i < n; i++) state.step(high[i], low[i], close[i], volume[i], out, i);

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -11,7 +11,7 @@ import { RollingMoments } from "./rollingMoments";
 export function rangeCompression(high: Float64Array, low: Float64Array, period = 20): Float64Array {
   checkPeriod("rangeCompression", "period", period);
   const n = checkSameLength("rangeCompression", { high, low });
-  checkBarCount("rangeCompression", n, period, `period=${period}`);
+  requireBars("rangeCompression", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength } from "./indicator";
 
 export interface RelativeStrength<T> {
@@ -21,7 +21,7 @@ export function relativeStrength(
 ): RelativeStrength<Float64Array> {
   checkPeriod("relativeStrength", "period", period);
   const n = checkSameLength("relativeStrength", { close, benchmarkClose });
-  checkBarCount("relativeStrength", n, period + 1, `period=${period}`);
+  requireBars("relativeStrength", n, period, `period=${period}`);
   const ratio = new Float64Array(n);
   const roc = new Float64Array(n);
   for (let i = 0; i < n; i++) {

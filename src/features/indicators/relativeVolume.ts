@@ -1,5 +1,5 @@
 import { DAY_MS } from "../../data/newYorkTime";
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { NewYorkClock } from "./newYorkClock";
 
@@ -57,7 +57,7 @@ class SlotHistory {
 export function relativeVolume(ts: Float64Array, volume: Float64Array, sessions = 20): Float64Array {
   checkPeriod("relativeVolume", "sessions", sessions, 1, 1000);
   const n = checkSameLength("relativeVolume", { ts, volume });
-  checkBarCount("relativeVolume", n, sessions + 1, `sessions=${sessions}`);
+  requireBars("relativeVolume", n, sessions, `sessions=${sessions}`);
   const state = new SlotHistory(sessions);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = state.step(ts[i], volume[i]);

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 import { RollingCovariance } from "./rollingCovariance";
 
@@ -19,7 +19,7 @@ function spreadOf(c: RollingCovariance): number {
 export function rollSpread(close: Float64Array, period = 20): Float64Array {
   checkPeriod("rollSpread", "period", period, 3);
   const n = close.length;
-  checkBarCount("rollSpread", n, period + 2, `period=${period}`);
+  requireBars("rollSpread", n, period + 1, `period=${period}`);
   const out = new Float64Array(n);
   const c = new RollingCovariance(period);
   out[0] = out[1] = Number.NaN;

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength } from "./indicator";
 import { RollingCovariance } from "./rollingCovariance";
 
@@ -11,7 +11,7 @@ import { RollingCovariance } from "./rollingCovariance";
 export function rollingBeta(close: Float64Array, benchmarkClose: Float64Array, period = 60): Float64Array {
   checkPeriod("rollingBeta", "period", period, 2);
   const n = checkSameLength("rollingBeta", { close, benchmarkClose });
-  checkBarCount("rollingBeta", n, period + 1, `period=${period}`);
+  requireBars("rollingBeta", n, period, `period=${period}`);
   const out = new Float64Array(n);
   const c = new RollingCovariance(period);
   out[0] = Number.NaN;

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -11,7 +11,7 @@ import { RollingMoments } from "./rollingMoments";
 export function rollingKurtosis(values: Float64Array, period = 60): Float64Array {
   checkPeriod("rollingKurtosis", "period", period, 4);
   const n = values.length;
-  checkBarCount("rollingKurtosis", n, period, `period=${period}`);
+  requireBars("rollingKurtosis", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period, 4);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -11,7 +11,7 @@ import { RollingMoments } from "./rollingMoments";
 export function rollingSkew(values: Float64Array, period = 60): Float64Array {
   checkPeriod("rollingSkew", "period", period, 3);
   const n = values.length;
-  checkBarCount("rollingSkew", n, period, `period=${period}`);
+  requireBars("rollingSkew", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period, 4);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -10,7 +10,7 @@ import { RollingMoments } from "./rollingMoments";
 export function rollingZScore(values: Float64Array, period = 20): Float64Array {
   checkPeriod("rollingZScore", "period", period, 2);
   const n = values.length;
-  checkBarCount("rollingZScore", n, period, `period=${period}`);
+  requireBars("rollingZScore", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { checkBarCount } from "./barCount";
+import { requireBars } from "./_shared/requireBars";
 import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { NewYorkClock } from "./newYorkClock";
 import { RollingMoments } from "./rollingMoments";
@@ -106,7 +106,7 @@ export function vwap(
 ): VwapBands<Float64Array> {
   const period = checkAnchor(anchor);
   const n = checkSameLength("vwap", { ts, high, low, close, volume });
-  checkBarCount("vwap", n, Math.max(1, period), period > 0 ? `period=${period}` : "anchor=session");
+  requireBars("vwap", n, Math.max(1, period) - 1, period > 0 ? `period=${period}` : "anchor=session");
   const out: VwapBands<Float64Array> = {
     vwap: new Float64Array(n),
     distancePct: new Float64Array(n),

@@ -1,5 +1,4 @@
-import { checkAnnualization } from "./annualization";
-import { checkBarCount } from "./barCount";
+import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -25,9 +24,9 @@ export function yangZhangVolatility(
   annualization = 252,
 ): Float64Array {
   checkPeriod("yangZhangVolatility", "period", period, 2);
-  checkAnnualization("yangZhangVolatility", annualization);
+  checkRealParam("yangZhangVolatility", "annualization", annualization, 0, 1e7);
   const n = checkSameLength("yangZhangVolatility", { open, high, low, close });
-  checkBarCount("yangZhangVolatility", n, period + 1, `period=${period}`);
+  requireBars("yangZhangVolatility", n, period, `period=${period}`);
   const state = new YangZhangState(period, annualization);
   const out = new Float64Array(n);
   out[0] = Number.NaN;
@@ -70,7 +69,7 @@ export class YangZhangVolatilityStream implements StreamingIndicator<number> {
 
   constructor(period = 20, annualization = 252) {
     checkPeriod("yangZhangVolatility", "period", period, 2);
-    checkAnnualization("yangZhangVolatility", annualization);
+    checkRealParam("yangZhangVolatility", "annualization", annualization, 0, 1e7);
     this.state = new YangZhangState(period, annualization);
   }
 

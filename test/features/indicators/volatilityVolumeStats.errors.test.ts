@@ -43,20 +43,28 @@ const CASES: [() => unknown, string, string][] = [
   [
     () => atr(h.subarray(0, 10), l.subarray(0, 10), c.subarray(0, 10), 14),
     "atr",
-    "needs at least 15 bars for period=14, got 10",
+    "needs at least 15 bars for the warm-up of period=14 (first value at index 14), got 10",
   ],
   [() => natr(h, l, c, 1.5), "natr", "parameter period must be an integer in [1, 100000], got 1.5"],
   [() => natr(h, short, c), "natr", "series low has length 399"],
   [() => bollinger(c, 1), "bollinger", "parameter period must be an integer in [2, 100000], got 1"],
-  [() => bollinger(c, 20, -2), "bollinger", "parameter multiplier must be in (0, 100], got -2"],
-  [() => bollinger(c.subarray(0, 5), 20), "bollinger", "needs at least 20 bars for period=20, got 5"],
+  [() => bollinger(c, 20, -2), "bollinger", "parameter multiplier must be a number in (0, 100], got -2"],
+  [
+    () => bollinger(c.subarray(0, 5), 20),
+    "bollinger",
+    "needs at least 20 bars for the warm-up of period=20 (first value at index 19), got 5",
+  ],
   [() => keltner(h, l, c, { atrPeriod: 0 }), "keltner", "parameter atrPeriod must be an integer in [1, 100000], got 0"],
-  [() => keltner(h, l, c, { multiplier: Number.NaN }), "keltner", "parameter multiplier must be in (0, 100], got NaN"],
+  [
+    () => keltner(h, l, c, { multiplier: Number.NaN }),
+    "keltner",
+    "parameter multiplier must be a number in (0, 100], got NaN",
+  ],
   [() => donchian(h, short), "donchian", "series low has length 399, expected 400 (same as high)"],
   [
     () => closeToCloseVolatility(c, 20, 0),
     "closeToCloseVolatility",
-    "parameter annualization must be in (0, 10000000], got 0",
+    "parameter annualization must be a number in (0, 10000000], got 0",
   ],
   [
     () => parkinsonVolatility(h, l, 200_000),
@@ -82,22 +90,30 @@ const CASES: [() => unknown, string, string][] = [
   [
     () => relativeVolume(ts.subarray(0, 5), v.subarray(0, 5), 20),
     "relativeVolume",
-    "needs at least 21 bars for sessions=20, got 5",
+    "needs at least 21 bars for the warm-up of sessions=20 (first value at index 20), got 5",
   ],
-  [() => logReturns(c.subarray(0, 1)), "logReturns", "needs at least 2 bars"],
+  [() => logReturns(c.subarray(0, 1)), "logReturns", "needs at least 2 bars for the warm-up of one-bar returns"],
   [() => rollingZScore(c, 1), "rollingZScore", "parameter period must be an integer in [2, 100000], got 1"],
   [() => new RollingZScoreStream(0), "rollingZScore", "parameter period must be an integer in [2, 100000], got 0"],
   [() => rollingSkew(c, 2), "rollingSkew", "parameter period must be an integer in [3, 100000], got 2"],
   [() => rollingKurtosis(c, 3), "rollingKurtosis", "parameter period must be an integer in [4, 100000], got 3"],
   [() => autocorrelation(c, 60, 0), "autocorrelation", "parameter lag must be an integer in [1, 10000], got 0"],
-  [() => autocorrelation(c, 350, 60), "autocorrelation", "needs at least 410 bars for period=350, lag=60, got 400"],
+  [
+    () => autocorrelation(c, 350, 60),
+    "autocorrelation",
+    "needs at least 410 bars for the warm-up of period=350, lag=60 (first value at index 409), got 400",
+  ],
   [() => hurstExponent(c, 10, 8), "hurstExponent", "parameter period must be an integer in [16, 100000], got 10"],
   [
     () => new HurstExponentStream(128, 2),
     "hurstExponent",
     "parameter minChunk must be an integer in [4, 50000], got 2",
   ],
-  [() => percentileRank(c, 1000), "percentileRank", "needs at least 1000 bars for period=1000, got 400"],
+  [
+    () => percentileRank(c, 1000),
+    "percentileRank",
+    "needs at least 1000 bars for the warm-up of period=1000 (first value at index 999), got 400",
+  ],
   [
     () => corwinSchultzSpread(h, l, c, 0),
     "corwinSchultzSpread",
@@ -117,7 +133,11 @@ const CASES: [() => unknown, string, string][] = [
     "rollingCorrelation",
     "parameter period must be an integer in [2, 100000], got 1",
   ],
-  [() => relativeStrength(c, c, 400), "relativeStrength", "needs at least 401 bars for period=400, got 400"],
+  [
+    () => relativeStrength(c, c, 400),
+    "relativeStrength",
+    "needs at least 401 bars for the warm-up of period=400 (first value at index 400), got 400",
+  ],
 ];
 
 describe("bad input raises IndicatorError naming indicator, parameter and allowed range (part B)", () => {
