@@ -18,3 +18,4 @@ export * from "./validate";
 export * from "./repairPolicy";
 export * from "./resample";
 export * from "./align";
+export * from "./parquet";
