@@ -155,6 +155,17 @@ describe("bad input raises IndicatorError naming indicator, parameter and allowe
     });
   }
 
+  it("entries not flagged needsVolume give the same values without a volume column", () => {
+    const noVolume = { ...b, volume: null };
+    for (const e of volatilityVolumeStatsCatalog) {
+      if (e.needsVolume || e.needsBenchmark) continue;
+      const withV = e.batch(b);
+      const without = e.batch(noVolume);
+      for (const key of Object.keys(withV))
+        expect(Array.from(without[key]), `${e.name}.${key}`).toEqual(Array.from(withV[key]));
+    }
+  });
+
   it("volume and benchmark entries refuse bars without them", () => {
     const noVolume = { ...b, volume: null };
     for (const e of volatilityVolumeStatsCatalog) {
