@@ -37,7 +37,8 @@ function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
-function build(): Bars {
+/** Build the series from the bundled file, without the cache (the cache holds exactly this). */
+export function buildMillionBars(): Bars {
   const src = loadCsv(join(root, "data", "intraday", "SPY_1m.csv.gz"), { ticker: "SPY", timeframe: "1m" });
   // Sessions of the source, regular-hours bars only (the file has 3 bars after two early closes).
   const sessions: { open: number; idx: number[] }[] = [];
@@ -125,7 +126,7 @@ function fromCache(): Bars | null {
 export function millionBars(): Bars {
   const cached = fromCache();
   if (cached) return cached;
-  const bars = build();
+  const bars = buildMillionBars();
   const cols = [bars.ts, bars.open, bars.high, bars.low, bars.close, bars.volume!];
   writeAtomic(
     binPath,
