@@ -1,0 +1,22 @@
+export { calibrationConfigSchema, type CalibrationConfig } from "./calibrationConfig";
+export {
+  CALIBRATION_METHODS,
+  type CalibrationMethod,
+  type Calibrator,
+  type CalibratorOptions,
+  fitCalibrator,
+} from "./calibrator";
+export { crossFitCalibration, type RowSplit } from "./crossFitCalibration";
+export { applyIsotonic, fitIsotonic, type IsotonicParams } from "./isotonic";
+export { accuracy, balancedAccuracy, confusionMatrix, type PrecisionRecallF1, precisionRecallF1 } from "./metrics";
+export { brierScore, logLoss, rocAuc, rocAucOvr } from "./metricsProbabilistic";
+export {
+  type BinStrategy,
+  eceOfTable,
+  expectedCalibrationError,
+  type ReliabilityTable,
+  reliabilityTable,
+} from "./metricsReliability";
+export { applyPlatt, fitPlatt, logit, type PlattParams } from "./platt";
+export { CalibrationError, predictClasses } from "./probabilities";
+export { applyTemperature, fitTemperature, type TemperatureParams } from "./temperature";
