@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -20,11 +20,11 @@ export function aroon(high: Float64Array, low: Float64Array, period = 14): Aroon
   checkPeriod("aroon", "period", period, 2);
   const n = checkSameLength("aroon", { high, low });
   requireBars("aroon", n, period, `period=${period}`);
-  const up = nanArray(n);
-  const down = nanArray(n);
-  const osc = nanArray(n);
+  const up = new Float64Array(n);
+  const down = new Float64Array(n);
+  const osc = new Float64Array(n);
   const factor = 100 / period;
-  eachCleanRun([high, low], (s, e) => {
+  eachCleanRun([high, low], [up, down, osc], period, (s, e) => {
     let hiIdx = -1;
     let loIdx = -1;
     let hi = 0;

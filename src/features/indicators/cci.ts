@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -24,9 +24,9 @@ export function cci(high: Float64Array, low: Float64Array, close: Float64Array, 
   checkPeriod("cci", "period", period, 2);
   const n = checkSameLength("cci", { high, low, close });
   requireBars("cci", n, period - 1, `period=${period}`);
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const tp = new Float64Array(n);
-  eachCleanRun([high, low, close], (s, e) => {
+  eachCleanRun([high, low, close], [out], period - 1, (s, e) => {
     for (let i = s; i < e; i++) tp[i] = (high[i] + low[i] + close[i]) / 3;
     for (let i = s + period - 1; i < e; i++) out[i] = cciWindow(tp, i - period + 1, period, tp[i]);
   });

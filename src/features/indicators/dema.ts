@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { EmaStream, emaRun } from "./ema";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -11,11 +11,11 @@ export function dema(close: Float64Array, period = 20): Float64Array {
   checkPeriod("dema", "period", period, 1);
   const n = close.length;
   requireBars("dema", n, 2 * (period - 1), `period=${period}`);
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const e1 = new Float64Array(n);
   const e2 = new Float64Array(n);
   const k = 2 / (period + 1);
-  eachCleanRun([close], (s, e) => {
+  eachCleanRun([close], [out], 2 * (period - 1), (s, e) => {
     const first = s + 2 * (period - 1);
     if (first >= e) return;
     emaRun(close, s, e, period, k, e1);

@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -10,9 +10,9 @@ import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator
 export function ema(close: Float64Array, period = 20): Float64Array {
   checkPeriod("ema", "period", period, 1);
   requireBars("ema", close.length, period - 1, `period=${period}`);
-  const out = nanArray(close.length);
+  const out = new Float64Array(close.length);
   const k = 2 / (period + 1);
-  eachCleanRun([close], (s, e) => emaRun(close, s, e, period, k, out));
+  eachCleanRun([close], [out], period - 1, (s, e) => emaRun(close, s, e, period, k, out));
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 import { WmaStream, wmaRun } from "./wma";
@@ -13,11 +13,11 @@ export function hma(close: Float64Array, period = 20): Float64Array {
   const half = Math.floor(period / 2);
   const root = Math.floor(Math.sqrt(period));
   requireBars("hma", n, period - 1 + root - 1, `period=${period}`);
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const wHalf = new Float64Array(n);
   const wFull = new Float64Array(n);
   const diff = new Float64Array(n);
-  eachCleanRun([close], (s, e) => {
+  eachCleanRun([close], [out], period - 1 + root - 1, (s, e) => {
     const from = s + period - 1;
     if (from >= e) return;
     wmaRun(close, s, e, half, wHalf);

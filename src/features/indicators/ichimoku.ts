@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -45,10 +45,10 @@ export function ichimoku(
     Math.max(kijunPeriod, senkouBPeriod) - 1,
     `kijunPeriod=${kijunPeriod}, senkouBPeriod=${senkouBPeriod}`,
   );
-  const tenkan = nanArray(n);
-  const kijun = nanArray(n);
-  const senkouA = nanArray(n);
-  const senkouB = nanArray(n);
+  const tenkan = new Float64Array(n);
+  const kijun = new Float64Array(n);
+  const senkouA = new Float64Array(n);
+  const senkouB = new Float64Array(n);
   const hh = new Float64Array(n);
   const ll = new Float64Array(n);
   const midpoint = (s: number, e: number, period: number, out: Float64Array) => {
@@ -56,12 +56,17 @@ export function ichimoku(
     rollingMinRun(low, s, e, period, ll);
     for (let i = s + period - 1; i < e; i++) out[i] = (hh[i] + ll[i]) / 2;
   };
-  eachCleanRun([high, low], (s, e) => {
-    midpoint(s, e, tenkanPeriod, tenkan);
-    midpoint(s, e, kijunPeriod, kijun);
-    midpoint(s, e, senkouBPeriod, senkouB);
-    for (let i = s + kijunPeriod - 1; i < e; i++) senkouA[i] = (tenkan[i] + kijun[i]) / 2;
-  });
+  eachCleanRun(
+    [high, low],
+    [tenkan, kijun, senkouA, senkouB],
+    [tenkanPeriod - 1, kijunPeriod - 1, kijunPeriod - 1, senkouBPeriod - 1],
+    (s, e) => {
+      midpoint(s, e, tenkanPeriod, tenkan);
+      midpoint(s, e, kijunPeriod, kijun);
+      midpoint(s, e, senkouBPeriod, senkouB);
+      for (let i = s + kijunPeriod - 1; i < e; i++) senkouA[i] = (tenkan[i] + kijun[i]) / 2;
+    },
+  );
   return { tenkan, kijun, senkouA, senkouB };
 }
 

@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -25,8 +25,8 @@ function smoothing(periodRoc: number, sumRoc1: number): number {
 export function kama(close: Float64Array, period = 10): Float64Array {
   checkPeriod("kama", "period", period, 2);
   requireBars("kama", close.length, period, `period=${period}`);
-  const out = nanArray(close.length);
-  eachCleanRun([close], (s, e) => kamaRun(close, s, e, period, out));
+  const out = new Float64Array(close.length);
+  eachCleanRun([close], [out], period, (s, e) => kamaRun(close, s, e, period, out));
   return out;
 }
 

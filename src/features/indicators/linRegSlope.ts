@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -10,11 +10,11 @@ import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator
 export function linRegSlope(close: Float64Array, period = 14): Float64Array {
   checkPeriod("linreg_slope", "period", period, 2);
   requireBars("linreg_slope", close.length, period - 1, `period=${period}`);
-  const out = nanArray(close.length);
+  const out = new Float64Array(close.length);
   const sumX = period * (period - 1) * 0.5;
   const sumXSqr = (period * (period - 1) * (2 * period - 1)) / 6;
   const divisor = sumX * sumX - period * sumXSqr;
-  eachCleanRun([close], (s, e) => {
+  eachCleanRun([close], [out], period - 1, (s, e) => {
     for (let today = s + period - 1; today < e; today++) {
       let sumXY = 0;
       let sumY = 0;

@@ -1,6 +1,6 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
-import { EmaStream, emaRun } from "./ema";
+import { EmaStream } from "./ema";
 import { checkPeriod, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
 export interface MacdOutput<T> {
@@ -38,31 +38,65 @@ export function macd(
   const n = close.length;
   const lookback = slowPeriod - 1 + signalPeriod - 1;
   requireBars("macd", n, lookback, `slowPeriod=${slowPeriod}, signalPeriod=${signalPeriod}`);
-  const macdOut = nanArray(n);
-  const signalOut = nanArray(n);
-  const histOut = nanArray(n);
-  const fastEma = new Float64Array(n);
-  const slowEma = new Float64Array(n);
-  const line = new Float64Array(n);
-  const sig = new Float64Array(n);
-  const kFast = 2 / (fastPeriod + 1);
-  const kSlow = 2 / (slowPeriod + 1);
-  const kSignal = 2 / (signalPeriod + 1);
-  eachCleanRun([close], (s, e) => {
-    const lineStart = s + slowPeriod - 1;
-    const first = lineStart + signalPeriod - 1;
-    if (first >= e) return;
-    emaRun(close, s, e, slowPeriod, kSlow, slowEma);
-    emaRun(close, lineStart - fastPeriod + 1, e, fastPeriod, kFast, fastEma);
-    for (let i = lineStart; i < e; i++) line[i] = fastEma[i] - slowEma[i];
-    emaRun(line, lineStart, e, signalPeriod, kSignal, sig);
-    for (let i = first; i < e; i++) {
-      macdOut[i] = line[i];
-      signalOut[i] = sig[i];
-      histOut[i] = line[i] - sig[i];
-    }
-  });
+  const macdOut = new Float64Array(n);
+  const signalOut = new Float64Array(n);
+  const histOut = new Float64Array(n);
+  eachCleanRun([close], [macdOut, signalOut, histOut], lookback, (s, e) =>
+    macdRun(close, s, e, fastPeriod, slowPeriod, signalPeriod, macdOut, signalOut, histOut),
+  );
   return { macd: macdOut, signal: signalOut, hist: histOut };
+}
+
+/**
+ * The three EMAs in one pass with their state in locals (no intermediate arrays), with the
+ * same seeding and update formula as emaRun.
+ */
+function macdRun(
+  x: Float64Array,
+  s: number,
+  e: number,
+  fast: number,
+  slow: number,
+  signal: number,
+  macdOut: Float64Array,
+  signalOut: Float64Array,
+  histOut: Float64Array,
+): void {
+  const lineStart = s + slow - 1;
+  const first = lineStart + signal - 1;
+  if (first >= e) return;
+  const kFast = 2 / (fast + 1);
+  const kSlow = 2 / (slow + 1);
+  const kSignal = 2 / (signal + 1);
+  let slowEma = 0;
+  for (let i = s; i <= lineStart; i++) slowEma += x[i];
+  slowEma /= slow;
+  let fastEma = 0;
+  for (let i = lineStart - fast + 1; i <= lineStart; i++) fastEma += x[i];
+  fastEma /= fast;
+  let line = fastEma - slowEma;
+  let sig = line;
+  for (let i = lineStart + 1; i <= first; i++) {
+    const v = x[i];
+    fastEma = (v - fastEma) * kFast + fastEma;
+    slowEma = (v - slowEma) * kSlow + slowEma;
+    line = fastEma - slowEma;
+    sig += line;
+  }
+  sig /= signal;
+  macdOut[first] = line;
+  signalOut[first] = sig;
+  histOut[first] = line - sig;
+  for (let i = first + 1; i < e; i++) {
+    const v = x[i];
+    fastEma = (v - fastEma) * kFast + fastEma;
+    slowEma = (v - slowEma) * kSlow + slowEma;
+    line = fastEma - slowEma;
+    sig = (line - sig) * kSignal + sig;
+    macdOut[i] = line;
+    signalOut[i] = sig;
+    histOut[i] = line - sig;
+  }
 }
 
 export class MacdStream implements StreamingIndicator<MacdOutput<number>> {

@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -33,10 +33,10 @@ export function mfi(
   checkPeriod("mfi", "period", period, 2);
   const n = checkSameLength("mfi", { high, low, close, volume });
   requireBars("mfi", n, period, `period=${period}`);
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const pos = new Float64Array(n);
   const neg = new Float64Array(n);
-  eachCleanRun([high, low, close, volume], (s, e) => {
+  eachCleanRun([high, low, close, volume], [out], period, (s, e) => {
     if (e - s <= period) return;
     let prevTp = (high[s] + low[s] + close[s]) / 3;
     for (let i = s + 1; i < e; i++) {

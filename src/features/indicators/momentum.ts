@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -6,8 +6,8 @@ import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator
 export function momentum(close: Float64Array, period = 10): Float64Array {
   checkPeriod("mom", "period", period, 1);
   requireBars("mom", close.length, period, `period=${period}`);
-  const out = nanArray(close.length);
-  eachCleanRun([close], (s, e) => {
+  const out = new Float64Array(close.length);
+  eachCleanRun([close], [out], period, (s, e) => {
     for (let i = s + period; i < e; i++) out[i] = close[i] - close[i - period];
   });
   return out;

@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { checkSameLength, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -115,8 +115,8 @@ export function parabolicSar(high: Float64Array, low: Float64Array, acceleration
   checkSar(acceleration, maximum);
   const n = checkSameLength("psar", { high, low });
   requireBars("psar", n, 1, `acceleration=${acceleration}`);
-  const out = nanArray(n);
-  eachCleanRun([high, low], (s, e) => {
+  const out = new Float64Array(n);
+  eachCleanRun([high, low], [out], 1, (s, e) => {
     const st = new SarState(acceleration, maximum);
     for (let i = s; i < e; i++) out[i] = st.step(high[i], low[i]);
   });

@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -11,8 +11,8 @@ function rocValue(x: number, prev: number): number {
 export function roc(close: Float64Array, period = 10): Float64Array {
   checkPeriod("roc", "period", period, 1);
   requireBars("roc", close.length, period, `period=${period}`);
-  const out = nanArray(close.length);
-  eachCleanRun([close], (s, e) => {
+  const out = new Float64Array(close.length);
+  eachCleanRun([close], [out], period, (s, e) => {
     for (let i = s + period; i < e; i++) out[i] = rocValue(close[i], close[i - period]);
   });
   return out;

@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -16,8 +16,8 @@ function isZero(v: number): boolean {
 export function rsi(close: Float64Array, period = 14): Float64Array {
   checkPeriod("rsi", "period", period, 2);
   requireBars("rsi", close.length, period, `period=${period}`);
-  const out = nanArray(close.length);
-  eachCleanRun([close], (s, e) => rsiRun(close, s, e, period, out));
+  const out = new Float64Array(close.length);
+  eachCleanRun([close], [out], period, (s, e) => rsiRun(close, s, e, period, out));
   return out;
 }
 
@@ -38,17 +38,17 @@ export function rsiRun(src: Float64Array, start: number, end: number, period: nu
   gain /= period;
   let sum = gain + loss;
   out[start + period] = isZero(sum) ? 0 : 100 * (gain / sum);
-  const keep = period - 1;
+  // Wilder's update avg ← (avg·(p−1) + x)/p written as avg·a + x·b with the gain and loss of a
+  // change taken branch-free from |d| ± d (an up/down branch mispredicts on real prices).
+  const a = (period - 1) / period;
+  const b = 0.5 / period;
   for (let i = start + period + 1; i < end; i++) {
     const v = src[i];
     const d = v - prevValue;
     prevValue = v;
-    loss *= keep;
-    gain *= keep;
-    if (d < 0) loss -= d;
-    else gain += d;
-    loss /= period;
-    gain /= period;
+    const ad = Math.abs(d);
+    gain = gain * a + (ad + d) * b;
+    loss = loss * a + (ad - d) * b;
     sum = gain + loss;
     out[i] = isZero(sum) ? 0 : 100 * (gain / sum);
   }
@@ -59,9 +59,13 @@ export class RsiStream implements StreamingIndicator<number> {
   private prevValue = 0;
   private gain = 0;
   private loss = 0;
+  private readonly a: number;
+  private readonly b: number;
 
   constructor(readonly period = 14) {
     checkPeriod("rsi", "period", period, 2);
+    this.a = (period - 1) / period;
+    this.b = 0.5 / period;
   }
 
   update(bar: OhlcvBar): number {
@@ -79,14 +83,16 @@ export class RsiStream implements StreamingIndicator<number> {
     this.prevValue = x;
     if (t === 0) return Number.NaN;
     if (t > p) {
-      this.loss *= p - 1;
-      this.gain *= p - 1;
+      const ad = Math.abs(d);
+      this.gain = this.gain * this.a + (ad + d) * this.b;
+      this.loss = this.loss * this.a + (ad - d) * this.b;
+    } else {
+      if (d < 0) this.loss -= d;
+      else this.gain += d;
+      if (t < p) return Number.NaN;
+      this.loss /= p;
+      this.gain /= p;
     }
-    if (d < 0) this.loss -= d;
-    else this.gain += d;
-    if (t < p) return Number.NaN;
-    this.loss /= p;
-    this.gain /= p;
     const sum = this.gain + this.loss;
     return isZero(sum) ? 0 : 100 * (this.gain / sum);
   }

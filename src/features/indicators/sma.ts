@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -9,8 +9,8 @@ import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator
 export function sma(close: Float64Array, period = 20): Float64Array {
   checkPeriod("sma", "period", period, 1);
   requireBars("sma", close.length, period - 1, `period=${period}`);
-  const out = nanArray(close.length);
-  eachCleanRun([close], (s, e) => smaRun(close, s, e, period, out));
+  const out = new Float64Array(close.length);
+  eachCleanRun([close], [out], period - 1, (s, e) => smaRun(close, s, e, period, out));
   return out;
 }
 

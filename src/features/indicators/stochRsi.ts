@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -28,14 +28,14 @@ export function stochRsi(close: Float64Array, rsiPeriod = 14, kPeriod = 14, dPer
   const n = close.length;
   const lookback = rsiPeriod + kPeriod - 1 + dPeriod - 1;
   requireBars("stochrsi", n, lookback, `rsiPeriod=${rsiPeriod}, kPeriod=${kPeriod}, dPeriod=${dPeriod}`);
-  const k = nanArray(n);
-  const d = nanArray(n);
+  const k = new Float64Array(n);
+  const d = new Float64Array(n);
   const r = new Float64Array(n);
   const hh = new Float64Array(n);
   const ll = new Float64Array(n);
   const fastK = new Float64Array(n);
   const fastD = new Float64Array(n);
-  eachCleanRun([close], (s, e) => {
+  eachCleanRun([close], [k, d], lookback, (s, e) => {
     if (e - s <= lookback) return;
     rsiRun(close, s, e, rsiPeriod, r);
     const rStart = s + rsiPeriod;

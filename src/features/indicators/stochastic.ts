@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -40,14 +40,14 @@ export function stochastic(
   const n = checkSameLength("stoch", { high, low, close });
   const lookback = kPeriod - 1 + kSmoothing - 1 + dPeriod - 1;
   requireBars("stoch", n, lookback, `kPeriod=${kPeriod}, kSmoothing=${kSmoothing}, dPeriod=${dPeriod}`);
-  const k = nanArray(n);
-  const d = nanArray(n);
+  const k = new Float64Array(n);
+  const d = new Float64Array(n);
   const hh = new Float64Array(n);
   const ll = new Float64Array(n);
   const fastK = new Float64Array(n);
   const slowK = new Float64Array(n);
   const slowD = new Float64Array(n);
-  eachCleanRun([high, low, close], (s, e) => {
+  eachCleanRun([high, low, close], [k, d], lookback, (s, e) => {
     if (e - s <= lookback) return;
     const kStart = s + kPeriod - 1;
     rollingMaxRun(high, s, e, kPeriod, hh);

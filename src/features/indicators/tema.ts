@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { EmaStream, emaRun } from "./ema";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -11,12 +11,12 @@ export function tema(close: Float64Array, period = 20): Float64Array {
   checkPeriod("tema", "period", period, 1);
   const n = close.length;
   requireBars("tema", n, 3 * (period - 1), `period=${period}`);
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const e1 = new Float64Array(n);
   const e2 = new Float64Array(n);
   const e3 = new Float64Array(n);
   const k = 2 / (period + 1);
-  eachCleanRun([close], (s, e) => {
+  eachCleanRun([close], [out], 3 * (period - 1), (s, e) => {
     const first = s + 3 * (period - 1);
     if (first >= e) return;
     emaRun(close, s, e, period, k, e1);

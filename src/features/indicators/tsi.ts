@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { EmaStream, emaRun } from "./ema";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -18,7 +18,7 @@ export function tsi(close: Float64Array, longPeriod = 25, shortPeriod = 13): Flo
   const n = close.length;
   const lookback = longPeriod + shortPeriod - 1;
   requireBars("tsi", n, lookback, `longPeriod=${longPeriod}, shortPeriod=${shortPeriod}`);
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const diff = new Float64Array(n);
   const absDiff = new Float64Array(n);
   const num1 = new Float64Array(n);
@@ -27,7 +27,7 @@ export function tsi(close: Float64Array, longPeriod = 25, shortPeriod = 13): Flo
   const den2 = new Float64Array(n);
   const kLong = 2 / (longPeriod + 1);
   const kShort = 2 / (shortPeriod + 1);
-  eachCleanRun([close], (s, e) => {
+  eachCleanRun([close], [out], lookback, (s, e) => {
     if (e - s <= lookback) return;
     for (let i = s + 1; i < e; i++) {
       const d = close[i] - close[i - 1];

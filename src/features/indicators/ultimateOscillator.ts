@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -40,10 +40,10 @@ export function ultimateOscillator(
   checkUltOsc(period1, period2, period3);
   const n = checkSameLength("ultosc", { high, low, close });
   requireBars("ultosc", n, period3, `period3=${period3}`);
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const bp = new Float64Array(n);
   const tr = new Float64Array(n);
-  eachCleanRun([high, low, close], (s, e) => {
+  eachCleanRun([high, low, close], [out], period3, (s, e) => {
     const start = s + period3;
     if (start >= e) return;
     for (let i = s + 1; i < e; i++) {

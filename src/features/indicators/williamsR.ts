@@ -1,4 +1,4 @@
-import { eachCleanRun, nanArray } from "./_shared/cleanRuns";
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -14,10 +14,10 @@ export function williamsR(high: Float64Array, low: Float64Array, close: Float64A
   checkPeriod("willr", "period", period, 2);
   const n = checkSameLength("willr", { high, low, close });
   requireBars("willr", n, period - 1, `period=${period}`);
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const hh = new Float64Array(n);
   const ll = new Float64Array(n);
-  eachCleanRun([high, low, close], (s, e) => {
+  eachCleanRun([high, low, close], [out], period - 1, (s, e) => {
     rollingMaxRun(high, s, e, period, hh);
     rollingMinRun(low, s, e, period, ll);
     for (let i = s + period - 1; i < e; i++) out[i] = willr(close[i], hh[i], ll[i]);
