@@ -14,8 +14,9 @@ const REGULAR_OPEN_MIN = 9 * 60 + 30;
 const REGULAR_CLOSE_MIN = 16 * 60;
 const EARLY_CLOSE_MIN = 13 * 60;
 
-/** Closures not given by a rule: days of mourning, 9/11, Hurricane Sandy. */
+/** Closures not given by a rule since 1976: days of mourning, 9/11, storms, the 1977 blackout. */
 export const SPECIAL_CLOSURES: Readonly<Record<string, string>> = {
+  "1977-07-14": "New York City blackout",
   "1985-09-27": "Hurricane Gloria",
   "1994-04-27": "National day of mourning, Richard Nixon",
   "2001-09-11": "September 11 attacks",

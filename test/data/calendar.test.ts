@@ -45,6 +45,8 @@ describe("NYSE session calendar", () => {
       "2012-10-30",
       "2018-12-05",
       "2025-01-09",
+      "1985-09-27", // Hurricane Gloria
+      "1977-07-14", // blackout
     ];
     for (const d of closed) expect(isSession(dayMsOf(d)), d).toBe(false);
     expect(holidayName(dayMsOf("2025-01-09"))).toMatch(/Carter/);
