@@ -129,7 +129,7 @@ interface Columns {
   v: Float64Array | null;
   a: Float64Array | null;
   /** Long format: [ticker, startRow, endRow) per contiguous group. */
-  groups: { ticker: string; start: number; end: number; line: number }[];
+  groups: { ticker: string; start: number; end: number }[];
 }
 
 function isDelimiter(b: number): boolean {
@@ -143,7 +143,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
   const cols = [ts, new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)];
   const v = hd.hasVolume ? new Float64Array(cap) : null;
   const a = hd.hasAdj ? new Float64Array(cap) : null;
-  // Destination per column: index into a small table so the inner loop stays monomorphic.
+  // Destination array per CSV column (null for the time and ticker columns).
   const dest: (Float64Array | null)[] = [];
   for (let c = 0; c < hd.kinds.length; c++) {
     const k = hd.kinds[c];
@@ -195,11 +195,14 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
       const start = pos;
       if (k === K_TIMESTAMP || k === K_DATE) {
         // YYYY-MM-DD
-        const y = num2(pos, c) * 100 + num2(pos + 2, c);
-        if (buf[pos + 4] !== 45 || buf[pos + 7] !== 45)
+        const y1 = two(buf, pos);
+        const y2 = two(buf, pos + 2);
+        const mo = two(buf, pos + 5);
+        const d = two(buf, pos + 8);
+        if ((y1 | y2 | mo | d) < 0 || buf[pos + 4] !== 45 || buf[pos + 7] !== 45) {
           fail(c, `expected a date YYYY-MM-DD, got "${fieldText(start)}"`);
-        const mo = num2(pos + 5, c);
-        const d = num2(pos + 8, c);
+        }
+        const y = y1 * 100 + y2;
         const key = y * 10000 + mo * 100 + d;
         if (key !== lastDateKey) {
           const dm = civilDays(y, mo, d);
@@ -293,7 +296,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
             fail(c, `rows of ticker ${name} are not contiguous (the file must be grouped by ticker)`);
           seenTickers.add(name);
           if (groups.length > 0) groups[groups.length - 1].end = row;
-          groups.push({ ticker: name, start: row, end: row, line });
+          groups.push({ ticker: name, start: row, end: row });
           curTicker = name;
           tickerStart = start;
           tickerEnd = pos;
