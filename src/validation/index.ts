@@ -14,3 +14,15 @@ export {
 } from "./splitPlan";
 export { splitsFromConfig, type ValidationConfig, validationConfigSchema } from "./validationConfig";
 export { type WalkForwardOptions, walkForward } from "./walkForward";
+export {
+  type AucScreenOptions,
+  aucNullStd,
+  CANARY_NAME,
+  type CanaryResult,
+  canaryCheck,
+  type FeatureColumn,
+  type FeatureScreen,
+  type LeakageReport,
+  shuffleLabels,
+  univariateAucScreen,
+} from "./leakage";
