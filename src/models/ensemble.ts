@@ -38,7 +38,10 @@ export function predictMargin(e: TreeEnsemble, X: FeatureMatrix): Float64Array {
 export function marginToProba(e: TreeEnsemble, m: Float64Array): Float64Array {
   const k = e.nOutputs;
   if (e.link === "logit") for (let i = 0; i < m.length; i++) m[i] = 1 / (1 + Math.exp(-m[i]));
-  else if (e.link === "softmax") {
+  else if (e.link === "identity") {
+    // A forest's mean of leaf frequencies can round to just outside [0, 1].
+    for (let i = 0; i < m.length; i++) m[i] = Math.min(1, Math.max(0, m[i]));
+  } else if (e.link === "softmax") {
     for (let i = 0; i < m.length; i += k) {
       let mx = Number.NEGATIVE_INFINITY;
       for (let c = 0; c < k; c++) if (m[i + c] > mx) mx = m[i + c];
