@@ -143,22 +143,22 @@ function readPid(pidPath: string): number | null {
   }
 }
 
-export interface StartedMlflowServer {
+export interface SpawnedMlflowServer {
   uri: string;
   pid: number;
   logPath: string;
+  /** The exit code once the process has exited, else null. */
+  exitCode: () => number | null;
 }
 
 /**
- * Starts `mlflow server` detached and waits for `/health`. The process leads its own process
- * group so that `stopMlflowServer` ends its uvicorn workers with it. Fails when the venv is
- * missing (run the bootstrap) or the server does not come up (the error quotes the log's tail).
+ * Starts `mlflow server` detached without waiting for it (see `startMlflowServer`). The process
+ * leads its own process group so that `stopMlflowServer` ends its uvicorn workers with it.
  */
-export async function startMlflowServer(opts: MlflowServerOptions = {}): Promise<StartedMlflowServer> {
+export function spawnMlflowServer(opts: MlflowServerOptions = {}): SpawnedMlflowServer {
   const paths = mlflowServerPaths(opts);
   const host = opts.host ?? DEFAULT_MLFLOW_HOST;
   const port = opts.port ?? DEFAULT_MLFLOW_PORT;
-  const uri = `http://${host}:${port}`;
   if (!existsSync(paths.mlflowBin)) {
     throw new MlflowServerError(
       `${paths.mlflowBin} is missing: create the project venv with \`node scripts/bootstrap.mjs\` (run by npm start / npm test)`,
@@ -196,11 +196,20 @@ export async function startMlflowServer(opts: MlflowServerOptions = {}): Promise
     });
     child.unref();
     writeFileSync(paths.pidPath, `${child.pid}\n`);
-    await waitForMlflowHealth(uri, opts.healthTimeoutMs ?? 120_000, paths.logPath, () => exitCode);
-    return { uri, pid: child.pid, logPath: paths.logPath };
+    return { uri: `http://${host}:${port}`, pid: child.pid, logPath: paths.logPath, exitCode: () => exitCode };
   } finally {
     closeSync(logFd);
   }
+}
+
+/**
+ * Starts `mlflow server` detached and waits for `/health`. Fails when the venv is missing (run
+ * the bootstrap) or the server does not come up (the error quotes the log's tail).
+ */
+export async function startMlflowServer(opts: MlflowServerOptions = {}): Promise<SpawnedMlflowServer> {
+  const server = spawnMlflowServer(opts);
+  await waitForMlflowHealth(server.uri, opts.healthTimeoutMs ?? 120_000, server.logPath, server.exitCode);
+  return server;
 }
 
 export interface EnsuredMlflowServer {
