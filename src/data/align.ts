@@ -5,7 +5,7 @@
  */
 import { type Bars, isIntraday } from "./bars";
 import { isSession, sessionClose, sessionOpen } from "./calendar";
-import { DAY_MS, isoDate, isoNewYork, newYorkDayOf } from "./newYorkTime";
+import { DAY_MS, isoDate, isoNewYork, newYorkDayOf, newYorkToUtc } from "./newYorkTime";
 
 export interface AlignDropped {
   ticker: string;
@@ -23,10 +23,27 @@ export interface AlignResult {
   dropped: AlignDropped[];
 }
 
-function onCalendar(t: number, intraday: boolean): boolean {
-  if (!intraday) return isSession(Math.floor(t / DAY_MS) * DAY_MS);
-  const day = newYorkDayOf(t);
-  return isSession(day) && t >= sessionOpen(day) && t < sessionClose(day);
+/** Calendar membership test with the session bounds of the current day cached (inputs are sorted). */
+function calendarTest(intraday: boolean): (t: number) => boolean {
+  let dayStart = Number.POSITIVE_INFINITY;
+  let dayEnd = Number.NEGATIVE_INFINITY;
+  let open = 0;
+  let close = 0;
+  let session = false;
+  if (!intraday) return (t) => isSession(Math.floor(t / DAY_MS) * DAY_MS);
+  return (t) => {
+    if (t < dayStart || t >= dayEnd) {
+      const day = newYorkDayOf(t);
+      dayStart = newYorkToUtc(day, 0);
+      dayEnd = newYorkToUtc(day + DAY_MS, 0);
+      session = isSession(day);
+      if (session) {
+        open = sessionOpen(day);
+        close = sessionClose(day);
+      }
+    }
+    return session && t >= open && t < close;
+  };
 }
 
 export function alignOnCalendar(series: readonly Bars[]): AlignResult {
@@ -38,26 +55,53 @@ export function alignOnCalendar(series: readonly Bars[]): AlignResult {
         `alignOnCalendar: ${s.ticker} is ${s.timeframe}, ${series[0].ticker} is ${tf}; resample first`,
       );
     }
+    for (let i = 1; i < s.ts.length; i++) {
+      if (!(s.ts[i] > s.ts[i - 1])) {
+        throw new RangeError(
+          `alignOnCalendar: ${s.ticker} timestamps not strictly increasing at row ${i}; validate first`,
+        );
+      }
+    }
   }
   const intraday = isIntraday(tf);
   const weekly = tf === "1w";
   const stamp = (t: number) => (intraday ? isoNewYork(t) : isoDate(t));
-  const counts = new Map<number, number>();
-  for (const s of series) for (const t of s.ts) counts.set(t, (counts.get(t) ?? 0) + 1);
-  const keep = (t: number) => counts.get(t) === series.length && (weekly || onCalendar(t, intraday));
-  const common = series[0].ts.filter(keep);
+  const onCalendar = calendarTest(intraday);
+  // Sorted intersection: one pointer per series.
+  const ptr = new Int32Array(series.length);
+  const common: number[] = [];
+  const first = series[0].ts;
+  outer: for (let i = 0; i < first.length; i++) {
+    const t = first[i];
+    for (let k = 1; k < series.length; k++) {
+      const ts = series[k].ts;
+      let p = ptr[k];
+      while (p < ts.length && ts[p] < t) p++;
+      ptr[k] = p;
+      if (p === ts.length || ts[p] !== t) continue outer;
+    }
+    if (weekly || onCalendar(t)) common.push(t);
+  }
   const dropped: AlignDropped[] = [];
   const bars = series.map((s) => {
-    const idx: number[] = [];
+    const idx = new Int32Array(s.ts.length);
+    let m = 0;
     const d: AlignDropped = { ticker: s.ticker, notInOthers: [], offCalendar: [] };
+    const test = calendarTest(intraday);
+    let j = 0;
     for (let i = 0; i < s.ts.length; i++) {
       const t = s.ts[i];
-      if (keep(t)) idx.push(i);
-      else if (!weekly && !onCalendar(t, intraday)) d.offCalendar.push(stamp(t));
+      while (j < common.length && common[j] < t) j++;
+      if (j < common.length && common[j] === t) idx[m++] = i;
+      else if (!weekly && !test(t)) d.offCalendar.push(stamp(t));
       else d.notInOthers.push(stamp(t));
     }
     dropped.push(d);
-    const pick = (a: Float64Array) => Float64Array.from(idx, (i) => a[i]);
+    const pick = (a: Float64Array) => {
+      const out = new Float64Array(m);
+      for (let r = 0; r < m; r++) out[r] = a[idx[r]];
+      return out;
+    };
     return {
       ticker: s.ticker,
       timeframe: tf,
@@ -70,5 +114,5 @@ export function alignOnCalendar(series: readonly Bars[]): AlignResult {
       adjClose: s.adjClose ? pick(s.adjClose) : null,
     };
   });
-  return { bars, ts: common, dropped };
+  return { bars, ts: Float64Array.from(common), dropped };
 }
