@@ -4,7 +4,7 @@ import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } 
 /**
  * Average True Range with Wilder smoothing and TA-Lib's seeding: the true range needs the
  * previous close, so the first TR is at bar 1; ATR at bar `period` is the mean of
- * TR[1..period], then ATR = (ATR·(period−1) + TR) / period (as a product with 1/period). Warm-up: `period` NaNs.
+ * TR[1..period], then ATR = ATR·(period−1)/period + TR/period. Warm-up: `period` NaNs.
  *
  * NaN rule (recursive indicator, so its "window" is everything since the seed): a bar with a
  * NaN high/low/close outputs NaN and restarts the indicator, which from the next bar on
@@ -14,48 +14,73 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   checkPeriod("atr", "period", period);
   const n = checkSameLength("atr", { high, low, close });
   requireBars("atr", n, period, `period=${period}`);
-  const out = new Float64Array(n);
-  const keep = period - 1;
-  // Multiplying by 1/period instead of dividing halves the latency of the recursive chain.
-  const inv = 1 / period;
-  let count = 0;
-  let prevClose = 0;
-  let sum = 0;
-  let value = 0;
-  for (let i = 0; i < n; i++) {
-    const h = high[i];
-    const l = low[i];
-    const c = close[i];
-    if (Number.isNaN(h) || Number.isNaN(l) || Number.isNaN(c)) {
-      count = 0;
-      out[i] = Number.NaN;
+  const out = new Float64Array(n).fill(Number.NaN);
+  const decay = (period - 1) / period;
+  const weight = 1 / period;
+  let i = 0;
+  while (i < n) {
+    // A clean run starts at bar i: it needs a close, then `period` true ranges to seed.
+    if (Number.isNaN(high[i] + low[i] + close[i])) {
+      i++;
       continue;
     }
-    if (count === 0) {
-      out[i] = Number.NaN;
-    } else {
-      let tr = h - l;
-      const up = h - prevClose;
-      const down = prevClose - l;
-      if (up > tr) tr = up;
-      if (down > tr) tr = down;
-      if (count > period) {
-        value = (value * keep + tr) * inv;
-        out[i] = value;
-      } else {
-        sum = count === 1 ? tr : sum + tr;
-        if (count === period) {
-          value = sum / period;
-          out[i] = value;
-        } else {
-          out[i] = Number.NaN;
-        }
-      }
+    let prevClose = close[i++];
+    let sum = 0;
+    let k = 0;
+    for (; k < period && i < n; k++, i++) {
+      const tr = trueRange(high[i], low[i], prevClose);
+      const c = close[i];
+      if (Number.isNaN(tr + c)) break;
+      sum += tr;
+      prevClose = c;
     }
-    prevClose = c;
-    count++;
+    if (k < period) {
+      i++;
+      continue;
+    }
+    out[i - 1] = sum / period;
+    i = wilderRun(high, low, close, out, i, sum / period, decay, weight) + 1;
   }
   return out;
+}
+
+/**
+ * The hot loop, from bar `start` (whose previous bar holds the seed `value`) until a NaN bar,
+ * whose index it returns (n if none): one NaN test per bar (a NaN high or low makes the TR NaN)
+ * and the recursion as a multiply-add by constants rather than TA-Lib's divide. A function of
+ * its own so that V8 optimises it on the first calls.
+ */
+function wilderRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  out: Float64Array,
+  start: number,
+  value: number,
+  decay: number,
+  weight: number,
+): number {
+  const n = close.length;
+  let prevClose = close[start - 1];
+  for (let i = start; i < n; i++) {
+    const tr = trueRange(high[i], low[i], prevClose);
+    const c = close[i];
+    if (Number.isNaN(tr + c)) return i;
+    value = value * decay + tr * weight;
+    out[i] = value;
+    prevClose = c;
+  }
+  return n;
+}
+
+/** max(H − L, H − previous close, previous close − L); NaN when H or L is NaN. */
+function trueRange(h: number, l: number, prevClose: number): number {
+  let tr = h - l;
+  const up = h - prevClose;
+  const down = prevClose - l;
+  if (up > tr) tr = up;
+  if (down > tr) tr = down;
+  return tr;
 }
 
 /** Streaming twin of {@link atr}. */
@@ -80,9 +105,9 @@ export class AtrStream implements StreamingIndicator<number> {
     }
     let out = Number.NaN;
     if (this.count > 0) {
-      const tr = Math.max(h - l, h - this.prevClose, this.prevClose - l);
+      const tr = trueRange(h, l, this.prevClose);
       if (this.count > p) {
-        this.value = (this.value * (p - 1) + tr) * (1 / p);
+        this.value = this.value * ((p - 1) / p) + tr * (1 / p);
         out = this.value;
       } else {
         this.sum = this.count === 1 ? tr : this.sum + tr;

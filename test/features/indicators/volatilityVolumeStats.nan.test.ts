@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Bars, sliceBars } from "../../../src/data";
 import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog/volatilityVolumeStats";
-import { QQQ_DAILY, SPY_1M, SPY_DAILY, alignTo, equal } from "./_volatilityVolumeStatsData";
+import { QQQ_DAILY, SPY_1M, SPY_DAILY, alignTo, barAt, equal } from "./_volatilityVolumeStatsData";
 
 const spy = sliceBars(SPY_DAILY, SPY_DAILY.ts.length - 1500);
 const qqq = alignTo(QQQ_DAILY, spy);
@@ -130,4 +130,38 @@ describe("NaN inside the input (part B)", () => {
       if (i !== j) expect(equal(dirty.ratio[i], clean.ratio[i])).toBe(true);
     }
   });
+
+  // NaN in one field at a time, at the start, inside warm-ups, back to back and at the end:
+  // the batch loops (some with separate seed / hot phases) must agree with the streaming twins.
+  const FIELDS = ["open", "high", "low", "close", "volume"] as const;
+  const POSITIONS = [0, 3, 14, 15, 40, 41, 42, 300, 301, 900, 1499];
+  for (const entry of volatilityVolumeStatsCatalog) {
+    it(`${entry.name}: batch equals stream with scattered NaN in single fields`, () => {
+      const base = entry.needsBenchmark ? qqq : spy;
+      const cols = {
+        open: base.open.slice(),
+        high: base.high.slice(),
+        low: base.low.slice(),
+        close: base.close.slice(),
+        volume: base.volume!.slice(),
+      };
+      POSITIONS.forEach((p, k) => {
+        cols[FIELDS[k % FIELDS.length]][p] = Number.NaN;
+      });
+      const bars: Bars = { ...base, ...cols };
+      const batch = entry.needsBenchmark ? entry.batch(bars, spy.close) : entry.batch(bars);
+      const stream = entry.stream();
+      let nan = 0;
+      for (let i = 0; i < bars.ts.length; i++) {
+        const got = stream.update(barAt(bars, i), entry.needsBenchmark ? spy.close[i] : undefined);
+        for (const key of Object.keys(batch)) {
+          if (!equal(got[key], batch[key][i])) {
+            expect.fail(`${entry.name}.${key} at ${i}: stream ${got[key]} vs batch ${batch[key][i]}`);
+          }
+          if (Number.isNaN(got[key])) nan++;
+        }
+      }
+      expect(nan).toBeGreaterThan(0);
+    });
+  }
 });
