@@ -187,6 +187,11 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
   const events: GuardEvent[] = [];
   let cash = bt.initial_capital;
   let traded = 0;
+  // Counters let the per-bar loop skip whole phases on the (common) bars where nothing happens.
+  let openCount = 0;
+  let anyPending = false;
+  const hasStops = st.stop_loss_atr !== null || st.take_profit_atr !== null;
+  const hasDividends = prepared.some((p) => p.dividends !== null);
 
   // Guard-rail state.
   const winWindow = guards?.win_rate_trades ?? 1;
@@ -234,6 +239,7 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
       reason,
     );
     qty[a] = 0;
+    openCount--;
     if (guards && guards.min_win_rate !== null) {
       const slot = winCount % winWindow;
       if (winCount >= winWindow) winSum -= wins[slot];
@@ -268,6 +274,7 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     const q = dir * shares;
     cash -= q * fc.execPrice + fc.commission;
     qty[a] = q;
+    openCount++;
     entryRaw[a] = raw;
     entryExec[a] = fc.execPrice;
     entryIdx[a] = t;
@@ -291,6 +298,7 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
       if (qty[a] !== 0 && Math.sign(qty[a]) !== target) closeTrade(a, t, raw, pendingReason[a]);
       if (target !== 0 && qty[a] === 0) openTrade(a, t, raw, target, pendingFrac[a]);
     }
+    anyPending = false;
   };
 
   const checkStops = (t: number) => {
@@ -325,26 +333,29 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
       if (qty[a] !== 0) {
         pending[a] = 0;
         pendingReason[a] = reason;
+        anyPending = true;
       } else pending[a] = NONE;
     }
   };
 
   for (let t = 0; t < n; t++) {
-    for (let a = 0; a < A; a++) {
-      const dv = prepared[a].dividends;
-      if (dv && qty[a] !== 0 && dv[t] !== 0) {
-        const cashDiv = qty[a] * dv[t];
-        cash += cashDiv;
-        tradeDiv[a] += cashDiv;
+    if (hasDividends && openCount > 0) {
+      for (let a = 0; a < A; a++) {
+        const dv = prepared[a].dividends;
+        if (dv && qty[a] !== 0 && dv[t] !== 0) {
+          const cashDiv = qty[a] * dv[t];
+          cash += cashDiv;
+          tradeDiv[a] += cashDiv;
+        }
       }
     }
-    if (atOpen) executePending(t, false);
-    checkStops(t);
-    if (!atOpen) executePending(t, true);
+    if (atOpen && anyPending) executePending(t, false);
+    if (hasStops && openCount > 0) checkStops(t);
+    if (!atOpen && anyPending) executePending(t, true);
 
     let value = 0;
     let grossValue = 0;
-    for (let a = 0; a < A; a++) {
+    for (let a = 0; a < A && openCount > 0; a++) {
       const q = qty[a];
       if (q === 0) continue;
       const c = prepared[a].bars.close[t];
@@ -391,6 +402,7 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     for (let a = 0; a < A; a++) {
       const p = prepared[a];
       const raw = p.signal[t];
+      if (raw === 0 && qty[a] === 0) continue;
       const s = longOnly && raw < 0 ? 0 : raw;
       const dir = qty[a] > 0 ? 1 : qty[a] < 0 ? -1 : 0;
       if (raw !== 0) {
@@ -416,13 +428,15 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
           if (!(frac > 0)) frac = 0;
         }
         // No size (warm-up, Kelly edge <= 0): still exit/reverse out of the old position.
+        if (frac === 0 && dir === 0) continue;
         pending[a] = frac > 0 ? s : 0;
-        if (frac === 0 && dir === 0) pending[a] = NONE;
         pendingFrac[a] = frac;
         pendingReason[a] = EXIT.signal;
-      } else if (dir !== 0 && t + 1 >= holdUntil[a]) {
+        anyPending = true;
+      } else if (t + 1 >= holdUntil[a]) {
         pending[a] = 0;
         pendingReason[a] = EXIT.horizon;
+        anyPending = true;
       }
     }
   }

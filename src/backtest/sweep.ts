@@ -14,7 +14,7 @@ import type { Bars } from "../data/bars";
 import { periodsPerYear } from "./annualization";
 import { type EngineConfigInput, parseEngineConfig } from "./config";
 import { perPeriodRate } from "./returnStatistics";
-import { checkBars, checkSignalValues } from "./validateInputs";
+import { checkBars } from "./validateInputs";
 
 export interface SweepResult {
   columns: number;
@@ -76,7 +76,6 @@ export function sweep(
       `sweep: signal matrix has ${signals.length} values, expected bars x columns = ${n} x ${columns} = ${n * columns} (column-major)`,
     );
   }
-  for (let c = 0; c < columns; c++) checkSignalValues(signals, `${bars.ticker} column ${c}`, bars.ts, c * n, n);
 
   const open = bars.open;
   const close = bars.close;
@@ -96,6 +95,10 @@ export function sweep(
   const maxPart = costs.max_participation;
   const borrow = costs.borrow_bps_annual / 1e4 / ppy;
   const capital = bt.initial_capital;
+  // Participation cap per fill bar: max shares = max_participation x volume of the bar before.
+  const capShares = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  if (volume) for (let t = 1; t < n; t++) if (volume[t - 1] >= 0) capShares[t] = maxPart * volume[t - 1];
+  const fillPx = atOpen ? open : close;
 
   const Q = new Float64Array(m);
   const CASH = new Float64Array(m).fill(capital);
@@ -111,89 +114,109 @@ export function sweep(
   const COSTS = new Float64Array(m);
   const R = options.keepReturns ? new Float64Array(n * m) : null;
 
-  for (let t = 0; t < n; t++) {
-    const px = atOpen ? open[t] : close[t];
-    const cl = close[t];
-    const prevVol = t > 0 && volume ? volume[t - 1] : Number.NaN;
-    const last = t === n - 1;
+  // One pass over the bars, tile by tile; within a tile every column advances with its state in
+  // locals. The tile's prices stay in L1 and each column reads (and writes) a contiguous run of
+  // its column-major data, instead of striding across 1,000 columns per bar.
+  const TILE = 2048;
+  for (let t0 = 0; t0 < n; t0 += TILE) {
+    const t1 = Math.min(n, t0 + TILE);
     for (let c = 0; c < m; c++) {
+      const base = c * n;
       let q = Q[c];
       let cash = CASH[c];
-      const p = PEND[c];
-      if (p !== NONE) {
-        PEND[c] = NONE;
-        if (q !== 0 && (q > 0 ? 1 : -1) !== p) {
-          // Exit: sell longs / buy back shorts at the adverse price.
-          const shares = q > 0 ? q : -q;
-          const exec = px * (1 + (q > 0 ? -1 : 1) * lin);
-          const notional = shares * px;
-          let comm = 0;
-          if (hasCommission) comm = Math.max(cBps * notional + cShare * shares, cMin);
-          cash += q * exec - comm;
-          COSTS[c] += notional * lin + comm;
-          TRADES[c]++;
-          q = 0;
-        }
-        if (p !== 0 && q === 0) {
-          const eqRef = EQ[c];
-          let shares = (frac * eqRef) / px;
-          if (prevVol >= 0 && shares > maxPart * prevVol) shares = maxPart * prevVol;
-          if (shares > 0) {
-            const exec = px * (1 + p * lin);
+      let eqPrev = EQ[c];
+      let entry = ENTRY[c];
+      let holdUntil = HOLD[c];
+      let pend = PEND[c];
+      let sum = S[c];
+      let sumSq = SS[c];
+      let peak = PEAK[c];
+      let mdd = MDD[c];
+      let trades = TRADES[c];
+      let paid = COSTS[c];
+      for (let t = t0; t < t1; t++) {
+        if (pend !== NONE) {
+          const px = fillPx[t];
+          if (q !== 0 && (q > 0 ? 1 : -1) !== pend) {
+            // Exit: sell longs / buy back shorts at the adverse price.
+            const shares = q > 0 ? q : -q;
             const notional = shares * px;
-            let comm = 0;
-            if (hasCommission) comm = Math.max(cBps * notional + cShare * shares, cMin);
-            q = p * shares;
-            cash -= q * exec + comm;
-            COSTS[c] += notional * lin + comm;
-            ENTRY[c] = t;
-            HOLD[c] = t + hold;
+            const comm = hasCommission ? Math.max(cBps * notional + cShare * shares, cMin) : 0;
+            cash += q * (px * (1 + (q > 0 ? -1 : 1) * lin)) - comm;
+            paid += notional * lin + comm;
+            trades++;
+            q = 0;
           }
+          if (pend !== 0 && q === 0) {
+            let shares = (frac * eqPrev) / px;
+            if (shares > capShares[t]) shares = capShares[t];
+            if (shares > 0) {
+              const notional = shares * px;
+              const comm = hasCommission ? Math.max(cBps * notional + cShare * shares, cMin) : 0;
+              q = pend * shares;
+              cash -= q * (px * (1 + pend * lin)) + comm;
+              paid += notional * lin + comm;
+              entry = t;
+              holdUntil = t + hold;
+            }
+          }
+          pend = NONE;
         }
-      }
-      if (q < 0 && borrow > 0 && (atOpen || ENTRY[c] < t)) {
-        const fee = -q * cl * borrow;
-        cash -= fee;
-        COSTS[c] += fee;
-      }
-      let eq = cash + q * cl;
-      if (last && q !== 0) {
-        // Close what is still open at the last close, with costs (as simulate does).
-        const shares = q > 0 ? q : -q;
-        const exec = cl * (1 + (q > 0 ? -1 : 1) * lin);
-        const notional = shares * cl;
-        let comm = 0;
-        if (hasCommission) comm = Math.max(cBps * notional + cShare * shares, cMin);
-        cash += q * exec - comm;
-        COSTS[c] += notional * lin + comm;
-        TRADES[c]++;
-        q = 0;
-        eq = cash;
-      }
-      if (!(eq > 0)) throw new Error(`sweep: column ${c} equity ${eq} at index ${t}: ruin`);
-      const ret = eq / EQ[c] - 1;
-      EQ[c] = eq;
-      if (R !== null) R[c * n + t] = ret;
-      if (t > 0) {
-        const x = ret - rf;
-        S[c] += x;
-        SS[c] += x * x;
-        if (eq >= PEAK[c]) PEAK[c] = eq;
-        else {
-          const dd = eq / PEAK[c] - 1;
-          if (dd < MDD[c]) MDD[c] = dd;
+        const cl = close[t];
+        if (q < 0 && borrow > 0 && (atOpen || entry < t)) {
+          const fee = -q * cl * borrow;
+          cash -= fee;
+          paid += fee;
         }
+        let eq = cash + q * cl;
+        if (t === n - 1 && q !== 0) {
+          // Close what is still open at the last close, with costs (as simulate does).
+          const shares = q > 0 ? q : -q;
+          const notional = shares * cl;
+          const comm = hasCommission ? Math.max(cBps * notional + cShare * shares, cMin) : 0;
+          cash += q * (cl * (1 + (q > 0 ? -1 : 1) * lin)) - comm;
+          paid += notional * lin + comm;
+          trades++;
+          q = 0;
+          eq = cash;
+        }
+        if (!(eq > 0)) throw new Error(`sweep: column ${c} equity ${eq} at index ${t}: ruin`);
+        const ret = eq / eqPrev - 1;
+        eqPrev = eq;
+        if (R !== null) R[base + t] = ret;
+        if (t > 0) {
+          const x = ret - rf;
+          sum += x;
+          sumSq += x * x;
+          if (eq >= peak) peak = eq;
+          else if (eq / peak - 1 < mdd) mdd = eq / peak - 1;
+        }
+        const raw = signals[base + t];
+        if (raw !== 0) {
+          if (raw !== 1 && raw !== -1) {
+            throw new Error(
+              `signal for ${bars.ticker} column ${c}: value at index ${t} is ${raw}, expected -1, 0 or 1`,
+            );
+          }
+          if (t === n - 1) continue;
+          const sig = longOnly && raw < 0 ? 0 : raw;
+          const dir = q > 0 ? 1 : q < 0 ? -1 : 0;
+          if (sig !== 0 && dir === sig) holdUntil = t + 1 + hold;
+          else if (sig !== 0 || dir !== 0) pend = sig;
+        } else if (q !== 0 && t + 1 >= holdUntil) pend = 0;
       }
       Q[c] = q;
       CASH[c] = cash;
-      if (last) continue;
-      const raw = signals[c * n + t];
-      if (raw !== 0) {
-        const s = longOnly && raw < 0 ? 0 : raw;
-        const dir = q > 0 ? 1 : q < 0 ? -1 : 0;
-        if (s !== 0 && dir === s) HOLD[c] = t + 1 + hold;
-        else if (s !== 0 || dir !== 0) PEND[c] = s;
-      } else if (q !== 0 && t + 1 >= HOLD[c]) PEND[c] = 0;
+      EQ[c] = eqPrev;
+      ENTRY[c] = entry;
+      HOLD[c] = holdUntil;
+      PEND[c] = pend;
+      S[c] = sum;
+      SS[c] = sumSq;
+      PEAK[c] = peak;
+      MDD[c] = mdd;
+      TRADES[c] = trades;
+      COSTS[c] = paid;
     }
   }
 
