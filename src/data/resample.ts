@@ -45,13 +45,13 @@ export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {
   let close = 0;
   for (let i = 0; i < n; i++) {
     const t = ts[i];
-    if (i > 0 && !(t > ts[i - 1])) {
+    if (!Number.isFinite(t) || (i > 0 && !(t > ts[i - 1]))) {
       throw new DataFormatError(
         where,
         null,
-        i,
+        null,
         "ts",
-        `timestamps must be strictly increasing (row ${i}); validate first`,
+        `row ${i}: timestamps must be finite and strictly increasing; validate first`,
       );
     }
     if (isIntraday(from)) {
@@ -67,7 +67,13 @@ export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {
       }
       if (!session || t < open || t >= close) {
         if (outsideHours === "error") {
-          throw new DataFormatError(where, null, i, "ts", `bar ${isoNewYork(t)} is outside regular session hours`);
+          throw new DataFormatError(
+            where,
+            null,
+            null,
+            "ts",
+            `row ${i}: bar ${isoNewYork(t)} is outside regular session hours`,
+          );
         }
         keys[i] = Number.NaN;
         continue;
@@ -76,7 +82,7 @@ export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {
       day = Math.floor(t / DAY_MS) * DAY_MS;
       if (from === "1d" && !isSession(day)) {
         if (outsideHours === "error") {
-          throw new DataFormatError(where, null, i, "ts", `${isoDate(day)} is not an NYSE session`);
+          throw new DataFormatError(where, null, null, "ts", `row ${i}: ${isoDate(day)} is not an NYSE session`);
         }
         keys[i] = Number.NaN;
         continue;

@@ -91,7 +91,7 @@ export function validateBars(bars: Bars, options: ValidateOptions = {}): Validat
   const intraday = isIntraday(bars.timeframe);
   const weekly = bars.timeframe === "1w";
   const findings: Finding[] = [];
-  const stamp = (t: number) => (intraday ? isoNewYork(t) : isoDate(t));
+  const stamp = (t: number) => (!Number.isFinite(t) ? String(t) : intraday ? isoNewYork(t) : isoDate(t));
   const add = (
     kind: FindingKind,
     time: number,
@@ -158,7 +158,9 @@ export function validateBars(bars: Bars, options: ValidateOptions = {}): Validat
   }
   checkMoves(bars, intraday, maxMove, sigmaK, sigmaWindow, add);
 
-  findings.sort((a, b) => a.time - b.time || a.index - b.index);
+  // NaN timestamps sort first (a comparator returning NaN would leave the order undefined).
+  const key = (f: Finding) => (Number.isNaN(f.time) ? Number.NEGATIVE_INFINITY : f.time);
+  findings.sort((a, b) => key(a) - key(b) || a.index - b.index);
   const counts = emptyCounts();
   let errors = 0;
   for (const f of findings) {

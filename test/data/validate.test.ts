@@ -226,6 +226,23 @@ describe("validation of hand-made malformed files", () => {
     expect(moves[0].message).toMatch(/rolling sigmas/);
   });
 
+  it("reports a NaN timestamp as a nan error on field ts", () => {
+    const col = (xs: number[]) => Float64Array.from(xs);
+    const r = validateBars({
+      ticker: "X",
+      timeframe: "1m",
+      ts: col([Date.parse("2025-09-15T13:30:00Z"), Number.NaN, Date.parse("2025-09-15T13:31:00Z")]),
+      open: col([1, 1, 1]),
+      high: col([1, 1, 1]),
+      low: col([1, 1, 1]),
+      close: col([1, 1, 1]),
+      volume: null,
+      adjClose: null,
+    });
+    expect(r.findings.map((f) => [f.kind, f.index, f.field, f.timestamp])).toEqual([["nan", 1, "ts", "NaN"]]);
+    expect(r.errors).toBe(1);
+  });
+
   it("does not count the overnight gap of an intraday series as an outlier", () => {
     const bars = intraday(["2025-09-15T15:59:00-04:00,10,10,10,10,1", "2025-09-16T09:30:00-04:00,20,20,20,20,1"]);
     expect(ofKind(bars, "outlier_move")).toEqual([]);
