@@ -59,7 +59,7 @@ function timeIt(reps: number, f: () => void): number {
   return median(ts);
 }
 
-const PY = String.raw`
+const PY = `
 import json, sys, time, warnings
 import numpy as np, pandas as pd
 warnings.filterwarnings("ignore")
