@@ -1,4 +1,4 @@
-import { addDuration, isoTime } from "./duration";
+import { addDuration, type Duration, isoTime } from "./duration";
 import { describeFold, type LabelSpans, SplitError, type SplitPlan } from "./splitPlan";
 
 /** Number of entries of the ascending `sorted` that are < x (or <= x with `inclusive`). */
@@ -13,6 +13,11 @@ function countBelow(sorted: Float64Array, x: number, inclusive: boolean): number
   return lo;
 }
 
+/** Built only for a message: formatting dates for every row would dominate the audit. */
+function rowLabel(r: number, s: number, e: number): string {
+  return `training row ${r} (label ${isoTime(s)}..${isoTime(e)})`;
+}
+
 /**
  * Verifies a plan against the spans it was built from and throws, naming the fold, its dates
  * and the offending row, when a training label window overlaps a test label window, a
@@ -23,6 +28,12 @@ function countBelow(sorted: Float64Array, x: number, inclusive: boolean): number
  */
 export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
   const { holdoutFrom, embargo } = plan;
+  // Local references keep the per-row loop on plain typed-array reads.
+  const startTime = spans.startTime;
+  const endTime = spans.endTime;
+  const startIdx = spans.startIdx;
+  const endIdx = spans.endIdx;
+  const embargoBars = "bars" in embargo ? embargo.bars : -1;
   for (const split of plan.splits) {
     const where = describeFold(plan.kind, split.fold, split);
     const { train, test } = split;
@@ -35,28 +46,29 @@ export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
     let maxEndIdx = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < nt; i++) {
       const r = test[i];
-      testStart[i] = spans.startTime[r];
-      testStartIdx[i] = spans.startIdx[r];
-      maxEnd = Math.max(maxEnd, spans.endTime[r]);
-      maxEndIdx = Math.max(maxEndIdx, spans.endIdx[r]);
+      testStart[i] = startTime[r];
+      testStartIdx[i] = startIdx[r];
+      maxEnd = Math.max(maxEnd, endTime[r]);
+      maxEndIdx = Math.max(maxEndIdx, endIdx[r]);
       prefixEnd[i] = maxEnd;
       prefixEndIdx[i] = maxEndIdx;
       if (i > 0 && !(testStart[i] > testStart[i - 1]))
         throw new SplitError(`${where}: test rows are not in time order`);
-      if (spans.endTime[r] >= holdoutFrom) {
+      if (endTime[r] >= holdoutFrom) {
         throw new SplitError(
-          `${where}: test row ${r} (label ${isoTime(spans.startTime[r])}..${isoTime(spans.endTime[r])}) reaches the final holdout starting ${isoTime(holdoutFrom)}`,
+          `${where}: test row ${r} (label ${isoTime(startTime[r])}..${isoTime(endTime[r])}) reaches the final holdout starting ${isoTime(holdoutFrom)}`,
         );
       }
     }
     let ti = 0;
     for (let j = 0; j < train.length; j++) {
       const r = train[j];
-      const s = spans.startTime[r];
-      const e = spans.endTime[r];
-      const label = `training row ${r} (label ${isoTime(s)}..${isoTime(e)})`;
+      const s = startTime[r];
+      const e = endTime[r];
       if (e >= holdoutFrom) {
-        throw new SplitError(`${where}: ${label} overlaps the final holdout starting ${isoTime(holdoutFrom)}`);
+        throw new SplitError(
+          `${where}: ${rowLabel(r, s, e)} overlaps the final holdout starting ${isoTime(holdoutFrom)}`,
+        );
       }
       while (ti < nt && test[ti] < r) ti++;
       if (ti < nt && test[ti] === r) throw new SplitError(`${where}: row ${r} is both a training and a test row`);
@@ -64,18 +76,19 @@ export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
       // latest of their ends reaches this label's start.
       const upTo = countBelow(testStart, e, true);
       if (upTo > 0 && prefixEnd[upTo - 1] >= s) {
-        throw new SplitError(`${where}: ${label} overlaps a test label window ending ${isoTime(prefixEnd[upTo - 1])}`);
+        throw new SplitError(
+          `${where}: ${rowLabel(r, s, e)} overlaps a test label window ending ${isoTime(prefixEnd[upTo - 1])}`,
+        );
       }
-      const before =
-        "bars" in embargo ? countBelow(testStartIdx, spans.startIdx[r], false) : countBelow(testStart, s, false);
+      const before = "bars" in embargo ? countBelow(testStartIdx, startIdx[r], false) : countBelow(testStart, s, false);
       if (before > 0) {
         const inside =
           "bars" in embargo
-            ? spans.startIdx[r] <= prefixEndIdx[before - 1] + embargo.bars
+            ? startIdx[r] <= prefixEndIdx[before - 1] + embargo.bars
             : s <= addDuration(prefixEnd[before - 1], embargo.duration);
         if (inside) {
           throw new SplitError(
-            `${where}: ${label} lies inside the embargo after the test labels ending ${isoTime(prefixEnd[before - 1])}`,
+            `${where}: ${rowLabel(r, s, e)} lies inside the embargo after the test labels ending ${isoTime(prefixEnd[before - 1])}`,
           );
         }
       }
@@ -83,9 +96,9 @@ export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
   }
   for (let i = 0; i < plan.holdout.length; i++) {
     const r = plan.holdout[i];
-    if (!(spans.startTime[r] >= holdoutFrom)) {
+    if (!(startTime[r] >= holdoutFrom)) {
       throw new SplitError(
-        `${plan.kind}: holdout row ${r} (${isoTime(spans.startTime[r])}) starts before the holdout (${isoTime(holdoutFrom)})`,
+        `${plan.kind}: holdout row ${r} (${isoTime(startTime[r])}) starts before the holdout (${isoTime(holdoutFrom)})`,
       );
     }
   }
