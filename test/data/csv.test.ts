@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { DataFormatError, loadCsv, loadLongCsv, parseBarsCsv } from "../../src/data";
 
@@ -30,13 +30,12 @@ describe("loadCsv on bundled files", () => {
     expect(bars.timeframe).toBe("1d");
     expect(bars.ts.length).toBe(rows.length);
     expect(bars.adjClose).toBeNull();
-    for (let i = 0; i < rows.length; i++) {
-      const f = rows[i].split(",");
-      expect(bars.ts[i]).toBe(Date.parse(`${f[0]}T00:00:00Z`));
-      expect([bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume![i]]).toEqual(
-        f.slice(1).map(Number.parseFloat),
-      );
-    }
+    const fields = rows.map((r) => r.split(","));
+    expect(Array.from(bars.ts)).toEqual(fields.map((f) => Date.parse(`${f[0]}T00:00:00Z`)));
+    const cols = [bars.open, bars.high, bars.low, bars.close, bars.volume!];
+    cols.forEach((col, j) => {
+      expect(Array.from(col)).toEqual(fields.map((f) => Number.parseFloat(f[j + 1])));
+    });
   });
 
   it("converts intraday timestamps with New York offsets to UTC across both DST regimes", () => {
@@ -48,6 +47,12 @@ describe("loadCsv on bundled files", () => {
     const nov3 = Date.parse("2025-11-03T14:30:00Z");
     expect(bars.ts.includes(nov3)).toBe(true);
     expect(new Date(bars.ts[bars.ts.length - 1]).toISOString()).toBe("2026-03-19T19:59:00.000Z");
+    // Every row against Date.parse and parseFloat of the text.
+    const rows = gunzipSync(readFileSync("data/intraday/SPY_1m.csv.gz")).toString("utf8").trim().split("\n").slice(1);
+    const fields = rows.map((r) => r.split(","));
+    expect(Array.from(bars.ts)).toEqual(fields.map((f) => Date.parse(f[0])));
+    expect(Array.from(bars.low)).toEqual(fields.map((f) => Number.parseFloat(f[3])));
+    expect(Array.from(bars.volume!)).toEqual(fields.map((f) => Number.parseFloat(f[5])));
   });
 
   it("gives VIX a null volume column and GSPC its adj_close", () => {
