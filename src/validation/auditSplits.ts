@@ -1,4 +1,4 @@
-import { addDuration, type Duration, isoTime } from "./duration";
+import { addDuration, isoTime } from "./duration";
 import { describeFold, type LabelSpans, SplitError, type SplitPlan } from "./splitPlan";
 
 /** Number of entries of the ascending `sorted` that are < x (or <= x with `inclusive`). */
@@ -33,7 +33,6 @@ export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
   const endTime = spans.endTime;
   const startIdx = spans.startIdx;
   const endIdx = spans.endIdx;
-  const embargoBars = "bars" in embargo ? embargo.bars : -1;
   for (const split of plan.splits) {
     const where = describeFold(plan.kind, split.fold, split);
     const { train, test } = split;
