@@ -11,19 +11,21 @@ import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod } f
  * sizes). ≈0.5 for a random walk's returns, >0.5 trending, <0.5 mean-reverting (R/S is biased
  * upwards on short windows). Warm-up: period − 1 NaNs (plus the input's own).
  * NaN rule: windows containing a NaN are NaN.
+ *
+ * Cost: the chunks of a window are the chunks ending `size`, 2·size, … bars earlier, already
+ * evaluated when those bars were current; so each bar evaluates one new chunk per size
+ * (≈ 2·period values in all) and reuses the rest from a per-size history.
  */
 export function hurstExponent(values: Float64Array, period = 128, minChunk = 8): Float64Array {
   checkParams(period, minChunk);
   const n = values.length;
   requireBars("hurstExponent", n, period - 1, `period=${period}`);
+  const state = new RescaledRange(period, minChunk);
   const out = new Float64Array(n);
   let lastNaN = -1;
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(values[i])) lastNaN = i;
-    out[i] =
-      i + 1 >= period && i - lastNaN >= period
-        ? rescaledRangeSlope(values, i + 1 - period, period, minChunk)
-        : Number.NaN;
+    out[i] = state.step(values, i, i, i + 1 >= period && i - lastNaN >= period);
   }
   return out;
 }
@@ -39,71 +41,107 @@ function checkParams(period: number, minChunk: number): void {
   }
 }
 
-/** H of x[start .. start+period) (no NaN inside). */
-function rescaledRangeSlope(x: Float64Array, start: number, period: number, minChunk: number): number {
-  const end = start + period;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  let points = 0;
-  for (let size = minChunk; size <= period; size *= 2) {
-    const chunks = Math.floor(period / size);
-    let rsSum = 0;
-    let used = 0;
-    for (let c = 0; c < chunks; c++) {
-      const from = end - (c + 1) * size;
-      let mean = 0;
-      for (let j = from; j < from + size; j++) mean += x[j];
-      mean /= size;
-      let cum = 0;
-      let hi = 0;
-      let lo = 0;
-      let ss = 0;
-      for (let j = from; j < from + size; j++) {
-        const d = x[j] - mean;
-        cum += d;
-        if (cum > hi) hi = cum;
-        if (cum < lo) lo = cum;
-        ss += d * d;
-      }
-      const s = Math.sqrt(ss / size);
-      if (s > 0) {
-        rsSum += (hi - lo) / s;
-        used++;
-      }
-    }
-    if (used > 0 && rsSum > 0) {
-      const lx = Math.log(size);
-      const ly = Math.log(rsSum / used);
-      sx += lx;
-      sy += ly;
-      sxx += lx * lx;
-      sxy += lx * ly;
-      points++;
-    }
+/** R/S of x[end−size+1 .. end], NaN when the chunk has no spread (or holds a NaN). */
+function chunkRescaledRange(x: Float64Array, end: number, size: number): number {
+  const from = end - size + 1;
+  let mean = 0;
+  for (let j = from; j <= end; j++) mean += x[j];
+  mean /= size;
+  let cum = 0;
+  let hi = 0;
+  let lo = 0;
+  let ss = 0;
+  for (let j = from; j <= end; j++) {
+    const d = x[j] - mean;
+    cum += d;
+    if (cum > hi) hi = cum;
+    if (cum < lo) lo = cum;
+    ss += d * d;
   }
-  if (points < 2) return Number.NaN;
-  return (points * sxy - sx * sy) / (points * sxx - sx * sx);
+  const s = Math.sqrt(ss / size);
+  return s > 0 ? (hi - lo) / s : Number.NaN;
+}
+
+/**
+ * Per chunk size, the R/S of the chunk ending at each of the last `period` positions (a ring
+ * indexed by position mod period); shared by the batch function and the stream.
+ */
+class RescaledRange {
+  private readonly period: number;
+  private readonly sizes: Int32Array;
+  private readonly logSizes: Float64Array;
+  private readonly history: Float64Array;
+
+  constructor(period: number, minChunk: number) {
+    const sizes: number[] = [];
+    for (let s = minChunk; s <= period; s *= 2) sizes.push(s);
+    this.period = period;
+    this.sizes = Int32Array.from(sizes);
+    this.logSizes = Float64Array.from(sizes, Math.log);
+    this.history = new Float64Array(sizes.length * period).fill(Number.NaN);
+  }
+
+  /**
+   * Records the chunks ending at bar `t`, whose value is x[end] (preceded by the earlier ones),
+   * and, when `ready` (a full NaN-free window ends at t), returns H of the window; NaN otherwise.
+   */
+  step(x: Float64Array, end: number, t: number, ready: boolean): number {
+    const p = this.period;
+    const slot = t % p;
+    for (let k = 0; k < this.sizes.length; k++) {
+      const size = this.sizes[k];
+      this.history[k * p + slot] = t + 1 >= size ? chunkRescaledRange(x, end, size) : Number.NaN;
+    }
+    if (!ready) return Number.NaN;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    let points = 0;
+    for (let k = 0; k < this.sizes.length; k++) {
+      const size = this.sizes[k];
+      const chunks = Math.floor(p / size);
+      let rsSum = 0;
+      let used = 0;
+      for (let c = 0; c < chunks; c++) {
+        const rs = this.history[k * p + ((t - c * size) % p)];
+        if (!Number.isNaN(rs)) {
+          rsSum += rs;
+          used++;
+        }
+      }
+      if (used > 0 && rsSum > 0) {
+        const lx = this.logSizes[k];
+        const ly = Math.log(rsSum / used);
+        sx += lx;
+        sy += ly;
+        sxx += lx * lx;
+        sxy += lx * ly;
+        points++;
+      }
+    }
+    if (points < 2) return Number.NaN;
+    return (points * sxy - sx * sy) / (points * sxx - sx * sx);
+  }
 }
 
 /** Streaming twin of {@link hurstExponent}: `update` takes the close, `next` any series. */
 export class HurstExponentStream implements StreamingIndicator<number> {
   private readonly period: number;
-  private readonly minChunk: number;
-  private readonly ring: Float64Array;
-  /** The window in time order, rebuilt from the ring for each evaluation. */
-  private readonly window: Float64Array;
-  private head = 0;
+  private readonly state: RescaledRange;
+  /**
+   * The last `period` values twice over (slot j and j + period), so the chunk ending at the
+   * newest value is always contiguous: the batch arithmetic applies unchanged.
+   */
+  private readonly doubled: Float64Array;
   private seen = 0;
   private sinceNaN = Number.POSITIVE_INFINITY;
 
   constructor(period = 128, minChunk = 8) {
     checkParams(period, minChunk);
     this.period = period;
-    this.minChunk = minChunk;
-    this.ring = new Float64Array(period);
-    this.window = new Float64Array(period);
+    this.state = new RescaledRange(period, minChunk);
+    this.doubled = new Float64Array(2 * period);
   }
 
   update(bar: OhlcvBar): number {
@@ -112,15 +150,12 @@ export class HurstExponentStream implements StreamingIndicator<number> {
 
   next(x: number): number {
     const p = this.period;
-    this.ring[this.head] = x;
-    this.head = this.head + 1 === p ? 0 : this.head + 1;
-    this.seen++;
+    const t = this.seen++;
+    const j = t % p;
+    this.doubled[j] = x;
+    this.doubled[j + p] = x;
     this.sinceNaN = Number.isNaN(x) ? 0 : this.sinceNaN + 1;
-    if (this.seen < p || this.sinceNaN < p) return Number.NaN;
-    for (let j = 0; j < p; j++) {
-      const k = this.head + j;
-      this.window[j] = this.ring[k >= p ? k - p : k];
-    }
-    return rescaledRangeSlope(this.window, 0, p, this.minChunk);
+    // Position t sits at j + p in the doubled buffer, with the p − 1 values before it behind it.
+    return this.state.step(this.doubled, j + p, t, this.seen >= p && this.sinceNaN >= p);
   }
 }
