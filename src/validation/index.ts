@@ -26,3 +26,4 @@ export {
   shuffleLabels,
   univariateAucScreen,
 } from "./leakage";
+export { outOfFold, pathPredictions } from "./assemblePredictions";

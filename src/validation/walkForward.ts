@@ -1,5 +1,5 @@
 import { auditSplits } from "./auditSplits";
-import { addDuration, parseDuration } from "./duration";
+import { addDuration, isoTime, parseDuration } from "./duration";
 import { splitAroundBlocks } from "./purge";
 import {
   type CommonSplitOptions,
@@ -23,8 +23,9 @@ export interface WalkForwardOptions extends CommonSplitOptions {
 }
 
 /**
- * Walk-forward splits over calendar windows. The first test window starts one training window
- * after the first usable label; each fold trains on [testFrom - train, testFrom) (rolling) or
+ * Walk-forward splits over calendar windows, anchored at 00:00 UTC of the first usable label's
+ * date (US sessions never cross UTC midnight, so intraday windows never cut a session). The
+ * first test window starts one training window after the anchor; each fold trains on [testFrom - train, testFrom) (rolling) or
  * on everything before testFrom (expanding), purged of labels that reach the test window.
  * The last test window may be shorter when the data ends inside it. The embargo is applied
  * as everywhere, but training rows never follow the test rows here, so it removes nothing.
@@ -41,7 +42,8 @@ export function walkForward(spans: LabelSpans, opts: WalkForwardOptions): SplitP
   const embargo = toEmbargo(opts.embargo);
   const n = rows.length;
   const t = (p: number) => spans.startTime[rows[p]];
-  const first = t(0);
+  const firstDay = new Date(t(0));
+  const first = Date.UTC(firstDay.getUTCFullYear(), firstDay.getUTCMonth(), firstDay.getUTCDate());
   const last = t(n - 1);
   /** First position whose start time is >= x. */
   const lowerPos = (x: number) => {
@@ -58,7 +60,7 @@ export function walkForward(spans: LabelSpans, opts: WalkForwardOptions): SplitP
   let testFrom = addDuration(first, trainD);
   if (testFrom > last) {
     throw new SplitError(
-      `walk_forward: the training window ${opts.train} from ${new Date(first).toISOString().slice(0, 10)} reaches past the last usable label; no fold fits`,
+      `walk_forward: the training window ${opts.train} from ${isoTime(first)} reaches past the last usable label; no fold fits`,
     );
   }
   for (let fold = 0; testFrom <= last; fold++) {
@@ -68,7 +70,7 @@ export function walkForward(spans: LabelSpans, opts: WalkForwardOptions): SplitP
     const hi = lowerPos(testTo);
     if (hi === lo) {
       throw new SplitError(
-        `walk_forward fold ${fold} (test window ${new Date(testFrom).toISOString()}..${new Date(testTo).toISOString()}): the test set is empty`,
+        `walk_forward fold ${fold} (test window ${isoTime(testFrom)}..${isoTime(testTo)}): the test set is empty`,
       );
     }
     const split = splitAroundBlocks("walk_forward", fold, spans, rows, [[lo, hi]], lowerPos(trainFrom), lo, embargo);

@@ -120,7 +120,7 @@ describe("bad input: errors name the fold and its dates", () => {
       if (spy.ts[i] >= Date.UTC(2005, 0, 1) && spy.ts[i] < Date.UTC(2006, 0, 1)) endTime[i] = Number.NaN;
     }
     expect(() => walkForward({ ...labels, y: undefined, endTime }, { train: "P1Y", test: "P6M" })).toThrow(
-      /walk_forward fold \d+ \(test window 2005-\d\d-\d\dT00:00:00.000Z\.\.2005-\d\d-\d\dT00:00:00.000Z\): the test set is empty/,
+      /walk_forward fold \d+ \(test window 2005-\d\d-\d\d\.\.2005-\d\d-\d\d\): the test set is empty/,
     );
   });
 
@@ -177,5 +177,20 @@ describe("bad input: errors name the fold and its dates", () => {
     expect(r.error?.issues[0].path).toEqual(["train"]);
     expect(validationConfigSchema.safeParse({ kind: "cpcv", groups: 4, test_groups: 4 }).success).toBe(false);
     expect(validationConfigSchema.safeParse({ kind: "random_shuffle" }).success).toBe(false);
+  });
+});
+
+describe("walk-forward windows on 1-minute bars are anchored at UTC midnight", () => {
+  it("no test window starts inside a session", () => {
+    const m = loadSpy1m();
+    const l = fixedHorizonLabels(m.ts, m.close, { horizon: 10, classes: 2 });
+    const plan = walkForward(l, { train: "P20D", test: "P7D", embargo: 10 });
+    for (const s of plan.splits) {
+      expect(s.window!.testFrom % 86_400_000).toBe(0);
+      // The first test row is a session's first bar: 09:30 New York = 13:30 or 14:30 UTC.
+      const d = new Date(s.testFrom);
+      expect([13, 14]).toContain(d.getUTCHours());
+      expect(d.getUTCMinutes()).toBe(30);
+    }
   });
 });
