@@ -5,14 +5,8 @@
  * a `ticker` column for the long format; pandas index columns are ignored. Errors name the
  * file, the data row (in the `line` field) and the column. Async because hyparquet is.
  */
-import {
-  type ColumnData,
-  type FileMetaData,
-  asyncBufferFromFile,
-  parquetMetadataAsync,
-  parquetRead,
-  parquetSchema,
-} from "hyparquet";
+import { type ColumnData, type FileMetaData, parquetMetadata, parquetRead, parquetSchema } from "hyparquet";
+import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Bars, Timeframe } from "./bars";
 import { DataFormatError } from "./dataFormatError";
@@ -38,11 +32,15 @@ interface Table {
 }
 
 async function readTable(path: string, long: boolean): Promise<Table> {
-  let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  // The whole file as one ArrayBuffer (hyparquet's AsyncBuffer): bar files fit in memory, and
+  // hyparquet's own file reader is exported only under the ESM "node" condition, which
+  // CommonJS consumers (notebooks through tslab) do not see.
+  let file: ArrayBuffer;
   let metadata: FileMetaData;
   try {
-    file = await asyncBufferFromFile(path);
-    metadata = await parquetMetadataAsync(file);
+    const bytes = readFileSync(path);
+    file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    metadata = parquetMetadata(file);
   } catch (e) {
     throw new DataFormatError(path, null, null, null, `cannot read Parquet file: ${(e as Error).message}`);
   }
