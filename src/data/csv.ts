@@ -39,6 +39,7 @@ const K_OPEN = 3;
 const K_VOLUME = 7;
 const K_ADJ = 8;
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const MINUTE_MS = 60_000;
 
@@ -339,8 +340,9 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
           const trimmed = text.trim();
           if (trimmed === "" || trimmed === "NaN" || trimmed === "nan" || trimmed === "NA") value = Number.NaN;
           else {
-            value = Number(trimmed);
-            if (Number.isNaN(value)) fail(c, `not a number: "${text}"`);
+            // Decimal notation only: Number() alone would also accept "0x1F", "Infinity" and "1_0"-like oddities.
+            value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+            if (!Number.isFinite(value)) fail(c, `not a number: "${text}"`);
           }
         }
         const dst = dest[c];

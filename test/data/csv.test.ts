@@ -105,6 +105,8 @@ describe("loadCsv on small hand-made files", () => {
     ["unknown header column", "date,open,high,low,clse\n2020-01-02,1,1,1,1\n", 1, 5, /unknown column/],
     ["missing header column", "date,open,high,low\n2020-01-02,1,1,1\n", 1, null, /missing column/],
     ["unparseable number", "date,open,high,low,close\n2020-01-02,1,1,1,1\n2020-01-03,1,1x,1,1\n", 3, 3, /not a number/],
+    ["hex number", "date,open,high,low,close\n2020-01-02,1,1,0x1F,1\n", 2, 4, /not a number: "0x1F"/],
+    ["infinite number", "date,open,high,low,close\n2020-01-02,1,Infinity,1,1\n", 2, 3, /not a number/],
     ["bad date", "date,open,high,low,close\n2020-02-30,1,1,1,1\n", 2, 1, /not a calendar date/],
     ["unsorted rows", "date,open,high,low,close\n2020-01-03,1,1,1,1\n2020-01-02,1,1,1,1\n", 3, 1, /not sorted/],
     ["duplicate timestamps", "date,open,high,low,close\n2020-01-02,1,1,1,1\n2020-01-02,1,1,1,1\n", 3, 1, /duplicate/],
