@@ -14,6 +14,15 @@
  * null); a same-direction signal restarts the clock; an opposite signal reverses (exits only
  * when long-only). Open positions are closed at the last bar's close with costs ("end").
  * Shares are fractional: size = fraction × equity at the signal bar / raw fill price.
+ *
+ * Guard rails (`backtest.guards`, checked at each close, portfolio-wide): a breach closes all
+ * positions at the next fill and blocks new entries. Resume rules: drawdown beyond
+ * `max_drawdown` → resume after `cooldown_bars` bars with the high-water mark reset to the
+ * equity at resumption; win rate of the last `win_rate_trades` trades below `min_win_rate` →
+ * resume after `cooldown_bars` bars with the trade window emptied; loss beyond
+ * `max_daily_loss` against the previous session's last close → resume at the first bar of the
+ * next session (UTC date; US sessions never straddle midnight UTC). Signals seen while
+ * paused are dropped, not queued. Every pause and resume is in `guardEvents`.
  */
 import type { Bars } from "../data/bars";
 import { periodsPerYear } from "./annualization";
