@@ -1,4 +1,4 @@
-import { eachCleanRun } from "./_shared/cleanRuns";
+import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -114,7 +114,8 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
   const adxOut = new Float64Array(n);
   const plusOut = new Float64Array(n);
   const minusOut = new Float64Array(n);
-  eachCleanRun([high, low, close], [adxOut, plusOut, minusOut], [2 * period - 1, period, period], (s, e) =>
+  // Any NaN after the first bar makes the smoothed true range NaN for good.
+  eachCleanRunRecursive([high, low, close], [adxOut, plusOut, minusOut], [2 * period - 1, period, period], (s, e) =>
     adxRun(high, low, close, s, e, period, adxOut, plusOut, minusOut),
   );
   return { adx: adxOut, plusDi: plusOut, minusDi: minusOut };

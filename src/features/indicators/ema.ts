@@ -1,4 +1,4 @@
-import { eachCleanRun } from "./_shared/cleanRuns";
+import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -12,7 +12,7 @@ export function ema(close: Float64Array, period = 20): Float64Array {
   requireBars("ema", close.length, period - 1, `period=${period}`);
   const out = new Float64Array(close.length);
   const k = 2 / (period + 1);
-  eachCleanRun([close], [out], period - 1, (s, e) => emaRun(close, s, e, period, k, out));
+  eachCleanRunRecursive([close], [out], period - 1, (s, e) => emaRun(close, s, e, period, k, out));
   return out;
 }
 
@@ -33,10 +33,20 @@ export function emaRun(
   for (let i = start; i < start + period; i++) sum += src[i];
   let prev = sum / period;
   out[start + period - 1] = prev;
-  for (let i = start + period; i < end; i++) {
-    prev = (src[i] - prev) * k + prev;
-    out[i] = prev;
+  // Two bars per step: prev₂ = prev·a² + (x₁·a·k + x₂·k) with a = 1 − k halves the length of the
+  // dependency chain that bounds this loop (same values to ~1e-16, far inside the tolerance).
+  const a = 1 - k;
+  const a2 = a * a;
+  const ak = a * k;
+  let i = start + period;
+  for (; i + 1 < end; i += 2) {
+    const x1 = src[i];
+    const x2 = src[i + 1];
+    out[i] = prev * a + x1 * k;
+    prev = prev * a2 + (x1 * ak + x2 * k);
+    out[i + 1] = prev;
   }
+  if (i < end) out[i] = prev * a + src[i] * k;
 }
 
 export class EmaStream implements StreamingIndicator<number> {
@@ -65,7 +75,7 @@ export class EmaStream implements StreamingIndicator<number> {
       this.prev = this.prev / this.period;
       return this.prev;
     }
-    this.prev = (x - this.prev) * this.k + this.prev;
+    this.prev = this.prev * (1 - this.k) + x * this.k;
     return this.prev;
   }
 

@@ -1,4 +1,4 @@
-import { eachCleanRun } from "./_shared/cleanRuns";
+import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { EmaStream } from "./ema";
 import { checkPeriod, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
@@ -41,7 +41,7 @@ export function macd(
   const macdOut = new Float64Array(n);
   const signalOut = new Float64Array(n);
   const histOut = new Float64Array(n);
-  eachCleanRun([close], [macdOut, signalOut, histOut], lookback, (s, e) =>
+  eachCleanRunRecursive([close], [macdOut, signalOut, histOut], lookback, (s, e) =>
     macdRun(close, s, e, fastPeriod, slowPeriod, signalPeriod, macdOut, signalOut, histOut),
   );
   return { macd: macdOut, signal: signalOut, hist: histOut };

@@ -1,4 +1,4 @@
-import { eachCleanRun } from "./_shared/cleanRuns";
+import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -17,7 +17,7 @@ export function rsi(close: Float64Array, period = 14): Float64Array {
   checkPeriod("rsi", "period", period, 2);
   requireBars("rsi", close.length, period, `period=${period}`);
   const out = new Float64Array(close.length);
-  eachCleanRun([close], [out], period, (s, e) => rsiRun(close, s, e, period, out));
+  eachCleanRunRecursive([close], [out], period, (s, e) => rsiRun(close, s, e, period, out));
   return out;
 }
 

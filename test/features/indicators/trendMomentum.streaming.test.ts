@@ -134,4 +134,30 @@ describe.each(DATASETS)("trend/momentum on $name SPY", (ds) => {
     }
     expect(used).toBeGreaterThan(0);
   });
+
+  it.each(ENTRIES)("%s: a NaN on the first or the last bar", (_name, entry) => {
+    const n = ds.bars.close.length;
+    const withoutFirst = entry.batch(sliceBars(ds.bars, 1));
+    const withoutLast = entry.batch(sliceBars(ds.bars, 0, n - 1));
+    const clean = entry.batch(ds.bars);
+    for (const column of ["close", "high", "low", "volume"] as const) {
+      const first = copyBars(ds.bars);
+      first[column]![0] = Number.NaN;
+      const last = copyBars(ds.bars);
+      last[column]![n - 1] = Number.NaN;
+      const a = entry.batch(first);
+      const b = entry.batch(last);
+      for (const key of Object.keys(a)) {
+        // either the column is not an input of this indicator (nothing changes) or the bar is dropped
+        if (firstMismatch(a[key], clean[key]) !== -1) {
+          expect(a[key][0], key).toBeNaN();
+          expectSame(a[key].subarray(1), withoutFirst[key], `${column}→${key} first`);
+        }
+        if (firstMismatch(b[key], clean[key]) !== -1) {
+          expect(b[key][n - 1], key).toBeNaN();
+          expectSame(b[key].subarray(0, n - 1), withoutLast[key], `${column}→${key} last`);
+        }
+      }
+    }
+  });
 });

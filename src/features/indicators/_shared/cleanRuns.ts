@@ -77,3 +77,27 @@ export function eachCleanRun(
     run(start, i);
   }
 }
+
+/**
+ * `eachCleanRun` for recursive kernels in which a NaN anywhere in the input, except possibly on
+ * the first or the last bar, leaves the last output non-finite (EMA, RSI, MACD, ADX: the NaN
+ * enters the state and never leaves). The kernel runs once over everything; only if its last
+ * output is not finite, or the first or last bar holds a NaN, does it run again per clean run.
+ * This saves the NaN pre-scan, a sizeable share of such cheap kernels. (Without a NaN, one
+ * pass over everything is exactly what `eachCleanRun` does.)
+ */
+export function eachCleanRunRecursive(
+  cols: readonly Float64Array[],
+  outs: readonly Float64Array[],
+  lookbacks: number | readonly number[],
+  run: (start: number, end: number) => void,
+): void {
+  const n = cols[0].length;
+  for (let k = 0; k < outs.length; k++) {
+    outs[k].fill(Number.NaN, 0, Math.min(n, typeof lookbacks === "number" ? lookbacks : lookbacks[k]));
+  }
+  run(0, n);
+  let clean = isCleanAt(cols, 0) && isCleanAt(cols, n - 1);
+  for (const out of outs) clean &&= Number.isFinite(out[n - 1]);
+  if (!clean) eachCleanRun(cols, outs, lookbacks, run);
+}
