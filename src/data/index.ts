@@ -19,3 +19,4 @@ export * from "./repairPolicy";
 export * from "./resample";
 export * from "./align";
 export * from "./parquet";
+export * from "./dataConfig";
