@@ -1,6 +1,7 @@
 import {
   checkHorizon,
   checkLength,
+  crossesSession,
   DIRECTION_3,
   DIRECTION_BINARY,
   emptyLabelColumns,
@@ -21,6 +22,8 @@ export interface FixedHorizonOptions {
   threshold?: number;
   /** Per-bar volatility known at t (e.g. `rollingVolatility(close, 20)`); NaN rows yield absent labels. */
   volatility?: Float64Array;
+  /** Session id per bar; labels whose window crosses into another session are absent. */
+  session?: ArrayLike<number>;
 }
 
 /**
@@ -44,10 +47,12 @@ export function fixedHorizonLabels(ts: Float64Array, close: Float64Array, opts: 
   }
   const vol = opts.volatility;
   if (vol) checkLength(name, "volatility", vol, n);
+  if (opts.session) checkLength(name, "session", opts.session, n);
   const h = opts.horizon;
   const cols = emptyLabelColumns(ts);
   const sqrtH = Math.sqrt(h);
   for (let t = 0; t + h < n; t++) {
+    if (crossesSession(opts.session, t, h)) continue;
     const r = close[t + h] / close[t] - 1;
     if (Number.isNaN(r)) continue;
     let y: number;

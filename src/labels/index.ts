@@ -4,6 +4,7 @@ export { type LabelsConfig, labelsConfigSchema } from "./labelsConfig";
 export { type LabelInputs, labelsFromConfig } from "./labelsFromConfig";
 export {
   type BarrierLabelSet,
+  crossesSession,
   DIRECTION_3,
   DIRECTION_BINARY,
   LabelError,

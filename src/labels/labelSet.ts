@@ -76,6 +76,15 @@ export function checkLength(labeller: string, name: string, column: ArrayLike<nu
   }
 }
 
+/**
+ * True when bars t and t + h lie in different sessions. `session` holds a session id per bar
+ * (e.g. the New York date of 1-minute bars); a label window that crosses the overnight gap
+ * mixes two sessions' prices, so intraday labellers leave such rows absent when given one.
+ */
+export function crossesSession(session: ArrayLike<number> | undefined, t: number, h: number): boolean {
+  return session !== undefined && session[t + h] !== session[t];
+}
+
 /** Number of rows that carry a label. */
 export function labelCount(labels: LabelSet): number {
   let c = 0;

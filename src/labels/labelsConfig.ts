@@ -38,7 +38,11 @@ export const labelsConfigSchema = z.discriminatedUnion("kind", [
       threshold: z.number().nonnegative().optional(),
       scale: z.union([z.literal("absolute"), volScale]).default("absolute"),
     })
-    .strict(),
+    .strict()
+    .refine((c) => c.classes === 3 || c.threshold === undefined, {
+      message: "threshold applies to 3 classes only; binary labels split at a zero return",
+      path: ["threshold"],
+    }),
   z
     .object({
       kind: z.literal("triple_barrier"),

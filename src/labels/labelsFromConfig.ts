@@ -10,6 +10,8 @@ export interface LabelInputs {
   regime?: ArrayLike<number>;
   /** Primary signals by name, required by `meta` labels. */
   signals?: Record<string, ArrayLike<number>>;
+  /** Session id per bar (intraday): labels whose window crosses sessions are absent. */
+  session?: ArrayLike<number>;
 }
 
 function volWindow(scale: string): number {
@@ -44,19 +46,25 @@ export function labelsFromConfig(bars: Bars3, config: LabelsConfig, inputs: Labe
         classes: config.classes,
         threshold: config.classes === 3 ? (config.threshold ?? 0) : undefined,
         volatility: config.scale === "absolute" ? undefined : rollingVolatility(bars.close, volWindow(config.scale)),
+        session: inputs.session,
       });
     case "triple_barrier":
       return tripleBarrierLabels(bars, {
         horizon: config.horizon,
         barriers: toWidths(config.barriers, bars, inputs),
         output: config.output,
+        session: inputs.session,
       });
     case "meta": {
       const side = inputs.signals?.[config.primary];
       if (!side) {
         throw new LabelError("labels", `meta labels need the primary signal "${config.primary}" (inputs.signals)`);
       }
-      return metaLabels(bars, side, { horizon: config.horizon, barriers: toWidths(config.barriers, bars, inputs) });
+      return metaLabels(bars, side, {
+        horizon: config.horizon,
+        barriers: toWidths(config.barriers, bars, inputs),
+        session: inputs.session,
+      });
     }
   }
 }

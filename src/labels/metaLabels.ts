@@ -3,6 +3,7 @@ import {
   type BarrierLabelSet,
   checkHorizon,
   checkLength,
+  crossesSession,
   emptyLabelColumns,
   LabelError,
   META_CLASSES,
@@ -13,6 +14,8 @@ export interface MetaLabelOptions {
   horizon: number;
   /** `upper` is the profit-taking distance, `lower` the stop-loss distance, both in the trade's favour/against it. */
   barriers: BarrierWidths;
+  /** Session id per bar; labels whose vertical barrier lies in another session are absent. */
+  session?: ArrayLike<number>;
 }
 
 /**
@@ -33,6 +36,7 @@ export function metaLabels(bars: Bars3, side: ArrayLike<number>, opts: MetaLabel
   checkLength(name, "side", side, n);
   checkHorizon(name, opts.horizon, n);
   checkBarrierWidths(name, opts.barriers, n);
+  if (opts.session) checkLength(name, "session", opts.session, n);
   const h = opts.horizon;
   const cols = emptyLabelColumns(ts);
   const barrier = new Float64Array(n).fill(Number.NaN);
@@ -42,7 +46,7 @@ export function metaLabels(bars: Bars3, side: ArrayLike<number>, opts: MetaLabel
     if (s !== 1 && s !== -1 && !Number.isNaN(s) && s !== 0) {
       throw new LabelError(name, `side[${t}] must be +1, -1, 0 or NaN, got ${s}`);
     }
-    if (t + h >= n || (s !== 1 && s !== -1)) continue;
+    if (t + h >= n || (s !== 1 && s !== -1) || crossesSession(opts.session, t, h)) continue;
     if (!barrierWidthsAt(opts.barriers, t, width)) continue;
     const c = close[t];
     const profit = width[0];

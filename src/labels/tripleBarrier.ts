@@ -3,6 +3,7 @@ import {
   type BarrierLabelSet,
   checkHorizon,
   checkLength,
+  crossesSession,
   DIRECTION_3,
   DIRECTION_BINARY,
   emptyLabelColumns,
@@ -30,6 +31,8 @@ export interface TripleBarrierOptions {
    * `binary`: upper -> UP, lower -> DOWN, vertical -> by the sign of the return at the horizon.
    */
   output?: "three_class" | "binary";
+  /** Session id per bar; labels whose vertical barrier lies in another session are absent. */
+  session?: ArrayLike<number>;
 }
 
 export interface Bars3 {
@@ -110,6 +113,7 @@ export function tripleBarrierLabels(bars: Bars3, opts: TripleBarrierOptions): Ba
   checkLength(name, "close", close, n);
   checkHorizon(name, opts.horizon, n);
   checkBarrierWidths(name, opts.barriers, n);
+  if (opts.session) checkLength(name, "session", opts.session, n);
   const output = opts.output ?? "three_class";
   if (output !== "three_class" && output !== "binary") {
     throw new LabelError(name, `output must be three_class or binary, got ${output}`);
@@ -120,7 +124,7 @@ export function tripleBarrierLabels(bars: Bars3, opts: TripleBarrierOptions): Ba
   const barrier = new Float64Array(n).fill(Number.NaN);
   const width = new Float64Array(2);
   for (let t = 0; t + h < n; t++) {
-    if (!barrierWidthsAt(opts.barriers, t, width)) continue;
+    if (crossesSession(opts.session, t, h) || !barrierWidthsAt(opts.barriers, t, width)) continue;
     const c = close[t];
     const touch = firstBarrierTouch(high, low, t, h, c * (1 + width[0]), c * (1 - width[1]), -1);
     let end: number;
