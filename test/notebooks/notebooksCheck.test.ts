@@ -1,0 +1,69 @@
+/**
+ * The notebooks run headless in the project venv's tslab kernel: notebooks/ passes, a broken
+ * fixture fails naming its cell. Both notebooks execute at once (each kernel start costs seconds).
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const repo = process.cwd();
+const python = join(repo, ".venv", "bin", "python");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function notebooksCheck(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [join(repo, "scripts", "notebooks-check.py"), ...args], { cwd: repo });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("notebooks:check", () => {
+  const shipped = notebooksCheck();
+  const broken = notebooksCheck("test/fixtures/notebooks/broken.ipynb");
+
+  it("runs every notebook in notebooks/ without a cell error", async () => {
+    const run = await shipped;
+    expect(run.stderr).not.toContain("FAILED");
+    expect(run.stdout).toMatch(/notebooks:check: ok notebooks\/00-data-tour\.ipynb \(\d+ cells, kernel tslab/);
+    expect(run.code).toBe(0);
+  }, 240_000);
+
+  it("fails on a broken notebook, naming the notebook, the cell and the error", async () => {
+    const run = await broken;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("FAILED test/fixtures/notebooks/broken.ipynb cell 3 of 4");
+    expect(run.stderr).toContain("unknown ticker NOPE");
+    expect(run.stdout).not.toContain("never reached");
+  }, 240_000);
+});
+
+describe("the tslab kernel in the venv's Jupyter", () => {
+  it("is registered and starts through the repo-root wrapper", async () => {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(join(repo, ".venv", "bin", "jupyter"), ["kernelspec", "list", "--json"]);
+      let text = "";
+      child.stdout.on("data", (d) => {
+        text += d;
+      });
+      child.on("error", reject);
+      child.on("close", () => resolve(text));
+    });
+    const specs = JSON.parse(out).kernelspecs as Record<string, { spec: { argv: string[]; language: string } }>;
+    expect(specs.tslab.spec.language).toBe("typescript");
+    expect(specs.tslab.spec.argv[0]).toBe(join(repo, "scripts", "tslab-kernel.sh"));
+  }, 60_000);
+});
