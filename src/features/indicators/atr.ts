@@ -39,14 +39,14 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
       continue;
     }
     out[i - 1] = sum / period;
-    i = wilderRun(high, low, close, out, i, sum / period, decay, weight) + 1;
+    i = wilderRun(high, low, close, out, i, sum / period, decay, weight);
   }
   return out;
 }
 
 /**
- * The hot loop, from bar `start` (whose previous bar holds the seed `value`) until a NaN bar,
- * whose index it returns (n if none): one NaN test per bar (a NaN high or low makes the TR NaN)
+ * The hot loop, from bar `start` (whose previous bar holds the seed `value`) through the first
+ * NaN bar (left NaN); returns the index after it (n if none): one NaN test per bar (a NaN high or low makes the TR NaN)
  * and the recursion as a multiply-add by constants rather than TA-Lib's divide. A function of
  * its own so that V8 optimises it on the first calls.
  */
@@ -65,7 +65,7 @@ function wilderRun(
   for (let i = start; i < n; i++) {
     const tr = trueRange(high[i], low[i], prevClose);
     const c = close[i];
-    if (Number.isNaN(tr + c)) return i;
+    if (Number.isNaN(tr + c)) return i + 1;
     value = value * decay + tr * weight;
     out[i] = value;
     prevClose = c;
@@ -73,14 +73,14 @@ function wilderRun(
   return n;
 }
 
-/** max(H − L, H − previous close, previous close − L); NaN when H or L is NaN. */
+/**
+ * True range max(H, previous close) − min(L, previous close), written as
+ * ½(H − L + |H − C₋₁| + |L − C₋₁|): the same value for H ≥ L (to an ulp), computed without
+ * the data-dependent branches of max/min, which mispredict on real bars and cost more than the
+ * arithmetic. NaN when H or L is NaN.
+ */
 function trueRange(h: number, l: number, prevClose: number): number {
-  let tr = h - l;
-  const up = h - prevClose;
-  const down = prevClose - l;
-  if (up > tr) tr = up;
-  if (down > tr) tr = down;
-  return tr;
+  return 0.5 * (h - l + Math.abs(h - prevClose) + Math.abs(l - prevClose));
 }
 
 /** Streaming twin of {@link atr}. */

@@ -72,11 +72,6 @@ export class RollingMoments {
     return this.size === this.period && this.nanCount === 0;
   }
 
-  /** All values in the window identical. */
-  get constant(): boolean {
-    return this.run >= this.size;
-  }
-
   /** Sum of weights (the count when unweighted). */
   get weightSum(): number {
     return this.w;
