@@ -46,9 +46,9 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
 
 /**
  * The hot loop, from bar `start` (whose previous bar holds the seed `value`) through the first
- * NaN bar (left NaN); returns the index after it (n if none): one NaN test per bar (a NaN high or low makes the TR NaN)
- * and the recursion as a multiply-add by constants rather than TA-Lib's divide. A function of
- * its own so that V8 optimises it on the first calls.
+ * NaN bar (left NaN); returns the index after it (n if none). One NaN test per bar (a NaN high
+ * or low makes the TR NaN) and the recursion as a multiply-add by constants rather than
+ * TA-Lib's divide. A function of its own so that V8 optimises it on the first calls.
  */
 function wilderRun(
   high: Float64Array,
