@@ -3,6 +3,7 @@
  * its input from the virtual file `/dev/blob`, which PGlite fills from the `blob` query option.
  */
 import { PGlite } from "@electric-sql/pglite";
+import { lockDir } from "./dirLock";
 import type { SqlClient, SqlSession } from "./sqlClient";
 
 interface PgliteQueryable {
@@ -25,12 +26,25 @@ function session(db: PgliteQueryable): SqlSession {
   };
 }
 
-/** Opens (creating if needed) the PGlite database stored in `dir`. */
+/** Opens (creating if needed) the PGlite database stored in `dir`, locked to this process until closed. */
 export async function openPgliteClient(dir: string): Promise<SqlClient> {
-  const db = await PGlite.create(dir);
+  const unlock = lockDir(dir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   return {
     ...session(db),
     transaction: (fn) => db.transaction((tx) => fn(session(tx))),
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }

@@ -5,6 +5,7 @@
  */
 export type StoreErrorCode =
   | "unreachable"
+  | "busy"
   | "bad_option"
   | "bad_input"
   | "unknown_series"

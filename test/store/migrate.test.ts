@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -53,9 +53,10 @@ describe("migrations", () => {
   });
 
   // One PGlite directory for all PGlite cases: creating one runs initdb, seconds on a loaded machine.
-  it("apply once each on PGlite, stay applied after reopening, and roll a failing one back completely", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "wsp-migrate-"));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  it("apply once each on PGlite, stay applied after reopening (one process per directory), and roll a failing one back", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "wsp-migrate-"));
+    cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+    const dir = join(tmp, "pglite");
     const open = async () => {
       const db = await openPgliteClient(dir);
       await db.exec("CREATE SCHEMA IF NOT EXISTS wsp_m; SET search_path TO wsp_m, public");
@@ -64,8 +65,13 @@ describe("migrations", () => {
     const db = await open();
     await checkMigrations(db, "wsp_m");
     await db.close();
+    // A lock left by a process that has gone is taken over; a live holder makes a second open fail.
+    writeFileSync(`${dir}.lock`, "999999999\n");
     const again = await open();
     try {
+      await expect(openPgliteClient(dir)).rejects.toThrow(
+        new RegExp(`the PGlite store ${dir} is open in process ${process.pid} \\(this one\\)`),
+      );
       expect(await migrate(again, "wsp_m")).toEqual([]);
       const broken = [
         ...MIGRATIONS,
@@ -77,5 +83,6 @@ describe("migrations", () => {
     } finally {
       await again.close();
     }
+    expect(existsSync(`${dir}.lock`)).toBe(false);
   });
 });
