@@ -135,10 +135,12 @@ export function millionBars(): Bars {
   return bars;
 }
 
-/** Path of the series as CSV (`timestamp,open,high,low,close,volume`), written if missing. */
+/** Path of the series as CSV (`timestamp,open,high,low,close,volume`), written if missing or older than the cache. */
 export function millionBarsCsv(): string {
-  if (existsSync(MILLION_CSV_PATH)) return MILLION_CSV_PATH;
   const b = millionBars();
+  if (existsSync(MILLION_CSV_PATH) && statSync(MILLION_CSV_PATH).mtimeMs >= statSync(binPath).mtimeMs) {
+    return MILLION_CSV_PATH;
+  }
   function* lines(): Generator<string> {
     yield "timestamp,open,high,low,close,volume\n";
     let chunk = "";
