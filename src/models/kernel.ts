@@ -205,11 +205,16 @@ export function partitionRows(
 ): number {
   let l = begin;
   let s = 0;
+  // Branch-free: left/right are unpredictable, so write both and advance one (measured faster).
+  const missLeft = defaultLeft === 1 ? 1 : 0;
   for (let i = begin; i < end; i++) {
     const r = rows[i];
     const b = bins[r * stride + offset];
-    if (b === 255 ? defaultLeft === 1 : b <= bin) rows[l++] = r;
-    else scratch[s++] = r;
+    const goLeft = b === 255 ? missLeft : b <= bin ? 1 : 0;
+    rows[l] = r;
+    scratch[s] = r;
+    l += goLeft;
+    s += 1 - goLeft;
   }
   for (let i = 0; i < s; i++) rows[l + i] = scratch[i];
   return l;

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench -- trees`: the tree engine against XGBoost `hist`, LightGBM and scikit-learn.
+ *
+ * Data (the same matrices for every tool, written once to .wsp/bench as column-major float64):
+ *  - train: 37 leak-free features of the million-bar series (SPY 1-minute sessions chained,
+ *    bench/_millionBars.ts), rows 500 000 (and its first 100 000 for the smaller runs);
+ *  - test (held out): the same features on the real QQQ 1-minute bars (another asset, never
+ *    trained on — the chained series repeats SPY sessions, so its own tail is not held out);
+ *  - label: realised volatility of the next 15 bars above the trailing 390-bar volatility
+ *    (predictable, so AUC differences mean something; next-bar direction would sit at 0.5).
+ * Every tool uses both cores (ours: n_threads 2; XGBoost nthread 2; LightGBM num_threads 2;
+ * sklearn n_jobs 2) and is timed from the raw matrix (binning / DMatrix construction included).
+ * The machine is shared: figures are noisy and reported as measured.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadBundled } from "../src/data/bundled";
+import type { Bars } from "../src/data/bars";
+import { GbmModel } from "../src/models/gbm";
+import { type FeatureMatrix, featureMatrix, sliceRows } from "../src/models/matrix";
+import { rocAuc } from "../src/models/metrics";
+import { RfModel } from "../src/models/rf";
+import { millionBars } from "./_millionBars";
+
+const root = process.cwd();
+const cache = join(root, ".wsp", "bench");
+const python = join(root, ".venv-bench", "bin", "python");
+// TREES_BENCH_ROWS shrinks the run for a quick check (the issue's figures use the defaults).
+const N_BIG = Number(process.env.TREES_BENCH_ROWS ?? 500_000);
+const N_SMALL = Math.min(100_000, N_BIG);
+const WARMUP = 400;
+const HORIZON = 15;
+
+/** Features at bar t use bars ≤ t only; the label looks HORIZON bars ahead. */
+function features(b: Bars, from: number, count: number): { names: string[]; data: Float64Array; y: Float64Array } {
+  const c = b.close;
+  const total = c.length;
+  const n = Math.min(count, total - from - HORIZON);
+  const r = new Float64Array(total);
+  for (let t = 1; t < total; t++) r[t] = Math.log(c[t] / c[t - 1]);
+  const s1 = new Float64Array(total + 1);
+  const s2 = new Float64Array(total + 1);
+  const sc = new Float64Array(total + 1);
+  const sv = new Float64Array(total + 1);
+  const spk = new Float64Array(total + 1);
+  for (let t = 0; t < total; t++) {
+    s1[t + 1] = s1[t] + r[t];
+    s2[t + 1] = s2[t] + r[t] * r[t];
+    sc[t + 1] = sc[t] + c[t];
+    sv[t + 1] = sv[t] + (b.volume ? b.volume[t] : 0);
+    const hl = Math.log(b.high[t] / b.low[t]);
+    spk[t + 1] = spk[t] + hl * hl;
+  }
+  const win = (s: Float64Array, t: number, h: number) => s[t + 1] - s[t + 1 - h];
+  const vol = (t: number, h: number) => {
+    const m = win(s1, t, h) / h;
+    return Math.sqrt(Math.max(0, win(s2, t, h) / h - m * m));
+  };
+  const cols: [string, (t: number) => number][] = [];
+  for (let k = 0; k < 10; k++) cols.push([`ret_lag${k}`, (t) => r[t - k]]);
+  for (const h of [5, 15, 30, 60, 120, 390]) cols.push([`cumret_${h}`, (t) => win(s1, t, h)]);
+  for (const h of [5, 15, 30, 60, 120, 390]) cols.push([`vol_${h}`, (t) => vol(t, h)]);
+  for (let k = 0; k < 5; k++) cols.push([`range_lag${k}`, (t) => (b.high[t - k] - b.low[t - k]) / c[t - k]]);
+  for (const h of [5, 30, 390])
+    cols.push([`volume_rel_${h}`, (t) => Math.log((1 + (b.volume ? b.volume[t] : 0)) / (1 + win(sv, t, h) / h))]);
+  for (const h of [15, 60, 390]) cols.push([`dist_ma_${h}`, (t) => c[t] / (win(sc, t, h) / h) - 1]);
+  cols.push(["vol_ratio_5_60", (t) => vol(t, 5) / (vol(t, 60) + 1e-12)]);
+  cols.push(["vol_ratio_15_390", (t) => vol(t, 15) / (vol(t, 390) + 1e-12)]);
+  cols.push(["parkinson_30", (t) => Math.sqrt(win(spk, t, 30) / 30)]);
+  cols.push(["minute_of_day", (t) => Math.floor((b.ts[t] % 86_400_000) / 60_000)]);
+  const data = new Float64Array(n * cols.length);
+  cols.forEach(([, f], j) => {
+    const o = j * n;
+    for (let i = 0; i < n; i++) data[o + i] = f(from + i);
+  });
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = from + i;
+    const future = Math.sqrt(s2[t + HORIZON + 1] - s2[t + 1]);
+    y[i] = future > vol(t, 390) * Math.sqrt(HORIZON) ? 1 : 0;
+  }
+  return { names: cols.map(([n]) => n), data, y };
+}
+
+interface Cached {
+  X: FeatureMatrix;
+  y: Float64Array;
+  file: string;
+}
+
+function cached(name: string, build: () => { names: string[]; data: Float64Array; y: Float64Array }): Cached {
+  mkdirSync(cache, { recursive: true });
+  const file = join(cache, `trees-${name}.v1`);
+  if (!existsSync(`${file}.json`)) {
+    const m = build();
+    writeFileSync(`${file}.x.f64`, Buffer.from(m.data.buffer));
+    writeFileSync(`${file}.y.f64`, Buffer.from(m.y.buffer));
+    writeFileSync(`${file}.json`, JSON.stringify({ names: m.names, n: m.y.length }));
+  }
+  const meta = JSON.parse(readFileSync(`${file}.json`, "utf8"));
+  const xb = readFileSync(`${file}.x.f64`);
+  const yb = readFileSync(`${file}.y.f64`);
+  const data = new Float64Array(xb.buffer.slice(xb.byteOffset, xb.byteOffset + xb.byteLength));
+  const y = new Float64Array(yb.buffer.slice(yb.byteOffset, yb.byteOffset + yb.byteLength));
+  return { X: featureMatrix(meta.names, meta.n, data), y, file };
+}
+
+const PY = String.raw`
+import json, sys, time
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+def load(f):
+    meta = json.load(open(f + ".json"))
+    n, F = meta["n"], len(meta["names"])
+    X = np.fromfile(f + ".x.f64", dtype=np.float64).reshape(F, n).T  # column-major on disk
+    y = np.fromfile(f + ".y.f64", dtype=np.float64)
+    return np.ascontiguousarray(X), y
+
+train_f, test_f, n_small, shap_rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+Xb, yb = load(train_f)
+Xt, yt = load(test_f)
+out = {}
+import xgboost as xgb
+import lightgbm as lgb
+from sklearn.ensemble import RandomForestClassifier
+
+params = {"tree_method": "hist", "max_depth": 6, "eta": 0.1, "objective": "binary:logistic", "nthread": 2, "max_bin": 256}
+for tag, n in (("100k", n_small), ("500k", len(yb))):
+    t = time.perf_counter()
+    d = xgb.DMatrix(Xb[:n], label=yb[:n], nthread=2)
+    bst = xgb.train(params, d, 200)
+    out["xgb_time_" + tag] = time.perf_counter() - t
+    out["xgb_auc_" + tag] = roc_auc_score(yt, bst.predict(xgb.DMatrix(Xt, nthread=2)))
+    t = time.perf_counter()
+    ds = lgb.Dataset(Xb[:n], label=yb[:n], params={"max_bin": 255, "verbose": -1})
+    gbm = lgb.train({"objective": "binary", "max_depth": 6, "num_leaves": 64, "learning_rate": 0.1, "num_threads": 2, "verbose": -1, "min_child_weight": 1, "min_data_in_leaf": 1, "lambda_l2": 1}, ds, 200)
+    out["lgb_time_" + tag] = time.perf_counter() - t
+    out["lgb_auc_" + tag] = roc_auc_score(yt, gbm.predict(Xt, num_threads=2))
+    if tag == "500k":
+        dt = xgb.DMatrix(Xt[:shap_rows], nthread=2)
+        t = time.perf_counter()
+        bst.predict(dt, pred_contribs=True)
+        out["xgb_shap_time"] = time.perf_counter() - t
+
+t = time.perf_counter()
+rf = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0).fit(Xb[:n_small], yb[:n_small])
+out["sk_rf_time"] = time.perf_counter() - t
+out["sk_rf_auc"] = roc_auc_score(yt, rf.predict_proba(Xt)[:, 1])
+print(json.dumps(out))
+`;
+
+const fmt = (x: number, d = 2) => x.toFixed(d);
+
+const train = cached(`train${N_BIG}`, () => features(millionBars(), WARMUP, N_BIG));
+const test = cached("qqq1m", () => features(loadBundled("QQQ", "1m"), WARMUP, Number.MAX_SAFE_INTEGER));
+console.log(
+  `trees bench: train ${train.X.nRows} × ${train.X.names.length} (million-bar series), held-out test ${test.X.nRows} rows (QQQ 1m); ` +
+    `train positives ${fmt((100 * train.y.reduce((s, v) => s + v, 0)) / train.y.length, 1)} %`,
+);
+const SHAP_ROWS = Math.min(10_000, test.X.nRows);
+
+console.log("running Python references (XGBoost hist, LightGBM, scikit-learn RF; 2 threads each) …");
+const ref = JSON.parse(
+  execFileSync(python, ["-c", PY, train.file, test.file, String(N_SMALL), String(SHAP_ROWS)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  })
+    .trim()
+    .split("\n")
+    .pop() as string,
+);
+
+const small = sliceRows(train.X, 0, N_SMALL);
+const ySmall = train.y.subarray(0, N_SMALL);
+const gbmParams = { n_trees: 200, max_depth: 6, learning_rate: 0.1, lambda: 1, min_child_weight: 1, n_threads: 2 };
+
+async function timeGbm(X: FeatureMatrix, y: Float64Array) {
+  const m = new GbmModel(gbmParams);
+  const t0 = performance.now();
+  await m.fit(X, y);
+  const seconds = (performance.now() - t0) / 1000;
+  return { m, seconds, auc: rocAuc(m.predictProba(test.X), test.y) };
+}
+
+const g100 = await timeGbm(small, ySmall);
+const g500 = await timeGbm(train.X, train.y);
+
+const rf = new RfModel({ n_trees: 100, n_threads: 2, seed: 0 });
+const tRf = performance.now();
+await rf.fit(small, ySmall);
+const rfSeconds = (performance.now() - tRf) / 1000;
+const rfAuc = rocAuc(rf.predictProba(test.X), test.y);
+
+const shapX = sliceRows(test.X, 0, SHAP_ROWS);
+const tShap = performance.now();
+await g500.m.shapParallel(shapX, 2);
+const shapSeconds = (performance.now() - tShap) / 1000;
+
+const predX = sliceRows(train.X, 0, N_SMALL);
+g500.m.predictProba(predX);
+const tPred = performance.now();
+g500.m.predictProba(predX);
+const predSeconds = (performance.now() - tPred) / 1000;
+
+const rows: [string, string, string, string][] = [
+  [
+    "gbm 100k × 200 trees",
+    `${fmt(g100.seconds)} s (AUC ${fmt(g100.auc, 4)})`,
+    `xgb ${fmt(ref.xgb_time_100k)} s (AUC ${fmt(ref.xgb_auc_100k, 4)})`,
+    `lgb ${fmt(ref.lgb_time_100k)} s (AUC ${fmt(ref.lgb_auc_100k, 4)})`,
+  ],
+  [
+    "gbm 500k × 200 trees",
+    `${fmt(g500.seconds)} s (AUC ${fmt(g500.auc, 4)})`,
+    `xgb ${fmt(ref.xgb_time_500k)} s (AUC ${fmt(ref.xgb_auc_500k, 4)})`,
+    `lgb ${fmt(ref.lgb_time_500k)} s (AUC ${fmt(ref.lgb_auc_500k, 4)})`,
+  ],
+  [
+    "rf 100k × 100 trees",
+    `${fmt(rfSeconds)} s (AUC ${fmt(rfAuc, 4)})`,
+    `sklearn ${fmt(ref.sk_rf_time)} s (AUC ${fmt(ref.sk_rf_auc, 4)})`,
+    "",
+  ],
+  [
+    `TreeSHAP ${SHAP_ROWS} rows, 500k model`,
+    `${fmt(shapSeconds)} s`,
+    `xgb pred_contribs ${fmt(ref.xgb_shap_time)} s`,
+    "",
+  ],
+  ["predict 100k rows, 500k model", `${fmt(predSeconds, 3)} s (${Math.round(N_SMALL / predSeconds)} rows/s)`, "", ""],
+];
+for (const r of rows) console.log(`${r[0].padEnd(34)} ours ${r[1].padEnd(30)} ${r[2].padEnd(34)} ${r[3]}`);
+console.log("(shared 2-core machine: timings are noisy, as measured in this run)");
+
+console.log(
+  JSON.stringify({
+    gbm_vs_xgb_time_ratio_100k: g100.seconds / ref.xgb_time_100k,
+    gbm_vs_xgb_time_ratio_500k: g500.seconds / ref.xgb_time_500k,
+    gbm_vs_xgb_auc_diff_500k: g500.auc - ref.xgb_auc_500k,
+    rf_vs_sklearn_time_ratio_100k: rfSeconds / ref.sk_rf_time,
+    rf_vs_sklearn_auc_diff_100k: rfAuc - ref.sk_rf_auc,
+    treeshap_vs_xgb_time_ratio: shapSeconds / ref.xgb_shap_time,
+    gbm_predict_rows_per_s: N_SMALL / predSeconds,
+  }),
+);
