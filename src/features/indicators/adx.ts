@@ -20,7 +20,7 @@ function isZero(v: number): boolean {
  * One bar of Wilder's directional movement, exactly as TA-Lib's ADX / PLUS_DI / MINUS_DI:
  * the first period−1 bars after the first are summed raw, then every bar is Wilder-smoothed
  * (S ← S − S/period + x); DX is averaged over its first `period` values, then Wilder-smoothed.
- * Held in a small state object so the batch and the streaming twin run the same code.
+ * The streaming twin's state; the batch kernel adxRun does the same arithmetic in locals.
  */
 class DmState {
   prevHigh = 0;
