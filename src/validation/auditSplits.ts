@@ -1,18 +1,6 @@
 import { addDuration, isoTime } from "./duration";
 import { describeFold, type LabelSpans, SplitError, type SplitPlan } from "./splitPlan";
 
-/** Number of entries of the ascending `sorted` that are < x (or <= x with `inclusive`). */
-function countBelow(sorted: Float64Array, x: number, inclusive: boolean): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x || (inclusive && sorted[mid] === x)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Built only for a message: formatting dates for every row would dominate the audit. */
 function rowLabel(r: number, s: number, e: number): string {
   return `training row ${r} (label ${isoTime(s)}..${isoTime(e)})`;
@@ -24,7 +12,7 @@ function rowLabel(r: number, s: number, e: number): string {
  * training row sits inside the embargo after a test block, a row is both train and test, or
  * any row of a split (or its label window) reaches the final holdout. Every splitter runs it
  * before returning; plans built elsewhere (or edited) can be checked with it too.
- * O((train + test) · log test) per split.
+ * O(train + test) per split.
  */
 export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
   const { holdoutFrom, embargo } = plan;
@@ -38,7 +26,6 @@ export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
     const { train, test } = split;
     const nt = test.length;
     const testStart = new Float64Array(nt);
-    const testStartIdx = new Float64Array(nt);
     const prefixEnd = new Float64Array(nt);
     const prefixEndIdx = new Float64Array(nt);
     let maxEnd = Number.NEGATIVE_INFINITY;
@@ -46,7 +33,6 @@ export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
     for (let i = 0; i < nt; i++) {
       const r = test[i];
       testStart[i] = startTime[r];
-      testStartIdx[i] = startIdx[r];
       maxEnd = Math.max(maxEnd, endTime[r]);
       maxEndIdx = Math.max(maxEndIdx, endIdx[r]);
       prefixEnd[i] = maxEnd;
@@ -59,35 +45,51 @@ export function auditSplits(plan: SplitPlan, spans: LabelSpans): void {
         );
       }
     }
+    // Training rows are walked in time order with one pointer: ti = number of test rows that
+    // start before the current training row, so every check below is O(1).
     let ti = 0;
+    let prevStart = Number.NEGATIVE_INFINITY;
+    let limitFor = -1;
+    let durationLimit = Number.NaN;
     for (let j = 0; j < train.length; j++) {
       const r = train[j];
       const s = startTime[r];
       const e = endTime[r];
+      if (!(s > prevStart)) throw new SplitError(`${where}: training rows are not in time order at row ${r}`);
+      prevStart = s;
       if (e >= holdoutFrom) {
         throw new SplitError(
           `${where}: ${rowLabel(r, s, e)} overlaps the final holdout starting ${isoTime(holdoutFrom)}`,
         );
       }
-      while (ti < nt && test[ti] < r) ti++;
+      while (ti < nt && testStart[ti] < s) ti++;
       if (ti < nt && test[ti] === r) throw new SplitError(`${where}: row ${r} is both a training and a test row`);
-      // Test windows starting at or before this label's end: one of them overlaps it iff the
-      // latest of their ends reaches this label's start.
-      const upTo = countBelow(testStart, e, true);
-      if (upTo > 0 && prefixEnd[upTo - 1] >= s) {
+      // Earlier test windows overlap iff the latest of their ends reaches s; later ones iff the
+      // next one starts by e.
+      if (ti > 0 && prefixEnd[ti - 1] >= s) {
         throw new SplitError(
-          `${where}: ${rowLabel(r, s, e)} overlaps a test label window ending ${isoTime(prefixEnd[upTo - 1])}`,
+          `${where}: ${rowLabel(r, s, e)} overlaps a test label window ending ${isoTime(prefixEnd[ti - 1])}`,
         );
       }
-      const before = "bars" in embargo ? countBelow(testStartIdx, startIdx[r], false) : countBelow(testStart, s, false);
-      if (before > 0) {
-        const inside =
-          "bars" in embargo
-            ? startIdx[r] <= prefixEndIdx[before - 1] + embargo.bars
-            : s <= addDuration(prefixEnd[before - 1], embargo.duration);
+      if (ti < nt && testStart[ti] <= e) {
+        throw new SplitError(
+          `${where}: ${rowLabel(r, s, e)} overlaps a test label window starting ${isoTime(testStart[ti])}`,
+        );
+      }
+      if (ti > 0) {
+        let inside: boolean;
+        if ("bars" in embargo) {
+          inside = startIdx[r] <= prefixEndIdx[ti - 1] + embargo.bars;
+        } else {
+          if (limitFor !== ti) {
+            durationLimit = addDuration(prefixEnd[ti - 1], embargo.duration);
+            limitFor = ti;
+          }
+          inside = s <= durationLimit;
+        }
         if (inside) {
           throw new SplitError(
-            `${where}: ${rowLabel(r, s, e)} lies inside the embargo after the test labels ending ${isoTime(prefixEnd[before - 1])}`,
+            `${where}: ${rowLabel(r, s, e)} lies inside the embargo after the test labels ending ${isoTime(prefixEnd[ti - 1])}`,
           );
         }
       }

@@ -116,6 +116,11 @@ export function usableRows(spans: LabelSpans, finalHoldout: string | undefined, 
   const present = (i: number) => !Number.isNaN(spans.endTime[i]) && (!spans.y || !Number.isNaN(spans.y[i]));
   let count = 0;
   for (let i = 0; i < n; i++) {
+    if (i > 0 && !(spans.startIdx[i] > spans.startIdx[i - 1])) {
+      throw new SplitError(
+        `${kind}: labels.startIdx must increase strictly; row ${i} has ${spans.startIdx[i]} after ${spans.startIdx[i - 1]}`,
+      );
+    }
     if (i > 0 && !(spans.startTime[i] > spans.startTime[i - 1])) {
       throw new SplitError(
         `${kind}: labels.startTime must increase strictly; row ${i} (${isoTime(spans.startTime[i])}) follows ${isoTime(spans.startTime[i - 1])}`,

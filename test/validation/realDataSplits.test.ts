@@ -158,10 +158,17 @@ describe("bad input: errors name the fold and its dates", () => {
       /purged_kfold fold 0 \(train .*, test 1993-\d\d-\d\d\.\.\d{4}-\d\d-\d\d\): training row \d+ \(label 2024-08-21\.\.2024-\d\d-\d\d\) overlaps the final holdout starting 2024-08-21/,
     );
     const firstAfter = s.test[s.test.length - 1] + 1;
-    const leakTest: Split = { ...s, train: Int32Array.from([firstAfter, ...s.train]) };
+    const leakTest: Split = { ...s, train: Int32Array.from([firstAfter, ...s.train]).sort() };
     expect(() => auditSplits({ ...plan, splits: [leakTest] }, labels)).toThrow(
       /purged_kfold fold 0 .* overlaps a test label window ending/,
     );
+    const s2 = plan.splits[2];
+    const justBefore: Split = { ...s2, train: Int32Array.from([...s2.train, s2.test[0] - 1]).sort() };
+    expect(() => auditSplits({ ...plan, splits: [justBefore] }, labels)).toThrow(
+      /purged_kfold fold 2 .*: training row \d+ .* overlaps a test label window starting/,
+    );
+    const unsorted: Split = { ...s, train: Int32Array.from([s.train[5], ...s.train]) };
+    expect(() => auditSplits({ ...plan, splits: [unsorted] }, labels)).toThrow(/training rows are not in time order/);
     const embargoPlan = purgedKFold(labels, { folds: 5, embargo: 20 });
     const e0 = embargoPlan.splits[0];
     const inEmbargo = e0.test[e0.test.length - 1] + 15;
