@@ -37,9 +37,15 @@ describe("bundled data", () => {
     expect(() => resolveDataDir("src")).toThrow(/not a data directory/);
   });
 
-  it("loads the universe", () => {
+  it("loads the long-format universe into 480 tickers", () => {
     const u = loadUniverse();
     expect(u.size).toBe(480);
+    let rows = 0;
+    for (const b of u.values()) rows += b.ts.length;
+    expect(rows).toBe(592_084);
+    const a = u.get("A")!;
+    expect([a.ticker, a.timeframe, a.close[0], a.adjClose![0]]).toEqual(["A", "1d", 40.11, 38.2232]);
+    expect(new Date(a.ts[0]).toISOString().slice(0, 10)).toBe("2015-01-12");
     expect(u.get("SNI")!.ts.length).toBe(2);
   });
 });

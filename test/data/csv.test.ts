@@ -62,19 +62,6 @@ describe("loadCsv on bundled files", () => {
     const gspc = loadCsv("data/daily/GSPC.csv");
     expect(gspc.adjClose![0]).toBe(1228.099976);
   });
-
-  it("splits the long universe file into 480 tickers", () => {
-    const u = loadLongCsv("data/universe/sp500_5yr_2015_2020.csv.gz");
-    expect(u.size).toBe(480);
-    let rows = 0;
-    for (const b of u.values()) rows += b.ts.length;
-    expect(rows).toBe(592_084);
-    const a = u.get("A")!;
-    expect(a.ticker).toBe("A");
-    expect(a.close[0]).toBe(40.11);
-    expect(a.adjClose![0]).toBe(38.2232);
-    expect(new Date(a.ts[0]).toISOString().slice(0, 10)).toBe("2015-01-12");
-  });
 });
 
 describe("loadCsv on small hand-made files", () => {
