@@ -5,7 +5,8 @@
  */
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
   const n = close.length;
-  const out = new Float64Array(n).fill(Number.NaN);
+  const out = new Float64Array(n);
+  out.fill(Number.NaN, 0, Math.min(period - 1, n));
   if (n < period) return out;
   let sum = 0;
   let prev = 0;

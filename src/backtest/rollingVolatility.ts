@@ -9,9 +9,10 @@ export function rollingVolatility(close: Float64Array, lookback: number): Float6
     throw new Error(`rollingVolatility: lookback must be an integer >= 2, got ${lookback}`);
   }
   const n = close.length;
-  const out = new Float64Array(n).fill(Number.NaN);
-  const r = new Float64Array(n);
-  for (let t = 1; t < n; t++) r[t] = close[t] / close[t - 1] - 1;
+  // Only the warm-up is filled: a second full pass over a fresh million-element array costs
+  // as much as the computation.
+  const out = new Float64Array(n);
+  out.fill(Number.NaN, 0, Math.min(lookback, n));
   let s = 0;
   let ss = 0;
   for (let t = lookback; t < n; t++) {
@@ -19,12 +20,13 @@ export function rollingVolatility(close: Float64Array, lookback: number): Float6
       s = 0;
       ss = 0;
       for (let k = t - lookback + 1; k <= t; k++) {
-        s += r[k];
-        ss += r[k] * r[k];
+        const r = close[k] / close[k - 1] - 1;
+        s += r;
+        ss += r * r;
       }
     } else {
-      const add = r[t];
-      const drop = r[t - lookback];
+      const add = close[t] / close[t - 1] - 1;
+      const drop = close[t - lookback] / close[t - lookback - 1] - 1;
       s += add - drop;
       ss += add * add - drop * drop;
     }

@@ -192,6 +192,10 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
 
   const equity = new Float64Array(n);
   const gross = new Float64Array(n);
+  const returns = new Float64Array(n);
+  const drawdown = new Float64Array(n);
+  let peak = bt.initial_capital;
+  let prevEquity = bt.initial_capital;
   const log = new TradeLogBuilder(prepared.map((p) => p.bars.ticker));
   const events: GuardEvent[] = [];
   let cash = bt.initial_capital;
@@ -379,6 +383,10 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     const eq = cash + value;
     equity[t] = eq;
     gross[t] = grossValue / eq;
+    returns[t] = eq / prevEquity - 1;
+    prevEquity = eq;
+    if (eq > peak && t < n - 1) peak = eq;
+    drawdown[t] = eq / (eq > peak ? eq : peak) - 1;
     if (!(eq > 0)) throw new Error(`backtest: equity ${eq} at index ${t} (${new Date(ts[t]).toISOString()}): ruin`);
 
     if (guards) {
@@ -460,17 +468,11 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     }
   }
   if (anyOpen) {
+    // The last bar's figures include the closing costs; `peak` excludes the last bar here.
     equity[last] = cash;
     gross[last] = 0;
-  }
-
-  const returns = new Float64Array(n);
-  const drawdown = new Float64Array(n);
-  let peak = bt.initial_capital;
-  for (let t = 0; t < n; t++) {
-    returns[t] = equity[t] / (t === 0 ? bt.initial_capital : equity[t - 1]) - 1;
-    if (equity[t] > peak) peak = equity[t];
-    drawdown[t] = equity[t] / peak - 1;
+    returns[last] = cash / (last === 0 ? bt.initial_capital : equity[last - 1]) - 1;
+    drawdown[last] = cash / (cash > peak ? cash : peak) - 1;
   }
   return {
     ts,
