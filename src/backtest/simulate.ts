@@ -386,7 +386,7 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     returns[t] = eq / prevEquity - 1;
     prevEquity = eq;
     if (eq > peak && t < n - 1) peak = eq;
-    drawdown[t] = eq / (eq > peak ? eq : peak) - 1;
+    drawdown[t] = eq / Math.max(eq, peak) - 1;
     if (!(eq > 0)) throw new Error(`backtest: equity ${eq} at index ${t} (${new Date(ts[t]).toISOString()}): ruin`);
 
     if (guards) {
@@ -472,7 +472,7 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     equity[last] = cash;
     gross[last] = 0;
     returns[last] = cash / (last === 0 ? bt.initial_capital : equity[last - 1]) - 1;
-    drawdown[last] = cash / (cash > peak ? cash : peak) - 1;
+    drawdown[last] = cash / Math.max(cash, peak) - 1;
   }
   return {
     ts,
