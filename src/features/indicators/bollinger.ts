@@ -1,11 +1,15 @@
 import { checkRealParam, requireBars } from "./_shared/requireBars";
-import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
 export interface BollingerBands<T> {
   upper: T;
   middle: T;
   lower: T;
+}
+
+/** The two features derived from the bands. */
+export interface BollingerPosition<T> {
   /** (upper − lower) / middle. */
   width: T;
   /** (close − lower) / (upper − lower); NaN when the bands coincide (a constant window). */
@@ -16,6 +20,8 @@ export interface BollingerBands<T> {
  * Bollinger bands as TA-Lib BBANDS with an SMA middle: middle = SMA(close, period), bands =
  * middle ± multiplier · population standard deviation (ddof 0) of the same window.
  * Warm-up: period − 1 NaNs. NaN rule: every window containing a NaN close is NaN.
+ * Width and %b come from {@link bollingerPosition} (the catalog entry returns all five), so
+ * that code needing only the bands does not pay for two more million-element arrays.
  *
  * The batch loop is RollingMoments' scheme written out over the input array (it is one of the
  * benchmarked indicators): sums of x − anchor, the anchor moved to the window mean and the sums
@@ -30,8 +36,6 @@ export function bollinger(close: Float64Array, period = 20, multiplier = 2): Bol
   const upper = new Float64Array(n);
   const middle = new Float64Array(n);
   const lower = new Float64Array(n);
-  const width = new Float64Array(n);
-  const percentB = new Float64Array(n);
   const inv = 1 / period;
   let count = 0;
   let sinceRebuild = 0;
@@ -44,7 +48,7 @@ export function bollinger(close: Float64Array, period = 20, multiplier = 2): Bol
     const c = close[i];
     if (Number.isNaN(c)) {
       count = 0;
-      upper[i] = middle[i] = lower[i] = width[i] = percentB[i] = Number.NaN;
+      upper[i] = middle[i] = lower[i] = Number.NaN;
       continue;
     }
     if (count === 0) {
@@ -79,25 +83,46 @@ export function bollinger(close: Float64Array, period = 20, multiplier = 2): Bol
       }
     }
     if (count < period) {
-      upper[i] = middle[i] = lower[i] = width[i] = percentB[i] = Number.NaN;
+      upper[i] = middle[i] = lower[i] = Number.NaN;
       continue;
     }
     const mid = anchor + s1 * inv;
     const m2 = run >= period ? 0 : s2 - s1 * s1 * inv;
     const band = m2 > 0 ? multiplier * Math.sqrt(m2 * inv) : 0;
-    const up = mid + band;
-    const lo = mid - band;
-    upper[i] = up;
+    upper[i] = mid + band;
     middle[i] = mid;
-    lower[i] = lo;
-    width[i] = (up - lo) / mid;
-    percentB[i] = band > 0 ? (c - lo) / (up - lo) : Number.NaN;
+    lower[i] = mid - band;
   }
-  return { upper, middle, lower, width, percentB };
+  return { upper, middle, lower };
 }
 
-/** Streaming twin of {@link bollinger}. */
-export class BollingerStream implements StreamingIndicator<BollingerBands<number>> {
+function widthOf(upper: number, middle: number, lower: number): number {
+  return (upper - lower) / middle;
+}
+
+function percentBOf(close: number, upper: number, lower: number): number {
+  return upper > lower ? (close - lower) / (upper - lower) : Number.NaN;
+}
+
+/** Band width and %b of `close` against bands computed by {@link bollinger} on it. */
+export function bollingerPosition(
+  close: Float64Array,
+  bands: BollingerBands<Float64Array>,
+): BollingerPosition<Float64Array> {
+  const n = checkSameLength("bollinger", { close, upper: bands.upper, middle: bands.middle, lower: bands.lower });
+  const width = new Float64Array(n);
+  const percentB = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const up = bands.upper[i];
+    const lo = bands.lower[i];
+    width[i] = widthOf(up, bands.middle[i], lo);
+    percentB[i] = percentBOf(close[i], up, lo);
+  }
+  return { width, percentB };
+}
+
+/** Streaming twin of {@link bollinger} and {@link bollingerPosition}: all five values per bar. */
+export class BollingerStream implements StreamingIndicator<BollingerBands<number> & BollingerPosition<number>> {
   private readonly multiplier: number;
   private readonly m: RollingMoments;
 
@@ -108,7 +133,7 @@ export class BollingerStream implements StreamingIndicator<BollingerBands<number
     this.m = new RollingMoments(period);
   }
 
-  update(bar: OhlcvBar): BollingerBands<number> {
+  update(bar: OhlcvBar): BollingerBands<number> & BollingerPosition<number> {
     const c = bar.close;
     const m = this.m;
     m.push(c);
@@ -120,12 +145,6 @@ export class BollingerStream implements StreamingIndicator<BollingerBands<number
     const band = this.multiplier * Math.sqrt(m.variance(0));
     const upper = middle + band;
     const lower = middle - band;
-    return {
-      upper,
-      middle,
-      lower,
-      width: (upper - lower) / middle,
-      percentB: band > 0 ? (c - lower) / (upper - lower) : Number.NaN,
-    };
+    return { upper, middle, lower, width: widthOf(upper, middle, lower), percentB: percentBOf(c, upper, lower) };
   }
 }

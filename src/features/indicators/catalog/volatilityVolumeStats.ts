@@ -9,7 +9,7 @@ import type { Bars } from "../../../data/bars";
 import { AccumulationDistributionStream, accumulationDistribution } from "../accumulationDistribution";
 import { AtrStream, atr } from "../atr";
 import { AutocorrelationStream, autocorrelation } from "../autocorrelation";
-import { BollingerStream, bollinger } from "../bollinger";
+import { BollingerStream, bollinger, bollingerPosition } from "../bollinger";
 import type { CatalogEntry, IndicatorFamily } from "../catalog";
 import { ChaikinMoneyFlowStream, chaikinMoneyFlow } from "../chaikinMoneyFlow";
 import { CloseToCloseVolatilityStream, closeToCloseVolatility } from "../closeToCloseVolatility";
@@ -162,7 +162,10 @@ export const volatilityVolumeStatsCatalog: readonly CatalogEntry[] = [
     "bollinger_20_2",
     "volatility",
     false,
-    (b) => bollinger(b.close, 20, 2),
+    (b) => {
+      const bands = bollinger(b.close, 20, 2);
+      return { ...bands, ...bollingerPosition(b.close, bands) };
+    },
     () => viaMulti(new BollingerStream(20, 2)),
   ),
   multi(
