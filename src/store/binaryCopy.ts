@@ -12,8 +12,8 @@ const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0
 const HEADER_BYTES = SIGNATURE.length + 4 + 4; // signature, flags, header-extension length
 const FIELD_COUNT = 9;
 /** PostgreSQL timestamps count microseconds from 2000-01-01T00:00:00Z. */
-const PG_EPOCH_MS = 946_684_800_000;
-const TWO_32 = 4_294_967_296;
+export const PG_EPOCH_MS = 946_684_800_000;
+export const TWO_32 = 4_294_967_296;
 
 /** A slice of one series: rows [start, end). */
 export interface BarsSlice {

@@ -4,11 +4,12 @@
  * Ingest: per series, DELETE the stored rows inside its [first, last] ts, then binary COPY of all
  * series in chunks, then the series catalog and the run row: one transaction, so re-ingesting
  * the same bars is idempotent and a failure anywhere writes nothing.
- * Query: the server packs each column into one string of big-endian float8s (`float8send`
- * aggregated in ts order, base64), so the client decodes seven buffers instead of ~100k rows.
+ * Query: the server packs each column into one string of big-endian binary values
+ * (`float8send`/`timestamptz_send` aggregated in ts order, base64), so the client decodes
+ * seven buffers instead of ~100k rows.
  */
 import { type Bars, isTimeframe, type Timeframe } from "../data/bars";
-import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy } from "./binaryCopy";
+import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy, PG_EPOCH_MS, TWO_32 } from "./binaryCopy";
 import type { SqlClient } from "./sqlClient";
 import type {
   IngestOptions,
@@ -94,16 +95,26 @@ function chunk(series: readonly Bars[]): BarsSlice[][] {
   return chunks;
 }
 
-/** Big-endian float8s from base64 text (`encode(…, 'base64')` wraps lines; Node skips the newlines). */
-function decodeFloat8s(base64: string | null, n: number): Float64Array {
+/**
+ * n big-endian 8-byte values from base64 text (`encode(…, 'base64')` wraps lines; Node skips
+ * the newlines): float8s, or timestamptz (int64 µs since 2000-01-01) turned into epoch ms.
+ */
+function decodeColumn(base64: string | null, n: number, kind: "float8" | "timestamptz"): Float64Array {
   const out = new Float64Array(n);
   if (n === 0) return out;
   const bytes = base64 === null ? null : Buffer.from(base64, "base64");
   if (bytes === null || bytes.length !== n * 8) {
-    throw new StoreError("bad_input", `query returned ${bytes?.length ?? 0} bytes for ${n} float8 values`);
+    throw new StoreError("bad_input", `query returned ${bytes?.length ?? 0} bytes for ${n} ${kind} values`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8);
+  if (kind === "float8") {
+    for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8);
+  } else {
+    // Exact: |µs| < 2^53 for any date this store holds.
+    for (let i = 0; i < n; i++) {
+      out[i] = (view.getInt32(i * 8) * TWO_32 + view.getUint32(i * 8 + 4)) / 1000 + PG_EPOCH_MS;
+    }
+  }
   return out;
 }
 
@@ -214,10 +225,11 @@ export class SqlStore implements Store {
     const to = range.to ?? Number.POSITIVE_INFINITY;
     // base64 text rather than bytea: PGlite hands bytea over as hex that it decodes in JS, ~4x slower.
     const col = (c: string) => `encode(string_agg(float8send(${c}), ''::bytea), 'base64')`;
+    // ts in its binary form: no per-row date arithmetic on the server.
     // The ORDER BY of the subquery feeds the aggregates in ts order; the ts check below guards it.
     const [row] = await this.db.query(
       `SELECT count(*)::float8, count(volume)::float8, count(adj_close)::float8,
-         ${col(EPOCH_MS("ts"))}, ${col("open")}, ${col("high")}, ${col("low")}, ${col("close")},
+         encode(string_agg(timestamptz_send(ts), ''::bytea), 'base64'), ${col("open")}, ${col("high")}, ${col("low")}, ${col("close")},
          ${col("coalesce(volume, 'NaN')")}, ${col("coalesce(adj_close, 'NaN')")}
        FROM (SELECT ts, open, high, low, close, volume, adj_close FROM bars
              WHERE ticker = $1 AND timeframe = $2
@@ -227,8 +239,8 @@ export class SqlStore implements Store {
     );
     const n = num(row[0]);
     if (n === 0) throw await this.emptyQueryError(ticker, timeframe, range);
-    const col8 = (i: number) => decodeFloat8s(row[i] as string | null, n);
-    const ts = col8(3);
+    const col8 = (i: number) => decodeColumn(row[i] as string | null, n, "float8");
+    const ts = decodeColumn(row[3] as string | null, n, "timestamptz");
     for (let i = 1; i < n; i++) {
       if (!(ts[i] > ts[i - 1]))
         throw new StoreError("bad_input", `stored ${ticker} ${timeframe} came back out of order at row ${i}`);
