@@ -1,36 +1,41 @@
 import { CalibrationError, checkLabels, classCountOf, probOf } from "./probabilities";
 
 /**
- * ROC-AUC of `score` for the rows where `positive(i)` vs the rest, by the rank-sum
- * (Mann-Whitney) formula with tied scores given their average rank, which equals the
- * trapezoidal area under sklearn's ROC curve (ties count one half). NaN when one class is missing.
+ * ROC-AUC of `score` for the rows where `positive(i)` vs the rest: the probability that a
+ * positive outscores a negative, ties counting one half (the Mann-Whitney statistic), which
+ * equals the trapezoidal area under sklearn's ROC curve. Positive and negative scores are
+ * sorted separately with the native numeric sort and merged with two pointers. NaN when a
+ * class is missing.
  */
-function aucBy(score: (i: number) => number, positive: (i: number) => boolean, n: number): number {
-  const order = new Int32Array(n);
-  const s = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    order[i] = i;
-    s[i] = score(i);
-  }
-  order.sort((a, b) => s[a] - s[b]);
-  let rankSum = 0;
+function aucBy(where: string, score: (i: number) => number, positive: (i: number) => boolean, n: number): number {
   let nPos = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && s[order[j + 1]] === s[order[i]]) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) {
-      if (positive(order[t])) {
-        rankSum += avgRank;
-        nPos++;
-      }
-    }
-    i = j + 1;
-  }
+  for (let i = 0; i < n; i++) if (positive(i)) nPos++;
   const nNeg = n - nPos;
   if (nPos === 0 || nNeg === 0) return Number.NaN;
-  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+  const pos = new Float64Array(nPos);
+  const neg = new Float64Array(nNeg);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    const v = score(i);
+    if (Number.isNaN(v)) throw new CalibrationError(where, `score[${i}] is NaN`);
+    if (positive(i)) pos[a++] = v;
+    else neg[b++] = v;
+  }
+  pos.sort();
+  neg.sort();
+  // For each positive: negatives strictly below count 1, equal ones count 1/2.
+  let below = 0;
+  let notAbove = 0;
+  let sum = 0;
+  for (let i = 0; i < nPos; i++) {
+    const v = pos[i];
+    while (below < nNeg && neg[below] < v) below++;
+    if (notAbove < below) notAbove = below;
+    while (notAbove < nNeg && neg[notAbove] <= v) notAbove++;
+    sum += below + 0.5 * (notAbove - below);
+  }
+  return sum / nPos / nNeg;
 }
 
 /** Binary ROC-AUC of a score (a probability or any monotone score) against 0/1 labels. */
@@ -39,6 +44,7 @@ export function rocAuc(y: ArrayLike<number>, score: Float64Array): number {
     throw new CalibrationError("rocAuc", `score has length ${score.length}, expected ${y.length}`);
   checkLabels("rocAuc", y, 2);
   return aucBy(
+    "rocAuc",
     (i) => score[i],
     (i) => y[i] === 1,
     y.length,
@@ -56,6 +62,7 @@ export function rocAucOvr(y: ArrayLike<number>, probs: Float64Array): number {
   let sum = 0;
   for (let c = 0; c < k; c++) {
     const a = aucBy(
+      "rocAucOvr",
       (i) => probs[i * k + c],
       (i) => y[i] === c,
       y.length,

@@ -9,6 +9,7 @@ import {
   expectedCalibrationError,
   fitCalibrator,
   logLoss,
+  rocAuc,
 } from "../../src/calibration";
 import { fixedHorizonLabels, rollingVolatility } from "../../src/labels";
 import { purgedKFold } from "../../src/validation";
@@ -127,6 +128,7 @@ describe("calibration bad input and config", () => {
     );
     expect(() => fitCalibrator("platt", p, [1, 1, 1])).toThrow(/fitPlatt: needs both classes/);
     expect(() => logLoss([0, 1], new Float64Array([0.5]))).toThrow(/logLoss: probabilities have length 1/);
+    expect(() => rocAuc([0, 1, 1], new Float64Array([0.1, Number.NaN, 0.3]))).toThrow(/rocAuc: score\[1\] is NaN/);
   });
 
   it("parses the calibration: block", () => {
