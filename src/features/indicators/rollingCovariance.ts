@@ -2,8 +2,9 @@
  * Rolling co-moments of the last `period` (x, y) pairs, shared by the beta, correlation,
  * autocorrelation and Roll-spread indicators (batch and streaming alike). Same numerical
  * scheme as `RollingMoments`: sums around anchors near the window means, rebuilt from the
- * window every `period` pushes, so long series do not drift. A pair with a NaN on either side
- * stays in the window but out of the sums, and keeps `ready` false while inside.
+ * window every `period` pushes, so long series do not drift. A pair with a non-finite value
+ * (NaN, ±Infinity) on either side stays in the window but out of the sums, and keeps `ready`
+ * false while inside.
  */
 export class RollingCovariance {
   readonly period: number;
@@ -33,7 +34,7 @@ export class RollingCovariance {
     if (this.size === this.period) {
       const ox = this.xs[h];
       const oy = this.ys[h];
-      if (Number.isNaN(ox) || Number.isNaN(oy)) this.nanCount--;
+      if (!Number.isFinite(ox) || !Number.isFinite(oy)) this.nanCount--;
       else this.accumulate(ox, oy, -1);
     } else {
       this.size++;
@@ -41,7 +42,7 @@ export class RollingCovariance {
     this.xs[h] = x;
     this.ys[h] = y;
     this.head = h + 1 === this.period ? 0 : h + 1;
-    if (Number.isNaN(x) || Number.isNaN(y)) {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
       this.nanCount++;
     } else {
       if (Number.isNaN(this.ax)) {
@@ -108,7 +109,7 @@ export class RollingCovariance {
     for (let i = 0; i < this.size; i++) {
       const x = this.xs[i];
       const y = this.ys[i];
-      if (!Number.isNaN(x) && !Number.isNaN(y)) {
+      if (Number.isFinite(x) && Number.isFinite(y)) {
         n++;
         sx += x;
         sy += y;
@@ -127,7 +128,7 @@ export class RollingCovariance {
     for (let i = 0; i < this.size; i++) {
       const x = this.xs[i];
       const y = this.ys[i];
-      if (!Number.isNaN(x) && !Number.isNaN(y)) this.accumulate(x, y, 1);
+      if (Number.isFinite(x) && Number.isFinite(y)) this.accumulate(x, y, 1);
     }
   }
 }

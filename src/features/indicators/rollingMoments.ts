@@ -9,8 +9,9 @@
  * mean and rebuilt from the window (two passes) every `period` pushes, so the error stays at a
  * few ulps of the window's own spread for an amortised cost of one extra pass per window.
  *
- * NaN rule: a NaN value (or weight) occupies its slot in the window but stays out of the sums;
- * while one is inside the window `ready` is false and callers output NaN. A window whose values
+ * NaN rule: a non-finite value or weight (NaN, or ±Infinity such as the log return of a zero
+ * price) occupies its slot in the window but stays out of the sums; while one is inside the
+ * window `ready` is false and callers output NaN. A window whose values
  * are all identical has exactly zero variance (and NaN skew/kurtosis), as in pandas.
  */
 export class RollingMoments {
@@ -47,7 +48,7 @@ export class RollingMoments {
     if (this.size === this.period) {
       const ox = this.xs[h];
       const ow = ws === null ? 1 : ws[h];
-      if (Number.isNaN(ox) || Number.isNaN(ow)) this.nanCount--;
+      if (!Number.isFinite(ox) || !Number.isFinite(ow)) this.nanCount--;
       else this.accumulate(ox, -ow);
     } else {
       this.size++;
@@ -55,7 +56,7 @@ export class RollingMoments {
     this.xs[h] = x;
     if (ws !== null) ws[h] = weight;
     this.head = h + 1 === this.period ? 0 : h + 1;
-    if (Number.isNaN(x) || Number.isNaN(weight)) {
+    if (!Number.isFinite(x) || !Number.isFinite(weight)) {
       this.nanCount++;
       this.run = 0;
     } else {
@@ -133,7 +134,7 @@ export class RollingMoments {
     for (let i = 0; i < this.size; i++) {
       const x = xs[i];
       const wi = ws === null ? 1 : ws[i];
-      if (!Number.isNaN(x) && !Number.isNaN(wi)) {
+      if (Number.isFinite(x) && Number.isFinite(wi)) {
         w += wi;
         s += wi * x;
       }
@@ -147,7 +148,7 @@ export class RollingMoments {
     for (let i = 0; i < this.size; i++) {
       const x = xs[i];
       const wi = ws === null ? 1 : ws[i];
-      if (!Number.isNaN(x) && !Number.isNaN(wi)) this.accumulate(x, wi);
+      if (Number.isFinite(x) && Number.isFinite(wi)) this.accumulate(x, wi);
     }
   }
 }

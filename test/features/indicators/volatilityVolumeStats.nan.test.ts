@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { type Bars, sliceBars } from "../../../src/data";
 import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog/volatilityVolumeStats";
+import { chaikinMoneyFlow } from "../../../src/features/indicators/chaikinMoneyFlow";
+import { logReturns } from "../../../src/features/indicators/logReturns";
+import { rollingBeta } from "../../../src/features/indicators/rollingBeta";
+import { rollingSkew } from "../../../src/features/indicators/rollingSkew";
+import { rollingZScore } from "../../../src/features/indicators/rollingZScore";
 import { QQQ_DAILY, SPY_1M, SPY_DAILY, alignTo, barAt, equal } from "./_volatilityVolumeStatsData";
 
 const spy = sliceBars(SPY_DAILY, SPY_DAILY.ts.length - 1500);
@@ -164,4 +169,33 @@ describe("NaN inside the input (part B)", () => {
       expect(nan).toBeGreaterThan(0);
     });
   }
+
+  it("±Infinity (the log return of a zero price) counts as NaN in rolling statistics", () => {
+    const withInf = logReturns(spy.close);
+    const withNaN = withInf.slice();
+    withInf[500] = Number.POSITIVE_INFINITY;
+    withInf[501] = Number.NEGATIVE_INFINITY;
+    withNaN[500] = withNaN[501] = Number.NaN;
+    const volume = spy.volume!.slice();
+    const volumeNaN = volume.slice();
+    volume[600] = Number.POSITIVE_INFINITY;
+    volumeNaN[600] = Number.NaN;
+    // [with ±Infinity, with NaN, an index whose window holds it]
+    const pairs: [Float64Array, Float64Array, number][] = [
+      [rollingZScore(withInf, 20), rollingZScore(withNaN, 20), 510],
+      [rollingSkew(withInf, 60), rollingSkew(withNaN, 60), 520],
+      [rollingBeta(withInf.map(Math.exp), spy.close, 60), rollingBeta(withNaN.map(Math.exp), spy.close, 60), 520],
+      [
+        chaikinMoneyFlow(spy.high, spy.low, spy.close, volume, 20),
+        chaikinMoneyFlow(spy.high, spy.low, spy.close, volumeNaN, 20),
+        610,
+      ],
+    ];
+    for (const [a, b, inside] of pairs) {
+      expect(Number.isNaN(a[inside])).toBe(true);
+      for (let i = 0; i < a.length; i++) {
+        if (!equal(a[i], b[i])) expect.fail(`at ${i}: ${a[i]} vs ${b[i]}`);
+      }
+    }
+  });
 });
