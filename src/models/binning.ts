@@ -2,7 +2,9 @@
  * Quantile binning: each feature's finite values map to at most `maxBins` (≤ 255) bins; bin 255
  * holds missing (non-finite) values. Bins are stored row-major (`bins[r * nFeat + f]`) because
  * the histogram build walks a node's rows and, per row, all features: one row's bins share a
- * cache line (measured faster than column-major gathers, see bench/trees.ts notes).
+ * cache line. Measured on 100k rows × 40 features (loaded 2-core machine): row-wise 4–6 ns per
+ * (row, feature) update against 9–12 ns for column-wise builds with node-ordered gradients.
+ * Partitions use a column-major copy (kernel.ts).
  */
 import type { FeatureMatrix } from "./matrix";
 

@@ -21,16 +21,45 @@ export interface TreeEnsemble {
   readonly link: Link;
 }
 
+/** Rows per prediction block: a block (rows × features doubles) stays in L2 while every tree walks it. */
+const BLOCK = 256;
+
 /** Raw margins, row-major n × nOutputs. */
 export function predictMargin(e: TreeEnsemble, X: FeatureMatrix): Float64Array {
   const n = X.nRows;
+  const F = X.names.length;
   const k = e.nOutputs;
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = e.baseScore[c];
-  // Tree-outer: each tree's few nodes stay hot while rows stream through.
-  e.trees.forEach((t, j) => {
-    addTreeRaw(X.data, n, t.feature, t.threshold, t.defaultLeft, t.left, t.right, t.value, out, k, e.treeOutput[j]);
-  });
+  // Rows in row-major blocks, trees inner: a tree's nodes and the block stay in cache, and each
+  // row still sums base + trees in tree order (the saved-model reproducibility contract).
+  const block = new Float64Array(BLOCK * F);
+  for (let b0 = 0; b0 < n; b0 += BLOCK) {
+    const nb = Math.min(BLOCK, n - b0);
+    for (let f = 0; f < F; f++) {
+      const col = f * n + b0;
+      for (let i = 0; i < nb; i++) block[i * F + f] = X.data[col + i];
+    }
+    const outBlock = out.subarray(b0 * k, (b0 + nb) * k);
+    for (let j = 0; j < e.trees.length; j++) {
+      const t = e.trees[j];
+      addTreeRaw(
+        block,
+        nb,
+        1,
+        F,
+        t.feature,
+        t.threshold,
+        t.defaultLeft,
+        t.left,
+        t.right,
+        t.value,
+        outBlock,
+        k,
+        e.treeOutput[j],
+      );
+    }
+  }
   return out;
 }
 

@@ -236,6 +236,8 @@ export class GbmModel extends TreeModel<GbmParams> {
             addTreeRaw(
               ev.X.data,
               evN,
+              evN,
+              1,
               t.feature,
               t.threshold,
               t.defaultLeft,

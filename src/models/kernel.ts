@@ -613,12 +613,15 @@ export function leafOfBinned(
 }
 
 /**
- * Adds one tree's output on a column-major raw matrix (x[f * n + i]) to out[i * stride + off].
- * Non-finite values follow the learned default direction.
+ * Adds one tree's output for n rows to out[i * stride + off]; feature f of row i is
+ * x[f * fStride + i * rStride] (column-major: fStride = rows, rStride = 1; a row-major block:
+ * fStride = 1, rStride = features). Non-finite values follow the learned default direction.
  */
 export function addTreeRaw(
   x: Float64Array,
   n: number,
+  fStride: number,
+  rStride: number,
   feature: Int32Array,
   threshold: Float64Array,
   defaultLeft: Uint8Array,
@@ -631,8 +634,9 @@ export function addTreeRaw(
 ): void {
   for (let i = 0; i < n; i++) {
     let node = 0;
+    const base = i * rStride;
     while (feature[node] >= 0) {
-      const v = x[feature[node] * n + i];
+      const v = x[feature[node] * fStride + base];
       // v <= t is false for NaN; ±Infinity are treated as missing like NaN.
       if (v - v !== 0) node = defaultLeft[node] === 1 ? left[node] : right[node];
       else node = v <= threshold[node] ? left[node] : right[node];

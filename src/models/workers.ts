@@ -1,9 +1,11 @@
 /**
  * Worker threads for the tree engine. A worker's code is the kernel's functions as source text
  * plus a small entry function: no worker file path (src/ may not use import.meta, and tslab
- * compiles to CommonJS) and no TS loader in the worker. Starting a worker this way costs
- * ~20 ms; `new Worker(file.ts, { execArgv: ["--import", "tsx"] })` measured ~400 ms per worker
- * here (tsx registers its loader in every worker).
+ * compiles to CommonJS) and no TS loader in the worker. Measured here: an eval worker answers
+ * its first message after ~20 ms; a `.ts` worker started with
+ * `execArgv: ["--import", "tsx"]` fails on Node 20.20 (ERR_UNKNOWN_FILE_EXTENSION: the loader
+ * is not applied inside the worker), so a file-based worker would have to be plain .mjs and
+ * duplicate the kernel.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
