@@ -269,7 +269,9 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     const eqRef = equity[d];
     // Gross leverage cap: other open positions valued at the decision bar's close.
     let other = 0;
-    for (let b = 0; b < A; b++) if (b !== a && qty[b] !== 0) other += Math.abs(qty[b] * prepared[b].bars.close[d]);
+    for (let b = 0; b < A; b++) {
+      if (b !== a && qty[b] !== 0) other += Math.abs(qty[b] * prepared[b].bars.close[d]);
+    }
     const room = sizing.max_gross - other / eqRef;
     const f = Math.min(frac, room);
     if (!(f > 0)) return;
@@ -301,15 +303,21 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     tp[a] = st.take_profit_atr === null ? Number.NaN : raw + dir * st.take_profit_atr * widen * p.atr![d];
   };
 
+  // Exits of every ticker first, then entries, so an entry's gross-leverage room already
+  // counts the positions closed on the same bar.
   const executePending = (t: number, atClose: boolean) => {
+    for (let a = 0; a < A; a++) {
+      const target = pending[a];
+      if (target === NONE || qty[a] === 0 || Math.sign(qty[a]) === target) continue;
+      const bars = prepared[a].bars;
+      closeTrade(a, t, atClose ? bars.close[t] : bars.open[t], pendingReason[a]);
+    }
     for (let a = 0; a < A; a++) {
       const target = pending[a];
       if (target === NONE) continue;
       pending[a] = NONE;
       const bars = prepared[a].bars;
-      const raw = atClose ? bars.close[t] : bars.open[t];
-      if (qty[a] !== 0 && Math.sign(qty[a]) !== target) closeTrade(a, t, raw, pendingReason[a]);
-      if (target !== 0 && qty[a] === 0) openTrade(a, t, raw, target, pendingFrac[a]);
+      if (target !== 0 && qty[a] === 0) openTrade(a, t, atClose ? bars.close[t] : bars.open[t], target, pendingFrac[a]);
     }
     anyPending = false;
   };

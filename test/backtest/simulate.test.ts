@@ -255,6 +255,27 @@ describe("sizing in the engine", () => {
   });
 });
 
+describe("portfolio fills", () => {
+  it("exits of any ticker fill before entries on the same bar, freeing gross room", () => {
+    const a = handBars(RISING, { ticker: "A" });
+    const b = handBars(
+      RISING.map((r) => r.map((v) => v / 2)),
+      { ticker: "B" },
+    );
+    // B is listed first: it enters at t4's open exactly when A's 2-bar hold ends.
+    const r = simulate(
+      [
+        { bars: b, signal: signalAt(6, { 3: 1 }) },
+        { bars: a, signal: signalAt(6, { 1: 1 }) },
+      ],
+      { signals: { hold_bars: 2 }, sizing: { fraction: 0.7 }, backtest: CAP },
+    );
+    const e3 = 300 + ((0.7 * 1000) / 102) * 105;
+    expect(r.trades.tickers[r.trades.asset[0]]).toBe("A");
+    expectEqual(r.trades.shares[1], (0.7 * e3) / 52.5);
+  });
+});
+
 describe("dividends", () => {
   it("a given dividend column credits holders on the ex-date and marks the report as total return", () => {
     const dividends = new Float64Array(6);
