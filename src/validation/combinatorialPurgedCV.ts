@@ -74,7 +74,7 @@ export function combinatorialPurgedCV(spans: LabelSpans, opts: CpcvOptions): Spl
     }
     splits.push(splitAroundBlocks("cpcv", s, spans, rows, blocks, 0, rows.length, embargo, combo));
   });
-  const plan: SplitPlan = { kind: "cpcv", splits, holdout, holdoutFrom, embargo, groups, paths };
+  const plan: SplitPlan = { kind: "cpcv", rows, splits, holdout, holdoutFrom, embargo, groups, paths };
   auditSplits(plan, spans);
   return plan;
 }

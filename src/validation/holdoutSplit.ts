@@ -31,7 +31,7 @@ export function holdoutSplit(spans: LabelSpans, opts: HoldoutSplitOptions): Spli
   }
   const embargo = toEmbargo(opts.embargo);
   const split = splitAroundBlocks("holdout", 0, spans, rows, [[testLo, n]], 0, n, embargo);
-  const plan: SplitPlan = { kind: "holdout", splits: [split], holdout, holdoutFrom, embargo };
+  const plan: SplitPlan = { kind: "holdout", rows, splits: [split], holdout, holdoutFrom, embargo };
   auditSplits(plan, spans);
   return plan;
 }

@@ -27,3 +27,4 @@ export {
   univariateAucScreen,
 } from "./leakage";
 export { outOfFold, pathPredictions } from "./assemblePredictions";
+export { finalHoldoutSplit } from "./finalHoldoutSplit";

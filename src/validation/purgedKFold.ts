@@ -43,7 +43,7 @@ export function purgedKFold(spans: LabelSpans, opts: PurgedKFoldOptions): SplitP
       splitAroundBlocks("purged_kfold", f, spans, rows, [[bounds[f], bounds[f + 1]]], 0, rows.length, embargo),
     );
   }
-  const plan: SplitPlan = { kind: "purged_kfold", splits, holdout, holdoutFrom, embargo };
+  const plan: SplitPlan = { kind: "purged_kfold", rows, splits, holdout, holdoutFrom, embargo };
   auditSplits(plan, spans);
   return plan;
 }

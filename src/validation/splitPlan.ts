@@ -42,6 +42,8 @@ export type Embargo = { readonly bars: number } | { readonly duration: Duration 
 
 export interface SplitPlan {
   readonly kind: SplitKind;
+  /** Rows splits may use (labelled, ending before the final holdout), ascending. */
+  readonly rows: Int32Array;
   readonly splits: readonly Split[];
   /** Rows reserved as the final holdout: no split trains or tests on them or on labels reaching them. */
   readonly holdout: Int32Array;

@@ -79,7 +79,7 @@ export function walkForward(spans: LabelSpans, opts: WalkForwardOptions): SplitP
     if (!(next > testFrom)) throw new SplitError(`walk_forward: step ${opts.step} does not advance`);
     testFrom = next;
   }
-  const plan: SplitPlan = { kind: "walk_forward", splits, holdout, holdoutFrom, embargo };
+  const plan: SplitPlan = { kind: "walk_forward", rows, splits, holdout, holdoutFrom, embargo };
   auditSplits(plan, spans);
   return plan;
 }

@@ -4,6 +4,7 @@ import { fixedHorizonLabels, rollingVolatility, tripleBarrierLabels } from "../.
 import {
   auditSplits,
   combinatorialPurgedCV,
+  finalHoldoutSplit,
   holdoutSplit,
   isoTime,
   purgedKFold,
@@ -44,6 +45,14 @@ describe("splitters on real SPY daily triple-barrier labels", () => {
     const last = plan.splits[plan.splits.length - 1];
     expect(labels.endTime[last.test[last.test.length - 1]]).toBeLessThan(plan.holdoutFrom);
     expect(plan.holdout.length).toBeGreaterThan(480);
+    // The headline split trains on every usable row and tests on the holdout, without overlap.
+    const headline = finalHoldoutSplit(plan, labels);
+    expect(headline.train).toBe(plan.rows);
+    expect(Array.from(headline.test)).toEqual(Array.from(plan.holdout));
+    let maxTrainEnd = 0;
+    for (const r of headline.train) maxTrainEnd = Math.max(maxTrainEnd, labels.endTime[r]);
+    expect(maxTrainEnd).toBeLessThan(labels.startTime[headline.test[0]]);
+    expect(() => finalHoldoutSplit(purgedKFold(labels, { folds: 3 }), labels)).toThrow(/reserves no final holdout/);
   });
 
   it("expanding walk-forward grows the training set", () => {
