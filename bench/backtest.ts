@@ -194,7 +194,7 @@ try {
     backtest: { guards: null, stops: { stop_loss_atr: 2, take_profit_atr: 3 } },
   };
   let trades = 0;
-  const singleT = timeIt(5, () => {
+  const singleT = timeIt(7, () => {
     trades = simulate({ bars: mb, signal: one }, singleCfg).trades.length;
   });
   writeFileSync(join(dir, "mb_open.f64"), Buffer.from(mb.open.slice().buffer));
