@@ -1,0 +1,222 @@
+/**
+ * Market breadth per session: the share of names above their 50-day average and the
+ * advance/decline balance, from the stock universe where it covers the date and otherwise from
+ * the DESIGN.md proxy (SPY, QQQ, IWM, DIA), with a flag column saying which one was used.
+ *
+ * Every value at date d uses only rows dated ≤ d. Prices are `adjClose` when a series has it
+ * (the universe does; its dividend/split factors for events after d scale a whole 50-day window
+ * alike, so the comparison with the average is the same as on the unadjusted prices of the day,
+ * while splits inside the window no longer look like crashes), else `close`.
+ */
+import type { Bars } from "../data";
+import { DAY_MS, isoDate } from "../data";
+
+export interface CrossSectionBreadth {
+  /** Session dates (00:00 UTC), the union of the members' dates, increasing. */
+  ts: Float64Array;
+  /** Share of `validCount` names whose price is above their `period`-row SMA (NaN when none is valid). */
+  aboveShare: Float64Array;
+  /** Names with a valid SMA on the date (at least `period` rows up to and including it). */
+  validCount: Float64Array;
+  /** Names up on their previous row / down on it (unchanged names count as neither). */
+  advancers: Float64Array;
+  decliners: Float64Array;
+  /** advancers − decliners. */
+  advanceDecline: Float64Array;
+  /** advancers / decliners (NaN when no name declined). */
+  advanceDeclineRatio: Float64Array;
+}
+
+export interface BreadthOptions {
+  /** SMA length in rows of each name (default 50). */
+  period?: number;
+  /**
+   * Minimum share of the universe's names (those with a row on the date) that must have a valid
+   * SMA for the universe to count as covering the date (default 0.5); otherwise the proxy is used.
+   */
+  minValidShare?: number;
+}
+
+export interface Breadth extends Omit<CrossSectionBreadth, "ts"> {
+  /** The requested dates. */
+  ts: Float64Array;
+  /** 1 where the row comes from the proxy ETFs, 0 where from the universe; NaN where neither has data. */
+  proxy: Float64Array;
+}
+
+/** The ETFs standing in for the universe where it does not cover the dates (DESIGN.md, "12 regimes"). */
+export const BREADTH_PROXY_TICKERS = ["SPY", "QQQ", "IWM", "DIA"] as const;
+
+function priceOf(bars: Bars): Float64Array {
+  return bars.adjClose ?? bars.close;
+}
+
+function checkDaily(bars: Bars, where: string): void {
+  if (bars.timeframe !== "1d") {
+    throw new RangeError(`${where}: ${bars.ticker} is ${bars.timeframe}; breadth is computed on daily bars (1d)`);
+  }
+}
+
+/**
+ * Breadth of one cross-section of daily series (a universe or the proxy ETFs), on the union of
+ * their dates. One pass per name over its own rows adds into per-date counters, so the cost is
+ * linear in the total number of rows (no per-date loops over names, no sorting).
+ */
+export function crossSectionBreadth(members: Iterable<Bars>, period = 50): CrossSectionBreadth {
+  if (!Number.isInteger(period) || period < 1) {
+    throw new RangeError(`crossSectionBreadth: period must be an integer >= 1, got ${period}`);
+  }
+  const list = [...members];
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const b of list) {
+    checkDaily(b, "crossSectionBreadth");
+    const n = b.ts.length;
+    if (n === 0) continue;
+    if (b.ts[0] < first) first = b.ts[0];
+    if (b.ts[n - 1] > last) last = b.ts[n - 1];
+  }
+  if (!Number.isFinite(first)) {
+    const empty = new Float64Array(0);
+    return {
+      ts: empty,
+      aboveShare: empty,
+      validCount: empty,
+      advancers: empty,
+      decliners: empty,
+      advanceDecline: empty,
+      advanceDeclineRatio: empty,
+    };
+  }
+  // Dense calendar-day slots first; compacted to the dates that occur afterwards.
+  const days = Math.round((last - first) / DAY_MS) + 1;
+  const present = new Uint8Array(days);
+  const valid = new Float64Array(days);
+  const above = new Float64Array(days);
+  const adv = new Float64Array(days);
+  const dec = new Float64Array(days);
+  for (const b of list) {
+    const ts = b.ts;
+    const px = priceOf(b);
+    let sum = 0;
+    for (let i = 0; i < ts.length; i++) {
+      const slot = Math.round((ts[i] - first) / DAY_MS);
+      if (ts[i] !== first + slot * DAY_MS) {
+        throw new RangeError(
+          `crossSectionBreadth: ${b.ticker} row ${i} (${ts[i]}) is not at 00:00 UTC of a date, as daily bars are`,
+        );
+      }
+      present[slot] = 1;
+      const p = px[i];
+      sum += p;
+      if (i >= period) sum -= px[i - period];
+      if (i >= period - 1 && Number.isFinite(sum)) {
+        valid[slot]++;
+        if (p > sum / period) above[slot]++;
+      }
+      if (i > 0) {
+        const q = px[i - 1];
+        if (p > q) adv[slot]++;
+        else if (p < q) dec[slot]++;
+      }
+    }
+  }
+  let m = 0;
+  for (let s = 0; s < days; s++) m += present[s];
+  const out: CrossSectionBreadth = {
+    ts: new Float64Array(m),
+    aboveShare: new Float64Array(m),
+    validCount: new Float64Array(m),
+    advancers: new Float64Array(m),
+    decliners: new Float64Array(m),
+    advanceDecline: new Float64Array(m),
+    advanceDeclineRatio: new Float64Array(m),
+  };
+  for (let s = 0, r = 0; s < days; s++) {
+    if (present[s] === 0) continue;
+    out.ts[r] = first + s * DAY_MS;
+    out.validCount[r] = valid[s];
+    out.aboveShare[r] = valid[s] > 0 ? above[s] / valid[s] : Number.NaN;
+    out.advancers[r] = adv[s];
+    out.decliners[r] = dec[s];
+    out.advanceDecline[r] = adv[s] - dec[s];
+    out.advanceDeclineRatio[r] = dec[s] > 0 ? adv[s] / dec[s] : Number.NaN;
+    r++;
+  }
+  return out;
+}
+
+/** Names with a row on each date of a cross-section (for the coverage test). */
+function namesPerDate(members: Iterable<Bars>, ts: Float64Array): Float64Array {
+  const count = new Float64Array(ts.length);
+  if (ts.length === 0) return count;
+  const first = ts[0];
+  const slotToRow = new Int32Array(Math.round((ts[ts.length - 1] - first) / DAY_MS) + 1).fill(-1);
+  for (let r = 0; r < ts.length; r++) slotToRow[Math.round((ts[r] - first) / DAY_MS)] = r;
+  for (const b of members) {
+    for (let i = 0; i < b.ts.length; i++) count[slotToRow[Math.round((b.ts[i] - first) / DAY_MS)]]++;
+  }
+  return count;
+}
+
+/**
+ * Breadth on the given session dates: the universe's where it covers the date (a row on that
+ * date, and at least `minValidShare` of the names trading that day have a valid SMA), else the
+ * proxy ETFs' (flag 1), else NaN. Neither source is carried forward from an earlier date.
+ */
+export function breadth(
+  dates: Float64Array,
+  sources: { universe?: Map<string, Bars> | Iterable<Bars>; proxies: Iterable<Bars> },
+  options: BreadthOptions = {},
+): Breadth {
+  const period = options.period ?? 50;
+  const minValidShare = options.minValidShare ?? 0.5;
+  if (!(minValidShare > 0 && minValidShare <= 1)) {
+    throw new RangeError(`breadth: minValidShare must be in (0, 1], got ${minValidShare}`);
+  }
+  for (let i = 1; i < dates.length; i++) {
+    if (!(dates[i] > dates[i - 1])) {
+      throw new RangeError(`breadth: dates must be strictly increasing (index ${i}: ${isoDate(dates[i])})`);
+    }
+  }
+  const universeMembers = sources.universe
+    ? [...(sources.universe instanceof Map ? sources.universe.values() : sources.universe)]
+    : [];
+  const uni = crossSectionBreadth(universeMembers, period);
+  const uniNames = namesPerDate(universeMembers, uni.ts);
+  const prx = crossSectionBreadth(sources.proxies, period);
+  const n = dates.length;
+  const out: Breadth = {
+    ts: Float64Array.from(dates),
+    aboveShare: new Float64Array(n).fill(Number.NaN),
+    validCount: new Float64Array(n),
+    advancers: new Float64Array(n),
+    decliners: new Float64Array(n),
+    advanceDecline: new Float64Array(n).fill(Number.NaN),
+    advanceDeclineRatio: new Float64Array(n).fill(Number.NaN),
+    proxy: new Float64Array(n).fill(Number.NaN),
+  };
+  const copy = (src: CrossSectionBreadth, r: number, i: number, flag: number) => {
+    out.aboveShare[i] = src.aboveShare[r];
+    out.validCount[i] = src.validCount[r];
+    out.advancers[i] = src.advancers[r];
+    out.decliners[i] = src.decliners[r];
+    out.advanceDecline[i] = src.advanceDecline[r];
+    out.advanceDeclineRatio[i] = src.advanceDeclineRatio[r];
+    out.proxy[i] = flag;
+  };
+  // Both sources and the dates are sorted: one pointer each.
+  let u = 0;
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const d = dates[i];
+    while (u < uni.ts.length && uni.ts[u] < d) u++;
+    while (p < prx.ts.length && prx.ts[p] < d) p++;
+    if (u < uni.ts.length && uni.ts[u] === d && uni.validCount[u] >= minValidShare * uniNames[u]) {
+      copy(uni, u, i, 0);
+    } else if (p < prx.ts.length && prx.ts[p] === d && prx.validCount[p] > 0) {
+      copy(prx, p, i, 1);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,236 @@
+/**
+ * Quality report of a feature frame: warm-up and NaN share after it, constant columns, clusters
+ * of near-duplicate columns (|Pearson r| above a threshold, joined transitively with
+ * union-find) and a per-feature summary.
+ */
+
+/** The columns the report reads; a FeatureFrame has them. */
+export interface QualityInput {
+  names: readonly string[];
+  columns: readonly Float64Array[];
+  ts: Float64Array;
+}
+
+export interface FeatureSummary {
+  name: string;
+  /** Leading rows without a finite value. */
+  warmup: number;
+  /** Non-finite values (NaN, ±Infinity) after the warm-up. */
+  missingAfterWarmup: number;
+  /** missingAfterWarmup / (rows − warmup); NaN for a column with no finite value. */
+  missingShare: number;
+  /** Finite values. */
+  count: number;
+  mean: number;
+  /** Sample standard deviation (n − 1). */
+  std: number;
+  min: number;
+  max: number;
+  /** Quantiles at QUALITY_QUANTILES, linear interpolation between order statistics (pandas' default). */
+  quantiles: number[];
+  /** Every finite value equal (or none finite). */
+  constant: boolean;
+}
+
+export interface CorrelationCluster {
+  /** Member names, in frame order. */
+  names: string[];
+  /** The strongest |r| between two members. */
+  maxAbsCorrelation: number;
+}
+
+export interface QualityReport {
+  rows: number;
+  features: FeatureSummary[];
+  constantColumns: string[];
+  clusters: CorrelationCluster[];
+  threshold: number;
+  /** Rows the correlations were computed on (every `stride`-th row). */
+  correlationRows: number;
+  stride: number;
+}
+
+export interface QualityOptions {
+  /** |r| strictly above this joins two columns (default 0.95). */
+  threshold?: number;
+  /** Correlations use at most this many rows, evenly strided (default 50,000): k² pairs × rows is the cost. */
+  maxCorrelationRows?: number;
+}
+
+export const QUALITY_QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
+
+function summarise(name: string, col: Float64Array): FeatureSummary {
+  const n = col.length;
+  let warmup = 0;
+  while (warmup < n && !Number.isFinite(col[warmup])) warmup++;
+  const values = col.filter((v) => Number.isFinite(v)).sort();
+  const count = values.length;
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += values[i];
+  const mean = count > 0 ? sum / count : Number.NaN;
+  let ss = 0;
+  for (let i = 0; i < count; i++) ss += (values[i] - mean) * (values[i] - mean);
+  const quantile = (q: number) => {
+    if (count === 0) return Number.NaN;
+    const h = (count - 1) * q;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, count - 1);
+    return values[lo] + (h - lo) * (values[hi] - values[lo]);
+  };
+  return {
+    name,
+    warmup,
+    missingAfterWarmup: n - warmup - count,
+    missingShare: count > 0 ? (n - warmup - count) / (n - warmup) : Number.NaN,
+    count,
+    mean,
+    std: count > 1 ? Math.sqrt(ss / (count - 1)) : Number.NaN,
+    min: count > 0 ? values[0] : Number.NaN,
+    max: count > 0 ? values[count - 1] : Number.NaN,
+    quantiles: QUALITY_QUANTILES.map(quantile),
+    constant: count === 0 || values[0] === values[count - 1],
+  };
+}
+
+/** Pearson r over the rows where both are finite (NaN with fewer than 3 such rows or no variance). */
+function pearson(a: Float64Array, b: Float64Array): number {
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (Number.isFinite(x) && Number.isFinite(y)) {
+      n++;
+      sa += x;
+      sb += y;
+    }
+  }
+  if (n < 3) return Number.NaN;
+  const ma = sa / n;
+  const mb = sb / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (Number.isFinite(x) && Number.isFinite(y)) {
+      const dx = x - ma;
+      const dy = y - mb;
+      sab += dx * dy;
+      saa += dx * dx;
+      sbb += dy * dy;
+    }
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Number.NaN;
+}
+
+export function qualityReport(frame: QualityInput, options: QualityOptions = {}): QualityReport {
+  const threshold = options.threshold ?? 0.95;
+  const maxRows = options.maxCorrelationRows ?? 50_000;
+  if (!(threshold > 0 && threshold < 1))
+    throw new RangeError(`qualityReport: threshold must be in (0, 1), got ${threshold}`);
+  if (!(Number.isInteger(maxRows) && maxRows >= 3)) {
+    throw new RangeError(`qualityReport: maxCorrelationRows must be an integer >= 3, got ${maxRows}`);
+  }
+  const { names, columns } = frame;
+  const rows = frame.ts.length;
+  if (names.length !== columns.length) {
+    throw new RangeError(`qualityReport: ${names.length} names but ${columns.length} columns`);
+  }
+  columns.forEach((c, k) => {
+    if (c.length !== rows) {
+      throw new RangeError(`qualityReport: column ${names[k]} (index ${k}) has ${c.length} rows, ts has ${rows}`);
+    }
+  });
+  const features = columns.map((c, k) => summarise(names[k], c));
+  const stride = Math.max(1, Math.ceil(rows / maxRows));
+  const sampled = columns.map((c) => {
+    if (stride === 1) return c;
+    const out = new Float64Array(Math.ceil(rows / stride));
+    for (let i = 0, r = 0; i < rows; i += stride, r++) out[r] = c[i];
+    return out;
+  });
+  // Union-find over the columns that vary; `best` keeps the strongest |r| seen per root.
+  const parent = Int32Array.from(names, (_, k) => k);
+  const find = (k: number): number => {
+    while (parent[k] !== k) {
+      parent[k] = parent[parent[k]];
+      k = parent[k];
+    }
+    return k;
+  };
+  const strongest = new Float64Array(names.length);
+  const varying = features.map((f, k) => (f.constant ? -1 : k)).filter((k) => k >= 0);
+  for (let x = 0; x < varying.length; x++) {
+    for (let y = x + 1; y < varying.length; y++) {
+      const i = varying[x];
+      const j = varying[y];
+      const r = Math.abs(pearson(sampled[i], sampled[j]));
+      if (!(r > threshold)) continue;
+      const ri = find(i);
+      const rj = find(j);
+      const best = Math.max(r, strongest[ri], strongest[rj]);
+      parent[rj] = ri;
+      strongest[ri] = best;
+    }
+  }
+  const groups = new Map<number, string[]>();
+  for (const k of varying) {
+    const root = find(k);
+    groups.set(root, [...(groups.get(root) ?? []), names[k]]);
+  }
+  const clusters: CorrelationCluster[] = [];
+  for (const [root, members] of groups) {
+    if (members.length > 1) clusters.push({ names: members, maxAbsCorrelation: strongest[root] });
+  }
+  return {
+    rows,
+    features,
+    constantColumns: features.filter((f) => f.constant).map((f) => f.name),
+    clusters,
+    threshold,
+    correlationRows: sampled.length > 0 ? sampled[0].length : rows,
+    stride,
+  };
+}
+
+function num(v: number): string {
+  if (Number.isNaN(v)) return "-";
+  const a = Math.abs(v);
+  return a !== 0 && (a >= 1e6 || a < 1e-3) ? v.toExponential(3) : v.toPrecision(5).replace(/\.?0+$/, "");
+}
+
+/** Readable text: headline counts, constant columns, clusters, then one line per feature. */
+export function formatQualityReport(report: QualityReport): string {
+  const lines: string[] = [];
+  const withMissing = report.features.filter((f) => f.missingAfterWarmup > 0);
+  lines.push(
+    `${report.features.length} features × ${report.rows} rows; ${report.constantColumns.length} constant, ${report.clusters.length} clusters with |r| > ${report.threshold}, ${withMissing.length} with missing values after warm-up`,
+  );
+  if (report.stride > 1) lines.push(`(correlations on every ${report.stride}th row: ${report.correlationRows} rows)`);
+  lines.push("", `constant columns: ${report.constantColumns.length > 0 ? report.constantColumns.join(", ") : "none"}`);
+  lines.push("", "correlation clusters:");
+  if (report.clusters.length === 0) lines.push("  none");
+  for (const c of report.clusters) lines.push(`  max |r| ${c.maxAbsCorrelation.toFixed(4)}: ${c.names.join(", ")}`);
+  const width = Math.max(8, ...report.features.map((f) => f.name.length));
+  const head = ["warmup", "missing%", "mean", "std", "min", "p5", "p50", "p95", "max"];
+  lines.push("", `${"feature".padEnd(width)}${head.map((h) => h.padStart(11)).join("")}`);
+  for (const f of report.features) {
+    const q = f.quantiles;
+    const cells = [
+      String(f.warmup),
+      Number.isNaN(f.missingShare) ? "-" : (100 * f.missingShare).toFixed(2),
+      num(f.mean),
+      num(f.std),
+      num(f.min),
+      num(q[1]),
+      num(q[3]),
+      num(q[5]),
+      num(f.max),
+    ];
+    lines.push(`${f.name.padEnd(width)}${cells.map((c) => c.padStart(11)).join("")}`);
+  }
+  return lines.join("\n");
+}
