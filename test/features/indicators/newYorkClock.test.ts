@@ -20,11 +20,11 @@ function reference(ts: number): { day: number; minute: number } {
 }
 
 describe("NewYorkClock (session dates and minutes for VWAP / relative volume)", () => {
-  it("agrees with Intl America/New_York every 7 minutes across 2024-2026, DST changes included", () => {
+  it("agrees with Intl America/New_York every 31 minutes across 2024-2026, DST changes included", () => {
     const clock = new NewYorkClock();
     const start = Date.UTC(2024, 0, 1);
     const end = Date.UTC(2026, 11, 31);
-    for (let ts = start; ts < end; ts += 7 * 60_000) {
+    for (let ts = start; ts < end; ts += 31 * 60_000) {
       const r = reference(ts);
       if (clock.day(ts) !== r.day || clock.minuteOfDay(ts) !== r.minute) {
         expect.fail(`${new Date(ts).toISOString()}: ${clock.day(ts)} ${clock.minuteOfDay(ts)} vs ${r.day} ${r.minute}`);
