@@ -37,15 +37,24 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
+/** Why connecting failed and what to do about it: a missing database or bad credentials need other fixes than a stopped server. */
 function unreachable(url: string, err: unknown): StoreError {
-  return new StoreError(
-    "unreachable",
-    `cannot reach PostgreSQL at ${maskUrl(url)}: ${errorText(err)}.\n` +
+  const code = (err as { code?: string }).code;
+  let fix: string;
+  if (code === "3D000") {
+    const parsed = new URL(url);
+    fix = `Create it with \`createdb -h ${parsed.hostname} -p ${parsed.port || "5432"} -U ${parsed.username || "postgres"} ${parsed.pathname.slice(1)}\`, or point DATABASE_URL (or --db) at an existing database.`;
+  } else if (code === "28P01" || code === "28000") {
+    fix = "Check the user and password in the URL (DATABASE_URL or --db).";
+  } else {
+    fix =
       "Start it with `sudo pg_ctlcluster <version> main start` (see `pg_lsclusters`), " +
       "or `docker compose up -d postgres` (docker-compose.yml), " +
-      "or unset DATABASE_URL to use the embedded PGlite store under .wsp/pglite/.",
-    { cause: err },
-  );
+      "or unset DATABASE_URL to use the embedded PGlite store under .wsp/pglite/.";
+  }
+  return new StoreError("unreachable", `cannot connect to PostgreSQL at ${maskUrl(url)}: ${errorText(err)}.\n${fix}`, {
+    cause: err,
+  });
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
@@ -59,6 +68,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   let db: SqlClient;
   let store: SqlStore;
   if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url) || !URL.canParse(url)) {
+      throw new StoreError(
+        "bad_option",
+        `'${maskUrl(url)}' (from ${options.url === undefined ? "DATABASE_URL" : "the url option (--db)"}) is not a PostgreSQL URL: expected postgres://user:password@host:port/database`,
+      );
+    }
     db = createPgClient({ url, searchPath, connectTimeoutMs: options.connectTimeoutMs });
     try {
       await db.query("SELECT 1");

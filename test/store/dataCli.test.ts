@@ -172,7 +172,7 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
   it("names an unreachable PostgreSQL URL and how to start it", async () => {
     const run = await wsp(["list", "--db", "postgres://postgres:hunter2@127.0.0.1:1/test"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:1/test");
+    expect(run.stderr).toContain("cannot connect to PostgreSQL at postgres://postgres:***@127.0.0.1:1/test");
     expect(run.stderr).not.toContain("hunter2");
     expect(run.stderr).toMatch(/pg_ctlcluster.*docker compose up -d postgres.*unset DATABASE_URL/s);
   });

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Bars, barsBetween, loadBundled } from "../../src/data";
 import { openStore, type Store, StoreError } from "../../src/store";
-import { barsDifference, pgliteTarget, postgresTarget, scaled, type StoreTarget } from "./storeFixtures";
+import {
+  barsDifference,
+  pgliteTarget,
+  postgresTarget,
+  type StoreTarget,
+  scaled,
+  TEST_DATABASE_URL,
+} from "./storeFixtures";
 
 const spyDaily = loadBundled("SPY", "1d");
 const spyMinute = loadBundled("SPY", "1m");
@@ -182,6 +189,28 @@ describe("opening a store", () => {
     expect(err.message).toMatch(/pg_ctlcluster/);
     expect(err.message).toMatch(/docker compose up -d postgres/);
     expect(err.message).toMatch(/unset DATABASE_URL/);
+  });
+
+  it("names a missing database and how to create it", async () => {
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = "/wsp_no_such_database";
+    const err = await expectStoreError(openStore({ url: url.toString() }), "unreachable");
+    expect(err.message).toMatch(/database "wsp_no_such_database" does not exist/);
+    expect(err.message).toMatch(/createdb -h .* wsp_no_such_database/);
+  });
+
+  it("rejects a DATABASE_URL that is not a PostgreSQL URL", async () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = "mysql://u:pw@host/db";
+    try {
+      const err = await expectStoreError(openStore(), "bad_option");
+      expect(err.message).toBe(
+        "'mysql://u:***@host/db' (from DATABASE_URL) is not a PostgreSQL URL: expected postgres://user:password@host:port/database",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
   });
 
   it("rejects a schema name that is not a plain identifier", async () => {
