@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 import { registerDataCommands } from "./cli/data";
+import { registerFeaturesCommands } from "./cli/features";
 import { registerMlflowCommands } from "./cli/mlflow";
 
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerDataCommands(program);
+registerFeaturesCommands(program);
 registerMlflowCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
