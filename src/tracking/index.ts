@@ -1,6 +1,10 @@
-/** Public surface of tracking: the local MLflow server and the typed MLflow REST client. */
+/** Public surface of tracking: the local MLflow server, the typed MLflow REST client, the recorder. */
 export * from "./types";
 export * from "./mlflowError";
 export * from "./logBatchChunks";
 export * from "./mlflowClient";
 export * from "./mlflowServer";
+export * from "./flattenParams";
+export * from "./outbox";
+export * from "./trials";
+export * from "./recorder";

@@ -170,6 +170,13 @@ export class MlflowClient {
     }
   }
 
+  /** Sets (or overwrites) one tag of the experiment. */
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    await this.call("POST", "/api/2.0/mlflow/experiments/set-experiment-tag", {
+      body: { experiment_id: experimentId, key, value },
+    });
+  }
+
   // ---- runs --------------------------------------------------------------------------------
 
   async createRun(input: CreateRunInput): Promise<Run> {

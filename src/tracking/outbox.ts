@@ -1,0 +1,380 @@
+/**
+ * The tracking outbox: a write-ahead log of one run's MLflow writes, so a run completes while the
+ * server is down and `wsp mlflow sync` replays it later, idempotently.
+ *
+ * Layout, one directory per run under `mlruns/outbox/<localId>/`:
+ *   entries.jsonl   append-only, one `OutboxEntry` per line, in the order the run wrote them
+ *   artifacts/      the artifact files the entries name, stored beside the log
+ *   progress.json   how many entries the server has taken, the server's run id for the local id,
+ *                   and the entries the server refused (rewritten atomically after every entry)
+ *   lock            pid of the process writing or replaying the run; others leave the run alone
+ *
+ * Why replay creates no duplicates: progress is recorded after each applied entry, so an
+ * interrupted replay repeats at most the one entry in flight, and every entry is idempotent on
+ * MLflow's side: the run is created with the tag `wsp.local_run_id` and found by it before any
+ * creation; params with an unchanged value are accepted again; metrics carry the timestamp taken
+ * when the run logged them, and MLflow's SQL store drops a metric whose (key, timestamp, step,
+ * value) the run already holds; tags, artifact uploads (a PUT) and the final status overwrite.
+ */
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join, normalize, sep } from "node:path";
+import type { MlflowClient } from "./mlflowClient";
+import { MlflowError, isRetryableStatus } from "./mlflowError";
+import type { Metric, RunStatus } from "./types";
+
+/** Tag on every run the recorder creates: finds the server's run for a local id at replay. */
+export const LOCAL_RUN_ID_TAG = "wsp.local_run_id";
+
+export type OutboxEntry =
+  | {
+      op: "start";
+      localId: string;
+      experiment: string;
+      runName: string;
+      tags: Record<string, string>;
+      /** The parent's local id when it was started by a recorder (mapped at replay)... */
+      parentLocalId?: string;
+      /** ...or the parent's MLflow run id when it already existed on the server. */
+      parentRunId?: string;
+      startTime: number;
+    }
+  | { op: "params"; params: Record<string, string> }
+  /** Values in MLflow's wire form (non-finite numbers as "NaN", "Infinity", "-Infinity"). */
+  | { op: "metrics"; metrics: Metric[] }
+  | { op: "tags"; tags: Record<string, string> }
+  /** The file lives at `artifacts/<path>` in the run's outbox directory. */
+  | { op: "artifact"; path: string; contentType: string }
+  /** An experiment tag with an absolute value (trial accounting; see trials.ts). */
+  | { op: "experimentTag"; experiment: string; key: string; value: string }
+  | { op: "end"; status: RunStatus; endTime: number };
+
+export interface OutboxProgress {
+  /** Entries [0, applied) are on the server (or were refused, see `rejected`). */
+  applied: number;
+  serverRunId: string | null;
+  experimentId: string | null;
+  /** Entries the server refused with a non-retryable error; replay skips them. */
+  rejected: { index: number; op: string; error: string }[];
+}
+
+/** Thrown by `applyEntry` when the server cannot be reached (or keeps failing): retry later. */
+export class OutboxUnavailable extends Error {
+  override readonly name = "OutboxUnavailable";
+}
+
+/** A path inside the artifact tree: relative, no `..`, no empty name. */
+export function checkArtifactPath(path: string): string {
+  const norm = normalize(path).split(sep).join("/");
+  if (!path || path.startsWith("/") || norm.startsWith("../") || norm === ".." || norm === "." || norm.endsWith("/")) {
+    throw new Error(`artifact path "${path}": expected a relative file path inside the run's artifacts (no "..")`);
+  }
+  return norm;
+}
+
+export function contentTypeOf(path: string): string {
+  const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
+  const types: Record<string, string> = {
+    html: "text/html",
+    json: "application/json",
+    txt: "text/plain",
+    yaml: "text/plain",
+    yml: "text/plain",
+    csv: "text/csv",
+    png: "image/png",
+    svg: "image/svg+xml",
+  };
+  return types[ext] ?? "application/octet-stream";
+}
+
+export function isUnavailable(err: unknown): boolean {
+  return err instanceof MlflowError && (err.errorCode === "NETWORK_ERROR" || isRetryableStatus(err.status));
+}
+
+/** One run's outbox directory. */
+export class OutboxRun {
+  readonly entriesPath: string;
+  readonly progressPath: string;
+  readonly lockPath: string;
+
+  constructor(readonly dir: string) {
+    this.entriesPath = join(dir, "entries.jsonl");
+    this.progressPath = join(dir, "progress.json");
+    this.lockPath = join(dir, "lock");
+  }
+
+  get localId(): string {
+    return this.dir.slice(this.dir.lastIndexOf(sep) + 1);
+  }
+
+  /** Creates the directory, takes the lock for this process and writes the start entry. */
+  static create(outboxDir: string, start: Extract<OutboxEntry, { op: "start" }>): OutboxRun {
+    const run = new OutboxRun(join(outboxDir, start.localId));
+    mkdirSync(join(run.dir, "artifacts"), { recursive: true });
+    writeFileSync(run.lockPath, `${process.pid}\n`);
+    run.writeProgress({ applied: 0, serverRunId: null, experimentId: null, rejected: [] });
+    run.cachedEntries = [];
+    run.append(start);
+    return run;
+  }
+
+  /** The writer keeps its entries and progress in memory so draining after each write stays O(1) in reads. */
+  private cachedEntries: OutboxEntry[] | null = null;
+  private cachedProgress: OutboxProgress | null = null;
+
+  append(entry: OutboxEntry): void {
+    appendFileSync(this.entriesPath, `${JSON.stringify(entry)}\n`);
+    this.cachedEntries?.push(entry);
+  }
+
+  /** Stores an artifact's bytes beside the log; returns the entry to append. */
+  storeArtifact(path: string, content: string | Uint8Array): OutboxEntry {
+    const rel = checkArtifactPath(path);
+    const file = join(this.dir, "artifacts", rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    return { op: "artifact", path: rel, contentType: contentTypeOf(rel) };
+  }
+
+  /**
+   * The entries written so far. A crash in the middle of an append leaves a partial last line:
+   * it is ignored (the write it held never returned to its caller).
+   */
+  entries(): OutboxEntry[] {
+    if (this.cachedEntries) return this.cachedEntries;
+    if (!existsSync(this.entriesPath)) return [];
+    const lines = readFileSync(this.entriesPath, "utf8").split("\n");
+    const out: OutboxEntry[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i] === "") continue;
+      try {
+        out.push(JSON.parse(lines[i]) as OutboxEntry);
+      } catch (err) {
+        if (i >= lines.length - 2) break;
+        throw new Error(`${this.entriesPath}:${i + 1}: not a JSON outbox entry (${(err as Error).message})`);
+      }
+    }
+    return out;
+  }
+
+  progress(): OutboxProgress {
+    if (this.cachedProgress) return this.cachedProgress;
+    return JSON.parse(readFileSync(this.progressPath, "utf8")) as OutboxProgress;
+  }
+
+  writeProgress(p: OutboxProgress): void {
+    const tmp = `${this.progressPath}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(p));
+    renameSync(tmp, this.progressPath);
+    if (this.cachedEntries) this.cachedProgress = p;
+  }
+
+  /** Takes the lock unless a live process other than this one holds it. */
+  tryLock(): boolean {
+    if (existsSync(this.lockPath)) {
+      const pid = Number.parseInt(readFileSync(this.lockPath, "utf8"), 10);
+      if (pid !== process.pid && isAlive(pid)) return false;
+    }
+    writeFileSync(this.lockPath, `${process.pid}\n`);
+    return true;
+  }
+
+  unlock(): void {
+    rmSync(this.lockPath, { force: true });
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The runs in an outbox directory, oldest start first (parents start before their children). */
+export function listOutboxRuns(outboxDir: string): OutboxRun[] {
+  if (!existsSync(outboxDir)) return [];
+  const runs: { run: OutboxRun; start: number }[] = [];
+  for (const name of readdirSync(outboxDir, { withFileTypes: true })) {
+    if (!name.isDirectory()) continue;
+    const run = new OutboxRun(join(outboxDir, name.name));
+    if (!existsSync(run.entriesPath) || !existsSync(run.progressPath)) continue;
+    const first = run.entries()[0];
+    if (first?.op !== "start") continue;
+    runs.push({ run, start: first.startTime });
+  }
+  return runs.sort((a, b) => a.start - b.start || a.run.localId.localeCompare(b.run.localId)).map((r) => r.run);
+}
+
+function tagFilter(key: string, value: string): string {
+  return `tags.\`${key}\` = '${value.replace(/'/g, "\\'")}'`;
+}
+
+/** The server's run recorded with `wsp.local_run_id = localId` in the experiment, if any. */
+export async function findRunByLocalId(
+  client: MlflowClient,
+  experimentId: string,
+  localId: string,
+): Promise<string | null> {
+  const page = await client.searchRuns({
+    experimentIds: [experimentId],
+    filter: tagFilter(LOCAL_RUN_ID_TAG, localId),
+    runViewType: "ALL",
+    maxResults: 2,
+  });
+  return page.runs[0]?.info.run_id ?? null;
+}
+
+const experimentIds = new WeakMap<MlflowClient, Map<string, string>>();
+
+export async function experimentIdOf(client: MlflowClient, name: string): Promise<string> {
+  let cache = experimentIds.get(client);
+  if (!cache) experimentIds.set(client, (cache = new Map()));
+  const hit = cache.get(name);
+  if (hit) return hit;
+  const id = (await client.getOrCreateExperiment(name)).experiment_id;
+  cache.set(name, id);
+  return id;
+}
+
+function fromWire(v: number | string): number {
+  return typeof v === "number" ? v : Number(v);
+}
+
+/**
+ * Applies one entry to the server, updating `p` (the caller persists it). Throws
+ * `OutboxUnavailable` when the server cannot be reached or a parent run is not on it yet; any
+ * other error is the server refusing the entry.
+ */
+export async function applyEntry(
+  client: MlflowClient,
+  run: OutboxRun,
+  entry: OutboxEntry,
+  p: OutboxProgress,
+): Promise<void> {
+  try {
+    if (entry.op === "start") {
+      if (p.serverRunId) return;
+      const experimentId = await experimentIdOf(client, entry.experiment);
+      let parentId = entry.parentRunId ?? null;
+      if (entry.parentLocalId) {
+        parentId = await findRunByLocalId(client, experimentId, entry.parentLocalId);
+        if (!parentId) throw new OutboxUnavailable(`parent run ${entry.parentLocalId} is not on the server yet`);
+      }
+      let runId = await findRunByLocalId(client, experimentId, entry.localId);
+      if (!runId) {
+        const tags: Record<string, string> = { ...entry.tags, [LOCAL_RUN_ID_TAG]: entry.localId };
+        if (parentId) tags["mlflow.parentRunId"] = parentId;
+        runId = (await client.createRun({ experimentId, runName: entry.runName, startTime: entry.startTime, tags }))
+          .info.run_id;
+      }
+      p.serverRunId = runId;
+      p.experimentId = experimentId;
+      return;
+    }
+    if (entry.op === "experimentTag") {
+      await client.setExperimentTag(await experimentIdOf(client, entry.experiment), entry.key, entry.value);
+      return;
+    }
+    const runId = p.serverRunId;
+    if (!runId) throw new Error(`${run.entriesPath}: entry "${entry.op}" before the run was created`);
+    switch (entry.op) {
+      case "params":
+        await client.logBatch(runId, { params: entry.params });
+        return;
+      case "tags":
+        await client.logBatch(runId, { tags: entry.tags });
+        return;
+      case "metrics":
+        await client.logBatch(runId, {
+          metrics: entry.metrics.map((m) => ({
+            key: m.key,
+            value: fromWire(m.value),
+            step: m.step,
+            timestamp: m.timestamp,
+          })),
+        });
+        return;
+      case "artifact":
+        await client.uploadArtifact(
+          runId,
+          entry.path,
+          new Uint8Array(readFileSync(join(run.dir, "artifacts", entry.path))),
+          entry.contentType,
+        );
+        return;
+      case "end":
+        await client.updateRun(runId, { status: entry.status, endTime: entry.endTime });
+        return;
+    }
+  } catch (err) {
+    if (isUnavailable(err)) throw new OutboxUnavailable((err as Error).message);
+    throw err;
+  }
+}
+
+export interface DrainResult {
+  /** Every entry written so far is on the server (or refused). */
+  drained: boolean;
+  /** The run's last entry is its end and everything is drained: the directory can go. */
+  complete: boolean;
+  serverRunId: string | null;
+  applied: number;
+  /** Entries refused in this drain. */
+  rejected: OutboxProgress["rejected"];
+  /** Why draining stopped early, when it did. */
+  unavailable: string | null;
+}
+
+/**
+ * Applies the entries not yet on the server, in order, recording progress after each. Stops at
+ * the first `OutboxUnavailable`; an entry the server refuses is recorded in `rejected` and skipped
+ * (retrying it unchanged can never succeed), so one bad metric does not hold back the run.
+ */
+export async function drainOutboxRun(client: MlflowClient, run: OutboxRun): Promise<DrainResult> {
+  const entries = run.entries();
+  const p = run.progress();
+  const rejected: OutboxProgress["rejected"] = [];
+  let unavailable: string | null = null;
+  while (p.applied < entries.length) {
+    const entry = entries[p.applied];
+    try {
+      await applyEntry(client, run, entry, p);
+    } catch (err) {
+      if (err instanceof OutboxUnavailable) {
+        unavailable = err.message;
+        break;
+      }
+      if (entry.op === "start") throw err;
+      const r = { index: p.applied, op: entry.op, error: err instanceof Error ? err.message : String(err) };
+      p.rejected.push(r);
+      rejected.push(r);
+    }
+    p.applied++;
+    run.writeProgress(p);
+  }
+  const drained = p.applied >= entries.length;
+  return {
+    drained,
+    complete: drained && entries[entries.length - 1]?.op === "end",
+    serverRunId: p.serverRunId,
+    applied: p.applied,
+    rejected,
+    unavailable,
+  };
+}

@@ -1,0 +1,335 @@
+/**
+ * The recorder: the one way the workspace writes to MLflow (after Qlib's recorder). Every write
+ * goes first to the run's outbox (mlruns/outbox/<localId>/, see outbox.ts) and then, while the
+ * server answers, straight on to MLflow. When the server is unreachable at start or goes down
+ * mid-run, the run carries on into the outbox and `wsp mlflow sync` (`syncOutbox`) replays it.
+ *
+ * Example (the experiment runner):
+ * ```ts
+ * const recorder = await openRecorder();                  // MLFLOW_TRACKING_URI or the local server
+ * const parent = await recorder.startRun({ experiment: "spy-daily", runName: "spy-daily-gbm @ …",
+ *   tags: { config_hash: "…", git_commit: "…" } });
+ * await parent.logParams(flattenParams(config));          // models.0.params.max_depth = "5"
+ * const gbm = await recorder.startRun({ experiment: "spy-daily", runName: "gbm", tags: {},
+ *   parentRunId: parent.runId });
+ * await gbm.logMetricSeries("oos_auc", foldAucs);         // steps 0..n-1
+ * await gbm.logJsonArtifact("model/model.json", modelJson);
+ * await gbm.end("FINISHED");
+ * const trials = await parent.recordTrials(4);            // the experiment's new total (for DSR)
+ * await parent.logMetrics({ "gbm.oos_auc": 0.53, deflated_sharpe: 0.41 });
+ * await parent.setTags({ "wsp.promote_model": "ensemble" });
+ * await parent.end("FINISHED");                           // or end("FAILED", err)
+ * console.log(parent.offline ? `queued: ${parent.localId}` : parent.runId);
+ * ```
+ * The recorder never throws because the server is down; it does throw when the server refuses
+ * a write (a changed param value, a key too long): those are bugs in the caller.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from "./flattenParams";
+import { MlflowClient } from "./mlflowClient";
+import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "./mlflowServer";
+import { drainOutboxRun, type DrainResult, type OutboxEntry, OutboxRun } from "./outbox";
+import { setOwnerTrials, recordTrials as recordExperimentTrials, trialsOf } from "./trials";
+import type { Metric, RunStatus } from "./types";
+
+export interface RecorderOptions {
+  /** Default: `MLFLOW_TRACKING_URI`, else the local server's address (see `trackingUri()`). */
+  trackingUri?: string;
+  /** Default: `<repo>/mlruns/outbox`. */
+  outboxDir?: string;
+  /** A client to use (tests pass one with short backoff); built from `trackingUri` otherwise. */
+  client?: MlflowClient;
+}
+
+export interface StartRunInput {
+  experiment: string;
+  runName: string;
+  tags?: Record<string, string>;
+  /** `runId` (or `localId`) of a run started by this recorder, or an MLflow run id. */
+  parentRunId?: string;
+}
+
+export interface EndResult {
+  /** The run is complete on the server; its outbox directory has been removed. */
+  synced: boolean;
+  /** The MLflow run id, or null while the run exists only in the outbox. */
+  serverRunId: string | null;
+  /** Writes the server refused during the run (also in `progress.json` until synced). */
+  rejected: { index: number; op: string; error: string }[];
+}
+
+const ERROR_TAG = "wsp.error";
+
+function newLocalId(): string {
+  return `local-${randomUUID().replace(/-/g, "")}`;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function checkKey(key: string, what: string): void {
+  if (!key || key.length > MAX_KEY_LENGTH) {
+    throw new Error(`${what} key "${key.slice(0, 60)}…": expected 1..${MAX_KEY_LENGTH} characters, got ${key.length}`);
+  }
+}
+
+function wire(value: number): number | string {
+  if (Number.isFinite(value)) return value;
+  if (Number.isNaN(value)) return "NaN";
+  return value > 0 ? "Infinity" : "-Infinity";
+}
+
+export class Recorder {
+  /** Whether the last contact with the server succeeded; new runs re-check when it did not. */
+  online: boolean;
+  private readonly runs = new Map<string, RunRecorder>();
+
+  constructor(
+    readonly client: MlflowClient,
+    readonly outboxDir: string,
+    online: boolean,
+  ) {
+    this.online = online;
+  }
+
+  /**
+   * Starts a run. With the server up the run is created on it now and `runId` is MLflow's id;
+   * otherwise `runId` is the local id until `wsp mlflow sync` creates the run. A child whose
+   * parent is only in the outbox stays in the outbox too (it needs the parent's server id).
+   */
+  async startRun(input: StartRunInput): Promise<RunRecorder> {
+    const tags = input.tags ?? {};
+    for (const k of Object.keys(tags)) checkKey(k, "tag");
+    const parent = input.parentRunId ? this.runs.get(input.parentRunId) : undefined;
+    const localId = newLocalId();
+    const start: Extract<OutboxEntry, { op: "start" }> = {
+      op: "start",
+      localId,
+      experiment: input.experiment,
+      runName: input.runName,
+      tags,
+      startTime: Date.now(),
+    };
+    if (parent) start.parentLocalId = parent.localId;
+    else if (input.parentRunId) start.parentRunId = input.parentRunId;
+    const run = new RunRecorder(this, OutboxRun.create(this.outboxDir, start), input.experiment);
+    this.runs.set(localId, run);
+    if (!this.online) this.online = await isMlflowHealthy(this.client.trackingUri, 1000);
+    if (this.online && (!parent || parent.serverRunId)) await run.flush();
+    else run.offline = true;
+    if (run.serverRunId) this.runs.set(run.serverRunId, run);
+    return run;
+  }
+
+  /**
+   * Adds `n` trials to `experiment` outside any run (a sweep's bookkeeping) and returns the new
+   * total. Needs the server (no outbox): sweeps run against it.
+   */
+  async recordTrials(experiment: string, n: number): Promise<number> {
+    return recordExperimentTrials(this.client, experiment, n);
+  }
+}
+
+export class RunRecorder {
+  /** True once the run writes only to the outbox (server down at start or since). */
+  offline = false;
+  private serverId: string | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private trials = 0;
+  private ended = false;
+  private readonly rejectedSoFar: EndResult["rejected"] = [];
+
+  constructor(
+    private readonly recorder: Recorder,
+    readonly outbox: OutboxRun,
+    readonly experiment: string,
+  ) {}
+
+  get localId(): string {
+    return this.outbox.localId;
+  }
+
+  /** MLflow's run id when the server took the run, else null. */
+  get serverRunId(): string | null {
+    return this.serverId;
+  }
+
+  /** MLflow's run id when the server has the run, else the local id (`local-…`). */
+  get runId(): string {
+    return this.serverId ?? this.localId;
+  }
+
+  /**
+   * Logs flat params (see `flattenParams`). A value over MLflow's 6000-character limit is logged
+   * as `sha256:<hex>` and its full text as the artifact `params/<key>.txt`.
+   */
+  async logParams(params: Record<string, string | number | boolean>): Promise<void> {
+    const flat: Record<string, string> = {};
+    for (const [key, raw] of Object.entries(params)) {
+      checkKey(key, "param");
+      const value = String(raw);
+      if (value.length > MAX_PARAM_VALUE_LENGTH) {
+        this.write(this.outbox.storeArtifact(`params/${key}.txt`, value));
+        flat[key] = `sha256:${sha256(value)}`;
+      } else {
+        flat[key] = value;
+      }
+    }
+    this.write({ op: "params", params: flat });
+    await this.flush();
+  }
+
+  /** Logs each metric of `record` at `step` (default 0), all with the same timestamp. */
+  async logMetrics(record: Record<string, number>, step = 0): Promise<void> {
+    const timestamp = Date.now();
+    const metrics: Metric[] = Object.entries(record).map(([key, value]) => {
+      checkKey(key, "metric");
+      if (typeof value !== "number") throw new Error(`metric "${key}": expected a number, got ${typeof value}`);
+      return { key, value: wire(value), step, timestamp };
+    });
+    this.write({ op: "metrics", metrics });
+    await this.flush();
+  }
+
+  /** Logs `values[i]` of one metric at step `steps[i]` (default i): per-fold or per-window series. */
+  async logMetricSeries(key: string, values: ArrayLike<number>, steps?: ArrayLike<number>): Promise<void> {
+    checkKey(key, "metric");
+    if (steps && steps.length !== values.length) {
+      throw new Error(`metric series "${key}": ${values.length} values but ${steps.length} steps`);
+    }
+    const timestamp = Date.now();
+    const metrics: Metric[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const step = steps ? steps[i] : i;
+      if (!Number.isInteger(step))
+        throw new Error(`metric series "${key}": steps[${i}] must be an integer, got ${step}`);
+      metrics.push({ key, value: wire(values[i]), step, timestamp });
+    }
+    this.write({ op: "metrics", metrics });
+    await this.flush();
+  }
+
+  async setTags(record: Record<string, string>): Promise<void> {
+    const tags: Record<string, string> = {};
+    for (const [key, value] of Object.entries(record)) {
+      checkKey(key, "tag");
+      if (value.length > MAX_TAG_VALUE_LENGTH) {
+        throw new Error(`tag "${key}": value of ${value.length} characters exceeds MLflow's ${MAX_TAG_VALUE_LENGTH}`);
+      }
+      tags[key] = String(value);
+    }
+    this.write({ op: "tags", tags });
+    await this.flush();
+  }
+
+  /** Stores `content` as the artifact `relativePath` (e.g. `report.html`, `model/model.json`). */
+  async logArtifact(relativePath: string, content: string | Uint8Array): Promise<void> {
+    this.write(this.outbox.storeArtifact(relativePath, content));
+    await this.flush();
+  }
+
+  async logJsonArtifact(relativePath: string, value: unknown): Promise<void> {
+    await this.logArtifact(relativePath, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /**
+   * Adds `n` trials (variants this run tried) to its experiment's count and returns the
+   * experiment's new total. Also tags the run `wsp.trials` with its own cumulative count. While
+   * offline the total is an estimate: the last total this process saw plus this run's trials.
+   */
+  async recordTrials(n: number): Promise<number> {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`recordTrials: n must be an integer >= 0, got ${n}`);
+    this.trials += n;
+    const key = `wsp.trials.${this.localId}`;
+    this.write({ op: "tags", tags: { "wsp.trials": String(this.trials) } });
+    this.write({ op: "experimentTag", experiment: this.experiment, key, value: String(this.trials) });
+    await this.flush();
+    if (!this.offline) {
+      try {
+        return await setOwnerTrials(this.recorder.client, this.experiment, this.localId, this.trials);
+      } catch {
+        // The owner tag is already in the outbox; only the total is missing: estimate below.
+      }
+    }
+    try {
+      const exp = await this.recorder.client.getExperimentByName(this.experiment);
+      if (exp) {
+        const own = exp.tags?.find((t) => t.key === key);
+        return trialsOf(exp) - (own ? Number(own.value) : 0) + this.trials;
+      }
+    } catch {
+      // Server unreachable: this run's trials are all that is known.
+    }
+    return this.trials;
+  }
+
+  /**
+   * Ends the run. With an error the run is FAILED, the message goes to the tag `wsp.error` and
+   * the stack to the artifact `error.txt`. Flushes what the server can take; the outbox
+   * directory is removed once the server holds the whole run.
+   */
+  async end(status: "FINISHED" | "FAILED", error?: unknown): Promise<EndResult> {
+    if (this.ended) throw new Error(`run ${this.runId} already ended`);
+    if (error !== undefined) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const stack = error instanceof Error && error.stack ? error.stack : message;
+      this.write({ op: "tags", tags: { [ERROR_TAG]: message.slice(0, MAX_TAG_VALUE_LENGTH) } });
+      this.write(this.outbox.storeArtifact("error.txt", `${stack}\n`));
+    }
+    this.write({ op: "end", status: status as RunStatus, endTime: Date.now() });
+    this.ended = true;
+    if (this.offline && (await isMlflowHealthy(this.recorder.client.trackingUri, 1000))) this.offline = false;
+    const result = await this.flush();
+    const synced = result?.complete === true;
+    if (synced) this.outbox.remove();
+    else this.outbox.unlock();
+    return { synced, serverRunId: this.serverId, rejected: [...this.rejectedSoFar] };
+  }
+
+  private write(entry: OutboxEntry): void {
+    if (this.ended) {
+      throw new Error(`run ${this.runId} has ended; no more writes`);
+    }
+    this.outbox.append(entry);
+  }
+
+  /**
+   * Sends the outbox's pending entries unless the run is offline; serialised per run so calls
+   * made without awaiting keep their order. Refusals by the server are thrown to the caller.
+   */
+  flush(): Promise<DrainResult | null> {
+    const next = this.chain.then(async () => {
+      if (this.offline) return null;
+      const result = await drainOutboxRun(this.recorder.client, this.outbox);
+      if (result.serverRunId) this.serverId = result.serverRunId;
+      if (result.unavailable) {
+        this.offline = true;
+        this.recorder.online = false;
+      } else {
+        this.recorder.online = true;
+      }
+      this.rejectedSoFar.push(...result.rejected);
+      if (result.rejected.length > 0) {
+        const r = result.rejected[0];
+        throw new Error(`MLflow refused ${r.op} of run ${this.runId}: ${r.error}`);
+      }
+      return result;
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * Opens the recorder on `trackingUri` (default `MLFLOW_TRACKING_URI`, else the local server).
+ * Never fails because the server is down: runs then go to the outbox.
+ */
+export async function openRecorder(opts: RecorderOptions = {}): Promise<Recorder> {
+  const client =
+    opts.client ??
+    new MlflowClient({ trackingUri: opts.trackingUri ?? defaultTrackingUri(), retries: 3, backoffMs: 200 });
+  const outboxDir = opts.outboxDir ?? join(findRepoRoot(), "mlruns", "outbox");
+  return new Recorder(client, outboxDir, await isMlflowHealthy(client.trackingUri, 2000));
+}
