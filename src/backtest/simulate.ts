@@ -30,6 +30,7 @@ import { atr as atrSeries } from "./atr";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config";
 import { fillCost } from "./costs";
 import { rollingVolatility } from "./rollingVolatility";
+import { stopExitPrice } from "./stopExitPrice";
 import { positionFraction } from "./sizing";
 import { EXIT, type TradeLog, TradeLogBuilder } from "./tradeLog";
 import { checkAligned, checkBars, checkRange, checkSameTimestamps, checkSignalValues } from "./validateInputs";
@@ -326,23 +327,12 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
     for (let a = 0; a < A; a++) {
       const q = qty[a];
       if (q === 0) continue;
-      const s = sl[a];
-      const k = tp[a];
-      if (Number.isNaN(s) && Number.isNaN(k)) continue;
       const b = prepared[a].bars;
-      const o = b.open[t];
-      const carried = entryIdx[a] < t;
-      if (q > 0) {
-        if (carried && o <= s) closeTrade(a, t, o, EXIT.stop_loss);
-        else if (carried && o >= k) closeTrade(a, t, o, EXIT.take_profit);
-        else if (b.low[t] <= s) closeTrade(a, t, s, EXIT.stop_loss);
-        else if (b.high[t] >= k) closeTrade(a, t, k, EXIT.take_profit);
-      } else {
-        if (carried && o >= s) closeTrade(a, t, o, EXIT.stop_loss);
-        else if (carried && o <= k) closeTrade(a, t, o, EXIT.take_profit);
-        else if (b.high[t] >= s) closeTrade(a, t, s, EXIT.stop_loss);
-        else if (b.low[t] <= k) closeTrade(a, t, k, EXIT.take_profit);
-      }
+      const px = stopExitPrice(q, sl[a], tp[a], b.open[t], b.high[t], b.low[t], entryIdx[a] < t);
+      if (Number.isNaN(px)) continue;
+      // The stop-loss lies on the losing side of the entry (or equals it when ATR is 0).
+      const isStop = px === sl[a] || (q > 0 ? px < entryRaw[a] : px > entryRaw[a]);
+      closeTrade(a, t, px, isStop ? EXIT.stop_loss : EXIT.take_profit);
     }
   };
 

@@ -1,20 +1,27 @@
 /**
  * Vectorised sweep: many signal columns over one price series in one call (the vectorbt way).
- * The signal matrix is column-major (column c occupies [c*n, (c+1)*n)); the engine makes one
- * pass over the bars and, at each bar, updates every column's state held in typed arrays, so
- * price data is read once and 1,000 variants cost little more than a few.
+ * The signal matrix is column-major (column c occupies [c*n, (c+1)*n)). Everything that
+ * depends only on the price series (ATR, volatility, participation caps) is computed once;
+ * then one pass over the bars, tile by tile, advances every column with its state in locals.
  *
- * Same rules and the same arithmetic as `simulate` for the options it supports (tests check
- * column by column): execution mode, hold_bars, long_only, fixed-fraction sizing with its caps,
- * commission (bps, per share, minimum), spread, slippage in bps, participation cap, borrow.
- * Options it does not support (stops, ATR slippage, impact, guard rails, other sizing kinds,
- * dividends) are rejected by name instead of being silently ignored: run `simulate` for those.
+ * Same rules and the same arithmetic as `simulate` (tests check column by column): execution
+ * mode, hold_bars, long_only, fixed-fraction and vol-target sizing with their caps, all costs
+ * (commission, spread, slippage in bps or ATR, square-root impact, participation cap,
+ * borrow) and ATR stop-loss / take-profit (widened on `volatile` bars). Not supported, and
+ * rejected by name rather than silently ignored: guard rails (they couple a column's future
+ * to its own P&L path, which `simulate` handles), Kelly sizing (needs per-column
+ * probabilities) and dividends.
  */
 import type { Bars } from "../data/bars";
 import { periodsPerYear } from "./annualization";
+import { atr as atrSeries } from "./atr";
 import { type EngineConfigInput, parseEngineConfig } from "./config";
+import { fillCost } from "./costs";
+import { stopExitPrice } from "./stopExitPrice";
 import { perPeriodRate } from "./returnStatistics";
-import { checkBars } from "./validateInputs";
+import { rollingVolatility } from "./rollingVolatility";
+import { positionFraction } from "./sizing";
+import { checkAligned, checkBars } from "./validateInputs";
 
 export interface SweepResult {
   columns: number;
@@ -33,6 +40,8 @@ export interface SweepResult {
 
 export interface SweepOptions {
   keepReturns?: boolean;
+  /** 1 where the bar is in a volatile regime: stop distances widen (as `AssetInput.volatile`). */
+  volatile?: Uint8Array;
 }
 
 const NONE = 2;
@@ -58,46 +67,64 @@ export function sweep(
   const cfg = parseEngineConfig(config);
   const bt = cfg.backtest;
   const costs = cfg.costs;
+  const sizing = cfg.sizing;
+  const st = bt.stops;
   const unsupported: string[] = [];
-  if (bt.stops.stop_loss_atr !== null) unsupported.push("backtest.stops.stop_loss_atr");
-  if (bt.stops.take_profit_atr !== null) unsupported.push("backtest.stops.take_profit_atr");
   if (bt.guards !== null) unsupported.push("backtest.guards (set null)");
-  if (costs.slippage_atr > 0) unsupported.push("costs.slippage_atr");
-  if (costs.impact !== "none") unsupported.push("costs.impact");
-  if (cfg.sizing.kind !== "fixed") unsupported.push("sizing.kind (only fixed)");
+  if (sizing.kind === "kelly") unsupported.push("sizing.kind kelly");
   if (bars.adjClose && bt.use_adjusted) unsupported.push("backtest.use_adjusted with adjClose (set false)");
   if (unsupported.length) throw new Error(`sweep: unsupported options: ${unsupported.join(", ")}; use simulate()`);
   checkBars(bars);
   const n = bars.ts.length;
-  if (!Number.isInteger(columns) || columns < 1)
+  if (!Number.isInteger(columns) || columns < 1) {
     throw new Error(`sweep: columns must be a positive integer, got ${columns}`);
+  }
   if (signals.length !== n * columns) {
     throw new Error(
       `sweep: signal matrix has ${signals.length} values, expected bars x columns = ${n} x ${columns} = ${n * columns} (column-major)`,
     );
   }
+  if (options.volatile) checkAligned("volatile", bars.ticker, options.volatile.length, bars);
 
   const open = bars.open;
+  const high = bars.high;
+  const low = bars.low;
   const close = bars.close;
   const volume = bars.volume;
   const m = columns;
   const atOpen = bt.execution === "next_open";
   const ppy = bt.periods_per_year ?? periodsPerYear(bars.timeframe);
+  const sqrtPpy = Math.sqrt(ppy);
   const rf = perPeriodRate(bt.risk_free, ppy);
   const hold = cfg.signals.hold_bars ?? Number.POSITIVE_INFINITY;
   const longOnly = cfg.signals.long_only;
-  const frac = Math.min(Math.min(cfg.sizing.fraction, cfg.sizing.max_position), cfg.sizing.max_gross);
-  const lin = (costs.spread_bps / 2 + costs.slippage_bps) / 1e4;
-  const cBps = costs.commission_bps / 1e4;
-  const cShare = costs.commission_per_share;
-  const cMin = costs.commission_min;
-  const hasCommission = cBps > 0 || cShare > 0 || cMin > 0;
-  const maxPart = costs.max_participation;
+  const hasStops = st.stop_loss_atr !== null || st.take_profit_atr !== null;
+  const needAtr = hasStops || costs.slippage_atr > 0;
+  const needSigma = sizing.kind === "vol_target" || costs.impact === "sqrt";
+  const atr = needAtr ? atrSeries(bars.high, bars.low, bars.close, st.atr_period) : null;
+  const sigma = needSigma ? rollingVolatility(close, sizing.vol_lookback) : null;
+  const volatile = options.volatile ?? null;
   const borrow = costs.borrow_bps_annual / 1e4 / ppy;
   const capital = bt.initial_capital;
-  // Participation cap per fill bar: max shares = max_participation x volume of the bar before.
+  const NaN_ = Number.NaN;
+  // Per bar, shared by all columns: the size fraction a signal there would get (0: no entry,
+  // as in simulate during ATR/volatility warm-up) and the participation cap of a fill there.
+  const entryFrac = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const warm = (atr !== null && Number.isNaN(atr[t])) || (sigma !== null && Number.isNaN(sigma[t]));
+    const f = warm
+      ? 0
+      : positionFraction(sizing, {
+          sigmaAnnual: sigma ? sigma[t] * sqrtPpy : NaN_,
+          probability: NaN_,
+          payoffRatio: 1,
+        });
+    entryFrac[t] = f > 0 ? Math.min(f, sizing.max_gross) : 0;
+  }
   const capShares = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  if (volume) for (let t = 1; t < n; t++) if (volume[t - 1] >= 0) capShares[t] = maxPart * volume[t - 1];
+  if (volume) {
+    for (let t = 1; t < n; t++) if (volume[t - 1] >= 0) capShares[t] = costs.max_participation * volume[t - 1];
+  }
   const fillPx = atOpen ? open : close;
 
   const Q = new Float64Array(m);
@@ -106,6 +133,9 @@ export function sweep(
   const ENTRY = new Int32Array(m);
   const HOLD = new Float64Array(m);
   const PEND = new Int8Array(m).fill(NONE);
+  const PFRAC = new Float64Array(m);
+  const SL = new Float64Array(m);
+  const TP = new Float64Array(m);
   const S = new Float64Array(m);
   const SS = new Float64Array(m);
   const PEAK = new Float64Array(m).fill(capital);
@@ -116,7 +146,8 @@ export function sweep(
 
   // One pass over the bars, tile by tile; within a tile every column advances with its state in
   // locals. The tile's prices stay in L1 and each column reads (and writes) a contiguous run of
-  // its column-major data, instead of striding across 1,000 columns per bar.
+  // its column-major data, instead of striding across 1,000 columns per bar. Fills are rare,
+  // so they go through `fillCost`, the same function `simulate` uses.
   const TILE = 2048;
   for (let t0 = 0; t0 < n; t0 += TILE) {
     const t1 = Math.min(n, t0 + TILE);
@@ -128,6 +159,9 @@ export function sweep(
       let entry = ENTRY[c];
       let holdUntil = HOLD[c];
       let pend = PEND[c];
+      let pfrac = PFRAC[c];
+      let sl = SL[c];
+      let tp = TP[c];
       let sum = S[c];
       let sumSq = SS[c];
       let peak = PEAK[c];
@@ -135,32 +169,83 @@ export function sweep(
       let trades = TRADES[c];
       let paid = COSTS[c];
       for (let t = t0; t < t1; t++) {
+        // close_delay: the bar's range can hit a stop before the fill at its close.
+        if (hasStops && !atOpen && q !== 0) {
+          const px = stopExitPrice(q, sl, tp, open[t], high[t], low[t], entry < t);
+          if (px === px) {
+            const d = t - 1;
+            const fc = fillCost(costs, q > 0 ? -1 : 1, {
+              price: px,
+              shares: Math.abs(q),
+              atr: atr ? atr[d] : NaN_,
+              sigma: sigma ? sigma[d] : NaN_,
+              volume: volume ? volume[d] : NaN_,
+            });
+            cash += q * fc.execPrice - fc.commission;
+            paid += fc.linear + fc.impact;
+            trades++;
+            q = 0;
+          }
+        }
         if (pend !== NONE) {
           const px = fillPx[t];
+          const d = t - 1;
           if (q !== 0 && (q > 0 ? 1 : -1) !== pend) {
-            // Exit: sell longs / buy back shorts at the adverse price.
-            const shares = q > 0 ? q : -q;
-            const notional = shares * px;
-            const comm = hasCommission ? Math.max(cBps * notional + cShare * shares, cMin) : 0;
-            cash += q * (px * (1 + (q > 0 ? -1 : 1) * lin)) - comm;
-            paid += notional * lin + comm;
+            const fc = fillCost(costs, q > 0 ? -1 : 1, {
+              price: px,
+              shares: Math.abs(q),
+              atr: atr ? atr[d] : NaN_,
+              sigma: sigma ? sigma[d] : NaN_,
+              volume: volume ? volume[d] : NaN_,
+            });
+            cash += q * fc.execPrice - fc.commission;
+            paid += fc.linear + fc.impact;
             trades++;
             q = 0;
           }
           if (pend !== 0 && q === 0) {
-            let shares = (frac * eqPrev) / px;
+            let shares = (pfrac * eqPrev) / px;
             if (shares > capShares[t]) shares = capShares[t];
             if (shares > 0) {
-              const notional = shares * px;
-              const comm = hasCommission ? Math.max(cBps * notional + cShare * shares, cMin) : 0;
+              const fc = fillCost(costs, pend, {
+                price: px,
+                shares,
+                atr: atr ? atr[d] : NaN_,
+                sigma: sigma ? sigma[d] : NaN_,
+                volume: volume ? volume[d] : NaN_,
+              });
               q = pend * shares;
-              cash -= q * (px * (1 + pend * lin)) + comm;
-              paid += notional * lin + comm;
+              cash -= q * fc.execPrice + fc.commission;
+              paid += fc.linear + fc.impact;
               entry = t;
               holdUntil = t + hold;
+              if (hasStops) {
+                const widen = volatile?.[d] ? st.volatile_widen : 1;
+                const a = atr![d];
+                sl = st.stop_loss_atr === null ? NaN_ : px - pend * st.stop_loss_atr * widen * a;
+                tp = st.take_profit_atr === null ? NaN_ : px + pend * st.take_profit_atr * widen * a;
+              }
             }
           }
           pend = NONE;
+        }
+        // next_open: stops apply from the fill at the open on.
+        if (hasStops && atOpen && q !== 0) {
+          const px = stopExitPrice(q, sl, tp, open[t], high[t], low[t], entry < t);
+          if (px === px) {
+            const d = t - 1;
+            const fc = fillCost(costs, q > 0 ? -1 : 1, {
+              price: px,
+              shares: Math.abs(q),
+              atr: atr ? atr[d] : NaN_,
+              sigma: sigma ? sigma[d] : NaN_,
+              volume: volume ? volume[d] : NaN_,
+            });
+            cash += q * fc.execPrice - fc.commission;
+            paid += fc.linear + fc.impact;
+            trades++;
+            q = 0;
+          }
         }
         const cl = close[t];
         if (q < 0 && borrow > 0 && (atOpen || entry < t)) {
@@ -171,11 +256,16 @@ export function sweep(
         let eq = cash + q * cl;
         if (t === n - 1 && q !== 0) {
           // Close what is still open at the last close, with costs (as simulate does).
-          const shares = q > 0 ? q : -q;
-          const notional = shares * cl;
-          const comm = hasCommission ? Math.max(cBps * notional + cShare * shares, cMin) : 0;
-          cash += q * (cl * (1 + (q > 0 ? -1 : 1) * lin)) - comm;
-          paid += notional * lin + comm;
+          const d = t - 1;
+          const fc = fillCost(costs, q > 0 ? -1 : 1, {
+            price: cl,
+            shares: Math.abs(q),
+            atr: atr ? atr[d] : NaN_,
+            sigma: sigma ? sigma[d] : NaN_,
+            volume: volume ? volume[d] : NaN_,
+          });
+          cash += q * fc.execPrice - fc.commission;
+          paid += fc.linear + fc.impact;
           trades++;
           q = 0;
           eq = cash;
@@ -202,7 +292,10 @@ export function sweep(
           const sig = longOnly && raw < 0 ? 0 : raw;
           const dir = q > 0 ? 1 : q < 0 ? -1 : 0;
           if (sig !== 0 && dir === sig) holdUntil = t + 1 + hold;
-          else if (sig !== 0 || dir !== 0) pend = sig;
+          else if (sig !== 0 && entryFrac[t] > 0) {
+            pend = sig;
+            pfrac = entryFrac[t];
+          } else if (dir !== 0) pend = 0;
         } else if (q !== 0 && t + 1 >= holdUntil) pend = 0;
       }
       Q[c] = q;
@@ -211,6 +304,9 @@ export function sweep(
       ENTRY[c] = entry;
       HOLD[c] = holdUntil;
       PEND[c] = pend;
+      PFRAC[c] = pfrac;
+      SL[c] = sl;
+      TP[c] = tp;
       S[c] = sum;
       SS[c] = sumSq;
       PEAK[c] = peak;
@@ -224,7 +320,6 @@ export function sweep(
   const sharpePerPeriod = new Float64Array(m);
   const sharpe = new Float64Array(m);
   const totalReturn = new Float64Array(m);
-  const sqrtPpy = Math.sqrt(ppy);
   for (let c = 0; c < m; c++) {
     const mu = S[c] / k;
     const v = (SS[c] - S[c] * mu) / (k - 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backtestReport, signalMatrix, simulate, sweep } from "../../src/backtest";
+import { backtestReport, EXIT, signalMatrix, simulate, sweep } from "../../src/backtest";
 import { expectEqual, randomSignals, spy } from "./_helpers";
 
 describe("the vectorised sweep equals the single-column engine column by column (real SPY)", () => {
@@ -8,29 +8,67 @@ describe("the vectorised sweep equals the single-column engine column by column 
   const m = 12;
   const cols = Array.from({ length: m }, (_, c) => randomSignals(n, 77 + c, 0.02 + 0.01 * (c % 4)));
   const sig = signalMatrix(cols);
+  const volatile = new Uint8Array(n);
+  for (let t = 1; t < n; t++) volatile[t] = Math.abs(b.close[t] / b.close[t - 1] - 1) > 0.015 ? 1 : 0;
+  const linear = {
+    commission_bps: 1,
+    commission_per_share: 0.005,
+    commission_min: 1,
+    spread_bps: 1,
+    slippage_bps: 2,
+    max_participation: 0.01,
+    borrow_bps_annual: 30,
+  };
   const variants = [
-    { execution: "next_open" as const, long_only: false, hold_bars: 10 },
-    { execution: "close_delay" as const, long_only: true, hold_bars: null },
+    {
+      name: "next_open, hold 10, fixed 0.8, linear costs",
+      execution: "next_open" as const,
+      long_only: false,
+      hold_bars: 10,
+      sizing: { fraction: 0.8 },
+      costs: linear,
+      stops: {},
+    },
+    {
+      name: "close_delay, long-only, hold until opposite",
+      execution: "close_delay" as const,
+      long_only: true,
+      hold_bars: null,
+      sizing: { fraction: 0.8 },
+      costs: linear,
+      stops: {},
+    },
+    {
+      name: "next_open, vol target, impact + ATR slippage, ATR stops widened on volatile bars",
+      execution: "next_open" as const,
+      long_only: false,
+      hold_bars: 20,
+      sizing: { kind: "vol_target" as const, target: 0.1, max_position: 1.5, max_gross: 1.2 },
+      costs: { ...linear, slippage_atr: 0.02, impact: "sqrt" as const },
+      stops: { stop_loss_atr: 1.5, take_profit_atr: 2.5 },
+    },
+    {
+      name: "close_delay, stop-loss only",
+      execution: "close_delay" as const,
+      long_only: false,
+      hold_bars: 15,
+      sizing: { fraction: 1 },
+      costs: linear,
+      stops: { stop_loss_atr: 1 },
+    },
   ];
   for (const v of variants) {
-    it(`${v.execution}, long_only ${v.long_only}, hold ${v.hold_bars}, with costs and borrow`, () => {
+    it(v.name, () => {
       const cfg = {
         signals: { hold_bars: v.hold_bars, long_only: v.long_only },
-        sizing: { fraction: 0.8 },
-        costs: {
-          commission_bps: 1,
-          commission_per_share: 0.005,
-          commission_min: 1,
-          spread_bps: 1,
-          slippage_bps: 2,
-          max_participation: 0.01,
-          borrow_bps_annual: 30,
-        },
-        backtest: { guards: null, execution: v.execution, risk_free: 0.02 },
+        sizing: v.sizing,
+        costs: v.costs,
+        backtest: { guards: null, execution: v.execution, risk_free: 0.02, stops: v.stops },
       };
-      const sw = sweep(b, sig, m, cfg, { keepReturns: true });
+      const sw = sweep(b, sig, m, cfg, { keepReturns: true, volatile });
+      let stopped = 0;
       for (let c = 0; c < m; c++) {
-        const sim = simulate({ bars: b, signal: cols[c] }, cfg);
+        const sim = simulate({ bars: b, signal: cols[c], volatile }, cfg);
         const rep = backtestReport(sim);
         for (let t = 0; t < n; t++) expectEqual(sw.returns![c * n + t], sim.returns[t]);
         expectEqual(sw.finalEquity[c], sim.equity[n - 1]);
@@ -38,12 +76,15 @@ describe("the vectorised sweep equals the single-column engine column by column 
         expectEqual(sw.maxDrawdown[c], rep.returns.maxDrawdown);
         expect(sw.trades[c]).toBe(sim.trades.length);
         expectEqual(sw.costs[c], rep.trades.totalCosts);
+        for (let i = 0; i < sim.trades.length; i++)
+          if (sim.trades.exitReason[i] === EXIT.stop_loss || sim.trades.exitReason[i] === EXIT.take_profit) stopped++;
       }
+      if ("stop_loss_atr" in v.stops) expect(stopped).toBeGreaterThan(0);
     });
   }
 
   it("rejects options it cannot honour, by name", () => {
-    expect(() => sweep(b, sig, m, { backtest: { stops: { stop_loss_atr: 2 } } })).toThrow(/stop_loss_atr.*guards/);
-    expect(() => sweep(b, sig, m, { costs: { impact: "sqrt" }, backtest: { guards: null } })).toThrow(/costs\.impact/);
+    expect(() => sweep(b, sig, m, {})).toThrow(/backtest\.guards/);
+    expect(() => sweep(b, sig, m, { sizing: { kind: "kelly" }, backtest: { guards: null } })).toThrow(/kelly/);
   });
 });
