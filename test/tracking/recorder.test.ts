@@ -1,0 +1,238 @@
+/**
+ * The recorder against the suite's real MLflow server: params flattened (long values as
+ * artifacts), metric series by step, artifacts listable and downloadable, failed runs, parent and
+ * child runs, trial accounting; read back through REST and through the Python `mlflow` client.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  flattenParams,
+  MlflowClient,
+  openRecorder,
+  type Recorder,
+  recordTrials,
+  trialCount,
+} from "../../src/tracking/index";
+import { testMlflowUri } from "../setup/testMlflow";
+
+let uri: string;
+let client: MlflowClient;
+let recorder: Recorder;
+let outboxDir: string;
+
+beforeAll(async () => {
+  uri = await testMlflowUri();
+  client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
+  outboxDir = mkdtempSync(join(tmpdir(), "wsp-outbox-"));
+  recorder = await openRecorder({ client, outboxDir });
+});
+
+afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));
+
+function unique(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function python(code: string): string {
+  const res = spawnSync(join(process.cwd(), ".venv", "bin", "python"), ["-c", code], {
+    env: { ...process.env, MLFLOW_TRACKING_URI: uri },
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`python failed: ${res.stderr}`);
+  return res.stdout.trim();
+}
+
+describe("flattenParams", () => {
+  it("gives dotted keys, array indices, and keeps empty containers visible", () => {
+    const flat = flattenParams({
+      name: "spy",
+      data: { tickers: ["SPY", "QQQ"], start: new Date("2020-01-02T00:00:00Z") },
+      models: [
+        { kind: "gbm", params: { max_depth: 5, subsample: 0.8 } },
+        { kind: "logistic", params: {} },
+      ],
+      controls: { shuffled_labels: true, seed: null, skip: undefined },
+      tags: [],
+    });
+    expect(flat).toEqual({
+      name: "spy",
+      "data.tickers.0": "SPY",
+      "data.tickers.1": "QQQ",
+      "data.start": "2020-01-02T00:00:00.000Z",
+      "models.0.kind": "gbm",
+      "models.0.params.max_depth": "5",
+      "models.0.params.subsample": "0.8",
+      "models.1.kind": "logistic",
+      "models.1.params": "{}",
+      "controls.shuffled_labels": "true",
+      "controls.seed": "null",
+      tags: "[]",
+    });
+  });
+
+  it("rejects a scalar at the top level", () => {
+    expect(() => flattenParams(3)).toThrow(/top level/);
+  });
+});
+
+describe("a run recorded online", () => {
+  const experiment = unique("rec");
+  let runId: string;
+  const longValue = "x".repeat(7000);
+  const auc = [0.51, 0.55, Number.NaN, 0.53];
+
+  beforeAll(async () => {
+    const run = await recorder.startRun({ experiment, runName: "parent", tags: { owner: "test" } });
+    expect(run.offline).toBe(false);
+    runId = run.runId;
+    expect(runId).toBe(run.serverRunId);
+    await run.logParams({ ...flattenParams({ models: [{ params: { max_depth: 5 } }] }), "features.list": longValue });
+    await run.logMetricSeries("gbm.oos_auc", auc);
+    await run.logMetricSeries("window.sharpe", [1.5, -0.5], [10, 20]);
+    await run.logMetrics({ sharpe: 1.25, max_drawdown: -0.2 });
+    await run.setTags({ "wsp.promote_model": "gbm" });
+    await run.logArtifact("report.html", "<html><body>report</body></html>");
+    await run.logJsonArtifact("model/model.json", { kind: "gbm", trees: [1, 2, 3] });
+    const end = await run.end("FINISHED");
+    expect(end).toEqual({ synced: true, serverRunId: runId, rejected: [] });
+  });
+
+  it("leaves no outbox behind once the server holds the run", () => {
+    expect(readdirSync(outboxDir).filter((d) => existsSync(join(outboxDir, d, "entries.jsonl")))).toEqual([]);
+  });
+
+  it("stores dotted params and a long value as its hash plus an artifact", async () => {
+    const run = await client.getRun(runId);
+    const params = Object.fromEntries((run.data.params ?? []).map((p) => [p.key, p.value]));
+    expect(params["models.0.params.max_depth"]).toBe("5");
+    expect(params["features.list"]).toBe(`sha256:${createHash("sha256").update(longValue).digest("hex")}`);
+    const text = new TextDecoder().decode(await client.downloadArtifact(runId, "params/features.list.txt"));
+    expect(text).toBe(longValue);
+    expect(run.info.status).toBe("FINISHED");
+    const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
+    expect(tags.owner).toBe("test");
+    expect(tags["mlflow.runName"]).toBe("parent");
+    expect(tags["wsp.local_run_id"]).toMatch(/^local-[0-9a-f]{32}$/);
+  });
+
+  it("keeps metric series by step, NaN included", async () => {
+    const hist = await client.getMetricHistory(runId, "gbm.oos_auc");
+    hist.sort((a, b) => a.step - b.step);
+    expect(hist.map((m) => m.step)).toEqual([0, 1, 2, 3]);
+    expect(hist.map((m) => String(m.value))).toEqual(["0.51", "0.55", "NaN", "0.53"]);
+    const win = await client.getMetricHistory(runId, "window.sharpe");
+    expect(win.map((m) => [m.step, m.value]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [10, 1.5],
+      [20, -0.5],
+    ]);
+  });
+
+  it("makes artifacts listable and downloadable", async () => {
+    const top = await client.listArtifacts(runId);
+    expect(top.map((f) => f.path).sort()).toEqual(["model", "params", "report.html"]);
+    expect((await client.listArtifacts(runId, "model")).map((f) => f.path)).toEqual(["model/model.json"]);
+    const model = JSON.parse(new TextDecoder().decode(await client.downloadArtifact(runId, "model/model.json")));
+    expect(model).toEqual({ kind: "gbm", trees: [1, 2, 3] });
+  });
+
+  it("reads the same through the Python mlflow client", () => {
+    const out = python(
+      [
+        "import mlflow, json",
+        "c = mlflow.MlflowClient()",
+        `r = c.get_run("${runId}")`,
+        `h = sorted((m.step, m.value) for m in c.get_metric_history("${runId}", "window.sharpe"))`,
+        `a = sorted(f.path for f in c.list_artifacts("${runId}", "model"))`,
+        "print(json.dumps({'status': r.info.status, 'depth': r.data.params['models.0.params.max_depth'], 'sharpe': r.data.metrics['sharpe'], 'hist': h, 'art': a}))",
+      ].join("\n"),
+    );
+    expect(JSON.parse(out)).toEqual({
+      status: "FINISHED",
+      depth: "5",
+      sharpe: 1.25,
+      hist: [
+        [10, 1.5],
+        [20, -0.5],
+      ],
+      art: ["model/model.json"],
+    });
+  });
+});
+
+describe("failures, children and refusals", () => {
+  it("marks a failed run FAILED with the error as a tag and an artifact", async () => {
+    const run = await recorder.startRun({ experiment: unique("fail"), runName: "boom" });
+    await run.logMetrics({ step_done: 1 });
+    const res = await run.end("FAILED", new RangeError("fold 3: no positive labels"));
+    expect(res.synced).toBe(true);
+    const got = await client.getRun(run.runId);
+    expect(got.info.status).toBe("FAILED");
+    const tags = Object.fromEntries((got.data.tags ?? []).map((t) => [t.key, t.value]));
+    expect(tags["wsp.error"]).toBe("RangeError: fold 3: no positive labels");
+    const stack = new TextDecoder().decode(await client.downloadArtifact(run.runId, "error.txt"));
+    expect(stack).toContain("fold 3: no positive labels");
+    expect(stack).toContain("recorder.test.ts");
+  });
+
+  it("links a child to its parent", async () => {
+    const experiment = unique("tree");
+    const parent = await recorder.startRun({ experiment, runName: "parent" });
+    const child = await recorder.startRun({ experiment, runName: "gbm", parentRunId: parent.runId });
+    await child.end("FINISHED");
+    await parent.end("FINISHED");
+    const tags = Object.fromEntries(((await client.getRun(child.runId)).data.tags ?? []).map((t) => [t.key, t.value]));
+    expect(tags["mlflow.parentRunId"]).toBe(parent.runId);
+  });
+
+  it("throws when the server refuses a write, and refuses writes after end", async () => {
+    const run = await recorder.startRun({ experiment: unique("refuse"), runName: "r" });
+    await run.logParams({ a: 1 });
+    await run.logParams({ a: 1 }); // the same value again is accepted
+    await expect(run.logParams({ a: 2 })).rejects.toThrow(/refused params.*INVALID_PARAMETER_VALUE/);
+    const end = await run.end("FINISHED");
+    expect(end.rejected.map((r) => r.op)).toEqual(["params"]);
+    expect(end.synced).toBe(true);
+    await expect(run.logMetrics({ x: 1 })).rejects.toThrow(/has ended/);
+    expect(() => flattenParams({ a: 1 })).not.toThrow();
+  });
+
+  it("rejects artifact paths that leave the run's tree", async () => {
+    const run = await recorder.startRun({ experiment: unique("path"), runName: "r" });
+    await expect(run.logArtifact("../x.txt", "x")).rejects.toThrow(/no "\.\."/);
+    await expect(run.logArtifact("/etc/x", "x")).rejects.toThrow(/relative/);
+    await run.end("FINISHED");
+  });
+});
+
+describe("trial accounting", () => {
+  it("sums every run's and sweep's trials without losing concurrent writes", async () => {
+    const experiment = unique("trials");
+    const a = await recorder.startRun({ experiment, runName: "a" });
+    const b = await recorder.startRun({ experiment, runName: "b" });
+    expect(await a.recordTrials(3)).toBe(3);
+    // Concurrent writers: each owns its tag, so none is lost.
+    const totals = await Promise.all([
+      b.recordTrials(2),
+      recordTrials(client, experiment, 5),
+      recordTrials(client, experiment, 7),
+    ]);
+    expect(Math.max(...totals)).toBe(17);
+    expect(await a.recordTrials(1)).toBe(18);
+    await a.end("FINISHED");
+    await b.end("FINISHED");
+    expect(await trialCount(client, experiment)).toBe(18);
+    const exp = await client.getExperimentByName(experiment);
+    expect(exp?.tags?.find((t) => t.key === "wsp.trials")?.value).toBe("18");
+    const tagsA = Object.fromEntries(((await client.getRun(a.runId)).data.tags ?? []).map((t) => [t.key, t.value]));
+    expect(tagsA["wsp.trials"]).toBe("4");
+    expect(await recorder.recordTrials(experiment, 2)).toBe(20);
+  });
+
+  it("rejects a negative or fractional count", async () => {
+    await expect(recordTrials(client, unique("t"), -1)).rejects.toThrow(/integer >= 0/);
+  });
+});
