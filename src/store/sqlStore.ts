@@ -160,16 +160,23 @@ export class SqlStore implements Store {
     const source = options.source ?? "api";
     try {
       return await this.db.transaction(async (tx) => {
-        let replaced = 0;
-        for (const bars of nonEmpty) {
-          const deleted = await tx.query(
-            `WITH d AS (DELETE FROM bars WHERE ticker = $1 AND timeframe = $2
-               AND ts >= to_timestamp($3::float8 / 1000) AND ts <= to_timestamp($4::float8 / 1000) RETURNING 1)
-             SELECT count(*)::float8 FROM d`,
-            [bars.ticker, bars.timeframe, bars.ts[0], bars.ts[bars.ts.length - 1]],
-          );
-          replaced += num(deleted[0][0]);
-        }
+        // One statement for all series (the bundled universe is ~500): one round trip, not 500.
+        const deleted = await tx.query(
+          `WITH d AS (
+             DELETE FROM bars b
+             USING unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS r (ticker, timeframe, first_ms, last_ms)
+             WHERE b.ticker = r.ticker AND b.timeframe = r.timeframe
+               AND b.ts >= to_timestamp(r.first_ms / 1000) AND b.ts <= to_timestamp(r.last_ms / 1000)
+             RETURNING 1)
+           SELECT count(*)::float8 FROM d`,
+          [
+            nonEmpty.map((b) => b.ticker),
+            nonEmpty.map((b) => b.timeframe),
+            nonEmpty.map((b) => b.ts[0]),
+            nonEmpty.map((b) => b.ts[b.ts.length - 1]),
+          ],
+        );
+        const replaced = num(deleted[0][0]);
         let done = 0;
         for (const slices of chunk(nonEmpty)) {
           await tx.copyBinary(`bars ${BARS_COPY_COLUMNS}`, encodeBarsCopy(slices));

@@ -155,14 +155,23 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
     expect(ingest.report.series.map((s: { timeframe: string }) => s.timeframe)).toEqual(["1d", "1m"]);
   });
 
-  it("fails with exit code 1 on bad options before touching a store", async () => {
-    const [timeframe, format, dates, nothing] = await Promise.all([
+  it("fails with exit code 1 on bad options or data that fails validation, before touching a store", async () => {
+    const negative = join(tmp, "IWM.csv");
+    writeFileSync(
+      negative,
+      "date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,2,-0.5,1.5,100\n",
+    );
+    const [timeframe, format, dates, nothing, invalid] = await Promise.all([
       wsp(["query", "SPY", "--timeframe", "2d", ...dir]),
       wsp(["query", "SPY", "--format", "xml", ...dir]),
       wsp(["query", "SPY", "--from", "2020-02-30", ...dir]),
       wsp(["ingest", ...dir]),
+      wsp(["ingest", negative, ...dir]),
     ]);
-    expect([timeframe.code, format.code, dates.code, nothing.code]).toEqual([1, 1, 1, 1]);
+    expect([timeframe.code, format.code, dates.code, nothing.code, invalid.code]).toEqual([1, 1, 1, 1, 1]);
+    expect(invalid.stderr).toMatch(
+      /IWM 1d: validation failed: 1 non_positive_price \(first: 2020-01-03 low: low -0.5 is not positive\)/,
+    );
     expect(timeframe.stderr).toMatch(/--timeframe '2d' is not one of 1m 5m 15m 1h 1d 1w/);
     expect(format.stderr).toMatch(/--format 'xml' is not one of table, csv, json/);
     expect(dates.stderr).toMatch(/--from '2020-02-30' is not a date/);
