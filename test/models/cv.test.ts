@@ -26,7 +26,7 @@ describe("gbm and rf under purged, embargoed K-fold on SPY", () => {
     const plan = purgedKFold(spans, { folds: 4, embargo: 5 });
     for (const make of [
       () => new GbmModel({ n_trees: 40, max_depth: 3, learning_rate: 0.05 }),
-      () => new RfModel({ n_trees: 30, max_depth: 8, min_samples_leaf: 20 }),
+      () => new RfModel({ n_trees: 20, max_depth: 6, min_samples_leaf: 20 }),
     ]) {
       const oof = new Float64Array(n).fill(Number.NaN);
       for (const split of plan.splits) {
@@ -38,7 +38,7 @@ describe("gbm and rf under purged, embargoed K-fold on SPY", () => {
           oof[r] = p[i];
         });
         // Explanations per fold: a volatility-regime feature leads the mean |SHAP| ranking.
-        const imp = meanAbsShap(m.shap(takeRows(Xte, split.test.map((_, i) => i).slice(0, 400))));
+        const imp = meanAbsShap(m.shap(takeRows(Xte, split.test.map((_, i) => i).slice(0, 200))));
         const top = imp.names[imp.values.indexOf(Math.max(...imp.values))];
         expect(VOL_REGIME).toContain(top);
       }

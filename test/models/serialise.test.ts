@@ -14,9 +14,9 @@ const { train, test } = timeSplit(spy.X.nRows, 0.75);
 const Xtr = takeRows(spy.X, train);
 const Xte = takeRows(spy.X, test);
 
-/** Loads the saved model in a fresh Node process (tsx) and returns its predictions. */
-function predictInFreshProcess(dir: string, modelJson: string): Float64Array {
-  writeFileSync(join(dir, "model.json"), modelJson);
+/** Loads the saved models in one fresh Node process (tsx) and returns each one's predictions. */
+function predictInFreshProcess(dir: string, modelJsons: string[]): Float64Array[] {
+  modelJsons.forEach((j, k) => writeFileSync(join(dir, `model${k}.json`), j));
   writeFileSync(join(dir, "x.bin"), Buffer.from(Xte.data.buffer, Xte.data.byteOffset, Xte.data.byteLength));
   writeFileSync(join(dir, "names.json"), JSON.stringify(Xte.names));
   const script = `
@@ -26,14 +26,18 @@ function predictInFreshProcess(dir: string, modelJson: string): Float64Array {
     const names = JSON.parse(readFileSync(dir + "/names.json", "utf8"));
     const buf = readFileSync(dir + "/x.bin");
     const data = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-    const model = loadModel(readFileSync(dir + "/model.json", "utf8"), names);
-    const p = model.predictProba({ nRows: data.length / names.length, names, data });
-    writeFileSync(dir + "/p.bin", Buffer.from(p.buffer));
+    for (let k = 0; k < ${modelJsons.length}; k++) {
+      const model = loadModel(readFileSync(dir + "/model" + k + ".json", "utf8"), names);
+      const p = model.predictProba({ nRows: data.length / names.length, names, data });
+      writeFileSync(dir + "/p" + k + ".bin", Buffer.from(p.buffer));
+    }
   `;
   writeFileSync(join(dir, "predict.mts"), script);
   execFileSync(join(process.cwd(), "node_modules/.bin/tsx"), [join(dir, "predict.mts")], { stdio: "pipe" });
-  const out = readFileSync(join(dir, "p.bin"));
-  return new Float64Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength));
+  return modelJsons.map((_, k) => {
+    const out = readFileSync(join(dir, `p${k}.bin`));
+    return new Float64Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength));
+  });
 }
 
 describe("save / load", () => {
@@ -45,19 +49,20 @@ describe("save / load", () => {
     await g3.fit(Xtr, pick(spy.tercile, train));
     const r = new RfModel({ n_trees: 10, max_depth: 10 });
     await r.fit(Xtr, pick(spy.bigMove, train));
-    for (const m of [g, g3, r]) {
-      const json = saveModel(m);
-      const fresh = predictInFreshProcess(dir, json);
+    const models = [g, g3, r];
+    const jsons = models.map(saveModel);
+    const fresh = predictInFreshProcess(dir, jsons);
+    models.forEach((m, k) => {
       const here = m.predictProba(Xte);
-      expect(fresh.length).toBe(here.length);
-      expect(Buffer.from(fresh.buffer).equals(Buffer.from(here.buffer))).toBe(true);
+      expect(fresh[k].length).toBe(here.length);
+      expect(Buffer.from(fresh[k].buffer).equals(Buffer.from(here.buffer))).toBe(true);
       // In this process too, and the JSON is stable.
-      const again = loadModel(json);
+      const again = loadModel(jsons[k]);
       expect(again.predictProba(Xte)).toEqual(here);
-      expect(saveModel(again)).toBe(json);
+      expect(saveModel(again)).toBe(jsons[k]);
       expect(again.kind).toBe(m.kind);
       expect(again.featureNames).toEqual(Xtr.names);
-    }
+    });
   });
 
   it("refuses other feature names or order, other schema versions and malformed trees", async () => {

@@ -10,6 +10,11 @@ const spy = spyFeatures();
 const { train, test } = timeSplit(spy.X.nRows, 0.75);
 const Xtr = takeRows(spy.X, train);
 const Xte = takeRows(spy.X, test);
+const first = (X: FeatureMatrix, k: number) =>
+  takeRows(
+    X,
+    Int32Array.from({ length: k }, (_, i) => i),
+  );
 const eq = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
 /** Σ phi + expected == raw margin on every row and output. */
@@ -58,18 +63,18 @@ function bruteShapley(trees: Tree[], row: Float64Array, M: number): Float64Array
 
 describe("TreeSHAP", () => {
   it("binary gbm: contributions + expected value == raw margin on every row", async () => {
-    const m = new GbmModel({ n_trees: 30, max_depth: 6 });
+    const m = new GbmModel({ n_trees: 25, max_depth: 6 });
     await m.fit(Xtr, pick(spy.bigMove, train));
-    expect(checkIdentity(m, Xte)).toBe(0);
+    expect(checkIdentity(m, first(Xte, 1000))).toBe(0);
   });
 
   it("multiclass gbm and rf: the identity holds per output", async () => {
     const g = new GbmModel({ n_trees: 15, max_depth: 4 });
     await g.fit(Xtr, pick(spy.tercile, train));
-    expect(checkIdentity(g, Xte)).toBe(0);
-    const r = new RfModel({ n_trees: 10, max_depth: 8 });
+    expect(checkIdentity(g, first(Xte, 1000))).toBe(0);
+    const r = new RfModel({ n_trees: 10, max_depth: 7 });
     await r.fit(Xtr, pick(spy.bigMove, train));
-    expect(checkIdentity(r, Xte)).toBe(0);
+    expect(checkIdentity(r, first(Xte, 500))).toBe(0);
   });
 
   it("missing values follow the learned default direction in SHAP too", async () => {
@@ -114,8 +119,8 @@ describe("TreeSHAP", () => {
   it("parallel TreeSHAP (worker threads) equals the single-threaded result", async () => {
     const m = new GbmModel({ n_trees: 20, max_depth: 5 });
     await m.fit(Xtr, pick(spy.bigMove, train));
-    const a = m.shap(Xte);
-    const b = await m.shapParallel(Xte, 2);
+    const a = m.shap(first(Xte, 1000));
+    const b = await m.shapParallel(first(Xte, 1000), 2);
     expect(b.values).toEqual(a.values);
   });
 });
