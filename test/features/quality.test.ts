@@ -13,7 +13,7 @@ beforeAll(() => {
   // VIX on SPY's sessions, NaN where VIX has no row (3 sessions in the 1990s, and after 2026-07-23).
   const vixOnSpy = new Float64Array(spy.ts.length).fill(Number.NaN);
   const at = new Map<number, number>();
-  vix.ts.forEach((t, i) => at.set(t, vix.close[i]));
+  for (let i = 0; i < vix.ts.length; i++) at.set(vix.ts[i], vix.close[i]);
   vixMissing = 0;
   spy.ts.forEach((t, i) => {
     const v = at.get(t);
