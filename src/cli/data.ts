@@ -92,9 +92,15 @@ function reportSummary(reports: readonly ValidationReport[]) {
   };
 }
 
-function loadInputs(files: string[], bundled: boolean, checkOrder = true): { series: Bars[]; source: string } {
+function loadInputs(
+  verb: "ingest" | "validate",
+  files: string[],
+  bundled: boolean,
+): { series: Bars[]; source: string } {
   if (bundled && files.length > 0) throw new Error("give either files or --bundled, not both");
-  if (!bundled && files.length === 0) throw new Error("nothing to ingest: give CSV files or --bundled");
+  if (!bundled && files.length === 0) throw new Error(`nothing to ${verb}: give CSV files or --bundled`);
+  // Validation reports unsorted or duplicate rows as findings; an ingest rejects them at once.
+  const checkOrder = verb === "ingest";
   const paths = bundled ? listBundled().map((f) => f.path) : files;
   const bar = progressBar("load  ", "files");
   bar.start(paths.length + (bundled ? 1 : 0), 0);
@@ -200,7 +206,7 @@ export function registerDataCommands(program: Command): void {
       .argument("[files...]", "CSV or CSV.GZ files: single-ticker (date|timestamp,open,…) or long (ticker,date,…)")
       .option("--bundled", "ingest every file under data/ (daily, intraday and the 480-stock universe)"),
   ).action(async (files: string[], flags: StoreFlags & { bundled?: boolean }) => {
-    const { series, source } = loadInputs(files, flags.bundled ?? false);
+    const { series, source } = loadInputs("ingest", files, flags.bundled ?? false);
     const reports = series.map((bars) => validateBars(bars));
     // Research policy: errors (duplicates, NaN, non-positive prices, …) fail the whole ingest;
     // anomalies are kept, reported here and recorded with the run.
@@ -241,7 +247,7 @@ export function registerDataCommands(program: Command): void {
       throw new Error(`--examples '${flags.examples}' is not a non-negative integer`);
     }
     const startedAt = Date.now();
-    const { series, source } = loadInputs(files, flags.bundled ?? false, false);
+    const { series, source } = loadInputs("validate", files, flags.bundled ?? false);
     const reports = series.map((bars) => validateBars(bars));
     const summary = reportSummary(reports);
     process.stdout.write(`${formatReport(reports, examples)}\n`);
