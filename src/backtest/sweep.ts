@@ -7,10 +7,9 @@
  * Same rules and the same arithmetic as `simulate` (tests check column by column): execution
  * mode, hold_bars, long_only, fixed-fraction and vol-target sizing with their caps, all costs
  * (commission, spread, slippage in bps or ATR, square-root impact, participation cap,
- * borrow) and ATR stop-loss / take-profit (widened on `volatile` bars). Not supported, and
- * rejected by name rather than silently ignored: guard rails (they couple a column's future
- * to its own P&L path, which `simulate` handles), Kelly sizing (needs per-column
- * probabilities) and dividends.
+ * borrow), ATR stop-loss / take-profit (widened on `volatile` bars) and the guard rails.
+ * Not supported, and rejected by name rather than silently ignored: Kelly sizing (needs
+ * per-column probabilities) and dividends.
  */
 import type { Bars } from "../data/bars";
 import { periodsPerYear } from "./annualization";
@@ -34,6 +33,8 @@ export interface SweepResult {
   maxDrawdown: Float64Array;
   trades: Int32Array;
   costs: Float64Array;
+  /** Guard-rail pauses per column. */
+  pauses: Int32Array;
   /** Column-major per-bar returns (n x columns) when `keepReturns`; feeds PBO. */
   returns: Float64Array | null;
 }
@@ -70,7 +71,6 @@ export function sweep(
   const sizing = cfg.sizing;
   const st = bt.stops;
   const unsupported: string[] = [];
-  if (bt.guards !== null) unsupported.push("backtest.guards (set null)");
   if (sizing.kind === "kelly") unsupported.push("sizing.kind kelly");
   if (bars.adjClose && bt.use_adjusted) unsupported.push("backtest.use_adjusted with adjClose (set false)");
   if (unsupported.length) throw new Error(`sweep: unsupported options: ${unsupported.join(", ")}; use simulate()`);
@@ -144,6 +144,36 @@ export function sweep(
   const COSTS = new Float64Array(m);
   const R = options.keepReturns ? new Float64Array(n * m) : null;
 
+  // Guard rails, per column, with simulate's rules (see simulate.ts): 0 trading, 1 paused on
+  // drawdown, 2 on daily loss, 3 on win rate.
+  const guards = bt.guards;
+  const maxDd = guards?.max_drawdown ?? null;
+  const maxDaily = guards?.max_daily_loss ?? null;
+  const cooldown = guards?.cooldown_bars ?? 0;
+  const winGuard = guards !== null && guards.min_win_rate !== null;
+  const minWin = guards?.min_win_rate ?? 0;
+  const W = guards?.win_rate_trades ?? 1;
+  const RING = new Uint8Array(winGuard ? m * W : 0);
+  const WCOUNT = new Int32Array(m);
+  const WSUM = new Int32Array(m);
+  const KIND = new Int8Array(m);
+  const PAUSED_AT = new Int32Array(m);
+  const PAUSES = new Int32Array(m);
+  const HWM = new Float64Array(m).fill(capital);
+  const SESS = new Float64Array(m).fill(capital);
+  const ERAW = new Float64Array(m);
+  const TCOST = new Float64Array(m);
+  const day = guards ? Float64Array.from(bars.ts, (x) => Math.floor(x / 86_400_000)) : new Float64Array(0);
+  /** Records a closed trade's outcome; true when the rolling win rate breaches the floor. */
+  const recordTrade = (c: number, win: boolean): boolean => {
+    const at = c * W + (WCOUNT[c] % W);
+    if (WCOUNT[c] >= W) WSUM[c] -= RING[at];
+    RING[at] = win ? 1 : 0;
+    WSUM[c] += RING[at];
+    WCOUNT[c]++;
+    return WCOUNT[c] >= W && WSUM[c] / W < minWin;
+  };
+
   // One pass over the bars, tile by tile; within a tile every column advances with its state in
   // locals. The tile's prices stay in L1 and each column reads (and writes) a contiguous run of
   // its column-major data, instead of striding across 1,000 columns per bar. Fills are rare,
@@ -168,7 +198,14 @@ export function sweep(
       let mdd = MDD[c];
       let trades = TRADES[c];
       let paid = COSTS[c];
+      let kind = KIND[c];
+      let pausedAt = PAUSED_AT[c];
+      let hwm = HWM[c];
+      let sess = SESS[c];
+      let eraw = ERAW[c];
+      let tcost = TCOST[c];
       for (let t = t0; t < t1; t++) {
+        let breach = false;
         // close_delay: the bar's range can hit a stop before the fill at its close.
         if (hasStops && !atOpen && q !== 0) {
           const px = stopExitPrice(q, sl, tp, open[t], high[t], low[t], entry < t);
@@ -184,6 +221,7 @@ export function sweep(
             cash += q * fc.execPrice - fc.commission;
             paid += fc.linear + fc.impact;
             trades++;
+            if (winGuard && recordTrade(c, q * (px - eraw) - (tcost + fc.linear + fc.impact) > 0)) breach = true;
             q = 0;
           }
         }
@@ -201,6 +239,7 @@ export function sweep(
             cash += q * fc.execPrice - fc.commission;
             paid += fc.linear + fc.impact;
             trades++;
+            if (winGuard && recordTrade(c, q * (px - eraw) - (tcost + fc.linear + fc.impact) > 0)) breach = true;
             q = 0;
           }
           if (pend !== 0 && q === 0) {
@@ -217,6 +256,8 @@ export function sweep(
               q = pend * shares;
               cash -= q * fc.execPrice + fc.commission;
               paid += fc.linear + fc.impact;
+              eraw = px;
+              tcost = fc.linear + fc.impact;
               entry = t;
               holdUntil = t + hold;
               if (hasStops) {
@@ -244,6 +285,7 @@ export function sweep(
             cash += q * fc.execPrice - fc.commission;
             paid += fc.linear + fc.impact;
             trades++;
+            if (winGuard && recordTrade(c, q * (px - eraw) - (tcost + fc.linear + fc.impact) > 0)) breach = true;
             q = 0;
           }
         }
@@ -252,6 +294,7 @@ export function sweep(
           const fee = -q * cl * borrow;
           cash -= fee;
           paid += fee;
+          tcost += fee;
         }
         let eq = cash + q * cl;
         if (t === n - 1 && q !== 0) {
@@ -271,7 +314,8 @@ export function sweep(
           eq = cash;
         }
         if (!(eq > 0)) throw new Error(`sweep: column ${c} equity ${eq} at index ${t}: ruin`);
-        const ret = eq / eqPrev - 1;
+        const prevEq = eqPrev;
+        const ret = eq / prevEq - 1;
         eqPrev = eq;
         if (R !== null) R[base + t] = ret;
         if (t > 0) {
@@ -282,12 +326,31 @@ export function sweep(
           else if (eq / peak - 1 < mdd) mdd = eq / peak - 1;
         }
         const raw = signals[base + t];
-        if (raw !== 0) {
-          if (raw !== 1 && raw !== -1) {
-            throw new Error(
-              `signal for ${bars.ticker} column ${c}: value at index ${t} is ${raw}, expected -1, 0 or 1`,
-            );
+        if (raw !== 0 && raw !== 1 && raw !== -1) {
+          throw new Error(`signal for ${bars.ticker} column ${c}: value at index ${t} is ${raw}, expected -1, 0 or 1`);
+        }
+        if (guards !== null) {
+          if (kind !== 0 && (kind === 2 ? day[t] > day[pausedAt] : t - pausedAt >= cooldown)) {
+            if (kind === 1) hwm = eq;
+            if (kind === 3) WCOUNT[c] = WSUM[c] = 0;
+            kind = 0;
           }
+          if (eq > hwm) hwm = eq;
+          if (t > 0 && day[t] !== day[t - 1]) sess = prevEq;
+          if (kind === 0) {
+            if (maxDd !== null && eq / hwm - 1 < -maxDd) kind = 1;
+            else if (maxDaily !== null && eq / sess - 1 < -maxDaily) kind = 2;
+            else if (breach) kind = 3;
+            if (kind !== 0) {
+              // Flatten at the next fill; signals are dropped while paused.
+              pausedAt = t;
+              PAUSES[c]++;
+              pend = q !== 0 ? 0 : NONE;
+            }
+          }
+          if (kind !== 0) continue;
+        }
+        if (raw !== 0) {
           if (t === n - 1) continue;
           const sig = longOnly && raw < 0 ? 0 : raw;
           const dir = q > 0 ? 1 : q < 0 ? -1 : 0;
@@ -313,6 +376,12 @@ export function sweep(
       MDD[c] = mdd;
       TRADES[c] = trades;
       COSTS[c] = paid;
+      KIND[c] = kind;
+      PAUSED_AT[c] = pausedAt;
+      HWM[c] = hwm;
+      SESS[c] = sess;
+      ERAW[c] = eraw;
+      TCOST[c] = tcost;
     }
   }
 
@@ -336,6 +405,7 @@ export function sweep(
     maxDrawdown: MDD,
     trades: TRADES,
     costs: COSTS,
+    pauses: PAUSES,
     returns: R,
   };
 }

@@ -5,7 +5,7 @@ import { expectEqual, randomSignals, spy } from "./_helpers";
 describe("the vectorised sweep equals the single-column engine column by column (real SPY)", () => {
   const b = spy();
   const n = b.ts.length;
-  const m = 12;
+  const m = 8;
   const cols = Array.from({ length: m }, (_, c) => randomSignals(n, 77 + c, 0.02 + 0.01 * (c % 4)));
   const sig = signalMatrix(cols);
   const volatile = new Uint8Array(n);
@@ -48,6 +48,16 @@ describe("the vectorised sweep equals the single-column engine column by column 
       stops: { stop_loss_atr: 1.5, take_profit_atr: 2.5 },
     },
     {
+      name: "next_open with the default guard rails (tight, so they fire)",
+      execution: "next_open" as const,
+      long_only: false,
+      hold_bars: 5,
+      sizing: { fraction: 1 },
+      costs: linear,
+      stops: { stop_loss_atr: 2 },
+      guards: { min_win_rate: 0.5, win_rate_trades: 5, max_drawdown: 0.1, max_daily_loss: 0.02, cooldown_bars: 10 },
+    },
+    {
       name: "close_delay, stop-loss only",
       execution: "close_delay" as const,
       long_only: false,
@@ -63,28 +73,43 @@ describe("the vectorised sweep equals the single-column engine column by column 
         signals: { hold_bars: v.hold_bars, long_only: v.long_only },
         sizing: v.sizing,
         costs: v.costs,
-        backtest: { guards: null, execution: v.execution, risk_free: 0.02, stops: v.stops },
+        backtest: { guards: "guards" in v ? v.guards : null, execution: v.execution, risk_free: 0.02, stops: v.stops },
       };
       const sw = sweep(b, sig, m, cfg, { keepReturns: true, volatile });
       let stopped = 0;
+      let pauses = 0;
       for (let c = 0; c < m; c++) {
         const sim = simulate({ bars: b, signal: cols[c], volatile }, cfg);
         const rep = backtestReport(sim);
-        for (let t = 0; t < n; t++) expectEqual(sw.returns![c * n + t], sim.returns[t]);
+        // One assertion on the worst bar (an expect per bar would dominate the suite's time).
+        let worst = 0;
+        let at = 0;
+        for (let t = 0; t < n; t++) {
+          const dev = Math.abs(sw.returns![c * n + t] - sim.returns[t]) / Math.max(1, Math.abs(sim.returns[t]));
+          if (dev > worst) {
+            worst = dev;
+            at = t;
+          }
+        }
+        expectEqual(sw.returns![c * n + at], sim.returns[at]);
         expectEqual(sw.finalEquity[c], sim.equity[n - 1]);
         expectEqual(sw.sharpe[c], rep.returns.sharpe);
         expectEqual(sw.maxDrawdown[c], rep.returns.maxDrawdown);
         expect(sw.trades[c]).toBe(sim.trades.length);
         expectEqual(sw.costs[c], rep.trades.totalCosts);
+        expect(sw.pauses[c]).toBe(sim.guardEvents.filter((e) => e.action === "pause").length);
+        pauses += sw.pauses[c];
         for (let i = 0; i < sim.trades.length; i++)
           if (sim.trades.exitReason[i] === EXIT.stop_loss || sim.trades.exitReason[i] === EXIT.take_profit) stopped++;
       }
       if ("stop_loss_atr" in v.stops) expect(stopped).toBeGreaterThan(0);
+      if ("guards" in v) expect(pauses).toBeGreaterThan(m);
     });
   }
 
   it("rejects options it cannot honour, by name", () => {
-    expect(() => sweep(b, sig, m, {})).toThrow(/backtest\.guards/);
-    expect(() => sweep(b, sig, m, { sizing: { kind: "kelly" }, backtest: { guards: null } })).toThrow(/kelly/);
+    expect(() => sweep(b, sig, m, { sizing: { kind: "kelly" } })).toThrow(/sizing\.kind kelly/);
+    const adjusted = { ...b, adjClose: b.close };
+    expect(() => sweep(adjusted, sig, m, {})).toThrow(/use_adjusted/);
   });
 });
