@@ -408,6 +408,7 @@ export function growTree(
         if (done === seq) break;
         Atomics.wait(ctl, 1 + w, done);
       }
+      if (task[15] !== 0) throw new Error(`gbm: worker thread ${task[15] - 1} failed during a node task`);
       const o = w * 12;
       for (let c = 0; c < (twoNodes ? 2 : 1); c++) {
         // Ties keep the lower thread (lower feature positions): deterministic for any thread count.
@@ -587,7 +588,12 @@ export function gbmWorkerLoop(
     const nf = task[14];
     const fBegin = Math.floor(((w + 1) * nf) / nThreads);
     const fEnd = Math.floor(((w + 2) * nf) / nThreads);
-    runNodeTask(bins, nFeat, gh, rows, hist, nBins, feats, fBegin, fEnd, task, cfg[3], cfg[4], cfg[2], out, w * 12);
+    try {
+      runNodeTask(bins, nFeat, gh, rows, hist, nBins, feats, fBegin, fEnd, task, cfg[3], cfg[4], cfg[2], out, w * 12);
+    } catch {
+      // The main thread is blocked in Atomics.wait and cannot see an 'error' event: flag it here.
+      task[15] = w + 1;
+    }
     Atomics.store(ctl, 1 + w, seq);
     Atomics.notify(ctl, 1 + w);
   }
