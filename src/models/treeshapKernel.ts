@@ -35,14 +35,19 @@ export function treeShapRows(
   const row = new Float64Array(nFeat);
   const stride = nFeat + 1;
 
+  // Divisions dominate the leaf loops: multiply by precomputed reciprocals instead.
+  const inv = new Float64Array(maxDepth + 4);
+  for (let i = 1; i < inv.length; i++) inv[i] = 1 / i;
+
   const extend = (p: number, ud: number, zf: number, of: number, fi: number): void => {
     pf[p + ud] = fi;
     pz[p + ud] = zf;
     po[p + ud] = of;
     pw[p + ud] = ud === 0 ? 1 : 0;
+    const r = inv[ud + 1];
     for (let i = ud - 1; i >= 0; i--) {
-      pw[p + i + 1] += (of * pw[p + i] * (i + 1)) / (ud + 1);
-      pw[p + i] = (zf * pw[p + i] * (ud - i)) / (ud + 1);
+      pw[p + i + 1] += of * pw[p + i] * (i + 1) * r;
+      pw[p + i] = zf * pw[p + i] * (ud - i) * r;
     }
   };
   const unwind = (p: number, ud: number, pi: number): void => {
@@ -67,12 +72,19 @@ export function treeShapRows(
     const zf = pz[p + pi];
     let nextOne = pw[p + ud];
     let total = 0;
-    for (let i = ud - 1; i >= 0; i--) {
-      if (of !== 0) {
-        const tmp = (nextOne * (ud + 1)) / ((i + 1) * of);
+    const u1 = ud + 1;
+    const r = inv[u1];
+    if (of !== 0) {
+      const a = u1 / of;
+      const b = zf * r;
+      for (let i = ud - 1; i >= 0; i--) {
+        const tmp = nextOne * a * inv[i + 1];
         total += tmp;
-        nextOne = pw[p + i] - (tmp * zf * (ud - i)) / (ud + 1);
-      } else if (zf !== 0) total += pw[p + i] / zf / ((ud - i) / (ud + 1));
+        nextOne = pw[p + i] - tmp * b * (ud - i);
+      }
+    } else if (zf !== 0) {
+      const a = u1 / zf;
+      for (let i = ud - 1; i >= 0; i--) total += pw[p + i] * a * inv[ud - i];
     }
     return total;
   };
