@@ -187,7 +187,10 @@ export class MlflowClient {
     };
     if (input.runName !== undefined) body.run_name = input.runName;
     const res = await this.call<{ run: Run }>("POST", "/api/2.0/mlflow/runs/create", { body });
-    this.artifactRoots.set(res.run.info.run_id, proxiedArtifactRootOrEmpty(res.run.info.artifact_uri));
+    // Runs whose artifacts the server does not proxy are left out; artifact calls then report why.
+    if (res.run.info.artifact_uri.startsWith("mlflow-artifacts:")) {
+      this.artifactRoots.set(res.run.info.run_id, proxiedArtifactRoot(res.run.info.artifact_uri));
+    }
     return res.run;
   }
 
@@ -374,15 +377,6 @@ export class MlflowClient {
       const backoff = Math.min(8000, this.backoffMs * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
       await new Promise((r) => setTimeout(r, retryAfterMs ?? backoff));
     }
-  }
-}
-
-function proxiedArtifactRootOrEmpty(artifactUri: string): string {
-  try {
-    return proxiedArtifactRoot(artifactUri);
-  } catch {
-    // Left out of the cache: the artifact calls re-read the run and then report the bad URI.
-    return "";
   }
 }
 
