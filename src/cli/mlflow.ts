@@ -1,15 +1,20 @@
 /**
- * `wsp mlflow up|down|status|ui`: the local MLflow tracking server (see src/tracking/mlflowServer).
+ * `wsp mlflow up|down|status|ui|sync`: the local MLflow tracking server (see src/tracking/mlflowServer)
+ * and the replay of runs recorded while it was down (src/tracking/syncOutbox).
  * With MLFLOW_TRACKING_URI set, every command talks about that server and never starts or stops it.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import {
   DEFAULT_MLFLOW_PORT,
   ensureMlflowServer,
+  findRepoRoot,
+  MlflowClient,
   type MlflowServerOptions,
   mlflowServerStatus,
   stopMlflowServer,
+  syncOutbox,
 } from "../tracking";
 
 interface ServerFlags {
@@ -75,5 +80,24 @@ export function registerMlflowCommands(program: Command): void {
       const server = await ensureMlflowServer(options(flags));
       console.log(`MLflow UI: ${server.uri}`);
       if (canOpenBrowser()) spawn("xdg-open", [server.uri], { detached: true, stdio: "ignore" }).unref();
+    });
+
+  withServerOptions(mlflow.command("sync"))
+    .description(
+      "replay runs recorded while MLflow was down (mlruns/outbox) to the server; safe to interrupt and re-run",
+    )
+    .option("--outbox <dir>", "outbox directory (default <repo>/mlruns/outbox)")
+    .action(async (flags: ServerFlags & { outbox?: string }) => {
+      const outboxDir = flags.outbox ? resolve(flags.outbox) : join(findRepoRoot(), "mlruns", "outbox");
+      const server = await ensureMlflowServer(options(flags));
+      const client = new MlflowClient({ trackingUri: server.uri });
+      const runs = await syncOutbox(client, outboxDir, (r) => {
+        const id = r.serverRunId ? `${r.localId} -> ${r.serverRunId}` : r.localId;
+        console.log(`${r.state.padEnd(7)} ${id} (${r.applied}/${r.total} entries)${r.reason ? `: ${r.reason}` : ""}`);
+        for (const x of r.rejected) console.log(`  refused entry ${x.index} (${x.op}): ${x.error}`);
+      });
+      const synced = runs.filter((r) => r.state === "synced").length;
+      console.log(`${synced} of ${runs.length} outbox run(s) synced to ${server.uri}`);
+      if (synced < runs.length) process.exitCode = 1;
     });
 }

@@ -8,3 +8,4 @@ export * from "./flattenParams";
 export * from "./outbox";
 export * from "./trials";
 export * from "./recorder";
+export * from "./syncOutbox";

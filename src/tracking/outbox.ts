@@ -29,6 +29,7 @@ import {
 import { dirname, join, normalize, sep } from "node:path";
 import type { MlflowClient } from "./mlflowClient";
 import { MlflowError, isRetryableStatus } from "./mlflowError";
+import { setOwnerTrials } from "./trials";
 import type { Metric, RunStatus } from "./types";
 
 /** Tag on every run the recorder creates: finds the server's run for a local id at replay. */
@@ -53,8 +54,8 @@ export type OutboxEntry =
   | { op: "tags"; tags: Record<string, string> }
   /** The file lives at `artifacts/<path>` in the run's outbox directory. */
   | { op: "artifact"; path: string; contentType: string }
-  /** An experiment tag with an absolute value (trial accounting; see trials.ts). */
-  | { op: "experimentTag"; experiment: string; key: string; value: string }
+  /** The run's cumulative trial count in its experiment (absolute, so replays are idempotent; see trials.ts). */
+  | { op: "trials"; experiment: string; owner: string; count: number }
   | { op: "end"; status: RunStatus; endTime: number };
 
 export interface OutboxProgress {
@@ -177,14 +178,28 @@ export class OutboxRun {
     if (this.cachedEntries) this.cachedProgress = p;
   }
 
-  /** Takes the lock unless a live process other than this one holds it. */
+  /**
+   * Takes the lock unless a live process holds it (this one included: a run still being recorded
+   * here is not to be replayed). A lock left by a dead process is taken over.
+   */
   tryLock(): boolean {
-    if (existsSync(this.lockPath)) {
-      const pid = Number.parseInt(readFileSync(this.lockPath, "utf8"), 10);
-      if (pid !== process.pid && isAlive(pid)) return false;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(this.lockPath, `${process.pid}\n`, { flag: "wx" });
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        let pid = Number.NaN;
+        try {
+          pid = Number.parseInt(readFileSync(this.lockPath, "utf8"), 10);
+        } catch {
+          // Removed between our write and read: try again.
+        }
+        if (isAlive(pid)) return false;
+        rmSync(this.lockPath, { force: true });
+      }
     }
-    writeFileSync(this.lockPath, `${process.pid}\n`);
-    return true;
+    return false;
   }
 
   unlock(): void {
@@ -287,8 +302,8 @@ export async function applyEntry(
       p.experimentId = experimentId;
       return;
     }
-    if (entry.op === "experimentTag") {
-      await client.setExperimentTag(await experimentIdOf(client, entry.experiment), entry.key, entry.value);
+    if (entry.op === "trials") {
+      await setOwnerTrials(client, entry.experiment, entry.owner, entry.count);
       return;
     }
     const runId = p.serverRunId;

@@ -30,7 +30,7 @@ import { MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from "./
 import { MlflowClient } from "./mlflowClient";
 import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "./mlflowServer";
 import { drainOutboxRun, type DrainResult, type OutboxEntry, OutboxRun } from "./outbox";
-import { setOwnerTrials, recordTrials as recordExperimentTrials, trialsOf } from "./trials";
+import { recordTrials as recordExperimentTrials, TRIALS_TAG, trialCount, trialsOf, trialsOwnerTag } from "./trials";
 import type { Metric, RunStatus } from "./types";
 
 export interface RecorderOptions {
@@ -59,7 +59,8 @@ export interface EndResult {
   rejected: { index: number; op: string; error: string }[];
 }
 
-const ERROR_TAG = "wsp.error";
+/** Tag of a failed run: the error's name and message. */
+export const ERROR_TAG = "wsp.error";
 
 function newLocalId(): string {
   return `local-${randomUUID().replace(/-/g, "")}`;
@@ -242,17 +243,11 @@ export class RunRecorder {
   async recordTrials(n: number): Promise<number> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`recordTrials: n must be an integer >= 0, got ${n}`);
     this.trials += n;
-    const key = `wsp.trials.${this.localId}`;
-    this.write({ op: "tags", tags: { "wsp.trials": String(this.trials) } });
-    this.write({ op: "experimentTag", experiment: this.experiment, key, value: String(this.trials) });
+    this.write({ op: "tags", tags: { [TRIALS_TAG]: String(this.trials) } });
+    this.write({ op: "trials", experiment: this.experiment, owner: this.localId, count: this.trials });
     await this.flush();
-    if (!this.offline) {
-      try {
-        return await setOwnerTrials(this.recorder.client, this.experiment, this.localId, this.trials);
-      } catch {
-        // The owner tag is already in the outbox; only the total is missing: estimate below.
-      }
-    }
+    if (!this.offline) return trialCount(this.recorder.client, this.experiment);
+    const key = trialsOwnerTag(this.localId);
     try {
       const exp = await this.recorder.client.getExperimentByName(this.experiment);
       if (exp) {

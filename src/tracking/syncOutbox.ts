@@ -1,0 +1,72 @@
+/**
+ * `wsp mlflow sync`: replays the outbox (see outbox.ts) to the server, oldest run first so that
+ * parents exist before their children. Safe to interrupt and to run again: progress is kept per
+ * entry and every entry is idempotent on the server. Runs another live process is writing (its
+ * pid in the run's `lock`) are left alone.
+ */
+import type { MlflowClient } from "./mlflowClient";
+import { drainOutboxRun, listOutboxRuns } from "./outbox";
+import { ERROR_TAG } from "./recorder";
+
+const ABANDONED = "the process recording this run exited without ending it; ended by wsp mlflow sync";
+
+export interface SyncedRun {
+  localId: string;
+  serverRunId: string | null;
+  /** synced: complete on the server, outbox removed; pending: the server or the parent run was unavailable; locked: a live process owns it. */
+  state: "synced" | "pending" | "locked";
+  applied: number;
+  total: number;
+  rejected: { index: number; op: string; error: string }[];
+  reason: string | null;
+}
+
+export async function syncOutbox(
+  client: MlflowClient,
+  outboxDir: string,
+  onRun: (run: SyncedRun) => void = () => {},
+): Promise<SyncedRun[]> {
+  const out: SyncedRun[] = [];
+  for (const run of listOutboxRuns(outboxDir)) {
+    let total = run.entries().length;
+    let report: SyncedRun;
+    if (!run.tryLock()) {
+      const p = run.progress();
+      report = {
+        localId: run.localId,
+        serverRunId: p.serverRunId,
+        state: "locked",
+        applied: p.applied,
+        total,
+        rejected: [],
+        reason: "another live process is writing or replaying this run",
+      };
+    } else {
+      try {
+        const entries = run.entries();
+        if (entries[entries.length - 1]?.op !== "end") {
+          // Unlocked and not ended: the process recording it died. End it so it does not show as RUNNING forever.
+          run.append({ op: "tags", tags: { [ERROR_TAG]: ABANDONED } });
+          run.append({ op: "end", status: "KILLED", endTime: Date.now() });
+          total += 2;
+        }
+        const r = await drainOutboxRun(client, run);
+        report = {
+          localId: run.localId,
+          serverRunId: r.serverRunId,
+          state: r.complete ? "synced" : "pending",
+          applied: r.applied,
+          total,
+          rejected: r.rejected,
+          reason: r.unavailable,
+        };
+        if (r.complete) run.remove();
+      } finally {
+        run.unlock();
+      }
+    }
+    out.push(report);
+    onRun(report);
+  }
+  return out;
+}
