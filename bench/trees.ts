@@ -106,7 +106,7 @@ function cached(name: string, build: () => { names: string[]; data: Float64Array
   return { X: featureMatrix(meta.names, meta.n, data), y, file };
 }
 
-const PY = String.raw`
+const PY = `
 import json, sys, time
 import numpy as np
 from sklearn.metrics import roc_auc_score

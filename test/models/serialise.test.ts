@@ -16,7 +16,9 @@ const Xte = takeRows(spy.X, test);
 
 /** Loads the saved models in one fresh Node process (tsx) and returns each one's predictions. */
 function predictInFreshProcess(dir: string, modelJsons: string[]): Float64Array[] {
-  modelJsons.forEach((j, k) => writeFileSync(join(dir, `model${k}.json`), j));
+  modelJsons.forEach((j, k) => {
+    writeFileSync(join(dir, `model${k}.json`), j);
+  });
   writeFileSync(join(dir, "x.bin"), Buffer.from(Xte.data.buffer, Xte.data.byteOffset, Xte.data.byteLength));
   writeFileSync(join(dir, "names.json"), JSON.stringify(Xte.names));
   const script = `
