@@ -57,10 +57,6 @@ export function normCdf(x: number): number {
   return 1 - erfc(-z) / 2;
 }
 
-export function normPdf(x: number): number {
-  return Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI);
-}
-
 const A = [
   -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
 ];

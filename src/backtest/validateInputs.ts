@@ -61,15 +61,9 @@ export function checkAligned(name: string, label: string, len: number, bars: Bar
   }
 }
 
-export function checkSignalValues(
-  signal: ArrayLike<number>,
-  label: string,
-  ts: Float64Array,
-  offset = 0,
-  n = signal.length,
-): void {
-  for (let i = 0; i < n; i++) {
-    const s = signal[offset + i];
+export function checkSignalValues(signal: Int8Array, label: string, ts: Float64Array): void {
+  for (let i = 0; i < signal.length; i++) {
+    const s = signal[i];
     if (s !== 0 && s !== 1 && s !== -1) {
       throw new Error(`signal for ${label}: value at index ${i}${when(ts, i)} is ${s}, expected -1, 0 or 1`);
     }
