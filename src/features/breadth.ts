@@ -98,7 +98,10 @@ export function crossSectionBreadth(members: Iterable<Bars>, period = 50): Cross
   for (const b of list) {
     const ts = b.ts;
     const px = priceOf(b);
+    // Window sum of the finite prices and the count of non-finite ones: a missing price voids
+    // the SMA of the windows holding it, not the rest of the name's history.
     let sum = 0;
+    let bad = 0;
     for (let i = 0; i < ts.length; i++) {
       const slot = Math.round((ts[i] - first) / DAY_MS);
       if (ts[i] !== first + slot * DAY_MS) {
@@ -108,9 +111,14 @@ export function crossSectionBreadth(members: Iterable<Bars>, period = 50): Cross
       }
       present[slot] = 1;
       const p = px[i];
-      sum += p;
-      if (i >= period) sum -= px[i - period];
-      if (i >= period - 1 && Number.isFinite(sum)) {
+      if (Number.isFinite(p)) sum += p;
+      else bad++;
+      if (i >= period) {
+        const q = px[i - period];
+        if (Number.isFinite(q)) sum -= q;
+        else bad--;
+      }
+      if (i >= period - 1 && bad === 0) {
         valid[slot]++;
         if (p > sum / period) above[slot]++;
       }

@@ -64,6 +64,21 @@ describe("crossSectionBreadth", () => {
     expect(cs.validCount[49]).toBeGreaterThan(400);
   });
 
+  it("voids only the SMA windows holding a missing price, and counts no move into or out of it", () => {
+    const close = Float64Array.from(spy.close);
+    close[1000] = Number.NaN;
+    const cs = crossSectionBreadth([{ ...spy, close }]);
+    const clean = crossSectionBreadth([spy]);
+    expect(Array.from(cs.validCount.subarray(995, 1055))).toEqual([
+      ...new Array(5).fill(1),
+      ...new Array(50).fill(0),
+      ...new Array(5).fill(1),
+    ]);
+    expect(Array.from(cs.aboveShare.subarray(1050))).toEqual(Array.from(clean.aboveShare.subarray(1050)));
+    expect(cs.advancers[1000] + cs.decliners[1000] + cs.advancers[1001] + cs.decliners[1001]).toBe(0);
+    expect(cs.advancers[1002] + cs.decliners[1002]).toBe(clean.advancers[1002] + clean.decliners[1002]);
+  });
+
   it("rejects intraday bars and bad periods", () => {
     expect(() => crossSectionBreadth([loadBundled("SPY", "5m")])).toThrow(/SPY is 5m/);
     expect(() => crossSectionBreadth(proxies, 0)).toThrow(/period/);
