@@ -123,8 +123,9 @@ async function ensureVenv() {
     await runLogged("creating .venv", "python3", ["-m", "venv", venv], "venv-create.log");
   }
   // pip's own cache (~/.cache/pip) makes a re-created venv install from local wheels.
+  say("installing mlflow, jupyterlab and nbclient into .venv: 1–5 minutes on a fresh machine");
   await runLogged(
-    "installing requirements.txt into .venv (mlflow, jupyterlab, nbclient; a few minutes on a fresh machine)",
+    "pip install -r requirements.txt",
     venvPython,
     ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", "-r", requirements],
     "pip-install.log",
