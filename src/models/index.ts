@@ -24,3 +24,4 @@ export { exportShapDicts, type ShapModelDict, type ShapTreeDict } from "./shapEx
 export type { Tree } from "./tree";
 export { checkFinite, type MissingPolicy, type SavedTreeModel, TreeModel } from "./treeModel";
 export { type ShapValues, treeShap, treeShapParallel } from "./treeshap";
+export { createModel, type ModelSpec, modelSpecSchema } from "./registry";
