@@ -14,6 +14,8 @@ let universe: Map<string, Bars>;
 let proxies: Bars[];
 let spy: Bars;
 let vix: Bars;
+/** The grid on all of SPY with default settings, shared by the tests that only read it. */
+let full: ReturnType<typeof gridRegime>;
 
 beforeAll(() => {
   universe = loadUniverse();
@@ -21,6 +23,7 @@ beforeAll(() => {
   vix = loadBundled("VIX");
   // SPY up to the VIX's last session (2026-07-23).
   spy = upTo(loadBundled("SPY"), vix.ts[vix.ts.length - 1]);
+  full = gridOn(spy, universe, proxies, vix);
 });
 
 function gridOn(bars: Bars, u: Map<string, Bars>, p: Bars[], v: Bars, config = {}) {
@@ -29,7 +32,7 @@ function gridOn(bars: Bars, u: Map<string, Bars>, p: Bars[], v: Bars, config = {
 
 describe("gridRegime", () => {
   it("composes id = 4·vix tercile + 2·breadth above + ATR above, with names to match", () => {
-    const g = gridOn(spy, universe, proxies, vix);
+    const g = full;
     expect(g.names.length).toBe(12);
     expect(g.names[0]).toBe("vix_low.breadth_below.atr_below");
     expect(g.names[11]).toBe("vix_high.breadth_above.atr_above");
@@ -53,7 +56,7 @@ describe("gridRegime", () => {
   });
 
   it("gives shares per year that sum to 1, and crisis years dominated by high VIX", () => {
-    const g = gridOn(spy, universe, proxies, vix);
+    const g = full;
     const years = regimeSharesByYear(g);
     for (const y of years) {
       if (y.sessions === 0) continue;
@@ -79,7 +82,7 @@ describe("gridRegime", () => {
   });
 
   it("uses an expanding VIX window by default; a trailing one on request", () => {
-    const expanding = gridOn(spy, universe, proxies, vix);
+    const expanding = full;
     const trailing = gridOn(spy, universe, proxies, vix, { vixWindow: 504 });
     // Expanding needs 252 VIX rows (from 1990-01-02): defined from SPY's first sessions on.
     expect(Number.isNaN(expanding.vixPercentile[0])).toBe(false);
@@ -89,7 +92,6 @@ describe("gridRegime", () => {
   });
 
   it("is truncation-invariant at random cut points (SPY, VIX, universe and proxies cut alike)", () => {
-    const full = gridOn(spy, universe, proxies, vix);
     const fullTrailing = gridOn(spy, universe, proxies, vix, { vixWindow: 504 });
     const u0 = spy.ts.indexOf(dayMsOf("2015-01-12"));
     const u1 = spy.ts.indexOf(dayMsOf("2020-01-10"));
@@ -128,7 +130,7 @@ describe("gridRegime", () => {
   });
 
   it("as features: id, parts and one-hot columns", () => {
-    const g = gridOn(spy, universe, proxies, vix);
+    const g = full;
     const { names, columns } = gridRegimeColumns(g, { oneHot: true });
     expect(names.slice(0, 2)).toEqual(["regime_grid", "regime_grid_vix_low.breadth_below.atr_below"]);
     expect(names.slice(-4)).toEqual([
