@@ -122,6 +122,8 @@ train_f, test_f, n_small, shap_rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
 Xb, yb = load(train_f)
 Xt, yt = load(test_f)
 out = {}
+def note(k):
+    print(f"  python {k}: {out[k]:.4f}", file=sys.stderr, flush=True)
 import xgboost as xgb
 import lightgbm as lgb
 from sklearn.ensemble import RandomForestClassifier
@@ -133,21 +135,25 @@ for tag, n in (("100k", n_small), ("500k", len(yb))):
     bst = xgb.train(params, d, 200)
     out["xgb_time_" + tag] = time.perf_counter() - t
     out["xgb_auc_" + tag] = roc_auc_score(yt, bst.predict(xgb.DMatrix(Xt, nthread=2)))
+    note("xgb_time_" + tag)
     t = time.perf_counter()
     ds = lgb.Dataset(Xb[:n], label=yb[:n], params={"max_bin": 255, "verbose": -1})
     gbm = lgb.train({"objective": "binary", "max_depth": 6, "num_leaves": 64, "learning_rate": 0.1, "num_threads": 2, "verbose": -1, "min_child_weight": 1, "min_data_in_leaf": 1, "lambda_l2": 1}, ds, 200)
     out["lgb_time_" + tag] = time.perf_counter() - t
     out["lgb_auc_" + tag] = roc_auc_score(yt, gbm.predict(Xt, num_threads=2))
+    note("lgb_time_" + tag)
     if tag == "500k":
         dt = xgb.DMatrix(Xt[:shap_rows], nthread=2)
         t = time.perf_counter()
         bst.predict(dt, pred_contribs=True)
         out["xgb_shap_time"] = time.perf_counter() - t
+        note("xgb_shap_time")
 
 t = time.perf_counter()
 rf = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0).fit(Xb[:n_small], yb[:n_small])
 out["sk_rf_time"] = time.perf_counter() - t
 out["sk_rf_auc"] = roc_auc_score(yt, rf.predict_proba(Xt)[:, 1])
+note("sk_rf_time")
 print(json.dumps(out))
 `;
 
