@@ -1,0 +1,348 @@
+/**
+ * Features from a config over real bars: the public entry point of the experiment runner, the
+ * notebooks and the CLI.
+ *
+ *   computeFeatures({ set: "default", timeframes: ["1w"] }, { bars: spy, context: { VIX: vix } })
+ *
+ * Every column at bar t depends on bars ≤ t only: indicators are causal, higher timeframes and
+ * context series are carried onto the bars only once their bar has closed (visibility.ts), and
+ * the universe enters per date. Columns are computed on each step's source series (the bars, a
+ * resample of them, a context series), transformed there, then carried onto the bars.
+ */
+import { type Bars, TIMEFRAMES, type Timeframe, isIntraday } from "../data/bars";
+import { isoDate, isoNewYork, newYorkDayOf } from "../data/newYorkTime";
+import { previousSession } from "../data/calendar";
+import { resample } from "../data/resample";
+import { BREADTH_PROXY_TICKERS } from "./breadth";
+import { featureCacheKey, readFeatureCache, writeFeatureCache } from "./cache";
+import type { BatchEnv } from "./featureIndicator";
+import type { FeatureFrame } from "./featureFrame";
+import { type IndicatorStep, type PlanStep, planFeatures } from "./featurePlan";
+import { FeatureSpecError } from "./featureSpecError";
+import { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
+import { IndicatorError } from "./indicators";
+import { type NanReport, applyNanPolicy } from "./nanPolicy";
+import { applyTransform, crossSectionalRank } from "./transforms";
+import { closeTimes, contextIndex, higherTimeframeIndex, takeVisible, visibleIndex } from "./visibility";
+
+export interface FeatureInput {
+  /** The base bars: the frame has one row per bar. */
+  bars: Bars;
+  /** Context series by ticker (VIX, the benchmark, breadth proxy ETFs). */
+  context?: Record<string, Bars>;
+  /** Daily bars per ticker of a stock universe (cs_rank, breadth). */
+  universe?: Map<string, Bars>;
+}
+
+export interface ComputeOptions {
+  /** Use the on-disk feature cache (default false). */
+  cache?: boolean;
+  /** Cache directory (default `.wsp/cache/features` under the working directory). */
+  cacheDir?: string;
+}
+
+export interface SkippedEntry {
+  path: string;
+  reason: string;
+}
+
+export interface FeatureReport {
+  columns: number;
+  names: string[];
+  /** Optional preset entries left out because the input lacks what they need. */
+  skipped: SkippedEntry[];
+  nan: NanReport;
+  cache: "off" | "hit" | "miss" | "rebuilt";
+}
+
+export interface FeatureResult {
+  frame: FeatureFrame;
+  report: FeatureReport;
+}
+
+/** Parses a features block (raw or already parsed); errors name the config path. */
+export function parseFeaturesConfig(spec: FeaturesConfigInput | FeaturesConfig): FeaturesConfig {
+  const r = featuresConfigSchema.safeParse(spec);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = ["features", ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))]
+    .join("")
+    .replace(/\.\[/g, "[");
+  throw new FeatureSpecError(path, issue.message);
+}
+
+export function computeFeatures(
+  spec: FeaturesConfigInput | FeaturesConfig,
+  input: FeatureInput,
+  options: ComputeOptions = {},
+): FeatureResult {
+  const config = parseFeaturesConfig(spec);
+  if (!options.cache) return computeUncached(config, input, "off");
+  const key = featureCacheKey(config, input);
+  const cached = readFeatureCache(key, options.cacheDir);
+  if (cached.result) return { frame: cached.result.frame, report: { ...cached.result.report, cache: "hit" } };
+  const result = computeUncached(config, input, cached.state === "absent" ? "miss" : "rebuilt");
+  writeFeatureCache(key, result, options.cacheDir);
+  return result;
+}
+
+/** What an input offers; decides which optional steps run. Shared with the stream. */
+export interface Availability {
+  baseTicker: string;
+  timeframe: Timeframe;
+  hasVolume: boolean;
+  /** Context tickers with their timeframe and whether they carry volume. */
+  context: ReadonlyMap<string, { timeframe: Timeframe; hasVolume: boolean }>;
+  hasUniverse: boolean;
+}
+
+export function availabilityOf(input: FeatureInput): Availability {
+  const context = new Map<string, { timeframe: Timeframe; hasVolume: boolean }>();
+  for (const [t, b] of Object.entries(input.context ?? {}))
+    context.set(t, { timeframe: b.timeframe, hasVolume: b.volume !== null });
+  return {
+    baseTicker: input.bars.ticker,
+    timeframe: input.bars.timeframe,
+    hasVolume: input.bars.volume !== null,
+    context,
+    hasUniverse: input.universe !== undefined && input.universe.size > 0,
+  };
+}
+
+function rank(tf: Timeframe): number {
+  return TIMEFRAMES.indexOf(tf);
+}
+
+/** Why a step cannot run on this input, or null. */
+export function unavailableReason(step: IndicatorStep, av: Availability): string | null {
+  const { def, source } = step;
+  if (def.intradayOnly && !isIntraday(av.timeframe))
+    return `${def.name} needs intraday bars, the bars are ${av.timeframe}`;
+  let sourceVolume = av.hasVolume;
+  if (source.kind === "context") {
+    const c = av.context.get(source.ticker);
+    if (!c) return `context series ${source.ticker} not given (input.context.${source.ticker})`;
+    sourceVolume = c.hasVolume;
+  }
+  if (def.needsVolume && !sourceVolume) return `${def.name} needs volume; the series has none`;
+  if (def.needsBenchmark) {
+    const b = step.params.benchmark as string;
+    if (source.kind === "context") return `${def.name} needs a benchmark aligned to the bars, not to a context series`;
+    const tf = source.kind === "timeframe" ? source.timeframe : av.timeframe;
+    // A preset's beta/correlation of the benchmark with itself is a constant column.
+    if (av.baseTicker === b && step.optional) return `the bars are the benchmark ${b} itself`;
+    if (av.baseTicker !== b) {
+      const c = av.context.get(b);
+      if (!c) return `benchmark ${b} not given (input.context.${b})`;
+      if (rank(c.timeframe) > rank(tf))
+        return `benchmark ${b} is ${c.timeframe}, coarser than the ${tf} bars it is compared with`;
+    }
+  }
+  if (def.needsUniverse) {
+    if (av.timeframe !== "1d") return `${def.name} is cross-sectional over daily bars, the bars are ${av.timeframe}`;
+    const proxies = BREADTH_PROXY_TICKERS.some((t) => av.context.has(t) || av.baseTicker === t);
+    if (!av.hasUniverse && !proxies)
+      return `${def.name} needs input.universe or the proxy ETFs (${BREADTH_PROXY_TICKERS.join(", ")}) as context`;
+  }
+  const csRank = step.outputs.some((o) => o.chains.some((c) => c.transforms.some((t) => t.kind === "cs_rank")));
+  if (csRank) {
+    if (!av.hasUniverse) return "cs_rank needs input.universe";
+    if (av.timeframe !== "1d") return `cs_rank ranks daily bars of the universe, the bars are ${av.timeframe}`;
+  }
+  return null;
+}
+
+/** Throws unless the context series has values visible from the first to the last base bar. */
+function checkCoverage(path: string, ctx: Bars, base: Bars): void {
+  const n = base.ts.length;
+  if (n === 0) return;
+  const intraday = isIntraday(base.timeframe);
+  const day = (t: number) => (intraday ? newYorkDayOf(t) : t);
+  const show = (t: number) => (isIntraday(ctx.timeframe) ? isoNewYork(t) : isoDate(t));
+  const firstNeed = day(base.ts[0]);
+  const lastNeed =
+    ctx.timeframe === base.timeframe
+      ? base.ts[n - 1]
+      : intraday
+        ? previousSession(day(base.ts[n - 1]))
+        : base.ts[n - 1];
+  const m = ctx.ts.length;
+  if (m === 0 || ctx.ts[0] > firstNeed || ctx.ts[m - 1] < lastNeed) {
+    const have = m === 0 ? "no bars" : `${show(ctx.ts[0])}..${show(ctx.ts[m - 1])}`;
+    throw new FeatureSpecError(
+      path,
+      `context series ${ctx.ticker} covers ${have}; the bars need it from ${show(firstNeed)} to ${show(lastNeed)} (cut the bars with data.end, or extend ${ctx.ticker})`,
+    );
+  }
+}
+
+/** Outputs from the streaming twin, bar by bar (equal to the batch function's by contract). */
+function viaStream(step: IndicatorStep, bars: Bars, env: BatchEnv): Record<string, Float64Array> {
+  const n = bars.ts.length;
+  const out: Record<string, Float64Array> = {};
+  for (const o of step.def.outputs) out[o] = new Float64Array(n).fill(Number.NaN);
+  if (step.def.stream === null) return out;
+  const next = step.def.stream(step.params, bars.timeframe);
+  const volume = bars.volume;
+  for (let i = 0; i < n; i++) {
+    const row = next(
+      {
+        ts: bars.ts[i],
+        open: bars.open[i],
+        high: bars.high[i],
+        low: bars.low[i],
+        close: bars.close[i],
+        volume: volume ? volume[i] : Number.NaN,
+      },
+      env.benchmark ? env.benchmark[i] : Number.NaN,
+    );
+    for (const o of step.def.outputs) out[o][i] = row[o];
+  }
+  return out;
+}
+
+/**
+ * The indicator on one series. A batch function refuses a series shorter than its longest
+ * warm-up (a short prefix, a young weekly series) although some outputs have values earlier
+ * (ADX's ±DI before ADX itself): then the streaming twin computes them, bar by bar.
+ */
+export function runIndicator(step: IndicatorStep, bars: Bars, env: BatchEnv): Record<string, Float64Array> {
+  try {
+    return step.def.batch(bars, step.params, env);
+  } catch (err) {
+    if (err instanceof IndicatorError && /needs at least \d+ bars/.test(err.message)) return viaStream(step, bars, env);
+    const message = err instanceof Error ? err.message : String(err);
+    throw new FeatureSpecError(step.path, `${message} (on ${bars.ticker} ${bars.timeframe})`);
+  }
+}
+
+function computeUncached(config: FeaturesConfig, input: FeatureInput, cache: FeatureReport["cache"]): FeatureResult {
+  const base = input.bars;
+  const n = base.ts.length;
+  const plan: PlanStep[] = planFeatures(config, base.timeframe);
+  const av = availabilityOf(input);
+  let baseClose: Float64Array | null = null;
+  const higher = new Map<Timeframe, { bars: Bars; index: Int32Array }>();
+  const contexts = new Map<string, Int32Array>();
+  const proxies = BREADTH_PROXY_TICKERS.map((t) => (base.ticker === t ? base : input.context?.[t])).filter(
+    (b): b is Bars => b !== undefined,
+  );
+
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  const owner = new Map<string, string>();
+  const skipped: SkippedEntry[] = [];
+  const push = (path: string, name: string, values: Float64Array) => {
+    const prev = owner.get(name);
+    if (prev !== undefined) throw new FeatureSpecError(path, `column ${name} is already made by ${prev}`);
+    owner.set(name, path);
+    names.push(name);
+    columns.push(values);
+  };
+
+  const benchmarkFor = (ticker: string, bars: Bars): Float64Array => {
+    if (base.ticker === ticker)
+      return bars.ticker === base.ticker ? bars.close : takeVisible(base.close, visibleIndex(base.ts, bars.ts));
+    let ctx = input.context?.[ticker] as Bars;
+    if (ctx.timeframe !== bars.timeframe) ctx = resample(ctx, bars.timeframe);
+    return takeVisible(ctx.close, visibleIndex(ctx.ts, bars.ts));
+  };
+  const envFor = (step: IndicatorStep, bars: Bars): BatchEnv => ({
+    benchmark: step.def.needsBenchmark ? benchmarkFor(step.params.benchmark as string, bars) : null,
+    universe: input.universe ?? null,
+    proxies,
+  });
+
+  for (const step of plan) {
+    if (step.kind === "column") {
+      const i = names.indexOf(step.column);
+      if (i < 0) {
+        throw new FeatureSpecError(
+          step.path,
+          `no column ${step.column} to transform; columns so far: ${names.join(", ") || "none"}`,
+        );
+      }
+      for (const chain of step.chains) {
+        let v = columns[i];
+        for (const t of chain.transforms) v = applyTransform(t, v);
+        push(step.path, chain.name, v);
+      }
+      continue;
+    }
+    const reason = unavailableReason(step, av);
+    if (reason !== null) {
+      if (step.optional) {
+        skipped.push({ path: step.path, reason });
+        continue;
+      }
+      throw new FeatureSpecError(step.path, reason);
+    }
+    let bars = base;
+    let index: Int32Array | null = null;
+    if (step.source.kind === "timeframe") {
+      const tf = step.source.timeframe;
+      let h = higher.get(tf);
+      if (!h) {
+        const hb = resample(base, tf);
+        baseClose ??= closeTimes(base);
+        h = { bars: hb, index: higherTimeframeIndex(hb, baseClose) };
+        higher.set(tf, h);
+      }
+      bars = h.bars;
+      index = h.index;
+    } else if (step.source.kind === "context") {
+      const t = step.source.ticker;
+      bars = input.context?.[t] as Bars;
+      let idx = contexts.get(t);
+      if (!idx) {
+        checkCoverage(step.path, bars, base);
+        idx = contextIndex(bars, base);
+        contexts.set(t, idx);
+      }
+      index = idx;
+    }
+    if (step.def.needsBenchmark) {
+      const b = step.params.benchmark as string;
+      const ctx = input.context?.[b];
+      if (base.ticker !== b && ctx) checkCoverage(step.path, ctx, base);
+    }
+    const outputs = runIndicator(step, bars, envFor(step, bars));
+    let members: Map<string, Record<string, Float64Array>> | null = null;
+    for (const out of step.outputs) {
+      const raw = outputs[out.output];
+      if (out.raw) push(step.path, out.name, index ? takeVisible(raw, index) : raw);
+      for (const chain of out.chains) {
+        let v = raw;
+        for (const t of chain.transforms) {
+          if (t.kind !== "cs_rank") {
+            v = applyTransform(t, v);
+            continue;
+          }
+          if (!members) {
+            members = new Map();
+            for (const [ticker, mb] of input.universe ?? []) {
+              if (ticker !== base.ticker) members.set(ticker, runIndicator(step, mb, envFor(step, mb)));
+            }
+          }
+          const prior = chain.transforms.filter((x) => x.kind !== "cs_rank");
+          const universe = input.universe as Map<string, Bars>;
+          const memberValues = [...members].map(([ticker, mo]) => {
+            let mv = mo[out.output];
+            for (const x of prior) mv = applyTransform(x, mv);
+            return { ts: (universe.get(ticker) as Bars).ts, values: mv };
+          });
+          v = crossSectionalRank(base.ts, v, memberValues);
+        }
+        push(step.path, chain.name, index ? takeVisible(v, index) : v);
+      }
+    }
+  }
+  for (const c of columns) {
+    if (c.length !== n) throw new RangeError(`computeFeatures: internal column length ${c.length}, expected ${n}`);
+  }
+  const applied = applyNanPolicy({ ts: Float64Array.from(base.ts), names, columns }, config.nan);
+  return {
+    frame: applied.frame,
+    report: { columns: names.length, names, skipped, nan: applied.report, cache },
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * Expansion of a features config into an ordered plan of steps, each naming the columns it
+ * makes. Deterministic: the same config and base timeframe give the same columns in the same
+ * order. Checks everything that does not need the data (indicator names, parameters, outputs,
+ * transforms, timeframes); what depends on the input (volume, context coverage) is checked when
+ * computing.
+ */
+import { TIMEFRAMES, type Timeframe } from "../data/bars";
+import type { FeatureIndicator, Params, ParamValue } from "./featureIndicator";
+import { featureIndicator, featureIndicatorNames } from "./featureRegistry";
+import { presetEntries } from "./featureSets";
+import { FeatureSpecError } from "./featureSpecError";
+import type { FeatureEntry, FeaturesConfig, IndicatorEntry } from "./featuresConfig";
+import { type Transform, chainName, parseTransformChain } from "./transforms";
+
+export type Source =
+  | { readonly kind: "base" }
+  | { readonly kind: "timeframe"; readonly timeframe: Timeframe }
+  | { readonly kind: "context"; readonly ticker: string };
+
+export interface ChainPlan {
+  readonly transforms: readonly Transform[];
+  /** Full column name, prefix included. */
+  readonly name: string;
+}
+
+export interface OutputPlan {
+  /** Key in the indicator's batch result. */
+  readonly output: string;
+  /** Column name of the untransformed output, prefix included. */
+  readonly name: string;
+  readonly raw: boolean;
+  readonly chains: readonly ChainPlan[];
+}
+
+export interface IndicatorStep {
+  readonly kind: "indicator";
+  /** Where the entry sits in the config, for errors: `features.set[3] (rsi)`. */
+  readonly path: string;
+  readonly def: FeatureIndicator;
+  readonly params: Params;
+  readonly source: Source;
+  readonly outputs: readonly OutputPlan[];
+  /** Preset entries are skipped (and reported) when the input lacks what they need. */
+  readonly optional: boolean;
+}
+
+export interface ColumnStep {
+  readonly kind: "column";
+  readonly path: string;
+  readonly column: string;
+  readonly chains: readonly ChainPlan[];
+}
+
+export type PlanStep = IndicatorStep | ColumnStep;
+
+/** A preset entry: skipped instead of failing when the input lacks volume, a context series or intraday bars. */
+export type PresetEntry = IndicatorEntry & { readonly optional?: boolean };
+
+function snake(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** `<indicator>[_<output>]_<param values>`: `rsi_14`, `macd_hist_12_26_9`, `beta_SPY_60`. */
+export function columnBaseName(def: FeatureIndicator, params: Params, output: string): string {
+  const parts = [def.name];
+  if (output !== "value" && output !== def.name) parts.push(snake(output));
+  for (const p of def.params) parts.push(String(params[p.name]));
+  return parts.join("_");
+}
+
+function prefixOf(source: Source): string {
+  if (source.kind === "timeframe") return `${source.timeframe}:`;
+  if (source.kind === "context") return `${source.ticker}/`;
+  return "";
+}
+
+function known(def: FeatureIndicator): string {
+  return def.params.length === 0 ? "none" : def.params.map((p) => p.name).join(", ");
+}
+
+/** Parameters with defaults filled in, or error messages. */
+function resolveParams(def: FeatureIndicator, given: Record<string, ParamValue>): Params | string[] {
+  const errors: string[] = [];
+  const out: Record<string, ParamValue> = {};
+  for (const key of Object.keys(given)) {
+    if (!def.params.some((p) => p.name === key)) {
+      errors.push(`${def.name}: unknown parameter ${key}; its parameters are ${known(def)}`);
+    }
+  }
+  for (const p of def.params) {
+    const v = given[p.name] ?? p.default;
+    if (v === undefined) {
+      errors.push(`${def.name}: parameter ${p.name} is required`);
+      continue;
+    }
+    if (p.kind === "int" || p.kind === "real") {
+      const ok =
+        typeof v === "number" &&
+        Number.isFinite(v) &&
+        (p.kind === "real" || Number.isInteger(v)) &&
+        v >= (p.min ?? Number.NEGATIVE_INFINITY) &&
+        v <= (p.max ?? Number.POSITIVE_INFINITY) &&
+        (p.kind === "int" || v > (p.min ?? Number.NEGATIVE_INFINITY));
+      if (!ok) {
+        const range = p.kind === "int" ? `an integer in [${p.min}, ${p.max}]` : `a number in (${p.min}, ${p.max}]`;
+        errors.push(`${def.name}: parameter ${p.name} must be ${range}, got ${JSON.stringify(v)}`);
+        continue;
+      }
+    } else if (p.kind === "choice" && !(typeof v === "string" && p.choices?.includes(v))) {
+      errors.push(`${def.name}: parameter ${p.name} must be one of ${p.choices?.join(", ")}, got ${JSON.stringify(v)}`);
+      continue;
+    } else if (p.kind === "ticker" && !(typeof v === "string" && v.length > 0)) {
+      errors.push(`${def.name}: parameter ${p.name} must be a ticker name, got ${JSON.stringify(v)}`);
+      continue;
+    }
+    out[p.name] = v;
+  }
+  return errors.length > 0 ? errors : out;
+}
+
+function outputsOf(def: FeatureIndicator, wanted: readonly string[] | undefined): string[] | string {
+  if (wanted === undefined) return [...def.outputs];
+  const bySnake = new Map(def.outputs.map((o) => [snake(o), o]));
+  const out: string[] = [];
+  for (const w of wanted) {
+    const o = bySnake.get(w) ?? (def.outputs.includes(w) ? w : undefined);
+    if (o === undefined) {
+      return `${def.name}: unknown output ${w}; its outputs are ${[...bySnake.keys()].join(", ")}`;
+    }
+    out.push(o);
+  }
+  return out;
+}
+
+function chainsOf(texts: readonly string[]): Transform[][] | string {
+  const out: Transform[][] = [];
+  for (const t of texts) {
+    const c = parseTransformChain(t);
+    if (typeof c === "string") return c;
+    out.push(c);
+  }
+  return out;
+}
+
+/** What is wrong with one entry, independent of the data (empty when nothing). */
+export function checkEntry(entry: FeatureEntry): string[] {
+  if ("column" in entry) {
+    const c = chainsOf(entry.transforms);
+    return typeof c === "string" ? [c] : [];
+  }
+  const def = featureIndicator(entry.indicator);
+  if (!def) return [`unknown indicator ${entry.indicator}; known: ${featureIndicatorNames().join(", ")}`];
+  const errors: string[] = [];
+  const p = resolveParams(def, entry.params);
+  if (Array.isArray(p)) errors.push(...p);
+  const o = outputsOf(def, entry.outputs);
+  if (typeof o === "string") errors.push(o);
+  const c = chainsOf(entry.transforms);
+  if (typeof c === "string") errors.push(c);
+  else if (
+    (entry.timeframe !== undefined || entry.context !== undefined) &&
+    c.some((ch) => ch.some((t) => t.kind === "cs_rank"))
+  ) {
+    errors.push("cs_rank ranks across the universe on the bars' own dates: not with timeframe or context");
+  }
+  if (entry.timeframe !== undefined && entry.context !== undefined) {
+    errors.push("give timeframe or context, not both (a context series is used at its own timeframe)");
+  }
+  if (def.baseOnly && (entry.timeframe !== undefined || entry.context !== undefined)) {
+    errors.push(`${def.name} is computed on the bars themselves only (no timeframe or context)`);
+  }
+  if (!entry.raw && entry.transforms.length === 0) errors.push("raw: false without transforms leaves no column");
+  return errors;
+}
+
+function rank(tf: Timeframe): number {
+  return TIMEFRAMES.indexOf(tf);
+}
+
+/** The ordered plan of a parsed config for bars of `baseTimeframe`. */
+export function planFeatures(config: FeaturesConfig, baseTimeframe: Timeframe): PlanStep[] {
+  config.timeframes.forEach((tf, i) => {
+    if (rank(tf) < rank(baseTimeframe)) {
+      throw new FeatureSpecError(
+        `features.timeframes[${i}]`,
+        `${tf} is finer than the bars (${baseTimeframe}); expected ${TIMEFRAMES.filter((t) => rank(t) >= rank(baseTimeframe)).join(", ")}`,
+      );
+    }
+  });
+  const higher = [...new Set(config.timeframes)].filter((tf) => tf !== baseTimeframe);
+  const entries: { entry: FeatureEntry; path: string; optional: boolean }[] = [];
+  if (typeof config.set === "string") {
+    const preset = presetEntries(config.set, { benchmark: config.benchmark, vix: config.vix });
+    for (const [i, entry] of preset.entries()) {
+      entries.push({ entry, path: `features.set(${config.set})[${i}]`, optional: entry.optional === true });
+    }
+  } else {
+    for (const [i, entry] of config.set.entries()) entries.push({ entry, path: `features.set[${i}]`, optional: false });
+  }
+  for (const [i, entry] of config.extra.entries()) {
+    entries.push({ entry, path: `features.extra[${i}]`, optional: false });
+  }
+
+  // Pass 0 on the bars themselves (and entries with their own timeframe or context), then one
+  // pass per higher timeframe: base columns first, then `1w:` ones, in entry order.
+  const steps: PlanStep[] = [];
+  for (let pass = 0; pass <= higher.length; pass++) {
+    for (const { entry, path, optional } of entries) {
+      const errors = checkEntry(entry);
+      if (errors.length > 0) throw new FeatureSpecError(path, errors.join("; "));
+      const chainLists = chainsOf(entry.transforms) as Transform[][];
+      if ("column" in entry) {
+        if (pass > 0) continue;
+        if (chainLists.some((c) => c.some((t) => t.kind === "cs_rank"))) {
+          throw new FeatureSpecError(
+            path,
+            "cs_rank needs the indicator recomputed per universe member: put it on an indicator entry",
+          );
+        }
+        steps.push({
+          kind: "column",
+          path: `${path} (column ${entry.column})`,
+          column: entry.column,
+          chains: chainLists.map((c) => ({ transforms: c, name: chainName(c, entry.column) })),
+        });
+        continue;
+      }
+      const def = featureIndicator(entry.indicator) as FeatureIndicator;
+      let source: Source;
+      if (pass > 0) {
+        if (entry.context !== undefined || entry.timeframe !== undefined || def.baseOnly) continue;
+        source = { kind: "timeframe", timeframe: higher[pass - 1] };
+      } else if (entry.context !== undefined) source = { kind: "context", ticker: entry.context };
+      else if (entry.timeframe !== undefined) {
+        if (rank(entry.timeframe) < rank(baseTimeframe)) {
+          throw new FeatureSpecError(
+            `${path}.timeframe`,
+            `${entry.timeframe} is finer than the bars (${baseTimeframe})`,
+          );
+        }
+        source =
+          entry.timeframe === baseTimeframe ? { kind: "base" } : { kind: "timeframe", timeframe: entry.timeframe };
+      } else source = { kind: "base" };
+      const params = resolveParams(def, entry.params) as Params;
+      const prefix = prefixOf(source);
+      steps.push({
+        kind: "indicator",
+        path: `${path} (${def.name}${prefix ? ` on ${prefix.slice(0, -1)}` : ""})`,
+        def,
+        params,
+        source,
+        optional,
+        outputs: (outputsOf(def, entry.outputs) as string[]).map((output) => {
+          const base = columnBaseName(def, params, output);
+          return {
+            output,
+            name: prefix + base,
+            raw: entry.raw,
+            chains: chainLists.map((c) => ({ transforms: c, name: prefix + chainName(c, base) })),
+          };
+        }),
+      });
+    }
+  }
+  return steps;
+}

@@ -1,0 +1,83 @@
+/**
+ * The `features:` block of an experiment config (DESIGN.md). `set` is a preset (`default`,
+ * `confluence`) or a list of entries:
+ *
+ *   - { indicator: rsi, params: { period: 14 }, transforms: [lag(1), "diff(1) | zscore(20)"] }
+ *   - { indicator: percentile_rank, params: { period: 252 }, context: VIX }
+ *   - { indicator: adx, outputs: [plus_di, minus_di], timeframe: 1w }
+ *   - { column: ret_20, transforms: [cs_rank] }        # transforms of a column made above
+ *
+ * Each string in `transforms` is one chain and gives one more column; `raw: false` drops the
+ * untransformed output. `timeframes` lists higher timeframes on which every entry without its
+ * own `timeframe` (and not base-only: calendar, context, cross-sectional) is computed again,
+ * prefixed `<tf>:`. `extra` appends entries to a preset. `nan` is the policy for NaNs in the
+ * finished frame: keep them, forward-fill each column after its first value, or drop rows
+ * holding any NaN.
+ */
+import { z } from "zod";
+import { TIMEFRAMES } from "../data/bars";
+import { checkEntry } from "./featurePlan";
+
+const paramValue = z.union([z.number(), z.string()]);
+
+export const indicatorEntrySchema = z
+  .object({
+    indicator: z.string().min(1),
+    params: z.record(z.string(), paramValue).default({}),
+    /** Subset of the indicator's outputs (snake_case, as in column names); default all. */
+    outputs: z.array(z.string().min(1)).min(1).optional(),
+    transforms: z.array(z.string().min(1)).default([]),
+    /** Compute on this timeframe only (must not be finer than the bars). */
+    timeframe: z.enum(TIMEFRAMES).optional(),
+    /** Compute on this context series (e.g. VIX) and carry its values onto the bars. */
+    context: z.string().min(1).optional(),
+    /** Keep the untransformed output as a column (default true). */
+    raw: z.boolean().default(true),
+  })
+  .strict();
+
+export const columnEntrySchema = z
+  .object({
+    column: z.string().min(1),
+    transforms: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+export const featureEntrySchema = z.union([indicatorEntrySchema, columnEntrySchema]);
+
+export type IndicatorEntry = z.infer<typeof indicatorEntrySchema>;
+export type ColumnEntry = z.infer<typeof columnEntrySchema>;
+export type FeatureEntry = z.infer<typeof featureEntrySchema>;
+export type FeatureEntryInput = z.input<typeof featureEntrySchema>;
+
+export const FEATURE_SETS = ["default", "confluence"] as const;
+export type FeatureSetName = (typeof FEATURE_SETS)[number];
+
+export const NAN_POLICIES = ["keep", "ffill", "drop_rows"] as const;
+export type NanPolicy = (typeof NAN_POLICIES)[number];
+
+export const featuresConfigSchema = z
+  .object({
+    set: z.union([z.enum(FEATURE_SETS), z.array(featureEntrySchema).min(1)]).default("default"),
+    extra: z.array(featureEntrySchema).default([]),
+    /** Higher timeframes to add (the bars' own timeframe is always computed). */
+    timeframes: z.array(z.enum(TIMEFRAMES)).default([]),
+    /** Benchmark of the presets' beta / correlation / relative strength. */
+    benchmark: z.string().min(1).default("SPY"),
+    /** Volatility index of the presets' cross-asset columns. */
+    vix: z.string().min(1).default("VIX"),
+    nan: z.enum(NAN_POLICIES).default("keep"),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const lists: [string, FeatureEntry[]][] = [["extra", config.extra]];
+    if (Array.isArray(config.set)) lists.unshift(["set", config.set]);
+    for (const [key, list] of lists) {
+      list.forEach((entry, i) => {
+        for (const message of checkEntry(entry)) ctx.addIssue({ code: "custom", message, path: [key, i] });
+      });
+    }
+  });
+
+export type FeaturesConfig = z.infer<typeof featuresConfigSchema>;
+export type FeaturesConfigInput = z.input<typeof featuresConfigSchema>;
