@@ -6,17 +6,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import type { SqlClient, SqlSession } from "./sqlClient";
+import type { SqlClient, SqlQueries, SqlSession } from "./sqlClient";
 
-interface PgQueryable {
-  query(config: { text: string; values?: unknown[]; rowMode: "array" }): Promise<{ rows: unknown[][] }>;
-  query(text: string): Promise<unknown>;
-}
-
-function session(
-  db: PgQueryable,
-  copyClient: () => Promise<{ client: pg.PoolClient; release: () => void }>,
-): SqlSession {
+function queries(db: pg.Pool | pg.PoolClient): SqlQueries {
   return {
     async query(sql, params = []) {
       const res = await db.query({ text: sql, values: [...params], rowMode: "array" });
@@ -25,14 +17,15 @@ function session(
     async exec(sql) {
       await db.query(sql);
     },
+  };
+}
+
+function session(client: pg.PoolClient): SqlSession {
+  return {
+    ...queries(client),
     async copyBinary(target, data) {
-      const { client, release } = await copyClient();
-      try {
-        const sink = client.query(copyFrom(`COPY ${target} FROM STDIN WITH (FORMAT binary)`));
-        await pipeline(Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), sink);
-      } finally {
-        release();
-      }
+      const sink = client.query(copyFrom(`COPY ${target} FROM STDIN WITH (FORMAT binary)`));
+      await pipeline(Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), sink);
     },
   };
 }
@@ -54,24 +47,24 @@ export function createPgClient(options: PgClientOptions): SqlClient {
   });
   // An idle client losing its server connection must not crash the process; the next query reports it.
   pool.on("error", () => {});
-  const pooled = async () => {
-    const client = await pool.connect();
-    return { client, release: () => client.release() };
-  };
   return {
-    ...session(pool, pooled),
+    ...queries(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      // A connection that cannot even roll back is destroyed, not returned to the pool.
+      let broken: Error | undefined;
       try {
         await client.query("BEGIN");
-        const result = await fn(session(client, async () => ({ client, release: () => {} })));
+        const result = await fn(session(client));
         await client.query("COMMIT");
         return result;
       } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -4,14 +4,14 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import { lockDir } from "./dirLock";
-import type { SqlClient, SqlSession } from "./sqlClient";
+import type { SqlClient, SqlQueries, SqlSession } from "./sqlClient";
 
 interface PgliteQueryable {
   query<T>(sql: string, params?: unknown[], options?: { rowMode?: "array"; blob?: Blob }): Promise<{ rows: T[] }>;
   exec(sql: string): Promise<unknown>;
 }
 
-function session(db: PgliteQueryable): SqlSession {
+function queries(db: PgliteQueryable): SqlQueries {
   return {
     async query(sql, params = []) {
       const res = await db.query<unknown[]>(sql, [...params], { rowMode: "array" });
@@ -20,8 +20,14 @@ function session(db: PgliteQueryable): SqlSession {
     async exec(sql) {
       await db.exec(sql);
     },
+  };
+}
+
+function session(tx: PgliteQueryable): SqlSession {
+  return {
+    ...queries(tx),
     async copyBinary(target, data) {
-      await db.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
+      await tx.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data]) });
     },
   };
 }
@@ -37,7 +43,7 @@ export async function openPgliteClient(dir: string): Promise<SqlClient> {
     throw err;
   }
   return {
-    ...session(db),
+    ...queries(db),
     transaction: (fn) => db.transaction((tx) => fn(session(tx))),
     async close() {
       try {

@@ -3,16 +3,20 @@
  * (sqlStore.ts) runs on PostgreSQL (`pg`) and on PGlite. Rows come back in array mode: no
  * per-row objects.
  */
-export interface SqlSession {
+export interface SqlQueries {
   /** One statement with $n parameters; rows as arrays in select-list order. */
   query(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
+}
+
+/** A transaction: the only place bulk data is written. */
+export interface SqlSession extends SqlQueries {
   /** `COPY <target> FROM <source> WITH (FORMAT binary)` with `data` in PostgreSQL binary COPY format. */
   copyBinary(target: string, data: Uint8Array): Promise<void>;
 }
 
-export interface SqlClient extends SqlSession {
+export interface SqlClient extends SqlQueries {
   /** Runs `fn` in BEGIN … COMMIT on one connection; ROLLBACK if it throws. */
   transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
