@@ -191,13 +191,16 @@ async function timeGbm(X: FeatureMatrix, y: Float64Array) {
 }
 
 const g100 = await timeGbm(small, ySmall);
+console.log(`  ours gbm ${N_SMALL} rows: ${fmt(g100.seconds)} s, AUC ${fmt(g100.auc, 4)}`);
 const g500 = await timeGbm(train.X, train.y);
+console.log(`  ours gbm ${N_BIG} rows: ${fmt(g500.seconds)} s, AUC ${fmt(g500.auc, 4)}`);
 
 const rf = new RfModel({ n_trees: 100, n_threads: 2, seed: 0 });
 const tRf = performance.now();
 await rf.fit(small, ySmall);
 const rfSeconds = (performance.now() - tRf) / 1000;
 const rfAuc = rocAuc(rf.predictProba(test.X), test.y);
+console.log(`  ours rf ${N_SMALL} rows: ${fmt(rfSeconds)} s, AUC ${fmt(rfAuc, 4)}`);
 
 const shapX = sliceRows(test.X, 0, SHAP_ROWS);
 const tShap = performance.now();
