@@ -55,9 +55,23 @@ describe.each([
     expect((await store.query("GSPC", "1d")).adjClose).not.toBeNull();
   });
 
+  it("keeps NaN values inside a column apart from a missing column", async () => {
+    const part = barsBetween(spyDaily, Date.UTC(2001, 8, 1), Date.UTC(2001, 9, 1));
+    const open = Float64Array.from(part.open);
+    const volume = Float64Array.from(part.volume!);
+    open[1] = Number.NaN;
+    volume[2] = Number.NaN;
+    const withNaN: Bars = { ...part, ticker: "NANS", open, volume };
+    await store.ingest([withNaN]);
+    const back = await store.query("NANS", "1d");
+    expect(barsDifference(back, withNaN)).toBeNull();
+    expect(Number.isNaN(back.open[1]) && Number.isNaN(back.volume![2])).toBe(true);
+    expect(back.adjClose).toBeNull();
+  });
+
   it("lists the stored series with their extents", async () => {
     const list = await store.listSeries();
-    expect(list.map((s) => `${s.ticker} ${s.timeframe}`)).toEqual(["GSPC 1d", "SPY 1d", "SPY 1m", "VIX 1d"]);
+    expect(list.map((s) => `${s.ticker} ${s.timeframe}`)).toEqual(["GSPC 1d", "NANS 1d", "SPY 1d", "SPY 1m", "VIX 1d"]);
     const minute = list.find((s) => s.timeframe === "1m")!;
     expect(minute.rows).toBe(spyMinute.ts.length);
     expect(minute.first).toBe(spyMinute.ts[0]);
@@ -144,7 +158,7 @@ describe.each([
   it("names an unknown ticker and lists what is stored", async () => {
     const err = await expectStoreError(store.query("NOPE", "1d"), "unknown_series");
     expect(err.message).toMatch(/unknown ticker 'NOPE'/);
-    expect(err.message).toMatch(/GSPC, SPY, VIX/);
+    expect(err.message).toMatch(/GSPC, NANS, SPY, VIX/);
   });
 
   it("names a missing timeframe of a stored ticker and the timeframes it has", async () => {
