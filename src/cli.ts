@@ -6,6 +6,8 @@ import { Command } from "commander";
 import { registerDataCommands } from "./cli/data";
 import { registerFeaturesCommands } from "./cli/features";
 import { registerMlflowCommands } from "./cli/mlflow";
+import { registerModelsCommands } from "./cli/models";
+import { registerPromoteCommand } from "./cli/promote";
 
 const program = new Command()
   .name("wsp")
@@ -15,6 +17,8 @@ const program = new Command()
 registerDataCommands(program);
 registerFeaturesCommands(program);
 registerMlflowCommands(program);
+registerPromoteCommand(program);
+registerModelsCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

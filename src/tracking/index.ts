@@ -9,3 +9,6 @@ export * from "./outbox";
 export * from "./trials";
 export * from "./recorder";
 export * from "./syncOutbox";
+export * from "./registry";
+export * from "./promotion";
+export * from "./loadModelArtifact";

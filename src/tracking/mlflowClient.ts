@@ -55,6 +55,7 @@ export interface LogBatchInput {
 }
 
 type Query = Record<string, string>;
+type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 function toKeyValues(record: Record<string, string | number | boolean> | undefined): KeyValue[] {
   return record ? Object.entries(record).map(([key, value]) => ({ key, value: String(value) })) : [];
@@ -330,10 +331,26 @@ export class MlflowClient {
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  /**
+   * Downloads a file by artifact URI: `runs:/<run>/<path>` or the proxied
+   * `mlflow-artifacts:/<path>` (what model versions' sources and download URIs hold).
+   */
+  async downloadArtifactUri(uri: string): Promise<Uint8Array> {
+    const run = /^runs:\/([^/]+)\/(.+)$/.exec(uri);
+    if (run) return this.downloadArtifact(run[1], run[2]);
+    const path = proxiedArtifactRoot(uri);
+    const res = await this.request("GET", `/api/2.0/mlflow-artifacts/artifacts/${encodePath(path)}`, {});
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
   // ---- transport -----------------------------------------------------------------------------
 
-  private async call<T = unknown>(
-    method: "GET" | "POST" | "PUT",
+  /**
+   * One JSON REST call (with the retries above) for endpoints without a method here, e.g. the
+   * model registry (registry.ts). `path` starts with `/api/`.
+   */
+  async call<T = unknown>(
+    method: HttpMethod,
     path: string,
     opts: { query?: Query; body?: unknown; raw?: Uint8Array; contentType?: string },
   ): Promise<T> {
@@ -344,7 +361,7 @@ export class MlflowClient {
 
   /** One REST call with retries; resolves with a 2xx response, else throws `MlflowError`. */
   private async request(
-    method: "GET" | "POST" | "PUT",
+    method: HttpMethod,
     path: string,
     opts: { query?: Query; body?: unknown; raw?: Uint8Array; contentType?: string },
   ): Promise<Response> {

@@ -1,0 +1,65 @@
+/**
+ * `wsp models list|show <name>`: the registry as the promotion left it: versions, aliases, the
+ * promotion metric and each gate's verdict (src/tracking/promotion).
+ */
+import type { Command } from "commander";
+import { ensureMlflowServer, MlflowClient, ModelRegistry, tagRecord } from "../tracking";
+
+const ALIAS_ORDER = ["champion", "challenger"];
+
+/** `champion=v3 challenger=v4 …`: the promotion aliases first, then the others by name. */
+function aliasList(aliases: { alias: string; version: string }[]): string {
+  const rank = (a: string): number => (ALIAS_ORDER.includes(a) ? ALIAS_ORDER.indexOf(a) : ALIAS_ORDER.length);
+  return [...aliases]
+    .sort((a, b) => rank(a.alias) - rank(b.alias) || a.alias.localeCompare(b.alias))
+    .map((a) => `${a.alias}=v${a.version}`)
+    .join(" ");
+}
+
+function when(ms: number | undefined): string {
+  return ms ? new Date(Number(ms)).toISOString().slice(0, 16).replace("T", " ") : "";
+}
+
+export function registerModelsCommands(program: Command): void {
+  const models = program.command("models").description("registered models: versions, aliases, promotion reasons");
+
+  models
+    .command("list")
+    .description("every registered model with its aliases and latest version")
+    .action(async () => {
+      const server = await ensureMlflowServer();
+      const registry = new ModelRegistry(new MlflowClient({ trackingUri: server.uri }));
+      const all = await registry.searchRegisteredModels();
+      if (all.length === 0) console.log("no registered models");
+      for (const m of all.sort((a, b) => a.name.localeCompare(b.name))) {
+        const aliases = aliasList(m.aliases ?? []);
+        const latest = (m.latest_versions ?? []).map((v) => Number(v.version)).reduce((a, b) => Math.max(a, b), 0);
+        console.log(
+          `${m.name}  latest v${latest}  ${aliases || "(no aliases)"}  updated ${when(m.last_updated_timestamp)}`,
+        );
+      }
+    });
+
+  models
+    .command("show <name>")
+    .description("versions of a registered model, newest first, with aliases, metrics and gate verdicts")
+    .action(async (name: string) => {
+      const server = await ensureMlflowServer();
+      const registry = new ModelRegistry(new MlflowClient({ trackingUri: server.uri }));
+      const model = await registry.getRegisteredModel(name);
+      if (!model) throw new Error(`no registered model named "${name}" (see \`wsp models list\`)`);
+      const aliases = aliasList(model.aliases ?? []);
+      console.log(`${name}  ${aliases || "(no aliases)"}`);
+      for (const listed of await registry.searchModelVersions(name)) {
+        const v = (await registry.getModelVersion(name, listed.version)) ?? listed;
+        const tags = tagRecord(v.tags);
+        const metric = tags["wsp.metric"];
+        const value = metric ? tags[`wsp.metric.${metric}`] : undefined;
+        const va = (v.aliases ?? []).length ? ` [${(v.aliases ?? []).join(", ")}]` : "";
+        console.log(
+          `\nv${v.version}${va}  ${v.status}  ${when(v.creation_timestamp)}  run ${v.run_id ?? "-"}  model ${tags["wsp.promote_model"] ?? "-"}${metric ? `  ${metric}=${value}` : ""}`,
+        );
+        if (v.description) console.log(v.description.replace(/^/gm, "  "));
+      }
+    });
+}

@@ -1,0 +1,331 @@
+/**
+ * Promotion of a parent run's model in the registry (`wsp promote <run>`). What the run must
+ * carry (the experiment runner writes it):
+ *   tags    wsp.promote_model  the model to register: `ensemble` or the best model's name
+ *           wsp.promote_path   its artifact directory in the run (default `model`), holding model.json
+ *           wsp.model_name     the registered model's name (default: the experiment's name)
+ *   tags or params (a tag wins; the flattened config gives the params)
+ *           promotion.metric               final-holdout metric to compare, e.g. `oos_logloss`
+ *           promotion.margin               required improvement over the champion (default 0)
+ *           promotion.min_deflated_sharpe  default 0.5
+ *           promotion.beat_control         default true
+ *           promotion.direction            `min` | `max`; default `min` for loss/error/Brier/ECE
+ *                                          metrics, `max` otherwise
+ *   metrics the final-holdout value as `<promote_model>.<metric>` (else `<metric>`), and
+ *           `deflated_sharpe` (else `backtest.deflated_sharpe`, else `<promote_model>.deflated_sharpe`)
+ *   child   the control run: a child run (`mlflow.parentRunId`) tagged `wsp.role=control` or named
+ *           `control`, with the same metric key, from the same pipeline on shuffled labels
+ *
+ * Gates (all must pass for the version to become `champion`):
+ *   (a) beats_champion: improvement = champion − challenger (direction min) or challenger −
+ *       champion (max); passes when improvement > 0 and improvement >= margin. No champion yet:
+ *       passes. The champion's value is read from its run the same way.
+ *   (b) min_deflated_sharpe: deflated Sharpe >= the minimum. A missing metric fails.
+ *   (c) beats_control: the run's metric is strictly better than every control run's (the best
+ *       control counts: several shuffles must all lose). No control run fails the gate unless
+ *       `promotion.beat_control` is false.
+ * The version is registered in every case and gets the alias `challenger`; when every gate passes
+ * it takes `champion` instead (and `challenger` is removed). Each gate's value, threshold and
+ * verdict go to the version's tags (`gate.<name>`, `gate.<name>.value`, `gate.<name>.threshold`)
+ * and, as text, to its description; the run gets `wsp.registered_version`. Promoting a run again
+ * re-uses its version and re-evaluates it against the current champion, except when it is the
+ * champion itself: then its recorded reasons stay as they are.
+ */
+import type { MlflowClient } from "./mlflowClient";
+import { type ModelVersion, ModelRegistry, tagRecord } from "./registry";
+import type { Run } from "./types";
+
+export const CHAMPION = "champion";
+export const CHALLENGER = "challenger";
+
+export type GateName = "beats_champion" | "min_deflated_sharpe" | "beats_control";
+
+export interface Gate {
+  gate: GateName;
+  passed: boolean;
+  /** The challenger's value (the metric, the DSR, the metric vs the control); NaN when missing. */
+  value: number;
+  /** What it was compared with (champion + margin, the minimum DSR, the best control). NaN when none. */
+  threshold: number;
+  detail: string;
+}
+
+export interface PromotionResult {
+  name: string;
+  version: string;
+  runId: string;
+  model: string;
+  metric: string;
+  direction: "min" | "max";
+  gates: Gate[];
+  /** True when this version is now `champion`. */
+  champion: boolean;
+  /** The champion before this promotion (null when there was none). */
+  previousChampion: string | null;
+  description: string;
+}
+
+interface PromotionConfig {
+  metric: string;
+  margin: number;
+  minDeflatedSharpe: number;
+  beatControl: boolean;
+  direction: "min" | "max";
+}
+
+function tagsOf(run: Run): Record<string, string> {
+  return tagRecord(run.data.tags);
+}
+
+function paramsOf(run: Run): Record<string, string> {
+  return tagRecord(run.data.params);
+}
+
+function metricsOf(run: Run): Map<string, number> {
+  return new Map((run.data.metrics ?? []).map((m) => [m.key, Number(m.value)]));
+}
+
+/** The first of `keys` the run has as a metric, or NaN. */
+function firstMetric(run: Run, keys: string[]): { key: string | null; value: number } {
+  const metrics = metricsOf(run);
+  for (const k of keys) {
+    const v = metrics.get(k);
+    if (v !== undefined) return { key: k, value: v };
+  }
+  return { key: null, value: Number.NaN };
+}
+
+/** Loss-like metrics are lower-is-better. */
+export function defaultDirection(metric: string): "min" | "max" {
+  return /(loss|error|brier|ece|mse|mae|rmse)$/i.test(metric) ? "min" : "max";
+}
+
+function readConfig(run: Run): PromotionConfig {
+  const tags = tagsOf(run);
+  const params = paramsOf(run);
+  const get = (key: string): string | undefined => tags[key] ?? params[key];
+  const num = (key: string, dflt: number): number => {
+    const raw = get(key);
+    if (raw === undefined) return dflt;
+    const v = Number(raw);
+    if (!Number.isFinite(v)) throw new Error(`run ${run.info.run_id}: ${key} = "${raw}": expected a number`);
+    return v;
+  };
+  const metric = get("promotion.metric") ?? "oos_logloss";
+  const dir = get("promotion.direction");
+  if (dir !== undefined && dir !== "min" && dir !== "max") {
+    throw new Error(`run ${run.info.run_id}: promotion.direction = "${dir}": expected "min" or "max"`);
+  }
+  const beat = get("promotion.beat_control");
+  if (beat !== undefined && beat !== "true" && beat !== "false") {
+    throw new Error(`run ${run.info.run_id}: promotion.beat_control = "${beat}": expected true or false`);
+  }
+  return {
+    metric,
+    margin: num("promotion.margin", 0),
+    minDeflatedSharpe: num("promotion.min_deflated_sharpe", 0.5),
+    beatControl: beat !== "false",
+    direction: dir ?? defaultDirection(metric),
+  };
+}
+
+function fmt(v: number): string {
+  return Number.isNaN(v) ? "missing" : String(Number(v.toPrecision(6)));
+}
+
+/** How much better `a` is than `b` in the metric's direction (positive: better). */
+function improvement(a: number, b: number, direction: "min" | "max"): number {
+  return direction === "min" ? b - a : a - b;
+}
+
+export interface PromoteOptions {
+  /** Override of `wsp.model_name` / the experiment name. */
+  modelName?: string;
+}
+
+/** The reasons as text, one line per gate, for the version's description and the CLI. */
+export function describeGates(result: Pick<PromotionResult, "gates" | "champion" | "metric" | "direction">): string {
+  const head = result.champion
+    ? "Promoted to champion: every gate passed."
+    : `Kept as challenger: ${result.gates
+        .filter((g) => !g.passed)
+        .map((g) => g.gate)
+        .join(", ")} failed.`;
+  const lines = result.gates.map((g) => `- ${g.gate}: ${g.passed ? "PASS" : "FAIL"}: ${g.detail}`);
+  return [
+    head,
+    `Metric ${result.metric} (${result.direction === "min" ? "lower" : "higher"} is better).`,
+    ...lines,
+  ].join("\n");
+}
+
+/** Evaluates the gates for `runId`, registers its model and moves the aliases by the rules above. */
+export async function promoteRun(
+  client: MlflowClient,
+  runId: string,
+  opts: PromoteOptions = {},
+): Promise<PromotionResult> {
+  const registry = new ModelRegistry(client);
+  const run = await client.getRun(runId);
+  const tags = tagsOf(run);
+  const model = tags["wsp.promote_model"];
+  if (!model) {
+    throw new Error(
+      `run ${runId}: tag wsp.promote_model is missing (which model to register: "ensemble" or a model name)`,
+    );
+  }
+  const path = (tags["wsp.promote_path"] ?? "model").replace(/\/+$/, "");
+  const files = await client.listArtifacts(runId, path);
+  if (!files.some((f) => f.path === `${path}/model.json`)) {
+    throw new Error(
+      `run ${runId}: no ${path}/model.json among its artifacts (tag wsp.promote_path names the directory)`,
+    );
+  }
+  const name = opts.modelName ?? tags["wsp.model_name"] ?? (await client.getExperiment(run.info.experiment_id)).name;
+  const cfg = readConfig(run);
+  const metricKeys = [`${model}.${cfg.metric}`, cfg.metric];
+  const mine = firstMetric(run, metricKeys);
+
+  await registry.getOrCreateRegisteredModel(name);
+  const existing = (await registry.searchModelVersions(name)).find((v) => v.run_id === runId);
+  const championVersion = await registry.getAlias(name, CHAMPION);
+  const previousChampion = championVersion?.version ?? null;
+
+  const gates: Gate[] = [];
+  // (a) against the champion
+  if (!championVersion) {
+    gates.push({
+      gate: "beats_champion",
+      passed: true,
+      value: mine.value,
+      threshold: Number.NaN,
+      detail: `no champion yet (${cfg.metric} = ${fmt(mine.value)})`,
+    });
+  } else if (existing && championVersion.version === existing.version) {
+    gates.push({
+      gate: "beats_champion",
+      passed: true,
+      value: mine.value,
+      threshold: mine.value,
+      detail: `this run is already the champion (version ${existing.version})`,
+    });
+  } else {
+    const champRun = championVersion.run_id ? await client.getRun(championVersion.run_id) : null;
+    const champModel = champRun ? (tagsOf(champRun)["wsp.promote_model"] ?? model) : model;
+    const theirs = champRun
+      ? firstMetric(champRun, [`${champModel}.${cfg.metric}`, cfg.metric])
+      : { value: Number.NaN };
+    const gain = improvement(mine.value, theirs.value, cfg.direction);
+    const threshold = cfg.direction === "min" ? theirs.value - cfg.margin : theirs.value + cfg.margin;
+    const passed = Number.isFinite(gain) && gain > 0 && gain >= cfg.margin;
+    gates.push({
+      gate: "beats_champion",
+      passed,
+      value: mine.value,
+      threshold,
+      detail: `${cfg.metric} ${fmt(mine.value)} vs champion v${championVersion.version} ${fmt(theirs.value)}, margin ${cfg.margin}: needs ${cfg.direction === "min" ? "<=" : ">="} ${fmt(threshold)} and strictly better`,
+    });
+  }
+  // (b) deflated Sharpe
+  const dsr = firstMetric(run, ["deflated_sharpe", "backtest.deflated_sharpe", `${model}.deflated_sharpe`]);
+  gates.push({
+    gate: "min_deflated_sharpe",
+    passed: Number.isFinite(dsr.value) && dsr.value >= cfg.minDeflatedSharpe,
+    value: dsr.value,
+    threshold: cfg.minDeflatedSharpe,
+    detail: `deflated Sharpe ${fmt(dsr.value)} needs >= ${cfg.minDeflatedSharpe}`,
+  });
+  // (c) the shuffled-label control
+  if (!cfg.beatControl) {
+    gates.push({
+      gate: "beats_control",
+      passed: true,
+      value: mine.value,
+      threshold: Number.NaN,
+      detail: "disabled (promotion.beat_control = false)",
+    });
+  } else {
+    const children = await client.searchAllRuns({
+      experimentIds: [run.info.experiment_id],
+      filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
+    });
+    const controls = children.filter((c) => tagsOf(c)["wsp.role"] === "control" || c.info.run_name === "control");
+    const values = controls.map((c) => firstMetric(c, metricKeys).value).filter((v) => !Number.isNaN(v));
+    if (values.length === 0) {
+      gates.push({
+        gate: "beats_control",
+        passed: false,
+        value: mine.value,
+        threshold: Number.NaN,
+        detail:
+          controls.length === 0
+            ? "no control run (a child tagged wsp.role=control or named control)"
+            : `control run has no ${cfg.metric}`,
+      });
+    } else {
+      const best = values.reduce((a, b) => (improvement(b, a, cfg.direction) > 0 ? b : a));
+      gates.push({
+        gate: "beats_control",
+        passed: improvement(mine.value, best, cfg.direction) > 0,
+        value: mine.value,
+        threshold: best,
+        detail: `${cfg.metric} ${fmt(mine.value)} vs shuffled-label control ${fmt(best)}: must be strictly ${cfg.direction === "min" ? "lower" : "higher"}`,
+      });
+    }
+  }
+
+  const champion = gates.every((g) => g.passed);
+  const partial = { gates, champion, metric: cfg.metric, direction: cfg.direction };
+  const description = describeGates(partial);
+  const versionTags: Record<string, string> = {
+    "wsp.promote_model": model,
+    "wsp.run_id": runId,
+    "wsp.metric": cfg.metric,
+    [`wsp.metric.${cfg.metric}`]: fmt(mine.value),
+    "wsp.verdict": champion ? CHAMPION : CHALLENGER,
+    "wsp.evaluated_against": previousChampion ?? "none",
+  };
+  for (const g of gates) {
+    versionTags[`gate.${g.gate}`] = g.passed ? "pass" : "fail";
+    versionTags[`gate.${g.gate}.value`] = fmt(g.value);
+    versionTags[`gate.${g.gate}.threshold`] = Number.isNaN(g.threshold) ? "none" : fmt(g.threshold);
+  }
+  const base = {
+    name,
+    runId,
+    model,
+    metric: cfg.metric,
+    direction: cfg.direction,
+    gates,
+    champion,
+    previousChampion,
+  };
+  if (existing && existing.version === previousChampion) {
+    // Already the champion: its tags and description keep the evaluation that made it champion.
+    const current = await registry.getModelVersion(name, existing.version);
+    return { ...base, version: existing.version, description: current?.description ?? description };
+  }
+  let version: ModelVersion;
+  if (existing) {
+    version = existing;
+    await registry.setModelVersionTags(name, version.version, versionTags);
+  } else {
+    version = await registry.createModelVersion({
+      name,
+      source: `${run.info.artifact_uri.replace(/\/+$/, "")}/${path}`,
+      runId,
+      tags: versionTags,
+      description,
+    });
+  }
+  await registry.setModelVersionDescription(name, version.version, description);
+  if (champion) {
+    await registry.setAlias(name, CHAMPION, version.version);
+    const challenger = await registry.getAlias(name, CHALLENGER);
+    if (challenger?.version === version.version) await registry.deleteAlias(name, CHALLENGER);
+  } else {
+    await registry.setAlias(name, CHALLENGER, version.version);
+  }
+  await client.setTag(runId, "wsp.registered_version", `${name}/${version.version}`);
+  return { ...base, version: version.version, description };
+}

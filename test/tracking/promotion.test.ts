@@ -1,0 +1,291 @@
+/**
+ * Registry and promotion against the suite's real MLflow server: versions, aliases, tags and
+ * descriptions through REST and the Python `mlflow` client; the gates moving `champion` and
+ * `challenger`; `wsp promote` and `wsp models show`; loadModelArtifact by alias and version.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  defaultDirection,
+  flattenParams,
+  loadModelArtifact,
+  MlflowClient,
+  ModelRegistry,
+  openRecorder,
+  parseModelRef,
+  promoteRun,
+  type Recorder,
+  tagRecord,
+} from "../../src/tracking/index";
+import { testMlflowUri } from "../setup/testMlflow";
+
+let uri: string;
+let client: MlflowClient;
+let registry: ModelRegistry;
+let recorder: Recorder;
+let outboxDir: string;
+
+beforeAll(async () => {
+  uri = await testMlflowUri();
+  client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
+  registry = new ModelRegistry(client);
+  outboxDir = mkdtempSync(join(tmpdir(), "wsp-outbox-"));
+  recorder = await openRecorder({ client, outboxDir });
+});
+
+afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));
+
+function unique(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function python(code: string): string {
+  const res = spawnSync(join(process.cwd(), ".venv", "bin", "python"), ["-c", code], {
+    env: { ...process.env, MLFLOW_TRACKING_URI: uri },
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`python failed: ${res.stderr}`);
+  return res.stdout.trim();
+}
+
+function wsp(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(join(process.cwd(), "node_modules", ".bin", "tsx"), ["src/cli.ts", ...args], {
+    env: { ...process.env, MLFLOW_TRACKING_URI: uri },
+    encoding: "utf8",
+  });
+}
+
+interface FakeExperimentRun {
+  logloss: number;
+  dsr: number;
+  /** The control child's log-loss; null: no control run. */
+  control: number | null;
+}
+
+/** A parent run shaped as the experiment runner records it, with a control child. */
+async function recordRun(experiment: string, modelName: string, r: FakeExperimentRun): Promise<string> {
+  const parent = await recorder.startRun({
+    experiment,
+    runName: "spy-daily-gbm",
+    tags: { "wsp.promote_model": "gbm", "wsp.model_name": modelName },
+  });
+  await parent.logParams(
+    flattenParams({
+      promotion: { metric: "oos_logloss", margin: 0.002, min_deflated_sharpe: 0.5, beat_control: true },
+    }),
+  );
+  await parent.logMetrics({ "gbm.oos_logloss": r.logloss, deflated_sharpe: r.dsr, "rf.oos_logloss": 0.7 });
+  await parent.logJsonArtifact("model/model.json", { kind: "gbm", logloss: r.logloss });
+  await parent.logArtifact("model/MLmodel", "flavors: {}\n");
+  if (r.control !== null) {
+    const control = await recorder.startRun({
+      experiment,
+      runName: "control",
+      tags: { "wsp.role": "control" },
+      parentRunId: parent.runId,
+    });
+    await control.logMetrics({ "gbm.oos_logloss": r.control });
+    await control.end("FINISHED");
+  }
+  await parent.end("FINISHED");
+  return parent.runId;
+}
+
+describe("registry", () => {
+  const name = unique("reg");
+  let runId: string;
+
+  beforeAll(async () => {
+    const run = await recorder.startRun({ experiment: unique("reg-exp"), runName: "r" });
+    await run.logJsonArtifact("model/model.json", { kind: "logistic", w: [1, 2] });
+    await run.end("FINISHED");
+    runId = run.runId;
+  });
+
+  it("gets or creates a registered model once", async () => {
+    const a = await registry.getOrCreateRegisteredModel(name);
+    const b = await registry.getOrCreateRegisteredModel(name);
+    expect(a.name).toBe(name);
+    expect(b.creation_timestamp).toBe(a.creation_timestamp);
+    expect(await registry.getRegisteredModel(unique("none"))).toBeNull();
+  });
+
+  it("creates READY versions from runs:/ and proxied sources, with tags, description and aliases", async () => {
+    const v1 = await registry.createModelVersion({ name, source: `runs:/${runId}/model`, runId, tags: { k: "1" } });
+    const run = await client.getRun(runId);
+    const v2 = await registry.createModelVersion({
+      name,
+      source: `${run.info.artifact_uri}/model`,
+      runId,
+      description: "second",
+    });
+    expect([v1.status, v2.status]).toEqual(["READY", "READY"]);
+    expect([v1.version, v2.version]).toEqual(["1", "2"]);
+    await registry.setModelVersionTags(name, "2", { "gate.x": "pass" });
+    await registry.setModelVersionDescription(name, "1", "first");
+    await registry.setAlias(name, "champion", "1");
+    await registry.setAlias(name, "challenger", "2");
+    expect((await registry.getAlias(name, "champion"))?.version).toBe("1");
+    expect(tagRecord((await registry.getAlias(name, "challenger"))?.tags)).toEqual({ "gate.x": "pass" });
+    expect((await registry.searchModelVersions(name)).map((v) => v.version)).toEqual(["2", "1"]);
+    expect((await registry.getModelVersion(name, "1"))?.description).toBe("first");
+    expect(await registry.deleteAlias(name, "challenger")).toBe(true);
+    expect(await registry.deleteAlias(name, "challenger")).toBe(false);
+    expect(await registry.getAlias(name, "challenger")).toBeNull();
+    for (const ref of [`${name}@champion`, `${name}/2`]) {
+      const loaded = await loadModelArtifact(ref, { client });
+      expect(loaded.json).toEqual({ kind: "logistic", w: [1, 2] });
+      expect(loaded.runId).toBe(runId);
+    }
+  });
+
+  it("is visible the same through the Python mlflow client", () => {
+    const out = python(
+      [
+        "import mlflow, json",
+        "c = mlflow.MlflowClient()",
+        `v = c.get_model_version_by_alias("${name}", "champion")`,
+        `w = c.get_model_version("${name}", "2")`,
+        `p = mlflow.artifacts.download_artifacts(artifact_uri=c.get_model_version_download_uri("${name}", "2"))`,
+        "m = json.load(open(p + '/model.json'))",
+        "print(json.dumps({'champion': v.version, 'desc': v.description, 'tags': w.tags, 'model': m}))",
+      ].join("\n"),
+    );
+    expect(JSON.parse(out)).toEqual({
+      champion: "1",
+      desc: "first",
+      tags: { "gate.x": "pass" },
+      model: { kind: "logistic", w: [1, 2] },
+    });
+  });
+
+  it("parses model references and names the missing alias", async () => {
+    expect(parseModelRef("models:/spy-daily@champion")).toEqual({
+      name: "spy-daily",
+      alias: "champion",
+      version: null,
+    });
+    expect(parseModelRef("spy-daily/12")).toEqual({ name: "spy-daily", alias: null, version: "12" });
+    expect(() => parseModelRef("spy-daily")).toThrow(/expected <name>@<alias>/);
+    await expect(loadModelArtifact(`${name}@nobody`, { client })).rejects.toThrow(
+      /no version of .* has the alias nobody/,
+    );
+  });
+});
+
+describe("promotion gates", () => {
+  const experiment = unique("promo");
+  const name = unique("spy-daily");
+  const runs: Record<string, string> = {};
+
+  it("knows which metrics are lower-is-better", () => {
+    expect(["oos_logloss", "brier", "ece"].map(defaultDirection)).toEqual(["min", "min", "min"]);
+    expect(["oos_auc", "sharpe", "max_drawdown"].map(defaultDirection)).toEqual(["max", "max", "max"]);
+  });
+
+  it("makes the first run that passes (b) and (c) the champion", async () => {
+    runs.a = await recordRun(experiment, name, { logloss: 0.68, dsr: 0.7, control: 0.695 });
+    const r = await promoteRun(client, runs.a);
+    expect(r).toMatchObject({ name, version: "1", champion: true, previousChampion: null, model: "gbm" });
+    expect(r.gates.map((g) => [g.gate, g.passed])).toEqual([
+      ["beats_champion", true],
+      ["min_deflated_sharpe", true],
+      ["beats_control", true],
+    ]);
+    expect((await registry.getAlias(name, "champion"))?.version).toBe("1");
+  });
+
+  it("refuses a run that fails every gate, with the reasons on the version", async () => {
+    runs.b = await recordRun(experiment, name, { logloss: 0.7, dsr: 0.1, control: 0.65 });
+    const r = await promoteRun(client, runs.b);
+    expect(r).toMatchObject({ version: "2", champion: false, previousChampion: "1" });
+    expect(r.gates.every((g) => !g.passed)).toBe(true);
+    expect((await registry.getAlias(name, "champion"))?.version).toBe("1");
+    const v = await registry.getAlias(name, "challenger");
+    expect(v?.version).toBe("2");
+    const tags = tagRecord(v?.tags);
+    expect(tags).toMatchObject({
+      "gate.beats_champion": "fail",
+      "gate.beats_champion.value": "0.7",
+      "gate.beats_champion.threshold": "0.678",
+      "gate.min_deflated_sharpe": "fail",
+      "gate.min_deflated_sharpe.value": "0.1",
+      "gate.min_deflated_sharpe.threshold": "0.5",
+      "gate.beats_control": "fail",
+      "gate.beats_control.threshold": "0.65",
+      "wsp.verdict": "challenger",
+      "wsp.metric.oos_logloss": "0.7",
+    });
+    expect(v?.description).toContain("Kept as challenger: beats_champion, min_deflated_sharpe, beats_control failed.");
+    expect(v?.description).toContain("deflated Sharpe 0.1 needs >= 0.5");
+    const runTags = tagRecord((await client.getRun(runs.b)).data.tags);
+    expect(runTags["wsp.registered_version"]).toBe(`${name}/2`);
+  });
+
+  it("lets a run better by the margin replace the champion", async () => {
+    runs.c = await recordRun(experiment, name, { logloss: 0.67, dsr: 0.6, control: 0.69 });
+    const r = await promoteRun(client, runs.c);
+    expect(r).toMatchObject({ version: "3", champion: true, previousChampion: "1" });
+    expect((await registry.getAlias(name, "champion"))?.version).toBe("3");
+    expect(tagRecord((await registry.getModelVersion(name, "3"))?.tags)["wsp.evaluated_against"]).toBe("1");
+  });
+
+  it("keeps a run better by less than the margin as challenger (through `wsp promote`)", async () => {
+    runs.d = await recordRun(experiment, name, { logloss: 0.669, dsr: 0.9, control: 0.7 });
+    const res = wsp("promote", runs.d);
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain(`${name} version 4`);
+    expect(res.stdout).toContain("- beats_champion: FAIL");
+    expect(res.stdout).toContain("- min_deflated_sharpe: PASS");
+    expect(res.stdout).toContain(`challenger: ${name}@challenger = v4; champion stays v3`);
+    expect((await registry.getAlias(name, "champion"))?.version).toBe("3");
+    expect((await registry.getAlias(name, "challenger"))?.version).toBe("4");
+  });
+
+  it("promoting the champion's run again re-uses its version", async () => {
+    const r = await promoteRun(client, runs.c);
+    expect(r).toMatchObject({ version: "3", champion: true });
+    expect((await registry.searchModelVersions(name)).length).toBe(4);
+    expect((await registry.getModelVersion(name, "3"))?.description).toContain("vs champion v1 0.68");
+  });
+
+  it("loads the champion's model JSON and shows the registry in `wsp models`", async () => {
+    const champ = await loadModelArtifact(`${name}@champion`, { client });
+    expect(champ).toMatchObject({
+      version: "3",
+      runId: runs.c,
+      aliases: ["champion"],
+      json: { kind: "gbm", logloss: 0.67 },
+    });
+    const show = wsp("models", "show", name);
+    expect(show.status).toBe(0);
+    expect(show.stdout).toContain(`${name}  champion=v3 challenger=v4`);
+    expect(show.stdout).toMatch(/v3 \[champion\] {2}READY .* model gbm {2}oos_logloss=0\.67/);
+    expect(show.stdout).toContain("Promoted to champion: every gate passed.");
+    const list = wsp("models", "list");
+    expect(list.stdout).toMatch(new RegExp(`${name} {2}latest v4 {2}champion=v3 challenger=v4`));
+  });
+
+  it("applies gates (b) and (c) when there is no champion yet: no control run, no champion", async () => {
+    const other = unique("no-control");
+    const id = await recordRun(experiment, other, { logloss: 0.6, dsr: 0.9, control: null });
+    const r = await promoteRun(client, id);
+    expect(r.champion).toBe(false);
+    expect(r.gates.find((g) => g.gate === "beats_control")?.detail).toMatch(/no control run/);
+    expect(await registry.getAlias(other, "champion")).toBeNull();
+    expect((await registry.getAlias(other, "challenger"))?.version).toBe("1");
+  });
+
+  it("refuses a run without wsp.promote_model or without its model.json", async () => {
+    const run = await recorder.startRun({ experiment, runName: "bare" });
+    await run.end("FINISHED");
+    await expect(promoteRun(client, run.runId)).rejects.toThrow(/tag wsp\.promote_model is missing/);
+    const run2 = await recorder.startRun({ experiment, runName: "no-model", tags: { "wsp.promote_model": "gbm" } });
+    await run2.end("FINISHED");
+    await expect(promoteRun(client, run2.runId)).rejects.toThrow(/no model\/model\.json among its artifacts/);
+  });
+});
