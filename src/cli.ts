@@ -8,6 +8,8 @@ import { registerFeaturesCommands } from "./cli/features";
 import { registerMlflowCommands } from "./cli/mlflow";
 import { registerModelsCommands } from "./cli/models";
 import { registerPromoteCommand } from "./cli/promote";
+import { registerRunCommand } from "./cli/run";
+import { registerStartCommand } from "./cli/start";
 
 const program = new Command()
   .name("wsp")
@@ -19,6 +21,8 @@ registerFeaturesCommands(program);
 registerMlflowCommands(program);
 registerPromoteCommand(program);
 registerModelsCommands(program);
+registerRunCommand(program);
+registerStartCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

@@ -24,7 +24,7 @@ import {
 } from "../data";
 import { openStore, type SeriesInfo, type Store } from "../store";
 
-interface StoreFlags {
+export interface StoreFlags {
   db?: string;
   dir?: string;
   schema?: string;
@@ -196,6 +196,38 @@ function printBars(bars: Bars, format: Format): void {
   }
 }
 
+/**
+ * `wsp data ingest`: validates the files (or all bundled data) and writes them into the store in
+ * one transaction, printing progress and a summary. `wsp start` reuses it for the bundled data.
+ */
+export async function ingestFiles(files: string[], bundled: boolean, flags: StoreFlags = {}): Promise<void> {
+  const { series, source } = loadInputs("ingest", files, bundled);
+  const reports = series.map((bars) => validateBars(bars));
+  // Research policy: errors (duplicates, NaN, non-positive prices, …) fail the whole ingest;
+  // anomalies are kept, reported here and recorded with the run.
+  for (let i = 0; i < series.length; i++) applyPolicy(series[i], reports[i]);
+  const summary = reportSummary(reports);
+  if (summary.anomalies > 0) {
+    const kinds = Object.entries(summary.totals).filter(([, count]) => count > 0);
+    process.stderr.write(
+      `validation: ${summary.anomalies} anomalies kept (${kinds.map(([k, c]) => `${k} ${c}`).join(", ")});` +
+        " `wsp data validate` shows them\n",
+    );
+  }
+  const total = series.reduce((sum, b) => sum + b.ts.length, 0);
+  await withStore(flags, async (store) => {
+    const bar = progressBar("ingest", "bars");
+    bar.start(total, 0);
+    const result = await store
+      .ingest(series, { source, report: summary, onProgress: (done) => bar.update(done) })
+      .finally(() => bar.stop());
+    process.stdout.write(
+      `ingested ${result.series} series, ${result.rows} bars into ${describeStore(store)} as run ${result.runId}` +
+        `${result.replaced > 0 ? ` (replaced ${result.replaced} stored bars in the same ranges)` : ""}\n`,
+    );
+  });
+}
+
 export function registerDataCommands(program: Command): void {
   const data = program.command("data").description("bundled market data and the operational store");
 
@@ -205,33 +237,9 @@ export function registerDataCommands(program: Command): void {
       .description("load CSV/CSV.GZ files (or all bundled data) into the store, in one transaction")
       .argument("[files...]", "CSV or CSV.GZ files: single-ticker (date|timestamp,open,…) or long (ticker,date,…)")
       .option("--bundled", "ingest every file under data/ (daily, intraday and the 480-stock universe)"),
-  ).action(async (files: string[], flags: StoreFlags & { bundled?: boolean }) => {
-    const { series, source } = loadInputs("ingest", files, flags.bundled ?? false);
-    const reports = series.map((bars) => validateBars(bars));
-    // Research policy: errors (duplicates, NaN, non-positive prices, …) fail the whole ingest;
-    // anomalies are kept, reported here and recorded with the run.
-    for (let i = 0; i < series.length; i++) applyPolicy(series[i], reports[i]);
-    const summary = reportSummary(reports);
-    if (summary.anomalies > 0) {
-      const kinds = Object.entries(summary.totals).filter(([, count]) => count > 0);
-      process.stderr.write(
-        `validation: ${summary.anomalies} anomalies kept (${kinds.map(([k, c]) => `${k} ${c}`).join(", ")});` +
-          " `wsp data validate` shows them\n",
-      );
-    }
-    const total = series.reduce((sum, b) => sum + b.ts.length, 0);
-    await withStore(flags, async (store) => {
-      const bar = progressBar("ingest", "bars");
-      bar.start(total, 0);
-      const result = await store
-        .ingest(series, { source, report: summary, onProgress: (done) => bar.update(done) })
-        .finally(() => bar.stop());
-      process.stdout.write(
-        `ingested ${result.series} series, ${result.rows} bars into ${describeStore(store)} as run ${result.runId}` +
-          `${result.replaced > 0 ? ` (replaced ${result.replaced} stored bars in the same ranges)` : ""}\n`,
-      );
-    });
-  });
+  ).action((files: string[], flags: StoreFlags & { bundled?: boolean }) =>
+    ingestFiles(files, flags.bundled ?? false, flags),
+  );
 
   withStoreOptions(
     data

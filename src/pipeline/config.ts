@@ -1,0 +1,377 @@
+/**
+ * The experiment config (DESIGN.md, "An experiment, as a researcher writes it"): one YAML file
+ * composed of the blocks each module owns. This file only adds the blocks the pipeline owns
+ * (models list, ensemble, controls, leakage, promotion, tracking) and the YAML reading, whose
+ * errors name the file, line, YAML path and what was expected:
+ *
+ *   experiments/x.yaml:14:37 models[1].params.max_depth: expected an integer >= 0, got "six"
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { backtestSchema, costsSchema, signalsSchema, sizingSchema } from "../backtest";
+import { calibrationConfigSchema } from "../calibration";
+import { dataConfigSchema } from "../data";
+import { featuresConfigSchema } from "../features/featuresConfig";
+import { regimesConfigSchema } from "../features/regimes";
+import { labelsConfigSchema } from "../labels";
+import { gbmParamsSchema, rfParamsSchema } from "../models";
+import { validationConfigSchema } from "../validation";
+
+const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
+
+/**
+ * Kinds whose parameters the model engine defines are checked here; the other kinds of
+ * DESIGN.md are accepted with free-form params so their configs validate before their
+ * implementation lands (running them then fails in `createModel`, naming the entry).
+ */
+export const modelEntrySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("gbm"), name: modelName.optional(), params: gbmParamsSchema.prefault({}) }).strict(),
+  z.object({ kind: z.literal("rf"), name: modelName.optional(), params: rfParamsSchema.prefault({}) }).strict(),
+  z
+    .object({
+      kind: z.enum(["mljs_rf", "logistic", "lstm"]),
+      name: modelName.optional(),
+      params: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict(),
+]);
+
+export const ensembleConfigSchema = z
+  .object({
+    /** weighted: non-negative weights summing to 1, fitted on the OOF predictions; mean: equal weights. */
+    kind: z.enum(["weighted", "mean"]).default("weighted"),
+    fit_on: z.literal("oof").default("oof"),
+  })
+  .strict();
+
+export const controlsConfigSchema = z
+  .object({
+    /** Re-run the pipeline with labels permuted within the training folds; it must fail. */
+    shuffled_labels: z.boolean().default(false),
+    seed: z.number().int().default(7),
+    /** Null run: the main target itself is permuted; the promotion gates must refuse it. */
+    shuffle_target: z.boolean().default(false),
+    /** Detector check: the label's own future return is added as a feature; leakage must be flagged. */
+    inject_leak: z.boolean().default(false),
+  })
+  .strict();
+
+export const leakageConfigSchema = z
+  .object({
+    /** Univariate out-of-sample AUC above this flags a feature (src/validation univariateAucScreen). */
+    auc_threshold: z.number().gt(0.5).lt(1).default(0.6),
+    /** Direction accuracy above this on a liquid ETF is reported as suspected leakage (DESIGN.md). */
+    max_direction_accuracy: z.number().gt(0.5).lt(1).default(0.7),
+  })
+  .strict();
+
+export const PROMOTION_METRICS = ["oos_logloss", "oos_auc", "holdout_logloss", "holdout_auc"] as const;
+
+export const promotionConfigSchema = z
+  .object({
+    metric: z.enum(PROMOTION_METRICS).default("oos_logloss"),
+    /** How much a challenger must beat the champion by (absolute, in the metric's units). */
+    margin: z.number().min(0).default(0.002),
+    min_deflated_sharpe: z.number().min(0).max(1).default(0.5),
+    beat_control: z.boolean().default(true),
+  })
+  .strict();
+
+export const trackingConfigSchema = z
+  .object({
+    experiment: z.string().min(1),
+    /** Registered model name (default: the experiment name). */
+    model_name: z.string().min(1).optional(),
+    tags: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const experimentConfigSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a name of letters, digits, _ . -"),
+    description: z.string().optional(),
+    tracking: trackingConfigSchema,
+    data: dataConfigSchema,
+    features: featuresConfigSchema.prefault({}),
+    regimes: regimesConfigSchema.prefault({}),
+    /** bundled: the 480-stock daily universe feeds breadth and cross-sectional features. */
+    universe: z.enum(["none", "bundled"]).default("none"),
+    labels: labelsConfigSchema,
+    validation: validationConfigSchema,
+    models: z.array(modelEntrySchema).min(1),
+    ensemble: ensembleConfigSchema.optional(),
+    calibration: calibrationConfigSchema.prefault({ method: "none" }),
+    signals: signalsSchema.prefault({}),
+    sizing: sizingSchema.prefault({}),
+    costs: costsSchema.prefault({}),
+    backtest: backtestSchema.prefault({}),
+    controls: controlsConfigSchema.prefault({}),
+    leakage: leakageConfigSchema.prefault({}),
+    promotion: promotionConfigSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.models.forEach((m, i) => {
+      const name = m.name ?? m.kind;
+      const first = seen.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", i, "name"],
+          message: `model name "${name}" is already used by models[${first}]; give each entry a distinct name`,
+        });
+      } else seen.set(name, i);
+    });
+    if (c.ensemble && c.models.length < 2) {
+      ctx.addIssue({ code: "custom", path: ["ensemble"], message: "an ensemble needs at least two models" });
+    }
+  });
+
+export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
+export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
+export type ModelEntry = ExperimentConfig["models"][number];
+
+/** The name a model entry's results go by (`gbm`, `rf`, or its `name`). */
+export function modelEntryName(m: ModelEntry): string {
+  return m.name ?? m.kind;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`${file}: invalid experiment config\n  ${issues.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Path = readonly PropertyKey[];
+
+/** `models[1].params.max_depth` */
+export function yamlPath(path: Path): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out === "" ? String(p) : `.${String(p)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (Array.isArray(value)) return "a list";
+  if (value !== null && typeof value === "object") return "a mapping";
+  return String(value);
+}
+
+interface SchemaLike {
+  _zod: { def: { type: string; checks?: { _zod: { def: Record<string, unknown> } }[]; [k: string]: unknown } };
+}
+
+/** What a schema accepts, in words ("an integer >= 1", "one of a, b"). */
+export function describeSchema(schema: SchemaLike | undefined): string {
+  if (!schema) return "a valid value";
+  const def = schema._zod.def;
+  const inner = (key: string) => describeSchema(def[key] as SchemaLike);
+  switch (def.type) {
+    case "number": {
+      let kind = "a number";
+      const bounds: string[] = [];
+      for (const c of def.checks ?? []) {
+        const d = c._zod.def;
+        if (d.check === "number_format" && String(d.format).includes("int")) kind = "an integer";
+        if (d.check === "greater_than") bounds.push(`${d.inclusive ? ">=" : ">"} ${d.value}`);
+        if (d.check === "less_than") bounds.push(`${d.inclusive ? "<=" : "<"} ${d.value}`);
+      }
+      return [kind, ...bounds].join(" ");
+    }
+    case "string":
+      return "a string";
+    case "boolean":
+      return "true or false";
+    case "enum":
+      return `one of ${Object.values(def.entries as Record<string, string>).join(", ")}`;
+    case "literal":
+      return (def.values as unknown[]).map((v) => JSON.stringify(v)).join(" or ");
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+      return "a mapping";
+    case "union":
+      return (def.options as SchemaLike[]).map((o) => describeSchema(o)).join(" or ");
+    case "nullable":
+      return `${inner("innerType")} or null`;
+    case "optional":
+    case "default":
+    case "prefault":
+    case "readonly":
+      return inner("innerType");
+    case "pipe":
+      return inner("out");
+    default:
+      return `a ${def.type}`;
+  }
+}
+
+interface RawIssue {
+  code: string;
+  input?: unknown;
+  inst?: SchemaLike;
+  keys?: string[];
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+}
+
+/** A failed bound check (the issue comes from the check, not the schema): "a number <= 1". */
+function describeBound(iss: RawIssue): string {
+  const small = iss.code === "too_small";
+  const bound = String(small ? iss.minimum : iss.maximum);
+  const op = small ? (iss.inclusive ? ">=" : ">") : iss.inclusive ? "<=" : "<";
+  if (iss.origin === "number" || iss.origin === "int") return `a number ${op} ${bound}`;
+  if (iss.origin === "array") return `a list of ${small ? "at least" : "at most"} ${bound} entries`;
+  if (iss.origin === "string") return `a string of ${small ? "at least" : "at most"} ${bound} characters`;
+  return `a value ${op} ${bound}`;
+}
+
+/** zod's messages rewritten as "expected <what>, got <value>". */
+function errorMap(iss: RawIssue): string | undefined {
+  switch (iss.code) {
+    case "too_small":
+    case "too_big":
+      return `expected ${describeBound(iss)}, got ${shown(iss.input)}`;
+    case "invalid_type":
+    case "invalid_value":
+      if (iss.input === undefined && iss.code === "invalid_type")
+        return `required: expected ${describeSchema(iss.inst)}`;
+      return `expected ${describeSchema(iss.inst)}, got ${shown(iss.input)}`;
+    case "invalid_union":
+      return `expected ${describeSchema(iss.inst)}, got ${shown(iss.input)}`;
+    case "unrecognized_keys":
+      return `unknown key${(iss.keys ?? []).length > 1 ? "s" : ""} ${(iss.keys ?? []).map((k) => `"${k}"`).join(", ")}`;
+    default:
+      return undefined;
+  }
+}
+
+/** The discriminator's allowed values when a discriminated union got none of them. */
+function discriminatorMessage(issue: z.core.$ZodIssue, input: unknown): string | null {
+  if (issue.code !== "invalid_union" || !("note" in issue) || issue.note !== "No matching discriminator") return null;
+  const got = getAt(input, issue.path);
+  const options = (issue as unknown as { options?: unknown[] }).options;
+  const allowed = options ? `one of ${options.join(", ")}` : "a known kind";
+  return `expected ${allowed}, got ${shown(got)}`;
+}
+
+function getAt(value: unknown, path: Path): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+interface ConfigIssue {
+  path: Path;
+  message: string;
+}
+
+function parseIssues(input: unknown): { config: ExperimentConfig | null; issues: ConfigIssue[] } {
+  const r = experimentConfigSchema.safeParse(input, { error: errorMap as never });
+  if (r.success) return { config: r.data, issues: [] };
+  return {
+    config: null,
+    issues: r.error.issues.map((i) => {
+      const kind = discriminatorMessage(i, input);
+      // An unknown key is located at the key itself, not at its mapping.
+      const at = i.code === "unrecognized_keys" ? [...i.path, i.keys[0]] : i.path;
+      return { path: at, message: `${yamlPath(i.path)}: ${kind ?? i.message}` };
+    }),
+  };
+}
+
+/** Validates a parsed config object; issues are "<path>: <what was expected>". */
+export function validateConfig(input: unknown, file = "config"): ExperimentConfig {
+  const { config, issues } = parseIssues(input);
+  if (config) return config;
+  throw new ConfigError(
+    file,
+    issues.map((i) => i.message),
+  );
+}
+
+export interface LoadedConfig {
+  config: ExperimentConfig;
+  /** The YAML text as read (logged as the artifact config.yaml). */
+  text: string;
+  file: string;
+  /** sha256 of the normalised config (key order and comments do not change it). */
+  hash: string;
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+export function configHash(config: ExperimentConfig): string {
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(config)))
+    .digest("hex");
+}
+
+/** Parses YAML text; errors carry `file:line:col` of the offending node. */
+export function parseConfig(text: string, file = "config.yaml"): LoadedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const where = (offset: number | undefined) => {
+    if (offset === undefined) return file;
+    const p = lines.linePos(offset);
+    return `${file}:${p.line}:${p.col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `${where(e.pos[0])} YAML syntax: ${e.message.split("\n")[0]}`),
+    );
+  }
+  const { config, issues } = parseIssues(doc.toJS());
+  if (config) return { config, text, file, hash: configHash(config) };
+  throw new ConfigError(
+    file,
+    issues.map(({ path, message }) => {
+      // The deepest node that exists: a missing key points at its parent mapping.
+      for (let k = path.length; k >= 0; k--) {
+        const node = doc.getIn(path.slice(0, k) as (string | number)[], true) as { range?: [number, number, number] };
+        if (node && typeof node === "object" && node.range) return `${where(node.range[0])} ${message}`;
+      }
+      return `${file} ${message}`;
+    }),
+  );
+}
+
+export function loadConfigFile(path: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`]);
+  }
+  return parseConfig(text, path);
+}

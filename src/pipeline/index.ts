@@ -1,0 +1,8 @@
+/** Public surface of the pipeline: the experiment config, the runner and its tracking. */
+export * from "./config";
+export { ModelNotImplementedError, createModel } from "./modelFactory";
+export { type Scores, scoreProbabilities } from "./classificationMetrics";
+export { type GateCheck, type GateVerdict, evaluateGates } from "./promotionGates";
+export * from "./runExperiment";
+export { experimentSummary, experimentFigures, reportHtml } from "./experimentReport";
+export { type TrackedRun, type TrackOptions, runTracked, runUrlOf } from "./trackExperiment";

@@ -1,0 +1,531 @@
+/**
+ * The experiment pipeline (DESIGN.md, one direction): load → validate data → features → labels
+ * → splits (final holdout reserved) → per model: fit per fold (OOF) and refit on all pre-holdout
+ * rows (holdout predictions) → calibration on OOF only → ensemble weights on OOF → signals →
+ * backtest with costs vs buy-and-hold → leakage checks → shuffled-label control → promotion gates.
+ * Each phase is a function of the previous phases' outputs; `ExperimentResult` holds them all.
+ * Tracking is not done here (see trackExperiment.ts): hooks let the tracker feed in the trial
+ * count the deflated Sharpe needs.
+ */
+import { createHash } from "node:crypto";
+import { type BacktestRun, assetFromProbabilities, backtestReport, simulate, variance } from "../backtest";
+import {
+  type Bars,
+  isIntraday,
+  loadDataBlock,
+  loadUniverse,
+  newYorkDayOf,
+  type ValidationReport,
+  validateBars,
+} from "../data";
+import { barsBetween } from "../data/bars";
+import { computeFeatures } from "../features/computeFeatures";
+import type { FeatureFrame } from "../features/featureFrame";
+import { type LabelSet, labelsFromConfig } from "../labels";
+import {
+  type FeatureMatrix,
+  fromColumns,
+  type Importance,
+  meanAbsShap,
+  type Model,
+  takeRows,
+  TreeModel,
+} from "../models";
+import {
+  CANARY_NAME,
+  type LeakageReport,
+  type SplitPlan,
+  shuffleLabels,
+  splitsFromConfig,
+  univariateAucScreen,
+} from "../validation";
+import { calibrateOutOfFold } from "./calibrate";
+import { type Scores, scoreProbabilities } from "./classificationMetrics";
+import { type ExperimentConfig, type LoadedConfig, modelEntryName } from "./config";
+import { crossValidate } from "./crossValidate";
+import { blend, fitEnsembleWeights } from "./ensembleWeights";
+import { checkModelKinds, createModel } from "./modelFactory";
+import { type GateVerdict, evaluateGates } from "./promotionGates";
+import { PhaseTimer } from "./progress";
+
+export class ExperimentError extends Error {
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = "ExperimentError";
+  }
+}
+
+export interface ModelResult {
+  name: string;
+  kind: string;
+  /** Calibrated out-of-fold scores (walk-forward), the run's out-of-sample numbers. */
+  oos: Scores;
+  /** Scores of the raw (uncalibrated) OOF probabilities, to judge what calibration did. */
+  oosRaw: Scores;
+  holdout: Scores;
+  foldScores: Scores[];
+  /** Calibrated probabilities, `width` per label row. */
+  oofProbs: Float64Array;
+  holdoutProbs: Float64Array;
+  /** Refitted on every pre-holdout row; the model saved as an artifact. */
+  model: Model;
+  importance: Importance;
+  /** Mean |SHAP| over (up to 500) holdout rows; null for models without TreeSHAP. */
+  shap: Importance | null;
+  fitSeconds: number;
+  calibratedFolds: number;
+}
+
+export interface EnsembleResult {
+  members: string[];
+  weights: Float64Array;
+  oos: Scores;
+  holdout: Scores;
+  oofProbs: Float64Array;
+  holdoutProbs: Float64Array;
+}
+
+export interface BacktestResult {
+  /** The variant traded: "ensemble" or a model's name. */
+  variant: string;
+  run: BacktestRun;
+  /** Buy-and-hold of `backtest.benchmark` over the same bars. */
+  benchmark: Bars | null;
+  /** The backtested bars (from the first out-of-sample prediction to the end). */
+  bars: Bars;
+  /** Bar index (into `bars`) where the final holdout starts; -1 when none. */
+  holdoutStart: number;
+  /** Sharpe (annualised) of every variant tried in this run, the dispersion behind the DSR. */
+  variantSharpes: Record<string, number>;
+  trials: number;
+}
+
+export interface ControlResult {
+  model: string;
+  oos: Scores;
+  holdout: Scores;
+  sharpe: number;
+  deflatedSharpe: number;
+}
+
+export interface LeakageResult {
+  screen: LeakageReport;
+  /** Every suspected leak, one line each (screen flags and too-good direction accuracies). */
+  flags: string[];
+}
+
+export interface ExperimentResult {
+  config: ExperimentConfig;
+  configHash: string;
+  dataHash: string;
+  ticker: string;
+  validation: ValidationReport[];
+  features: { names: string[]; dropped: { name: string; missing: number }[]; rows: number };
+  labels: LabelSet;
+  /** Label codes used (NaN where absent or where a feature is missing). */
+  y: Float64Array;
+  /** Probabilities per label row: 1 (P(class 1)) for binary labels, else one per class. */
+  width: number;
+  plan: SplitPlan;
+  models: ModelResult[];
+  ensemble: EnsembleResult | null;
+  /** The variant the run stands for (registered on promotion): "ensemble" or a model's name. */
+  selected: string;
+  backtest: BacktestResult;
+  leakage: LeakageResult;
+  control: ControlResult | null;
+  gates: GateVerdict;
+  /** Seconds per phase. */
+  timings: Record<string, number>;
+  notes: string[];
+}
+
+export interface RunHooks {
+  /** Adds `n` trials to the experiment's count and returns its new total (default: n). */
+  recordTrials?: (n: number) => Promise<number>;
+  /** Draw progress bars on stderr (default true). */
+  progress?: boolean;
+  /** Where `bundled` data is read (default: found from the working directory). */
+  dataDir?: string;
+}
+
+function hashBars(all: readonly Bars[]): string {
+  const h = createHash("sha256");
+  for (const b of all) {
+    h.update(`${b.ticker}/${b.timeframe}/${b.ts.length};`);
+    for (const col of [b.ts, b.open, b.high, b.low, b.close, b.volume]) {
+      if (col) h.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+    }
+  }
+  return h.digest("hex");
+}
+
+/**
+ * Columns the models see: a column missing on more than 10 % of rows is dropped (reported),
+ * then rows missing any kept value are left out of every split.
+ */
+function usableColumns(frame: FeatureFrame): {
+  names: string[];
+  columns: Float64Array[];
+  dropped: { name: string; missing: number }[];
+} {
+  const n = frame.ts.length;
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  const dropped: { name: string; missing: number }[] = [];
+  frame.columns.forEach((c, j) => {
+    let missing = 0;
+    for (let i = 0; i < n; i++) if (!Number.isFinite(c[i])) missing++;
+    if (missing > 0.1 * n) dropped.push({ name: frame.names[j], missing });
+    else {
+      names.push(frame.names[j]);
+      columns.push(c);
+    }
+  });
+  return { names, columns, dropped };
+}
+
+function classWidth(labels: LabelSet): number {
+  return labels.classes.length === 2 ? 1 : labels.classes.length;
+}
+
+/** P(up) and P(down) per label row from probabilities of `width` per row. */
+function sideProbs(probs: Float64Array, width: number, n: number): { up: Float64Array; down: Float64Array } {
+  const up = new Float64Array(n);
+  const down = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (width === 1) {
+      up[i] = probs[i];
+      down[i] = 1 - probs[i];
+    } else {
+      up[i] = probs[i * width + width - 1];
+      down[i] = probs[i * width];
+    }
+  }
+  return { up, down };
+}
+
+/** Out-of-sample probabilities: OOF where present, else holdout. */
+function mergeOutOfSample(oof: Float64Array, holdout: Float64Array): Float64Array {
+  const out = Float64Array.from(oof);
+  for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i])) out[i] = holdout[i];
+  return out;
+}
+
+function shapOf(model: Model, X: FeatureMatrix, rows: Int32Array): Importance | null {
+  if (!(model instanceof TreeModel) || rows.length === 0) return null;
+  const step = Math.max(1, Math.floor(rows.length / 500));
+  const sample = rows.filter((_, i) => i % step === 0);
+  return meanAbsShap(model.shap(takeRows(X, sample)));
+}
+
+async function loadBenchmark(config: ExperimentConfig, bars: Bars, hooks: RunHooks): Promise<Bars | null> {
+  const name = config.backtest.benchmark;
+  if (name === bars.ticker) return bars;
+  const loaded = await loadDataBlock({ ...config.data, tickers: [name], context: [] }, { dataDir: hooks.dataDir });
+  const b = loaded.tickers[0].bars;
+  if (b.ts.length !== bars.ts.length || b.ts.some((t, i) => t !== bars.ts[i])) return null;
+  return b;
+}
+
+export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}): Promise<ExperimentResult> {
+  const config = loaded.config;
+  checkModelKinds(config.models);
+  if (config.data.tickers.length !== 1) {
+    throw new ExperimentError(
+      "data.tickers",
+      `the runner trains one ticker per run; got ${config.data.tickers.length} (${config.data.tickers.join(", ")})`,
+    );
+  }
+  if (config.calibration.per_regime) {
+    throw new ExperimentError(
+      "calibration.per_regime",
+      "per-regime calibration is not wired into the runner yet; set false",
+    );
+  }
+  const timer = new PhaseTimer(hooks.progress ?? true);
+  const notes: string[] = [];
+
+  const data = await timer.run("load", 1, () => loadDataBlock(config.data, { dataDir: hooks.dataDir }));
+  const bars = data.tickers[0].bars;
+  const ticker = bars.ticker;
+  const validation = await timer.run("validate", 1, () =>
+    [...data.tickers, ...data.context].map((s) => validateBars(s.bars)),
+  );
+  const errors = validation.filter((r) => r.errors > 0);
+  if (errors.length > 0) {
+    throw new ExperimentError(
+      "data",
+      `validation found errors in ${errors.map((r) => `${r.ticker} (${r.errors})`).join(", ")}; run \`wsp data validate\``,
+    );
+  }
+  const dataHash = hashBars([bars, ...data.context.map((c) => c.bars)]);
+
+  const universe = config.universe === "bundled" ? loadUniverse(hooks.dataDir) : undefined;
+  if (universe) {
+    notes.push(
+      `universe: ${universe.size} stocks that were S&P 500 members when the file was pulled (Jan 2020): survivorship-biased (names that left the index are missing), so breadth and cross-sectional features look healthier than they were`,
+    );
+  }
+  const featureResult = await timer.run("features", 1, () =>
+    computeFeatures(config.features, {
+      bars,
+      context: Object.fromEntries(data.context.map((c) => [c.bars.ticker, c.bars])),
+      universe,
+    }),
+  );
+  for (const s of featureResult.report.skipped) notes.push(`features: skipped ${s.path}: ${s.reason}`);
+
+  const labels = await timer.run("labels", 1, () =>
+    labelsFromConfig(bars, config.labels, {
+      session: isIntraday(bars.timeframe) ? Float64Array.from(bars.ts, newYorkDayOf) : undefined,
+    }),
+  );
+  const width = classWidth(labels);
+  const cols = usableColumns(featureResult.frame);
+  if (config.controls.inject_leak) {
+    // The worst possible leak, on purpose: the label's own realised return as a feature.
+    cols.names.push(CANARY_NAME);
+    cols.columns.push(labels.ret);
+  }
+  if (cols.names.length === 0)
+    throw new ExperimentError("features", "no feature column is usable (all mostly missing)");
+  const n = bars.ts.length;
+  const y = Float64Array.from(labels.y);
+  let missingRows = 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(y[i])) continue;
+    if (cols.columns.some((c) => !Number.isFinite(c[i]))) {
+      y[i] = Number.NaN;
+      missingRows++;
+    }
+  }
+  if (missingRows > 0) notes.push(`${missingRows} labelled rows left out: a feature is missing there (warm-up)`);
+  if (cols.dropped.length > 0) {
+    notes.push(
+      `${cols.dropped.length} feature columns dropped (missing on > 10 % of rows): ${cols.dropped.map((d) => d.name).join(", ")}`,
+    );
+  }
+  const yTarget = config.controls.shuffle_target ? shuffleLabels(y, config.controls.seed) : y;
+  if (config.controls.shuffle_target) notes.push("controls.shuffle_target: the main target is permuted (a null run)");
+
+  const plan = await timer.run("splits", 1, () => splitsFromConfig({ ...labels, y: yTarget }, config.validation));
+  if (plan.holdout.length === 0) {
+    throw new ExperimentError("validation.final_holdout", "no final holdout is reserved; set one (e.g. P2Y)");
+  }
+  const X = fromColumns(cols.names, cols.columns);
+
+  // Training: every model through every fold, then the refit for the holdout.
+  const cv = await timer.run("training", config.models.length * (plan.splits.length + 1), async (h) => {
+    const out = [];
+    for (const [i, entry] of config.models.entries()) {
+      out.push(await crossValidate(() => createModel(entry, i), X, yTarget, plan, width, { onFold: () => h.tick() }));
+    }
+    return out;
+  });
+
+  const calibrated = await timer.run("calibration", cv.length, (h) =>
+    cv.map((r) => {
+      const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width);
+      h.tick();
+      return c;
+    }),
+  );
+
+  const models: ModelResult[] = config.models.map((entry, i) => ({
+    name: modelEntryName(entry),
+    kind: entry.kind,
+    oos: scoreProbabilities(yTarget, calibrated[i].oof, width, plan.rows),
+    oosRaw: scoreProbabilities(yTarget, cv[i].oof, width, plan.rows),
+    holdout: scoreProbabilities(yTarget, calibrated[i].holdout, width, plan.holdout),
+    foldScores: cv[i].foldScores,
+    oofProbs: calibrated[i].oof,
+    holdoutProbs: calibrated[i].holdout,
+    model: cv[i].finalModel,
+    importance: cv[i].finalModel.featureImportance("gain"),
+    shap: shapOf(cv[i].finalModel, X, plan.holdout),
+    fitSeconds: cv[i].fitSeconds,
+    calibratedFolds: calibrated[i].calibratedFolds,
+  }));
+
+  const ensemble = await timer.run("ensemble", 1, () => {
+    if (!config.ensemble) return null;
+    const weights = fitEnsembleWeights(
+      yTarget,
+      models.map((m) => m.oofProbs),
+      width,
+      config.ensemble.kind,
+    );
+    const oofProbs = blend(
+      models.map((m) => m.oofProbs),
+      weights,
+    );
+    const holdoutProbs = blend(
+      models.map((m) => m.holdoutProbs),
+      weights,
+    );
+    return {
+      members: models.map((m) => m.name),
+      weights,
+      oos: scoreProbabilities(yTarget, oofProbs, width, plan.rows),
+      holdout: scoreProbabilities(yTarget, holdoutProbs, width, plan.holdout),
+      oofProbs,
+      holdoutProbs,
+    };
+  });
+
+  // Selection on out-of-fold log-loss only: the holdout never picks the model.
+  const bestSingle = models.reduce((a, b) => (b.oos.logloss < a.oos.logloss ? b : a));
+  const selected = ensemble ? "ensemble" : bestSingle.name;
+  const variants: { name: string; oof: Float64Array; holdout: Float64Array }[] = [
+    ...models.map((m) => ({ name: m.name, oof: m.oofProbs, holdout: m.holdoutProbs })),
+    ...(ensemble ? [{ name: "ensemble", oof: ensemble.oofProbs, holdout: ensemble.holdoutProbs }] : []),
+  ];
+  const trials = hooks.recordTrials ? await hooks.recordTrials(variants.length) : variants.length;
+
+  const first = plan.splits.length > 0 ? plan.splits[0].test[0] : plan.holdout[0];
+  const btBars = barsBetween(bars, bars.ts[first], Number.POSITIVE_INFINITY);
+  const offset = first;
+  const holdoutStart = plan.holdout[0] - offset;
+  const benchmark = await loadBenchmark(config, btBars, hooks);
+  if (!benchmark)
+    notes.push(
+      `backtest.benchmark ${config.backtest.benchmark}: no bars on the traded timestamps; no buy-and-hold comparison`,
+    );
+  const engine = {
+    signals: config.signals,
+    sizing: config.sizing,
+    costs: config.costs,
+    backtest: config.backtest,
+  };
+  const backtest = await timer.run("backtest", variants.length, (h) => {
+    const sims = variants.map((v) => {
+      const probs = mergeOutOfSample(v.oof, v.holdout);
+      const sides = sideProbs(probs, width, n);
+      const sim = simulate(
+        assetFromProbabilities(
+          { bars: btBars, pUp: sides.up.subarray(offset), pDown: sides.down.subarray(offset) },
+          engine,
+        ),
+        engine,
+      );
+      h.tick();
+      return { name: v.name, sim };
+    });
+    const variantSharpes: Record<string, number> = {};
+    const perPeriod: number[] = [];
+    for (const s of sims) {
+      const r = backtestReport(s.sim, {});
+      variantSharpes[s.name] = r.returns.sharpe;
+      perPeriod.push(r.returns.sharpePerPeriod);
+    }
+    const chosen = sims.find((s) => s.name === selected);
+    if (!chosen) throw new Error(`backtest: no variant named ${selected}`);
+    const nObs = btBars.ts.length - 1;
+    // Dispersion of the Sharpe ratios tried; with one variant, the null's sampling variance 1/T.
+    const sharpeVariance = perPeriod.length >= 2 ? variance(Float64Array.from(perPeriod)) : 1 / nObs;
+    const report = backtestReport(chosen.sim, {
+      benchmark: benchmark ?? undefined,
+      stress: config.backtest.stress,
+      trials: { count: Math.max(trials, 1), sharpeVariance: Math.max(sharpeVariance, 1e-12) },
+    });
+    return {
+      variant: selected,
+      run: { simulation: chosen.sim, report },
+      benchmark,
+      bars: btBars,
+      holdoutStart,
+      variantSharpes,
+      trials,
+    };
+  });
+
+  const leakage = await timer.run("leakage", 1, () => {
+    const screen = univariateAucScreen(
+      cols.names.map((name, j) => ({ name, values: cols.columns[j] })),
+      yTarget,
+      plan,
+      { threshold: config.leakage.auc_threshold, positiveClass: width === 1 ? 1 : width - 1 },
+    );
+    const flags = [...screen.messages];
+    for (const m of [...models, ...(ensemble ? [{ name: "ensemble", oos: ensemble.oos }] : [])]) {
+      if (m.oos.accuracy > config.leakage.max_direction_accuracy) {
+        flags.push(
+          `suspected leakage: ${m.name} direction accuracy ${m.oos.accuracy.toFixed(3)} > ${config.leakage.max_direction_accuracy} out of sample on ${ticker}`,
+        );
+      }
+    }
+    return { screen, flags };
+  });
+
+  let control: ControlResult | null = null;
+  if (config.controls.shuffled_labels) {
+    const idx = config.models.findIndex((e) => modelEntryName(e) === bestSingle.name);
+    control = await timer.run("control", plan.splits.length + 1, async (h) => {
+      const entry = config.models[idx];
+      const r = await crossValidate(() => createModel(entry, idx), X, yTarget, plan, width, {
+        permuteSeed: config.controls.seed,
+        onFold: () => h.tick(),
+      });
+      const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width);
+      const sides = sideProbs(mergeOutOfSample(c.oof, c.holdout), width, n);
+      const sim = simulate(
+        assetFromProbabilities(
+          { bars: btBars, pUp: sides.up.subarray(offset), pDown: sides.down.subarray(offset) },
+          engine,
+        ),
+        engine,
+      );
+      const report = backtestReport(sim, {
+        trials: { count: Math.max(trials, 1), sharpeVariance: 1 / (btBars.ts.length - 1) },
+      });
+      return {
+        model: bestSingle.name,
+        oos: scoreProbabilities(yTarget, c.oof, width, plan.rows),
+        holdout: scoreProbabilities(yTarget, c.holdout, width, plan.holdout),
+        sharpe: report.returns.sharpe,
+        deflatedSharpe: report.deflatedSharpe,
+      };
+    });
+  }
+
+  const headline =
+    selected === "ensemble" && ensemble ? ensemble : (models.find((m) => m.name === selected) as ModelResult);
+  const gates = evaluateGates(config.promotion, {
+    oos: headline.oos,
+    holdout: headline.holdout,
+    nPositive: countClass(yTarget, plan.rows, width === 1 ? 1 : width - 1),
+    nRows: headline.oos.rows,
+    deflatedSharpe: backtest.run.report.deflatedSharpe,
+    control,
+    leakageFlags: leakage.flags,
+  });
+
+  return {
+    config,
+    configHash: loaded.hash,
+    dataHash,
+    ticker,
+    validation,
+    features: { names: cols.names, dropped: cols.dropped, rows: n },
+    labels,
+    y: yTarget,
+    width,
+    plan,
+    models,
+    ensemble,
+    selected,
+    backtest,
+    leakage,
+    control,
+    gates,
+    timings: timer.timings,
+    notes: [...notes, ...backtest.run.report.notes],
+  };
+}
+
+function countClass(y: Float64Array, rows: Int32Array, cls: number): number {
+  let c = 0;
+  for (const r of rows) if (y[r] === cls) c++;
+  return c;
+}

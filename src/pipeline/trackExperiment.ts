@@ -1,0 +1,347 @@
+/**
+ * `wsp run` with tracking: a parent MLflow run "<name> @ <ISO time>" opened before the pipeline
+ * (so a failure is recorded as FAILED with its error), the experiment's trial count fed to the
+ * deflated Sharpe, then params, metrics, tags, child runs (one per model, "backtest",
+ * "control") and artifacts, all through the recorder (src/tracking/recorder.ts), which queues
+ * everything in mlruns/outbox/ when MLflow is down.
+ *
+ * Promotion reads two tags of the parent: `wsp.promote_model` (the variant to register:
+ * "ensemble" or a model name, whose files are under `model/<variant>/`) and `wsp.model_name`
+ * (the registered model name: tracking.model_name, default the experiment name).
+ */
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { chromiumAvailable, renderPng } from "../viz";
+import { flattenParams } from "../tracking/flattenParams";
+import { findRepoRoot } from "../tracking/mlflowServer";
+import { openRecorder, type Recorder, type RunRecorder } from "../tracking/recorder";
+import type { Scores } from "./classificationMetrics";
+import type { LoadedConfig } from "./config";
+import {
+  benchmarkStats,
+  experimentFigures,
+  experimentSummary,
+  figurePage,
+  importanceJson,
+  type NamedFigure,
+  predictionsCsv,
+  reportHtml,
+  tradesCsv,
+  validationReportText,
+} from "./experimentReport";
+import { type ExperimentResult, type RunHooks, runExperiment } from "./runExperiment";
+
+export interface TrackOptions extends RunHooks {
+  /** Job id when the run comes from a queued job (tag `wsp.job_id`). */
+  jobId?: string;
+  /** Tracking server (default MLFLOW_TRACKING_URI, else the local server). */
+  trackingUri?: string;
+  /** Render PNGs of the key figures when Chromium is present (default true). */
+  png?: boolean;
+}
+
+export interface TrackedRun {
+  result: ExperimentResult;
+  runId: string;
+  /** MLflow UI address of the parent run; null while it exists only in the outbox. */
+  runUrl: string | null;
+  /** True when the run went to the outbox (MLflow unreachable); `wsp mlflow sync` replays it. */
+  offline: boolean;
+  summary: string;
+  /** Seconds spent writing to MLflow, and rendering figures and pages. */
+  trackingSeconds: number;
+  reportSeconds: number;
+}
+
+function git(args: string[]): string | null {
+  const r = spawnSync("git", args, { encoding: "utf8", cwd: findRepoRoot() });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function codeVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(findRepoRoot(), "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function scoreMetrics(prefix: string, oos: Scores, holdout: Scores): Record<string, number> {
+  return {
+    [`${prefix}oos_auc`]: oos.auc,
+    [`${prefix}oos_logloss`]: oos.logloss,
+    [`${prefix}oos_ece`]: oos.ece,
+    [`${prefix}oos_accuracy`]: oos.accuracy,
+    [`${prefix}holdout_auc`]: holdout.auc,
+    [`${prefix}holdout_logloss`]: holdout.logloss,
+    [`${prefix}holdout_ece`]: holdout.ece,
+    [`${prefix}holdout_accuracy`]: holdout.accuracy,
+  };
+}
+
+/** The MLmodel file MLflow shows for a model directory (our own flavor: the JSON the loader reads). */
+function mlModelFile(runId: string, path: string, kind: string, features: readonly string[]): string {
+  return stringify({
+    artifact_path: path,
+    flavors: { wsp: { kind, data: "model.json", loader: "src/models loadModel", features: [...features] } },
+    model_uuid: randomUUID().replace(/-/g, ""),
+    run_id: runId,
+    utc_time_created: new Date().toISOString().replace("T", " ").replace("Z", ""),
+  });
+}
+
+export function runUrlOf(trackingUri: string, experimentId: string, runId: string): string {
+  return `${trackingUri.replace(/\/+$/, "")}/#/experiments/${experimentId}/runs/${runId}`;
+}
+
+async function logChildren(recorder: Recorder, parent: RunRecorder, r: ExperimentResult): Promise<void> {
+  const experiment = r.config.tracking.experiment;
+  for (const [i, m] of r.models.entries()) {
+    const child = await recorder.startRun({
+      experiment,
+      runName: m.name,
+      parentRunId: parent.runId,
+      tags: { "wsp.model_kind": m.kind },
+    });
+    await child.logParams(flattenParams({ kind: m.kind, params: r.config.models[i].params }));
+    for (const key of ["auc", "logloss", "ece", "accuracy"] as const) {
+      await child.logMetricSeries(
+        `fold_${key}`,
+        Float64Array.from(m.foldScores, (s) => s[key]),
+      );
+    }
+    await child.logMetrics({ ...scoreMetrics("", m.oos, m.holdout), fit_seconds: m.fitSeconds });
+    await child.logJsonArtifact("model/model.json", m.model.toJSON());
+    await child.logArtifact("model/MLmodel", mlModelFile(child.runId, "model", m.kind, m.model.featureNames));
+    await child.logJsonArtifact("importance.json", importanceJson(m.importance));
+    await child.end("FINISHED");
+  }
+  const bt = r.backtest.run.report;
+  const backtest = await recorder.startRun({ experiment, runName: "backtest", parentRunId: parent.runId, tags: {} });
+  const years = bt.byYear.filter((s) => /^\d{4}$/.test(s.name));
+  const steps = years.map((s) => Number(s.name));
+  await backtest.logMetricSeries(
+    "year_sharpe",
+    Float64Array.from(years, (s) => s.sharpe),
+    steps,
+  );
+  await backtest.logMetricSeries(
+    "year_return",
+    Float64Array.from(years, (s) => s.totalReturn),
+    steps,
+  );
+  await backtest.logMetricSeries(
+    "year_max_drawdown",
+    Float64Array.from(years, (s) => s.maxDrawdown),
+    steps,
+  );
+  const stress: Record<string, number> = {};
+  for (const s of bt.stress) {
+    stress[`stress.${s.name}.sharpe`] = s.sharpe;
+    stress[`stress.${s.name}.return`] = s.totalReturn;
+  }
+  const variantSharpes = Object.fromEntries(
+    Object.entries(r.backtest.variantSharpes).map(([k, v]) => [`${k}.sharpe`, v]),
+  );
+  await backtest.logMetrics({
+    sharpe: bt.returns.sharpe,
+    deflated_sharpe: bt.deflatedSharpe,
+    max_drawdown: bt.returns.maxDrawdown,
+    win_rate: bt.trades.winRate,
+    trades: bt.trades.trades,
+    ...stress,
+    ...variantSharpes,
+  });
+  await backtest.logJsonArtifact("statistics.json", { ...bt, byYear: bt.byYear, stress: bt.stress });
+  await backtest.end("FINISHED");
+  if (r.control) {
+    const control = await recorder.startRun({
+      experiment,
+      runName: "control",
+      parentRunId: parent.runId,
+      tags: { "wsp.control": "shuffled_labels", "wsp.model_kind": r.control.model },
+    });
+    await control.logParams({ seed: r.config.controls.seed, model: r.control.model });
+    await control.logMetrics({
+      ...scoreMetrics("", r.control.oos, r.control.holdout),
+      sharpe: r.control.sharpe,
+      deflated_sharpe: r.control.deflatedSharpe,
+    });
+    await control.end("FINISHED");
+  }
+}
+
+/** Figures' pages and PNGs (PNGs only for the equity curve and the reliability plot: Chromium is slow). */
+function renderPages(figures: readonly NamedFigure[], png: boolean): { path: string; content: string | Uint8Array }[] {
+  const out: { path: string; content: string | Uint8Array }[] = figures.map((nf) => ({
+    path: nf.path,
+    content: figurePage(nf),
+  }));
+  if (png && chromiumAvailable()) {
+    for (const nf of figures.filter(
+      (x) => x.path === "backtest/equity.html" || x.path === "calibration/reliability.html",
+    )) {
+      const file = join(findRepoRoot(), "mlruns", `.png-${randomUUID()}.png`);
+      try {
+        renderPng(nf.figure, file, { width: 1100, height: 500, timeoutMs: 30_000 });
+        out.push({ path: nf.path.replace(/\.html$/, ".png"), content: readFileSync(file) });
+      } catch {
+        // A PNG is a convenience beside the HTML page; a Chromium failure must not fail the run.
+      } finally {
+        spawnSync("rm", ["-f", file]);
+      }
+    }
+  }
+  return out;
+}
+
+/** Runs the experiment and records it; the parent run is FAILED (with the error) when the pipeline throws. */
+export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}): Promise<TrackedRun> {
+  const config = loaded.config;
+  let trackingMs = 0;
+  const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      trackingMs += performance.now() - t;
+    }
+  };
+  const recorder = await timed(() => openRecorder({ trackingUri: opts.trackingUri }));
+  const started = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const tags: Record<string, string> = {
+    ...config.tracking.tags,
+    config_hash: loaded.hash,
+    git_commit: git(["rev-parse", "HEAD"]) ?? "unknown",
+    git_dirty: String((git(["status", "--porcelain", "--untracked-files=no"]) ?? "") !== ""),
+    code_version: codeVersion(),
+    host: hostname(),
+    "wsp.config_file": loaded.file,
+    "wsp.model_name": config.tracking.model_name ?? config.tracking.experiment,
+  };
+  if (opts.jobId) tags["wsp.job_id"] = opts.jobId;
+  const parent = await timed(() =>
+    recorder.startRun({ experiment: config.tracking.experiment, runName: `${config.name} @ ${started}`, tags }),
+  );
+  let result: ExperimentResult;
+  try {
+    await timed(() => parent.logParams(flattenParams(config)));
+    await timed(() => parent.logArtifact("config.yaml", loaded.text));
+    result = await runExperiment(loaded, {
+      ...opts,
+      recordTrials: (n) => timed(() => parent.recordTrials(n)),
+    });
+  } catch (err) {
+    await timed(() => parent.end("FAILED", err));
+    throw err;
+  }
+  const r = result;
+  let runUrl: string | null = null;
+  if (!parent.offline && parent.serverRunId) {
+    const exp = await timed(() => recorder.client.getExperimentByName(config.tracking.experiment));
+    if (exp) runUrl = runUrlOf(recorder.client.trackingUri, exp.experiment_id, parent.serverRunId);
+  }
+  const reportStart = performance.now();
+  const summary = experimentSummary(r, runUrl);
+  const figures = experimentFigures(r);
+  const pages = renderPages(figures, opts.png ?? true);
+  const html = reportHtml(r, figures, summary);
+  const reportSeconds = (performance.now() - reportStart) / 1000;
+  try {
+    await timed(async () => {
+      const sel = r.ensemble && r.selected === "ensemble" ? r.ensemble : r.models.find((m) => m.name === r.selected);
+      const bt = r.backtest.run.report;
+      const bench = benchmarkStats(r);
+      const metrics: Record<string, number> = {
+        ...(sel ? scoreMetrics("", sel.oos, sel.holdout) : {}),
+        ece: sel ? sel.oos.ece : Number.NaN,
+        sharpe: bt.returns.sharpe,
+        deflated_sharpe: bt.deflatedSharpe,
+        max_drawdown: bt.returns.maxDrawdown,
+        win_rate: bt.trades.winRate,
+        annual_return: bt.returns.annualReturn,
+        trades: bt.trades.trades,
+        trials: r.backtest.trials,
+        benchmark_sharpe: bench.sharpe,
+        benchmark_max_drawdown: bench.maxDrawdown,
+        leakage_flags: r.leakage.flags.length,
+        gates_passed: r.gates.passed ? 1 : 0,
+      };
+      for (const m of r.models) Object.assign(metrics, scoreMetrics(`${m.name}.`, m.oos, m.holdout));
+      if (r.ensemble) Object.assign(metrics, scoreMetrics("ensemble.", r.ensemble.oos, r.ensemble.holdout));
+      if (r.control) Object.assign(metrics, scoreMetrics("control.", r.control.oos, r.control.holdout));
+      for (const [k, v] of Object.entries(r.timings)) metrics[`timing.${k}_s`] = v;
+      await parent.logMetrics(metrics);
+      await parent.setTags({
+        data_hash: r.dataHash,
+        "wsp.selected_model": r.selected,
+        "wsp.promote_model": r.selected,
+        "wsp.gates": r.gates.passed ? "passed" : "refused",
+        "wsp.leakage": r.leakage.flags.length === 0 ? "none" : r.leakage.flags.join(" | ").slice(0, 7000),
+      });
+      for (const m of r.models) {
+        await parent.logJsonArtifact(`model/${m.name}/model.json`, m.model.toJSON());
+        await parent.logArtifact(
+          `model/${m.name}/MLmodel`,
+          mlModelFile(parent.runId, `model/${m.name}`, m.kind, m.model.featureNames),
+        );
+      }
+      if (r.ensemble) {
+        await parent.logJsonArtifact("model/ensemble/model.json", {
+          kind: "ensemble",
+          fit_on: "oof",
+          members: r.ensemble.members.map((name, i) => ({
+            name,
+            weight: r.ensemble?.weights[i],
+            model: `model/${name}/model.json`,
+          })),
+          calibration: r.config.calibration.method,
+        });
+        await parent.logArtifact(
+          "model/ensemble/MLmodel",
+          mlModelFile(parent.runId, "model/ensemble", "ensemble", r.features.names),
+        );
+      }
+      await parent.logArtifact("predictions/oof.csv", predictionsCsv(r, "oof"));
+      await parent.logArtifact("predictions/holdout.csv", predictionsCsv(r, "holdout"));
+      const sel1 = r.models.find((m) => m.name === r.selected) ?? r.models[0];
+      await parent.logJsonArtifact("features/importance.json", importanceJson(sel1.importance));
+      if (sel1.shap) await parent.logJsonArtifact("shap/summary.json", importanceJson(sel1.shap));
+      await parent.logArtifact("backtest/trades.csv", tradesCsv(r));
+      await parent.logArtifact("validation/report.txt", validationReportText(r));
+      await parent.logJsonArtifact("validation/report.json", r.validation);
+      await parent.logJsonArtifact("leakage.json", {
+        flags: r.leakage.flags,
+        threshold: r.leakage.screen.threshold,
+        features: r.leakage.screen.features.map((s) => ({
+          name: s.name,
+          mean_auc: s.meanAuc,
+          z: s.z,
+          flagged: s.flagged,
+        })),
+      });
+      await parent.logJsonArtifact("gates.json", r.gates);
+      for (const p of pages) await parent.logArtifact(p.path, p.content);
+      await parent.logArtifact("report.html", html);
+      await parent.logArtifact("summary.txt", `${summary}\n`);
+      await logChildren(recorder, parent, r);
+      await parent.end("FINISHED");
+    });
+  } catch (err) {
+    await parent.end("FAILED", err).catch(() => undefined);
+    throw err;
+  }
+  return {
+    result: r,
+    runId: parent.runId,
+    runUrl,
+    offline: parent.offline,
+    summary,
+    trackingSeconds: trackingMs / 1000,
+    reportSeconds,
+  };
+}
