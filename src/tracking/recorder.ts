@@ -162,6 +162,13 @@ export class RunRecorder {
     return this.serverId ?? this.localId;
   }
 
+  /** The run's page in the MLflow UI, once the server has the run; else null. */
+  get uiUrl(): string | null {
+    const experimentId = this.outbox.progress().experimentId;
+    if (!this.serverId || !experimentId) return null;
+    return `${this.recorder.client.trackingUri}/#/experiments/${experimentId}/runs/${this.serverId}`;
+  }
+
   /**
    * Logs flat params (see `flattenParams`). A value over MLflow's 6000-character limit is logged
    * as `sha256:<hex>` and its full text as the artifact `params/<key>.txt`.

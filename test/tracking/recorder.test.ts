@@ -5,16 +5,18 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   flattenParams,
   MlflowClient,
+  OutboxRun,
   openRecorder,
   type Recorder,
   recordTrials,
+  syncOutbox,
   trialCount,
 } from "../../src/tracking/index";
 import { testMlflowUri } from "../setup/testMlflow";
@@ -99,6 +101,7 @@ describe("a run recorded online", () => {
     await run.logJsonArtifact("model/model.json", { kind: "gbm", trees: [1, 2, 3] });
     const end = await run.end("FINISHED");
     expect(end).toEqual({ synced: true, serverRunId: runId, rejected: [] });
+    expect(run.uiUrl).toMatch(new RegExp(`^${uri}/#/experiments/\\d+/runs/${runId}$`));
   });
 
   it("leaves no outbox behind once the server holds the run", () => {
@@ -234,5 +237,63 @@ describe("trial accounting", () => {
 
   it("rejects a negative or fractional count", async () => {
     await expect(recordTrials(client, unique("t"), -1)).rejects.toThrow(/integer >= 0/);
+  });
+});
+
+describe("syncOutbox on the suite's server", () => {
+  it("ends a run whose recording process died as KILLED, and leaves runs a live process holds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wsp-outbox-sync-"));
+    try {
+      const experiment = unique("abandoned");
+      const start = (localId: string, startTime: number) =>
+        ({ op: "start", localId, experiment, runName: localId, tags: {}, startTime }) as const;
+      const dead = OutboxRun.create(dir, start("local-dead", 1));
+      dead.append({ op: "metrics", metrics: [{ key: "m", value: 1, step: 0, timestamp: 5 }] });
+      const exited = spawnSync("true");
+      writeFileSync(dead.lockPath, `${exited.pid}\n`);
+      const live = OutboxRun.create(dir, start("local-live", 2));
+      const report = await syncOutbox(client, dir);
+      expect(report.map((r) => [r.localId, r.state])).toEqual([
+        ["local-dead", "synced"],
+        ["local-live", "locked"],
+      ]);
+      const got = await client.getRun(report[0].serverRunId as string);
+      expect(got.info.status).toBe("KILLED");
+      const tags = Object.fromEntries((got.data.tags ?? []).map((t) => [t.key, t.value]));
+      expect(tags["wsp.error"]).toMatch(/exited without ending it/);
+      expect(existsSync(dead.dir)).toBe(false);
+      expect(existsSync(live.entriesPath)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("records an entry the server refuses and goes on with the rest", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wsp-outbox-sync-"));
+    try {
+      const run = OutboxRun.create(dir, {
+        op: "start",
+        localId: "local-refused",
+        experiment: unique("refused"),
+        runName: "r",
+        tags: {},
+        startTime: Date.now(),
+      });
+      run.append({ op: "params", params: { a: "1" } });
+      run.append({ op: "params", params: { a: "2" } });
+      run.append({ op: "tags", tags: { after: "yes" } });
+      run.append({ op: "end", status: "FINISHED", endTime: Date.now() });
+      run.unlock();
+      const [r] = await syncOutbox(client, dir);
+      expect(r.state).toBe("synced");
+      expect(r.rejected).toEqual([
+        { index: 2, op: "params", error: expect.stringContaining("INVALID_PARAMETER_VALUE") },
+      ]);
+      const got = await client.getRun(r.serverRunId as string);
+      expect(got.data.params).toEqual([{ key: "a", value: "1" }]);
+      expect(got.data.tags).toContainEqual({ key: "after", value: "yes" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
