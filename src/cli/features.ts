@@ -6,9 +6,12 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { type Bars, type DataConfig, dataConfigSchema, isoDate, loadDataBlock } from "../data";
+import { type Bars, type DataConfig, dataConfigSchema, isoDate, loadDataBlock, loadUniverse } from "../data";
 import { breadth } from "../features/breadth";
 import { loadBreadthSources } from "../features/breadthSources";
+import { computeFeatures, parseFeaturesConfig } from "../features/computeFeatures";
+import type { FeaturesConfig } from "../features/featuresConfig";
+import { formatQualityReport, qualityReport } from "../features/quality";
 import {
   formatRegimeShares,
   GRID_REGIME_CODES,
@@ -122,6 +125,60 @@ async function printRegimes(file: string, flags: ConfigFlags): Promise<void> {
   console.log(blocks.join("\n\n"));
 }
 
+function featuresBlockOf(file: string, doc: Record<string, unknown>): FeaturesConfig {
+  if (doc.features === undefined)
+    throw new Error(`${file}: features: missing (expected the experiment's features block)`);
+  try {
+    return parseFeaturesConfig(doc.features as Parameters<typeof parseFeaturesConfig>[0]);
+  } catch (err) {
+    // FeatureSpecError messages start with the path inside the config (features.set[3].params).
+    throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+interface ReportFlags extends ConfigFlags {
+  universe: boolean;
+  threshold: string;
+}
+
+async function printReport(file: string, flags: ReportFlags): Promise<void> {
+  const doc = readConfig(file);
+  const data = dataBlockOf(file, doc);
+  const features = featuresBlockOf(file, doc);
+  const threshold = Number(flags.threshold);
+  if (!(threshold > 0 && threshold < 1))
+    throw new Error(`--threshold: expected a number in (0, 1), got ${flags.threshold}`);
+  let loaded: Awaited<ReturnType<typeof loadDataBlock>>;
+  try {
+    loaded = await loadDataBlock(data, { dataDir: flags.dataDir });
+  } catch (err) {
+    throw new Error(`${file}: data: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const context: Record<string, Bars> = {};
+  for (const s of loaded.context) context[s.bars.ticker] = s.bars;
+  // The universe feeds breadth and cross-sectional ranks, which are defined on daily bars.
+  const universe = flags.universe && data.timeframe === "1d" ? loadUniverse(flags.dataDir) : undefined;
+  const blocks: string[] = [];
+  for (const { bars } of loaded.tickers) {
+    let result: ReturnType<typeof computeFeatures>;
+    try {
+      result = computeFeatures(features, { bars, context, universe });
+    } catch (err) {
+      throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const { frame, report } = result;
+    const n = frame.ts.length;
+    const span = n > 0 ? `${isoDate(frame.ts[0])}..${isoDate(frame.ts[n - 1])}` : "no rows";
+    const lines = [
+      `${bars.ticker} ${data.timeframe} ${span}: ${frame.names.length} features; context [${Object.keys(context).join(", ")}]${universe ? `, universe of ${universe.size} names` : ", no universe"}; NaN policy ${report.nan.policy} touched ${report.nan.valuesTouched} values`,
+    ];
+    for (const s of report.skipped) lines.push(`skipped ${s.path}: ${s.reason}`);
+    lines.push("", formatQualityReport(qualityReport(frame, { threshold })));
+    blocks.push(lines.join("\n"));
+  }
+  console.log(blocks.join("\n\n"));
+}
+
 export function registerFeaturesCommands(program: Command): void {
   const features = program.command("features").description("feature sets: regimes, quality report");
   features
@@ -130,4 +187,17 @@ export function registerFeaturesCommands(program: Command): void {
     .argument("<config>", "experiment YAML with a data: block (VIX in data.context) and an optional regimes: block")
     .option("--data-dir <dir>", "bundled data directory (default: data/ found from the working directory)")
     .action((config: string, flags: ConfigFlags) => printRegimes(config, flags));
+  features
+    .command("report")
+    .description(
+      "quality report of the config's feature set: warm-up, NaN share, constant columns, |r| clusters, summary",
+    )
+    .argument("<config>", "experiment YAML with data: and features: blocks")
+    .option("--data-dir <dir>", "bundled data directory (default: data/ found from the working directory)")
+    .option(
+      "--no-universe",
+      "leave the bundled stock universe out (breadth then comes from proxy ETFs in data.context)",
+    )
+    .option("--threshold <r>", "|correlation| above which columns are clustered", "0.95")
+    .action((config: string, flags: ReportFlags) => printReport(config, flags));
 }

@@ -3,13 +3,7 @@
  * of near-duplicate columns (|Pearson r| above a threshold, joined transitively with
  * union-find) and a per-feature summary.
  */
-
-/** The columns the report reads; a FeatureFrame has them. */
-export interface QualityInput {
-  names: readonly string[];
-  columns: readonly Float64Array[];
-  ts: Float64Array;
-}
+import type { FeatureFrame } from "./featureFrame";
 
 export interface FeatureSummary {
   name: string;
@@ -126,7 +120,7 @@ function pearson(a: Float64Array, b: Float64Array): number {
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Number.NaN;
 }
 
-export function qualityReport(frame: QualityInput, options: QualityOptions = {}): QualityReport {
+export function qualityReport(frame: FeatureFrame, options: QualityOptions = {}): QualityReport {
   const threshold = options.threshold ?? 0.95;
   const maxRows = options.maxCorrelationRows ?? 50_000;
   if (!(threshold > 0 && threshold < 1))

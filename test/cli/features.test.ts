@@ -69,11 +69,19 @@ beforeAll(async () => {
   paths.missing = join(dir, "nope.yaml");
   paths.broken = config("broken.yaml", "data: [tickers: {\n");
   paths.unknown = config("unknown.yaml", "data:\n  tickers: [ZZZZ]\n  context: [VIX]\n");
-  const keys = ["ok", "badTimeframe"];
-  const out = await Promise.all(keys.map((k) => wsp("regimes", paths[k])));
-  keys.forEach((k, i) => {
-    results.set(k, out[i]);
-  });
+  paths.noFeatures = config("no-features.yaml", "data:\n  tickers: [SPY]\n  context: [VIX]\n");
+  paths.badFeatures = config(
+    "bad-features.yaml",
+    "data:\n  tickers: [SPY]\n  context: [VIX]\nfeatures:\n  set: everything\n",
+  );
+  const [ok, badTimeframe, report] = await Promise.all([
+    wsp("regimes", paths.ok),
+    wsp("regimes", paths.badTimeframe),
+    wsp("report", paths.ok),
+  ]);
+  results.set("ok", ok);
+  results.set("badTimeframe", badTimeframe);
+  results.set("report", report);
 });
 
 function result(key: string): Result {
@@ -141,6 +149,41 @@ describe("wsp features regimes", () => {
     const unknown = paths.unknown;
     expect(await inProcess("regimes", unknown)).toMatch(
       new RegExp(`${unknown.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: data: .*unknown ticker ZZZZ`),
+    );
+  });
+});
+
+describe("wsp features report", () => {
+  it("prints the quality report of the default set for experiments/spy-daily.yaml", () => {
+    const r = result("report");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    const head = /^SPY 1d 2000-01-03\.\.2026-07-23: (\d+) features; context \[VIX\], universe of 480 names/.exec(
+      lines[0],
+    );
+    expect(head).not.toBeNull();
+    const k = Number(head![1]);
+    expect(k).toBeGreaterThanOrEqual(100);
+    const headline = lines.find((l) => / features × \d+ rows; /.test(l))!;
+    const m = /^(\d+) features × (\d+) rows; (\d+) constant, (\d+) clusters with \|r\| > 0\.95/.exec(headline)!;
+    expect(Number(m[1])).toBe(k);
+    const constantLine = lines.find((l) => l.startsWith("constant columns: "))!;
+    const constant = constantLine === "constant columns: none" ? [] : constantLine.slice(18).split(", ");
+    expect(constant.length).toBe(Number(m[3]));
+    const clusterLines = lines.filter((l) => /^ {2}max \|r\| [01]\.\d{4}: /.test(l));
+    expect(clusterLines.length).toBe(Number(m[4]));
+    // One summary line per feature, after the table header.
+    const tableAt = lines.findIndex((l) => /^feature +warmup +missing% +mean +std +min +p5 +p50 +p95 +max$/.test(l));
+    expect(lines.slice(tableAt + 1).filter((l) => l.trim() !== "").length).toBe(k);
+  });
+
+  it("fails naming the file and the features path", async () => {
+    expect(await inProcess("report", paths.noFeatures)).toBe(
+      `${paths.noFeatures}: features: missing (expected the experiment's features block)`,
+    );
+    expect(await inProcess("report", paths.badFeatures)).toMatch(
+      new RegExp(`^${paths.badFeatures.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: features\\.set: `),
     );
   });
 });

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Bars, dayMsOf, loadBundled } from "../../src/data";
+import type { FeatureFrame } from "../../src/features/featureFrame";
 import { logReturns, sma } from "../../src/features/indicators";
-import { formatQualityReport, QUALITY_QUANTILES, type QualityInput, qualityReport } from "../../src/features/quality";
+import { formatQualityReport, QUALITY_QUANTILES, qualityReport } from "../../src/features/quality";
 
 let spy: Bars;
-let frame: QualityInput;
+let frame: FeatureFrame;
 let vixMissing: number;
 
 beforeAll(() => {
