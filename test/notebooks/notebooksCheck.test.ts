@@ -1,6 +1,7 @@
 /**
  * The notebooks run headless in the project venv's tslab kernel: notebooks/ passes, a broken
- * fixture fails naming its cell. Both notebooks execute at once (each kernel start costs seconds).
+ * fixture fails naming its cell, and src/-style folder imports load. The notebooks execute at once
+ * (each kernel start costs seconds).
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -34,11 +35,18 @@ function notebooksCheck(...args: string[]): Promise<Run> {
 describe("notebooks:check", () => {
   const shipped = notebooksCheck();
   const broken = notebooksCheck("test/fixtures/notebooks/broken.ipynb");
+  const folderImport = notebooksCheck("test/fixtures/notebooks/folder-import.ipynb");
 
   it("runs every notebook in notebooks/ without a cell error", async () => {
     const run = await shipped;
     expect(run.stderr).not.toContain("FAILED");
     expect(run.stdout).toMatch(/notebooks:check: ok notebooks\/00-data-tour\.ipynb \(\d+ cells, kernel tslab/);
+    expect(run.code).toBe(0);
+  }, 240_000);
+
+  it("loads modules that import a folder's index, as src/ areas import each other", async () => {
+    const run = await folderImport;
+    expect(run.stderr).not.toContain("Cannot find module");
     expect(run.code).toBe(0);
   }, 240_000);
 
