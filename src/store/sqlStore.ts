@@ -158,8 +158,9 @@ export class SqlStore implements Store {
     const total = nonEmpty.reduce((sum, b) => sum + b.ts.length, 0);
     const startedAt = Date.now();
     const source = options.source ?? "api";
+    let result: IngestResult;
     try {
-      return await this.db.transaction(async (tx) => {
+      result = await this.db.transaction(async (tx) => {
         // One statement for all series (the bundled universe is ~500): one round trip, not 500.
         const deleted = await tx.query(
           `WITH d AS (
@@ -214,6 +215,13 @@ export class SqlStore implements Store {
         { cause: err },
       );
     }
+    if (this.backend === "pglite") {
+      // PGlite runs neither autovacuum nor a checkpointer: without this, every re-ingest would
+      // leave the replaced rows and its WAL behind and the directory would keep growing.
+      if (result.replaced > 0) await this.db.exec("VACUUM bars");
+      await this.db.exec("CHECKPOINT");
+    }
+    return result;
   }
 
   async listSeries(): Promise<SeriesInfo[]> {
