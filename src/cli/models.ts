@@ -54,10 +54,14 @@ export function registerModelsCommands(program: Command): void {
         const v = (await registry.getModelVersion(name, listed.version)) ?? listed;
         const tags = tagRecord(v.tags);
         const metric = tags["wsp.metric"];
-        const value = metric ? tags[`wsp.metric.${metric}`] : undefined;
+        const holdout = metric?.replace(/^oos_/, "holdout_");
+        const values = [metric, holdout === metric ? undefined : holdout]
+          .filter((k): k is string => k !== undefined && tags[`wsp.metric.${k}`] !== undefined)
+          .map((k) => `  ${k}=${tags[`wsp.metric.${k}`]}`)
+          .join("");
         const va = (v.aliases ?? []).length ? ` [${(v.aliases ?? []).join(", ")}]` : "";
         console.log(
-          `\nv${v.version}${va}  ${v.status}  ${when(v.creation_timestamp)}  run ${v.run_id ?? "-"}  model ${tags["wsp.promote_model"] ?? "-"}${metric ? `  ${metric}=${value}` : ""}`,
+          `\nv${v.version}${va}  ${v.status}  ${when(v.creation_timestamp)}  run ${v.run_id ?? "-"}  model ${tags["wsp.promote_model"] ?? "-"}${values}`,
         );
         if (v.description) console.log(v.description.replace(/^/gm, "  "));
       }

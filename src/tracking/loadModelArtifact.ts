@@ -23,6 +23,11 @@ export interface LoadedModelArtifact {
   description: string;
   /** The parsed model.json. */
   json: unknown;
+  /**
+   * Another file of the version's run, by its path from the run's artifact root: an ensemble's
+   * model.json names its members that way (`model/gbm/model.json`).
+   */
+  runArtifact(path: string): Promise<Uint8Array>;
 }
 
 export function parseModelRef(ref: string): ModelRef {
@@ -68,5 +73,9 @@ export async function loadModelArtifact(
     tags: tagRecord(mv.tags),
     description: mv.description ?? "",
     json,
+    runArtifact: async (path: string) => {
+      if (!mv.run_id) throw new Error(`${parsed.name} v${mv.version} has no run: ${path} cannot be read`);
+      return client.downloadArtifact(mv.run_id, path);
+    },
   };
 }

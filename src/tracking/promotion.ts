@@ -1,35 +1,41 @@
 /**
  * Promotion of a parent run's model in the registry (`wsp promote <run>`). What the run must
- * carry (the experiment runner writes it):
+ * carry (the experiment runner, src/pipeline/trackExperiment.ts, writes it):
  *   tags    wsp.promote_model  the model to register: `ensemble` or the best model's name
- *           wsp.promote_path   its artifact directory in the run (default `model`), holding model.json
+ *           wsp.promote_path   its artifact directory, holding model.json; default
+ *                              `model/<promote_model>`, else `model`
  *           wsp.model_name     the registered model's name (default: the experiment's name)
+ *           wsp.gates          the runner's own checks (leakage, signal): `refused` fails run_checks
  *   tags or params (a tag wins; the flattened config gives the params)
- *           promotion.metric               final-holdout metric to compare, e.g. `oos_logloss`
+ *           promotion.metric               e.g. `oos_logloss` (default), `holdout_auc`
  *           promotion.margin               required improvement over the champion (default 0)
  *           promotion.min_deflated_sharpe  default 0.5
  *           promotion.beat_control         default true
  *           promotion.direction            `min` | `max`; default `min` for loss/error/Brier/ECE
  *                                          metrics, `max` otherwise
- *   metrics the final-holdout value as `<promote_model>.<metric>` (else `<metric>`), and
- *           `deflated_sharpe` (else `backtest.deflated_sharpe`, else `<promote_model>.deflated_sharpe`)
- *   child   the control run: a child run (`mlflow.parentRunId`) tagged `wsp.role=control` or named
- *           `control`, with the same metric key, from the same pipeline on shuffled labels
+ *   metrics a metric `m` is read as `<promote_model>.m`, else `m`; `deflated_sharpe` (else
+ *           `backtest.deflated_sharpe`, else `<promote_model>.deflated_sharpe`)
+ *   child   the control run: a child run (`mlflow.parentRunId`) tagged `wsp.role=control` or
+ *           `wsp.control`, or named `control`: the same pipeline on shuffled labels
  *
  * Gates (all must pass for the version to become `champion`):
- *   (a) beats_champion: improvement = champion − challenger (direction min) or challenger −
- *       champion (max); passes when improvement > 0 and improvement >= margin. No champion yet:
- *       passes. The champion's value is read from its run the same way.
+ *   (a) beats_champion, on the final holdout: the metric's holdout twin (`oos_logloss` →
+ *       `holdout_logloss`; a `holdout_` metric as is; the metric itself when a run lacks the twin)
+ *       of this run against the champion's run. improvement = champion − challenger (direction
+ *       min) or challenger − champion (max); passes when improvement > 0 and >= margin. No
+ *       champion yet: passes.
  *   (b) min_deflated_sharpe: deflated Sharpe >= the minimum. A missing metric fails.
- *   (c) beats_control: the run's metric is strictly better than every control run's (the best
- *       control counts: several shuffles must all lose). No control run fails the gate unless
- *       `promotion.beat_control` is false.
+ *   (c) beats_control: the run's value of the configured metric is strictly better than every
+ *       control run's (the best control counts: several shuffles must all lose). No control run
+ *       fails the gate unless `promotion.beat_control` is false.
+ *   (d) run_checks: the runner did not refuse the run (`wsp.gates` is not `refused`: suspected
+ *       leakage or no signal). A run without the tag passes.
  * The version is registered in every case and gets the alias `challenger`; when every gate passes
- * it takes `champion` instead (and `challenger` is removed). Each gate's value, threshold and
- * verdict go to the version's tags (`gate.<name>`, `gate.<name>.value`, `gate.<name>.threshold`)
- * and, as text, to its description; the run gets `wsp.registered_version`. Promoting a run again
- * re-uses its version and re-evaluates it against the current champion, except when it is the
- * champion itself: then its recorded reasons stay as they are.
+ * it takes `champion` instead (and `challenger` is removed from it). Each gate's value, threshold
+ * and verdict go to the version's tags (`gate.<name>`, `gate.<name>.value`,
+ * `gate.<name>.threshold`) and, as text, to its description; the run gets
+ * `wsp.registered_version`. Promoting a run again re-uses its version and re-evaluates it against
+ * the current champion, except when it is the champion itself: its recorded reasons then stay.
  */
 import type { MlflowClient } from "./mlflowClient";
 import { type ModelVersion, ModelRegistry, tagRecord } from "./registry";
@@ -38,7 +44,7 @@ import type { Run } from "./types";
 export const CHAMPION = "champion";
 export const CHALLENGER = "challenger";
 
-export type GateName = "beats_champion" | "min_deflated_sharpe" | "beats_control";
+export type GateName = "beats_champion" | "min_deflated_sharpe" | "beats_control" | "run_checks";
 
 export interface Gate {
   gate: GateName;
@@ -174,17 +180,32 @@ export async function promoteRun(
       `run ${runId}: tag wsp.promote_model is missing (which model to register: "ensemble" or a model name)`,
     );
   }
-  const path = (tags["wsp.promote_path"] ?? "model").replace(/\/+$/, "");
-  const files = await client.listArtifacts(runId, path);
-  if (!files.some((f) => f.path === `${path}/model.json`)) {
+  const candidates = tags["wsp.promote_path"]
+    ? [tags["wsp.promote_path"].replace(/\/+$/, "")]
+    : [`model/${model}`, "model"];
+  let path: string | null = null;
+  for (const dir of candidates) {
+    if ((await client.listArtifacts(runId, dir)).some((f) => f.path === `${dir}/model.json`)) {
+      path = dir;
+      break;
+    }
+  }
+  if (path === null) {
     throw new Error(
-      `run ${runId}: no ${path}/model.json among its artifacts (tag wsp.promote_path names the directory)`,
+      `run ${runId}: no model.json in ${candidates.join(" or ")} among its artifacts (tag wsp.promote_path names the directory)`,
     );
   }
   const name = opts.modelName ?? tags["wsp.model_name"] ?? (await client.getExperiment(run.info.experiment_id)).name;
   const cfg = readConfig(run);
   const metricKeys = [`${model}.${cfg.metric}`, cfg.metric];
   const mine = firstMetric(run, metricKeys);
+  const holdoutMetric = cfg.metric.replace(/^oos_/, "holdout_");
+  const holdoutOf = (r: Run, m: string): { key: string | null; value: number } => {
+    const h = firstMetric(r, [`${m}.${holdoutMetric}`, holdoutMetric]);
+    return h.key ? h : firstMetric(r, [`${m}.${cfg.metric}`, cfg.metric]);
+  };
+  const mineHoldout = holdoutOf(run, model);
+  const mineKey = mineHoldout.key ?? holdoutMetric;
 
   await registry.getOrCreateRegisteredModel(name);
   const existing = (await registry.searchModelVersions(name)).find((v) => v.run_id === runId);
@@ -192,38 +213,36 @@ export async function promoteRun(
   const previousChampion = championVersion?.version ?? null;
 
   const gates: Gate[] = [];
-  // (a) against the champion
+  // (a) against the champion, on the final holdout
   if (!championVersion) {
     gates.push({
       gate: "beats_champion",
       passed: true,
-      value: mine.value,
+      value: mineHoldout.value,
       threshold: Number.NaN,
-      detail: `no champion yet (${cfg.metric} = ${fmt(mine.value)})`,
+      detail: `no champion yet (${mineKey} = ${fmt(mineHoldout.value)})`,
     });
   } else if (existing && championVersion.version === existing.version) {
     gates.push({
       gate: "beats_champion",
       passed: true,
-      value: mine.value,
-      threshold: mine.value,
+      value: mineHoldout.value,
+      threshold: mineHoldout.value,
       detail: `this run is already the champion (version ${existing.version})`,
     });
   } else {
     const champRun = championVersion.run_id ? await client.getRun(championVersion.run_id) : null;
     const champModel = champRun ? (tagsOf(champRun)["wsp.promote_model"] ?? model) : model;
-    const theirs = champRun
-      ? firstMetric(champRun, [`${champModel}.${cfg.metric}`, cfg.metric])
-      : { value: Number.NaN };
-    const gain = improvement(mine.value, theirs.value, cfg.direction);
+    const theirs = champRun ? holdoutOf(champRun, champModel) : { key: null, value: Number.NaN };
+    const gain = improvement(mineHoldout.value, theirs.value, cfg.direction);
     const threshold = cfg.direction === "min" ? theirs.value - cfg.margin : theirs.value + cfg.margin;
     const passed = Number.isFinite(gain) && gain > 0 && gain >= cfg.margin;
     gates.push({
       gate: "beats_champion",
       passed,
-      value: mine.value,
+      value: mineHoldout.value,
       threshold,
-      detail: `${cfg.metric} ${fmt(mine.value)} vs champion v${championVersion.version} ${fmt(theirs.value)}, margin ${cfg.margin}: needs ${cfg.direction === "min" ? "<=" : ">="} ${fmt(threshold)} and strictly better`,
+      detail: `${mineKey} ${fmt(mineHoldout.value)} vs champion v${championVersion.version} ${theirs.key ?? "(missing)"} ${fmt(theirs.value)}, margin ${cfg.margin}: needs ${cfg.direction === "min" ? "<=" : ">="} ${fmt(threshold)} and strictly better`,
     });
   }
   // (b) deflated Sharpe
@@ -249,7 +268,10 @@ export async function promoteRun(
       experimentIds: [run.info.experiment_id],
       filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
     });
-    const controls = children.filter((c) => tagsOf(c)["wsp.role"] === "control" || c.info.run_name === "control");
+    const controls = children.filter((c) => {
+      const t = tagsOf(c);
+      return t["wsp.role"] === "control" || t["wsp.control"] !== undefined || c.info.run_name === "control";
+    });
     const values = controls.map((c) => firstMetric(c, metricKeys).value).filter((v) => !Number.isNaN(v));
     if (values.length === 0) {
       gates.push({
@@ -274,6 +296,20 @@ export async function promoteRun(
     }
   }
 
+  // (d) the runner's own checks
+  const verdict = tags["wsp.gates"];
+  const leakage = tags["wsp.leakage"];
+  gates.push({
+    gate: "run_checks",
+    passed: verdict !== "refused",
+    value: verdict === "refused" ? 0 : 1,
+    threshold: 1,
+    detail:
+      verdict === undefined
+        ? "the run carries no wsp.gates verdict"
+        : `the runner's checks ${verdict}${leakage && leakage !== "none" ? ` (leakage: ${leakage.slice(0, 300)})` : ""}`,
+  });
+
   const champion = gates.every((g) => g.passed);
   const partial = { gates, champion, metric: cfg.metric, direction: cfg.direction };
   const description = describeGates(partial);
@@ -282,6 +318,7 @@ export async function promoteRun(
     "wsp.run_id": runId,
     "wsp.metric": cfg.metric,
     [`wsp.metric.${cfg.metric}`]: fmt(mine.value),
+    [`wsp.metric.${holdoutMetric}`]: fmt(mineHoldout.value),
     "wsp.verdict": champion ? CHAMPION : CHALLENGER,
     "wsp.evaluated_against": previousChampion ?? "none",
   };

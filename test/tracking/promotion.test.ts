@@ -59,35 +59,49 @@ function wsp(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 interface FakeExperimentRun {
-  logloss: number;
+  /** gbm's final-holdout and walk-forward log-loss. */
+  holdout: number;
+  oos: number;
   dsr: number;
-  /** The control child's log-loss; null: no control run. */
+  /** The control child's walk-forward log-loss; null: no control run. */
   control: number | null;
+  /** The runner's own verdict (leakage, signal). */
+  gates?: "passed" | "refused";
 }
 
-/** A parent run shaped as the experiment runner records it, with a control child. */
+/** A parent run laid out as src/pipeline/trackExperiment.ts records it, with a control child. */
 async function recordRun(experiment: string, modelName: string, r: FakeExperimentRun): Promise<string> {
   const parent = await recorder.startRun({
     experiment,
     runName: "spy-daily-gbm",
-    tags: { "wsp.promote_model": "gbm", "wsp.model_name": modelName },
+    tags: { "wsp.model_name": modelName },
   });
   await parent.logParams(
     flattenParams({
       promotion: { metric: "oos_logloss", margin: 0.002, min_deflated_sharpe: 0.5, beat_control: true },
     }),
   );
-  await parent.logMetrics({ "gbm.oos_logloss": r.logloss, deflated_sharpe: r.dsr, "rf.oos_logloss": 0.7 });
-  await parent.logJsonArtifact("model/model.json", { kind: "gbm", logloss: r.logloss });
-  await parent.logArtifact("model/MLmodel", "flavors: {}\n");
+  await parent.logMetrics({
+    oos_logloss: r.oos,
+    holdout_logloss: r.holdout,
+    "gbm.oos_logloss": r.oos,
+    "gbm.holdout_logloss": r.holdout,
+    "rf.oos_logloss": 0.6,
+    "rf.holdout_logloss": 0.6,
+    deflated_sharpe: r.dsr,
+  });
+  await parent.setTags({ "wsp.promote_model": "gbm", "wsp.gates": r.gates ?? "passed", "wsp.leakage": "none" });
+  await parent.logJsonArtifact("model/gbm/model.json", { kind: "gbm", holdout: r.holdout });
+  await parent.logArtifact("model/gbm/MLmodel", "flavors: {}\n");
+  await parent.logJsonArtifact("model/rf/model.json", { kind: "rf" });
   if (r.control !== null) {
     const control = await recorder.startRun({
       experiment,
       runName: "control",
-      tags: { "wsp.role": "control" },
+      tags: { "wsp.control": "shuffled_labels" },
       parentRunId: parent.runId,
     });
-    await control.logMetrics({ "gbm.oos_logloss": r.control });
+    await control.logMetrics({ oos_logloss: r.control, holdout_logloss: 0.5 });
     await control.end("FINISHED");
   }
   await parent.end("FINISHED");
@@ -187,19 +201,20 @@ describe("promotion gates", () => {
   });
 
   it("makes the first run that passes (b) and (c) the champion", async () => {
-    runs.a = await recordRun(experiment, name, { logloss: 0.68, dsr: 0.7, control: 0.695 });
+    runs.a = await recordRun(experiment, name, { holdout: 0.68, oos: 0.685, dsr: 0.7, control: 0.695 });
     const r = await promoteRun(client, runs.a);
     expect(r).toMatchObject({ name, version: "1", champion: true, previousChampion: null, model: "gbm" });
     expect(r.gates.map((g) => [g.gate, g.passed])).toEqual([
       ["beats_champion", true],
       ["min_deflated_sharpe", true],
       ["beats_control", true],
+      ["run_checks", true],
     ]);
     expect((await registry.getAlias(name, "champion"))?.version).toBe("1");
   });
 
   it("refuses a run that fails every gate, with the reasons on the version", async () => {
-    runs.b = await recordRun(experiment, name, { logloss: 0.7, dsr: 0.1, control: 0.65 });
+    runs.b = await recordRun(experiment, name, { holdout: 0.7, oos: 0.71, dsr: 0.1, control: 0.65, gates: "refused" });
     const r = await promoteRun(client, runs.b);
     expect(r).toMatchObject({ version: "2", champion: false, previousChampion: "1" });
     expect(r.gates.every((g) => !g.passed)).toBe(true);
@@ -215,18 +230,23 @@ describe("promotion gates", () => {
       "gate.min_deflated_sharpe.value": "0.1",
       "gate.min_deflated_sharpe.threshold": "0.5",
       "gate.beats_control": "fail",
+      "gate.beats_control.value": "0.71",
       "gate.beats_control.threshold": "0.65",
+      "gate.run_checks": "fail",
       "wsp.verdict": "challenger",
-      "wsp.metric.oos_logloss": "0.7",
+      "wsp.metric.oos_logloss": "0.71",
+      "wsp.metric.holdout_logloss": "0.7",
     });
-    expect(v?.description).toContain("Kept as challenger: beats_champion, min_deflated_sharpe, beats_control failed.");
+    expect(v?.description).toContain(
+      "Kept as challenger: beats_champion, min_deflated_sharpe, beats_control, run_checks failed.",
+    );
     expect(v?.description).toContain("deflated Sharpe 0.1 needs >= 0.5");
     const runTags = tagRecord((await client.getRun(runs.b)).data.tags);
     expect(runTags["wsp.registered_version"]).toBe(`${name}/2`);
   });
 
   it("lets a run better by the margin replace the champion", async () => {
-    runs.c = await recordRun(experiment, name, { logloss: 0.67, dsr: 0.6, control: 0.69 });
+    runs.c = await recordRun(experiment, name, { holdout: 0.67, oos: 0.68, dsr: 0.6, control: 0.69 });
     const r = await promoteRun(client, runs.c);
     expect(r).toMatchObject({ version: "3", champion: true, previousChampion: "1" });
     expect((await registry.getAlias(name, "champion"))?.version).toBe("3");
@@ -234,7 +254,7 @@ describe("promotion gates", () => {
   });
 
   it("keeps a run better by less than the margin as challenger (through `wsp promote`)", async () => {
-    runs.d = await recordRun(experiment, name, { logloss: 0.669, dsr: 0.9, control: 0.7 });
+    runs.d = await recordRun(experiment, name, { holdout: 0.669, oos: 0.675, dsr: 0.9, control: 0.7 });
     const res = wsp("promote", runs.d);
     expect(res.stderr).toBe("");
     expect(res.status).toBe(0);
@@ -250,7 +270,9 @@ describe("promotion gates", () => {
     const r = await promoteRun(client, runs.c);
     expect(r).toMatchObject({ version: "3", champion: true });
     expect((await registry.searchModelVersions(name)).length).toBe(4);
-    expect((await registry.getModelVersion(name, "3"))?.description).toContain("vs champion v1 0.68");
+    expect((await registry.getModelVersion(name, "3"))?.description).toContain(
+      "holdout_logloss 0.67 vs champion v1 gbm.holdout_logloss 0.68",
+    );
   });
 
   it("loads the champion's model JSON and shows the registry in `wsp models`", async () => {
@@ -259,12 +281,15 @@ describe("promotion gates", () => {
       version: "3",
       runId: runs.c,
       aliases: ["champion"],
-      json: { kind: "gbm", logloss: 0.67 },
+      json: { kind: "gbm", holdout: 0.67 },
+    });
+    expect(JSON.parse(new TextDecoder().decode(await champ.runArtifact("model/rf/model.json")))).toEqual({
+      kind: "rf",
     });
     const show = wsp("models", "show", name);
     expect(show.status).toBe(0);
     expect(show.stdout).toContain(`${name}  champion=v3 challenger=v4`);
-    expect(show.stdout).toMatch(/v3 \[champion\] {2}READY .* model gbm {2}oos_logloss=0\.67/);
+    expect(show.stdout).toMatch(/v3 \[champion\] {2}READY .* model gbm {2}oos_logloss=0\.68 {2}holdout_logloss=0\.67/);
     expect(show.stdout).toContain("Promoted to champion: every gate passed.");
     const list = wsp("models", "list");
     expect(list.stdout).toMatch(new RegExp(`${name} {2}latest v4 {2}champion=v3 challenger=v4`));
@@ -272,7 +297,7 @@ describe("promotion gates", () => {
 
   it("applies gates (b) and (c) when there is no champion yet: no control run, no champion", async () => {
     const other = unique("no-control");
-    const id = await recordRun(experiment, other, { logloss: 0.6, dsr: 0.9, control: null });
+    const id = await recordRun(experiment, other, { holdout: 0.6, oos: 0.6, dsr: 0.9, control: null });
     const r = await promoteRun(client, id);
     expect(r.champion).toBe(false);
     expect(r.gates.find((g) => g.gate === "beats_control")?.detail).toMatch(/no control run/);
@@ -286,6 +311,8 @@ describe("promotion gates", () => {
     await expect(promoteRun(client, run.runId)).rejects.toThrow(/tag wsp\.promote_model is missing/);
     const run2 = await recorder.startRun({ experiment, runName: "no-model", tags: { "wsp.promote_model": "gbm" } });
     await run2.end("FINISHED");
-    await expect(promoteRun(client, run2.runId)).rejects.toThrow(/no model\/model\.json among its artifacts/);
+    await expect(promoteRun(client, run2.runId)).rejects.toThrow(
+      /no model\.json in model\/gbm or model among its artifacts/,
+    );
   });
 });
