@@ -246,7 +246,19 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
   const timer = new PhaseTimer(hooks.progress ?? true);
   const notes: string[] = [];
 
-  const data = await timer.run("load", 1, () => loadDataBlock(config.data, { dataDir: hooks.dataDir }));
+  const data = await timer.run("load", 1, async () => {
+    if (!isIntraday(config.data.timeframe) || config.data.context.length === 0) {
+      return loadDataBlock(config.data, { dataDir: hooks.dataDir });
+    }
+    const loaded = await loadDataBlock({ ...config.data, context: [] }, { dataDir: hooks.dataDir });
+    // Context series (VIX) exist as daily bars only; features carry a daily value onto intraday
+    // bars once its session has closed.
+    const daily = await loadDataBlock(
+      { ...config.data, timeframe: "1d", tickers: config.data.context, context: [] },
+      { dataDir: hooks.dataDir },
+    );
+    return { tickers: loaded.tickers, context: daily.tickers };
+  });
   const bars = data.tickers[0].bars;
   const ticker = bars.ticker;
   const validation = await timer.run("validate", 1, () =>

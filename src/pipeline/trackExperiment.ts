@@ -40,6 +40,8 @@ export interface TrackOptions extends RunHooks {
   jobId?: string;
   /** Tracking server (default MLFLOW_TRACKING_URI, else the local server). */
   trackingUri?: string;
+  /** Outbox directory of the recorder (default `<repo>/mlruns/outbox`). */
+  outboxDir?: string;
   /** Render PNGs of the key figures when Chromium is present (default true). */
   png?: boolean;
 }
@@ -163,7 +165,7 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
       experiment,
       runName: "control",
       parentRunId: parent.runId,
-      tags: { "wsp.control": "shuffled_labels", "wsp.model_kind": r.control.model },
+      tags: { "wsp.role": "control", "wsp.control": "shuffled_labels", "wsp.model_kind": r.control.model },
     });
     await control.logParams({ seed: r.config.controls.seed, model: r.control.model });
     await control.logMetrics({
@@ -211,7 +213,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
       trackingMs += performance.now() - t;
     }
   };
-  const recorder = await timed(() => openRecorder({ trackingUri: opts.trackingUri }));
+  const recorder = await timed(() => openRecorder({ trackingUri: opts.trackingUri, outboxDir: opts.outboxDir }));
   const started = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   const tags: Record<string, string> = {
     ...config.tracking.tags,
@@ -280,7 +282,12 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
         data_hash: r.dataHash,
         "wsp.selected_model": r.selected,
         "wsp.promote_model": r.selected,
-        "wsp.gates": r.gates.passed ? "passed" : "refused",
+        // The runner's own checks (what `wsp promote` reads as run_checks); it re-evaluates the
+        // deflated Sharpe and the control itself, against the registry's champion.
+        "wsp.gates": r.gates.checks.every((g) => g.passed || g.name === "deflated_sharpe" || g.name === "control")
+          ? "passed"
+          : "refused",
+        "wsp.verdict": r.gates.passed ? "passed" : "refused",
         "wsp.leakage": r.leakage.flags.length === 0 ? "none" : r.leakage.flags.join(" | ").slice(0, 7000),
       });
       for (const m of r.models) {

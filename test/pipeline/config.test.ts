@@ -1,0 +1,117 @@
+/**
+ * The experiment config: every shipped file validates; bad input names the file, line, YAML path
+ * and what was expected; kinds without an implementation fail before any work, naming the entry.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfigFile, ModelNotImplementedError, parseConfig, runExperiment } from "../../src/pipeline";
+
+const BASE = `name: t
+tracking: { experiment: t }
+data: { tickers: [SPY], start: 2015-01-01, end: 2020-12-31 }
+labels: { kind: fixed_horizon, horizon: 5 }
+validation: { kind: walk_forward, train: P2Y, test: P6M, final_holdout: P1Y }
+`;
+
+function issuesOf(text: string): string[] {
+  try {
+    parseConfig(text, "x.yaml");
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return [...(err as ConfigError).issues];
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("experiment config", () => {
+  it("validates every shipped experiment", () => {
+    const dir = "experiments";
+    const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "spy-daily.yaml",
+        "etf-daily-multi.yaml",
+        "spy-5m.yaml",
+        "universe-daily.yaml",
+        "lstm-spy.yaml",
+      ]),
+    );
+    for (const f of files) {
+      const loaded = loadConfigFile(join(dir, f));
+      expect(loaded.config.models.length).toBeGreaterThan(0);
+      expect(loaded.hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it("fills every module's defaults", () => {
+    const c = parseConfig(`${BASE}models: [{ kind: gbm }]\n`).config;
+    expect(c.models[0]).toMatchObject({ kind: "gbm", params: { n_trees: 100, max_depth: 6 } });
+    expect(c.calibration.method).toBe("none");
+    expect(c.signals.long_above).toBe(0.55);
+    expect(c.backtest.benchmark).toBe("SPY");
+    expect(c.features.set).toBe("default");
+    expect(c.promotion).toMatchObject({ metric: "oos_logloss", min_deflated_sharpe: 0.5, beat_control: true });
+    expect(c.data.start).toBe("2015-01-01");
+  });
+
+  it("names the file, line, YAML path and what was expected", () => {
+    const text = `${BASE}models:\n  - { kind: gbm }\n  - { kind: rf, params: { max_depth: six } }\n`;
+    expect(issuesOf(text)).toEqual(['x.yaml:8:38 models[1].params.max_depth: expected an integer >= 0, got "six"']);
+  });
+
+  it("reports every issue at once, each at its own line", () => {
+    const text = `${BASE}models: [{ kind: foo }]
+signals: { long_above: 2 }
+calibration: { method: magic }
+sizing: { kind: fixed, fraction: -1 }
+bogus: 1
+`;
+    const issues = issuesOf(text);
+    expect(issues).toContain('x.yaml:6:18 models[0].kind: expected one of gbm, rf, mljs_rf, logistic, lstm, got "foo"');
+    expect(issues).toContain("x.yaml:7:24 signals.long_above: expected a number <= 1, got 2");
+    expect(issues).toContain(
+      'x.yaml:8:24 calibration.method: expected one of platt, isotonic, temperature, none, got "magic"',
+    );
+    expect(issues).toContain("x.yaml:9:34 sizing.fraction: expected a number >= 0, got -1");
+    expect(issues).toContain('x.yaml:10:8 (top level): unknown key "bogus"');
+  });
+
+  it("points a missing block at the mapping that lacks it", () => {
+    const issues = issuesOf("name: t\ntracking: { experiment: t }\n");
+    expect(issues).toContain("x.yaml:1:1 data: required: expected a mapping");
+    expect(issues).toContain("x.yaml:1:1 models: required: expected a list");
+  });
+
+  it("checks module rules and the pipeline's own", () => {
+    const dup = issuesOf(`${BASE}models: [{ kind: gbm }, { kind: gbm }]\nensemble: { kind: weighted }\n`);
+    expect(dup).toEqual([
+      'x.yaml:6:25 models[1].name: model name "gbm" is already used by models[0]; give each entry a distinct name',
+    ]);
+    const lone = issuesOf(`${BASE}models: [{ kind: gbm }]\nensemble: {}\n`);
+    expect(lone).toEqual(["x.yaml:7:11 ensemble: an ensemble needs at least two models"]);
+    const dur = issuesOf(BASE.replace("P6M", "6 months") + "models: [{ kind: gbm }]\n");
+    expect(dur).toEqual(["x.yaml:5:53 validation.test: expected an ISO-8601 duration such as P18M, P3M or P10D"]);
+  });
+
+  it("reports YAML syntax errors with their line", () => {
+    const issues = issuesOf(`${BASE}models: [{ kind: gbm }\n`);
+    expect(issues[0]).toMatch(/^x\.yaml:\d+:\d+ YAML syntax: Flow sequence/);
+  });
+
+  it("hashes the config, not its layout", () => {
+    const a = parseConfig(`${BASE}models: [{ kind: gbm }]\n`).hash;
+    const b = parseConfig(`# comment\n${BASE}models:\n  - kind: gbm\n`).hash;
+    const c = parseConfig(`${BASE}models: [{ kind: gbm, params: { n_trees: 5 } }]\n`).hash;
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+
+  it("refuses to run a kind the model engine lacks, naming models[i].kind", async () => {
+    const loaded = loadConfigFile("experiments/lstm-spy.yaml");
+    await expect(runExperiment(loaded, { progress: false })).rejects.toThrow(ModelNotImplementedError);
+    await expect(runExperiment(loaded, { progress: false })).rejects.toThrow(
+      /^models\[0\]\.kind: "lstm" is not implemented yet/,
+    );
+  });
+});

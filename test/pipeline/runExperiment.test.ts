@@ -1,0 +1,181 @@
+/**
+ * The pipeline end to end on real bundled SPY data (a short span, few trees) against the suite's
+ * real MLflow server: parent and child runs, params, metrics and artifacts through REST; the
+ * shuffled-label control.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig, runTracked, type TrackedRun } from "../../src/pipeline";
+import { MlflowClient } from "../../src/tracking";
+import { plotlyJs } from "../../src/viz";
+import { testMlflowUri } from "../setup/testMlflow";
+
+const experiment = `pipeline-test-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+
+function fastConfig(extra = "", name = "spy-fast"): string {
+  return `name: ${name}
+tracking: { experiment: ${experiment}, model_name: ${experiment}-model, tags: { suite: pipeline } }
+data: { tickers: [SPY], timeframe: 1d, start: 2008-01-01, end: 2024-12-31, context: [VIX] }
+features: { set: default }
+labels: { kind: triple_barrier, horizon: 5, barriers: { upper: 1.5, lower: 1.5, scale: vol_20 }, output: binary }
+validation: { kind: walk_forward, train: P4Y, test: P2Y, mode: expanding, embargo: 5, final_holdout: P1Y }
+models:
+  - { kind: gbm, params: { n_trees: 20, max_depth: 3, learning_rate: 0.1, min_child_weight: 20 } }
+  - { kind: rf, params: { n_trees: 16, max_depth: 6, min_samples_leaf: 20 } }
+ensemble: { kind: weighted }
+calibration: { method: platt }
+signals: { long_above: 0.55, short_above: 0.55, hold_bars: 5 }
+costs: { commission_bps: 1, slippage_bps: 2 }
+backtest: { benchmark: SPY, stress: [covid_2020] }
+${extra}`;
+}
+
+let uri: string;
+let client: MlflowClient;
+let outboxDir: string;
+let tracked: TrackedRun;
+
+beforeAll(async () => {
+  uri = await testMlflowUri();
+  client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
+  outboxDir = mkdtempSync(join(tmpdir(), "wsp-pipeline-outbox-"));
+  tracked = await runTracked(parseConfig(fastConfig("controls: { shuffled_labels: true }\n"), "fast.yaml"), {
+    trackingUri: uri,
+    outboxDir,
+    progress: false,
+    png: false,
+    jobId: "job-42",
+  });
+}, 120_000);
+
+afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));
+
+describe("runTracked", () => {
+  it("reports out-of-sample and holdout scores per model, backtest and gates", () => {
+    const r = tracked.result;
+    expect(r.models.map((m) => m.name)).toEqual(["gbm", "rf"]);
+    for (const m of [...r.models, r.ensemble]) {
+      expect(m?.oos.rows).toBeGreaterThan(1000);
+      expect(m?.holdout.rows).toBeGreaterThan(200);
+      // Daily direction is close to a coin flip out of sample: anything far off is a bug.
+      expect(m?.oos.auc).toBeGreaterThan(0.4);
+      expect(m?.oos.auc).toBeLessThan(0.62);
+    }
+    // The holdout starts after every row a fit, a calibrator or the ensemble weights saw.
+    const lastTrained = Math.max(...r.plan.rows);
+    expect(Math.min(...r.plan.holdout)).toBeGreaterThan(lastTrained);
+    expect(r.plan.holdoutFrom).toBeGreaterThan(r.labels.endTime[lastTrained]);
+    expect(r.selected).toBe("ensemble");
+    expect(r.ensemble?.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(r.backtest.trials).toBeGreaterThanOrEqual(3);
+    expect(Number.isFinite(r.backtest.run.report.deflatedSharpe)).toBe(true);
+    expect(r.gates.checks.map((c) => c.name)).toEqual(["leakage", "signal", "deflated_sharpe", "control"]);
+    expect(tracked.summary).toContain("promotion gates:");
+    expect(tracked.runUrl).toMatch(new RegExp(`^${uri}/#/experiments/\\d+/runs/[0-9a-f]{32}$`));
+  });
+
+  it("records the parent run with tags, flattened params and headline metrics", async () => {
+    const run = await client.getRun(tracked.runId);
+    const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
+    expect(run.info.status).toBe("FINISHED");
+    expect(run.info.run_name).toMatch(/^spy-fast @ \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(tags).toMatchObject({
+      suite: "pipeline",
+      "wsp.job_id": "job-42",
+      "wsp.promote_model": "ensemble",
+      "wsp.model_name": `${experiment}-model`,
+      config_hash: tracked.result.configHash,
+      data_hash: tracked.result.dataHash,
+    });
+    expect(tags.git_commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(["true", "false"]).toContain(tags.git_dirty);
+    expect(tags.host.length).toBeGreaterThan(0);
+    const params = Object.fromEntries((run.data.params ?? []).map((p) => [p.key, p.value]));
+    expect(params["models.0.params.max_depth"]).toBe("3");
+    expect(params["data.tickers.0"]).toBe("SPY");
+    const metrics = Object.fromEntries((run.data.metrics ?? []).map((m) => [m.key, m.value]));
+    for (const k of [
+      "oos_auc",
+      "oos_logloss",
+      "ece",
+      "sharpe",
+      "deflated_sharpe",
+      "max_drawdown",
+      "win_rate",
+      "gbm.oos_auc",
+      "gbm.holdout_logloss",
+      "rf.oos_ece",
+      "ensemble.holdout_auc",
+      "control.oos_auc",
+      "trials",
+    ]) {
+      expect(metrics[k], k).toBeTypeOf("number");
+    }
+    expect(metrics["gbm.oos_auc"]).toBeCloseTo(tracked.result.models[0].oos.auc, 12);
+  });
+
+  it("records child runs per model (per-fold metrics by step), backtest and control", async () => {
+    const children = await client.searchAllRuns({
+      experimentIds: [(await client.getRun(tracked.runId)).info.experiment_id],
+      filter: `tags.\`mlflow.parentRunId\` = '${tracked.runId}'`,
+    });
+    expect(children.map((c) => c.info.run_name).sort()).toEqual(["backtest", "control", "gbm", "rf"]);
+    const gbm = children.find((c) => c.info.run_name === "gbm");
+    const history = await client.getMetricHistory(gbm?.info.run_id ?? "", "fold_auc");
+    expect(history.map((m) => m.step)).toEqual(tracked.result.plan.splits.map((_, i) => i));
+    const bt = children.find((c) => c.info.run_name === "backtest");
+    const years = await client.getMetricHistory(bt?.info.run_id ?? "", "year_sharpe");
+    expect(years.length).toBeGreaterThan(5);
+    expect(years.every((m) => m.step >= 2010 && m.step <= 2024)).toBe(true);
+  });
+
+  it("uploads every artifact; report.html holds plotly exactly once", async () => {
+    const paths: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const f of await client.listArtifacts(tracked.runId, dir)) {
+        if (f.is_dir) await walk(f.path);
+        else paths.push(f.path);
+      }
+    };
+    await walk("");
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "config.yaml",
+        "report.html",
+        "model/gbm/model.json",
+        "model/gbm/MLmodel",
+        "model/rf/model.json",
+        "model/ensemble/model.json",
+        "predictions/oof.csv",
+        "predictions/holdout.csv",
+        "features/importance.json",
+        "features/importance.html",
+        "shap/summary.json",
+        "shap/summary.html",
+        "calibration/reliability.html",
+        "backtest/equity.html",
+        "backtest/drawdown.html",
+        "backtest/trades.csv",
+        "validation/report.txt",
+      ]),
+    );
+    const html = new TextDecoder().decode(await client.downloadArtifact(tracked.runId, "report.html"));
+    const marker = plotlyJs().slice(0, 300);
+    expect(html.split(marker).length - 1).toBe(1);
+    expect(html.match(/Plotly\.newPlot\(/g)?.length).toBeGreaterThanOrEqual(6);
+    const model = JSON.parse(
+      new TextDecoder().decode(await client.downloadArtifact(tracked.runId, "model/gbm/model.json")),
+    );
+    expect(model).toMatchObject({ kind: "gbm", schemaVersion: 1 });
+    const oof = new TextDecoder().decode(await client.downloadArtifact(tracked.runId, "predictions/oof.csv"));
+    expect(oof.split("\n")[0]).toBe("time,label,gbm_p_UP,rf_p_UP,ensemble_p_UP");
+  });
+
+  it("the shuffled-label control scores AUC about 0.5", () => {
+    const c = tracked.result.control;
+    expect(c?.model).toBeDefined();
+    expect(Math.abs((c?.oos.auc ?? 0) - 0.5)).toBeLessThan(0.05);
+  });
+});
