@@ -86,38 +86,85 @@ function summarise(name: string, col: Float64Array): FeatureSummary {
   };
 }
 
+/**
+ * A column prepared for correlations: its values centred on their mean (which keeps one-pass
+ * sums from cancelling) and set to 0 where not finite, with a 0/1 mask of the finite rows, so
+ * that the pairwise-complete sums of a pair need no branch. Most feature columns are finite
+ * from their warm-up on (`dense`): for two of those the common rows are [max(warm-ups), n) and
+ * the masks can be left out.
+ */
+interface Prepared {
+  centred: Float64Array;
+  mask: Float64Array;
+  start: number;
+  dense: boolean;
+}
+
+function prepare(values: Float64Array): Prepared {
+  const n = values.length;
+  let start = 0;
+  while (start < n && !Number.isFinite(values[start])) start++;
+  let dense = true;
+  let sum = 0;
+  let count = 0;
+  const mask = new Float64Array(n);
+  for (let i = start; i < n; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) {
+      sum += v;
+      count++;
+      mask[i] = 1;
+    } else dense = false;
+  }
+  const mean = count > 0 ? sum / count : 0;
+  const centred = new Float64Array(n);
+  for (let i = start; i < n; i++) if (mask[i] === 1) centred[i] = values[i] - mean;
+  return { centred, mask, start, dense };
+}
+
 /** Pearson r over the rows where both are finite (NaN with fewer than 3 such rows or no variance). */
-function pearson(a: Float64Array, b: Float64Array): number {
-  let n = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (Number.isFinite(x) && Number.isFinite(y)) {
-      n++;
-      sa += x;
-      sb += y;
+function correlation(a: Prepared, b: Prepared): number {
+  const x = a.centred;
+  const y = b.centred;
+  const from = Math.max(a.start, b.start);
+  let n = x.length - from;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  if (a.dense && b.dense) {
+    for (let i = from; i < x.length; i++) {
+      const u = x[i];
+      const v = y[i];
+      sx += u;
+      sy += v;
+      sxx += u * u;
+      syy += v * v;
+      sxy += u * v;
+    }
+  } else {
+    // x and y are 0 where missing, so u·v needs no mask; the one-sided sums take the other's.
+    const ma = a.mask;
+    const mb = b.mask;
+    n = 0;
+    for (let i = from; i < x.length; i++) {
+      const u = x[i];
+      const v = y[i];
+      const wa = ma[i];
+      const wb = mb[i];
+      n += wa * wb;
+      sx += u * wb;
+      sy += v * wa;
+      sxx += u * u * wb;
+      syy += v * v * wa;
+      sxy += u * v;
     }
   }
   if (n < 3) return Number.NaN;
-  const ma = sa / n;
-  const mb = sb / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (Number.isFinite(x) && Number.isFinite(y)) {
-      const dx = x - ma;
-      const dy = y - mb;
-      sab += dx * dy;
-      saa += dx * dx;
-      sbb += dy * dy;
-    }
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Number.NaN;
+  const vx = sxx - (sx * sx) / n;
+  const vy = syy - (sy * sy) / n;
+  return vx > 0 && vy > 0 ? (sxy - (sx * sy) / n) / Math.sqrt(vx * vy) : Number.NaN;
 }
 
 export function qualityReport(frame: FeatureFrame, options: QualityOptions = {}): QualityReport {
@@ -141,10 +188,10 @@ export function qualityReport(frame: FeatureFrame, options: QualityOptions = {})
   const features = columns.map((c, k) => summarise(names[k], c));
   const stride = Math.max(1, Math.ceil(rows / maxRows));
   const sampled = columns.map((c) => {
-    if (stride === 1) return c;
+    if (stride === 1) return prepare(c);
     const out = new Float64Array(Math.ceil(rows / stride));
     for (let i = 0, r = 0; i < rows; i += stride, r++) out[r] = c[i];
-    return out;
+    return prepare(out);
   });
   // Union-find over the columns that vary; `best` keeps the strongest |r| seen per root.
   const parent = Int32Array.from(names, (_, k) => k);
@@ -161,7 +208,7 @@ export function qualityReport(frame: FeatureFrame, options: QualityOptions = {})
     for (let y = x + 1; y < varying.length; y++) {
       const i = varying[x];
       const j = varying[y];
-      const r = Math.abs(pearson(sampled[i], sampled[j]));
+      const r = Math.abs(correlation(sampled[i], sampled[j]));
       if (!(r > threshold)) continue;
       const ri = find(i);
       const rj = find(j);
@@ -185,7 +232,7 @@ export function qualityReport(frame: FeatureFrame, options: QualityOptions = {})
     constantColumns: features.filter((f) => f.constant).map((f) => f.name),
     clusters,
     threshold,
-    correlationRows: sampled.length > 0 ? sampled[0].length : rows,
+    correlationRows: sampled.length > 0 ? sampled[0].centred.length : rows,
     stride,
   };
 }

@@ -88,6 +88,34 @@ describe("qualityReport", () => {
     expect(strict.clusters.map((c) => c.names)).toEqual([["sma_20", "sma_21"]]);
   });
 
+  it("reports r as a direct two-pass Pearson over the common finite rows, with or without gaps", () => {
+    const direct = (a: Float64Array, b: Float64Array) => {
+      const idx = [...a.keys()].filter((i) => Number.isFinite(a[i]) && Number.isFinite(b[i]));
+      const ma = idx.reduce((s, i) => s + a[i], 0) / idx.length;
+      const mb = idx.reduce((s, i) => s + b[i], 0) / idx.length;
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (const i of idx) {
+        ab += (a[i] - ma) * (b[i] - mb);
+        aa += (a[i] - ma) ** 2;
+        bb += (b[i] - mb) ** 2;
+      }
+      return ab / Math.sqrt(aa * bb);
+    };
+    // RSI-like bounded series from real data: r well below 1, so the digits matter.
+    const a = sma(logReturns(spy.close), 20);
+    const b = sma(logReturns(spy.close), 60);
+    const gappy = Float64Array.from(b);
+    for (let i = 500; i < 600; i++) gappy[i] = Number.NaN;
+    for (const second of [b, gappy]) {
+      const r = qualityReport({ ts: spy.ts, names: ["a", "b"], columns: [a, second] }, { threshold: 0.01 });
+      const want = Math.abs(direct(a, second));
+      expect(want).toBeLessThan(0.9);
+      expect(Math.abs(r.clusters[0].maxAbsCorrelation - want)).toBeLessThan(1e-12);
+    }
+  });
+
   it("strides rows for the correlations when asked to cap them", () => {
     const r = qualityReport(frame, { maxCorrelationRows: 1000 });
     const stride = Math.ceil(spy.ts.length / 1000);
