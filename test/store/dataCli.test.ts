@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { barsBetween, loadBundled } from "../../src/data";
+import { postgresTarget, TEST_DATABASE_URL } from "./storeFixtures";
 
 const root = process.cwd();
 const spyDaily = loadBundled("SPY", "1d");
@@ -176,6 +177,23 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
     expect(format.stderr).toMatch(/--format 'xml' is not one of table, csv, json/);
     expect(dates.stderr).toMatch(/--from '2020-02-30' is not a date/);
     expect(nothing.stderr).toMatch(/nothing to ingest: give CSV files or --bundled/);
+  });
+
+  it("ingests and queries through --db on PostgreSQL, in a schema of its own", async () => {
+    const target = postgresTarget();
+    try {
+      const db = ["--db", TEST_DATABASE_URL, "--schema", target.options.schema!];
+      const ingest = await wsp(["ingest", "data/daily/VIX.csv", ...db]);
+      expect(ingest.code).toBe(0);
+      expect(ingest.stdout).toMatch(
+        /^ingested 1 series, \d+ bars into postgres store postgres:\/\/.* \(schema test_store_/,
+      );
+      const query = await wsp(["query", "VIX", "--from", "2020-03-16", "--to", "2020-03-16", "--format", "csv", ...db]);
+      expect(query.code).toBe(0);
+      expect(query.stdout).toBe("date,open,high,low,close\n2020-03-16,57.83,83.56,57.83,82.69\n");
+    } finally {
+      await target.cleanup();
+    }
   });
 
   it("names an unreachable PostgreSQL URL and how to start it", async () => {
