@@ -124,6 +124,12 @@ export class Recorder {
     return run;
   }
 
+  /** Sends the ended runs of this recorder still in the outbox, parents first (used after a run went through). */
+  async flushEnded(): Promise<void> {
+    const pending = [...new Set(this.runs.values())].filter((r) => !r.done);
+    for (const run of pending) await run.retryEnded();
+  }
+
   /**
    * Adds `n` trials to `experiment` outside any run (a sweep's bookkeeping) and returns the new
    * total. Needs the server (no outbox): sweeps run against it.
@@ -283,11 +289,41 @@ export class RunRecorder {
     this.write({ op: "end", status: status as RunStatus, endTime: Date.now() });
     this.ended = true;
     if (this.offline && (await isMlflowHealthy(this.recorder.client.trackingUri, 1000))) this.offline = false;
-    const result = await this.flush();
-    const synced = result?.complete === true;
+    try {
+      await this.flush();
+    } catch {
+      // A refused entry is in `rejected` and was skipped; ending the run must not fail for it.
+    }
+    const synced = this.settle();
+    // Runs of this recorder that ended while they could not be sent (a child whose parent was
+    // only in the outbox, say) go now that this one went through.
+    if (synced) await this.recorder.flushEnded();
+    return { synced, serverRunId: this.serverId, rejected: [...this.rejectedSoFar] };
+  }
+
+  /** Once ended: removes the outbox when the server holds the whole run, else releases it to `wsp mlflow sync`. */
+  private settle(): boolean {
+    const applied = this.outbox.progress().applied;
+    const synced = applied >= this.outbox.entries().length;
     if (synced) this.outbox.remove();
     else this.outbox.unlock();
-    return { synced, serverRunId: this.serverId, rejected: [...this.rejectedSoFar] };
+    this.done = synced;
+    return synced;
+  }
+
+  /** True once the run has ended and the server holds all of it. */
+  done = false;
+
+  /** Retries sending an ended run that was left in the outbox; true when it is now complete. */
+  async retryEnded(): Promise<boolean> {
+    if (!this.ended || this.done || !this.outbox.tryLock()) return this.done;
+    this.offline = false;
+    try {
+      await this.flush();
+    } catch {
+      // Refusals are recorded in `rejected`.
+    }
+    return this.settle();
   }
 
   private write(entry: OutboxEntry): void {

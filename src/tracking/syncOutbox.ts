@@ -13,8 +13,8 @@ const ABANDONED = "the process recording this run exited without ending it; ende
 export interface SyncedRun {
   localId: string;
   serverRunId: string | null;
-  /** synced: complete on the server, outbox removed; pending: the server or the parent run was unavailable; locked: a live process owns it. */
-  state: "synced" | "pending" | "locked";
+  /** synced: complete on the server, outbox removed; pending: the server or the parent run was unavailable; locked: a live process owns it; failed: the server refused to create the run. */
+  state: "synced" | "pending" | "locked" | "failed";
   applied: number;
   total: number;
   rejected: { index: number; op: string; error: string }[];
@@ -61,6 +61,18 @@ export async function syncOutbox(
           reason: r.unavailable,
         };
         if (r.complete) run.remove();
+      } catch (err) {
+        // The server refused to create the run (e.g. an invalid experiment name): report it, go on.
+        const p = run.progress();
+        report = {
+          localId: run.localId,
+          serverRunId: p.serverRunId,
+          state: "failed",
+          applied: p.applied,
+          total,
+          rejected: [],
+          reason: err instanceof Error ? err.message : String(err),
+        };
       } finally {
         run.unlock();
       }

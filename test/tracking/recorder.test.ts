@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -292,6 +293,63 @@ describe("syncOutbox on the suite's server", () => {
       const got = await client.getRun(r.serverRunId as string);
       expect(got.data.params).toEqual([{ key: "a", value: "1" }]);
       expect(got.data.tags).toContainEqual({ key: "after", value: "yes" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A TCP pass-through to the suite's server that can be shut and reopened at once (no server restart). */
+async function gate(targetPort: number): Promise<{ uri: string; open(): Promise<void>; shut(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = connect(targetPort, "127.0.0.1");
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => s.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    uri: `http://127.0.0.1:${port}`,
+    open: () => new Promise<void>((r) => server.listen(port, "127.0.0.1", r)),
+    shut: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe("a run that starts while MLflow is down", () => {
+  it("sends itself and its waiting children when the server is back by the time it ends", async () => {
+    const g = await gate(Number(new URL(uri).port));
+    await g.shut();
+    const dir = mkdtempSync(join(tmpdir(), "wsp-outbox-gate-"));
+    try {
+      const rec = await openRecorder({ client: new MlflowClient({ trackingUri: g.uri, retries: 0 }), outboxDir: dir });
+      expect(rec.online).toBe(false);
+      const experiment = unique("late");
+      const parent = await rec.startRun({ experiment, runName: "parent" });
+      const child = await rec.startRun({ experiment, runName: "child", parentRunId: parent.runId });
+      expect([parent.offline, child.offline, parent.runId]).toEqual([true, true, parent.localId]);
+      expect(await parent.recordTrials(3)).toBe(3);
+      await child.logMetrics({ auc: 0.51 }, 1);
+      expect((await child.end("FINISHED")).synced).toBe(false);
+      await g.open();
+      const end = await parent.end("FINISHED");
+      expect(end.synced).toBe(true);
+      expect(child.done).toBe(true);
+      expect(readdirSync(dir)).toEqual([]);
+      const got = await client.getRun(child.serverRunId as string);
+      const tags = Object.fromEntries((got.data.tags ?? []).map((t) => [t.key, t.value]));
+      expect(tags["mlflow.parentRunId"]).toBe(parent.serverRunId);
+      expect(got.data.metrics).toMatchObject([{ key: "auc", value: 0.51, step: 1 }]);
+      expect(await trialCount(client, experiment)).toBe(3);
+      await g.shut();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
