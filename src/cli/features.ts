@@ -114,7 +114,7 @@ async function printRegimes(file: string, flags: ConfigFlags): Promise<void> {
     }
     blocks.push(
       [
-        `${bars.ticker} 1d ${isoDate(bars.ts[0])}..${isoDate(bars.ts[n - 1])}: ${n} sessions; breadth from the universe on ${fromUniverse}, from the SPY/QQQ/IWM/DIA proxy on ${fromProxy}, none on ${n - fromUniverse - fromProxy}; VIX terciles over ${config.grid.vixWindow === "expanding" ? "an expanding window" : `a trailing ${config.grid.vixWindow}-row window`}`,
+        `${bars.ticker} 1d ${isoDate(bars.ts[0])}..${isoDate(bars.ts[n - 1])}: ${n} sessions; breadth from the universe on ${fromUniverse}, from the SPY/QQQ/IWM/DIA proxy on ${fromProxy}, none on ${n - fromUniverse - fromProxy}; VIX terciles over ${config.grid.vixWindow === "expanding" ? `an expanding window of the VIX from ${isoDate(vix.ts[0])} (the data block's start)` : `a trailing ${config.grid.vixWindow}-row window`}`,
         "",
         formatRegimeShares(trendRegime(bars, config.trend)),
         "",
