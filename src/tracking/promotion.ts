@@ -25,9 +25,10 @@
  *       min) or challenger − champion (max); passes when improvement > 0 and >= margin. No
  *       champion yet: passes.
  *   (b) min_deflated_sharpe: deflated Sharpe >= the minimum. A missing metric fails.
- *   (c) beats_control: the run's value of the configured metric is strictly better than every
- *       control run's (the best control counts: several shuffles must all lose). No control run
- *       fails the gate unless `promotion.beat_control` is false.
+ *   (c) beats_control: the run's value of the configured metric beats every control run's by
+ *       the margin, as in (a) (the best control counts: several shuffles must all lose; the same
+ *       rule as the runner's own control check). No control run fails the gate unless
+ *       `promotion.beat_control` is false.
  *   (d) run_checks: the runner did not refuse the run (`wsp.gates` is not `refused`: suspected
  *       leakage or no signal). A run without the tag passes.
  * The version is registered in every case and gets the alias `challenger`; when every gate passes
@@ -142,6 +143,22 @@ function fmt(v: number): string {
 /** How much better `a` is than `b` in the metric's direction (positive: better). */
 function improvement(a: number, b: number, direction: "min" | "max"): number {
   return direction === "min" ? b - a : a - b;
+}
+
+/**
+ * The runner's failed checks from its `gates.json` artifact (`{ checks: [{ name, passed,
+ * detail }] }`), as `: signal (OOS AUC … ); …`; empty when the artifact is absent or unreadable.
+ */
+async function failedRunChecks(client: MlflowClient, runId: string): Promise<string> {
+  try {
+    const text = new TextDecoder().decode(await client.downloadArtifact(runId, "gates.json"));
+    const parsed = JSON.parse(text) as { checks?: { name?: string; passed?: boolean; detail?: string }[] };
+    const failed = (parsed.checks ?? []).filter((c) => c.passed === false);
+    return failed.length ? `: ${failed.map((c) => `${c.name} (${c.detail})`).join("; ")}` : "";
+  } catch {
+    // The verdict alone still refuses the run; the details are a courtesy.
+    return "";
+  }
 }
 
 export interface PromoteOptions {
@@ -286,19 +303,19 @@ export async function promoteRun(
       });
     } else {
       const best = values.reduce((a, b) => (improvement(b, a, cfg.direction) > 0 ? b : a));
+      const gain = improvement(mine.value, best, cfg.direction);
       gates.push({
         gate: "beats_control",
-        passed: improvement(mine.value, best, cfg.direction) > 0,
+        passed: Number.isFinite(gain) && gain > 0 && gain >= cfg.margin,
         value: mine.value,
-        threshold: best,
-        detail: `${cfg.metric} ${fmt(mine.value)} vs shuffled-label control ${fmt(best)}: must be strictly ${cfg.direction === "min" ? "lower" : "higher"}`,
+        threshold: cfg.direction === "min" ? best - cfg.margin : best + cfg.margin,
+        detail: `${cfg.metric} ${fmt(mine.value)} vs shuffled-label control ${fmt(best)}, margin ${cfg.margin}: needs a strict gain >= the margin`,
       });
     }
   }
 
   // (d) the runner's own checks
   const verdict = tags["wsp.gates"];
-  const leakage = tags["wsp.leakage"];
   gates.push({
     gate: "run_checks",
     passed: verdict !== "refused",
@@ -307,7 +324,7 @@ export async function promoteRun(
     detail:
       verdict === undefined
         ? "the run carries no wsp.gates verdict"
-        : `the runner's checks ${verdict}${leakage && leakage !== "none" ? ` (leakage: ${leakage.slice(0, 300)})` : ""}`,
+        : `the runner's checks ${verdict}${verdict === "refused" ? await failedRunChecks(client, runId) : ""}`,
   });
 
   const champion = gates.every((g) => g.passed);

@@ -91,6 +91,15 @@ async function recordRun(experiment: string, modelName: string, r: FakeExperimen
     deflated_sharpe: r.dsr,
   });
   await parent.setTags({ "wsp.promote_model": "gbm", "wsp.gates": r.gates ?? "passed", "wsp.leakage": "none" });
+  if (r.gates === "refused") {
+    await parent.logJsonArtifact("gates.json", {
+      passed: false,
+      checks: [
+        { name: "leakage", passed: true, detail: "no suspected leakage" },
+        { name: "signal", passed: false, detail: "OOS AUC 0.4999 is -0.01 null standard deviations above 0.5" },
+      ],
+    });
+  }
   await parent.logJsonArtifact("model/gbm/model.json", { kind: "gbm", holdout: r.holdout });
   await parent.logArtifact("model/gbm/MLmodel", "flavors: {}\n");
   await parent.logJsonArtifact("model/rf/model.json", { kind: "rf" });
@@ -231,7 +240,7 @@ describe("promotion gates", () => {
       "gate.min_deflated_sharpe.threshold": "0.5",
       "gate.beats_control": "fail",
       "gate.beats_control.value": "0.71",
-      "gate.beats_control.threshold": "0.65",
+      "gate.beats_control.threshold": "0.648",
       "gate.run_checks": "fail",
       "wsp.verdict": "challenger",
       "wsp.metric.oos_logloss": "0.71",
@@ -241,6 +250,9 @@ describe("promotion gates", () => {
       "Kept as challenger: beats_champion, min_deflated_sharpe, beats_control, run_checks failed.",
     );
     expect(v?.description).toContain("deflated Sharpe 0.1 needs >= 0.5");
+    expect(v?.description).toContain(
+      "- run_checks: FAIL: the runner's checks refused: signal (OOS AUC 0.4999 is -0.01 null standard deviations above 0.5)",
+    );
     const runTags = tagRecord((await client.getRun(runs.b)).data.tags);
     expect(runTags["wsp.registered_version"]).toBe(`${name}/2`);
   });
