@@ -216,6 +216,12 @@ export function runIndicator(step: IndicatorStep, bars: Bars, env: BatchEnv): Re
   }
 }
 
+/**
+ * Columns of context steps by context series object and column name (source-length values).
+ * Series are treated as immutable, as everywhere in src/ (a changed series is a new object).
+ */
+const contextMemo = new WeakMap<Bars, Map<string, Float64Array>>();
+
 function computeUncached(config: FeaturesConfig, input: FeatureInput, cache: FeatureReport["cache"]): FeatureResult {
   const base = input.bars;
   const n = base.ts.length;
@@ -305,6 +311,26 @@ function computeUncached(config: FeaturesConfig, input: FeatureInput, cache: Fea
       const b = step.params.benchmark as string;
       const ctx = input.context?.[b];
       if (base.ticker !== b && ctx) checkCoverage(step.path, ctx, base);
+    }
+    if (step.source.kind === "context" && index) {
+      // A context step's columns depend on the context series alone: computed once per series
+      // object (a universe run passes the same VIX to every stock), then carried onto the bars.
+      const memo = contextMemo.get(bars) ?? new Map<string, Float64Array>();
+      contextMemo.set(bars, memo);
+      for (const out of step.outputs) {
+        const wanted = [...(out.raw ? [out.name] : []), ...out.chains.map((c) => c.name)];
+        if (wanted.some((w) => !memo.has(w))) {
+          const raw = runIndicator(step, bars, envFor(step, bars))[out.output];
+          memo.set(out.name, raw);
+          for (const chain of out.chains) {
+            let v = raw;
+            for (const t of chain.transforms) v = applyTransform(t, v);
+            memo.set(chain.name, v);
+          }
+        }
+        for (const w of wanted) push(step.path, w, takeVisible(memo.get(w) as Float64Array, index));
+      }
+      continue;
     }
     const outputs = runIndicator(step, bars, envFor(step, bars));
     let members: Map<string, Record<string, Float64Array>> | null = null;

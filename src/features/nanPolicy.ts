@@ -54,9 +54,29 @@ export function applyNanPolicy(frame: FeatureFrame, policy: NanPolicy): { frame:
   };
 }
 
+/**
+ * NaNs in a column. Most columns are NaN only in their warm-up: skip the leading NaNs, then a sum
+ * with four accumulators is finite exactly when the rest holds no NaN (or infinity), which is
+ * several times cheaper than testing every value; only otherwise count one by one.
+ */
 function countNaN(c: Float64Array): number {
-  let k = 0;
-  // biome-ignore lint/suspicious/noSelfCompare: x !== x is the branch-free NaN test (faster than Number.isNaN here).
-  for (let i = 0; i < c.length; i++) if (c[i] !== c[i]) k++;
+  const n = c.length;
+  let lead = 0;
+  while (lead < n && Number.isNaN(c[lead])) lead++;
+  let a = 0;
+  let b = 0;
+  let d = 0;
+  let e = 0;
+  let i = lead;
+  for (; i + 3 < n; i += 4) {
+    a += c[i];
+    b += c[i + 1];
+    d += c[i + 2];
+    e += c[i + 3];
+  }
+  for (; i < n; i++) a += c[i];
+  if (Number.isFinite(a + b + d + e)) return lead;
+  let k = lead;
+  for (let j = lead; j < n; j++) if (Number.isNaN(c[j])) k++;
   return k;
 }
