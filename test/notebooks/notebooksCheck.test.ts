@@ -1,6 +1,6 @@
 /**
  * The notebooks run headless in the project venv's tslab kernel: notebooks/ passes, a broken
- * fixture fails naming its cell, and src/-style folder imports load. The notebooks execute at once
+ * fixture fails naming its cell, and src/ conventions (folder imports, zod types) compile. The notebooks execute at once
  * (each kernel start costs seconds).
  */
 import { spawn } from "node:child_process";
@@ -35,7 +35,7 @@ function notebooksCheck(...args: string[]): Promise<Run> {
 describe("notebooks:check", () => {
   const shipped = notebooksCheck();
   const broken = notebooksCheck("test/fixtures/notebooks/broken.ipynb");
-  const folderImport = notebooksCheck("test/fixtures/notebooks/folder-import.ipynb");
+  const conventions = notebooksCheck("test/fixtures/notebooks/src-conventions.ipynb");
 
   it("runs every notebook in notebooks/ without a cell error", async () => {
     const run = await shipped;
@@ -44,9 +44,10 @@ describe("notebooks:check", () => {
     expect(run.code).toBe(0);
   }, 240_000);
 
-  it("loads modules that import a folder's index, as src/ areas import each other", async () => {
-    const run = await folderImport;
-    expect(run.stderr).not.toContain("Cannot find module");
+  it("accepts src/ conventions: folder imports and zod 4 types under strict checks", async () => {
+    const run = await conventions;
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain("ok test/fixtures/notebooks/src-conventions.ipynb (3 cells");
     expect(run.code).toBe(0);
   }, 240_000);
 
