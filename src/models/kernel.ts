@@ -42,9 +42,11 @@ export function buildHist(
   }
   if (fEnd > fBegin && feats[fEnd - 1] - feats[fBegin] === fEnd - fBegin - 1) {
     // A contiguous feature range (every thread's share when all features are used): no
-    // indirection through feats, measured ~1.5x faster than the general loop.
+    // indirection through feats, measured ~1.5x faster than the general loop; unrolled by four
+    // features, another 1.3x (V8 does not unroll). Each bin still adds rows in order.
     const f0 = feats[fBegin];
     const f1 = feats[fEnd - 1] + 1;
+    const f4 = f0 + ((f1 - f0) & ~3);
     const o0 = histOff + f0 * 512;
     for (let i = begin; i < end; i++) {
       const r = rows[i];
@@ -52,7 +54,22 @@ export function buildHist(
       const h = gh[2 * r + 1];
       const base = r * nFeat;
       let o = o0;
-      for (let f = f0; f < f1; f++, o += 512) {
+      let f = f0;
+      for (; f < f4; f += 4, o += 2048) {
+        const p0 = o + (bins[base + f] << 1);
+        const p1 = o + 512 + (bins[base + f + 1] << 1);
+        const p2 = o + 1024 + (bins[base + f + 2] << 1);
+        const p3 = o + 1536 + (bins[base + f + 3] << 1);
+        hist[p0] += g;
+        hist[p0 + 1] += h;
+        hist[p1] += g;
+        hist[p1 + 1] += h;
+        hist[p2] += g;
+        hist[p2 + 1] += h;
+        hist[p3] += g;
+        hist[p3 + 1] += h;
+      }
+      for (; f < f1; f++, o += 512) {
         const p = o + (bins[base + f] << 1);
         hist[p] += g;
         hist[p + 1] += h;
