@@ -208,7 +208,12 @@ function viaStream(step: IndicatorStep, bars: Bars, env: BatchEnv): Record<strin
  */
 export function runIndicator(step: IndicatorStep, bars: Bars, env: BatchEnv): Record<string, Float64Array> {
   try {
-    return step.def.batch(bars, step.params, env);
+    return step.def.batch(
+      bars,
+      step.params,
+      env,
+      step.outputs.map((o) => o.output),
+    );
   } catch (err) {
     if (err instanceof IndicatorError && /needs at least \d+ bars/.test(err.message)) return viaStream(step, bars, env);
     const message = err instanceof Error ? err.message : String(err);

@@ -47,8 +47,12 @@ export interface FeatureIndicator {
   readonly intradayOnly: boolean;
   /** Computed on the base bars only (calendar and cross-sectional features), never on a higher timeframe. */
   readonly baseOnly: boolean;
-  /** Bars of `bars.timeframe`; outputs as long as the bars. */
-  batch(bars: Bars, params: Params, env: BatchEnv): Record<string, Float64Array>;
+  /**
+   * Bars of `bars.timeframe`; outputs as long as the bars. `wanted` (default all) lets an
+   * indicator skip or reuse the memory of outputs nobody reads; those it leaves out may be
+   * missing or hold other values.
+   */
+  batch(bars: Bars, params: Params, env: BatchEnv, wanted?: readonly string[]): Record<string, Float64Array>;
   /** Null when the indicator has no streaming twin (cross-sectional breadth). */
   stream: ((params: Params, timeframe: Timeframe) => StreamStep) | null;
 }

@@ -105,9 +105,8 @@ function multi(
   });
 }
 
-/** close / level − 1 per bar. */
-function distanceOf(close: F64, level: F64): F64 {
-  const out = new Float64Array(close.length);
+/** close / level − 1 per bar, into `out` (which may be `level` itself). */
+function distanceOf(close: F64, level: F64, out: F64): F64 {
   for (let i = 0; i < close.length; i++) out[i] = close[i] / level[i] - 1;
   return out;
 }
@@ -125,9 +124,11 @@ function level(
     family,
     params,
     outputs: ["value", "distance"],
-    batch: (b, p) => {
+    batch: (b, p, _env, wanted): Record<string, F64> => {
       const value = batch(b, p);
-      return { value, distance: distanceOf(b.close, value) };
+      // Only the distance wanted (the default set): write it over the level, saving an array.
+      if (wanted !== undefined && !wanted.includes("value")) return { distance: distanceOf(b.close, value, value) };
+      return { value, distance: distanceOf(b.close, value, new Float64Array(value.length)) };
     },
     stream: (p) => {
       const s = stream(p);
@@ -152,10 +153,12 @@ function channel(
     family: "volatility",
     params,
     outputs: ["upper", "middle", "lower", "position"],
-    batch: (b, p) => {
+    batch: (b, p, _env, wanted): Record<string, F64> => {
       const ch = batch(b, p);
-      const pos = new Float64Array(b.close.length);
+      // The middle line is not needed for the position: reuse its memory when nobody reads it.
+      const pos = wanted !== undefined && !wanted.includes("middle") ? ch.middle : new Float64Array(b.close.length);
       for (let i = 0; i < pos.length; i++) pos[i] = position(b.close[i], ch.upper[i], ch.lower[i]);
+      if (pos === ch.middle) return { upper: ch.upper, lower: ch.lower, position: pos };
       return { upper: ch.upper, middle: ch.middle, lower: ch.lower, position: pos };
     },
     stream: (p) => {
