@@ -196,10 +196,27 @@ function ofReturns(
   );
 }
 
-/** Log return over `period` bars: ln(close_t / close_{t−period}). */
+/**
+ * ln(close) per bar, kept per close array: the default set takes log returns over nine horizons
+ * of the same closes, and a logarithm costs more than the rest of a return.
+ */
+const logCloses = new WeakMap<F64, F64>();
+
+function logCloseOf(close: F64): F64 {
+  let out = logCloses.get(close);
+  if (!out) {
+    out = new Float64Array(close.length);
+    for (let i = 0; i < close.length; i++) out[i] = Math.log(close[i]);
+    logCloses.set(close, out);
+  }
+  return out;
+}
+
+/** Log return over `period` bars: ln(close_t) − ln(close_{t−period}). */
 function logReturnOver(close: F64, period: number): F64 {
+  const lc = logCloseOf(close);
   const out = new Float64Array(close.length);
-  for (let i = 0; i < close.length; i++) out[i] = i >= period ? Math.log(close[i] / close[i - period]) : Number.NaN;
+  for (let i = 0; i < close.length; i++) out[i] = i >= period ? lc[i] - lc[i - period] : Number.NaN;
   return out;
 }
 
@@ -213,8 +230,9 @@ class LogReturnOverStream {
 
   update(bar: OhlcvBar): number {
     const slot = this.seen % this.period;
-    const out = this.seen >= this.period ? Math.log(bar.close / this.ring[slot]) : Number.NaN;
-    this.ring[slot] = bar.close;
+    const lc = Math.log(bar.close);
+    const out = this.seen >= this.period ? lc - this.ring[slot] : Number.NaN;
+    this.ring[slot] = lc;
     this.seen++;
     return out;
   }

@@ -9,8 +9,8 @@ import type { NanPolicy } from "./featuresConfig";
 
 export interface NanReport {
   policy: NanPolicy;
-  /** NaN values in the frame before the policy. */
-  nanValues: number;
+  /** NaN values in the frame before the policy; null under `keep`, which does not scan the frame. */
+  nanValues: number | null;
   /** Values the policy replaced (ffill) or removed with their rows (drop_rows). */
   valuesTouched: number;
   rowsDropped: number;
@@ -18,11 +18,12 @@ export interface NanReport {
 
 export function applyNanPolicy(frame: FeatureFrame, policy: NanPolicy): { frame: FeatureFrame; report: NanReport } {
   const n = frame.ts.length;
+  // Counting reads the whole frame (a memory-bound pass, ~0.2 s for 100 columns × 1M rows): only
+  // the policies that touch values do it.
+  if (policy === "keep") return { frame, report: { policy, nanValues: null, valuesTouched: 0, rowsDropped: 0 } };
   let nanValues = 0;
   for (const c of frame.columns) nanValues += countNaN(c);
-  if (policy === "keep" || nanValues === 0) {
-    return { frame, report: { policy, nanValues, valuesTouched: 0, rowsDropped: 0 } };
-  }
+  if (nanValues === 0) return { frame, report: { policy, nanValues, valuesTouched: 0, rowsDropped: 0 } };
   if (policy === "ffill") {
     let touched = 0;
     for (const c of frame.columns) {

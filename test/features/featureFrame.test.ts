@@ -36,7 +36,7 @@ describe("FeatureFrame", () => {
   it("nan policies: keep counts, ffill fills after the first value only, drop_rows drops any row with a NaN", () => {
     expect(applyNanPolicy(frame(), "keep").report).toEqual({
       policy: "keep",
-      nanValues: 5,
+      nanValues: null,
       valuesTouched: 0,
       rowsDropped: 0,
     });
@@ -54,7 +54,13 @@ describe("FeatureFrame", () => {
     const { spy, vix } = bundled();
     const keep = computeFeatures({ set: "default" }, { bars: spy, context: { VIX: vix } });
     const drop = computeFeatures({ set: "default", nan: "drop_rows" }, { bars: spy, context: { VIX: vix } });
-    expect(drop.report.nan.nanValues).toBe(keep.report.nan.nanValues);
+    const ffill = computeFeatures({ set: "default", nan: "ffill" }, { bars: spy, context: { VIX: vix } });
+    const nanCount = (cols: readonly Float64Array[]) => cols.reduce((a, c) => a + c.filter(Number.isNaN).length, 0);
+    const nans = nanCount(keep.frame.columns);
+    expect(drop.report.nan.nanValues).toBe(nans);
+    expect(ffill.report.nan.nanValues).toBe(nans);
+    expect(ffill.report.nan.valuesTouched).toBe(nans - nanCount(ffill.frame.columns));
+    expect(ffill.report.nan.valuesTouched).toBeGreaterThan(0);
     expect(drop.report.nan.rowsDropped).toBe(keep.frame.ts.length - drop.frame.ts.length);
     expect(drop.report.nan.rowsDropped).toBeGreaterThan(252);
     for (const c of drop.frame.columns) expect(c.some(Number.isNaN)).toBe(false);
