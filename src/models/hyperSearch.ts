@@ -1,0 +1,160 @@
+/**
+ * Hyper-parameter search (grid or seeded random) for one model kind, each variant scored by
+ * purged K-fold CV over the rows it is given — the caller passes the outer training data only,
+ * so the search is nested and never sees the outer test fold or the final holdout. Every
+ * variant tried is a trial; the count is returned for the deflated Sharpe ratio and PBO.
+ * No TPE/Bayesian option: no well-kept JS library for it was found (the closest npm package,
+ * `hyperparameters`, is a small hyperopt port with few users), so only grid and random are offered.
+ */
+import { z } from "zod";
+import { type LabelSpans, purgedKFold } from "../validation";
+import { takeRows, type FeatureMatrix } from "./matrix";
+import { createMember, issuesAt, memberSpecSchema } from "./memberModels";
+import { logLoss, rocAuc } from "./metrics";
+import { rngNext } from "./kernel";
+
+const rangeSchema = z.strictObject({
+  low: z.number(),
+  high: z.number(),
+  log: z.boolean().default(false),
+  int: z.boolean().default(false),
+});
+
+export const searchSpecSchema = z.strictObject({
+  kind: z.enum(["gbm", "rf", "mljs_rf", "logistic"]),
+  /** Fixed parameters of every variant. */
+  base: z.record(z.string(), z.unknown()).default({}),
+  /** Per parameter: a list of values (grid or random) or a range (random only). */
+  space: z.record(z.string(), z.union([z.array(z.unknown()).min(1), rangeSchema])),
+  method: z.enum(["grid", "random"]).default("grid"),
+  /** Random search: variants drawn. */
+  n_iter: z.number().int().min(1).default(20),
+  seed: z.number().int().default(0),
+  folds: z.number().int().min(2).default(5),
+  /** Bars embargoed after each test fold. */
+  embargo: z.number().int().min(0).default(5),
+  metric: z.enum(["logloss", "auc"]).default("logloss"),
+});
+
+export type SearchSpec = z.input<typeof searchSpecSchema>;
+
+export interface Trial {
+  params: Record<string, unknown>;
+  /** Mean over folds (logloss: lower is better; auc: higher is better). */
+  score: number;
+  foldScores: number[];
+  seconds: number;
+}
+
+export interface SearchResult {
+  /** Trials sorted best first. */
+  leaderboard: Trial[];
+  best: Trial;
+  /** Every variant fitted, the number the deflated Sharpe ratio needs. */
+  trials: number;
+}
+
+function cartesian(space: Record<string, unknown[]>): Record<string, unknown>[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const [k, vals] of Object.entries(space)) out = out.flatMap((o) => vals.map((v) => ({ ...o, [k]: v })));
+  return out;
+}
+
+/** Validates the spec and every listed value against the model's schema, naming `path.space.<param>.<i>`. */
+export function parseSearchSpec(spec: SearchSpec, path = "search"): z.output<typeof searchSpecSchema> {
+  const r = searchSpecSchema.safeParse(spec);
+  if (!r.success) throw new Error(issuesAt(r.error, path));
+  const s = r.data;
+  const check = (params: Record<string, unknown>, at: string) => {
+    const m = memberSpecSchema.safeParse({ kind: s.kind, params });
+    if (!m.success) {
+      const issue = m.error.issues[0];
+      throw new Error(`${at}: ${issue.message} (${s.kind} parameter ${issue.path.slice(1).join(".")})`);
+    }
+  };
+  check(s.base, `${path}.base`);
+  for (const [k, v] of Object.entries(s.space)) {
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        check({ ...s.base, [k]: x }, `${path}.space.${k}.${i}`);
+      });
+    } else {
+      if (s.method === "grid") throw new Error(`${path}.space.${k}: a range needs method: random (grid takes lists)`);
+      if (!(v.low <= v.high)) throw new Error(`${path}.space.${k}: low ${v.low} is above high ${v.high}`);
+      if (v.log && !(v.low > 0)) throw new Error(`${path}.space.${k}: a log range needs low > 0, got ${v.low}`);
+      check({ ...s.base, [k]: v.int ? Math.round(v.low) : v.low }, `${path}.space.${k}.low`);
+      check({ ...s.base, [k]: v.int ? Math.round(v.high) : v.high }, `${path}.space.${k}.high`);
+    }
+  }
+  return s;
+}
+
+/** The variants a spec tries, in order (grid: every combination; random: n_iter seeded draws). */
+export function searchVariants(spec: SearchSpec, path = "search"): Record<string, unknown>[] {
+  const s = parseSearchSpec(spec, path);
+  if (s.method === "grid") return cartesian(s.space as Record<string, unknown[]>).map((v) => ({ ...s.base, ...v }));
+  const rng = new Uint32Array([s.seed >>> 0]);
+  return Array.from({ length: s.n_iter }, () => {
+    const v: Record<string, unknown> = { ...s.base };
+    for (const [k, dom] of Object.entries(s.space)) {
+      const u = rngNext(rng);
+      if (Array.isArray(dom)) v[k] = dom[Math.min(dom.length - 1, Math.floor(u * dom.length))];
+      else {
+        const x = dom.log
+          ? Math.exp(Math.log(dom.low) + u * (Math.log(dom.high) - Math.log(dom.low)))
+          : dom.low + u * (dom.high - dom.low);
+        v[k] = dom.int ? Math.round(x) : x;
+      }
+    }
+    return v;
+  });
+}
+
+/**
+ * Runs the search on (X, y) with `spans` describing each row's label window (rows of X in time
+ * order, the same rows as spans). `onTrial` sees each finished trial.
+ */
+export async function hyperSearch(
+  spec: SearchSpec,
+  X: FeatureMatrix,
+  y: ArrayLike<number>,
+  spans: LabelSpans,
+  opts: { path?: string; onTrial?: (t: Trial, i: number, total: number) => void } = {},
+): Promise<SearchResult> {
+  const path = opts.path ?? "search";
+  const s = parseSearchSpec(spec, path);
+  const variants = searchVariants(spec, path);
+  if (spans.startIdx.length !== X.nRows)
+    throw new Error(`${path}: spans describe ${spans.startIdx.length} rows but X has ${X.nRows}`);
+  const plan = purgedKFold(spans, { folds: s.folds, embargo: s.embargo });
+  const yy = Float64Array.from(y);
+  const folds = plan.splits.map((sp) => ({
+    Xtr: takeRows(X, sp.train),
+    ytr: Float64Array.from(sp.train, (r) => yy[r]),
+    Xte: takeRows(X, sp.test),
+    yte: Float64Array.from(sp.test, (r) => yy[r]),
+  }));
+  const trials: Trial[] = [];
+  for (let v = 0; v < variants.length; v++) {
+    const t0 = performance.now();
+    const foldScores: number[] = [];
+    for (const f of folds) {
+      const m = createMember({ kind: s.kind, params: variants[v] } as never, `${path}.variants.${v}`);
+      await m.fit(f.Xtr, f.ytr);
+      const p = m.predictProba(f.Xte);
+      const width = p.length / f.Xte.nRows;
+      foldScores.push(s.metric === "auc" ? rocAuc(p, f.yte) : logLoss(p, f.yte, width));
+    }
+    const t: Trial = {
+      params: variants[v],
+      score: foldScores.reduce((a, b) => a + b, 0) / foldScores.length,
+      foldScores,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    trials.push(t);
+    opts.onTrial?.(t, v, variants.length);
+  }
+  const sign = s.metric === "auc" ? -1 : 1;
+  const leaderboard = [...trials].sort((a, b) => sign * (a.score - b.score));
+  return { leaderboard, best: leaderboard[0], trials: trials.length };
+}

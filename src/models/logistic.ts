@@ -1,0 +1,281 @@
+/**
+ * `logistic`: L2-regularised logistic regression, binary (one coefficient vector, P(class 1)) or
+ * multinomial (softmax over K vectors), fitted by L-BFGS. Features are standardised with the
+ * mean and population standard deviation of the rows passed to `fit` (the training fold), so
+ * nothing of the evaluation rows leaks into the scaling. The objective is scikit-learn's
+ * `LogisticRegression(C)` divided by C·Σw: ½‖W‖²/(C·Σw) + Σ wᵢ·lossᵢ/Σw (intercepts unpenalised),
+ * which has the same minimiser, so coefficients match scikit-learn's on the standardised scale.
+ */
+import { z } from "zod";
+import { lbfgs } from "./lbfgs";
+import type { FeatureMatrix } from "./matrix";
+import {
+  assertSameFeatures,
+  checkLabels,
+  checkWeights,
+  type FitOptions,
+  type FitReport,
+  type Importance,
+  MODEL_SCHEMA_VERSION,
+  type Model,
+  type SavedModel,
+} from "./model";
+
+export const logisticParamsSchema = z.strictObject({
+  /** Inverse L2 strength, as scikit-learn's C. */
+  C: z.number().positive().default(1),
+  max_iter: z.number().int().min(1).default(1000),
+  /** Convergence: max |gradient| of the (C·Σw-scaled) objective. */
+  tol: z.number().positive().default(1e-10),
+  standardize: z.boolean().default(true),
+});
+
+export type LogisticParams = z.output<typeof logisticParamsSchema>;
+
+export interface SavedLogistic extends SavedModel {
+  kind: "logistic";
+  nClasses: number;
+  mean: number[];
+  scale: number[];
+  /** Row-major (outputs × features), standardised scale. */
+  coef: number[];
+  intercept: number[];
+}
+
+export function parseLogisticParams(p: unknown, path = "logistic.params"): LogisticParams {
+  const r = logisticParamsSchema.safeParse(p ?? {});
+  if (!r.success) {
+    throw new Error(r.error.issues.map((i) => `${[path, ...i.path].join(".")}: ${i.message}`).join("; "));
+  }
+  return r.data;
+}
+
+/** Throws naming the first non-finite value (logistic regression has no missing-value policy). */
+function checkAllFinite(X: FeatureMatrix, ctx: string): void {
+  const n = X.nRows;
+  for (let j = 0; j < X.names.length; j++) {
+    for (let i = 0; i < n; i++) {
+      const v = X.data[j * n + i];
+      if (v - v !== 0) throw new Error(`${ctx}: feature "${X.names[j]}" row ${i} is ${v}, expected a finite number`);
+    }
+  }
+}
+
+export class LogisticModel implements Model {
+  readonly kind = "logistic" as const;
+  readonly params: LogisticParams;
+  featureNames: string[] = [];
+  nClasses = 0;
+  mean = new Float64Array(0);
+  scale = new Float64Array(0);
+  /** Outputs × features, row-major, on the standardised scale. */
+  coef = new Float64Array(0);
+  intercept = new Float64Array(0);
+
+  constructor(params: z.input<typeof logisticParamsSchema> = {}) {
+    this.params = parseLogisticParams(params);
+  }
+
+  get nOutputs(): number {
+    return this.nClasses === 2 ? 1 : this.nClasses;
+  }
+
+  async fit(X: FeatureMatrix, y: ArrayLike<number>, opts: FitOptions = {}): Promise<FitReport> {
+    return this.fitSync(X, y, opts);
+  }
+
+  /** The synchronous fit (the stacking meta-learner and search call it inline). */
+  fitSync(X: FeatureMatrix, y: ArrayLike<number>, opts: FitOptions = {}): FitReport {
+    const t0 = performance.now();
+    const ctx = "logistic.fit";
+    const n = X.nRows;
+    const F = X.names.length;
+    const K = checkLabels(y, n, ctx);
+    const w = checkWeights(opts.sampleWeight, n, ctx);
+    checkAllFinite(X, ctx);
+    const p = this.params;
+    const mean = new Float64Array(F);
+    const scale = new Float64Array(F).fill(1);
+    if (p.standardize) {
+      for (let j = 0; j < F; j++) {
+        const col = X.data.subarray(j * n, (j + 1) * n);
+        let s = 0;
+        for (let i = 0; i < n; i++) s += col[i];
+        const mu = s / n;
+        let v = 0;
+        for (let i = 0; i < n; i++) v += (col[i] - mu) ** 2;
+        const sd = Math.sqrt(v / n);
+        mean[j] = mu;
+        // A constant column carries no information: scale 1 leaves it all zeros after centring.
+        scale[j] = sd > 0 ? sd : 1;
+      }
+    }
+    const Z = new Float64Array(n * F);
+    for (let j = 0; j < F; j++) {
+      const o = j * n;
+      for (let i = 0; i < n; i++) Z[o + i] = (X.data[o + i] - mean[j]) / scale[j];
+    }
+    const yy = Int32Array.from(y);
+    let wSum = n;
+    if (w) wSum = w.reduce((s, v) => s + v, 0);
+    const M = K === 2 ? 1 : K;
+    const D = F + 1;
+    const lam = 1 / (p.C * wSum);
+    const margin = new Float64Array(n * M);
+    const resid = new Float64Array(n * M);
+    const fg = (theta: Float64Array, grad: Float64Array): number => {
+      margin.fill(0);
+      for (let k = 0; k < M; k++) {
+        const b = theta[k * D + F];
+        const mk = margin.subarray(k * n, (k + 1) * n);
+        mk.fill(b);
+        for (let j = 0; j < F; j++) {
+          const c = theta[k * D + j];
+          if (c === 0) continue;
+          const o = j * n;
+          for (let i = 0; i < n; i++) mk[i] += c * Z[o + i];
+        }
+      }
+      let loss = 0;
+      for (let i = 0; i < n; i++) {
+        const wi = w ? w[i] : 1;
+        if (M === 1) {
+          const z = margin[i];
+          // log(1 + e^z) − y·z, stable for both signs.
+          const sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+          loss += wi * (sp - yy[i] * z);
+          resid[i] = (wi * (1 / (1 + Math.exp(-z)) - yy[i])) / wSum;
+        } else {
+          let mx = Number.NEGATIVE_INFINITY;
+          for (let k = 0; k < M; k++) mx = Math.max(mx, margin[k * n + i]);
+          let s = 0;
+          for (let k = 0; k < M; k++) s += Math.exp(margin[k * n + i] - mx);
+          const lse = mx + Math.log(s);
+          loss += wi * (lse - margin[yy[i] * n + i]);
+          for (let k = 0; k < M; k++)
+            resid[k * n + i] = (wi * (Math.exp(margin[k * n + i] - lse) - (yy[i] === k ? 1 : 0))) / wSum;
+        }
+      }
+      let pen = 0;
+      for (let k = 0; k < M; k++) {
+        const rk = resid.subarray(k * n, (k + 1) * n);
+        let gb = 0;
+        for (let i = 0; i < n; i++) gb += rk[i];
+        grad[k * D + F] = gb;
+        for (let j = 0; j < F; j++) {
+          const o = j * n;
+          let gj = 0;
+          for (let i = 0; i < n; i++) gj += rk[i] * Z[o + i];
+          const c = theta[k * D + j];
+          grad[k * D + j] = gj + lam * c;
+          pen += c * c;
+        }
+      }
+      return loss / wSum + 0.5 * lam * pen;
+    };
+    const res = lbfgs(fg, new Float64Array(M * D), { maxIter: p.max_iter, tol: p.tol });
+    this.featureNames = [...X.names];
+    this.nClasses = K;
+    this.mean = mean;
+    this.scale = scale;
+    this.coef = new Float64Array(M * F);
+    this.intercept = new Float64Array(M);
+    for (let k = 0; k < M; k++) {
+      for (let j = 0; j < F; j++) this.coef[k * F + j] = res.x[k * D + j];
+      this.intercept[k] = res.x[k * D + F];
+    }
+    return {
+      iterations: res.iterations,
+      evalLogLoss: opts.eval ? [this.evalLoss(opts.eval.X, opts.eval.y)] : [],
+      bestIteration: res.iterations,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+
+  private evalLoss(X: FeatureMatrix, y: ArrayLike<number>): number {
+    const p = this.predictProba(X);
+    const M = this.nOutputs;
+    let s = 0;
+    for (let i = 0; i < y.length; i++) {
+      const q = M === 1 ? (y[i] === 1 ? p[i] : 1 - p[i]) : p[i * M + y[i]];
+      s -= Math.log(Math.max(q, 1e-15));
+    }
+    return s / y.length;
+  }
+
+  predictProba(X: FeatureMatrix): Float64Array {
+    if (this.nClasses === 0) throw new Error("logistic.predictProba: the model is not fitted");
+    assertSameFeatures(this.featureNames, X.names, "logistic.predictProba");
+    checkAllFinite(X, "logistic.predictProba");
+    const n = X.nRows;
+    const F = this.featureNames.length;
+    const M = this.nOutputs;
+    const margin = new Float64Array(n * M);
+    for (let k = 0; k < M; k++) {
+      for (let i = 0; i < n; i++) margin[i * M + k] = this.intercept[k];
+      for (let j = 0; j < F; j++) {
+        const c = this.coef[k * F + j];
+        const mu = this.mean[j];
+        const sd = this.scale[j];
+        const o = j * n;
+        for (let i = 0; i < n; i++) margin[i * M + k] += c * ((X.data[o + i] - mu) / sd);
+      }
+    }
+    if (M === 1) {
+      for (let i = 0; i < n; i++) margin[i] = 1 / (1 + Math.exp(-margin[i]));
+      return margin;
+    }
+    for (let i = 0; i < n; i++) {
+      let mx = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < M; k++) mx = Math.max(mx, margin[i * M + k]);
+      let s = 0;
+      for (let k = 0; k < M; k++) s += margin[i * M + k] = Math.exp(margin[i * M + k] - mx);
+      for (let k = 0; k < M; k++) margin[i * M + k] /= s;
+    }
+    return margin;
+  }
+
+  /**
+   * |coefficient| on the standardised scale summed over outputs: the change in log-odds per
+   * standard deviation of the feature. Both importance kinds give this (a linear model has no
+   * gain or split counts).
+   */
+  featureImportance(): Importance {
+    const F = this.featureNames.length;
+    const v = new Float64Array(F);
+    for (let k = 0; k < this.nOutputs; k++) for (let j = 0; j < F; j++) v[j] += Math.abs(this.coef[k * F + j]);
+    return { names: this.featureNames, values: v };
+  }
+
+  toJSON(): SavedLogistic {
+    return {
+      schemaVersion: MODEL_SCHEMA_VERSION,
+      kind: "logistic",
+      featureNames: this.featureNames,
+      params: this.params,
+      nClasses: this.nClasses,
+      mean: [...this.mean],
+      scale: [...this.scale],
+      coef: [...this.coef],
+      intercept: [...this.intercept],
+    };
+  }
+
+  static load(s: SavedLogistic): LogisticModel {
+    const m = new LogisticModel(s.params as object);
+    const F = s.featureNames.length;
+    const M = s.nClasses === 2 ? 1 : s.nClasses;
+    if (s.mean.length !== F || s.scale.length !== F || s.coef.length !== M * F || s.intercept.length !== M) {
+      throw new Error(
+        `logistic.load: shapes disagree: ${F} features, ${s.nClasses} classes, mean ${s.mean.length}, scale ${s.scale.length}, coef ${s.coef.length} (expected ${M * F}), intercept ${s.intercept.length} (expected ${M})`,
+      );
+    }
+    m.featureNames = [...s.featureNames];
+    m.nClasses = s.nClasses;
+    m.mean = Float64Array.from(s.mean);
+    m.scale = Float64Array.from(s.scale);
+    m.coef = Float64Array.from(s.coef);
+    m.intercept = Float64Array.from(s.intercept);
+    return m;
+  }
+}

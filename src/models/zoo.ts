@@ -1,0 +1,34 @@
+/**
+ * Every model kind by config spec and by saved JSON: `createZooModel({ kind, params }, path)`
+ * builds an unfitted model (parameter errors name `path.params.<field>`), `loadAnyModel` rebuilds
+ * any saved kind with identical predictions.
+ */
+import { z } from "zod";
+import { EnsembleModel, ensembleParamsSchema, type SavedEnsemble } from "./modelEnsemble";
+import { createMember, issuesAt, loadMember, memberSpecSchema } from "./memberModels";
+import { MODEL_SCHEMA_VERSION, type Model, type SavedModel } from "./model";
+
+export const zooModelSpecSchema = z.discriminatedUnion("kind", [
+  ...memberSpecSchema.options,
+  z.strictObject({ kind: z.literal("ensemble"), params: ensembleParamsSchema }),
+]);
+
+export type ZooModelSpec = z.input<typeof zooModelSpecSchema>;
+
+export function createZooModel(spec: ZooModelSpec, path = "model"): Model {
+  const r = zooModelSpecSchema.safeParse(spec);
+  if (!r.success) throw new Error(issuesAt(r.error, path));
+  const s = r.data;
+  if (s.kind === "ensemble") return new EnsembleModel(s.params, `${path}.params`);
+  return createMember(s, path);
+}
+
+export function loadAnyModel(json: string | SavedModel): Model {
+  const saved = (typeof json === "string" ? JSON.parse(json) : json) as SavedModel;
+  if (saved?.schemaVersion !== MODEL_SCHEMA_VERSION)
+    throw new Error(
+      `loadAnyModel: schemaVersion ${String(saved?.schemaVersion)} is not supported (expected ${MODEL_SCHEMA_VERSION})`,
+    );
+  if (saved.kind === "ensemble") return EnsembleModel.load(saved as SavedEnsemble);
+  return loadMember(saved, "model");
+}
