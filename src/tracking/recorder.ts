@@ -25,13 +25,14 @@
  * a write (a changed param value, a key too long): those are bugs in the caller.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from "./flattenParams";
 import { MlflowClient } from "./mlflowClient";
 import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "./mlflowServer";
 import { drainOutboxRun, type DrainResult, type OutboxEntry, OutboxRun } from "./outbox";
-import { recordTrials as recordExperimentTrials, TRIALS_TAG, trialCount, trialsOf, trialsOwnerTag } from "./trials";
-import type { Metric, RunStatus } from "./types";
+import { recordTrials as recordExperimentTrials, TRIALS_TAG, trialsOf, trialsOwnerTag } from "./trials";
+import type { Experiment, Metric, RunStatus } from "./types";
 
 export interface RecorderOptions {
   /** Default: `MLFLOW_TRACKING_URI`, else the local server's address (see `trackingUri()`). */
@@ -122,6 +123,38 @@ export class Recorder {
     else run.offline = true;
     if (run.serverRunId) this.runs.set(run.serverRunId, run);
     return run;
+  }
+
+  private get trialsCachePath(): string {
+    return join(this.outboxDir, "trials-cache.json");
+  }
+
+  /** Per experiment, each trial owner's count as last read from the server. */
+  cachedTrialOwners(experiment: string): Record<string, number> {
+    try {
+      const all = JSON.parse(readFileSync(this.trialsCachePath, "utf8")) as Record<string, Record<string, number>>;
+      return all[experiment] ?? {};
+    } catch {
+      return {};
+    }
+  }
+
+  cacheTrialOwners(experiment: string, exp: Experiment): void {
+    let all: Record<string, Record<string, number>> = {};
+    try {
+      all = JSON.parse(readFileSync(this.trialsCachePath, "utf8"));
+    } catch {
+      // No cache yet (or a torn one): start afresh.
+    }
+    const owners: Record<string, number> = {};
+    for (const t of exp.tags ?? []) {
+      if (t.key.startsWith(`${TRIALS_TAG}.`) && Number.isFinite(Number(t.value))) owners[t.key] = Number(t.value);
+    }
+    all[experiment] = owners;
+    mkdirSync(this.outboxDir, { recursive: true });
+    const tmp = `${this.trialsCachePath}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(all));
+    renameSync(tmp, this.trialsCachePath);
   }
 
   /** Sends the ended runs of this recorder still in the outbox, parents first (used after a run went through). */
@@ -251,7 +284,10 @@ export class RunRecorder {
   /**
    * Adds `n` trials (variants this run tried) to its experiment's count and returns the
    * experiment's new total. Also tags the run `wsp.trials` with its own cumulative count. While
-   * offline the total is an estimate: the last total this process saw plus this run's trials.
+   * offline the total is an estimate, and the run is tagged `wsp.trials_estimated`: the other
+   * owners' counts as last seen from the server (cached in `<outbox>/trials-cache.json`, so a
+   * later process knows them too) plus this run's. Trials recorded elsewhere meanwhile are
+   * missing from it, so an offline deflated Sharpe can be too kind; the synced tags are exact.
    */
   async recordTrials(n: number): Promise<number> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`recordTrials: n must be an integer >= 0, got ${n}`);
@@ -259,18 +295,24 @@ export class RunRecorder {
     this.write({ op: "tags", tags: { [TRIALS_TAG]: String(this.trials) } });
     this.write({ op: "trials", experiment: this.experiment, owner: this.localId, count: this.trials });
     await this.flush();
-    if (!this.offline) return trialCount(this.recorder.client, this.experiment);
-    const key = trialsOwnerTag(this.localId);
-    try {
-      const exp = await this.recorder.client.getExperimentByName(this.experiment);
-      if (exp) {
-        const own = exp.tags?.find((t) => t.key === key);
-        return trialsOf(exp) - (own ? Number(own.value) : 0) + this.trials;
+    const own = trialsOwnerTag(this.localId);
+    if (!this.offline) {
+      try {
+        const exp = await this.recorder.client.getExperimentByName(this.experiment);
+        if (exp) {
+          this.recorder.cacheTrialOwners(this.experiment, exp);
+          return trialsOf(exp);
+        }
+      } catch {
+        // Went down just now: estimate below.
       }
-    } catch {
-      // Server unreachable: this run's trials are all that is known.
     }
-    return this.trials;
+    this.write({ op: "tags", tags: { "wsp.trials_estimated": "true" } });
+    await this.flush();
+    const others = Object.entries(this.recorder.cachedTrialOwners(this.experiment))
+      .filter(([key]) => key !== own)
+      .reduce((sum, [, count]) => sum + count, 0);
+    return others + this.trials;
   }
 
   /**

@@ -131,6 +131,7 @@ describe("MLflow down mid-run", () => {
       "metrics",
       "tags",
       "trials",
+      "tags",
       "artifact",
       "end",
     ]);

@@ -327,28 +327,36 @@ async function gate(targetPort: number): Promise<{ uri: string; open(): Promise<
 describe("a run that starts while MLflow is down", () => {
   it("sends itself and its waiting children when the server is back by the time it ends", async () => {
     const g = await gate(Number(new URL(uri).port));
-    await g.shut();
     const dir = mkdtempSync(join(tmpdir(), "wsp-outbox-gate-"));
     try {
       const rec = await openRecorder({ client: new MlflowClient({ trackingUri: g.uri, retries: 0 }), outboxDir: dir });
-      expect(rec.online).toBe(false);
+      expect(rec.online).toBe(true);
       const experiment = unique("late");
+      const earlier = await rec.startRun({ experiment, runName: "earlier" });
+      expect(await earlier.recordTrials(5)).toBe(5);
+      await earlier.end("FINISHED");
+      await g.shut();
       const parent = await rec.startRun({ experiment, runName: "parent" });
       const child = await rec.startRun({ experiment, runName: "child", parentRunId: parent.runId });
       expect([parent.offline, child.offline, parent.runId]).toEqual([true, true, parent.localId]);
-      expect(await parent.recordTrials(3)).toBe(3);
+      // Offline: the other runs' trials as last seen (cached beside the outbox) plus this run's.
+      expect(await parent.recordTrials(3)).toBe(8);
       await child.logMetrics({ auc: 0.51 }, 1);
       expect((await child.end("FINISHED")).synced).toBe(false);
       await g.open();
       const end = await parent.end("FINISHED");
       expect(end.synced).toBe(true);
       expect(child.done).toBe(true);
-      expect(readdirSync(dir)).toEqual([]);
       const got = await client.getRun(child.serverRunId as string);
       const tags = Object.fromEntries((got.data.tags ?? []).map((t) => [t.key, t.value]));
       expect(tags["mlflow.parentRunId"]).toBe(parent.serverRunId);
       expect(got.data.metrics).toMatchObject([{ key: "auc", value: 0.51, step: 1 }]);
-      expect(await trialCount(client, experiment)).toBe(3);
+      expect(await trialCount(client, experiment)).toBe(8);
+      const ptags = Object.fromEntries(
+        ((await client.getRun(parent.serverRunId as string)).data.tags ?? []).map((t) => [t.key, t.value]),
+      );
+      expect(ptags["wsp.trials_estimated"]).toBe("true");
+      expect(readdirSync(dir)).toEqual(["trials-cache.json"]);
       await g.shut();
     } finally {
       rmSync(dir, { recursive: true, force: true });
