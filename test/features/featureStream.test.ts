@@ -1,6 +1,6 @@
 /** FeatureStream: one bar at a time through the default / confluence set equals the batch frame on real bars. */
 import { describe, expect, it } from "vitest";
-import type { Bars } from "../../src/data";
+import { type Bars, sliceBars } from "../../src/data";
 import {
   FeatureSpecError,
   FeatureStream,
@@ -68,7 +68,9 @@ describe("FeatureStream", () => {
   });
 
   it("default set on 1-minute SPY with daily VIX (previous session visible), and the confluence set", () => {
-    const { spy1m, vix } = bundled();
+    // The first 20,000 minutes (about 51 sessions: past every warm-up but the 252-bar ones).
+    const { vix } = bundled();
+    const spy1m = sliceBars(bundled().spy1m, 0, 20_000);
     expect(expectStreamEqualsBatch({ set: "default" }, spy1m, { VIX: vix })).toBeGreaterThanOrEqual(100);
     expect(expectStreamEqualsBatch({ set: "confluence" }, spy1m, {})).toBe(14);
   });
