@@ -200,7 +200,11 @@ function printBars(bars: Bars, format: Format): void {
  * `wsp data ingest`: validates the files (or all bundled data) and writes them into the store in
  * one transaction, printing progress and a summary. `wsp start` reuses it for the bundled data.
  */
-export async function ingestFiles(files: string[], bundled: boolean, flags: StoreFlags = {}): Promise<void> {
+export async function ingestFiles(
+  files: string[],
+  bundled: boolean,
+  flags: StoreFlags & { force?: boolean } = {},
+): Promise<void> {
   const { series, source } = loadInputs("ingest", files, bundled);
   const reports = series.map((bars) => validateBars(bars));
   // Research policy: errors (duplicates, NaN, non-positive prices, …) fail the whole ingest;
@@ -214,16 +218,33 @@ export async function ingestFiles(files: string[], bundled: boolean, flags: Stor
         " `wsp data validate` shows them\n",
     );
   }
-  const total = series.reduce((sum, b) => sum + b.ts.length, 0);
   await withStore(flags, async (store) => {
     const bar = progressBar("ingest", "bars");
-    bar.start(total, 0);
+    // Started on the first chunk: its total counts only the series that are written.
+    let started = false;
     const result = await store
-      .ingest(series, { source, report: summary, onProgress: (done) => bar.update(done) })
-      .finally(() => bar.stop());
+      .ingest(series, {
+        source,
+        report: summary,
+        skipUnchanged: !flags.force,
+        onProgress: (done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        },
+      })
+      .finally(() => {
+        if (started) bar.stop();
+      });
+    const notes = [
+      result.replaced > 0 ? `replaced ${result.replaced} stored bars in the same ranges` : "",
+      result.unchanged > 0
+        ? `${result.unchanged} series already stored unchanged, skipped (--force rewrites them)`
+        : "",
+    ].filter((n) => n !== "");
     process.stdout.write(
       `ingested ${result.series} series, ${result.rows} bars into ${describeStore(store)} as run ${result.runId}` +
-        `${result.replaced > 0 ? ` (replaced ${result.replaced} stored bars in the same ranges)` : ""}\n`,
+        `${notes.length > 0 ? ` (${notes.join("; ")})` : ""}\n`,
     );
   });
 }
@@ -236,8 +257,9 @@ export function registerDataCommands(program: Command): void {
       .command("ingest")
       .description("load CSV/CSV.GZ files (or all bundled data) into the store, in one transaction")
       .argument("[files...]", "CSV or CSV.GZ files: single-ticker (date|timestamp,open,…) or long (ticker,date,…)")
-      .option("--bundled", "ingest every file under data/ (daily, intraday and the 480-stock universe)"),
-  ).action((files: string[], flags: StoreFlags & { bundled?: boolean }) =>
+      .option("--bundled", "ingest every file under data/ (daily, intraday and the 480-stock universe)")
+      .option("--force", "rewrite series even when they are stored unchanged"),
+  ).action((files: string[], flags: StoreFlags & { bundled?: boolean; force?: boolean }) =>
     ingestFiles(files, flags.bundled ?? false, flags),
   );
 

@@ -10,6 +10,7 @@
  */
 import { type Bars, isTimeframe, type Timeframe } from "../data/bars";
 import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy, PG_EPOCH_MS, TWO_32 } from "./binaryCopy";
+import { contentHash } from "./contentHash";
 import type { SqlClient } from "./sqlClient";
 import type {
   IngestOptions,
@@ -154,7 +155,19 @@ export class SqlStore implements Store {
       }
       seen.set(key, i);
     });
-    const nonEmpty = series.filter((b) => b.ts.length > 0);
+    let nonEmpty = series.filter((b) => b.ts.length > 0);
+    let hashes = nonEmpty.map(contentHash);
+    let unchanged = 0;
+    if (options.skipUnchanged && nonEmpty.length > 0) {
+      const rows = await this.db.query(
+        `SELECT ticker, timeframe, content_hash FROM series WHERE content_hash IS NOT NULL`,
+      );
+      const stored = new Set(rows.map((r) => `${r[0]} ${r[1]} ${r[2]}`));
+      const keep = nonEmpty.map((b, i) => !stored.has(`${b.ticker} ${b.timeframe} ${hashes[i]}`));
+      unchanged = keep.filter((k) => !k).length;
+      nonEmpty = nonEmpty.filter((_, i) => keep[i]);
+      hashes = hashes.filter((_, i) => keep[i]);
+    }
     const total = nonEmpty.reduce((sum, b) => sum + b.ts.length, 0);
     const startedAt = Date.now();
     const source = options.source ?? "api";
@@ -194,6 +207,13 @@ export class SqlStore implements Store {
              SET rows = EXCLUDED.rows, first_ts = EXCLUDED.first_ts, last_ts = EXCLUDED.last_ts`,
           [nonEmpty.map((b) => b.ticker), nonEmpty.map((b) => b.timeframe)],
         );
+        // The hash describes the stored series only when the ingested bars are all of it.
+        await tx.query(
+          `UPDATE series s SET content_hash = CASE WHEN s.rows = u.n THEN u.hash END
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS u (ticker, timeframe, hash, n)
+           WHERE s.ticker = u.ticker AND s.timeframe = u.timeframe`,
+          [nonEmpty.map((b) => b.ticker), nonEmpty.map((b) => b.timeframe), hashes, nonEmpty.map((b) => b.ts.length)],
+        );
         // Fresh statistics: after a bulk load the planner otherwise guesses a handful of rows and
         // answers the next query with a bitmap scan and an on-disk sort instead of the index.
         // Only the key columns: the price columns' statistics serve no query and cost 2-3x more.
@@ -203,7 +223,7 @@ export class SqlStore implements Store {
            VALUES ('ingest', $1, 'ok', to_timestamp($2::float8 / 1000), $3, $4, $5::jsonb) RETURNING id::float8`,
           [source, startedAt, nonEmpty.length, total, JSON.stringify(options.report ?? null)],
         );
-        return { runId: num(run[0][0]), series: nonEmpty.length, rows: total, replaced };
+        return { runId: num(run[0][0]), series: nonEmpty.length, rows: total, replaced, unchanged };
       });
     } catch (err) {
       if (err instanceof StoreError) throw err;
@@ -215,7 +235,7 @@ export class SqlStore implements Store {
         { cause: err },
       );
     }
-    if (this.backend === "pglite") {
+    if (this.backend === "pglite" && result.rows > 0) {
       // PGlite runs neither autovacuum nor a checkpointer: without this, every re-ingest would
       // leave the replaced rows and its WAL behind and the directory would keep growing.
       if (result.replaced > 0) await this.db.exec("VACUUM bars");

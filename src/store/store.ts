@@ -28,6 +28,11 @@ export interface IngestOptions {
   readonly report?: unknown;
   /** Called after each COPY chunk with rows written so far (inside the transaction). */
   readonly onProgress?: (rowsDone: number, rowsTotal: number) => void;
+  /**
+   * Leave out series stored exactly as given (same content hash in the catalog); default false:
+   * every series is rewritten.
+   */
+  readonly skipUnchanged?: boolean;
 }
 
 export interface IngestResult {
@@ -36,6 +41,8 @@ export interface IngestResult {
   readonly rows: number;
   /** Rows that were already stored inside the ingested ranges and got replaced. */
   readonly replaced: number;
+  /** Series left out because they were stored unchanged (only with `skipUnchanged`). */
+  readonly unchanged: number;
 }
 
 export type RunKind = "ingest" | "validate";
@@ -71,7 +78,8 @@ export interface Store {
   readonly schema: string;
   /**
    * Writes all series in ONE transaction: each series' stored rows inside [first ts, last ts] are
-   * replaced by the given bars (so re-ingesting is idempotent), then recorded as an ingest run.
+   * replaced by the given bars (so re-ingesting is idempotent), then recorded as an ingest run
+   * (`series` and `rows` of the run count what was written).
    * Any failure rolls everything back: nothing is written.
    */
   ingest(series: readonly Bars[], options?: IngestOptions): Promise<IngestResult>;

@@ -57,6 +57,10 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
       ),
     );
 
+    const again = await wsp(["ingest", "data/daily/SPY.csv", "data/intraday/SPY_1m.csv.gz", ...dir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^ingested 0 series, 0 bars .* as run 2 \(2 series already stored unchanged, skipped/);
+
     const list = await wsp(["list", "--format", "json", ...dir]);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([
@@ -152,7 +156,7 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
     const [validate, ingest] = JSON.parse(runs.stdout);
     expect(validate).toMatchObject({ kind: "validate", source: "data/daily/IXIC.csv", status: "warn", series: 1 });
     expect(validate.report.totals.zero_volume).toBeGreaterThan(0);
-    expect(ingest).toMatchObject({ kind: "ingest", status: "ok", series: 2 });
+    expect(ingest).toMatchObject({ kind: "ingest", status: "ok", series: 0 });
     expect(ingest.report.series.map((s: { timeframe: string }) => s.timeframe)).toEqual(["1d", "1m"]);
   });
 

@@ -92,6 +92,7 @@ describe.each([
     const result = await store.ingest([spyDaily]);
     expect(result.rows).toBe(spyDaily.ts.length);
     expect(result.replaced).toBe(spyDaily.ts.length);
+    expect(result.unchanged).toBe(0);
     expect(await store.listSeries()).toEqual(before);
     expect(barsDifference(await store.query("SPY", "1d"), spyDaily)).toBeNull();
   });
@@ -106,6 +107,22 @@ describe.each([
     expect(back.close[0]).toBe(spyDaily.close[0]);
     await store.ingest([spyDaily]);
     expect(barsDifference(await store.query("SPY", "1d"), spyDaily)).toBeNull();
+  });
+
+  it("skips series stored unchanged when asked, and stops skipping once a partial ingest merged in", async () => {
+    const skipped = await store.ingest([spyDaily, vixDaily], { skipUnchanged: true });
+    expect(skipped).toMatchObject({ series: 0, rows: 0, replaced: 0, unchanged: 2 });
+    const changed = scaled(vixDaily, 1.5);
+    const written = await store.ingest([spyDaily, changed], { skipUnchanged: true });
+    expect(written).toMatchObject({ series: 1, rows: vixDaily.ts.length, unchanged: 1 });
+    expect(barsDifference(await store.query("VIX", "1d"), changed)).toBeNull();
+    // Only part of the series: the stored whole no longer matches any one ingest's hash.
+    const year = barsBetween(vixDaily, Date.UTC(2010, 0, 1), Date.UTC(2011, 0, 1));
+    await store.ingest([year], { skipUnchanged: true });
+    const restored = await store.ingest([vixDaily], { skipUnchanged: true });
+    expect(restored).toMatchObject({ series: 1, unchanged: 0 });
+    expect(barsDifference(await store.query("VIX", "1d"), vixDaily)).toBeNull();
+    expect(await store.ingest([vixDaily], { skipUnchanged: true })).toMatchObject({ series: 0, unchanged: 1 });
   });
 
   it("a database error in the middle of an ingest writes nothing", async () => {

@@ -3,6 +3,7 @@ import { barsMigration } from "./0001_bars";
 import { runsMigration } from "./0002_runs";
 import { hypertableMigration } from "./0003_hypertable";
 import { seriesMigration } from "./0004_series";
+import { seriesHashMigration } from "./0005_series_hash";
 
 export interface Migration {
   readonly version: number;
@@ -10,4 +11,10 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [barsMigration, runsMigration, hypertableMigration, seriesMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  barsMigration,
+  runsMigration,
+  hypertableMigration,
+  seriesMigration,
+  seriesHashMigration,
+];
