@@ -1,7 +1,9 @@
 /**
  * What a run shows a reviewer: the figures (importance, SHAP, reliability, equity, drawdown,
  * per-fold scores), the text summary the CLI prints, and one self-contained `report.html` with
- * plotly inlined once. Every artifact the tracker uploads is built here, as strings.
+ * plotly inlined once. Figures live in report.html only: a page per figure would carry its own
+ * 4.6 MB copy of plotly (35 MB a run, most of the tracking time); their data go out as JSON and
+ * the key ones as PNGs. Every artifact the tracker uploads is built here.
  */
 import { tradeLogToCsv } from "../backtest";
 import { formatReport, isoDate, isoNewYork, isIntraday } from "../data";
@@ -11,8 +13,8 @@ import { type Scores, reliabilityOf } from "./classificationMetrics";
 import type { ExperimentResult } from "./runExperiment";
 
 export interface NamedFigure {
-  /** Artifact path of the figure's own page, e.g. `backtest/equity.html`. */
-  path: string;
+  /** Artifact path without extension, e.g. `backtest/equity` (its PNG is `backtest/equity.png`). */
+  name: string;
   figure: Figure;
 }
 
@@ -33,7 +35,7 @@ export function experimentFigures(r: ExperimentResult): NamedFigure[] {
   const sel = r.models.find((m) => m.name === r.selected) ?? r.models[0];
   const gain = topOf(sel.importance, 25);
   figures.push({
-    path: "features/importance.html",
+    name: "features/importance",
     figure: barFigure(gain.names, [{ name: `${sel.name} gain`, values: gain.values }], {
       title: `feature importance (${sel.name}, split gain, top 25)`,
       horizontal: true,
@@ -42,7 +44,7 @@ export function experimentFigures(r: ExperimentResult): NamedFigure[] {
   if (sel.shap) {
     const shap = topOf(sel.shap, 25);
     figures.push({
-      path: "shap/summary.html",
+      name: "shap/summary",
       figure: barFigure(shap.names, [{ name: "mean |SHAP|", values: shap.values }], {
         title: `SHAP summary (${sel.name}, mean |SHAP| on holdout rows, top 25)`,
         horizontal: true,
@@ -77,11 +79,11 @@ export function experimentFigures(r: ExperimentResult): NamedFigure[] {
     });
     reliability.data.push({ type: "scatter", mode: "lines+markers", name: v.name, x: xs, y: ys });
   }
-  figures.push({ path: "calibration/reliability.html", figure: reliability });
+  figures.push({ name: "calibration/reliability", figure: reliability });
   const bt = r.backtest;
   const sim = bt.run.simulation;
   figures.push({
-    path: "backtest/equity.html",
+    name: "backtest/equity",
     figure: equityFigure(sim.ts, sim.equity, {
       timeframe: bt.bars.timeframe,
       logY: true,
@@ -90,7 +92,7 @@ export function experimentFigures(r: ExperimentResult): NamedFigure[] {
     }),
   });
   figures.push({
-    path: "backtest/drawdown.html",
+    name: "backtest/drawdown",
     figure: lineFigure([{ name: "drawdown", ts: sim.ts, values: sim.drawdown }], {
       timeframe: bt.bars.timeframe,
       title: "drawdown",
@@ -99,7 +101,7 @@ export function experimentFigures(r: ExperimentResult): NamedFigure[] {
   });
   const folds = r.plan.splits.map((s) => isoDate(s.testFrom));
   figures.push({
-    path: "validation/folds.html",
+    name: "validation/folds",
     figure: barFigure(
       folds,
       r.models.map((m) => ({ name: `${m.name} AUC`, values: m.foldScores.map((f) => f.auc) })),
@@ -241,11 +243,6 @@ ${body}
 </body>
 </html>
 `;
-}
-
-/** A figure's own page (plotly inlined): opens alone in the MLflow artifact viewer. */
-export function figurePage(nf: NamedFigure): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(nf.path)}</title></head><body>${figureHtml(nf.figure, { includePlotly: true, id: "figure" })}</body></html>\n`;
 }
 
 /** Predictions per label row as CSV: time, label, the probabilities of every variant. */

@@ -4,6 +4,7 @@
  * a run stops before any work rather than half-way.
  */
 import { GbmModel, type Model, RfModel } from "../models";
+import { createZooModel } from "../models/zoo";
 import type { ModelEntry } from "./config";
 
 export class ModelNotImplementedError extends Error {
@@ -12,7 +13,7 @@ export class ModelNotImplementedError extends Error {
     readonly kind: string,
   ) {
     super(
-      `models[${index}].kind: "${kind}" is not implemented yet in src/models (available: gbm, rf); remove the entry or wait for the model zoo`,
+      `models[${index}].kind: "${kind}" is not implemented yet in src/models (available: gbm, rf, logistic, mljs_rf); remove the entry or wait for the model zoo`,
     );
     this.name = "ModelNotImplementedError";
   }
@@ -25,6 +26,9 @@ export function createModel(entry: ModelEntry, index: number): Model {
       return new GbmModel(entry.params);
     case "rf":
       return new RfModel(entry.params);
+    case "logistic":
+    case "mljs_rf":
+      return createZooModel({ kind: entry.kind, params: entry.params } as never, `models[${index}]`);
     default:
       throw new ModelNotImplementedError(index, entry.kind);
   }
@@ -33,6 +37,8 @@ export function createModel(entry: ModelEntry, index: number): Model {
 /** Throws for the first entry no model exists for (called before any phase runs). */
 export function checkModelKinds(entries: readonly ModelEntry[]): void {
   entries.forEach((e, i) => {
-    if (e.kind !== "gbm" && e.kind !== "rf") throw new ModelNotImplementedError(i, e.kind);
+    if (e.kind === "lstm") throw new ModelNotImplementedError(i, e.kind);
+    // Parameters of the zoo kinds are free-form in the config schema: check them before any work.
+    if (e.kind === "logistic" || e.kind === "mljs_rf") createModel(e, i);
   });
 }

@@ -11,8 +11,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { chromiumAvailable, renderPng } from "../viz";
@@ -25,7 +25,6 @@ import {
   benchmarkStats,
   experimentFigures,
   experimentSummary,
-  figurePage,
   importanceJson,
   type NamedFigure,
   predictionsCsv,
@@ -96,13 +95,38 @@ function mlModelFile(runId: string, path: string, kind: string, features: readon
   });
 }
 
+/**
+ * Many metrics (several keys, each by step) as one outbox entry, so a child run's per-fold table
+ * costs one MLflow log-batch rather than one per key (each a SQLite commit on the server). A thin
+ * helper over the recorder's public outbox and flush.
+ */
+async function logMetricRows(run: RunRecorder, rows: { key: string; value: number; step: number }[]): Promise<void> {
+  const timestamp = Date.now();
+  const wire = (v: number): number | string =>
+    Number.isFinite(v) ? v : Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+  run.outbox.append({
+    op: "metrics",
+    metrics: rows.map((r) => ({ key: r.key, value: wire(r.value), step: r.step, timestamp })),
+  });
+  await run.flush();
+}
+
+function rowsOf(record: Record<string, number>, step = 0): { key: string; value: number; step: number }[] {
+  return Object.entries(record).map(([key, value]) => ({ key, value, step }));
+}
+
 export function runUrlOf(trackingUri: string, experimentId: string, runId: string): string {
   return `${trackingUri.replace(/\/+$/, "")}/#/experiments/${experimentId}/runs/${runId}`;
 }
 
+/**
+ * The child runs, logged concurrently (each run's writes stay in order; runs are independent,
+ * and MLflow's round trips dominate the tracking time).
+ */
 async function logChildren(recorder: Recorder, parent: RunRecorder, r: ExperimentResult): Promise<void> {
   const experiment = r.config.tracking.experiment;
-  for (const [i, m] of r.models.entries()) {
+  const modelChild = async (i: number) => {
+    const m = r.models[i];
     const child = await recorder.startRun({
       experiment,
       runName: m.name,
@@ -110,93 +134,92 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
       tags: { "wsp.model_kind": m.kind },
     });
     await child.logParams(flattenParams({ kind: m.kind, params: r.config.models[i].params }));
-    for (const key of ["auc", "logloss", "ece", "accuracy"] as const) {
-      await child.logMetricSeries(
-        `fold_${key}`,
-        Float64Array.from(m.foldScores, (s) => s[key]),
-      );
-    }
-    await child.logMetrics({ ...scoreMetrics("", m.oos, m.holdout), fit_seconds: m.fitSeconds });
+    const folds = m.foldScores.flatMap((f, step) =>
+      (["auc", "logloss", "ece", "accuracy"] as const).map((key) => ({ key: `fold_${key}`, value: f[key], step })),
+    );
+    await logMetricRows(child, [
+      ...folds,
+      ...rowsOf({ ...scoreMetrics("", m.oos, m.holdout), fit_seconds: m.fitSeconds }),
+    ]);
     await child.logJsonArtifact("model/model.json", m.model.toJSON());
     await child.logArtifact("model/MLmodel", mlModelFile(child.runId, "model", m.kind, m.model.featureNames));
     await child.logJsonArtifact("importance.json", importanceJson(m.importance));
     await child.end("FINISHED");
-  }
-  const bt = r.backtest.run.report;
-  const backtest = await recorder.startRun({ experiment, runName: "backtest", parentRunId: parent.runId, tags: {} });
-  const years = bt.byYear.filter((s) => /^\d{4}$/.test(s.name));
-  const steps = years.map((s) => Number(s.name));
-  await backtest.logMetricSeries(
-    "year_sharpe",
-    Float64Array.from(years, (s) => s.sharpe),
-    steps,
-  );
-  await backtest.logMetricSeries(
-    "year_return",
-    Float64Array.from(years, (s) => s.totalReturn),
-    steps,
-  );
-  await backtest.logMetricSeries(
-    "year_max_drawdown",
-    Float64Array.from(years, (s) => s.maxDrawdown),
-    steps,
-  );
-  const stress: Record<string, number> = {};
-  for (const s of bt.stress) {
-    stress[`stress.${s.name}.sharpe`] = s.sharpe;
-    stress[`stress.${s.name}.return`] = s.totalReturn;
-  }
-  const variantSharpes = Object.fromEntries(
-    Object.entries(r.backtest.variantSharpes).map(([k, v]) => [`${k}.sharpe`, v]),
-  );
-  await backtest.logMetrics({
-    sharpe: bt.returns.sharpe,
-    deflated_sharpe: bt.deflatedSharpe,
-    max_drawdown: bt.returns.maxDrawdown,
-    win_rate: bt.trades.winRate,
-    trades: bt.trades.trades,
-    ...stress,
-    ...variantSharpes,
-  });
-  await backtest.logJsonArtifact("statistics.json", { ...bt, byYear: bt.byYear, stress: bt.stress });
-  await backtest.end("FINISHED");
-  if (r.control) {
+  };
+  const backtestChild = async () => {
+    const bt = r.backtest.run.report;
+    const backtest = await recorder.startRun({ experiment, runName: "backtest", parentRunId: parent.runId, tags: {} });
+    const years = bt.byYear.filter((s) => /^\d{4}$/.test(s.name));
+    const steps = years.map((s) => Number(s.name));
+    const perYear = years.flatMap((y, i) => [
+      { key: "year_sharpe", value: y.sharpe, step: steps[i] },
+      { key: "year_return", value: y.totalReturn, step: steps[i] },
+      { key: "year_max_drawdown", value: y.maxDrawdown, step: steps[i] },
+    ]);
+    const stress: Record<string, number> = {};
+    for (const s of bt.stress) {
+      stress[`stress.${s.name}.sharpe`] = s.sharpe;
+      stress[`stress.${s.name}.return`] = s.totalReturn;
+    }
+    const variantSharpes = Object.fromEntries(
+      Object.entries(r.backtest.variantSharpes).map(([k, v]) => [`${k}.sharpe`, v]),
+    );
+    await logMetricRows(backtest, [
+      ...perYear,
+      ...rowsOf({
+        sharpe: bt.returns.sharpe,
+        deflated_sharpe: bt.deflatedSharpe,
+        max_drawdown: bt.returns.maxDrawdown,
+        win_rate: bt.trades.winRate,
+        trades: bt.trades.trades,
+        ...stress,
+        ...variantSharpes,
+      }),
+    ]);
+    await backtest.logJsonArtifact("statistics.json", { ...bt, byYear: bt.byYear, stress: bt.stress });
+    await backtest.end("FINISHED");
+  };
+  const controlChild = async (c: NonNullable<ExperimentResult["control"]>) => {
     const control = await recorder.startRun({
       experiment,
       runName: "control",
       parentRunId: parent.runId,
-      tags: { "wsp.role": "control", "wsp.control": "shuffled_labels", "wsp.model_kind": r.control.model },
+      tags: { "wsp.role": "control", "wsp.control": "shuffled_labels", "wsp.model_kind": c.model },
     });
-    await control.logParams({ seed: r.config.controls.seed, model: r.control.model });
+    await control.logParams({ seed: r.config.controls.seed, model: c.model });
     await control.logMetrics({
-      ...scoreMetrics("", r.control.oos, r.control.holdout),
-      sharpe: r.control.sharpe,
-      deflated_sharpe: r.control.deflatedSharpe,
+      ...scoreMetrics("", c.oos, c.holdout),
+      sharpe: c.sharpe,
+      deflated_sharpe: c.deflatedSharpe,
     });
     await control.end("FINISHED");
-  }
+  };
+  await Promise.all([
+    ...r.models.map((_, i) => modelChild(i)),
+    backtestChild(),
+    ...(r.control ? [controlChild(r.control)] : []),
+  ]);
 }
 
-/** Figures' pages and PNGs (PNGs only for the equity curve and the reliability plot: Chromium is slow). */
-function renderPages(figures: readonly NamedFigure[], png: boolean): { path: string; content: string | Uint8Array }[] {
-  const out: { path: string; content: string | Uint8Array }[] = figures.map((nf) => ({
-    path: nf.path,
-    content: figurePage(nf),
-  }));
-  if (png && chromiumAvailable()) {
-    for (const nf of figures.filter(
-      (x) => x.path === "backtest/equity.html" || x.path === "calibration/reliability.html",
-    )) {
-      const file = join(findRepoRoot(), "mlruns", `.png-${randomUUID()}.png`);
+/** Figures rendered as PNG beside report.html (Chromium takes seconds per figure: the key ones only). */
+const PNG_FIGURES = ["backtest/equity", "calibration/reliability", "features/importance"];
+
+function renderPngs(figures: readonly NamedFigure[]): { path: string; content: Uint8Array }[] {
+  if (!chromiumAvailable()) return [];
+  const out: { path: string; content: Uint8Array }[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "wsp-run-png-"));
+  try {
+    for (const nf of figures.filter((x) => PNG_FIGURES.includes(x.name))) {
+      const file = join(dir, "figure.png");
       try {
         renderPng(nf.figure, file, { width: 1100, height: 500, timeoutMs: 30_000 });
-        out.push({ path: nf.path.replace(/\.html$/, ".png"), content: readFileSync(file) });
+        out.push({ path: `${nf.name}.png`, content: readFileSync(file) });
       } catch {
-        // A PNG is a convenience beside the HTML page; a Chromium failure must not fail the run.
-      } finally {
-        spawnSync("rm", ["-f", file]);
+        // A PNG is a convenience beside report.html; a Chromium failure must not fail the run.
       }
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
@@ -250,97 +273,99 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   const reportStart = performance.now();
   const summary = experimentSummary(r, runUrl);
   const figures = experimentFigures(r);
-  const pages = renderPages(figures, opts.png ?? true);
+  const pngs = opts.png === false ? [] : renderPngs(figures);
   const html = reportHtml(r, figures, summary);
   const reportSeconds = (performance.now() - reportStart) / 1000;
   try {
     await timed(async () => {
-      const sel = r.ensemble && r.selected === "ensemble" ? r.ensemble : r.models.find((m) => m.name === r.selected);
-      const bt = r.backtest.run.report;
-      const bench = benchmarkStats(r);
-      const metrics: Record<string, number> = {
-        ...(sel ? scoreMetrics("", sel.oos, sel.holdout) : {}),
-        ece: sel ? sel.oos.ece : Number.NaN,
-        sharpe: bt.returns.sharpe,
-        deflated_sharpe: bt.deflatedSharpe,
-        max_drawdown: bt.returns.maxDrawdown,
-        win_rate: bt.trades.winRate,
-        annual_return: bt.returns.annualReturn,
-        trades: bt.trades.trades,
-        trials: r.backtest.trials,
-        benchmark_sharpe: bench.sharpe,
-        benchmark_max_drawdown: bench.maxDrawdown,
-        leakage_flags: r.leakage.flags.length,
-        gates_passed: r.gates.passed ? 1 : 0,
-      };
-      for (const m of r.models) Object.assign(metrics, scoreMetrics(`${m.name}.`, m.oos, m.holdout));
-      if (r.ensemble) Object.assign(metrics, scoreMetrics("ensemble.", r.ensemble.oos, r.ensemble.holdout));
-      if (r.control) Object.assign(metrics, scoreMetrics("control.", r.control.oos, r.control.holdout));
-      for (const [k, v] of Object.entries(r.timings)) metrics[`timing.${k}_s`] = v;
-      await parent.logMetrics(metrics);
-      await parent.setTags({
-        data_hash: r.dataHash,
-        "wsp.selected_model": r.selected,
-        "wsp.promote_model": r.selected,
-        // The runner's own checks (what `wsp promote` reads as run_checks); it re-evaluates the
-        // deflated Sharpe and the control itself, against the registry's champion.
-        "wsp.gates": r.gates.checks.every((g) => g.passed || g.name === "deflated_sharpe" || g.name === "control")
-          ? "passed"
-          : "refused",
-        "wsp.verdict": r.gates.passed ? "passed" : "refused",
-        "wsp.leakage": r.leakage.flags.length === 0 ? "none" : r.leakage.flags.join(" | ").slice(0, 7000),
-      });
-      for (const m of r.models) {
-        await parent.logJsonArtifact(`model/${m.name}/model.json`, m.model.toJSON());
-        await parent.logArtifact(
-          `model/${m.name}/MLmodel`,
-          mlModelFile(parent.runId, `model/${m.name}`, m.kind, m.model.featureNames),
-        );
-      }
-      if (r.ensemble) {
-        await parent.logJsonArtifact("model/ensemble/model.json", {
-          kind: "ensemble",
-          fit_on: "oof",
-          members: r.ensemble.members.map((name, i) => ({
-            name,
-            weight: r.ensemble?.weights[i],
-            model: `model/${name}/model.json`,
-          })),
-          calibration: r.config.calibration.method,
-        });
-        await parent.logArtifact(
-          "model/ensemble/MLmodel",
-          mlModelFile(parent.runId, "model/ensemble", "ensemble", r.features.names),
-        );
-      }
-      await parent.logArtifact("predictions/oof.csv", predictionsCsv(r, "oof"));
-      await parent.logArtifact("predictions/holdout.csv", predictionsCsv(r, "holdout"));
-      const sel1 = r.models.find((m) => m.name === r.selected) ?? r.models[0];
-      await parent.logJsonArtifact("features/importance.json", importanceJson(sel1.importance));
-      if (sel1.shap) await parent.logJsonArtifact("shap/summary.json", importanceJson(sel1.shap));
-      await parent.logArtifact("backtest/trades.csv", tradesCsv(r));
-      await parent.logArtifact("validation/report.txt", validationReportText(r));
-      await parent.logJsonArtifact("validation/report.json", r.validation);
-      await parent.logJsonArtifact("leakage.json", {
-        flags: r.leakage.flags,
-        threshold: r.leakage.screen.threshold,
-        features: r.leakage.screen.features.map((s) => ({
-          name: s.name,
-          mean_auc: s.meanAuc,
-          z: s.z,
-          flagged: s.flagged,
-        })),
-      });
-      await parent.logJsonArtifact("gates.json", r.gates);
-      for (const p of pages) await parent.logArtifact(p.path, p.content);
-      await parent.logArtifact("report.html", html);
-      await parent.logArtifact("summary.txt", `${summary}\n`);
-      await logChildren(recorder, parent, r);
+      await Promise.all([logParent(), logChildren(recorder, parent, r)]);
       await parent.end("FINISHED");
     });
   } catch (err) {
     await parent.end("FAILED", err).catch(() => undefined);
     throw err;
+  }
+  async function logParent(): Promise<void> {
+    const sel = r.ensemble && r.selected === "ensemble" ? r.ensemble : r.models.find((m) => m.name === r.selected);
+    const bt = r.backtest.run.report;
+    const bench = benchmarkStats(r);
+    const metrics: Record<string, number> = {
+      ...(sel ? scoreMetrics("", sel.oos, sel.holdout) : {}),
+      ece: sel ? sel.oos.ece : Number.NaN,
+      sharpe: bt.returns.sharpe,
+      deflated_sharpe: bt.deflatedSharpe,
+      max_drawdown: bt.returns.maxDrawdown,
+      win_rate: bt.trades.winRate,
+      annual_return: bt.returns.annualReturn,
+      trades: bt.trades.trades,
+      trials: r.backtest.trials,
+      benchmark_sharpe: bench.sharpe,
+      benchmark_max_drawdown: bench.maxDrawdown,
+      leakage_flags: r.leakage.flags.length,
+      gates_passed: r.gates.passed ? 1 : 0,
+    };
+    for (const m of r.models) Object.assign(metrics, scoreMetrics(`${m.name}.`, m.oos, m.holdout));
+    if (r.ensemble) Object.assign(metrics, scoreMetrics("ensemble.", r.ensemble.oos, r.ensemble.holdout));
+    if (r.control) Object.assign(metrics, scoreMetrics("control.", r.control.oos, r.control.holdout));
+    for (const [k, v] of Object.entries(r.timings)) metrics[`timing.${k}_s`] = v;
+    await parent.logMetrics(metrics);
+    await parent.setTags({
+      data_hash: r.dataHash,
+      "wsp.selected_model": r.selected,
+      "wsp.promote_model": r.selected,
+      // The runner's own checks (what `wsp promote` reads as run_checks); it re-evaluates the
+      // deflated Sharpe and the control itself, against the registry's champion.
+      "wsp.gates": r.gates.checks.every((g) => g.passed || g.name === "deflated_sharpe" || g.name === "control")
+        ? "passed"
+        : "refused",
+      "wsp.verdict": r.gates.passed ? "passed" : "refused",
+      "wsp.leakage": r.leakage.flags.length === 0 ? "none" : r.leakage.flags.join(" | ").slice(0, 7000),
+    });
+    for (const m of r.models) {
+      await parent.logJsonArtifact(`model/${m.name}/model.json`, m.model.toJSON());
+      await parent.logArtifact(
+        `model/${m.name}/MLmodel`,
+        mlModelFile(parent.runId, `model/${m.name}`, m.kind, m.model.featureNames),
+      );
+    }
+    if (r.ensemble) {
+      await parent.logJsonArtifact("model/ensemble/model.json", {
+        kind: "ensemble",
+        fit_on: "oof",
+        members: r.ensemble.members.map((name, i) => ({
+          name,
+          weight: r.ensemble?.weights[i],
+          model: `model/${name}/model.json`,
+        })),
+        calibration: r.config.calibration.method,
+      });
+      await parent.logArtifact(
+        "model/ensemble/MLmodel",
+        mlModelFile(parent.runId, "model/ensemble", "ensemble", r.features.names),
+      );
+    }
+    await parent.logArtifact("predictions/oof.csv", predictionsCsv(r, "oof"));
+    await parent.logArtifact("predictions/holdout.csv", predictionsCsv(r, "holdout"));
+    const sel1 = r.models.find((m) => m.name === r.selected) ?? r.models[0];
+    await parent.logJsonArtifact("features/importance.json", importanceJson(sel1.importance));
+    if (sel1.shap) await parent.logJsonArtifact("shap/summary.json", importanceJson(sel1.shap));
+    await parent.logArtifact("backtest/trades.csv", tradesCsv(r));
+    await parent.logArtifact("validation/report.txt", validationReportText(r));
+    await parent.logJsonArtifact("validation/report.json", r.validation);
+    await parent.logJsonArtifact("leakage.json", {
+      flags: r.leakage.flags,
+      threshold: r.leakage.screen.threshold,
+      features: r.leakage.screen.features.map((s) => ({
+        name: s.name,
+        mean_auc: s.meanAuc,
+        z: s.z,
+        flagged: s.flagged,
+      })),
+    });
+    await parent.logJsonArtifact("gates.json", r.gates);
+    for (const p of pngs) await parent.logArtifact(p.path, p.content);
+    await parent.logArtifact("report.html", html);
+    await parent.logArtifact("summary.txt", `${summary}\n`);
   }
   return {
     result: r,

@@ -151,14 +151,13 @@ describe("runTracked", () => {
         "predictions/oof.csv",
         "predictions/holdout.csv",
         "features/importance.json",
-        "features/importance.html",
         "shap/summary.json",
-        "shap/summary.html",
-        "calibration/reliability.html",
-        "backtest/equity.html",
-        "backtest/drawdown.html",
         "backtest/trades.csv",
         "validation/report.txt",
+        "validation/report.json",
+        "leakage.json",
+        "gates.json",
+        "summary.txt",
       ]),
     );
     const html = new TextDecoder().decode(await client.downloadArtifact(tracked.runId, "report.html"));
