@@ -116,11 +116,22 @@ export class Recorder {
     };
     if (parent) start.parentLocalId = parent.localId;
     else if (input.parentRunId) start.parentRunId = input.parentRunId;
-    const run = new RunRecorder(this, OutboxRun.create(this.outboxDir, start), input.experiment);
-    this.runs.set(localId, run);
+    if (!input.experiment) throw new Error("startRun: experiment must be a non-empty name");
+    const outbox = OutboxRun.create(this.outboxDir, start);
+    const run = new RunRecorder(this, outbox, input.experiment);
     if (!this.online) this.online = await isMlflowHealthy(this.client.trackingUri, 1000);
-    if (this.online && (!parent || parent.serverRunId)) await run.flush();
-    else run.offline = true;
+    if (this.online && (!parent || parent.serverRunId)) {
+      try {
+        await run.flush();
+      } catch (err) {
+        // The server refused the run itself: replaying it later would be refused the same way.
+        outbox.remove();
+        throw err;
+      }
+    } else {
+      run.offline = true;
+    }
+    this.runs.set(localId, run);
     if (run.serverRunId) this.runs.set(run.serverRunId, run);
     return run;
   }

@@ -204,6 +204,11 @@ describe("failures, children and refusals", () => {
     expect(() => flattenParams({ a: 1 })).not.toThrow();
   });
 
+  it("refuses a run without an experiment before writing anything", async () => {
+    await expect(recorder.startRun({ experiment: "", runName: "r" })).rejects.toThrow(/non-empty/);
+    expect(readdirSync(outboxDir).filter((d) => d.startsWith("local-"))).toEqual([]);
+  });
+
   it("rejects artifact paths that leave the run's tree", async () => {
     const run = await recorder.startRun({ experiment: unique("path"), runName: "r" });
     await expect(run.logArtifact("../x.txt", "x")).rejects.toThrow(/no "\.\."/);
