@@ -238,9 +238,7 @@ export async function ingestFiles(
       });
     const notes = [
       result.replaced > 0 ? `replaced ${result.replaced} stored bars in the same ranges` : "",
-      result.unchanged > 0
-        ? `${result.unchanged} series already stored unchanged, skipped (--force rewrites them)`
-        : "",
+      result.unchanged > 0 ? `${result.unchanged} series unchanged and skipped, --force rewrites them` : "",
     ].filter((n) => n !== "");
     process.stdout.write(
       `ingested ${result.series} series, ${result.rows} bars into ${describeStore(store)} as run ${result.runId}` +

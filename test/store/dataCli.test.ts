@@ -59,7 +59,9 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
 
     const again = await wsp(["ingest", "data/daily/SPY.csv", "data/intraday/SPY_1m.csv.gz", ...dir]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^ingested 0 series, 0 bars .* as run 2 \(2 series already stored unchanged, skipped/);
+    expect(again.stdout).toMatch(
+      /^ingested 0 series, 0 bars .* as run 2 \(2 series unchanged and skipped, --force rewrites them\)\n$/,
+    );
 
     const list = await wsp(["list", "--format", "json", ...dir]);
     expect(list.code).toBe(0);
