@@ -25,3 +25,29 @@ export type { Tree } from "./tree";
 export { checkFinite, type MissingPolicy, type SavedTreeModel, TreeModel } from "./treeModel";
 export { type ShapValues, treeShap, treeShapParallel } from "./treeshap";
 export { createModel, type ModelSpec, modelSpecSchema } from "./registry";
+export { type LbfgsOptions, type LbfgsResult, lbfgs } from "./lbfgs";
+export { LogisticModel, type LogisticParams, logisticParamsSchema, type SavedLogistic } from "./logistic";
+export { MljsRfModel, type MljsRfParams, mljsRfParamsSchema, type SavedMljsRf } from "./mljsRf";
+export {
+  fitLstmFolds,
+  type LstmFitOptions,
+  type LstmFold,
+  LstmModel,
+  type LstmParams,
+  loadTfWasm,
+  lstmParamsSchema,
+  type SavedLstm,
+  windowEnds,
+} from "./lstm";
+export { EnsembleModel, type EnsembleParams, ensembleParamsSchema, type SavedEnsemble } from "./modelEnsemble";
+export { fitSimplexWeights, projectSimplex, type WeightMethod } from "./simplex";
+export {
+  hyperSearch,
+  parseSearchSpec,
+  type SearchResult,
+  type SearchSpec,
+  searchSpecSchema,
+  searchVariants,
+  type Trial,
+} from "./hyperSearch";
+export { createZooModel, loadAnyModel, type ZooModelSpec, zooModelSpecSchema } from "./zoo";

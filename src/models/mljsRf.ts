@@ -13,6 +13,7 @@ import {
   type FitOptions,
   type FitReport,
   type Importance,
+  type ImportanceKind,
   MODEL_SCHEMA_VERSION,
   type Model,
   type SavedModel,
@@ -26,6 +27,13 @@ export const mljsRfParamsSchema = z.strictObject({
   min_samples_leaf: z.number().int().min(1).default(3),
   seed: z.number().int().default(0),
 });
+
+interface TreeNodeLike {
+  splitColumn: number;
+  gain: number;
+  left?: TreeNodeLike;
+  right?: TreeNodeLike;
+}
 
 export type MljsRfParams = z.output<typeof mljsRfParamsSchema>;
 
@@ -112,9 +120,24 @@ export class MljsRfModel implements Model {
     return out;
   }
 
-  /** ml-random-forest exposes no split statistics: feature importance is not available. */
-  featureImportance(): Importance {
-    throw new Error("mljs_rf.featureImportance: ml-random-forest records no gains; use permutationImportance");
+  /**
+   * From the package's trees: Gini gain ("gain") or the number of splits ("split_count") per
+   * feature, summed over trees (each tree's columns map back through its feature sample).
+   */
+  featureImportance(kind: ImportanceKind = "gain"): Importance {
+    if (!this.forest) throw new Error("mljs_rf.featureImportance: the model is not fitted");
+    const v = new Float64Array(this.featureNames.length);
+    const f = this.forest as unknown as { estimators: { root: TreeNodeLike }[]; indexes: number[][] };
+    f.estimators.forEach((est, t) => {
+      const stack: TreeNodeLike[] = [est.root];
+      while (stack.length > 0) {
+        const node = stack.pop() as TreeNodeLike;
+        if (!node.left || !node.right) continue;
+        v[f.indexes[t][node.splitColumn]] += kind === "gain" ? node.gain : 1;
+        stack.push(node.left, node.right);
+      }
+    });
+    return { names: this.featureNames, values: v };
   }
 
   toJSON(): SavedMljsRf {

@@ -169,14 +169,13 @@ export class EnsembleModel implements Model {
 
   /**
    * Member importances, each normalised to sum 1, combined with the voting weights (stacking:
-   * equal shares). Members that record none (mljs_rf) are left out and the rest renormalised.
+   * equal shares); members whose importances are all zero are left out and the rest renormalised.
    */
   featureImportance(): Importance {
     const F = this.featureNames.length;
     const out = new Float64Array(F);
     let used = 0;
     this.members.forEach((m, i) => {
-      if (m.kind === "mljs_rf") return;
       const imp = m.featureImportance("gain");
       const s = imp.values.reduce((a, b) => a + b, 0);
       if (!(s > 0)) return;

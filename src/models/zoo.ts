@@ -4,12 +4,14 @@
  * any saved kind with identical predictions.
  */
 import { z } from "zod";
+import { LstmModel, lstmParamsSchema, type SavedLstm } from "./lstm";
 import { EnsembleModel, ensembleParamsSchema, type SavedEnsemble } from "./modelEnsemble";
 import { createMember, issuesAt, loadMember, memberSpecSchema } from "./memberModels";
 import { MODEL_SCHEMA_VERSION, type Model, type SavedModel } from "./model";
 
 export const zooModelSpecSchema = z.discriminatedUnion("kind", [
   ...memberSpecSchema.options,
+  z.strictObject({ kind: z.literal("lstm"), params: lstmParamsSchema.prefault({}) }),
   z.strictObject({ kind: z.literal("ensemble"), params: ensembleParamsSchema }),
 ]);
 
@@ -19,6 +21,7 @@ export function createZooModel(spec: ZooModelSpec, path = "model"): Model {
   const r = zooModelSpecSchema.safeParse(spec);
   if (!r.success) throw new Error(issuesAt(r.error, path));
   const s = r.data;
+  if (s.kind === "lstm") return new LstmModel(s.params, `${path}.params`);
   if (s.kind === "ensemble") return new EnsembleModel(s.params, `${path}.params`);
   return createMember(s, path);
 }
@@ -29,6 +32,7 @@ export function loadAnyModel(json: string | SavedModel): Model {
     throw new Error(
       `loadAnyModel: schemaVersion ${String(saved?.schemaVersion)} is not supported (expected ${MODEL_SCHEMA_VERSION})`,
     );
+  if (saved.kind === "lstm") return LstmModel.load(saved as SavedLstm);
   if (saved.kind === "ensemble") return EnsembleModel.load(saved as SavedEnsemble);
   return loadMember(saved, "model");
 }

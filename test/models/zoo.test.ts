@@ -31,11 +31,15 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
         oof[r] = p[i];
       });
       saved = JSON.stringify(m.toJSON());
+      const imp = m.featureImportance("split_count");
+      expect(imp.values.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
       lastTest = s.test;
       lastP = p;
     }
     expect(rocAuc(oof, spy.bigMove)).toBeGreaterThan(0.58);
-    expect(loadAnyModel(saved).predictProba(takeRows(spy.X, lastTest))).toEqual(lastP);
+    const back = loadAnyModel(saved);
+    expect(back.predictProba(takeRows(spy.X, lastTest))).toEqual(lastP);
+    expect(back.featureImportance("gain").values.some((v) => v > 0)).toBe(true);
   });
 
   for (const method of ["voting", "stacking"] as const) {
