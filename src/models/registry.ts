@@ -1,7 +1,8 @@
 /**
  * The model kinds this module implements, by name: the experiment config's `models:` entries
  * (`{ kind: gbm, params: {...} }`) validate against `modelSpecSchema` and build with `createModel`.
- * Other kinds of DESIGN.md's list (mljs_rf, logistic, lstm, ensemble) register here when they land.
+ * Every kind of DESIGN.md's list (adding mljs_rf, logistic, lstm, ensemble) builds and loads
+ * through `createZooModel` / `loadAnyModel` in zoo.ts.
  */
 import { z } from "zod";
 import { GbmModel, gbmParamsSchema } from "./gbm";
