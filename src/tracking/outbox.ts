@@ -24,6 +24,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, normalize, sep } from "node:path";
@@ -146,24 +147,42 @@ export class OutboxRun {
   }
 
   /**
-   * The entries written so far. A crash in the middle of an append leaves a partial last line:
-   * it is ignored (the write it held never returned to its caller).
+   * The entries written so far. A crash in the middle of an append can leave a last line without
+   * its newline: it is ignored (the write it held never returned to its caller). Any other line
+   * that is not JSON is an error naming the file and line.
    */
   entries(): OutboxEntry[] {
     if (this.cachedEntries) return this.cachedEntries;
     if (!existsSync(this.entriesPath)) return [];
     const lines = readFileSync(this.entriesPath, "utf8").split("\n");
-    const out: OutboxEntry[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      if (lines[i] === "") continue;
+    // After the last newline: "" when the last append completed, else a torn line.
+    lines.pop();
+    return lines.map((line, i) => {
       try {
-        out.push(JSON.parse(lines[i]) as OutboxEntry);
+        return JSON.parse(line) as OutboxEntry;
       } catch (err) {
-        if (i >= lines.length - 2) break;
         throw new Error(`${this.entriesPath}:${i + 1}: not a JSON outbox entry (${(err as Error).message})`);
       }
+    });
+  }
+
+  /** The first entry, read alone (listing many runs must not parse every log); null when unreadable. */
+  startEntry(): Extract<OutboxEntry, { op: "start" }> | null {
+    try {
+      const text = readFileSync(this.entriesPath, "utf8");
+      const first = JSON.parse(text.slice(0, text.indexOf("\n"))) as OutboxEntry;
+      return first.op === "start" ? first : null;
+    } catch {
+      return null;
     }
-    return out;
+  }
+
+  /** Cuts a torn last line (see `entries`) so that appending after a crash starts on a fresh line. */
+  dropTornTail(): void {
+    if (!existsSync(this.entriesPath)) return;
+    const text = readFileSync(this.entriesPath, "utf8");
+    if (text.endsWith("\n") || text === "") return;
+    truncateSync(this.entriesPath, Buffer.byteLength(text.slice(0, text.lastIndexOf("\n") + 1)));
   }
 
   progress(): OutboxProgress {
@@ -229,8 +248,8 @@ export function listOutboxRuns(outboxDir: string): OutboxRun[] {
     if (!name.isDirectory()) continue;
     const run = new OutboxRun(join(outboxDir, name.name));
     if (!existsSync(run.entriesPath) || !existsSync(run.progressPath)) continue;
-    const first = run.entries()[0];
-    if (first?.op !== "start") continue;
+    const first = run.startEntry();
+    if (!first) continue;
     runs.push({ run, start: first.startTime });
   }
   return runs.sort((a, b) => a.start - b.start || a.run.localId.localeCompare(b.run.localId)).map((r) => r.run);

@@ -13,7 +13,7 @@ const ABANDONED = "the process recording this run exited without ending it; ende
 export interface SyncedRun {
   localId: string;
   serverRunId: string | null;
-  /** synced: complete on the server, outbox removed; pending: the server or the parent run was unavailable; locked: a live process owns it; failed: the server refused to create the run. */
+  /** synced: complete on the server, outbox removed; pending: the server or the parent run was unavailable; locked: a live process owns it; failed: its log is corrupt or the server refused to create the run. */
   state: "synced" | "pending" | "locked" | "failed";
   applied: number;
   total: number;
@@ -28,10 +28,15 @@ export async function syncOutbox(
 ): Promise<SyncedRun[]> {
   const out: SyncedRun[] = [];
   for (const run of listOutboxRuns(outboxDir)) {
-    let total = run.entries().length;
+    let total = 0;
     let report: SyncedRun;
     if (!run.tryLock()) {
       const p = run.progress();
+      try {
+        total = run.entries().length;
+      } catch {
+        // Its writer is still appending; a corrupt log is reported once it is free.
+      }
       report = {
         localId: run.localId,
         serverRunId: p.serverRunId,
@@ -44,7 +49,9 @@ export async function syncOutbox(
     } else {
       try {
         const entries = run.entries();
+        total = entries.length;
         if (entries[entries.length - 1]?.op !== "end") {
+          run.dropTornTail();
           // Unlocked and not ended: the process recording it died. End it so it does not show as RUNNING forever.
           run.append({ op: "tags", tags: { [ERROR_TAG]: ABANDONED } });
           run.append({ op: "end", status: "KILLED", endTime: Date.now() });
@@ -62,7 +69,7 @@ export async function syncOutbox(
         };
         if (r.complete) run.remove();
       } catch (err) {
-        // The server refused to create the run (e.g. an invalid experiment name): report it, go on.
+        // A corrupt log, or the server refused to create the run: report it and go on with the others.
         const p = run.progress();
         report = {
           localId: run.localId,

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -255,6 +255,8 @@ describe("syncOutbox on the suite's server", () => {
         ({ op: "start", localId, experiment, runName: localId, tags: {}, startTime }) as const;
       const dead = OutboxRun.create(dir, start("local-dead", 1));
       dead.append({ op: "metrics", metrics: [{ key: "m", value: 1, step: 0, timestamp: 5 }] });
+      // The process died in the middle of an append: a torn last line.
+      appendFileSync(dead.entriesPath, '{"op":"tags","tags":{"half');
       const exited = spawnSync("true");
       writeFileSync(dead.lockPath, `${exited.pid}\n`);
       const live = OutboxRun.create(dir, start("local-live", 2));
@@ -267,6 +269,8 @@ describe("syncOutbox on the suite's server", () => {
       expect(got.info.status).toBe("KILLED");
       const tags = Object.fromEntries((got.data.tags ?? []).map((t) => [t.key, t.value]));
       expect(tags["wsp.error"]).toMatch(/exited without ending it/);
+      expect(tags.half).toBeUndefined();
+      expect((await client.getMetricHistory(got.info.run_id, "m")).map((m) => m.value)).toEqual([1]);
       expect(existsSync(dead.dir)).toBe(false);
       expect(existsSync(live.entriesPath)).toBe(true);
     } finally {
@@ -290,7 +294,22 @@ describe("syncOutbox on the suite's server", () => {
       run.append({ op: "tags", tags: { after: "yes" } });
       run.append({ op: "end", status: "FINISHED", endTime: Date.now() });
       run.unlock();
-      const [r] = await syncOutbox(client, dir);
+      const corrupt = OutboxRun.create(dir, {
+        op: "start",
+        localId: "local-corrupt",
+        experiment: "x",
+        runName: "r",
+        tags: {},
+        startTime: 1,
+      });
+      appendFileSync(corrupt.entriesPath, "garbage\n");
+      corrupt.unlock();
+      const [bad, r] = await syncOutbox(client, dir);
+      expect(bad).toMatchObject({
+        localId: "local-corrupt",
+        state: "failed",
+        reason: expect.stringMatching(/:2: not a JSON/),
+      });
       expect(r.state).toBe("synced");
       expect(r.rejected).toEqual([
         { index: 2, op: "params", error: expect.stringContaining("INVALID_PARAMETER_VALUE") },
