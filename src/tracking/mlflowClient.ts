@@ -62,7 +62,7 @@ function toKeyValues(record: Record<string, string | number | boolean> | undefin
 }
 
 /** JSON has no NaN or Infinity; MLflow's protobuf JSON accepts them as strings. */
-function wireValue(value: number): number | string {
+export function wireValue(value: number): number | string {
   if (Number.isFinite(value)) return value;
   if (Number.isNaN(value)) return "NaN";
   return value > 0 ? "Infinity" : "-Infinity";

@@ -19,16 +19,18 @@
  * await parent.logMetrics({ "gbm.oos_auc": 0.53, deflated_sharpe: 0.41 });
  * await parent.setTags({ "wsp.promote_model": "ensemble" });
  * await parent.end("FINISHED");                           // or end("FAILED", err)
- * console.log(parent.offline ? `queued: ${parent.localId}` : parent.runId);
+ * console.log(parent.uiUrl ?? `queued in the outbox: ${parent.localId}`);
  * ```
- * The recorder never throws because the server is down; it does throw when the server refuses
- * a write (a changed param value, a key too long): those are bugs in the caller.
+ * The recorder never throws because the server is down. It throws when the server refuses a
+ * write (a changed param value, a key too long): those are bugs in the caller; `end()` still
+ * ends the run and lists the refusals in its result. Sweeps count their variants with
+ * `recorder.recordTrials(experiment, n)`.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from "./flattenParams";
-import { MlflowClient } from "./mlflowClient";
+import { MlflowClient, wireValue } from "./mlflowClient";
 import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "./mlflowServer";
 import { drainOutboxRun, type DrainResult, type OutboxEntry, OutboxRun } from "./outbox";
 import { recordTrials as recordExperimentTrials, TRIALS_TAG, trialsOf, trialsOwnerTag } from "./trials";
@@ -77,12 +79,6 @@ function checkKey(key: string, what: string): void {
   }
 }
 
-function wire(value: number): number | string {
-  if (Number.isFinite(value)) return value;
-  if (Number.isNaN(value)) return "NaN";
-  return value > 0 ? "Infinity" : "-Infinity";
-}
-
 export class Recorder {
   /** Whether the last contact with the server succeeded; new runs re-check when it did not. */
   online: boolean;
@@ -102,6 +98,7 @@ export class Recorder {
    * parent is only in the outbox stays in the outbox too (it needs the parent's server id).
    */
   async startRun(input: StartRunInput): Promise<RunRecorder> {
+    if (!input.experiment) throw new Error("startRun: experiment must be a non-empty name");
     const tags = input.tags ?? {};
     for (const k of Object.keys(tags)) checkKey(k, "tag");
     const parent = input.parentRunId ? this.runs.get(input.parentRunId) : undefined;
@@ -116,7 +113,6 @@ export class Recorder {
     };
     if (parent) start.parentLocalId = parent.localId;
     else if (input.parentRunId) start.parentRunId = input.parentRunId;
-    if (!input.experiment) throw new Error("startRun: experiment must be a non-empty name");
     const outbox = OutboxRun.create(this.outboxDir, start);
     const run = new RunRecorder(this, outbox, input.experiment);
     if (!this.online) this.online = await isMlflowHealthy(this.client.trackingUri, 1000);
@@ -245,7 +241,7 @@ export class RunRecorder {
     const metrics: Metric[] = Object.entries(record).map(([key, value]) => {
       checkKey(key, "metric");
       if (typeof value !== "number") throw new Error(`metric "${key}": expected a number, got ${typeof value}`);
-      return { key, value: wire(value), step, timestamp };
+      return { key, value: wireValue(value), step, timestamp };
     });
     this.write({ op: "metrics", metrics });
     await this.flush();
@@ -263,7 +259,7 @@ export class RunRecorder {
       const step = steps ? steps[i] : i;
       if (!Number.isInteger(step))
         throw new Error(`metric series "${key}": steps[${i}] must be an integer, got ${step}`);
-      metrics.push({ key, value: wire(values[i]), step, timestamp });
+      metrics.push({ key, value: wireValue(values[i]), step, timestamp });
     }
     this.write({ op: "metrics", metrics });
     await this.flush();
