@@ -8,13 +8,19 @@
  *   progress.json   how many entries the server has taken, the server's run id for the local id,
  *                   and the entries the server refused (rewritten atomically after every entry)
  *   lock            pid of the process writing or replaying the run; others leave the run alone
+ * While the server answers, the recorder sends each entry as soon as it is written and removes
+ * the directory once the server holds the whole run, so the outbox only keeps what is pending.
+ * Beside the run directories, `trials-cache.json` holds the trial counts last seen per
+ * experiment (the offline estimate, see `RunRecorder.recordTrials`).
  *
  * Why replay creates no duplicates: progress is recorded after each applied entry, so an
  * interrupted replay repeats at most the one entry in flight, and every entry is idempotent on
  * MLflow's side: the run is created with the tag `wsp.local_run_id` and found by it before any
  * creation; params with an unchanged value are accepted again; metrics carry the timestamp taken
  * when the run logged them, and MLflow's SQL store drops a metric whose (key, timestamp, step,
- * value) the run already holds; tags, artifact uploads (a PUT) and the final status overwrite.
+ * value) the run already holds; tags, artifact uploads (a PUT) and the final status overwrite;
+ * trial counts are absolute per owner (trials.ts), so writing one again changes nothing.
+ * A run whose writer died without ending it is ended KILLED by the replay (syncOutbox.ts).
  */
 import {
   appendFileSync,
