@@ -136,11 +136,16 @@ export class Recorder {
     return join(this.outboxDir, "trials-cache.json");
   }
 
-  /** Per experiment, each trial owner's count as last read from the server. */
+  /** The cache's key: the same experiment name on another server is another experiment. */
+  private trialsCacheKey(experiment: string): string {
+    return `${this.client.trackingUri} ${experiment}`;
+  }
+
+  /** Per experiment of this server, each trial owner's count as last read from it. */
   cachedTrialOwners(experiment: string): Record<string, number> {
     try {
       const all = JSON.parse(readFileSync(this.trialsCachePath, "utf8")) as Record<string, Record<string, number>>;
-      return all[experiment] ?? {};
+      return all[this.trialsCacheKey(experiment)] ?? {};
     } catch {
       return {};
     }
@@ -157,7 +162,7 @@ export class Recorder {
     for (const t of exp.tags ?? []) {
       if (t.key.startsWith(`${TRIALS_TAG}.`) && Number.isFinite(Number(t.value))) owners[t.key] = Number(t.value);
     }
-    all[experiment] = owners;
+    all[this.trialsCacheKey(experiment)] = owners;
     mkdirSync(this.outboxDir, { recursive: true });
     const tmp = `${this.trialsCachePath}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(all));
