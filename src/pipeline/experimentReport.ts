@@ -135,7 +135,7 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   const plan = r.plan;
   if (c.description) lines.push(c.description.trim(), "");
   lines.push(
-    `experiment ${c.name}: ${r.ticker} ${c.data.timeframe}, ${r.features.names.length} features, labels ${c.labels.kind} (${r.labels.classes.join("/")})`,
+    `experiment ${c.name}: ${r.tickers.join(", ")} ${c.data.timeframe}, ${r.features.names.length} features, labels ${c.labels.kind} (${r.classes.join("/")})`,
   );
   lines.push(
     `validation ${plan.kind}: ${plan.splits.length} folds on ${plan.rows.length} rows; final holdout ${plan.holdout.length} rows from ${when(plan.holdoutFrom, intraday)}`,
@@ -245,7 +245,7 @@ ${body}
 `;
 }
 
-/** Predictions per label row as CSV: time, label, the probabilities of every variant. */
+/** Predictions per label row as CSV: time (and ticker when several), label, every variant's probabilities. */
 export function predictionsCsv(r: ExperimentResult, which: "oof" | "holdout"): string {
   const rows = which === "oof" ? r.plan.rows : r.plan.holdout;
   const intraday = isIntraday(r.backtest.bars.timeframe);
@@ -255,11 +255,19 @@ export function predictionsCsv(r: ExperimentResult, which: "oof" | "holdout"): s
       ? [{ name: "ensemble", probs: which === "oof" ? r.ensemble.oofProbs : r.ensemble.holdoutProbs }]
       : []),
   ];
-  const cls = r.width === 1 ? [r.labels.classes[1]] : [...r.labels.classes];
-  const header = ["time", "label", ...variants.flatMap((v) => cls.map((c) => `${v.name}_p_${c}`))];
+  const cls = r.width === 1 ? [r.classes[1]] : [...r.classes];
+  const several = r.tickers.length > 1;
+  const header = [
+    "time",
+    ...(several ? ["ticker"] : []),
+    "label",
+    ...variants.flatMap((v) => cls.map((c) => `${v.name}_p_${c}`)),
+  ];
   const lines = [header.join(",")];
   for (const row of rows) {
-    const cells = [when(r.labels.startTime[row], intraday), Number.isNaN(r.y[row]) ? "" : r.labels.classes[r.y[row]]];
+    const cells = [when(r.panel.ts[row], intraday)];
+    if (several) cells.push(r.tickers[r.panel.rowTicker[row]]);
+    cells.push(Number.isNaN(r.y[row]) ? "" : r.classes[r.y[row]]);
     for (const v of variants) for (let c = 0; c < r.width; c++) cells.push(String(v.probs[row * r.width + c]));
     lines.push(cells.join(","));
   }

@@ -3,6 +3,7 @@ export * from "./config";
 export { ModelNotImplementedError, createModel } from "./modelFactory";
 export { type Scores, scoreProbabilities } from "./classificationMetrics";
 export { type GateCheck, type GateVerdict, evaluateGates } from "./promotionGates";
+export { type Panel, panelPlan, stackPanel, type TickerInput } from "./panel";
 export * from "./runExperiment";
 export { experimentSummary, experimentFigures, reportHtml } from "./experimentReport";
 export { type TrackedRun, type TrackOptions, runTracked, runUrlOf } from "./trackExperiment";

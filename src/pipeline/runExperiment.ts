@@ -18,10 +18,8 @@ import {
   type ValidationReport,
   validateBars,
 } from "../data";
-import { barsBetween } from "../data/bars";
 import { computeFeatures } from "../features/computeFeatures";
-import type { FeatureFrame } from "../features/featureFrame";
-import { type LabelSet, labelsFromConfig } from "../labels";
+import { labelsFromConfig } from "../labels";
 import {
   type FeatureMatrix,
   fromColumns,
@@ -31,14 +29,7 @@ import {
   takeRows,
   TreeModel,
 } from "../models";
-import {
-  CANARY_NAME,
-  type LeakageReport,
-  type SplitPlan,
-  shuffleLabels,
-  splitsFromConfig,
-  univariateAucScreen,
-} from "../validation";
+import { CANARY_NAME, type LeakageReport, type SplitPlan, shuffleLabels, univariateAucScreen } from "../validation";
 import { calibrateOutOfFold } from "./calibrate";
 import { type Scores, scoreProbabilities } from "./classificationMetrics";
 import { type ExperimentConfig, type LoadedConfig, modelEntryName } from "./config";
@@ -46,6 +37,7 @@ import { crossValidate } from "./crossValidate";
 import { blend, fitEnsembleWeights } from "./ensembleWeights";
 import { checkModelKinds, createModel } from "./modelFactory";
 import { type GateVerdict, evaluateGates } from "./promotionGates";
+import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
 
 export class ExperimentError extends Error {
@@ -91,9 +83,11 @@ export interface BacktestResult {
   run: BacktestRun;
   /** Buy-and-hold of `backtest.benchmark` over the same bars. */
   benchmark: Bars | null;
-  /** The backtested bars (from the first out-of-sample prediction to the end). */
+  /** The first ticker's backtested bars (from the first out-of-sample prediction to the end). */
   bars: Bars;
-  /** Bar index (into `bars`) where the final holdout starts; -1 when none. */
+  /** Every traded ticker's bars on the timestamps they all share. */
+  assets: Bars[];
+  /** Bar index (into `bars`) where the final holdout starts. */
   holdoutStart: number;
   /** Sharpe (annualised) of every variant tried in this run, the dispersion behind the DSR. */
   variantSharpes: Record<string, number>;
@@ -118,10 +112,13 @@ export interface ExperimentResult {
   config: ExperimentConfig;
   configHash: string;
   dataHash: string;
-  ticker: string;
+  tickers: string[];
   validation: ValidationReport[];
   features: { names: string[]; dropped: { name: string; missing: number }[]; rows: number };
-  labels: LabelSet;
+  /** The rows models learn from: (bar, ticker) pairs in time order (one ticker: one row per bar). */
+  panel: Panel;
+  /** Class names by label code. */
+  classes: readonly string[];
   /** Label codes used (NaN where absent or where a feature is missing). */
   y: Float64Array;
   /** Probabilities per label row: 1 (P(class 1)) for binary labels, else one per class. */
@@ -164,29 +161,28 @@ function hashBars(all: readonly Bars[]): string {
  * Columns the models see: a column missing on more than 10 % of rows is dropped (reported),
  * then rows missing any kept value are left out of every split.
  */
-function usableColumns(frame: FeatureFrame): {
+function usableColumns(
+  allNames: readonly string[],
+  allColumns: readonly Float64Array[],
+): {
   names: string[];
   columns: Float64Array[];
   dropped: { name: string; missing: number }[];
 } {
-  const n = frame.ts.length;
+  const n = allColumns.length > 0 ? allColumns[0].length : 0;
   const names: string[] = [];
   const columns: Float64Array[] = [];
   const dropped: { name: string; missing: number }[] = [];
-  frame.columns.forEach((c, j) => {
+  allColumns.forEach((c, j) => {
     let missing = 0;
     for (let i = 0; i < n; i++) if (!Number.isFinite(c[i])) missing++;
-    if (missing > 0.1 * n) dropped.push({ name: frame.names[j], missing });
+    if (missing > 0.1 * n) dropped.push({ name: allNames[j], missing });
     else {
-      names.push(frame.names[j]);
+      names.push(allNames[j]);
       columns.push(c);
     }
   });
   return { names, columns, dropped };
-}
-
-function classWidth(labels: LabelSet): number {
-  return labels.classes.length === 2 ? 1 : labels.classes.length;
 }
 
 /** P(up) and P(down) per label row from probabilities of `width` per row. */
@@ -231,12 +227,6 @@ async function loadBenchmark(config: ExperimentConfig, bars: Bars, hooks: RunHoo
 export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}): Promise<ExperimentResult> {
   const config = loaded.config;
   checkModelKinds(config.models);
-  if (config.data.tickers.length !== 1) {
-    throw new ExperimentError(
-      "data.tickers",
-      `the runner trains one ticker per run; got ${config.data.tickers.length} (${config.data.tickers.join(", ")})`,
-    );
-  }
   if (config.calibration.per_regime) {
     throw new ExperimentError(
       "calibration.per_regime",
@@ -259,8 +249,8 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     );
     return { tickers: loaded.tickers, context: daily.tickers };
   });
-  const bars = data.tickers[0].bars;
-  const ticker = bars.ticker;
+  const tickerBars = data.tickers.map((t) => t.bars);
+  const tickers = tickerBars.map((b) => b.ticker);
   const validation = await timer.run("validate", 1, () =>
     [...data.tickers, ...data.context].map((s) => validateBars(s.bars)),
   );
@@ -271,7 +261,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       `validation found errors in ${errors.map((r) => `${r.ticker} (${r.errors})`).join(", ")}; run \`wsp data validate\``,
     );
   }
-  const dataHash = hashBars([bars, ...data.context.map((c) => c.bars)]);
+  const dataHash = hashBars([...tickerBars, ...data.context.map((c) => c.bars)]);
 
   const universe = config.universe === "bundled" ? loadUniverse(hooks.dataDir) : undefined;
   if (universe) {
@@ -279,31 +269,49 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       `universe: ${universe.size} stocks that were S&P 500 members when the file was pulled (Jan 2020): survivorship-biased (names that left the index are missing), so breadth and cross-sectional features look healthier than they were`,
     );
   }
-  const featureResult = await timer.run("features", 1, () =>
-    computeFeatures(config.features, {
-      bars,
-      context: Object.fromEntries(data.context.map((c) => [c.bars.ticker, c.bars])),
-      universe,
+  // Each ticker sees the context series and the other tickers (benchmark-relative features).
+  const featureResults = await timer.run("features", tickerBars.length, (h) =>
+    tickerBars.map((bars) => {
+      const context = Object.fromEntries([
+        ...data.context.map((c) => [c.bars.ticker, c.bars] as const),
+        ...tickerBars.filter((b) => b !== bars && !isIntraday(b.timeframe)).map((b) => [b.ticker, b] as const),
+      ]);
+      const result = computeFeatures(config.features, { bars, context, universe });
+      h.tick();
+      return result;
     }),
   );
-  for (const s of featureResult.report.skipped) notes.push(`features: skipped ${s.path}: ${s.reason}`);
+  for (const [k, fr] of featureResults.entries()) {
+    for (const sk of fr.report.skipped) notes.push(`features (${tickers[k]}): skipped ${sk.path}: ${sk.reason}`);
+  }
 
-  const labels = await timer.run("labels", 1, () =>
-    labelsFromConfig(bars, config.labels, {
-      session: isIntraday(bars.timeframe) ? Float64Array.from(bars.ts, newYorkDayOf) : undefined,
-    }),
+  const labelSets = await timer.run("labels", tickerBars.length, () =>
+    tickerBars.map((bars) =>
+      labelsFromConfig(bars, config.labels, {
+        session: isIntraday(bars.timeframe) ? Float64Array.from(bars.ts, newYorkDayOf) : undefined,
+      }),
+    ),
   );
-  const width = classWidth(labels);
-  const cols = usableColumns(featureResult.frame);
+  const panel = stackPanel(
+    tickerBars.map((bars, k) => ({ bars, frame: featureResults[k].frame, labels: labelSets[k] })),
+  );
+  if (panel.notShared.length > 0) {
+    notes.push(
+      `${panel.notShared.length} feature columns left out (not every ticker has them): ${panel.notShared.join(", ")}`,
+    );
+  }
+  const classes = labelSets[0].classes;
+  const width = classes.length === 2 ? 1 : classes.length;
+  const cols = usableColumns(panel.names, panel.columns);
   if (config.controls.inject_leak) {
     // The worst possible leak, on purpose: the label's own realised return as a feature.
     cols.names.push(CANARY_NAME);
-    cols.columns.push(labels.ret);
+    cols.columns.push(panel.ret);
   }
   if (cols.names.length === 0)
     throw new ExperimentError("features", "no feature column is usable (all mostly missing)");
-  const n = bars.ts.length;
-  const y = Float64Array.from(labels.y);
+  const n = panel.ts.length;
+  const y = Float64Array.from(panel.y);
   let missingRows = 0;
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(y[i])) continue;
@@ -321,7 +329,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
   const yTarget = config.controls.shuffle_target ? shuffleLabels(y, config.controls.seed) : y;
   if (config.controls.shuffle_target) notes.push("controls.shuffle_target: the main target is permuted (a null run)");
 
-  const plan = await timer.run("splits", 1, () => splitsFromConfig({ ...labels, y: yTarget }, config.validation));
+  const plan = await timer.run("splits", 1, () => panelPlan(panel, yTarget, config.validation));
   if (plan.holdout.length === 0) {
     throw new ExperimentError("validation.final_holdout", "no final holdout is reserved; set one (e.g. P2Y)");
   }
@@ -395,32 +403,42 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
   ];
   const trials = hooks.recordTrials ? await hooks.recordTrials(variants.length) : variants.length;
 
-  const first = plan.splits.length > 0 ? plan.splits[0].test[0] : plan.holdout[0];
-  const btBars = barsBetween(bars, bars.ts[first], Number.POSITIVE_INFINITY);
-  const offset = first;
-  const holdoutStart = plan.holdout[0] - offset;
-  const benchmark = await loadBenchmark(config, btBars, hooks);
-  if (!benchmark)
-    notes.push(
-      `backtest.benchmark ${config.backtest.benchmark}: no bars on the traded timestamps; no buy-and-hold comparison`,
-    );
   const engine = {
     signals: config.signals,
     sizing: config.sizing,
     costs: config.costs,
     backtest: config.backtest,
   };
+  const first = plan.splits.length > 0 ? plan.splits[0].test[0] : plan.holdout[0];
+  const traded = commonBars(tickerBars, panel.ts[first]);
+  const btBars = traded.bars[0];
+  const holdoutStart = lowerBoundOf(btBars.ts, plan.holdoutFrom);
+  const benchmark = tickers.includes(config.backtest.benchmark)
+    ? (traded.bars[tickers.indexOf(config.backtest.benchmark)] ?? null)
+    : await loadBenchmark(config, btBars, hooks);
+  /** The assets a variant trades: every ticker on the shared timestamps, with its P(up), P(down). */
+  const assetsOf = (probs: Float64Array) => {
+    const sides = sideProbs(probs, width, n);
+    const up = tickerBars.map((b) => new Float64Array(b.ts.length).fill(Number.NaN));
+    const down = tickerBars.map((b) => new Float64Array(b.ts.length).fill(Number.NaN));
+    for (let r = 0; r < n; r++) {
+      up[panel.rowTicker[r]][panel.rowBar[r]] = sides.up[r];
+      down[panel.rowTicker[r]][panel.rowBar[r]] = sides.down[r];
+    }
+    return traded.bars.map((bars, k) =>
+      assetFromProbabilities(
+        { bars, pUp: takeAt(up[k], traded.index[k]), pDown: takeAt(down[k], traded.index[k]) },
+        engine,
+      ),
+    );
+  };
+  if (!benchmark)
+    notes.push(
+      `backtest.benchmark ${config.backtest.benchmark}: no bars on the traded timestamps; no buy-and-hold comparison`,
+    );
   const backtest = await timer.run("backtest", variants.length, (h) => {
     const sims = variants.map((v) => {
-      const probs = mergeOutOfSample(v.oof, v.holdout);
-      const sides = sideProbs(probs, width, n);
-      const sim = simulate(
-        assetFromProbabilities(
-          { bars: btBars, pUp: sides.up.subarray(offset), pDown: sides.down.subarray(offset) },
-          engine,
-        ),
-        engine,
-      );
+      const sim = simulate(assetsOf(mergeOutOfSample(v.oof, v.holdout)), engine);
       h.tick();
       return { name: v.name, sim };
     });
@@ -446,6 +464,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       run: { simulation: chosen.sim, report },
       benchmark,
       bars: btBars,
+      assets: traded.bars,
       holdoutStart,
       variantSharpes,
       trials,
@@ -463,7 +482,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     for (const m of [...models, ...(ensemble ? [{ name: "ensemble", oos: ensemble.oos }] : [])]) {
       if (m.oos.accuracy > config.leakage.max_direction_accuracy) {
         flags.push(
-          `suspected leakage: ${m.name} direction accuracy ${m.oos.accuracy.toFixed(3)} > ${config.leakage.max_direction_accuracy} out of sample on ${ticker}`,
+          `suspected leakage: ${m.name} direction accuracy ${m.oos.accuracy.toFixed(3)} > ${config.leakage.max_direction_accuracy} out of sample on ${tickers.join(", ")}`,
         );
       }
     }
@@ -480,14 +499,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
         onFold: () => h.tick(),
       });
       const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width);
-      const sides = sideProbs(mergeOutOfSample(c.oof, c.holdout), width, n);
-      const sim = simulate(
-        assetFromProbabilities(
-          { bars: btBars, pUp: sides.up.subarray(offset), pDown: sides.down.subarray(offset) },
-          engine,
-        ),
-        engine,
-      );
+      const sim = simulate(assetsOf(mergeOutOfSample(c.oof, c.holdout)), engine);
       const report = backtestReport(sim, {
         trials: { count: Math.max(trials, 1), sharpeVariance: 1 / (btBars.ts.length - 1) },
       });
@@ -517,10 +529,11 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     config,
     configHash: loaded.hash,
     dataHash,
-    ticker,
+    tickers,
     validation,
     features: { names: cols.names, dropped: cols.dropped, rows: n },
-    labels,
+    panel,
+    classes,
     y: yTarget,
     width,
     plan,
@@ -534,6 +547,47 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     timings: timer.timings,
     notes: [...notes, ...backtest.run.report.notes],
   };
+}
+
+/** Every ticker's bars on the timestamps all of them have, from `from` on, and where each came from. */
+function commonBars(all: readonly Bars[], from: number): { bars: Bars[]; index: Int32Array[] } {
+  let shared = Array.from(all[0].ts).filter((t) => t >= from);
+  for (const b of all.slice(1)) {
+    const own = new Set(b.ts);
+    shared = shared.filter((t) => own.has(t));
+  }
+  const index = all.map((b) => {
+    const at = new Map<number, number>();
+    b.ts.forEach((t, i) => {
+      at.set(t, i);
+    });
+    return Int32Array.from(shared, (t) => at.get(t) as number);
+  });
+  const bars = all.map((b, k) => {
+    const take = (c: Float64Array) => takeAt(c, index[k]);
+    return {
+      ticker: b.ticker,
+      timeframe: b.timeframe,
+      ts: take(b.ts),
+      open: take(b.open),
+      high: take(b.high),
+      low: take(b.low),
+      close: take(b.close),
+      volume: b.volume ? take(b.volume) : null,
+      adjClose: b.adjClose ? take(b.adjClose) : null,
+    };
+  });
+  return { bars, index };
+}
+
+function takeAt(values: Float64Array, index: Int32Array): Float64Array {
+  return Float64Array.from(index, (i) => values[i]);
+}
+
+function lowerBoundOf(ts: Float64Array, x: number): number {
+  let i = 0;
+  while (i < ts.length && ts[i] < x) i++;
+  return i;
 }
 
 function countClass(y: Float64Array, rows: Int32Array, cls: number): number {

@@ -66,7 +66,7 @@ describe("runTracked", () => {
     // The holdout starts after every row a fit, a calibrator or the ensemble weights saw.
     const lastTrained = Math.max(...r.plan.rows);
     expect(Math.min(...r.plan.holdout)).toBeGreaterThan(lastTrained);
-    expect(r.plan.holdoutFrom).toBeGreaterThan(r.labels.endTime[lastTrained]);
+    expect(r.plan.holdoutFrom).toBeGreaterThan(r.panel.endTime[lastTrained]);
     expect(r.selected).toBe("ensemble");
     expect(r.ensemble?.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     expect(r.backtest.trials).toBeGreaterThanOrEqual(3);
