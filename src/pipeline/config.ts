@@ -16,26 +16,22 @@ import { dataConfigSchema } from "../data";
 import { featuresConfigSchema } from "../features/featuresConfig";
 import { regimesConfigSchema } from "../features/regimes";
 import { labelsConfigSchema } from "../labels";
-import { gbmParamsSchema, rfParamsSchema } from "../models";
+import { gbmParamsSchema, logisticParamsSchema, lstmParamsSchema, mljsRfParamsSchema, rfParamsSchema } from "../models";
 import { validationConfigSchema } from "../validation";
 
 const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
 
-/**
- * Kinds whose parameters the model engine defines are checked here; the other kinds of
- * DESIGN.md are accepted with free-form params so their configs validate before their
- * implementation lands (running them then fails in `createModel`, naming the entry).
- */
+/** One model entry: the kind's own parameter schema from src/models, and an optional name. */
 export const modelEntrySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("gbm"), name: modelName.optional(), params: gbmParamsSchema.prefault({}) }).strict(),
   z.object({ kind: z.literal("rf"), name: modelName.optional(), params: rfParamsSchema.prefault({}) }).strict(),
   z
-    .object({
-      kind: z.enum(["mljs_rf", "logistic", "lstm"]),
-      name: modelName.optional(),
-      params: z.record(z.string(), z.unknown()).default({}),
-    })
+    .object({ kind: z.literal("logistic"), name: modelName.optional(), params: logisticParamsSchema.prefault({}) })
     .strict(),
+  z
+    .object({ kind: z.literal("mljs_rf"), name: modelName.optional(), params: mljsRfParamsSchema.prefault({}) })
+    .strict(),
+  z.object({ kind: z.literal("lstm"), name: modelName.optional(), params: lstmParamsSchema.prefault({}) }).strict(),
 ]);
 
 export const ensembleConfigSchema = z
@@ -133,6 +129,7 @@ export const experimentConfigSchema = z
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
 export type ModelEntry = ExperimentConfig["models"][number];
+export type ModelEntryInput = z.input<typeof modelEntrySchema>;
 
 /** The name a model entry's results go by (`gbm`, `rf`, or its `name`). */
 export function modelEntryName(m: ModelEntry): string {

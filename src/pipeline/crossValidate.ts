@@ -1,10 +1,11 @@
 /**
  * One model through the split plan: fit per fold on the training rows, predict the test rows
  * (out-of-fold predictions), then refit on every pre-holdout row and predict the final holdout.
- * The holdout is touched only by that last prediction. With `permuteSeed` the training labels
+ * The holdout is touched only by that last prediction. An `lstm` gets the original row numbers
+ * (its windows never span a gap) and NaN where a row has no full window. With `permuteSeed` the training labels
  * of every fit are permuted (the shuffled-label control); test labels stay true.
  */
-import { type FeatureMatrix, type Model, takeRows } from "../models";
+import { type FeatureMatrix, LstmModel, type Model, takeRows } from "../models";
 import { outOfFold, type Split, type SplitPlan, shuffleLabels } from "../validation";
 import { type Scores, scoreProbabilities } from "./classificationMetrics";
 
@@ -35,6 +36,18 @@ async function fitPredict(
   const model = make();
   let yTrain = gather(y, split.train);
   if (permuteSeed !== null) yTrain = shuffleLabels(yTrain, permuteSeed);
+  if (model instanceof LstmModel) {
+    // Windows run over consecutive rows only; a test block is predicted with the rows just
+    // before it as history (their features, never their labels), so its first rows get a window.
+    await model.fit(takeRows(X, split.train), yTrain, { rows: split.train });
+    const first = split.test[0];
+    const history = Math.min(model.params.window - 1, first);
+    const rows = new Int32Array(history + split.test.length);
+    for (let j = 0; j < history; j++) rows[j] = first - history + j;
+    rows.set(split.test, history);
+    const probs = model.predictProba(takeRows(X, rows), rows);
+    return { model, probs: probs.slice((probs.length / rows.length) * history) };
+  }
   await model.fit(takeRows(X, split.train), yTrain);
   return { model, probs: model.predictProba(takeRows(X, split.test)) };
 }

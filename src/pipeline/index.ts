@@ -1,6 +1,6 @@
 /** Public surface of the pipeline: the experiment config, the runner and its tracking. */
 export * from "./config";
-export { ModelNotImplementedError, createModel } from "./modelFactory";
+export { checkModelKinds, checkModels, createModel } from "./modelFactory";
 export { type Scores, scoreProbabilities } from "./classificationMetrics";
 export { type GateCheck, type GateVerdict, evaluateGates } from "./promotionGates";
 export { type Panel, panelPlan, stackPanel, type TickerInput } from "./panel";

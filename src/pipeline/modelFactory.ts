@@ -1,44 +1,42 @@
 /**
- * Model instances by config kind. Only kinds the model engine implements are built; the others
- * are valid in a config (DESIGN.md lists them) but fail here with an error naming the entry, so
- * a run stops before any work rather than half-way.
+ * Model instances by config kind (every kind of DESIGN.md but `ensemble`, which the pipeline
+ * builds from the other entries' out-of-fold predictions; see ensembleWeights.ts).
  */
-import { GbmModel, type Model, RfModel } from "../models";
-import { createZooModel } from "../models/zoo";
-import type { ModelEntry } from "./config";
-
-export class ModelNotImplementedError extends Error {
-  constructor(
-    readonly index: number,
-    readonly kind: string,
-  ) {
-    super(
-      `models[${index}].kind: "${kind}" is not implemented yet in src/models (available: gbm, rf, logistic, mljs_rf); remove the entry or wait for the model zoo`,
-    );
-    this.name = "ModelNotImplementedError";
-  }
-}
+import { createZooModel, GbmModel, type Model, RfModel, type ZooModelSpec } from "../models";
+import type { ModelEntry, ModelEntryInput } from "./config";
 
 /** A fresh, unfitted model for `models[index]`. */
-export function createModel(entry: ModelEntry, index: number): Model {
+export function createModel(entry: ModelEntryInput, index: number): Model {
   switch (entry.kind) {
     case "gbm":
       return new GbmModel(entry.params);
     case "rf":
       return new RfModel(entry.params);
-    case "logistic":
-    case "mljs_rf":
-      return createZooModel({ kind: entry.kind, params: entry.params } as never, `models[${index}]`);
     default:
-      throw new ModelNotImplementedError(index, entry.kind);
+      return createZooModel({ kind: entry.kind, params: entry.params } as ZooModelSpec, `models[${index}]`);
   }
 }
 
-/** Throws for the first entry no model exists for (called before any phase runs). */
-export function checkModelKinds(entries: readonly ModelEntry[]): void {
+/** Builds every entry once (unfitted, cheap) so a bad parameter fails before any work, naming `models[i]`. */
+export function checkModelKinds(entries: readonly ModelEntryInput[]): void {
   entries.forEach((e, i) => {
-    if (e.kind === "lstm") throw new ModelNotImplementedError(i, e.kind);
-    // Parameters of the zoo kinds are free-form in the config schema: check them before any work.
-    if (e.kind === "logistic" || e.kind === "mljs_rf") createModel(e, i);
+    createModel(e, i);
+  });
+}
+
+/**
+ * Checks what the config schema cannot see before any work: an `lstm` reads windows of
+ * consecutive rows, which only a single ticker's rows are; `rf` fits binary labels only.
+ */
+export function checkModels(entries: readonly ModelEntry[], tickers: number, classes: number): void {
+  entries.forEach((e, i) => {
+    if (e.kind === "lstm" && tickers > 1) {
+      throw new Error(
+        `models[${i}].kind: lstm needs one ticker (its windows are runs of consecutive bars); data.tickers has ${tickers}`,
+      );
+    }
+    if (e.kind === "rf" && classes > 2) {
+      throw new Error(`models[${i}].kind: rf fits binary labels only; the labels have ${classes} classes`);
+    }
   });
 }

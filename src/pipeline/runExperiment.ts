@@ -35,7 +35,7 @@ import { type Scores, scoreProbabilities } from "./classificationMetrics";
 import { type ExperimentConfig, type LoadedConfig, modelEntryName } from "./config";
 import { crossValidate } from "./crossValidate";
 import { blend, fitEnsembleWeights } from "./ensembleWeights";
-import { checkModelKinds, createModel } from "./modelFactory";
+import { checkModelKinds, checkModels, createModel } from "./modelFactory";
 import { type GateVerdict, evaluateGates } from "./promotionGates";
 import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
@@ -227,6 +227,7 @@ async function loadBenchmark(config: ExperimentConfig, bars: Bars, hooks: RunHoo
 export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}): Promise<ExperimentResult> {
   const config = loaded.config;
   checkModelKinds(config.models);
+  checkModels(config.models, config.data.tickers.length, classCount(config));
   if (config.calibration.per_regime) {
     throw new ExperimentError(
       "calibration.per_regime",
@@ -588,6 +589,14 @@ function lowerBoundOf(ts: Float64Array, x: number): number {
   let i = 0;
   while (i < ts.length && ts[i] < x) i++;
   return i;
+}
+
+/** Classes the `labels:` block produces. */
+function classCount(config: ExperimentConfig): number {
+  const l = config.labels;
+  if (l.kind === "fixed_horizon") return l.classes;
+  if (l.kind === "triple_barrier") return l.output === "binary" ? 2 : 3;
+  return 2;
 }
 
 function countClass(y: Float64Array, rows: Int32Array, cls: number): number {

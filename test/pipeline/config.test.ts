@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfigFile, ModelNotImplementedError, parseConfig, runExperiment } from "../../src/pipeline";
+import { ConfigError, loadConfigFile, parseConfig, runExperiment } from "../../src/pipeline";
 
 const BASE = `name: t
 tracking: { experiment: t }
@@ -68,7 +68,7 @@ sizing: { kind: fixed, fraction: -1 }
 bogus: 1
 `;
     const issues = issuesOf(text);
-    expect(issues).toContain('x.yaml:6:18 models[0].kind: expected one of gbm, rf, mljs_rf, logistic, lstm, got "foo"');
+    expect(issues).toContain('x.yaml:6:18 models[0].kind: expected one of gbm, rf, logistic, mljs_rf, lstm, got "foo"');
     expect(issues).toContain("x.yaml:7:24 signals.long_above: expected a number <= 1, got 2");
     expect(issues).toContain(
       'x.yaml:8:24 calibration.method: expected one of platt, isotonic, temperature, none, got "magic"',
@@ -107,11 +107,26 @@ bogus: 1
     expect(a).not.toBe(c);
   });
 
-  it("refuses to run a kind the model engine lacks, naming models[i].kind", async () => {
-    const loaded = loadConfigFile("experiments/lstm-spy.yaml");
-    await expect(runExperiment(loaded, { progress: false })).rejects.toThrow(ModelNotImplementedError);
-    await expect(runExperiment(loaded, { progress: false })).rejects.toThrow(
-      /^models\[0\]\.kind: "lstm" is not implemented yet/,
+  it("checks each model kind's parameters with its own schema", () => {
+    const issues = issuesOf(
+      `${BASE}models: [{ kind: lstm, params: { window: 0 } }, { kind: logistic, params: { C: -1 } }]\n`,
+    );
+    expect(issues).toEqual([
+      "x.yaml:6:42 models[0].params.window: expected a number >= 1, got 0",
+      "x.yaml:6:80 models[1].params.C: expected a number > 0, got -1",
+    ]);
+  });
+
+  it("refuses model and data combinations before any work, naming models[i].kind", async () => {
+    const lstmPair = parseConfig(`${BASE.replace("[SPY]", "[SPY, QQQ]")}models: [{ kind: gbm }, { kind: lstm }]\n`);
+    await expect(runExperiment(lstmPair, { progress: false })).rejects.toThrow(
+      /^models\[1\]\.kind: lstm needs one ticker .* data\.tickers has 2$/,
+    );
+    const rf3 = parseConfig(
+      `${BASE.replace("horizon: 5 }", "horizon: 5, classes: 3, threshold: 0.01 }")}models: [{ kind: rf }]\n`,
+    );
+    await expect(runExperiment(rf3, { progress: false })).rejects.toThrow(
+      "models[0].kind: rf fits binary labels only; the labels have 3 classes",
     );
   });
 });
