@@ -39,7 +39,7 @@ try {
   const accounted = phases.reduce((s, [, v]) => s + v, 0);
   phases.push(["other (summary, TreeSHAP, scoring)", total - accounted]);
   console.log(
-    `${DEFAULT_EXPERIMENT} on ${run.result.ticker}: ${run.result.models.length} models, ${run.result.plan.splits.length} folds`,
+    `${DEFAULT_EXPERIMENT} on ${run.result.tickers.join(", ")}: ${run.result.models.length} models, ${run.result.plan.splits.length} folds`,
   );
   for (const [name, s] of phases) {
     console.log(`  ${name.padEnd(42)} ${s.toFixed(2).padStart(8)} s  ${((100 * s) / total).toFixed(1).padStart(5)} %`);
