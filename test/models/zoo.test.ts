@@ -5,6 +5,7 @@ import { MljsRfModel } from "../../src/models/mljsRf";
 import { EnsembleModel } from "../../src/models/modelEnsemble";
 import { hyperSearch, searchVariants } from "../../src/models/hyperSearch";
 import { createZooModel, loadAnyModel } from "../../src/models/zoo";
+import { checkModelKinds, createModel as createPipelineModel } from "../../src/pipeline/modelFactory";
 import { purgedKFold } from "../../src/validation";
 import { pick, spyFeatures } from "./spyFeatures";
 import { spySpans } from "./zooData";
@@ -135,5 +136,13 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
     expect(() => searchVariants({ kind: "logistic", space: { C: { low: 1, high: 2 } } })).toThrow(
       /search\.space\.C: a range needs method: random/,
     );
+  });
+
+  it("the experiment runner's factory builds logistic and mljs_rf, naming a bad parameter's config path", () => {
+    expect(createPipelineModel({ kind: "logistic", params: { C: 2 } }, 1).kind).toBe("logistic");
+    expect(createPipelineModel({ kind: "mljs_rf", params: {} }, 0).kind).toBe("mljs_rf");
+    expect(() =>
+      checkModelKinds([{ kind: "gbm", params: {} } as never, { kind: "logistic", params: { C: 0 } }]),
+    ).toThrow(/models\[1\]\.params\.C: /);
   });
 });
