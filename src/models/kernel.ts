@@ -405,7 +405,10 @@ export function growTree(
       nf = m;
       fl = nodeFeats;
     }
-    if (remote === null) {
+    // Small tasks stay on this thread: waking a worker costs more than it saves (the split
+    // found is the same, ties still go to the lowest feature position).
+    const work = (task[1] - task[0] + (task[6] === 2 ? task[8] - task[7] : 0)) * nf;
+    if (remote === null || work < 65536) {
       runNodeTask(bins, nFeat, gh, rows, hist, nBins, fl, 0, nf, task, lambda, alpha, mcw, localOut, 0);
       for (let j = 0; j < 12; j++) mergeOut[j] = localOut[j];
       return;

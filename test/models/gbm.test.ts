@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GbmModel } from "../../src/models/gbm";
-import { featureMatrix, takeRows } from "../../src/models/matrix";
+import { featureMatrix, fromColumns, takeRows } from "../../src/models/matrix";
 import { logLoss, rocAuc } from "../../src/models/metrics";
 import { pick, spyFeatures, timeSplit } from "./spyFeatures";
 
@@ -45,11 +45,21 @@ describe("gbm on SPY daily features", () => {
 
   it("two threads (worker + main, shared memory) build exactly the single-thread trees", async () => {
     const y = pick(spy.bigMove, train);
-    const one = new GbmModel({ n_trees: 15, max_depth: 5, n_threads: 1, colsample_bytree: 0.8, seed: 3 });
-    const two = new GbmModel({ n_trees: 15, max_depth: 5, n_threads: 2, colsample_bytree: 0.8, seed: 3 });
-    await one.fit(Xtr, y);
-    await two.fit(Xtr, y);
-    expect(treesEqual(one, two)).toBe(true);
+    // 30 columns (the features and two transforms of each) so that large nodes go to the worker
+    // (small node tasks stay on the main thread) and both paths are exercised.
+    const n = Xtr.nRows;
+    const cols = Xtr.names.map((_, j) => Xtr.data.subarray(j * n, (j + 1) * n));
+    const wide = fromColumns(
+      [...Xtr.names, ...Xtr.names.map((s) => `${s}_sq`), ...Xtr.names.map((s) => `${s}_lag`)],
+      [...cols, ...cols.map((c) => c.map((v) => v * v)), ...cols.map((c) => c.map((_, i) => (i > 0 ? c[i - 1] : 0)))],
+    );
+    for (const colsample of [1, 0.8]) {
+      const one = new GbmModel({ n_trees: 15, max_depth: 5, n_threads: 1, colsample_bytree: colsample, seed: 3 });
+      const two = new GbmModel({ n_trees: 15, max_depth: 5, n_threads: 2, colsample_bytree: colsample, seed: 3 });
+      await one.fit(wide, y);
+      await two.fit(wide, y);
+      expect(treesEqual(one, two)).toBe(true);
+    }
   });
 
   it("max_depth and max_leaves (best-first) bound every tree", async () => {
