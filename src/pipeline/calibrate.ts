@@ -2,7 +2,8 @@
  * Calibration on out-of-fold predictions only, forward in time: fold k's test predictions are
  * calibrated by a calibrator fitted on the OOF predictions of folds before k (so the calibrated
  * OOF scores are themselves out of sample). Folds with too little earlier OOF data keep their raw
- * probabilities. The holdout is calibrated by a calibrator fitted on all OOF rows.
+ * probabilities. The holdout is calibrated by a calibrator fitted on all OOF rows. With
+ * `per_regime`, each regime with enough rows gets its own calibrator (the pooled one elsewhere).
  */
 import { type CalibrationConfig, crossFitCalibration, fitCalibrator, type RowSplit } from "../calibration";
 import type { SplitPlan } from "../validation";
@@ -28,10 +29,15 @@ export function calibrateOutOfFold(
   oof: Float64Array,
   holdout: Float64Array,
   width: number,
+  /** Regime id per row (NaN where undefined), for `per_regime` calibration. */
+  regimes?: Float64Array,
 ): Calibrated {
   if (config.method === "none") return { oof, holdout, calibratedFolds: 0 };
   const method = config.method;
   const p = presentRows(y, oof, width);
+  const regimeOf = (rows: readonly number[]) =>
+    config.per_regime && regimes ? Float64Array.from(rows, (r) => regimes[r]) : undefined;
+  const options = { regimes: regimeOf(p.rows), minRegimeRows: config.min_regime_rows };
   const position = new Map<number, number>();
   p.rows.forEach((r, j) => {
     position.set(r, j);
@@ -52,7 +58,7 @@ export function calibrateOutOfFold(
   }
   const outOof = Float64Array.from(oof);
   if (splits.length > 0) {
-    const cal = crossFitCalibration(method, p.probs, p.y, splits);
+    const cal = crossFitCalibration(method, p.probs, p.y, splits, options);
     for (const s of splits) {
       for (const j of s.test) {
         const r = p.rows[j];
@@ -63,7 +69,7 @@ export function calibrateOutOfFold(
   const outHoldout = Float64Array.from(holdout);
   const h = presentRows(new Float64Array(y.length).fill(0), holdout, width);
   if (h.rows.length > 0 && p.y.length > 0) {
-    const cal = fitCalibrator(method, p.probs, p.y).apply(h.probs);
+    const cal = fitCalibrator(method, p.probs, p.y, options).apply(h.probs, regimeOf(h.rows));
     h.rows.forEach((r, j) => {
       for (let c = 0; c < width; c++) outHoldout[r * width + c] = cal[j * width + c];
     });

@@ -168,6 +168,11 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   }
   for (const s of rep.stress)
     lines.push(`  stress ${s.name}: Sharpe ${f(s.sharpe, 2)}, return ${f(s.totalReturn * 100, 1)} %`);
+  for (const s of rep.byRegime) {
+    lines.push(
+      `  regime ${s.name} (${r.tickers[0]}): ${s.bars} bars, Sharpe ${f(s.sharpe, 2)}, exposure ${f(s.exposure * 100, 1)} %`,
+    );
+  }
   lines.push("", "leakage checks:");
   if (r.leakage.flags.length === 0)
     lines.push(

@@ -19,6 +19,7 @@ import {
   validateBars,
 } from "../data";
 import { computeFeatures } from "../features/computeFeatures";
+import { trendRegime } from "../features/regimes";
 import { labelsFromConfig } from "../labels";
 import {
   type FeatureMatrix,
@@ -228,12 +229,6 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
   const config = loaded.config;
   checkModelKinds(config.models);
   checkModels(config.models, config.data.tickers.length, classCount(config));
-  if (config.calibration.per_regime) {
-    throw new ExperimentError(
-      "calibration.per_regime",
-      "per-regime calibration is not wired into the runner yet; set false",
-    );
-  }
   const timer = new PhaseTimer(hooks.progress ?? true);
   const notes: string[] = [];
 
@@ -302,6 +297,13 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     );
   }
   const classes = labelSets[0].classes;
+  // Trend / range / volatile per bar (causal): per-regime calibration, the backtest's regime
+  // breakdown and its wider stops in volatile bars.
+  const trend = tickerBars.map((b) => trendRegime(b, config.regimes.trend));
+  const regimeIds = Float64Array.from(panel.rowTicker, (k, r) => {
+    const id = trend[k].ids[panel.rowBar[r]];
+    return id < 0 ? Number.NaN : id;
+  });
   const width = classes.length === 2 ? 1 : classes.length;
   const cols = usableColumns(panel.names, panel.columns);
   if (config.controls.inject_leak) {
@@ -347,7 +349,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
 
   const calibrated = await timer.run("calibration", cv.length, (h) =>
     cv.map((r) => {
-      const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width);
+      const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width, regimeIds);
       h.tick();
       return c;
     }),
@@ -428,7 +430,12 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     }
     return traded.bars.map((bars, k) =>
       assetFromProbabilities(
-        { bars, pUp: takeAt(up[k], traded.index[k]), pDown: takeAt(down[k], traded.index[k]) },
+        {
+          bars,
+          pUp: takeAt(up[k], traded.index[k]),
+          pDown: takeAt(down[k], traded.index[k]),
+          volatile: Uint8Array.from(traded.index[k], (i) => (trend[k].names[trend[k].ids[i]] === "volatile" ? 1 : 0)),
+        },
         engine,
       ),
     );
@@ -458,6 +465,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     const report = backtestReport(chosen.sim, {
       benchmark: benchmark ?? undefined,
       stress: config.backtest.stress,
+      regimes: { ids: Int32Array.from(traded.index[0], (i) => trend[0].ids[i]), names: trend[0].names },
       trials: { count: Math.max(trials, 1), sharpeVariance: Math.max(sharpeVariance, 1e-12) },
     });
     return {
@@ -499,7 +507,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
         permuteSeed: config.controls.seed,
         onFold: () => h.tick(),
       });
-      const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width);
+      const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width, regimeIds);
       const sim = simulate(assetsOf(mergeOutOfSample(c.oof, c.holdout)), engine);
       const report = backtestReport(sim, {
         trials: { count: Math.max(trials, 1), sharpeVariance: 1 / (btBars.ts.length - 1) },

@@ -25,7 +25,7 @@ models:
   - { kind: gbm, params: { n_trees: 20, max_depth: 3, learning_rate: 0.1, min_child_weight: 20 } }
   - { kind: rf, params: { n_trees: 16, max_depth: 6, min_samples_leaf: 20 } }
 ensemble: { kind: weighted }
-calibration: { method: platt }
+calibration: { method: platt, per_regime: true, min_regime_rows: 150 }
 signals: { long_above: 0.55, short_above: 0.55, hold_bars: 5 }
 costs: { commission_bps: 1, slippage_bps: 2 }
 backtest: { benchmark: SPY, stress: [covid_2020] }
@@ -73,6 +73,7 @@ describe("runTracked", () => {
     expect(Number.isFinite(r.backtest.run.report.deflatedSharpe)).toBe(true);
     expect(r.gates.checks.map((c) => c.name)).toEqual(["leakage", "signal", "deflated_sharpe", "control"]);
     expect(tracked.summary).toContain("promotion gates:");
+    expect(r.backtest.run.report.byRegime.map((s) => s.name)).toEqual(["trend", "range", "volatile"]);
     expect(tracked.runUrl).toMatch(new RegExp(`^${uri}/#/experiments/\\d+/runs/[0-9a-f]{32}$`));
   });
 
