@@ -209,7 +209,7 @@ export function sweep(
         // close_delay: the bar's range can hit a stop before the fill at its close.
         if (hasStops && !atOpen && q !== 0) {
           const px = stopExitPrice(q, sl, tp, open[t], high[t], low[t], entry < t);
-          if (px === px) {
+          if (!Number.isNaN(px)) {
             const d = t - 1;
             const fc = fillCost(costs, q > 0 ? -1 : 1, {
               price: px,
@@ -273,7 +273,7 @@ export function sweep(
         // next_open: stops apply from the fill at the open on.
         if (hasStops && atOpen && q !== 0) {
           const px = stopExitPrice(q, sl, tp, open[t], high[t], low[t], entry < t);
-          if (px === px) {
+          if (!Number.isNaN(px)) {
             const d = t - 1;
             const fc = fillCost(costs, q > 0 ? -1 : 1, {
               price: px,
