@@ -62,16 +62,21 @@ export function binOf(cuts: Float64Array, v: number): number {
   return lo;
 }
 
-/** Bins every value; `shared` puts the result on a SharedArrayBuffer for worker threads. */
-export function applyBins(m: FeatureMatrix, cuts: BinCuts, shared: boolean): Uint8Array {
+/**
+ * Bins every value; `shared` puts the result on a SharedArrayBuffer for worker threads.
+ * `stride` (≥ features) is the row length: bins[i * stride + f], padding bytes 0.
+ */
+export function applyBins(m: FeatureMatrix, cuts: BinCuts, shared: boolean, stride?: number): Uint8Array {
   const nFeat = m.names.length;
   if (cuts.length !== nFeat) throw new Error(`applyBins: ${cuts.length} cut sets for ${nFeat} features`);
+  const st = stride ?? nFeat;
+  if (st < nFeat) throw new Error(`applyBins: row stride ${st} < ${nFeat} features`);
   const n = m.nRows;
-  const bins = shared ? new Uint8Array(new SharedArrayBuffer(n * nFeat)) : new Uint8Array(n * nFeat);
+  const bins = shared ? new Uint8Array(new SharedArrayBuffer(n * st)) : new Uint8Array(n * st);
   for (let f = 0; f < nFeat; f++) {
     const c = cuts[f];
     const o = f * n;
-    for (let i = 0; i < n; i++) bins[i * nFeat + f] = binOf(c, m.data[o + i]);
+    for (let i = 0; i < n; i++) bins[i * st + f] = binOf(c, m.data[o + i]);
   }
   return bins;
 }

@@ -87,9 +87,13 @@ export class GbmModel extends TreeModel<GbmParams> {
     const nOut = K === 2 ? 1 : K;
     const F = X.names.length;
     const cuts = fitBinCuts(X, p.max_bins);
-    const bins = applyBins(X, cuts, true);
-    const binsCol = new Uint8Array(n * F);
-    for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) binsCol[f * n + r] = bins[r * F + f];
+    // Rows padded to a multiple of 4 bytes: the histogram build reads four bins per Uint32 load.
+    // S is the row stride (and features per histogram slot) everywhere below; padding bins are
+    // never read as features (feats < F).
+    const S = (F + 3) & ~3;
+    const bins = applyBins(X, cuts, true, S);
+    const binsCol = new Uint8Array(n * S);
+    for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) binsCol[f * n + r] = bins[r * S + f];
     const nBins = sharedI32(F);
     nBins.set(binCounts(cuts));
 
@@ -122,7 +126,7 @@ export class GbmModel extends TreeModel<GbmParams> {
     const rows = sharedI32(n);
     const scratch = new Int32Array(n);
     const feats = sharedI32(F);
-    const hist = sharedF64(nSlots * F * 512);
+    const hist = sharedF64(nSlots * S * 512);
     const cfg = sharedF64(10);
     cfg.set([
       p.max_depth,
@@ -145,7 +149,7 @@ export class GbmModel extends TreeModel<GbmParams> {
         w: wi,
         nWorkers,
         bins,
-        nFeat: F,
+        nFeat: S,
         gh,
         rows,
         hist,
@@ -213,7 +217,7 @@ export class GbmModel extends TreeModel<GbmParams> {
               );
             }
           }
-          const g = growTree(bins, binsCol, F, gh, rows, m, nBins, feats, nf, hist, nSlots, cfg, rng, scratch, remote);
+          const g = growTree(bins, binsCol, S, gh, rows, m, nBins, feats, nf, hist, nSlots, cfg, rng, scratch, remote);
           const tree = treeFromGrown(g, cuts, 1);
           trees.push(tree);
           treeOutput.push(k);
@@ -227,7 +231,7 @@ export class GbmModel extends TreeModel<GbmParams> {
             const bin = Int32Array.from(g.bin);
             for (let i = 0; i < n; i++) {
               if (inSample[i] === 1) continue;
-              const leaf = leafOfBinned(bins, F, i, tree.feature, bin, tree.defaultLeft, tree.left, tree.right);
+              const leaf = leafOfBinned(bins, S, i, tree.feature, bin, tree.defaultLeft, tree.left, tree.right);
               margin[i * nOut + k] += g.value[leaf];
             }
           }

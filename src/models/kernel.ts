@@ -21,7 +21,8 @@ export function rngNext(state: Uint32Array): number {
 
 /**
  * Adds rows[begin..end) into the histogram of features feats[fBegin..fEnd). Row-major bins:
- * one row's bins are contiguous, so the inner loop over features reads one cache line.
+ * one row's bins are contiguous (row stride nFeat, which may include padding), so the inner
+ * loop over features reads one cache line.
  */
 export function buildHist(
   bins: Uint8Array,
@@ -42,10 +43,62 @@ export function buildHist(
   }
   if (fEnd > fBegin && feats[fEnd - 1] - feats[fBegin] === fEnd - fBegin - 1) {
     // A contiguous feature range (every thread's share when all features are used): no
-    // indirection through feats, measured ~1.5x faster than the general loop; unrolled by four
-    // features, another 1.3x (V8 does not unroll). Each bin still adds rows in order.
+    // indirection through feats, measured ~1.5x faster than the general loop.
     const f0 = feats[fBegin];
     const f1 = feats[fEnd - 1] + 1;
+    if ((nFeat & 3) === 0 && (bins.byteOffset & 3) === 0) {
+      // Row stride a multiple of 4 (gbm pads its rows): four features' bins come in one
+      // Uint32 load (little-endian: the lowest byte is the lowest feature), another ~1.3x
+      // over four byte loads. Features before the first / after the last whole word of the
+      // range go one byte at a time. Each bin still adds rows in order (bit-identical sums).
+      const w32 = new Uint32Array(bins.buffer, bins.byteOffset, bins.length >> 2);
+      const stride4 = nFeat >> 2;
+      let a0 = (f0 + 3) & ~3;
+      let a1 = f1 & ~3;
+      if (a1 < a0) {
+        a0 = f1;
+        a1 = f1;
+      }
+      const q0 = a0 >> 2;
+      const nw = (a1 - a0) >> 2;
+      const oA = histOff + a0 * 512;
+      for (let i = begin; i < end; i++) {
+        const r = rows[i];
+        const g = gh[2 * r];
+        const h = gh[2 * r + 1];
+        const base = r * nFeat;
+        for (let f = f0; f < a0; f++) {
+          const p = histOff + f * 512 + (bins[base + f] << 1);
+          hist[p] += g;
+          hist[p + 1] += h;
+        }
+        let q = r * stride4 + q0;
+        const qe = q + nw;
+        let o = oA;
+        for (; q < qe; q++, o += 2048) {
+          const w = w32[q];
+          const p0 = o + ((w & 255) << 1);
+          const p1 = o + 512 + ((w >>> 7) & 510);
+          const p2 = o + 1024 + ((w >>> 15) & 510);
+          const p3 = o + 1536 + ((w >>> 23) & 510);
+          hist[p0] += g;
+          hist[p0 + 1] += h;
+          hist[p1] += g;
+          hist[p1 + 1] += h;
+          hist[p2] += g;
+          hist[p2 + 1] += h;
+          hist[p3] += g;
+          hist[p3 + 1] += h;
+        }
+        for (let f = a1; f < f1; f++) {
+          const p = histOff + f * 512 + (bins[base + f] << 1);
+          hist[p] += g;
+          hist[p + 1] += h;
+        }
+      }
+      return;
+    }
+    // Unrolled by four features (V8 does not unroll), ~1.3x.
     const f4 = f0 + ((f1 - f0) & ~3);
     const o0 = histOff + f0 * 512;
     for (let i = begin; i < end; i++) {
