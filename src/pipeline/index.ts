@@ -7,3 +7,4 @@ export { type Panel, panelPlan, stackPanel, type TickerInput } from "./panel";
 export * from "./runExperiment";
 export { experimentSummary, experimentFigures, reportHtml } from "./experimentReport";
 export { type TrackedRun, type TrackOptions, runTracked, runUrlOf } from "./trackExperiment";
+export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig, runTracked, type TrackedRun } from "../../src/pipeline";
-import { MlflowClient } from "../../src/tracking";
+import { fromColumns } from "../../src/models";
+import { loadRegisteredModel, parseConfig, runTracked, type TrackedRun } from "../../src/pipeline";
+import { MlflowClient, promoteRun } from "../../src/tracking";
 import { plotlyJs } from "../../src/viz";
 import { testMlflowUri } from "../setup/testMlflow";
 
@@ -177,5 +178,27 @@ describe("runTracked", () => {
     const c = tracked.result.control;
     expect(c?.model).toBeDefined();
     expect(Math.abs((c?.oos.auc ?? 0) - 0.5)).toBeLessThan(0.05);
+  });
+
+  it("a promoted run's model loads back by name and predicts as the run's refitted models did", async () => {
+    const r = tracked.result;
+    const promoted = await promoteRun(client, tracked.runId);
+    const loaded = await loadRegisteredModel(`${promoted.name}/${promoted.version}`, { client });
+    expect(loaded.members.map((m) => m.name)).toEqual(r.ensemble?.members);
+    expect(loaded.members.map((m) => m.weight)).toEqual(Array.from(r.ensemble?.weights ?? []));
+    // The last rows of the panel: past every feature's warm-up.
+    const names = loaded.featureNames;
+    const n = r.panel.ts.length;
+    const cols = names.map((name) => r.panel.columns[r.panel.names.indexOf(name)].subarray(n - 200));
+    const X = fromColumns(names, cols);
+    const expected = new Float64Array(200);
+    r.ensemble?.members.forEach((member, i) => {
+      const p = r.models.find((m) => m.name === member)?.model.predictProba(X) as Float64Array;
+      for (let k = 0; k < 200; k++) expected[k] += (r.ensemble?.weights[i] ?? 0) * p[k];
+    });
+    const got = loaded.predictProba(X);
+    for (let k = 0; k < 200; k++)
+      expect(Math.abs(got[k] - expected[k])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected[k])));
+    await expect(loadRegisteredModel(`${promoted.name}@nosuchalias`, { client })).rejects.toThrow(/nosuchalias/);
   });
 });
