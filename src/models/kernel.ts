@@ -475,7 +475,9 @@ export function growTree(
     const seq = (Atomics.load(ctl, 0) + 1) | 0;
     Atomics.store(ctl, 0, seq);
     Atomics.notify(ctl, 0);
-    const myEnd = Math.floor(nf / nThreads);
+    // Thread k's share starts at feature position (⌊k·nf/threads⌋ + 2) & ~3: a multiple of 4,
+    // so with all features each share reads whole Uint32 words of bins (gbmWorkerLoop agrees).
+    const myEnd = Math.min(nf, (Math.floor(nf / nThreads) + 2) & ~3);
     runNodeTask(bins, nFeat, gh, rows, hist, nBins, fl, 0, myEnd, task, lambda, alpha, mcw, localOut, 0);
     for (let j = 0; j < 12; j++) mergeOut[j] = localOut[j];
     for (let w = 0; w < remote.nWorkers; w++) {
@@ -662,8 +664,9 @@ export function gbmWorkerLoop(
     seen = seq;
     if (task[13] === 1) return;
     const nf = task[14];
-    const fBegin = Math.floor(((w + 1) * nf) / nThreads);
-    const fEnd = Math.floor(((w + 2) * nf) / nThreads);
+    // Shares as in growTree's execute: thread k starts at (⌊k·nf/threads⌋ + 2) & ~3.
+    const fBegin = Math.min(nf, (Math.floor(((w + 1) * nf) / nThreads) + 2) & ~3);
+    const fEnd = w + 2 >= nThreads ? nf : Math.min(nf, (Math.floor(((w + 2) * nf) / nThreads) + 2) & ~3);
     try {
       runNodeTask(bins, nFeat, gh, rows, hist, nBins, feats, fBegin, fEnd, task, cfg[3], cfg[4], cfg[2], out, w * 12);
     } catch {
