@@ -17,5 +17,6 @@ export * from "./tradeStatistics";
 export * from "./sharpeInference";
 export * from "./pbo";
 export * from "./breakdowns";
+export * from "./activeReturns";
 export * from "./report";
 export * from "./runBacktest";

@@ -2,12 +2,15 @@
  * The full statistics table of one simulation: return statistics (vs buy-and-hold of the
  * benchmark), trade statistics, exposure, turnover, capacity, PSR/DSR/MinTRL, breakdowns.
  * Statistics use bars 1..n-1: bar 0 can hold no position (a signal trades one bar later).
+ * With a benchmark, the Sharpe, PSR and DSR are also computed on active returns (activeReturns.ts:
+ * the strategy minus beta times the benchmark), which a long bias in a rising market cannot pass.
  */
 import type { Bars } from "../data/bars";
 import { type SegmentStatistics, breakdownByRegime, breakdownByYear, stressBreakdown } from "./breakdowns";
+import { activeReturns, sharpeMoments, sizedBenchmarkReturns } from "./activeReturns";
 import { capacityEstimate } from "./capacity";
-import { type ReturnStatistics, returnStatistics } from "./returnStatistics";
-import { deflatedSharpe, minTrackRecordLength } from "./sharpeInference";
+import { perPeriodRate, type ReturnStatistics, returnStatistics } from "./returnStatistics";
+import { deflatedSharpe, minTrackRecordLength, probabilisticSharpe } from "./sharpeInference";
 import type { ReturnBasis, SimulationResult } from "./simulate";
 import type { StressWindowName } from "./stressWindows";
 import { type TradeStatistics, tradeStatistics } from "./tradeStatistics";
@@ -18,8 +21,27 @@ export interface ReportOptions {
   /** Regime label per bar (-1 unlabeled) and the names the ids index. */
   regimes?: { ids: Int32Array; names: readonly string[] };
   stress?: readonly StressWindowName[];
-  /** Trials behind the selection of this configuration, for the deflated Sharpe. */
-  trials?: { count: number; sharpeVariance: number };
+  /**
+   * Trials behind the selection of this configuration, for the deflated Sharpe; the variance of
+   * the trials' per-period Sharpes, and of their active Sharpes (default: `sharpeVariance`).
+   */
+  trials?: { count: number; sharpeVariance: number; activeSharpeVariance?: number };
+}
+
+/**
+ * The strategy against `beta` times the benchmark held under the strategy's sizing rule
+ * (activeReturns.ts): skill beyond the benchmark.
+ */
+export interface ActiveStatistics {
+  beta: number;
+  /** Annualised Sharpe of the active returns (the appraisal ratio). */
+  sharpe: number;
+  sharpePerPeriod: number;
+  /** Probability that the true active Sharpe exceeds 0. */
+  probabilisticSharpe: number;
+  /** Deflated Sharpe of the active returns; NaN without `trials`. */
+  deflatedSharpe: number;
+  expectedMaxSharpe: number;
 }
 
 export interface BacktestReport {
@@ -33,8 +55,10 @@ export interface BacktestReport {
   annualTurnover: number;
   /** Capital at which costs eat half the gross edge (see capacity.ts). */
   capacity: number;
-  /** Deflated Sharpe (probability); NaN without `trials`. */
+  /** Deflated Sharpe (probability) of the absolute returns (vs a zero Sharpe); NaN without `trials`. */
   deflatedSharpe: number;
+  /** The same against the benchmark (active returns); null without a benchmark. */
+  active: ActiveStatistics | null;
   /** Per-period Sharpe the trials would reach by luck (SR0); NaN without `trials`. */
   expectedMaxSharpe: number;
   /** Bars of track record needed for PSR(0) >= 0.95. */
@@ -73,11 +97,8 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
   const exp = sim.grossExposure.subarray(1);
   const ppy = sim.periodsPerYear;
   const rf = sim.config.backtest.risk_free;
-  const stats = returnStatistics(r, {
-    periodsPerYear: ppy,
-    riskFree: rf,
-    benchmark: opts.benchmark ? benchmarkReturns(opts.benchmark, sim.ts) : undefined,
-  });
+  const bench = opts.benchmark ? benchmarkReturns(opts.benchmark, sim.ts) : undefined;
+  const stats = returnStatistics(r, { periodsPerYear: ppy, riskFree: rf, benchmark: bench });
   const trades = tradeStatistics(sim.trades);
   let held = 0;
   let grossSum = 0;
@@ -107,6 +128,31 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
     dsr = d.dsr;
     sr0 = d.sr0;
   }
+  let active: ActiveStatistics | null = null;
+  if (opts.benchmark) {
+    // The benchmark held under the strategy's sizing rule (vol targeting scales it; see activeReturns.ts).
+    const sizedBench = sizedBenchmarkReturns(opts.benchmark.close, sim.config.sizing, ppy);
+    const a = activeReturns(r, sizedBench, perPeriodRate(rf, ppy));
+    const m = sharpeMoments(a.returns);
+    const d = opts.trials
+      ? deflatedSharpe({
+          sr: m.sharpePerPeriod,
+          nObs: r.length,
+          skew: m.skew,
+          kurtosis: m.kurtosis,
+          nTrials: opts.trials.count,
+          sharpeVariance: opts.trials.activeSharpeVariance ?? opts.trials.sharpeVariance,
+        })
+      : { dsr: Number.NaN, sr0: Number.NaN };
+    active = {
+      beta: a.beta,
+      sharpe: m.sharpePerPeriod * Math.sqrt(ppy),
+      sharpePerPeriod: m.sharpePerPeriod,
+      probabilisticSharpe: probabilisticSharpe(m.sharpePerPeriod, 0, r.length, m.skew, m.kurtosis),
+      deflatedSharpe: d.dsr,
+      expectedMaxSharpe: d.sr0,
+    };
+  }
   const notes: string[] = [];
   if (sim.returnBasis === "price") {
     notes.push(
@@ -128,6 +174,7 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
       impactCosts: impact,
     }),
     deflatedSharpe: dsr,
+    active,
     expectedMaxSharpe: sr0,
     minTrackRecordLength: minTrackRecordLength(stats.sharpePerPeriod, 0, stats.skew, stats.kurtosis),
     returnBasis: sim.returnBasis,

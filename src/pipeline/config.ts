@@ -71,6 +71,12 @@ export const promotionConfigSchema = z
     /** How much a challenger must beat the champion by (absolute, in the metric's units). */
     margin: z.number().min(0).default(0.002),
     min_deflated_sharpe: z.number().min(0).max(1).default(0.5),
+    /**
+     * Returns the gated deflated Sharpe is computed on: `active` (default), the strategy minus
+     * beta times `backtest.benchmark` (skill beyond the benchmark; a long bias in a rising market
+     * does not pass), or `absolute`, the strategy's own returns against a zero Sharpe.
+     */
+    dsr_basis: z.enum(["active", "absolute"]).default("active"),
     beat_control: z.boolean().default(true),
   })
   .strict();

@@ -157,8 +157,16 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   lines.push(
     "",
     `backtest (${r.backtest.variant}, costs included, ${when(r.backtest.bars.ts[0], intraday)}..${when(r.backtest.bars.ts[r.backtest.bars.ts.length - 1], intraday)}):`,
-    `  Sharpe ${f(rep.returns.sharpe, 3)}  deflated Sharpe ${f(rep.deflatedSharpe, 3)} (trials ${r.backtest.trials})  max drawdown ${f(rep.returns.maxDrawdown * 100, 1)} %  win rate ${f(rep.trades.winRate * 100, 1)} % (${rep.trades.trades} trades)`,
+    `  Sharpe ${f(rep.returns.sharpe, 3)}  deflated Sharpe ${f(rep.deflatedSharpe, 3)} (absolute, trials ${r.backtest.trials})  max drawdown ${f(rep.returns.maxDrawdown * 100, 1)} %  win rate ${f(rep.trades.winRate * 100, 1)} % (${rep.trades.trades} trades)`,
     `  annual return ${f(rep.returns.annualReturn * 100, 2)} %  volatility ${f(rep.returns.annualVolatility * 100, 2)} %  exposure ${f(rep.exposure * 100, 1)} %`,
+  );
+  if (rep.active) {
+    lines.push(
+      `  active vs ${c.backtest.benchmark} (strategy - beta x benchmark${c.sizing.kind === "vol_target" ? " held at the vol target" : ""}, beta ${f(rep.active.beta, 3)}): Sharpe ${f(rep.active.sharpe, 3)}  deflated Sharpe ${f(rep.active.deflatedSharpe, 3)}`,
+    );
+  }
+  lines.push(
+    `  gated deflated Sharpe (promotion.dsr_basis ${c.promotion.dsr_basis}): ${f(r.backtest.deflatedSharpe, 3)}`,
   );
   if (r.backtest.benchmark) {
     const b = benchmarkStats(r);
@@ -182,7 +190,7 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   if (r.control) {
     lines.push(
       "",
-      `shuffled-label control (${r.control.model}): OOS AUC ${f(r.control.oos.auc)}, log-loss ${f(r.control.oos.logloss)}, Sharpe ${f(r.control.sharpe, 3)}, deflated Sharpe ${f(r.control.deflatedSharpe, 3)}`,
+      `shuffled-label control (${r.control.model}): OOS AUC ${f(r.control.oos.auc)}, log-loss ${f(r.control.oos.logloss)}, Sharpe ${f(r.control.sharpe, 3)}, deflated Sharpe ${f(r.control.deflatedSharpeAbsolute, 3)} absolute, active Sharpe ${f(r.control.activeSharpe, 3)}, deflated Sharpe ${f(r.control.deflatedSharpeActive, 3)} active`,
     );
   }
   lines.push(

@@ -1,8 +1,9 @@
 /**
  * The promotion gates a run must pass before `wsp promote` may register it (the comparison with
  * the current champion happens there, against the registry). Here: no suspected leakage, a
- * signal distinguishable from chance, the minimum deflated Sharpe, and beating the
- * shuffled-label control on the configured metric by the margin.
+ * signal distinguishable from chance, the minimum deflated Sharpe (on `promotion.dsr_basis`:
+ * active returns against the benchmark by default, so drift harvested by a long bias does not
+ * count as skill), and beating the shuffled-label control on the configured metric by the margin.
  */
 import { aucNullStd } from "../validation";
 import type { Scores } from "./classificationMetrics";
@@ -25,6 +26,7 @@ export interface GateInput {
   /** Positive-class rows among the scored OOF rows (for the AUC's null spread). */
   nPositive: number;
   nRows: number;
+  /** On `promotion.dsr_basis`; NaN (a failed gate) when it could not be computed. */
   deflatedSharpe: number;
   control: { oos: Scores; holdout: Scores } | null;
   leakageFlags: readonly string[];
@@ -58,10 +60,13 @@ export function evaluateGates(promotion: ExperimentConfig["promotion"], g: GateI
     passed: z >= 2,
     detail: `OOS AUC ${g.oos.auc.toFixed(4)} is ${Number.isFinite(z) ? z.toFixed(2) : "NaN"} null standard deviations above 0.5 (need >= 2)`,
   });
+  const basis = promotion.dsr_basis === "active" ? "active returns vs the benchmark" : "absolute returns";
   checks.push({
     name: "deflated_sharpe",
     passed: g.deflatedSharpe >= promotion.min_deflated_sharpe,
-    detail: `deflated Sharpe ${g.deflatedSharpe.toFixed(3)} (need >= ${promotion.min_deflated_sharpe})`,
+    detail: Number.isNaN(g.deflatedSharpe)
+      ? `deflated Sharpe on ${basis}: not computed${promotion.dsr_basis === "active" ? " (no benchmark bars on the traded timestamps)" : ""}`
+      : `deflated Sharpe on ${basis} ${g.deflatedSharpe.toFixed(3)} (need >= ${promotion.min_deflated_sharpe})`,
   });
   if (promotion.beat_control) {
     if (!g.control) {

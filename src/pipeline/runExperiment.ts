@@ -8,7 +8,14 @@
  * count the deflated Sharpe needs.
  */
 import { createHash } from "node:crypto";
-import { type BacktestRun, assetFromProbabilities, backtestReport, simulate, variance } from "../backtest";
+import {
+  type BacktestReport,
+  type BacktestRun,
+  assetFromProbabilities,
+  backtestReport,
+  simulate,
+  variance,
+} from "../backtest";
 import {
   type Bars,
   isIntraday,
@@ -93,6 +100,8 @@ export interface BacktestResult {
   /** Sharpe (annualised) of every variant tried in this run, the dispersion behind the DSR. */
   variantSharpes: Record<string, number>;
   trials: number;
+  /** The deflated Sharpe the gate reads, on `promotion.dsr_basis` (NaN: active without a benchmark). */
+  deflatedSharpe: number;
 }
 
 export interface ControlResult {
@@ -100,7 +109,17 @@ export interface ControlResult {
   oos: Scores;
   holdout: Scores;
   sharpe: number;
+  /** On `promotion.dsr_basis`, as the run's own gate. */
   deflatedSharpe: number;
+  deflatedSharpeAbsolute: number;
+  /** Against the benchmark (NaN without one). */
+  activeSharpe: number;
+  deflatedSharpeActive: number;
+}
+
+/** The deflated Sharpe a report gives on the configured basis (NaN: active without a benchmark). */
+export function dsrOnBasis(report: BacktestReport, basis: "active" | "absolute"): number {
+  return basis === "absolute" ? report.deflatedSharpe : (report.active?.deflatedSharpe ?? Number.NaN);
 }
 
 export interface LeakageResult {
@@ -452,21 +471,28 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     });
     const variantSharpes: Record<string, number> = {};
     const perPeriod: number[] = [];
+    const activePerPeriod: number[] = [];
     for (const s of sims) {
-      const r = backtestReport(s.sim, {});
+      const r = backtestReport(s.sim, { benchmark: benchmark ?? undefined });
       variantSharpes[s.name] = r.returns.sharpe;
       perPeriod.push(r.returns.sharpePerPeriod);
+      if (r.active) activePerPeriod.push(r.active.sharpePerPeriod);
     }
     const chosen = sims.find((s) => s.name === selected);
     if (!chosen) throw new Error(`backtest: no variant named ${selected}`);
     const nObs = btBars.ts.length - 1;
     // Dispersion of the Sharpe ratios tried; with one variant, the null's sampling variance 1/T.
     const sharpeVariance = perPeriod.length >= 2 ? variance(Float64Array.from(perPeriod)) : 1 / nObs;
+    const activeSharpeVariance = activePerPeriod.length >= 2 ? variance(Float64Array.from(activePerPeriod)) : 1 / nObs;
     const report = backtestReport(chosen.sim, {
       benchmark: benchmark ?? undefined,
       stress: config.backtest.stress,
       regimes: { ids: Int32Array.from(traded.index[0], (i) => trend[0].ids[i]), names: trend[0].names },
-      trials: { count: Math.max(trials, 1), sharpeVariance: Math.max(sharpeVariance, 1e-12) },
+      trials: {
+        count: Math.max(trials, 1),
+        sharpeVariance: Math.max(sharpeVariance, 1e-12),
+        activeSharpeVariance: Math.max(activeSharpeVariance, 1e-12),
+      },
     });
     return {
       variant: selected,
@@ -477,6 +503,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       holdoutStart,
       variantSharpes,
       trials,
+      deflatedSharpe: dsrOnBasis(report, config.promotion.dsr_basis),
     };
   });
 
@@ -510,6 +537,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width, regimeIds);
       const sim = simulate(assetsOf(mergeOutOfSample(c.oof, c.holdout)), engine);
       const report = backtestReport(sim, {
+        benchmark: benchmark ?? undefined,
         trials: { count: Math.max(trials, 1), sharpeVariance: 1 / (btBars.ts.length - 1) },
       });
       return {
@@ -517,7 +545,10 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
         oos: scoreProbabilities(yTarget, c.oof, width, plan.rows),
         holdout: scoreProbabilities(yTarget, c.holdout, width, plan.holdout),
         sharpe: report.returns.sharpe,
-        deflatedSharpe: report.deflatedSharpe,
+        deflatedSharpe: dsrOnBasis(report, config.promotion.dsr_basis),
+        deflatedSharpeAbsolute: report.deflatedSharpe,
+        activeSharpe: report.active?.sharpe ?? Number.NaN,
+        deflatedSharpeActive: report.active?.deflatedSharpe ?? Number.NaN,
       };
     });
   }
@@ -529,7 +560,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     holdout: headline.holdout,
     nPositive: countClass(yTarget, plan.rows, width === 1 ? 1 : width - 1),
     nRows: headline.oos.rows,
-    deflatedSharpe: backtest.run.report.deflatedSharpe,
+    deflatedSharpe: backtest.deflatedSharpe,
     control,
     leakageFlags: leakage.flags,
   });

@@ -84,6 +84,21 @@ function scoreMetrics(prefix: string, oos: Scores, holdout: Scores): Record<stri
   };
 }
 
+/**
+ * The deflated Sharpe ratios of the traded backtest: `deflated_sharpe` is the one the promotion
+ * gate reads (on `promotion.dsr_basis`, default active); both bases are logged under their names.
+ */
+function dsrMetrics(r: ExperimentResult): Record<string, number> {
+  const bt = r.backtest.run.report;
+  return {
+    deflated_sharpe: r.backtest.deflatedSharpe,
+    deflated_sharpe_absolute: bt.deflatedSharpe,
+    deflated_sharpe_active: bt.active?.deflatedSharpe ?? Number.NaN,
+    active_sharpe: bt.active?.sharpe ?? Number.NaN,
+    active_beta: bt.active?.beta ?? Number.NaN,
+  };
+}
+
 /** The MLmodel file MLflow shows for a model directory (our own flavor: the JSON the loader reads). */
 function mlModelFile(runId: string, path: string, kind: string, features: readonly string[]): string {
   return stringify({
@@ -168,7 +183,7 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
       ...perYear,
       ...rowsOf({
         sharpe: bt.returns.sharpe,
-        deflated_sharpe: bt.deflatedSharpe,
+        ...dsrMetrics(r),
         max_drawdown: bt.returns.maxDrawdown,
         win_rate: bt.trades.winRate,
         trades: bt.trades.trades,
@@ -191,6 +206,9 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
       ...scoreMetrics("", c.oos, c.holdout),
       sharpe: c.sharpe,
       deflated_sharpe: c.deflatedSharpe,
+      deflated_sharpe_absolute: c.deflatedSharpeAbsolute,
+      active_sharpe: c.activeSharpe,
+      deflated_sharpe_active: c.deflatedSharpeActive,
     });
     await control.end("FINISHED");
   };
@@ -293,7 +311,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
       ...(sel ? scoreMetrics("", sel.oos, sel.holdout) : {}),
       ece: sel ? sel.oos.ece : Number.NaN,
       sharpe: bt.returns.sharpe,
-      deflated_sharpe: bt.deflatedSharpe,
+      ...dsrMetrics(r),
       max_drawdown: bt.returns.maxDrawdown,
       win_rate: bt.trades.winRate,
       annual_return: bt.returns.annualReturn,

@@ -10,11 +10,16 @@
  *           promotion.metric               e.g. `oos_logloss` (default), `holdout_auc`
  *           promotion.margin               required improvement over the champion (default 0)
  *           promotion.min_deflated_sharpe  default 0.5
+ *           promotion.dsr_basis            `active` | `absolute`: which deflated Sharpe the gate
+ *                                          reads (`deflated_sharpe_<basis>`); unset: `deflated_sharpe`
  *           promotion.beat_control         default true
  *           promotion.direction            `min` | `max`; default `min` for loss/error/Brier/ECE
  *                                          metrics, `max` otherwise
- *   metrics a metric `m` is read as `<promote_model>.m`, else `m`; `deflated_sharpe` (else
- *           `backtest.deflated_sharpe`, else `<promote_model>.deflated_sharpe`)
+ *   metrics a metric `m` is read as `<promote_model>.m`, else `m`; `deflated_sharpe_<dsr_basis>`
+ *           when the basis is given, else `deflated_sharpe` (else `backtest.deflated_sharpe`, else
+ *           `<promote_model>.deflated_sharpe`). The runner logs `deflated_sharpe` on its
+ *           configured basis (default active: returns beyond beta times the benchmark); runs
+ *           recorded before the basis existed carry the absolute one there.
  *   child   the control run: a child run (`mlflow.parentRunId`) tagged `wsp.role=control` or
  *           `wsp.control`, or named `control`: the same pipeline on shuffled labels
  *
@@ -76,6 +81,7 @@ interface PromotionConfig {
   metric: string;
   margin: number;
   minDeflatedSharpe: number;
+  dsrBasis: "active" | "absolute" | null;
   beatControl: boolean;
   direction: "min" | "max";
 }
@@ -123,6 +129,10 @@ function readConfig(run: Run): PromotionConfig {
   if (dir !== undefined && dir !== "min" && dir !== "max") {
     throw new Error(`run ${run.info.run_id}: promotion.direction = "${dir}": expected "min" or "max"`);
   }
+  const basis = get("promotion.dsr_basis");
+  if (basis !== undefined && basis !== "active" && basis !== "absolute") {
+    throw new Error(`run ${run.info.run_id}: promotion.dsr_basis = "${basis}": expected "active" or "absolute"`);
+  }
   const beat = get("promotion.beat_control");
   if (beat !== undefined && beat !== "true" && beat !== "false") {
     throw new Error(`run ${run.info.run_id}: promotion.beat_control = "${beat}": expected true or false`);
@@ -131,6 +141,7 @@ function readConfig(run: Run): PromotionConfig {
     metric,
     margin: num("promotion.margin", 0),
     minDeflatedSharpe: num("promotion.min_deflated_sharpe", 0.5),
+    dsrBasis: basis ?? null,
     beatControl: beat !== "false",
     direction: dir ?? defaultDirection(metric),
   };
@@ -263,13 +274,18 @@ export async function promoteRun(
     });
   }
   // (b) deflated Sharpe
-  const dsr = firstMetric(run, ["deflated_sharpe", "backtest.deflated_sharpe", `${model}.deflated_sharpe`]);
+  const dsr = firstMetric(run, [
+    ...(cfg.dsrBasis ? [`deflated_sharpe_${cfg.dsrBasis}`] : []),
+    "deflated_sharpe",
+    "backtest.deflated_sharpe",
+    `${model}.deflated_sharpe`,
+  ]);
   gates.push({
     gate: "min_deflated_sharpe",
     passed: Number.isFinite(dsr.value) && dsr.value >= cfg.minDeflatedSharpe,
     value: dsr.value,
     threshold: cfg.minDeflatedSharpe,
-    detail: `deflated Sharpe ${fmt(dsr.value)} needs >= ${cfg.minDeflatedSharpe}`,
+    detail: `deflated Sharpe${cfg.dsrBasis ? ` (${cfg.dsrBasis} returns)` : ""} ${fmt(dsr.value)} needs >= ${cfg.minDeflatedSharpe}`,
   });
   // (c) the shuffled-label control
   if (!cfg.beatControl) {

@@ -51,7 +51,15 @@ describe("experiment config", () => {
     expect(c.signals.long_above).toBe(0.55);
     expect(c.backtest.benchmark).toBe("SPY");
     expect(c.features.set).toBe("default");
-    expect(c.promotion).toMatchObject({ metric: "oos_logloss", min_deflated_sharpe: 0.5, beat_control: true });
+    expect(c.promotion).toMatchObject({
+      metric: "oos_logloss",
+      min_deflated_sharpe: 0.5,
+      dsr_basis: "active",
+      beat_control: true,
+    });
+    expect(
+      parseConfig(`${BASE}models: [{ kind: gbm }]\npromotion: { dsr_basis: absolute }\n`).config.promotion.dsr_basis,
+    ).toBe("absolute");
     expect(c.data.start).toBe("2015-01-01");
   });
 

@@ -4,7 +4,7 @@
  * must be flagged. Real bundled SPY data, untracked.
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig, runExperiment } from "../../src/pipeline";
+import { dsrOnBasis, evaluateGates, parseConfig, runExperiment } from "../../src/pipeline";
 
 const experiment = "pipeline-controls";
 
@@ -48,4 +48,57 @@ describe("null runs and leakage", () => {
     expect(r.gates.checks.find((c) => c.name === "leakage")?.passed).toBe(false);
     expect(r.gates.passed).toBe(false);
   });
+
+  it("deflated Sharpe on active returns: a shuffled-label control with one trial stays below 0.5", async () => {
+    // runExperiment.test.ts's fastConfig (per-regime Platt, fixed sizing), the experiment's trial
+    // count forced to 1 (no deflation at all: the DSR is PSR(0)).
+    const text = fastConfig("controls: { shuffled_labels: true }\n", "null-active").replace(
+      "calibration: { method: platt }",
+      "calibration: { method: platt, per_regime: true, min_regime_rows: 150 }",
+    );
+    const r = await runExperiment(parseConfig(text), { progress: false, recordTrials: async () => 1 });
+    expect(r.backtest.trials).toBe(1);
+    const c = r.control;
+    if (!c) throw new Error("no control ran");
+    // No skill by construction, but long-biased in a rising market: the absolute DSR clears 0.5.
+    expect(Math.abs(c.oos.auc - 0.5)).toBeLessThan(0.05);
+    expect(c.deflatedSharpeAbsolute).toBeGreaterThan(0.5);
+    expect(c.deflatedSharpeActive).toBeLessThan(0.5);
+    expect(c.deflatedSharpe).toBe(c.deflatedSharpeActive);
+    // The gate reads the active DSR by default; `dsr_basis: absolute` reads the old one.
+    const rep = r.backtest.run.report;
+    expect(r.config.promotion.dsr_basis).toBe("active");
+    expect(r.backtest.deflatedSharpe).toBe(rep.active?.deflatedSharpe);
+    expect(dsrOnBasis(rep, "absolute")).toBe(rep.deflatedSharpe);
+    const gate = r.gates.checks.find((g) => g.name === "deflated_sharpe");
+    expect(gate?.detail).toContain("active returns vs the benchmark");
+    expect(gate?.passed).toBe(r.backtest.deflatedSharpe >= 0.5);
+  }, 60_000);
+
+  it("with spy-daily's vol-target sizing and costs, the control's active DSR at the run's own trial count is below 0.5", async () => {
+    // The benchmark is held at the same vol target (vol timing is the sizing rule's, not skill).
+    const spyDaily =
+      "sizing: { kind: vol_target, target: 0.15, max_position: 1.0 }\n" +
+      "costs: { commission_bps: 1, slippage_bps: 2, impact: sqrt, max_participation: 0.01 }\n" +
+      "controls: { shuffled_labels: true }\n";
+    const text = fastConfig("", "null-active-vt").replace(/^costs:.*$/m, spyDaily);
+    const r = await runExperiment(parseConfig(text), { progress: false });
+    expect(r.backtest.trials).toBe(3);
+    const c = r.control;
+    if (!c) throw new Error("no control ran");
+    expect(c.deflatedSharpeAbsolute).toBeGreaterThan(0.5);
+    expect(c.deflatedSharpeActive).toBeLessThan(0.5);
+    const missing = evaluateGates(r.config.promotion, {
+      oos: c.oos,
+      holdout: c.holdout,
+      nPositive: 1,
+      nRows: 2,
+      deflatedSharpe: Number.NaN,
+      control: null,
+      leakageFlags: [],
+    });
+    const dsrGate = missing.checks.find((g) => g.name === "deflated_sharpe");
+    expect(dsrGate?.passed).toBe(false);
+    expect(dsrGate?.detail).toContain("not computed");
+  }, 60_000);
 });

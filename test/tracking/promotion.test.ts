@@ -67,6 +67,8 @@ interface FakeExperimentRun {
   control: number | null;
   /** The runner's own verdict (leakage, signal). */
   gates?: "passed" | "refused";
+  /** promotion.dsr_basis and the DSR per basis, as the runner logs them. */
+  dsrBasis?: { basis: "active" | "absolute"; active: number; absolute: number };
 }
 
 /** A parent run laid out as src/pipeline/trackExperiment.ts records it, with a control child. */
@@ -78,7 +80,13 @@ async function recordRun(experiment: string, modelName: string, r: FakeExperimen
   });
   await parent.logParams(
     flattenParams({
-      promotion: { metric: "oos_logloss", margin: 0.002, min_deflated_sharpe: 0.5, beat_control: true },
+      promotion: {
+        metric: "oos_logloss",
+        margin: 0.002,
+        min_deflated_sharpe: 0.5,
+        beat_control: true,
+        ...(r.dsrBasis ? { dsr_basis: r.dsrBasis.basis } : {}),
+      },
     }),
   );
   await parent.logMetrics({
@@ -89,6 +97,7 @@ async function recordRun(experiment: string, modelName: string, r: FakeExperimen
     "rf.oos_logloss": 0.6,
     "rf.holdout_logloss": 0.6,
     deflated_sharpe: r.dsr,
+    ...(r.dsrBasis ? { deflated_sharpe_active: r.dsrBasis.active, deflated_sharpe_absolute: r.dsrBasis.absolute } : {}),
   });
   await parent.setTags({ "wsp.promote_model": "gbm", "wsp.gates": r.gates ?? "passed", "wsp.leakage": "none" });
   if (r.gates === "refused") {
@@ -326,5 +335,22 @@ describe("promotion gates", () => {
     await expect(promoteRun(client, run2.runId)).rejects.toThrow(
       /no model\.json in model\/gbm or model among its artifacts/,
     );
+  });
+});
+
+describe("promotion gates: deflated Sharpe basis", () => {
+  it("reads deflated_sharpe_<promotion.dsr_basis>; a tag overrides the logged basis", async () => {
+    const experiment = unique("promo-basis");
+    const name = unique("basis");
+    const dsrBasis = { basis: "active" as const, active: 0.2, absolute: 0.9 };
+    const runId = await recordRun(experiment, name, { holdout: 0.68, oos: 0.685, dsr: 0.2, control: 0.695, dsrBasis });
+    const r = await promoteRun(client, runId);
+    const gate = r.gates.find((g) => g.gate === "min_deflated_sharpe");
+    expect(gate).toMatchObject({ passed: false, value: 0.2 });
+    expect(gate?.detail).toBe("deflated Sharpe (active returns) 0.2 needs >= 0.5");
+    expect(r.champion).toBe(false);
+    await client.setTag(runId, "promotion.dsr_basis", "absolute");
+    const again = await promoteRun(client, runId);
+    expect(again.gates.find((g) => g.gate === "min_deflated_sharpe")).toMatchObject({ passed: true, value: 0.9 });
   });
 });
