@@ -18,6 +18,24 @@ type Fitted =
   | { method: "isotonic"; perClass: IsotonicParams[] }
   | { method: "temperature"; params: TemperatureParams };
 
+/** One fitted map as JSON: Platt a/b or isotonic thresholds/values per class column, or the temperature. */
+export type FittedCalibrationJSON =
+  | { perClass: { a: number; b: number }[] }
+  | { perClass: { x: number[]; y: number[] }[] }
+  | { temperature: number };
+
+/** A fitted calibrator as plain JSON (`Calibrator.toJSON`, `calibratorFromJSON`). */
+export interface CalibratorJSON {
+  method: CalibrationMethod;
+  nClasses: number;
+  /** "binary": the calibrator takes and returns a vector of P(class 1); "classes": n·K row-major. */
+  layout: "binary" | "classes";
+  /** Used for every row whose regime has no calibrator of its own (or when not fitted per regime). */
+  pooled: FittedCalibrationJSON;
+  /** Regimes with their own calibrator, ascending by id (empty when not fitted per regime). */
+  perRegime: { regime: number; params: FittedCalibrationJSON }[];
+}
+
 /**
  * A fitted calibrator. `apply` takes predictions in the layout it was fitted on (a vector of
  * P(1), or n·K) and, when fitted per regime, the regime id of each row.
@@ -28,6 +46,8 @@ export interface Calibrator {
   /** Regime ids that got their own calibrator (empty when not fitted per regime). */
   readonly regimes: readonly number[];
   apply(probs: Float64Array, regimes?: ArrayLike<number>): Float64Array;
+  /** Plain JSON; `calibratorFromJSON` rebuilds a calibrator that applies identically. */
+  toJSON(): CalibratorJSON;
 }
 
 function column(probs: Float64Array, k: number, c: number, n: number): Float64Array {
@@ -116,11 +136,28 @@ export function fitCalibrator(
       perRegime.set(r, fitOne(method, ps, ys, k));
     }
   }
+  return makeCalibrator(method, k, binary, pooled, perRegime);
+}
+
+function makeCalibrator(
+  method: CalibrationMethod,
+  k: number,
+  binary: boolean,
+  pooled: Fitted,
+  perRegime: Map<number, Fitted>,
+): Calibrator {
   const regimes = [...perRegime.keys()].sort((a, b) => a - b);
   return {
     method,
     nClasses: k,
     regimes,
+    toJSON: (): CalibratorJSON => ({
+      method,
+      nClasses: k,
+      layout: binary ? "binary" : "classes",
+      pooled: fittedToJSON(pooled),
+      perRegime: regimes.map((r) => ({ regime: r, params: fittedToJSON(perRegime.get(r) as Fitted) })),
+    }),
     apply(probs: Float64Array, rowRegimes?: ArrayLike<number>): Float64Array {
       const m = binary ? probs.length : probs.length / k;
       if (!Number.isInteger(m))
@@ -147,4 +184,74 @@ export function fitCalibrator(
       return out;
     },
   };
+}
+
+function fittedToJSON(f: Fitted): FittedCalibrationJSON {
+  if (f.method === "temperature") return { temperature: f.params.temperature };
+  if (f.method === "platt") return { perClass: f.perClass.map((p) => ({ a: p.a, b: p.b })) };
+  return { perClass: f.perClass.map((p) => ({ x: Array.from(p.x), y: Array.from(p.y) })) };
+}
+
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+function fittedFromJSON(method: CalibrationMethod, json: unknown, columns: number, where: string): Fitted {
+  const bad = (why: string) => new CalibrationError("calibratorFromJSON", `${where}: ${why}`);
+  const j = json as Record<string, unknown> | null;
+  if (!j || typeof j !== "object") throw bad("not an object");
+  if (method === "temperature") {
+    if (!finite(j.temperature) || j.temperature <= 0) throw bad("temperature must be a positive number");
+    return { method, params: { temperature: j.temperature } };
+  }
+  const perClass = j.perClass;
+  if (!Array.isArray(perClass) || perClass.length !== columns) {
+    throw bad(`perClass must hold ${columns} entr${columns === 1 ? "y" : "ies"}`);
+  }
+  if (method === "platt") {
+    return {
+      method,
+      perClass: perClass.map((p: { a?: unknown; b?: unknown }, c) => {
+        if (!finite(p?.a) || !finite(p?.b)) throw bad(`perClass[${c}] needs finite a and b`);
+        return { a: p.a, b: p.b };
+      }),
+    };
+  }
+  return {
+    method,
+    perClass: perClass.map((p: { x?: unknown; y?: unknown }, c) => {
+      const x = p?.x;
+      const y = p?.y;
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length === 0 || x.length !== y.length) {
+        throw bad(`perClass[${c}] needs x and y of the same non-zero length`);
+      }
+      if (!x.every(finite) || !y.every(finite)) throw bad(`perClass[${c}]: x and y must be finite numbers`);
+      for (let i = 1; i < x.length; i++) if (!(x[i] > x[i - 1])) throw bad(`perClass[${c}]: x must be ascending`);
+      return { x: Float64Array.from(x), y: Float64Array.from(y) };
+    }),
+  };
+}
+
+/** Rebuilds a calibrator from `Calibrator.toJSON()`; validates the shape and throws CalibrationError. */
+export function calibratorFromJSON(json: unknown): Calibrator {
+  const j = json as Partial<CalibratorJSON> | null;
+  const bad = (why: string) => new CalibrationError("calibratorFromJSON", why);
+  if (!j || typeof j !== "object") throw bad("not an object");
+  const method = j.method as CalibrationMethod;
+  if (!CALIBRATION_METHODS.includes(method)) {
+    throw bad(`method must be one of ${CALIBRATION_METHODS.join(", ")}, got ${String(j.method)}`);
+  }
+  const k = j.nClasses;
+  if (typeof k !== "number" || !Number.isInteger(k) || k < 2) throw bad("nClasses must be an integer >= 2");
+  if (j.layout !== "binary" && j.layout !== "classes") throw bad('layout must be "binary" or "classes"');
+  const binary = j.layout === "binary";
+  if (binary && k !== 2) throw bad(`layout "binary" needs nClasses 2, got ${k}`);
+  const columns = binary ? 1 : k;
+  const pooled = fittedFromJSON(method, j.pooled, columns, "pooled");
+  if (!Array.isArray(j.perRegime)) throw bad("perRegime must be an array");
+  const perRegime = new Map<number, Fitted>();
+  for (const e of j.perRegime) {
+    if (!finite(e?.regime)) throw bad("perRegime entries need a numeric regime");
+    if (perRegime.has(e.regime)) throw bad(`regime ${e.regime} appears twice`);
+    perRegime.set(e.regime, fittedFromJSON(method, e.params, columns, `regime ${e.regime}`));
+  }
+  return makeCalibrator(method, k, binary, pooled, perRegime);
 }

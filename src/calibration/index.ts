@@ -3,7 +3,10 @@ export {
   CALIBRATION_METHODS,
   type CalibrationMethod,
   type Calibrator,
+  type CalibratorJSON,
   type CalibratorOptions,
+  calibratorFromJSON,
+  type FittedCalibrationJSON,
   fitCalibrator,
 } from "./calibrator";
 export { crossFitCalibration, type RowSplit } from "./crossFitCalibration";

@@ -5,7 +5,13 @@
  * probabilities. The holdout is calibrated by a calibrator fitted on all OOF rows. With
  * `per_regime`, each regime with enough rows gets its own calibrator (the pooled one elsewhere).
  */
-import { type CalibrationConfig, crossFitCalibration, fitCalibrator, type RowSplit } from "../calibration";
+import {
+  type CalibrationConfig,
+  type Calibrator,
+  crossFitCalibration,
+  fitCalibrator,
+  type RowSplit,
+} from "../calibration";
 import type { SplitPlan } from "../validation";
 import { presentRows } from "./classificationMetrics";
 
@@ -14,6 +20,13 @@ export interface Calibrated {
   holdout: Float64Array;
   /** Folds whose OOF predictions were calibrated (the others had too little earlier data). */
   calibratedFolds: number;
+  /**
+   * The calibrator the holdout got: fitted on every OOF row (all folds, before the final holdout),
+   * the one a live model applies. Null with method "none" or without OOF rows.
+   */
+  final: Calibrator | null;
+  /** OOF rows `final` was fitted on. */
+  finalRows: number;
 }
 
 function bothClasses(y: Float64Array, rows: Int32Array): boolean {
@@ -32,7 +45,7 @@ export function calibrateOutOfFold(
   /** Regime id per row (NaN where undefined), for `per_regime` calibration. */
   regimes?: Float64Array,
 ): Calibrated {
-  if (config.method === "none") return { oof, holdout, calibratedFolds: 0 };
+  if (config.method === "none") return { oof, holdout, calibratedFolds: 0, final: null, finalRows: 0 };
   const method = config.method;
   const p = presentRows(y, oof, width);
   const regimeOf = (rows: readonly number[]) =>
@@ -68,11 +81,12 @@ export function calibrateOutOfFold(
   }
   const outHoldout = Float64Array.from(holdout);
   const h = presentRows(new Float64Array(y.length).fill(0), holdout, width);
-  if (h.rows.length > 0 && p.y.length > 0) {
-    const cal = fitCalibrator(method, p.probs, p.y, options).apply(h.probs, regimeOf(h.rows));
+  const final = p.y.length > 0 ? fitCalibrator(method, p.probs, p.y, options) : null;
+  if (final && h.rows.length > 0) {
+    const cal = final.apply(h.probs, regimeOf(h.rows));
     h.rows.forEach((r, j) => {
       for (let c = 0; c < width; c++) outHoldout[r * width + c] = cal[j * width + c];
     });
   }
-  return { oof: outOof, holdout: outHoldout, calibratedFolds: splits.length };
+  return { oof: outOof, holdout: outHoldout, calibratedFolds: splits.length, final, finalRows: p.y.length };
 }

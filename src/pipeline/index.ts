@@ -7,4 +7,10 @@ export { type Panel, panelPlan, stackPanel, type TickerInput } from "./panel";
 export * from "./runExperiment";
 export { experimentSummary, experimentFigures, reportHtml } from "./experimentReport";
 export { type TrackedRun, type TrackOptions, runTracked, runUrlOf } from "./trackExperiment";
+export {
+  type CalibrationArtifact,
+  calibrationArtifact,
+  type LoadedCalibration,
+  parseCalibrationArtifact,
+} from "./calibrationArtifact";
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";

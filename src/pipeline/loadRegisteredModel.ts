@@ -4,11 +4,17 @@
  * or the runner's ensemble record, whose members live beside it in the same run
  * (`model/<member>/model.json`) and are blended with the weights fitted on out-of-fold predictions.
  *
- * The probabilities are the models' raw ones: the run's calibrator is fitted on its out-of-fold
- * predictions and is not part of the registered artifact yet, so callers calibrate themselves.
+ * `predictProba` is calibrated as the run calibrated that variant's final holdout: the version's
+ * `calibration.json` (beside `model.json`, see calibrationArtifact.ts) holds each member's
+ * calibrator, fitted on all of the run's out-of-fold predictions; members are calibrated, then
+ * blended. When the calibration is per regime, `predictProba` needs one regime id per row (of the
+ * scheme `calibration.regime.scheme` names; NaN: no regime, the pooled calibrator). Versions saved
+ * without `calibration.json` load, but only `predictRawProba` works for them.
  */
+import type { CalibrationMethod } from "../calibration";
 import { type FeatureMatrix, loadAnyModel, type Model } from "../models";
-import { loadModelArtifact, type MlflowClient } from "../tracking";
+import { loadModelArtifact, type MlflowClient, MlflowError } from "../tracking";
+import { type CalibrationArtifact, type LoadedCalibration, parseCalibrationArtifact } from "./calibrationArtifact";
 import { blend } from "./ensembleWeights";
 
 export interface RegisteredModelMember {
@@ -26,8 +32,21 @@ export interface RegisteredModel {
   readonly featureNames: readonly string[];
   /** One member with weight 1 for a single model. */
   readonly members: readonly RegisteredModelMember[];
-  /** Row-major probabilities as the members give them (binary: P(class 1)), blended by weight. */
-  predictProba(X: FeatureMatrix): Float64Array;
+  /** The saved calibration (null: the version has no `calibration.json`). */
+  readonly calibration: {
+    readonly method: CalibrationMethod | "none";
+    /** Set when fitted per regime: `predictProba` then needs one regime id of this scheme per row. */
+    readonly regime: CalibrationArtifact["regime"];
+    readonly artifact: CalibrationArtifact;
+  } | null;
+  /**
+   * Calibrated probabilities (binary: P(class 1); else row-major per class), as the run's own
+   * final-holdout predictions: each member calibrated, then blended by weight. `regimes`: one
+   * regime id per row, required when the calibration is per regime.
+   */
+  predictProba(X: FeatureMatrix, regimes?: ArrayLike<number>): Float64Array;
+  /** Row-major probabilities as the members give them (binary: P(class 1)), blended by weight; no calibration. */
+  predictRawProba(X: FeatureMatrix): Float64Array;
 }
 
 interface EnsembleRecord {
@@ -61,7 +80,26 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
     const model = loadAnyModel(json as Parameters<typeof loadAnyModel>[0]);
     members = [{ name: model.kind, weight: 1, model }];
   }
+  const ref0 = `${artifact.name}/${artifact.version}`;
+  let calibration: LoadedCalibration | null = null;
+  let calibrationJson: unknown = null;
+  try {
+    calibrationJson = (await loadModelArtifact(ref0, { client: opts.client, file: "calibration.json" })).json;
+  } catch (err) {
+    // Only a missing file means "saved without calibration"; anything else (server down, bad JSON) is an error.
+    const missing = err instanceof MlflowError && (err.status === 404 || err.errorCode === "RESOURCE_DOES_NOT_EXIST");
+    if (!missing) throw err;
+  }
+  if (calibrationJson !== null) {
+    calibration = parseCalibrationArtifact(
+      calibrationJson,
+      members.map((m) => m.name),
+      `${ref0} calibration.json`,
+    );
+  }
   const weights = Float64Array.from(members, (m) => m.weight);
+  const rawOf = (X: FeatureMatrix) => members.map((m) => m.model.predictProba(X));
+  const combine = (probs: Float64Array[]) => (members.length === 1 ? probs[0] : blend(probs, weights));
   return {
     name: artifact.name,
     version: artifact.version,
@@ -69,12 +107,34 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
     runId: artifact.runId,
     featureNames: members[0].model.featureNames,
     members,
-    predictProba: (X) =>
-      members.length === 1
-        ? members[0].model.predictProba(X)
-        : blend(
-            members.map((m) => m.model.predictProba(X)),
-            weights,
-          ),
+    calibration: calibration
+      ? { method: calibration.artifact.method, regime: calibration.artifact.regime, artifact: calibration.artifact }
+      : null,
+    predictRawProba: (X) => combine(rawOf(X)),
+    predictProba: (X, regimes) => {
+      if (!calibration) {
+        throw new Error(
+          `${ref0}: no calibration.json beside its model (saved before calibrators were); predictProba cannot calibrate, use predictRawProba for the raw probabilities`,
+        );
+      }
+      if (calibration.needsRegimes) {
+        const scheme = calibration.artifact.regime?.scheme ?? "the run's regime scheme";
+        if (!regimes) {
+          throw new Error(
+            `${ref0}: calibrated per regime: predictProba(X, regimes) needs one ${scheme} regime id per row (${X.nRows} rows; NaN for none)`,
+          );
+        }
+        if (regimes.length !== X.nRows) {
+          throw new Error(`${ref0}: regimes has ${regimes.length} entries, expected one per row (${X.nRows})`);
+        }
+      }
+      const cal = calibration;
+      return combine(
+        rawOf(X).map((p, i) => {
+          const c = cal.calibrators.get(members[i].name);
+          return c ? c.apply(p, cal.needsRegimes ? regimes : undefined) : p;
+        }),
+      );
+    },
   };
 }

@@ -38,6 +38,7 @@ import {
   TreeModel,
 } from "../models";
 import { CANARY_NAME, type LeakageReport, type SplitPlan, shuffleLabels, univariateAucScreen } from "../validation";
+import type { Calibrator } from "../calibration";
 import { calibrateOutOfFold } from "./calibrate";
 import { type Scores, scoreProbabilities } from "./classificationMetrics";
 import { type ExperimentConfig, type LoadedConfig, modelEntryName } from "./config";
@@ -74,6 +75,13 @@ export interface ModelResult {
   shap: Importance | null;
   fitSeconds: number;
   calibratedFolds: number;
+  /**
+   * The calibrator applied to the holdout (fitted on all OOF rows before it), which the saved
+   * model applies live (`model/<name>/calibration.json`); null with calibration method "none".
+   */
+  calibrator: Calibrator | null;
+  /** OOF rows `calibrator` was fitted on. */
+  calibrationRows: number;
 }
 
 export interface EnsembleResult {
@@ -148,6 +156,8 @@ export interface ExperimentResult {
   ensemble: EnsembleResult | null;
   /** The variant the run stands for (registered on promotion): "ensemble" or a model's name. */
   selected: string;
+  /** Regime id per panel row (NaN where undefined) and the scheme they come from, as calibration used them. */
+  regimes: { scheme: string; names: readonly string[]; ids: Float64Array };
   backtest: BacktestResult;
   leakage: LeakageResult;
   control: ControlResult | null;
@@ -388,6 +398,8 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     shap: shapOf(cv[i].finalModel, X, plan.holdout),
     fitSeconds: cv[i].fitSeconds,
     calibratedFolds: calibrated[i].calibratedFolds,
+    calibrator: calibrated[i].final,
+    calibrationRows: calibrated[i].finalRows,
   }));
 
   const ensemble = await timer.run("ensemble", 1, () => {
@@ -580,6 +592,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     models,
     ensemble,
     selected,
+    regimes: { scheme: trend[0].scheme, names: trend[0].names, ids: regimeIds },
     backtest,
     leakage,
     control,

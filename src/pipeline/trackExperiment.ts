@@ -19,6 +19,7 @@ import { chromiumAvailable, renderPng } from "../viz";
 import { flattenParams } from "../tracking/flattenParams";
 import { findRepoRoot } from "../tracking/mlflowServer";
 import { openRecorder, type Recorder, type RunRecorder } from "../tracking/recorder";
+import { calibrationArtifact } from "./calibrationArtifact";
 import type { Scores } from "./classificationMetrics";
 import type { LoadedConfig } from "./config";
 import {
@@ -341,6 +342,8 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     });
     for (const m of r.models) {
       await parent.logJsonArtifact(`model/${m.name}/model.json`, m.model.toJSON());
+      // The calibration its holdout got (fitted on all OOF rows), which the loaded model applies.
+      await parent.logJsonArtifact(`model/${m.name}/calibration.json`, calibrationArtifact(r, m.name));
       await parent.logArtifact(
         `model/${m.name}/MLmodel`,
         mlModelFile(parent.runId, `model/${m.name}`, m.kind, m.model.featureNames),
@@ -357,6 +360,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
         })),
         calibration: r.config.calibration.method,
       });
+      await parent.logJsonArtifact("model/ensemble/calibration.json", calibrationArtifact(r, "ensemble"));
       await parent.logArtifact(
         "model/ensemble/MLmodel",
         mlModelFile(parent.runId, "model/ensemble", "ensemble", r.features.names),

@@ -8,7 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromColumns } from "../../src/models";
-import { loadRegisteredModel, parseConfig, runTracked, type TrackedRun } from "../../src/pipeline";
+import {
+  loadRegisteredModel,
+  parseCalibrationArtifact,
+  parseConfig,
+  runTracked,
+  type TrackedRun,
+} from "../../src/pipeline";
 import { MlflowClient, promoteRun } from "../../src/tracking";
 import { plotlyJs } from "../../src/viz";
 import { testMlflowUri } from "../setup/testMlflow";
@@ -149,6 +155,9 @@ describe("runTracked", () => {
         "model/gbm/model.json",
         "model/gbm/MLmodel",
         "model/rf/model.json",
+        "model/gbm/calibration.json",
+        "model/rf/calibration.json",
+        "model/ensemble/calibration.json",
         "model/ensemble/model.json",
         "predictions/oof.csv",
         "predictions/holdout.csv",
@@ -196,9 +205,88 @@ describe("runTracked", () => {
       const p = r.models.find((m) => m.name === member)?.model.predictProba(X) as Float64Array;
       for (let k = 0; k < 200; k++) expected[k] += (r.ensemble?.weights[i] ?? 0) * p[k];
     });
-    const got = loaded.predictProba(X);
+    const got = loaded.predictRawProba(X);
     for (let k = 0; k < 200; k++)
       expect(Math.abs(got[k] - expected[k])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected[k])));
+    // Calibrated by default, as the run calibrated the promoted variant's final holdout: the saved
+    // calibration (fitted on all OOF rows, per trend regime here) reproduces its holdoutProbs.
+    expect(r.selected).toBe("ensemble");
+    expect(loaded.calibration?.method).toBe("platt");
+    expect(loaded.calibration?.regime?.scheme).toBe(r.regimes.scheme);
+    expect(loaded.calibration?.artifact.fittedOn).toMatchObject({
+      rows: "all_oof_before_final_holdout",
+      folds: r.plan.splits.length,
+    });
+    const rows = Array.from(r.plan.holdout);
+    expect(rows.length).toBeGreaterThan(50);
+    const Xh = fromColumns(
+      names,
+      names.map((name) => {
+        const col = r.panel.columns[r.panel.names.indexOf(name)];
+        return Float64Array.from(rows, (i) => col[i]);
+      }),
+    );
+    const regimes = Float64Array.from(rows, (i) => r.regimes.ids[i]);
+    expect(new Set(regimes).size).toBeGreaterThan(1);
+    const calibrated = loaded.predictProba(Xh, regimes);
+    const want = r.ensemble?.holdoutProbs as Float64Array;
+    rows.forEach((row, j) => {
+      expect(Number.isFinite(want[row])).toBe(true);
+      expect(Math.abs(calibrated[j] - want[row])).toBeLessThanOrEqual(1e-9 * Math.abs(want[row]));
+    });
+    // Calibration changed the probabilities, and the raw blend stays reachable.
+    const raw = loaded.predictRawProba(Xh);
+    expect(Math.max(...rows.map((_, j) => Math.abs(raw[j] - calibrated[j])))).toBeGreaterThan(1e-3);
+    expect(() => loaded.predictProba(Xh)).toThrow(/per regime.*regime_trend|regime_trend.*regime id/);
+    expect(() => loaded.predictProba(Xh, regimes.subarray(1))).toThrow(/one per row/);
+    // A single model's calibration.json (what a run without an ensemble promotes) reproduces its holdoutProbs too.
+    for (const m of r.models) {
+      const saved = JSON.parse(
+        new TextDecoder().decode(await client.downloadArtifact(tracked.runId, `model/${m.name}/calibration.json`)),
+      );
+      const cal = parseCalibrationArtifact(saved, [m.name], m.name).calibrators.get(m.name);
+      expect(saved.members[0].oofRows).toBe(m.calibrationRows);
+      const p = cal?.apply(m.model.predictProba(Xh), regimes) as Float64Array;
+      rows.forEach((row, j) => {
+        expect(Math.abs(p[j] - m.holdoutProbs[row])).toBeLessThanOrEqual(1e-9 * Math.abs(m.holdoutProbs[row]));
+      });
+    }
     await expect(loadRegisteredModel(`${promoted.name}@nosuchalias`, { client })).rejects.toThrow(/nosuchalias/);
   });
+
+  it("a promoted single model (no ensemble, pooled isotonic) loads back calibrated as its holdout was", async () => {
+    const yaml = fastConfig("", "spy-single")
+      .replace(/\n {2}- \{ kind: rf[^\n]*/, "")
+      .replace("ensemble: { kind: weighted }\n", "")
+      .replace("method: platt, per_regime: true, min_regime_rows: 150", "method: isotonic");
+    const single = await runTracked(parseConfig(yaml, "single.yaml"), {
+      trackingUri: uri,
+      outboxDir,
+      progress: false,
+      png: false,
+    });
+    const r = single.result;
+    expect(r.ensemble).toBeNull();
+    expect(r.selected).toBe("gbm");
+    const promoted = await promoteRun(client, single.runId);
+    const loaded = await loadRegisteredModel(`${promoted.name}/${promoted.version}`, { client });
+    expect(loaded.calibration).toMatchObject({ method: "isotonic", regime: null });
+    const rows = Array.from(r.plan.holdout);
+    const names = loaded.featureNames;
+    const Xh = fromColumns(
+      names,
+      names.map((name) => {
+        const col = r.panel.columns[r.panel.names.indexOf(name)];
+        return Float64Array.from(rows, (i) => col[i]);
+      }),
+    );
+    // Not per regime: no regime ids needed.
+    const got = loaded.predictProba(Xh);
+    const want = r.models[0].holdoutProbs;
+    rows.forEach((row, j) => {
+      expect(Math.abs(got[j] - want[row])).toBeLessThanOrEqual(1e-9 * Math.abs(want[row]));
+    });
+    const raw = loaded.predictRawProba(Xh);
+    expect(raw.some((v, j) => Math.abs(v - got[j]) > 1e-3)).toBe(true);
+  }, 120_000);
 });
