@@ -34,6 +34,13 @@ export const gbmParamsSchema = z
     /** "error": NaN/±Infinity in X are refused; "learn": they follow a learned default direction. */
     missing: z.enum(["error", "learn"]).default("error"),
     seed: z.number().int().default(0),
+    /**
+     * Per round, g and h are stochastically rounded (seeded) to small integers packed into one
+     * double, so the histogram build does one add per (row, feature); split search uses the
+     * integer sums scaled back, and every node's value and cover are refitted from the true
+     * float gradients of its rows. Off = float gradients throughout (XGBoost's arithmetic).
+     */
+    quantized_gradients: z.boolean().default(true),
     /** 0 = every core; small problems (rows × features < 2M) then use one thread. */
     n_threads: z.number().int().min(0).default(0),
   })
@@ -127,12 +134,22 @@ export class GbmModel extends TreeModel<GbmParams> {
     if (auto && n * F < 2_000_000) nThreads = 1;
     const nWorkers = nThreads - 1;
     const nSlots = (p.max_leaves > 0 ? p.max_leaves : p.max_depth + 1) + 3;
-    const gh = sharedF64(2 * n);
+    // Quantised gradients: with sums of n values below 2^nb, gq (kg bits) and hq (kh bits)
+    // pack as gq·2^(nb+kh) + hq and every histogram sum stays an exact integer below 2^53.
+    const nb = Math.ceil(Math.log2(n + 1));
+    const kBits = 53 - 2 * nb;
+    const kg = Math.min(15, Math.ceil(kBits / 2));
+    const kh = Math.min(15, kBits - kg);
+    const quant = p.quantized_gradients && kg >= 5 && kh >= 4;
+    const sb2 = 2 ** (nb + kh);
+    const ghTrue = quant ? new Float64Array(2 * n) : null;
+    const qRng = new Uint32Array([(p.seed ^ 0x9e3779b9) >>> 0]);
+    const gh = sharedF64((quant ? 3 : 2) * n);
     const rows = sharedI32(n);
     const scratch = new Int32Array(n);
     const feats = sharedI32(F);
     const hist = sharedF64(nSlots * S * 512);
-    const cfg = sharedF64(10);
+    const cfg = sharedF64(14);
     cfg.set([
       p.max_depth,
       p.max_leaves,
@@ -146,7 +163,7 @@ export class GbmModel extends TreeModel<GbmParams> {
       nThreads,
     ]);
     const ctl = sharedI32(1 + nWorkers);
-    const task = sharedF64(16);
+    const task = sharedF64(20);
     const out = sharedF64(Math.max(1, nWorkers) * 12);
     const workers = [];
     for (let wi = 0; wi < nWorkers; wi++) {
@@ -224,7 +241,9 @@ export class GbmModel extends TreeModel<GbmParams> {
               );
             }
           }
+          if (ghTrue !== null) quantizeGradients(gh, ghTrue, n, kg, kh, sb2, qRng, cfg);
           const g = growTree(bins, binsCol, S, gh, rows, m, nBins, feats, nf, hist, nSlots, cfg, rng, scratch, remote);
+          if (ghTrue !== null) refitNodes(g, rows, ghTrue, p.lambda, p.alpha, p.learning_rate);
           const tree = treeFromGrown(g, cuts, 1);
           trees.push(tree);
           treeOutput.push(k);
@@ -352,5 +371,85 @@ function fillGradients(
     const h = (nOut === 1 ? pr * (1 - pr) : 2 * pr * (1 - pr)) * wi;
     gh[2 * i] = (pr - target) * wi;
     gh[2 * i + 1] = h > 1e-16 ? h : 1e-16 * wi;
+  }
+}
+
+/**
+ * Stochastic rounding (seeded) of the round's gradients to gq ∈ [−(2^kg − 1), 2^kg − 1] and
+ * hq ∈ [1, 2^kh] (hq ≥ 1 so a non-empty bin never has a zero hessian). gh keeps the true
+ * values in ghTrue, the dequantised pairs in gh[0..2n) and the packed lane in gh[2n..3n);
+ * cfg[10..13] = [2^sb, gScale, hScale, 2n].
+ */
+function quantizeGradients(
+  gh: Float64Array,
+  ghTrue: Float64Array,
+  n: number,
+  kg: number,
+  kh: number,
+  sb2: number,
+  rng: Uint32Array,
+  cfg: Float64Array,
+): void {
+  ghTrue.set(gh.subarray(0, 2 * n));
+  let gMax = 0;
+  let hMax = 0;
+  for (let i = 0; i < n; i++) {
+    const g = Math.abs(ghTrue[2 * i]);
+    const h = ghTrue[2 * i + 1];
+    if (g > gMax) gMax = g;
+    if (h > hMax) hMax = h;
+  }
+  const gScale = gMax > 0 ? gMax / (2 ** kg - 1) : 1;
+  const hScale = hMax > 0 ? hMax / 2 ** kh : 1;
+  const gInv = 1 / gScale;
+  const hInv = 1 / hScale;
+  for (let i = 0; i < n; i++) {
+    // One draw gives both rounding offsets (its high and low 16 bits).
+    const u = rngNext(rng) * 65536;
+    const uHi = Math.floor(u);
+    const gq = Math.floor(ghTrue[2 * i] * gInv + uHi / 65536);
+    let hq = Math.floor(ghTrue[2 * i + 1] * hInv + (u - uHi));
+    if (hq < 1) hq = 1;
+    gh[2 * i] = gq * gScale;
+    gh[2 * i + 1] = hq * hScale;
+    gh[2 * n + i] = gq * sb2 + hq;
+  }
+  cfg[10] = sb2;
+  cfg[11] = gScale;
+  cfg[12] = hScale;
+  cfg[13] = 2 * n;
+}
+
+/**
+ * Node values and covers from the true gradients of each node's rows (its segment of rows
+ * after growTree; children have higher ids than their parent, so covers sum upwards).
+ */
+function refitNodes(
+  g: ReturnType<typeof growTree>,
+  rows: Int32Array,
+  ghTrue: Float64Array,
+  lambda: number,
+  alpha: number,
+  lr: number,
+): void {
+  const sg = new Float64Array(g.feature.length);
+  for (let id = g.feature.length - 1; id >= 0; id--) {
+    let G = 0;
+    let H = 0;
+    if (g.feature[id] < 0) {
+      for (let i = g.segBegin[id]; i < g.segEnd[id]; i++) {
+        const r = rows[i];
+        G += ghTrue[2 * r];
+        H += ghTrue[2 * r + 1];
+      }
+    } else {
+      G = sg[g.left[id]] + sg[g.right[id]];
+      H = g.cover[g.left[id]] + g.cover[g.right[id]];
+    }
+    sg[id] = G;
+    g.cover[id] = H;
+    let t = G;
+    if (alpha > 0) t = G > alpha ? G - alpha : G < -alpha ? G + alpha : 0;
+    g.value[id] = (-t / (H + lambda)) * lr;
   }
 }

@@ -144,6 +144,101 @@ export function buildHist(
   }
 }
 
+/**
+ * Quantised-gradient histogram build: gh[qOff + r] holds row r's packed integer pair
+ * gq·2^sb + hq (hq ≥ 0), so each (row, feature) update is ONE add into the bin's gradient
+ * slot; all sums are integers below 2^53 (exact, order-free). Afterwards every bin is decoded
+ * in place into (gq·gScale, hq·hScale), the layout findBestSplit and subtractHist read.
+ */
+export function buildHistQ(
+  bins: Uint8Array,
+  nFeat: number,
+  gh: Float64Array,
+  qOff: number,
+  rows: Int32Array,
+  begin: number,
+  end: number,
+  feats: Int32Array,
+  fBegin: number,
+  fEnd: number,
+  hist: Float64Array,
+  histOff: number,
+  sb2: number,
+  gScale: number,
+  hScale: number,
+): void {
+  if (fEnd <= fBegin) return;
+  if (feats[fEnd - 1] - feats[fBegin] === fEnd - fBegin - 1 && (nFeat & 3) === 0 && (bins.byteOffset & 3) === 0) {
+    // Contiguous features: packed sums go to a compact 256-per-feature accumulator (half the
+    // cache footprint of the (g, h) layout), decoded into the histogram slot afterwards.
+    const f0 = feats[fBegin];
+    const f1 = feats[fEnd - 1] + 1;
+    const acc = new Float64Array((f1 - f0) * 256);
+    const w32 = new Uint32Array(bins.buffer, bins.byteOffset, bins.length >> 2);
+    const stride4 = nFeat >> 2;
+    let a0 = (f0 + 3) & ~3;
+    let a1 = f1 & ~3;
+    if (a1 < a0) {
+      a0 = f1;
+      a1 = f1;
+    }
+    const q0 = a0 >> 2;
+    const nw = (a1 - a0) >> 2;
+    const oA = (a0 - f0) * 256;
+    for (let i = begin; i < end; i++) {
+      const r = rows[i];
+      const v = gh[qOff + r];
+      const base = r * nFeat;
+      for (let f = f0; f < a0; f++) acc[(f - f0) * 256 + bins[base + f]] += v;
+      let q = r * stride4 + q0;
+      const qe = q + nw;
+      let o = oA;
+      for (; q < qe; q++, o += 1024) {
+        const w = w32[q];
+        acc[o + (w & 255)] += v;
+        acc[o + 256 + ((w >>> 8) & 255)] += v;
+        acc[o + 512 + ((w >>> 16) & 255)] += v;
+        acc[o + 768 + (w >>> 24)] += v;
+      }
+      for (let f = a1; f < f1; f++) acc[(f - f0) * 256 + bins[base + f]] += v;
+    }
+    for (let f = f0; f < f1; f++) {
+      const o = histOff + f * 512;
+      const a = (f - f0) * 256;
+      for (let b = 0; b < 256; b++) {
+        const s = acc[a + b];
+        const gq = Math.floor(s / sb2);
+        hist[o + 2 * b] = gq * gScale;
+        hist[o + 2 * b + 1] = (s - gq * sb2) * hScale;
+      }
+    }
+    return;
+  }
+  for (let k = fBegin; k < fEnd; k++) {
+    const o = histOff + feats[k] * 512;
+    hist.fill(0, o, o + 512);
+  }
+  for (let i = begin; i < end; i++) {
+    const r = rows[i];
+    const v = gh[qOff + r];
+    const base = r * nFeat;
+    for (let k = fBegin; k < fEnd; k++) {
+      const f = feats[k];
+      hist[histOff + f * 512 + (bins[base + f] << 1)] += v;
+    }
+  }
+  for (let k = fBegin; k < fEnd; k++) {
+    const o = histOff + feats[k] * 512;
+    for (let p = o; p < o + 512; p += 2) {
+      const s = hist[p];
+      if (s === 0) continue;
+      const gq = Math.floor(s / sb2);
+      hist[p] = gq * gScale;
+      hist[p + 1] = (s - gq * sb2) * hScale;
+    }
+  }
+}
+
 /** hist[dst] -= hist[src] for the given features: the sibling's histogram from its parent's. */
 export function subtractHist(
   hist: Float64Array,
@@ -319,7 +414,27 @@ export function runNodeTask(
 ): void {
   const slotSize = nFeat * 512;
   const aOff = task[2] * slotSize;
-  buildHist(bins, nFeat, gh, rows, task[0], task[1], feats, fBegin, fEnd, hist, aOff);
+  // task[16..19] = [2^sb (0 = float gradients), gScale, hScale, offset of the packed lane in gh]
+  const sb2 = task[16];
+  if (sb2 > 0)
+    buildHistQ(
+      bins,
+      nFeat,
+      gh,
+      task[19],
+      rows,
+      task[0],
+      task[1],
+      feats,
+      fBegin,
+      fEnd,
+      hist,
+      aOff,
+      sb2,
+      task[17],
+      task[18],
+    );
+  else buildHist(bins, nFeat, gh, rows, task[0], task[1], feats, fBegin, fEnd, hist, aOff);
   if (task[3] === 1) {
     findBestSplit(hist, aOff, feats, fBegin, fEnd, nBins, task[4], task[5], lambda, alpha, minChildWeight, out, outOff);
   } else out[outOff] = Number.NEGATIVE_INFINITY;
@@ -327,6 +442,24 @@ export function runNodeTask(
   if (bMode === 0) return;
   const bOff = task[9] * slotSize;
   if (bMode === 1) subtractHist(hist, bOff, aOff, feats, fBegin, fEnd);
+  else if (sb2 > 0)
+    buildHistQ(
+      bins,
+      nFeat,
+      gh,
+      task[19],
+      rows,
+      task[7],
+      task[8],
+      feats,
+      fBegin,
+      fEnd,
+      hist,
+      bOff,
+      sb2,
+      task[17],
+      task[18],
+    );
   else buildHist(bins, nFeat, gh, rows, task[7], task[8], feats, fBegin, fEnd, hist, bOff);
   if (task[10] === 1) {
     findBestSplit(
@@ -414,7 +547,13 @@ export function growTree(
   const freeSlots: number[] = [];
   for (let s = nSlots - 1; s >= 0; s--) freeSlots.push(s);
   const nodeFeats = mtry > 0 ? new Int32Array(nFeats) : feats;
-  const task = remote === null ? new Float64Array(15) : remote.task;
+  const task = remote === null ? new Float64Array(20) : remote.task;
+  // Quantised gradients (cfg[10] = 2^sb > 0, see buildHistQ): handed to every thread via the task.
+  const sb2 = cfg.length > 13 ? cfg[10] : 0;
+  task[16] = sb2;
+  task[17] = sb2 > 0 ? cfg[11] : 0;
+  task[18] = sb2 > 0 ? cfg[12] : 0;
+  task[19] = sb2 > 0 ? cfg[13] : 0;
   const localOut = new Float64Array(12);
   const mergeOut = new Float64Array(12);
 
@@ -516,10 +655,20 @@ export function growTree(
 
   let gRoot = 0;
   let hRoot = 0;
-  for (let i = 0; i < nRows; i++) {
-    const r = rows[i];
-    gRoot += gh[2 * r];
-    hRoot += gh[2 * r + 1];
+  if (sb2 > 0) {
+    // Exact integer sums, decoded as the histogram bins are.
+    const qOff = cfg[13];
+    let s = 0;
+    for (let i = 0; i < nRows; i++) s += gh[qOff + rows[i]];
+    const gq = Math.floor(s / sb2);
+    gRoot = gq * cfg[11];
+    hRoot = (s - gq * sb2) * cfg[12];
+  } else {
+    for (let i = 0; i < nRows; i++) {
+      const r = rows[i];
+      gRoot += gh[2 * r];
+      hRoot += gh[2 * r + 1];
+    }
   }
   const root = newNode(0, nRows, gRoot, hRoot, 0);
   let nLeaves = 1;

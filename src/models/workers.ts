@@ -12,6 +12,7 @@ import { Worker } from "node:worker_threads";
 import {
   addTreeRaw,
   buildHist,
+  buildHistQ,
   findBestSplit,
   gbmWorkerLoop,
   growTree,
@@ -28,6 +29,7 @@ import { treeShapRows } from "./treeshapKernel";
 const KERNEL: readonly ((...args: never[]) => unknown)[] = [
   rngNext,
   buildHist,
+  buildHistQ,
   subtractHist,
   nodeScore,
   findBestSplit,
