@@ -143,16 +143,24 @@ export function binOf(cuts: Float64Array, v: number): number {
 }
 
 /**
- * Bins every value; `shared` puts the result on a SharedArrayBuffer for worker threads.
- * `stride` (≥ features) is the row length: bins[i * stride + f], padding bytes 0.
+ * Bins every value; `shared` puts the result on a SharedArrayBuffer for worker threads, `into`
+ * writes it into a given array instead (the tree kernel's WebAssembly memory). `stride`
+ * (≥ features) is the row length: bins[i * stride + f]; padding bytes are left as they are.
  */
-export function applyBins(m: FeatureMatrix, cuts: BinCuts, shared: boolean, stride?: number): Uint8Array {
+export function applyBins(
+  m: FeatureMatrix,
+  cuts: BinCuts,
+  shared: boolean,
+  stride?: number,
+  into?: Uint8Array,
+): Uint8Array {
   const nFeat = m.names.length;
   if (cuts.length !== nFeat) throw new Error(`applyBins: ${cuts.length} cut sets for ${nFeat} features`);
   const st = stride ?? nFeat;
   if (st < nFeat) throw new Error(`applyBins: row stride ${st} < ${nFeat} features`);
   const n = m.nRows;
-  const bins = shared ? new Uint8Array(new SharedArrayBuffer(n * st)) : new Uint8Array(n * st);
+  if (into && into.length !== n * st) throw new Error(`applyBins: target holds ${into.length} bins, need ${n * st}`);
+  const bins = into ?? (shared ? new Uint8Array(new SharedArrayBuffer(n * st)) : new Uint8Array(n * st));
   // binOf as a fixed 8-step search over the cuts padded with +Infinity to 256 (bin = number
   // of cuts below the value): the steps compile to selects, not mispredicted branches (~1.8x).
   const c = new Float64Array(256);

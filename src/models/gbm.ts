@@ -6,12 +6,13 @@
 import { z } from "zod";
 import { applyBins, binCounts, fitBinCuts } from "./binning";
 import type { TreeEnsemble } from "./ensemble";
-import { addTreeRaw, growTree, leafOfBinned, rngNext } from "./kernel";
+import { addTreeRaw, growTree, leafOfBinned, rngNext, type TreeArrays, wasmArena } from "./kernel";
 import type { FeatureMatrix } from "./matrix";
 import { logLoss } from "./metrics";
 import { assertSameFeatures, checkLabels, checkWeights, type FitOptions, type FitReport } from "./model";
 import { type Tree, treeFromGrown } from "./tree";
 import { checkFinite, TreeModel } from "./treeModel";
+import { treeKernelModule } from "./wasm/treeKernelModule";
 import { firstMessage, resolveThreads, startWorker } from "./workers";
 
 export const gbmParamsSchema = z
@@ -50,8 +51,9 @@ export type GbmParams = z.output<typeof gbmParamsSchema>;
 
 const WORKER_ENTRY = `
 const d = workerData;
+const kernel = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
 parentPort.postMessage("ready");
-gbmWorkerLoop(d.w, d.nWorkers, d.bins, d.nFeat, d.gh, d.rows, d.hist, d.nBins, d.feats, d.ctl, d.task, d.cfg, d.out);
+gbmWorkerLoop({ ...d.arrays, kernel }, d.w, d.nWorkers, d.ctl, d.task, d.cfg);
 `;
 
 function sharedF64(n: number): Float64Array {
@@ -98,11 +100,36 @@ export class GbmModel extends TreeModel<GbmParams> {
     // S is the row stride (and features per histogram slot) everywhere below; padding bins are
     // never read as features (feats < F).
     const S = (F + 3) & ~3;
-    const bins = applyBins(X, cuts, true, S);
-    const binsCol = new Uint8Array(n * S);
+    const auto = p.n_threads === 0;
+    let nThreads = Math.min(resolveThreads(p.n_threads), F);
+    if (auto && n * F < 2_000_000) nThreads = 1;
+    const nWorkers = nThreads - 1;
+    const nSlots = (p.max_leaves > 0 ? p.max_leaves : p.max_depth + 1) + 3;
+    // Quantised gradients: with sums of n values below 2^nb, gq (kg bits) and hq (kh bits)
+    // pack as gq·2^(nb+kh) + hq and every histogram sum stays an exact integer below 2^53.
+    const nb = Math.ceil(Math.log2(n + 1));
+    const kBits = 53 - 2 * nb;
+    const kg = Math.min(15, Math.ceil(kBits / 2));
+    const kh = Math.min(15, kBits - kg);
+    const quant = p.quantized_gradients && kg >= 5 && kh >= 4;
+    const sb2 = 2 ** (nb + kh);
+    const arena = wasmArena(treeKernelModule(), {
+      bins: ["u8", n * S],
+      binsCol: ["u8", n * S],
+      gh: ["f64", (quant ? 3 : 2) * n],
+      rows: ["i32", n],
+      scratch: ["i32", n],
+      hist: ["f64", nSlots * S * 512],
+      nBins: ["i32", F],
+      feats: ["i32", 2 * F],
+      out: ["f64", nThreads * 12],
+      acc: ["f64", nThreads * S * 256],
+    });
+    const { bins, binsCol, gh, rows, feats } = arena;
+    const arrays: TreeArrays = { ...arena, stride: S };
+    applyBins(X, cuts, false, S, bins);
     for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) binsCol[f * n + r] = bins[r * S + f];
-    const nBins = sharedI32(F);
-    nBins.set(binCounts(cuts));
+    arena.nBins.set(binCounts(cuts));
 
     // Base score: the prior log-odds (binary) or log class frequencies (softmax).
     const base = new Float64Array(nOut);
@@ -129,26 +156,8 @@ export class GbmModel extends TreeModel<GbmParams> {
     const evMargin = new Float64Array(evN * nOut);
     for (let i = 0; i < evN; i++) evMargin.set(base, i * nOut);
 
-    const auto = p.n_threads === 0;
-    let nThreads = Math.min(resolveThreads(p.n_threads), F);
-    if (auto && n * F < 2_000_000) nThreads = 1;
-    const nWorkers = nThreads - 1;
-    const nSlots = (p.max_leaves > 0 ? p.max_leaves : p.max_depth + 1) + 3;
-    // Quantised gradients: with sums of n values below 2^nb, gq (kg bits) and hq (kh bits)
-    // pack as gq·2^(nb+kh) + hq and every histogram sum stays an exact integer below 2^53.
-    const nb = Math.ceil(Math.log2(n + 1));
-    const kBits = 53 - 2 * nb;
-    const kg = Math.min(15, Math.ceil(kBits / 2));
-    const kh = Math.min(15, kBits - kg);
-    const quant = p.quantized_gradients && kg >= 5 && kh >= 4;
-    const sb2 = 2 ** (nb + kh);
     const ghTrue = quant ? new Float64Array(2 * n) : null;
     const qRng = new Uint32Array([(p.seed ^ 0x9e3779b9) >>> 0]);
-    const gh = sharedF64((quant ? 3 : 2) * n);
-    const rows = sharedI32(n);
-    const scratch = new Int32Array(n);
-    const feats = sharedI32(F);
-    const hist = sharedF64(nSlots * S * 512);
     const cfg = sharedF64(14);
     cfg.set([
       p.max_depth,
@@ -163,29 +172,25 @@ export class GbmModel extends TreeModel<GbmParams> {
       nThreads,
     ]);
     const ctl = sharedI32(1 + nWorkers);
-    const task = sharedF64(20);
-    const out = sharedF64(Math.max(1, nWorkers) * 12);
+    const task = sharedF64(21);
     const workers = [];
+    // Workers get the arrays (views of the shared kernel memory) and instantiate the kernel on it.
+    const { kernel, memory, ...views } = arena;
     for (let wi = 0; wi < nWorkers; wi++) {
       const wk = startWorker(WORKER_ENTRY, {
+        module: treeKernelModule(),
+        memory,
+        arrays: { ...views, stride: S },
         w: wi,
         nWorkers,
-        bins,
-        nFeat: S,
-        gh,
-        rows,
-        hist,
-        nBins,
-        feats,
         ctl,
         task,
         cfg,
-        out,
       });
       workers.push(wk);
       await firstMessage(wk);
     }
-    const remote = nWorkers > 0 ? { ctl, task, out, feats, nWorkers } : null;
+    const remote = nWorkers > 0 ? { ctl, task, nWorkers } : null;
 
     const rng = new Uint32Array([p.seed >>> 0]);
     const inSample = new Uint8Array(n);
@@ -242,7 +247,7 @@ export class GbmModel extends TreeModel<GbmParams> {
             }
           }
           if (ghTrue !== null) quantizeGradients(gh, ghTrue, n, kg, kh, sb2, qRng, cfg);
-          const g = growTree(bins, binsCol, S, gh, rows, m, nBins, feats, nf, hist, nSlots, cfg, rng, scratch, remote);
+          const g = growTree(arrays, m, nf, nSlots, cfg, rng, remote);
           if (ghTrue !== null) refitNodes(g, rows, ghTrue, p.lambda, p.alpha, p.learning_rate);
           const tree = treeFromGrown(g, cuts, 1);
           trees.push(tree);

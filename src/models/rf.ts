@@ -11,6 +11,7 @@ import { rocAuc } from "./metrics";
 import { checkLabels, checkWeights, type FitOptions, type FitReport } from "./model";
 import { type GrownTree, type Tree, treeFromGrown } from "./tree";
 import { checkFinite, TreeModel } from "./treeModel";
+import { treeKernelModule } from "./wasm/treeKernelModule";
 import { firstMessage, resolveThreads, startWorker } from "./workers";
 
 export const rfParamsSchema = z.strictObject({
@@ -45,7 +46,7 @@ const WORKER_ENTRY = `
 const d = workerData;
 const oobSum = new Float64Array(d.nRows);
 const oobCount = new Float64Array(d.nRows);
-const trees = rfGrowTrees(d.bins, d.nFeat, d.nRows, d.nBins, d.y, d.weight, d.cfg, d.seeds, d.bootstrap, oobSum, oobCount);
+const trees = rfGrowTrees(d.module, d.bins, d.nFeat, d.nRows, d.nBins, d.y, d.weight, d.cfg, d.seeds, d.bootstrap, oobSum, oobCount);
 parentPort.postMessage({ trees, oobSum, oobCount }, [oobSum.buffer, oobCount.buffer]);
 `;
 
@@ -114,6 +115,7 @@ export class RfModel extends TreeModel<RfParams> {
       // Interleaved shares: tree i goes to worker i mod threads, so results merge back in order.
       const mySeeds = seeds.filter((_, i) => i % threads === t);
       const wk = startWorker(WORKER_ENTRY, {
+        module: treeKernelModule(),
         bins,
         nFeat: F,
         nRows: n,

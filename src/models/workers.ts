@@ -11,29 +11,19 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
   addTreeRaw,
-  buildHist,
-  buildHistQ,
-  findBestSplit,
   gbmWorkerLoop,
   growTree,
   leafOfBinned,
-  nodeScore,
-  partitionRows,
   rfGrowTrees,
   rngNext,
   runNodeTask,
-  subtractHist,
+  wasmArena,
 } from "./kernel";
 import { treeShapRows } from "./treeshapKernel";
 
 const KERNEL: readonly ((...args: never[]) => unknown)[] = [
   rngNext,
-  buildHist,
-  buildHistQ,
-  subtractHist,
-  nodeScore,
-  findBestSplit,
-  partitionRows,
+  wasmArena,
   runNodeTask,
   growTree,
   gbmWorkerLoop,

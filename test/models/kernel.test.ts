@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { applyBins, binCounts, binOf, fitBinCuts, thresholdOf } from "../../src/models/binning";
-import { buildHist, partitionRows, subtractHist } from "../../src/models/kernel";
 import { featureMatrix, fromColumns, sliceRows, takeRows } from "../../src/models/matrix";
 import { spyFeatures } from "./spyFeatures";
 
@@ -38,39 +37,6 @@ describe("quantile binning on SPY features", () => {
     expect([...applyBins(m, c, false)]).toEqual([2, 0, 1, 1, 255, 0, 255]);
     expect(binOf(c[0], -1e300)).toBe(0);
     expect(() => fitBinCuts(m, 256)).toThrow(/max_bins must be an integer in 2..255, got 256/);
-  });
-
-  it("histogram subtraction (parent − smaller child) equals building the larger child", () => {
-    const gh = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      gh[2 * i] = spy.bigMove[i] - 0.4;
-      gh[2 * i + 1] = 0.24 + (i % 7) * 0.001;
-    }
-    const rows = Int32Array.from({ length: n }, (_, i) => i);
-    const feats = Int32Array.from({ length: F }, (_, f) => f);
-    const slot = F * 512;
-    const hist = new Float64Array(3 * slot);
-    buildHist(bins, F, gh, rows, 0, n, feats, 0, F, hist, 0);
-    const col = new Uint8Array(n * F);
-    for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) col[f * n + i] = bins[i * F + f];
-    const mid = partitionRows(col, 1, 5 * n, rows, 0, n, 100, 0, new Int32Array(n));
-    let bad = 0;
-    for (let i = 1; i < n; i++) if (i !== mid && rows[i] <= rows[i - 1]) bad++;
-    for (let i = 0; i < n; i++) if (bins[rows[i] * F + 5] <= 100 !== i < mid) bad++;
-    expect(bad).toBe(0);
-    expect(mid).toBeGreaterThan(0);
-    expect(mid).toBeLessThan(n);
-    buildHist(bins, F, gh, rows, 0, mid, feats, 0, F, hist, slot);
-    buildHist(bins, F, gh, rows, mid, n, feats, 0, F, hist, 2 * slot);
-    subtractHist(hist, 0, slot, feats, 0, F);
-    let off = 0;
-    for (let j = 0; j < slot; j++)
-      if (Math.abs(hist[j] - hist[2 * slot + j]) > 1e-9 * Math.max(1, Math.abs(hist[2 * slot + j]))) off++;
-    expect(off).toBe(0);
-    // A feature-range build (what one worker thread does) matches the full build on its range.
-    const part = new Float64Array(slot);
-    buildHist(bins, F, gh, rows, mid, n, feats, 3, 7, part, 0);
-    expect(part.subarray(3 * 512, 7 * 512)).toEqual(hist.subarray(2 * slot + 3 * 512, 2 * slot + 7 * 512));
   });
 });
 

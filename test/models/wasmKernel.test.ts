@@ -1,0 +1,213 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { binaryModuleText, compileTreeKernel, KERNEL_BINARY_MODULE } from "../../scripts/buildWasm";
+import { applyBins, binCounts, fitBinCuts } from "../../src/models/binning";
+import { wasmArena } from "../../src/models/kernel";
+import { treeKernelModule } from "../../src/models/wasm/treeKernelModule";
+import { spyFeatures } from "./spyFeatures";
+
+const spy = spyFeatures();
+const X = spy.X;
+const F = X.names.length;
+const S = (F + 3) & ~3;
+const n = X.nRows;
+const cuts = fitBinCuts(X, 255);
+
+/** A kernel memory holding SPY's binned features (row stride S), with missing values planted. */
+function setup() {
+  const a = wasmArena(treeKernelModule(), {
+    bins: ["u8", n * S],
+    binsCol: ["u8", n * S],
+    gh: ["f64", 3 * n],
+    rows: ["i32", n],
+    scratch: ["i32", n],
+    hist: ["f64", 3 * S * 512],
+    nBins: ["i32", F],
+    feats: ["i32", F],
+    out: ["f64", 12],
+    acc: ["f64", S * 256],
+  });
+  applyBins(X, cuts, false, S, a.bins);
+  // Every 13th row misses feature 5 (bin 255), so partitions and splits meet missing values.
+  for (let i = 0; i < n; i += 13) a.bins[i * S + 5] = 255;
+  for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) a.binsCol[f * n + i] = a.bins[i * S + f];
+  a.nBins.set(binCounts(cuts));
+  for (let f = 0; f < F; f++) a.feats[f] = f;
+  for (let i = 0; i < n; i++) {
+    a.gh[2 * i] = spy.bigMove[i] - 0.4;
+    a.gh[2 * i + 1] = 0.24 + (i % 7) * 0.001;
+    a.rows[i] = i;
+  }
+  return a;
+}
+
+/** The histogram of rows[begin..end) by plain JS loops, (g, h) per bin. */
+function referenceHist(bins: Uint8Array, gh: Float64Array, rows: Int32Array, begin: number, end: number) {
+  const h = new Float64Array(S * 512);
+  for (let i = begin; i < end; i++) {
+    const r = rows[i];
+    for (let f = 0; f < F; f++) {
+      const p = f * 512 + 2 * bins[r * S + f];
+      h[p] += gh[2 * r];
+      h[p + 1] += gh[2 * r + 1];
+    }
+  }
+  return h;
+}
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
+  let bad = 0;
+  for (let j = 0; j < a.length; j++) if (Math.abs(a[j] - b[j]) > tol * Math.max(1, Math.abs(b[j]))) bad++;
+  return bad;
+};
+
+describe("WebAssembly tree kernel", () => {
+  it("the committed binary is the compiled AssemblyScript source (npm run build:wasm)", async () => {
+    const wasm = await compileTreeKernel();
+    expect(readFileSync(KERNEL_BINARY_MODULE, "utf8")).toBe(binaryModuleText(wasm));
+  });
+
+  it("partition is stable, follows bin ≤ b and sends missing values the default way", () => {
+    const a = setup();
+    for (const defaultLeft of [0, 1]) {
+      for (let i = 0; i < n; i++) a.rows[i] = i;
+      const mid = a.kernel.partition(
+        a.binsCol.byteOffset + 5 * n,
+        a.rows.byteOffset,
+        0,
+        n,
+        100,
+        defaultLeft,
+        a.scratch.byteOffset,
+      );
+      let bad = 0;
+      for (let i = 1; i < n; i++) if (i !== mid && a.rows[i] <= a.rows[i - 1]) bad++;
+      for (let i = 0; i < n; i++) {
+        const b = a.bins[a.rows[i] * S + 5];
+        const left = b === 255 ? defaultLeft === 1 : b <= 100;
+        if (left !== i < mid) bad++;
+      }
+      expect(bad).toBe(0);
+      expect(mid).toBeGreaterThan(0);
+      expect(mid).toBeLessThan(n);
+    }
+  });
+
+  it("float histograms match plain loops; parent − smaller child equals the larger child", () => {
+    const a = setup();
+    const slot = S * 512;
+    const k = a.kernel;
+    const mid = k.partition(a.binsCol.byteOffset + 7 * n, a.rows.byteOffset, 0, n, 90, 0, a.scratch.byteOffset);
+    const h = a.hist.byteOffset;
+    const args = [a.bins.byteOffset, S, a.gh.byteOffset, a.rows.byteOffset] as const;
+    k.histF(...args, 0, n, a.feats.byteOffset, 0, F, h);
+    k.histF(...args, 0, mid, a.feats.byteOffset, 0, F, h + slot * 8);
+    expect(close(a.hist.subarray(0, slot), referenceHist(a.bins, a.gh, a.rows, 0, n), 1e-12)).toBe(0);
+    k.histF(...args, mid, n, a.feats.byteOffset, 0, F, h + 2 * slot * 8);
+    k.subtract(h, h + slot * 8, a.feats.byteOffset, 0, F);
+    expect(close(a.hist.subarray(0, slot), a.hist.subarray(2 * slot, 3 * slot), 1e-9)).toBe(0);
+    // One thread's feature range (features 3..6) equals the full build on that range.
+    k.histF(...args, mid, n, a.feats.byteOffset, 3, 7, h + slot * 8);
+    expect(a.hist.subarray(slot + 3 * 512, slot + 7 * 512)).toEqual(
+      a.hist.subarray(2 * slot + 3 * 512, 2 * slot + 7 * 512),
+    );
+  });
+
+  it("quantised histograms decode to the exact sums of the dequantised gradients", () => {
+    const a = setup();
+    // gq in −40..40, hq in 1..30 packed as gq·2^sb + hq (sb = 20 bits: sums of n rows stay below).
+    const sb2 = 2 ** 20;
+    const gScale = 0.01;
+    const hScale = 0.001;
+    const deq = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const gq = ((i * 7919) % 81) - 40;
+      const hq = 1 + ((i * 104729) % 30);
+      a.gh[2 * n + i] = gq * sb2 + hq;
+      deq[2 * i] = gq * gScale;
+      deq[2 * i + 1] = hq * hScale;
+    }
+    expect(F).toBeGreaterThanOrEqual(8);
+    const ref = referenceHist(a.bins, deq, a.rows, 0, n);
+    const args = [a.bins.byteOffset, S, a.gh.byteOffset + 16 * n, a.rows.byteOffset, 0, n, a.feats.byteOffset] as const;
+    // All features (the u32 path) and features 1..F−2 (byte-wise head and tail around the words).
+    a.kernel.histQ(...args, 0, F, a.hist.byteOffset, sb2, gScale, hScale, a.acc.byteOffset);
+    expect(close(a.hist.subarray(0, F * 512), ref.subarray(0, F * 512), 1e-12)).toBe(0);
+    a.hist.fill(0);
+    a.kernel.histQ(...args, 1, F - 1, a.hist.byteOffset, sb2, gScale, hScale, a.acc.byteOffset);
+    expect(close(a.hist.subarray(512, (F - 1) * 512), ref.subarray(512, (F - 1) * 512), 1e-12)).toBe(0);
+    expect(a.hist.subarray(0, 512).every((v) => v === 0)).toBe(true);
+    expect(a.hist.subarray((F - 1) * 512, F * 512).every((v) => v === 0)).toBe(true);
+  });
+
+  it("bestSplit finds the brute-force best split, missing values tried on both sides", () => {
+    const a = setup();
+    const k = a.kernel;
+    k.histF(
+      a.bins.byteOffset,
+      S,
+      a.gh.byteOffset,
+      a.rows.byteOffset,
+      0,
+      n,
+      a.feats.byteOffset,
+      0,
+      F,
+      a.hist.byteOffset,
+    );
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < n; i++) {
+      G += a.gh[2 * i];
+      H += a.gh[2 * i + 1];
+    }
+    for (const [lambda, alpha, mcw] of [
+      [1, 0, 1],
+      [5, 0.5, 20],
+    ]) {
+      k.bestSplit(
+        a.hist.byteOffset,
+        a.feats.byteOffset,
+        0,
+        F,
+        a.nBins.byteOffset,
+        G,
+        H,
+        lambda,
+        alpha,
+        mcw,
+        a.out.byteOffset,
+      );
+      const score = (g: number, h: number) => {
+        const t = Math.sign(g) * Math.max(0, Math.abs(g) - alpha);
+        return (t * t) / (h + lambda);
+      };
+      // Brute force: every (feature, bin, missing side) from the raw rows.
+      let best = Number.NEGATIVE_INFINITY;
+      let arg: number[] = [];
+      for (let f = 0; f < F; f++) {
+        for (let b = 0; b < a.nBins[f] - 1; b++) {
+          for (const dl of [0, 1]) {
+            let gl = 0;
+            let hl = 0;
+            for (let i = 0; i < n; i++) {
+              const v = a.bins[i * S + f];
+              if (v === 255 ? dl === 1 : v <= b) {
+                gl += a.gh[2 * i];
+                hl += a.gh[2 * i + 1];
+              }
+            }
+            if (hl < mcw || H - hl < mcw) continue;
+            const gain = 0.5 * (score(gl, hl) + score(G - gl, H - hl) - score(G, H));
+            if (gain > best + 1e-9) {
+              best = gain;
+              arg = [f, b];
+            }
+          }
+        }
+      }
+      expect(a.out[0]).toBeCloseTo(best, 6);
+      expect([a.out[1], a.out[2]]).toEqual(arg);
+    }
+  });
+});
