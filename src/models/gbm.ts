@@ -124,8 +124,16 @@ export class GbmModel extends TreeModel<GbmParams> {
       feats: ["i32", 2 * F],
       out: ["f64", nThreads * 12],
       acc: ["f64", nThreads * S * 256],
+      // Per-round arrays of the kernel's gradient steps (binary: y, weights, exp(−margin)).
+      y: ["f64", nOut === 1 ? n : 0],
+      weight: ["f64", nOut === 1 && w ? n : 0],
+      margin: ["f64", n * nOut],
+      expNeg: ["f64", nOut === 1 ? n : 0],
+      ghTrue: ["f64", quant ? 2 * n : 0],
+      // [the stochastic rounding's RNG state (a u32 in the first double), 2 doubles of kernel results].
+      misc: ["f64", 3],
     });
-    const { bins, binsCol, gh, rows, feats } = arena;
+    const { kernel, bins, binsCol, gh, rows, feats, margin, misc } = arena;
     const arrays: TreeArrays = { ...arena, stride: S };
     applyBins(X, cuts, false, S, bins);
     for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) binsCol[f * n + r] = bins[r * S + f];
@@ -145,19 +153,23 @@ export class GbmModel extends TreeModel<GbmParams> {
       base[0] = Math.log(pr / (1 - pr));
     } else for (let k = 0; k < K; k++) base[k] = Math.log(Math.max(1e-6, cls[k] / wsum));
 
-    const margin = new Float64Array(n * nOut);
     for (let i = 0; i < n; i++) margin.set(base, i * nOut);
     // Binary: exp(−margin) per row, kept up to date by multiplying with exp(−leaf value) (one
     // exp per leaf instead of one per row and round: Math.exp was ~8 % of training). The
     // product drifts from exp(−margin) by ~1e-14 relative after 200 trees; a value leaving
     // (1e-300, 1e300) is recomputed from the margin.
-    const expNeg = nOut === 1 ? new Float64Array(n).fill(Math.exp(-base[0])) : null;
+    const binary = nOut === 1;
+    if (binary) {
+      arena.expNeg.fill(Math.exp(-base[0]));
+      arena.y.set(y);
+      if (w) arena.weight.set(w);
+    }
     const evN = ev ? ev.X.nRows : 0;
     const evMargin = new Float64Array(evN * nOut);
     for (let i = 0; i < evN; i++) evMargin.set(base, i * nOut);
 
-    const ghTrue = quant ? new Float64Array(2 * n) : null;
-    const qRng = new Uint32Array([(p.seed ^ 0x9e3779b9) >>> 0]);
+    const qRng = new Uint32Array(misc.buffer, misc.byteOffset, 1);
+    qRng[0] = (p.seed ^ 0x9e3779b9) >>> 0;
     const cfg = sharedF64(14);
     cfg.set([
       p.max_depth,
@@ -175,7 +187,7 @@ export class GbmModel extends TreeModel<GbmParams> {
     const task = sharedF64(21);
     const workers = [];
     // Workers get the arrays (views of the shared kernel memory) and instantiate the kernel on it.
-    const { kernel, memory, ...views } = arena;
+    const { kernel: _, memory, ...views } = arena;
     for (let wi = 0; wi < nWorkers; wi++) {
       const wk = startWorker(WORKER_ENTRY, {
         module: treeKernelModule(),
@@ -194,7 +206,7 @@ export class GbmModel extends TreeModel<GbmParams> {
 
     const rng = new Uint32Array([p.seed >>> 0]);
     const inSample = new Uint8Array(n);
-    const prob = new Float64Array(n * nOut);
+    const prob = new Float64Array(binary ? 0 : n * nOut);
     const trees: Tree[] = [];
     const treeOutput: number[] = [];
     const evalLogLoss: number[] = [];
@@ -206,11 +218,17 @@ export class GbmModel extends TreeModel<GbmParams> {
 
     try {
       for (let round = 0; round < p.n_trees; round++) {
-        if (expNeg !== null) {
-          for (let i = 0; i < n; i++) prob[i] = 1 / (1 + expNeg[i]);
-        } else probabilities(margin, prob, nOut);
+        if (!binary) probabilities(margin, prob, nOut);
         for (let k = 0; k < nOut; k++) {
-          fillGradients(gh, prob, y, w, nOut, k);
+          if (binary)
+            kernel.logisticGradients(
+              arena.expNeg.byteOffset,
+              arena.y.byteOffset,
+              w ? arena.weight.byteOffset : 0,
+              gh.byteOffset,
+              n,
+            );
+          else softmaxGradients(gh, prob, y, w, nOut, k);
           let m = 0;
           if (p.subsample < 1) {
             inSample.fill(0);
@@ -246,9 +264,26 @@ export class GbmModel extends TreeModel<GbmParams> {
               );
             }
           }
-          if (ghTrue !== null) quantizeGradients(gh, ghTrue, n, kg, kh, sb2, qRng, cfg);
+          if (quant) {
+            kernel.quantizeGradients(
+              gh.byteOffset,
+              arena.ghTrue.byteOffset,
+              gh.byteOffset + 16 * n,
+              n,
+              2 ** kg - 1,
+              2 ** kh,
+              sb2,
+              misc.byteOffset,
+              misc.byteOffset + 8,
+            );
+            // cfg[10..13] = [2^sb, gScale, hScale, index of the packed lane in gh] (growTree's task).
+            cfg[10] = sb2;
+            cfg[11] = misc[1];
+            cfg[12] = misc[2];
+            cfg[13] = 2 * n;
+          }
           const g = growTree(arrays, m, nf, nSlots, cfg, rng, remote);
-          if (ghTrue !== null) refitNodes(g, rows, ghTrue, p.lambda, p.alpha, p.learning_rate);
+          if (quant) refitNodes(g, arena, p.lambda, p.alpha, p.learning_rate);
           const tree = treeFromGrown(g, cuts, 1);
           trees.push(tree);
           treeOutput.push(k);
@@ -256,14 +291,16 @@ export class GbmModel extends TreeModel<GbmParams> {
           for (let node = 0; node < g.feature.length; node++) {
             if (g.feature[node] >= 0) continue;
             const v = g.value[node];
-            if (expNeg !== null) {
-              const fv = Math.exp(-v);
-              for (let i = g.segBegin[node]; i < g.segEnd[node]; i++) {
-                const r = rows[i];
-                margin[r] += v;
-                const e = expNeg[r] * fv;
-                expNeg[r] = e > 1e-300 && e < 1e300 ? e : Math.exp(-margin[r]);
-              }
+            if (binary) {
+              kernel.addLeaf(
+                rows.byteOffset,
+                g.segBegin[node],
+                g.segEnd[node],
+                v,
+                Math.exp(-v),
+                margin.byteOffset,
+                arena.expNeg.byteOffset,
+              );
             } else for (let i = g.segBegin[node]; i < g.segEnd[node]; i++) margin[rows[i] * nOut + k] += v;
           }
           if (m < n) {
@@ -272,9 +309,9 @@ export class GbmModel extends TreeModel<GbmParams> {
               if (inSample[i] === 1) continue;
               const leaf = leafOfBinned(bins, S, i, tree.feature, bin, tree.defaultLeft, tree.left, tree.right);
               margin[i * nOut + k] += g.value[leaf];
-              if (expNeg !== null) {
-                const e = expNeg[i] * Math.exp(-g.value[leaf]);
-                expNeg[i] = e > 1e-300 && e < 1e300 ? e : Math.exp(-margin[i]);
+              if (binary) {
+                const e = arena.expNeg[i] * Math.exp(-g.value[leaf]);
+                arena.expNeg[i] = e > 1e-300 && e < 1e300 ? e : Math.exp(-margin[i]);
               }
             }
           }
@@ -359,8 +396,8 @@ function probabilities(margin: Float64Array, prob: Float64Array, nOut: number): 
   }
 }
 
-/** Log-loss gradients and hessians (softmax hessian ×2 as in XGBoost), weighted, interleaved. */
-function fillGradients(
+/** Softmax log-loss gradients and hessians of class k (hessian ×2 as in XGBoost), weighted, interleaved. */
+function softmaxGradients(
   gh: Float64Array,
   prob: Float64Array,
   y: ArrayLike<number>,
@@ -371,58 +408,11 @@ function fillGradients(
   const n = y.length;
   for (let i = 0; i < n; i++) {
     const pr = prob[i * nOut + k];
-    const target = nOut === 1 ? y[i] : y[i] === k ? 1 : 0;
     const wi = w ? w[i] : 1;
-    const h = (nOut === 1 ? pr * (1 - pr) : 2 * pr * (1 - pr)) * wi;
-    gh[2 * i] = (pr - target) * wi;
+    const h = 2 * pr * (1 - pr) * wi;
+    gh[2 * i] = (pr - (y[i] === k ? 1 : 0)) * wi;
     gh[2 * i + 1] = h > 1e-16 ? h : 1e-16 * wi;
   }
-}
-
-/**
- * Stochastic rounding (seeded) of the round's gradients to gq ∈ [−(2^kg − 1), 2^kg − 1] and
- * hq ∈ [1, 2^kh] (hq ≥ 1 so a non-empty bin never has a zero hessian). gh keeps the true
- * values in ghTrue, the dequantised pairs in gh[0..2n) and the packed lane in gh[2n..3n);
- * cfg[10..13] = [2^sb, gScale, hScale, 2n].
- */
-function quantizeGradients(
-  gh: Float64Array,
-  ghTrue: Float64Array,
-  n: number,
-  kg: number,
-  kh: number,
-  sb2: number,
-  rng: Uint32Array,
-  cfg: Float64Array,
-): void {
-  ghTrue.set(gh.subarray(0, 2 * n));
-  let gMax = 0;
-  let hMax = 0;
-  for (let i = 0; i < n; i++) {
-    const g = Math.abs(ghTrue[2 * i]);
-    const h = ghTrue[2 * i + 1];
-    if (g > gMax) gMax = g;
-    if (h > hMax) hMax = h;
-  }
-  const gScale = gMax > 0 ? gMax / (2 ** kg - 1) : 1;
-  const hScale = hMax > 0 ? hMax / 2 ** kh : 1;
-  const gInv = 1 / gScale;
-  const hInv = 1 / hScale;
-  for (let i = 0; i < n; i++) {
-    // One draw gives both rounding offsets (its high and low 16 bits).
-    const u = rngNext(rng) * 65536;
-    const uHi = Math.floor(u);
-    const gq = Math.floor(ghTrue[2 * i] * gInv + uHi / 65536);
-    let hq = Math.floor(ghTrue[2 * i + 1] * hInv + (u - uHi));
-    if (hq < 1) hq = 1;
-    gh[2 * i] = gq * gScale;
-    gh[2 * i + 1] = hq * hScale;
-    gh[2 * n + i] = gq * sb2 + hq;
-  }
-  cfg[10] = sb2;
-  cfg[11] = gScale;
-  cfg[12] = hScale;
-  cfg[13] = 2 * n;
 }
 
 /**
@@ -431,22 +421,19 @@ function quantizeGradients(
  */
 function refitNodes(
   g: ReturnType<typeof growTree>,
-  rows: Int32Array,
-  ghTrue: Float64Array,
+  a: { kernel: TreeArrays["kernel"]; ghTrue: Float64Array; rows: Int32Array; misc: Float64Array },
   lambda: number,
   alpha: number,
   lr: number,
 ): void {
   const sg = new Float64Array(g.feature.length);
   for (let id = g.feature.length - 1; id >= 0; id--) {
-    let G = 0;
-    let H = 0;
+    let G: number;
+    let H: number;
     if (g.feature[id] < 0) {
-      for (let i = g.segBegin[id]; i < g.segEnd[id]; i++) {
-        const r = rows[i];
-        G += ghTrue[2 * r];
-        H += ghTrue[2 * r + 1];
-      }
+      a.kernel.segmentSums(a.ghTrue.byteOffset, a.rows.byteOffset, g.segBegin[id], g.segEnd[id], a.misc.byteOffset + 8);
+      G = a.misc[1];
+      H = a.misc[2];
     } else {
       G = sg[g.left[id]] + sg[g.right[id]];
       H = g.cover[g.left[id]] + g.cover[g.right[id]];

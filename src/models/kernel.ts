@@ -67,6 +67,20 @@ export interface TreeKernel {
     defaultLeft: number,
     scratch: number,
   ): number;
+  logisticGradients(expNeg: number, y: number, weight: number, gh: number, n: number): void;
+  quantizeGradients(
+    gh: number,
+    ghTrue: number,
+    ghq: number,
+    n: number,
+    gLevels: number,
+    hLevels: number,
+    sb2: number,
+    state: number,
+    out: number,
+  ): void;
+  segmentSums(gh: number, rows: number, begin: number, end: number, out: number): void;
+  addLeaf(rows: number, begin: number, end: number, v: number, fv: number, margin: number, expNeg: number): void;
 }
 
 export type ArenaSpec = Record<string, readonly ["u8" | "i32" | "f64", number]>;
@@ -82,8 +96,9 @@ export type Arena<S extends ArenaSpec> = {
 export function wasmArena<S extends ArenaSpec>(module: WasmModule, spec: S): Arena<S> {
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const bytes = { u8: 1, i32: 4, f64: 8 };
-  // Offset 0 stays unused: no array sits at the null address.
-  let top = 64;
+  // Page 0 is the kernel's own: every instantiation (one per worker thread) rewrites its static
+  // data there (Math.exp's table sits at 1024), so the arrays start at page 1.
+  let top = 65536;
   const at: Record<string, number> = {};
   for (const name of Object.keys(spec)) {
     at[name] = top;
@@ -327,8 +342,10 @@ export function growTree(
       task[20] = h;
     }
     // Small tasks stay on this thread: waking a worker costs more than it saves (the split
-    // found is the same, ties still go to the lowest feature position).
-    const work = (task[1] - task[0] + (task[6] === 2 ? task[8] - task[7] : 0)) * nf;
+    // found is the same, ties still go to the lowest feature position). A split search costs
+    // about as much as adding 1500 rows (255 bins of gain arithmetic per feature).
+    const rowsBuilt = task[1] - task[0] + (task[6] === 2 ? task[8] - task[7] : 0);
+    const work = (rowsBuilt + 1500 * (task[3] + (task[6] > 0 ? task[10] : 0))) * nf;
     if (remote === null || work < 65536) {
       runNodeTask(a, 0, 0, nf, task, lambda, alpha, mcw);
       for (let j = 0; j < 12; j++) mergeOut[j] = a.out[j];

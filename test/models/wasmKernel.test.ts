@@ -4,6 +4,7 @@ import { binaryModuleText, compileTreeKernel, KERNEL_BINARY_MODULE } from "../..
 import { applyBins, binCounts, fitBinCuts } from "../../src/models/binning";
 import { wasmArena } from "../../src/models/kernel";
 import { treeKernelModule } from "../../src/models/wasm/treeKernelModule";
+import type { WasmApi } from "../../src/models/wasm/wasmApi";
 import { spyFeatures } from "./spyFeatures";
 
 const spy = spyFeatures();
@@ -65,6 +66,15 @@ describe("WebAssembly tree kernel", () => {
   it("the committed binary is the compiled AssemblyScript source (npm run build:wasm)", async () => {
     const wasm = await compileTreeKernel();
     expect(readFileSync(KERNEL_BINARY_MODULE, "utf8")).toBe(binaryModuleText(wasm));
+  });
+
+  it("a second instantiation on the same memory (a worker thread's) leaves every array as it was", () => {
+    const a = setup();
+    const before = new Uint8Array(a.memory.buffer.slice(a.bins.byteOffset));
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    new wasm.Instance(treeKernelModule(), { env: { memory: a.memory } });
+    expect(new Uint8Array(a.memory.buffer.slice(a.bins.byteOffset))).toEqual(before);
+    expect(a.bins.byteOffset).toBeGreaterThanOrEqual(65536);
   });
 
   it("partition is stable, follows bin ≤ b and sends missing values the default way", () => {

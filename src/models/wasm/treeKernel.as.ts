@@ -162,6 +162,8 @@ export function subtract(dst: usize, src: usize, feats: usize, fBegin: i32, fEnd
  * no split satisfies min child weight. Missing values (bin 255) are tried on both sides
  * (XGBoost's learned default direction) whenever the node has any; ties keep the first
  * candidate (lowest feature position, then lowest bin, missing-right before missing-left).
+ * Gains are compared as computed here (by division) because threads' bests are merged by them:
+ * any other in-thread comparison could pick another split than one thread would.
  */
 export function bestSplit(
   slot: usize,
@@ -177,7 +179,7 @@ export function bestSplit(
   out: usize,
 ): void {
   const parent = nodeScore(gSum, hSum, lambda, alpha);
-  let bestGain = -Infinity;
+  let bestGain: f64 = -Infinity;
   let bestF: i32 = -1;
   let bestB: i32 = -1;
   let bestDl: i32 = 0;
@@ -194,11 +196,9 @@ export function bestSplit(
     let gl: f64 = 0;
     let hl: f64 = 0;
     for (let b = 0; b < nb; b++) {
-      const hb = load<f64>(o + ((<usize>b) << 4) + 8);
-      // An empty bin leaves both sides unchanged: its split equals the previous bin's.
-      if (hb === 0 && b > 0) continue;
+      // An empty bin gives the previous bin's candidate again, which never wins a strict >.
       gl += load<f64>(o + ((<usize>b) << 4));
-      hl += hb;
+      hl += load<f64>(o + ((<usize>b) << 4) + 8);
       // Missing values go right.
       const hr = hSum - hl;
       if (hl >= minChildWeight && hr >= minChildWeight && hl > 0 && hr > 0) {
@@ -271,4 +271,99 @@ export function partition(
   }
   memory.copy(rows + ((<usize>l) << 2), scratch, (<usize>s) << 2);
   return l;
+}
+
+/**
+ * Binary log-loss gradients of n rows from e = exp(−margin) (kept per row by the caller):
+ * p = 1 / (1 + e), g = (p − y)·w, h = p(1 − p)·w floored at 1e-16·w, as (g, h) pairs at gh.
+ * weight = 0: every weight is 1.
+ */
+export function logisticGradients(expNeg: usize, y: usize, weight: usize, gh: usize, n: i32): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const p = 1 / (1 + load<f64>(expNeg + (i << 3)));
+    const w: f64 = weight === 0 ? 1 : load<f64>(weight + (i << 3));
+    const h = p * (1 - p) * w;
+    store<f64>(gh + (i << 4), (p - load<f64>(y + (i << 3))) * w);
+    store<f64>(gh + (i << 4) + 8, h > 1e-16 ? h : 1e-16 * w);
+  }
+}
+
+/** mulberry32 over the u32 state at `state` (kernel.ts's rngNext, the same sequence). */
+@inline
+function rngNext(state: usize): f64 {
+  const s = load<u32>(state) + 0x6d2b79f5;
+  store<u32>(state, s);
+  let t = s;
+  t = (t ^ (t >>> 15)) * (t | 1);
+  t ^= t + (t ^ (t >>> 7)) * (t | 61);
+  return <f64>(t ^ (t >>> 14)) / 4294967296;
+}
+
+/**
+ * Stochastic rounding (seeded by the RNG state at `state`) of n (g, h) pairs at gh to
+ * gq ∈ [−gLevels, gLevels] and hq ∈ [1, hLevels] (hq ≥ 1: a non-empty bin never has a zero
+ * hessian). The true pairs are copied to ghTrue, gh gets the dequantised pairs and ghq the
+ * packed gq·sb2 + hq; out gets [gScale, hScale].
+ */
+export function quantizeGradients(
+  gh: usize,
+  ghTrue: usize,
+  ghq: usize,
+  n: i32,
+  gLevels: f64,
+  hLevels: f64,
+  sb2: f64,
+  state: usize,
+  out: usize,
+): void {
+  memory.copy(ghTrue, gh, (<usize>n) << 4);
+  let gMax: f64 = 0;
+  let hMax: f64 = 0;
+  for (let i: usize = 0; i < <usize>n; i++) {
+    gMax = Math.max(gMax, Math.abs(load<f64>(ghTrue + (i << 4))));
+    hMax = Math.max(hMax, load<f64>(ghTrue + (i << 4) + 8));
+  }
+  const gScale = gMax > 0 ? gMax / gLevels : 1;
+  const hScale = hMax > 0 ? hMax / hLevels : 1;
+  const gInv = 1 / gScale;
+  const hInv = 1 / hScale;
+  for (let i: usize = 0; i < <usize>n; i++) {
+    // One draw gives both rounding offsets (its high and low 16 bits).
+    const u = rngNext(state) * 65536;
+    const uHi = Math.floor(u);
+    const gq = Math.floor(load<f64>(ghTrue + (i << 4)) * gInv + uHi / 65536);
+    const hq = Math.max(1, Math.floor(load<f64>(ghTrue + (i << 4) + 8) * hInv + (u - uHi)));
+    store<f64>(gh + (i << 4), gq * gScale);
+    store<f64>(gh + (i << 4) + 8, hq * hScale);
+    store<f64>(ghq + (i << 3), gq * sb2 + hq);
+  }
+  store<f64>(out, gScale);
+  store<f64>(out + 8, hScale);
+}
+
+/** Sums of the (g, h) pairs of rows[begin..end), in row order, into out[0..2). */
+export function segmentSums(gh: usize, rows: usize, begin: i32, end: i32, out: usize): void {
+  let g: f64 = 0;
+  let h: f64 = 0;
+  for (let i = begin; i < end; i++) {
+    const p = gh + ((<usize>load<i32>(rows + ((<usize>i) << 2))) << 4);
+    g += load<f64>(p);
+    h += load<f64>(p + 8);
+  }
+  store<f64>(out, g);
+  store<f64>(out + 8, h);
+}
+
+/**
+ * A binary leaf's value v for its rows[begin..end): margin += v, and exp(−margin) kept by
+ * multiplying with fv = exp(−v); a product leaving (1e-300, 1e300) is recomputed from the margin.
+ */
+export function addLeaf(rows: usize, begin: i32, end: i32, v: f64, fv: f64, margin: usize, expNeg: usize): void {
+  for (let i = begin; i < end; i++) {
+    const r = (<usize>load<i32>(rows + ((<usize>i) << 2))) << 3;
+    const m = load<f64>(margin + r) + v;
+    store<f64>(margin + r, m);
+    const e = load<f64>(expNeg + r) * fv;
+    store<f64>(expNeg + r, e > 1e-300 && e < 1e300 ? e : Math.exp(-m));
+  }
 }
