@@ -116,7 +116,8 @@ export class GbmModel extends TreeModel<GbmParams> {
     const arena = wasmArena(treeKernelModule(), {
       bins: ["u8", n * S],
       binsCol: ["u8", n * S],
-      gh: ["f64", (quant ? 3 : 2) * n],
+      gh: ["f64", 2 * n],
+      ghq: ["f64", quant ? n : 0],
       rows: ["i32", n],
       scratch: ["i32", n],
       hist: ["f64", nSlots * S * 512],
@@ -129,7 +130,6 @@ export class GbmModel extends TreeModel<GbmParams> {
       weight: ["f64", nOut === 1 && w ? n : 0],
       margin: ["f64", n * nOut],
       expNeg: ["f64", nOut === 1 ? n : 0],
-      ghTrue: ["f64", quant ? 2 * n : 0],
       // [the stochastic rounding's RNG state (a u32 in the first double), 2 doubles of kernel results].
       misc: ["f64", 3],
     });
@@ -227,8 +227,9 @@ export class GbmModel extends TreeModel<GbmParams> {
               w ? arena.weight.byteOffset : 0,
               gh.byteOffset,
               n,
+              misc.byteOffset + 8,
             );
-          else softmaxGradients(gh, prob, y, w, nOut, k);
+          else softmaxGradients(gh, prob, y, w, nOut, k, misc);
           let m = 0;
           if (p.subsample < 1) {
             inSample.fill(0);
@@ -265,22 +266,14 @@ export class GbmModel extends TreeModel<GbmParams> {
             }
           }
           if (quant) {
-            kernel.quantizeGradients(
-              gh.byteOffset,
-              arena.ghTrue.byteOffset,
-              gh.byteOffset + 16 * n,
-              n,
-              2 ** kg - 1,
-              2 ** kh,
-              sb2,
-              misc.byteOffset,
-              misc.byteOffset + 8,
-            );
-            // cfg[10..13] = [2^sb, gScale, hScale, index of the packed lane in gh] (growTree's task).
+            // Scales from the round's largest |g| and h (misc[1..2], left by the gradient step).
+            const gScale = misc[1] > 0 ? misc[1] / (2 ** kg - 1) : 1;
+            const hScale = misc[2] > 0 ? misc[2] / 2 ** kh : 1;
+            kernel.quantizeGradients(gh.byteOffset, arena.ghq.byteOffset, n, gScale, hScale, sb2, misc.byteOffset);
+            // cfg[10..12] = [2^sb, gScale, hScale] (growTree's task).
             cfg[10] = sb2;
-            cfg[11] = misc[1];
-            cfg[12] = misc[2];
-            cfg[13] = 2 * n;
+            cfg[11] = gScale;
+            cfg[12] = hScale;
           }
           const g = growTree(arrays, m, nf, nSlots, cfg, rng, remote);
           if (quant) refitNodes(g, arena, p.lambda, p.alpha, p.learning_rate);
@@ -396,7 +389,10 @@ function probabilities(margin: Float64Array, prob: Float64Array, nOut: number): 
   }
 }
 
-/** Softmax log-loss gradients and hessians of class k (hessian ×2 as in XGBoost), weighted, interleaved. */
+/**
+ * Softmax log-loss gradients and hessians of class k (hessian ×2 as in XGBoost), weighted,
+ * interleaved; [max |g|, max h] into out[1..2] as the kernel's logisticGradients leaves them.
+ */
 function softmaxGradients(
   gh: Float64Array,
   prob: Float64Array,
@@ -404,15 +400,24 @@ function softmaxGradients(
   w: Float64Array | null,
   nOut: number,
   k: number,
+  out: Float64Array,
 ): void {
   const n = y.length;
+  let gMax = 0;
+  let hMax = 0;
   for (let i = 0; i < n; i++) {
     const pr = prob[i * nOut + k];
     const wi = w ? w[i] : 1;
-    const h = 2 * pr * (1 - pr) * wi;
-    gh[2 * i] = (pr - (y[i] === k ? 1 : 0)) * wi;
-    gh[2 * i + 1] = h > 1e-16 ? h : 1e-16 * wi;
+    const g = (pr - (y[i] === k ? 1 : 0)) * wi;
+    let h = 2 * pr * (1 - pr) * wi;
+    h = h > 1e-16 ? h : 1e-16 * wi;
+    gh[2 * i] = g;
+    gh[2 * i + 1] = h;
+    gMax = Math.max(gMax, Math.abs(g));
+    hMax = Math.max(hMax, h);
   }
+  out[1] = gMax;
+  out[2] = hMax;
 }
 
 /**
@@ -421,7 +426,7 @@ function softmaxGradients(
  */
 function refitNodes(
   g: ReturnType<typeof growTree>,
-  a: { kernel: TreeArrays["kernel"]; ghTrue: Float64Array; rows: Int32Array; misc: Float64Array },
+  a: { kernel: TreeArrays["kernel"]; gh: Float64Array; rows: Int32Array; misc: Float64Array },
   lambda: number,
   alpha: number,
   lr: number,
@@ -431,7 +436,7 @@ function refitNodes(
     let G: number;
     let H: number;
     if (g.feature[id] < 0) {
-      a.kernel.segmentSums(a.ghTrue.byteOffset, a.rows.byteOffset, g.segBegin[id], g.segEnd[id], a.misc.byteOffset + 8);
+      a.kernel.segmentSums(a.gh.byteOffset, a.rows.byteOffset, g.segBegin[id], g.segEnd[id], a.misc.byteOffset + 8);
       G = a.misc[1];
       H = a.misc[2];
     } else {

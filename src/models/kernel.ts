@@ -67,18 +67,17 @@ export interface TreeKernel {
     defaultLeft: number,
     scratch: number,
   ): number;
-  logisticGradients(expNeg: number, y: number, weight: number, gh: number, n: number): void;
+  logisticGradients(expNeg: number, y: number, weight: number, gh: number, n: number, out: number): void;
   quantizeGradients(
     gh: number,
-    ghTrue: number,
     ghq: number,
     n: number,
-    gLevels: number,
-    hLevels: number,
+    gScale: number,
+    hScale: number,
     sb2: number,
     state: number,
-    out: number,
   ): void;
+  laneSum(ghq: number, rows: number, begin: number, end: number): number;
   segmentSums(gh: number, rows: number, begin: number, end: number, out: number): void;
   addLeaf(rows: number, begin: number, end: number, v: number, fv: number, margin: number, expNeg: number): void;
 }
@@ -138,7 +137,8 @@ export function rngNext(state: Uint32Array): number {
 /**
  * A tree's working arrays, all in one kernel memory (wasmArena). bins is row-major with row
  * stride `stride` (histograms walk a node's rows), binsCol column-major (a partition reads one
- * feature's column); gh holds (g, h) per row, then (quantised gradients) the packed lane; out
+ * feature's column); gh holds (g, h) per row and ghq (quantised gradients; else empty) each
+ * row's packed integer pair; out
  * holds 12 doubles and acc stride × 256 doubles per thread (thread t's best splits and
  * histogram accumulator).
  */
@@ -148,6 +148,7 @@ export interface TreeArrays {
   binsCol: Uint8Array;
   stride: number;
   gh: Float64Array;
+  ghq: Float64Array;
   rows: Int32Array;
   scratch: Int32Array;
   hist: Float64Array;
@@ -163,8 +164,8 @@ export interface TreeArrays {
  * B = parent − A) or build it directly; then search the best split of each node that may split
  * into out[12t..12t + 12).
  * task layout: [aBegin, aEnd, aSlot, aSplit, aG, aH, bMode, bBegin, bEnd, bSlot, bSplit, bG, bH]
- * with bMode 0 = no node B, 1 = subtract, 2 = build; task[16..19] = [2^sb (0 = float
- * gradients), gScale, hScale, index of the packed lane in gh].
+ * with bMode 0 = no node B, 1 = subtract, 2 = build; task[16..18] = [2^sb (0 = float
+ * gradients), gScale, hScale].
  */
 export function runNodeTask(
   a: TreeArrays,
@@ -184,7 +185,7 @@ export function runNodeTask(
   const outP = a.out.byteOffset + t * 96;
   const acc = a.acc.byteOffset + t * a.stride * 2048;
   const sb2 = task[16];
-  const ghq = a.gh.byteOffset + task[19] * 8;
+  const ghq = a.ghq.byteOffset;
   const build = (begin: number, end: number, slot: number): void => {
     if (sb2 > 0) {
       k.histQ(
@@ -288,12 +289,12 @@ export function growTree(
   for (let s = nSlots - 1; s >= 0; s--) freeSlots.push(s);
   const feats = a.feats;
   const task = remote === null ? new Float64Array(21) : remote.task;
-  // Quantised gradients (cfg[10] = 2^sb > 0, see the kernel's histQ): handed to every thread via the task.
-  const sb2 = cfg.length > 13 ? cfg[10] : 0;
+  // Quantised gradients (cfg[10..12] = [2^sb > 0, gScale, hScale], see the kernel's histQ):
+  // handed to every thread via the task.
+  const sb2 = cfg.length > 12 ? cfg[10] : 0;
   task[16] = sb2;
   task[17] = sb2 > 0 ? cfg[11] : 0;
   task[18] = sb2 > 0 ? cfg[12] : 0;
-  task[19] = sb2 > 0 ? cfg[13] : 0;
   const mergeOut = new Float64Array(12);
 
   const newNode = (b: number, e: number, g: number, h: number, d: number): number => {
@@ -400,18 +401,14 @@ export function growTree(
   let hRoot = 0;
   if (sb2 > 0) {
     // Exact integer sums, decoded as the histogram bins are.
-    const qOff = cfg[13];
-    let s = 0;
-    for (let i = 0; i < nRows; i++) s += a.gh[qOff + a.rows[i]];
+    const s = a.kernel.laneSum(a.ghq.byteOffset, a.rows.byteOffset, 0, nRows);
     const gq = Math.floor(s / sb2);
     gRoot = gq * cfg[11];
     hRoot = (s - gq * sb2) * cfg[12];
   } else {
-    for (let i = 0; i < nRows; i++) {
-      const r = a.rows[i];
-      gRoot += a.gh[2 * r];
-      hRoot += a.gh[2 * r + 1];
-    }
+    a.kernel.segmentSums(a.gh.byteOffset, a.rows.byteOffset, 0, nRows, a.out.byteOffset);
+    gRoot = a.out[0];
+    hRoot = a.out[1];
   }
   const root = newNode(0, nRows, gRoot, hRoot, 0);
   let nLeaves = 1;
@@ -640,6 +637,7 @@ export function rfGrowTrees(
     bins: ["u8", nRows * nFeat],
     binsCol: ["u8", nRows * nFeat],
     gh: ["f64", 2 * nRows],
+    ghq: ["f64", 0],
     rows: ["i32", nRows],
     scratch: ["i32", nRows],
     hist: ["f64", 3 * nFeat * 512],

@@ -275,17 +275,25 @@ export function partition(
 
 /**
  * Binary log-loss gradients of n rows from e = exp(−margin) (kept per row by the caller):
- * p = 1 / (1 + e), g = (p − y)·w, h = p(1 − p)·w floored at 1e-16·w, as (g, h) pairs at gh.
- * weight = 0: every weight is 1.
+ * p = 1 / (1 + e), g = (p − y)·w, h = p(1 − p)·w floored at 1e-16·w, as (g, h) pairs at gh;
+ * out gets [max |g|, max h] (the quantisation scales). weight = 0: every weight is 1.
  */
-export function logisticGradients(expNeg: usize, y: usize, weight: usize, gh: usize, n: i32): void {
+export function logisticGradients(expNeg: usize, y: usize, weight: usize, gh: usize, n: i32, out: usize): void {
+  let gMax: f64 = 0;
+  let hMax: f64 = 0;
   for (let i: usize = 0; i < <usize>n; i++) {
     const p = 1 / (1 + load<f64>(expNeg + (i << 3)));
     const w: f64 = weight === 0 ? 1 : load<f64>(weight + (i << 3));
-    const h = p * (1 - p) * w;
-    store<f64>(gh + (i << 4), (p - load<f64>(y + (i << 3))) * w);
-    store<f64>(gh + (i << 4) + 8, h > 1e-16 ? h : 1e-16 * w);
+    const g = (p - load<f64>(y + (i << 3))) * w;
+    let h = p * (1 - p) * w;
+    h = h > 1e-16 ? h : 1e-16 * w;
+    store<f64>(gh + (i << 4), g);
+    store<f64>(gh + (i << 4) + 8, h);
+    gMax = Math.max(gMax, Math.abs(g));
+    hMax = Math.max(hMax, h);
   }
+  store<f64>(out, gMax);
+  store<f64>(out + 8, hMax);
 }
 
 /** mulberry32 over the u32 state at `state` (kernel.ts's rngNext, the same sequence). */
@@ -300,45 +308,28 @@ function rngNext(state: usize): f64 {
 }
 
 /**
- * Stochastic rounding (seeded by the RNG state at `state`) of n (g, h) pairs at gh to
- * gq ∈ [−gLevels, gLevels] and hq ∈ [1, hLevels] (hq ≥ 1: a non-empty bin never has a zero
- * hessian). The true pairs are copied to ghTrue, gh gets the dequantised pairs and ghq the
- * packed gq·sb2 + hq; out gets [gScale, hScale].
+ * Stochastic rounding (seeded by the RNG state at `state`) of the n (g, h) pairs at gh to
+ * integers gq = ⌊g/gScale + u⌋ and hq = max(1, ⌊h/hScale + u'⌋) (hq ≥ 1: a non-empty bin never
+ * has a zero hessian), packed as gq·sb2 + hq into ghq (one double per row).
  */
-export function quantizeGradients(
-  gh: usize,
-  ghTrue: usize,
-  ghq: usize,
-  n: i32,
-  gLevels: f64,
-  hLevels: f64,
-  sb2: f64,
-  state: usize,
-  out: usize,
-): void {
-  memory.copy(ghTrue, gh, (<usize>n) << 4);
-  let gMax: f64 = 0;
-  let hMax: f64 = 0;
-  for (let i: usize = 0; i < <usize>n; i++) {
-    gMax = Math.max(gMax, Math.abs(load<f64>(ghTrue + (i << 4))));
-    hMax = Math.max(hMax, load<f64>(ghTrue + (i << 4) + 8));
-  }
-  const gScale = gMax > 0 ? gMax / gLevels : 1;
-  const hScale = hMax > 0 ? hMax / hLevels : 1;
+export function quantizeGradients(gh: usize, ghq: usize, n: i32, gScale: f64, hScale: f64, sb2: f64, state: usize): void {
   const gInv = 1 / gScale;
   const hInv = 1 / hScale;
   for (let i: usize = 0; i < <usize>n; i++) {
     // One draw gives both rounding offsets (its high and low 16 bits).
     const u = rngNext(state) * 65536;
     const uHi = Math.floor(u);
-    const gq = Math.floor(load<f64>(ghTrue + (i << 4)) * gInv + uHi / 65536);
-    const hq = Math.max(1, Math.floor(load<f64>(ghTrue + (i << 4) + 8) * hInv + (u - uHi)));
-    store<f64>(gh + (i << 4), gq * gScale);
-    store<f64>(gh + (i << 4) + 8, hq * hScale);
+    const gq = Math.floor(load<f64>(gh + (i << 4)) * gInv + uHi * (1.0 / 65536));
+    const hq = Math.max(1, Math.floor(load<f64>(gh + (i << 4) + 8) * hInv + (u - uHi)));
     store<f64>(ghq + (i << 3), gq * sb2 + hq);
   }
-  store<f64>(out, gScale);
-  store<f64>(out + 8, hScale);
+}
+
+/** The exact sum of the packed quantised gradients of rows[begin..end). */
+export function laneSum(ghq: usize, rows: usize, begin: i32, end: i32): f64 {
+  let s: f64 = 0;
+  for (let i = begin; i < end; i++) s += load<f64>(ghq + ((<usize>load<i32>(rows + ((<usize>i) << 2))) << 3));
+  return s;
 }
 
 /** Sums of the (g, h) pairs of rows[begin..end), in row order, into out[0..2). */
