@@ -4,7 +4,7 @@
  * grown feature-parallel over worker threads sharing bins, gradients and histograms.
  */
 import { z } from "zod";
-import { applyBins, binCounts, fitBinCuts } from "./binning";
+import { binCounts, binIntoKernel, fitBinCuts } from "./binning";
 import type { TreeEnsemble } from "./ensemble";
 import { addTreeRaw, growTree, leafOfBinned, rngNext, type TreeArrays, wasmArena } from "./kernel";
 import type { FeatureMatrix } from "./matrix";
@@ -132,11 +132,13 @@ export class GbmModel extends TreeModel<GbmParams> {
       expNeg: ["f64", nOut === 1 ? n : 0],
       // [the stochastic rounding's RNG state (a u32 in the first double), 2 doubles of kernel results].
       misc: ["f64", 3],
+      // Binning scratch: one feature column and its cut table.
+      column: ["f64", n],
+      cutTable: ["f64", 256],
     });
     const { kernel, bins, binsCol, gh, rows, feats, margin, misc } = arena;
     const arrays: TreeArrays = { ...arena, stride: S };
-    applyBins(X, cuts, false, S, bins);
-    for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) binsCol[f * n + r] = bins[r * S + f];
+    binIntoKernel(X, cuts, arena, S);
     arena.nBins.set(binCounts(cuts));
 
     // Base score: the prior log-odds (binary) or log class frequencies (softmax).

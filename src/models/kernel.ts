@@ -80,6 +80,8 @@ export interface TreeKernel {
   laneSum(ghq: number, rows: number, begin: number, end: number): number;
   segmentSums(gh: number, rows: number, begin: number, end: number, out: number): void;
   addLeaf(rows: number, begin: number, end: number, v: number, fv: number, margin: number, expNeg: number): void;
+  sortFinite(a: number, n: number, tmp: number, counts: number): void;
+  binColumn(x: number, n: number, table: number, bins: number, stride: number, f: number, col: number): void;
 }
 
 export type ArenaSpec = Record<string, readonly ["u8" | "i32" | "f64", number]>;

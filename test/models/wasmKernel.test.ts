@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { binaryModuleText, compileTreeKernel, KERNEL_BINARY_MODULE } from "../../scripts/buildWasm";
-import { applyBins, binCounts, fitBinCuts } from "../../src/models/binning";
+import { applyBins, binCounts, binIntoKernel, fitBinCuts } from "../../src/models/binning";
 import { wasmArena } from "../../src/models/kernel";
 import { treeKernelModule } from "../../src/models/wasm/treeKernelModule";
 import type { WasmApi } from "../../src/models/wasm/wasmApi";
@@ -75,6 +75,39 @@ describe("WebAssembly tree kernel", () => {
     new wasm.Instance(treeKernelModule(), { env: { memory: a.memory } });
     expect(new Uint8Array(a.memory.buffer.slice(a.bins.byteOffset))).toEqual(before);
     expect(a.bins.byteOffset).toBeGreaterThanOrEqual(65536);
+  });
+
+  it("sortFinite equals Float64Array.prototype.sort (negatives, −0 before +0, ties, subnormals)", () => {
+    const vals = [...X.data.subarray(0, 30_000), -0, 0, -0, 5e-324, -5e-324, -1e308, 1e308, 0.1, 0.1];
+    const a = wasmArena(treeKernelModule(), {
+      buf: ["f64", vals.length],
+      tmp: ["f64", vals.length],
+      counts: ["i32", 2048],
+    });
+    a.buf.set(vals);
+    a.kernel.sortFinite(a.buf.byteOffset, vals.length, a.tmp.byteOffset, a.counts.byteOffset);
+    const want = Float64Array.from(vals).sort();
+    expect(a.buf).toEqual(want);
+    expect(Object.is(a.buf[want.indexOf(0)], -0)).toBe(true);
+  });
+
+  it("binIntoKernel gives applyBins' bins in both layouts, missing values in bin 255", () => {
+    const data = Float64Array.from(X.data);
+    for (let i = 0; i < n; i += 17) data[3 * n + i] = i % 2 ? Number.NaN : Number.NEGATIVE_INFINITY;
+    const m = { ...X, data };
+    const c = fitBinCuts(m, 255);
+    const a = wasmArena(treeKernelModule(), {
+      bins: ["u8", n * S],
+      binsCol: ["u8", n * F],
+      column: ["f64", n],
+      cutTable: ["f64", 256],
+    });
+    binIntoKernel(m, c, a, S);
+    expect(a.bins).toEqual(applyBins(m, c, false, S));
+    let bad = 0;
+    for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) if (a.binsCol[f * n + i] !== a.bins[i * S + f]) bad++;
+    expect(bad).toBe(0);
+    expect(a.bins[3]).toBe(255);
   });
 
   it("partition is stable, follows bin ≤ b and sends missing values the default way", () => {

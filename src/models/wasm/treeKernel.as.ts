@@ -358,3 +358,74 @@ export function addLeaf(rows: usize, begin: i32, end: i32, v: f64, fv: f64, marg
     store<f64>(expNeg + r, e > 1e-300 && e < 1e300 ? e : Math.exp(-m));
   }
 }
+
+/**
+ * Sorts the n finite doubles at `a` ascending in place, −0 before +0 (Float64Array.prototype.sort's
+ * order): an LSD radix sort over the IEEE bits flipped to unsigned order, eight 8-bit digits,
+ * digits every value shares skipped. tmp holds n doubles, counts 8 × 256 i32.
+ */
+export function sortFinite(a: usize, n: i32, tmp: usize, counts: usize): void {
+  const nn = <usize>n;
+  memory.fill(counts, 0, 8192);
+  for (let i: usize = 0; i < nn; i++) {
+    let k = load<u64>(a + (i << 3));
+    k = (k >> 63) !== 0 ? ~k : k | 0x8000000000000000;
+    store<u64>(a + (i << 3), k);
+    for (let d: usize = 0; d < 8; d++) {
+      const p = counts + (d << 10) + (<usize>((k >> (d << 3)) & 255) << 2);
+      store<i32>(p, load<i32>(p) + 1);
+    }
+  }
+  let src = a;
+  let dst = tmp;
+  const first = load<u64>(a);
+  for (let d: usize = 0; d < 8; d++) {
+    const c = counts + (d << 10);
+    const shift = <u64>(d << 3);
+    // All values share this digit: the pass would not move anything.
+    if (load<i32>(c + (<usize>((first >> shift) & 255) << 2)) === n) continue;
+    let sum: i32 = 0;
+    for (let b: usize = 0; b < 256; b++) {
+      const v = load<i32>(c + (b << 2));
+      store<i32>(c + (b << 2), sum);
+      sum += v;
+    }
+    for (let i: usize = 0; i < nn; i++) {
+      const k = load<u64>(src + (i << 3));
+      const p = c + (<usize>((k >> shift) & 255) << 2);
+      const j = load<i32>(p);
+      store<i32>(p, j + 1);
+      store<u64>(dst + (<usize>j << 3), k);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i: usize = 0; i < nn; i++) {
+    const k = load<u64>(src + (i << 3));
+    store<u64>(a + (i << 3), (k >> 63) !== 0 ? k & 0x7fffffffffffffff : ~k);
+  }
+}
+
+/**
+ * Bins one feature column x[0..n): `table` holds the feature's cuts padded with +Infinity to
+ * 256 doubles, so bin = number of cuts below the value is an 8-step branch-free search;
+ * non-finite values get 255. Writes both layouts: bins[i·stride + f] and col[i].
+ */
+export function binColumn(x: usize, n: i32, table: usize, bins: usize, stride: i32, f: i32, col: usize): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const v = load<f64>(x + (i << 3));
+    let lo: usize = 0;
+    lo += select<usize>(128, 0, load<f64>(table + (127 << 3)) < v);
+    lo += select<usize>(64, 0, load<f64>(table + ((lo + 63) << 3)) < v);
+    lo += select<usize>(32, 0, load<f64>(table + ((lo + 31) << 3)) < v);
+    lo += select<usize>(16, 0, load<f64>(table + ((lo + 15) << 3)) < v);
+    lo += select<usize>(8, 0, load<f64>(table + ((lo + 7) << 3)) < v);
+    lo += select<usize>(4, 0, load<f64>(table + ((lo + 3) << 3)) < v);
+    lo += select<usize>(2, 0, load<f64>(table + ((lo + 1) << 3)) < v);
+    lo += select<usize>(1, 0, load<f64>(table + (lo << 3)) < v);
+    const b = <u8>select<usize>(lo, 255, v - v === 0);
+    store<u8>(bins + i * <usize>stride + <usize>f, b);
+    store<u8>(col + i, b);
+  }
+}
