@@ -136,7 +136,7 @@ export class GbmModel extends TreeModel<GbmParams> {
       column: ["f64", n],
       cutTable: ["f64", 256],
     });
-    const { kernel, bins, binsCol, gh, rows, feats, margin, misc } = arena;
+    const { kernel, bins, gh, rows, feats, margin, misc } = arena;
     const arrays: TreeArrays = { ...arena, stride: S };
     binIntoKernel(X, cuts, arena, S);
     arena.nBins.set(binCounts(cuts));
