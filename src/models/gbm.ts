@@ -186,7 +186,7 @@ export class GbmModel extends TreeModel<GbmParams> {
       nThreads,
     ]);
     const ctl = sharedI32(1 + nWorkers);
-    const task = sharedF64(21);
+    const task = sharedF64(27);
     const workers = [];
     // Workers get the arrays (views of the shared kernel memory) and instantiate the kernel on it.
     const { kernel: _, memory, ...views } = arena;

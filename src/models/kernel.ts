@@ -290,7 +290,7 @@ export function growTree(
   const freeSlots: number[] = [];
   for (let s = nSlots - 1; s >= 0; s--) freeSlots.push(s);
   const feats = a.feats;
-  const task = remote === null ? new Float64Array(21) : remote.task;
+  const task = remote === null ? new Float64Array(27) : remote.task;
   // Quantised gradients (cfg[10..12] = [2^sb > 0, gScale, hScale], see the kernel's histQ):
   // handed to every thread via the task.
   const sb2 = cfg.length > 12 ? cfg[10] : 0;
@@ -326,6 +326,66 @@ export function growTree(
     (maxDepth <= 0 || depth[id] < maxDepth) && cover[id] >= 2 * mcw && segEnd[id] - segBegin[id] >= 2;
 
   // Runs the task in `task` on all threads and merges the per-thread best splits.
+  // Wakes the workers for the task in `task` (task[21] = kind: 0 node task, 1 partition part).
+  const post = (r: NonNullable<typeof remote>, kind: number): number => {
+    task[13] = 0;
+    task[21] = kind;
+    const seq = (Atomics.load(r.ctl, 0) + 1) | 0;
+    Atomics.store(r.ctl, 0, seq);
+    Atomics.notify(r.ctl, 0);
+    return seq;
+  };
+  // Waits until every worker has finished task `seq`.
+  const join = (r: NonNullable<typeof remote>, seq: number): void => {
+    for (let w = 0; w < r.nWorkers; w++) {
+      while (true) {
+        const done = Atomics.load(r.ctl, 1 + w);
+        if (done === seq) break;
+        Atomics.wait(r.ctl, 1 + w, done);
+      }
+    }
+    if (task[15] !== 0) throw new Error(`gbm: worker thread ${task[15] - 1} failed during a node task`);
+  };
+
+  /**
+   * Stable partition of rows[begin..end) by feature f's split. Large nodes are cut into one
+   * part per thread; each thread partitions its part in place (right-goers staged in its own
+   * stretch of scratch), then the parts' left and right runs are gathered: L0 L1 … R0 R1 …,
+   * the order one thread would give, so trees do not depend on the thread count.
+   */
+  const partitionNode = (f: number, b: number, dl: number, begin: number, end: number): number => {
+    const col = a.binsCol.byteOffset + f * (a.binsCol.length / a.stride);
+    const k = a.kernel;
+    if (remote === null || end - begin < 32768) {
+      return k.partition(col, a.rows.byteOffset, begin, end, b, dl, a.scratch.byteOffset);
+    }
+    task[22] = col;
+    task[23] = begin;
+    task[24] = end;
+    task[25] = b;
+    task[26] = dl;
+    const seq = post(remote, 1);
+    const to0 = begin + Math.floor((end - begin) / nThreads);
+    a.out[0] = k.partition(col, a.rows.byteOffset, begin, to0, b, dl, a.scratch.byteOffset + begin * 4);
+    join(remote, seq);
+    const rows = a.rows;
+    const scratch = a.scratch;
+    let staged = begin;
+    for (let t = 0; t < nThreads; t++) {
+      const to = t === nThreads - 1 ? end : begin + Math.floor(((t + 1) * (end - begin)) / nThreads);
+      scratch.set(rows.subarray(a.out[t * 12], to), staged);
+      staged += to - a.out[t * 12];
+    }
+    let mid = a.out[0];
+    for (let t = 1; t < nThreads; t++) {
+      const from = begin + Math.floor((t * (end - begin)) / nThreads);
+      rows.copyWithin(mid, from, a.out[t * 12]);
+      mid += a.out[t * 12] - from;
+    }
+    rows.set(scratch.subarray(begin, staged), mid);
+    return mid;
+  };
+
   const execute = (twoNodes: boolean): void => {
     let nf = nFeats;
     task[20] = 0;
@@ -354,24 +414,15 @@ export function growTree(
       for (let j = 0; j < 12; j++) mergeOut[j] = a.out[j];
       return;
     }
-    const ctl = remote.ctl;
-    task[13] = 0;
     task[14] = nf;
-    const seq = (Atomics.load(ctl, 0) + 1) | 0;
-    Atomics.store(ctl, 0, seq);
-    Atomics.notify(ctl, 0);
+    const seq = post(remote, 0);
     // Thread k's share starts at feature position (⌊k·nf/threads⌋ + 2) & ~3: a multiple of 4,
     // so with all features each share reads whole Uint32 words of bins (gbmWorkerLoop agrees).
     const myEnd = Math.min(nf, (Math.floor(nf / nThreads) + 2) & ~3);
     runNodeTask(a, 0, 0, myEnd, task, lambda, alpha, mcw);
     for (let j = 0; j < 12; j++) mergeOut[j] = a.out[j];
+    join(remote, seq);
     for (let w = 0; w < remote.nWorkers; w++) {
-      while (true) {
-        const done = Atomics.load(ctl, 1 + w);
-        if (done === seq) break;
-        Atomics.wait(ctl, 1 + w, done);
-      }
-      if (task[15] !== 0) throw new Error(`gbm: worker thread ${task[15] - 1} failed during a node task`);
       const o = (w + 1) * 12;
       for (let c = 0; c < (twoNodes ? 2 : 1); c++) {
         // Ties keep the lower thread (lower feature positions): deterministic for any thread count.
@@ -444,8 +495,7 @@ export function growTree(
     const hl = splitInfo[id * 6 + 5];
     const begin = segBegin[id];
     const end = segEnd[id];
-    const col = a.binsCol.byteOffset + f * (a.binsCol.length / a.stride);
-    const mid = a.kernel.partition(col, a.rows.byteOffset, begin, end, b, dl, a.scratch.byteOffset);
+    const mid = partitionNode(f, b, dl, begin, end);
     feature[id] = f;
     bin[id] = b;
     defaultLeft[id] = dl;
@@ -548,6 +598,22 @@ export function gbmWorkerLoop(
     if (seq === seen) continue;
     seen = seq;
     if (task[13] === 1) return;
+    if (task[21] === 1) {
+      // A part of a partition (growTree's partitionNode): thread w + 1's share of the rows.
+      const begin = task[23];
+      const len = task[24] - begin;
+      const from = begin + Math.floor(((w + 1) * len) / nThreads);
+      const to = w + 2 >= nThreads ? task[24] : begin + Math.floor(((w + 2) * len) / nThreads);
+      try {
+        const s = a.scratch.byteOffset + from * 4;
+        a.out[(w + 1) * 12] = a.kernel.partition(task[22], a.rows.byteOffset, from, to, task[25], task[26], s);
+      } catch {
+        task[15] = w + 1;
+      }
+      Atomics.store(ctl, 1 + w, seq);
+      Atomics.notify(ctl, 1 + w);
+      continue;
+    }
     const nf = task[14];
     // Shares as in growTree's execute: thread k starts at (⌊k·nf/threads⌋ + 2) & ~3.
     const fBegin = Math.min(nf, (Math.floor(((w + 1) * nf) / nThreads) + 2) & ~3);
