@@ -103,6 +103,27 @@ describe("gbm two threads (worker + main, shared memory) equal one thread", () =
     expect(treesEqual(one, two)).toBe(true);
   });
 
+  it("nodes of >= 32k rows (partitioned by both threads) give the single-thread trees", async () => {
+    // The SPY training rows six times over (real values, 36k rows): the root and its large
+    // children are split by the threads' parallel partition, gathered in single-thread order.
+    const reps = 6;
+    const n = wide.nRows;
+    const cols = wide.names.map((_, j) => {
+      const c = new Float64Array(n * reps);
+      for (let r = 0; r < reps; r++) c.set(wide.data.subarray(j * n, (j + 1) * n), r * n);
+      return c;
+    });
+    const X = fromColumns(wide.names, cols);
+    const yy = pick(spy.bigMove, train);
+    const y = new Float64Array(n * reps);
+    for (let r = 0; r < reps; r++) y.set(yy, r * n);
+    expect(X.nRows).toBeGreaterThan(32768);
+    for (const quantized_gradients of [true, false]) {
+      const [one, two] = await oneAndTwo({ n_trees: 6, max_depth: 4, quantized_gradients, seed: 8 }, X, y);
+      expect(treesEqual(one, two)).toBe(true);
+    }
+  });
+
   it('missing: "learn" with NaNs', async () => {
     const n = wide.nRows;
     const data = Float64Array.from(wide.data);
