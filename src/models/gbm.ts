@@ -6,7 +6,17 @@
 import { z } from "zod";
 import { binCounts, binIntoKernel, fitBinCuts } from "./binning";
 import type { TreeEnsemble } from "./ensemble";
-import { addTreeRaw, growTree, leafOfBinned, rngNext, type TreeArrays, wasmArena } from "./kernel";
+import {
+  addTreeRaw,
+  growTree,
+  joinTask,
+  leafOfBinned,
+  postTask,
+  rngNext,
+  runRowTask,
+  type TreeArrays,
+  wasmArena,
+} from "./kernel";
 import type { FeatureMatrix } from "./matrix";
 import { logLoss } from "./metrics";
 import { assertSameFeatures, checkLabels, checkWeights, type FitOptions, type FitReport } from "./model";
@@ -130,13 +140,15 @@ export class GbmModel extends TreeModel<GbmParams> {
       weight: ["f64", nOut === 1 && w ? n : 0],
       margin: ["f64", n * nOut],
       expNeg: ["f64", nOut === 1 ? n : 0],
-      // [the stochastic rounding's RNG state (a u32 in the first double), 2 doubles of kernel results].
-      misc: ["f64", 3],
+      // [max |g|, max h] of the round's gradients (the quantisation scales).
+      gradMax: ["f64", 2],
+      // One tree's leaves in row order, 4 doubles each (runRowTask's leaf table).
+      leaves: ["f64", 4 * Math.min(n, p.max_leaves > 0 ? p.max_leaves : 2 ** Math.min(p.max_depth, 24))],
       // Binning scratch: one feature column and its cut table.
       column: ["f64", n],
       cutTable: ["f64", 256],
     });
-    const { kernel, bins, gh, rows, feats, margin, misc } = arena;
+    const { kernel, bins, gh, rows, feats, margin, gradMax } = arena;
     const arrays: TreeArrays = { ...arena, stride: S };
     binIntoKernel(X, cuts, arena, S);
     arena.nBins.set(binCounts(cuts));
@@ -170,8 +182,8 @@ export class GbmModel extends TreeModel<GbmParams> {
     const evMargin = new Float64Array(evN * nOut);
     for (let i = 0; i < evN; i++) evMargin.set(base, i * nOut);
 
-    const qRng = new Uint32Array(misc.buffer, misc.byteOffset, 1);
-    qRng[0] = (p.seed ^ 0x9e3779b9) >>> 0;
+    // The stochastic rounding's mulberry32 state: row i of a round draws its (i + 1)-th number.
+    let qSeed = (p.seed ^ 0x9e3779b9) >>> 0;
     const cfg = sharedF64(14);
     cfg.set([
       p.max_depth,
@@ -186,7 +198,7 @@ export class GbmModel extends TreeModel<GbmParams> {
       nThreads,
     ]);
     const ctl = sharedI32(1 + nWorkers);
-    const task = sharedF64(27);
+    const task = sharedF64(30);
     const workers = [];
     // Workers get the arrays (views of the shared kernel memory) and instantiate the kernel on it.
     const { kernel: _, memory, ...views } = arena;
@@ -205,6 +217,17 @@ export class GbmModel extends TreeModel<GbmParams> {
       await firstMessage(wk);
     }
     const remote = nWorkers > 0 ? { ctl, task, nWorkers } : null;
+    // Row-wise steps over all threads (runRowTask): task[22..] = [op, rows, arguments…].
+    const rowStep = (args: number[]): void => {
+      task.set(args, 22);
+      if (remote === null) runRowTask(kernel, memory.buffer, arena.out, 0, 1, task);
+      else {
+        const seq = postTask(ctl, task, 2);
+        runRowTask(kernel, memory.buffer, arena.out, 0, nThreads, task);
+        joinTask(ctl, task, nWorkers, seq);
+      }
+    };
+    const leaves = arena.leaves;
 
     const rng = new Uint32Array([p.seed >>> 0]);
     const inSample = new Uint8Array(n);
@@ -222,16 +245,22 @@ export class GbmModel extends TreeModel<GbmParams> {
       for (let round = 0; round < p.n_trees; round++) {
         if (!binary) probabilities(margin, prob, nOut);
         for (let k = 0; k < nOut; k++) {
-          if (binary)
-            kernel.logisticGradients(
+          if (binary) {
+            rowStep([
+              0,
+              n,
               arena.expNeg.byteOffset,
               arena.y.byteOffset,
               w ? arena.weight.byteOffset : 0,
               gh.byteOffset,
-              n,
-              misc.byteOffset + 8,
-            );
-          else softmaxGradients(gh, prob, y, w, nOut, k, misc);
+            ]);
+            gradMax[0] = 0;
+            gradMax[1] = 0;
+            for (let t = 0; t < nThreads; t++) {
+              gradMax[0] = Math.max(gradMax[0], arena.out[12 * t]);
+              gradMax[1] = Math.max(gradMax[1], arena.out[12 * t + 1]);
+            }
+          } else softmaxGradients(gh, prob, y, w, nOut, k, gradMax);
           let m = 0;
           if (p.subsample < 1) {
             inSample.fill(0);
@@ -268,35 +297,51 @@ export class GbmModel extends TreeModel<GbmParams> {
             }
           }
           if (quant) {
-            // Scales from the round's largest |g| and h (misc[1..2], left by the gradient step).
-            const gScale = misc[1] > 0 ? misc[1] / (2 ** kg - 1) : 1;
-            const hScale = misc[2] > 0 ? misc[2] / 2 ** kh : 1;
-            kernel.quantizeGradients(gh.byteOffset, arena.ghq.byteOffset, n, gScale, hScale, sb2, misc.byteOffset);
+            // Scales from the round's largest |g| and h.
+            const gScale = gradMax[0] > 0 ? gradMax[0] / (2 ** kg - 1) : 1;
+            const hScale = gradMax[1] > 0 ? gradMax[1] / 2 ** kh : 1;
+            rowStep([1, n, gh.byteOffset, arena.ghq.byteOffset, gScale, hScale, sb2, qSeed]);
+            qSeed = (qSeed + Math.imul(n, 0x6d2b79f5)) >>> 0;
             // cfg[10..12] = [2^sb, gScale, hScale] (growTree's task).
             cfg[10] = sb2;
             cfg[11] = gScale;
             cfg[12] = hScale;
           }
           const g = growTree(arrays, m, nf, nSlots, cfg, rng, remote);
-          if (quant) refitNodes(g, arena, p.lambda, p.alpha, p.learning_rate);
+          // The leaf table: leaves in row order (runRowTask gives each thread whole leaves).
+          const leafIds: number[] = [];
+          for (let node = 0; node < g.feature.length; node++) if (g.feature[node] < 0) leafIds.push(node);
+          leafIds.sort((x, z) => g.segBegin[x] - g.segBegin[z]);
+          leafIds.forEach((id, l) => {
+            leaves[4 * l] = g.segBegin[id];
+            leaves[4 * l + 1] = g.segEnd[id];
+          });
+          if (quant) {
+            rowStep([2, m, leaves.byteOffset, leafIds.length, gh.byteOffset, rows.byteOffset]);
+            refitNodes(g, leafIds, leaves, p.lambda, p.alpha, p.learning_rate);
+          }
           const tree = treeFromGrown(g, cuts, 1);
           trees.push(tree);
           treeOutput.push(k);
           // Training margins: sampled rows from their leaf segments, the rest by traversal.
-          for (let node = 0; node < g.feature.length; node++) {
-            if (g.feature[node] >= 0) continue;
-            const v = g.value[node];
-            if (binary) {
-              kernel.addLeaf(
-                rows.byteOffset,
-                g.segBegin[node],
-                g.segEnd[node],
-                v,
-                Math.exp(-v),
-                margin.byteOffset,
-                arena.expNeg.byteOffset,
-              );
-            } else for (let i = g.segBegin[node]; i < g.segEnd[node]; i++) margin[rows[i] * nOut + k] += v;
+          if (binary) {
+            leafIds.forEach((id, l) => {
+              leaves[4 * l + 2] = g.value[id];
+              leaves[4 * l + 3] = Math.exp(-g.value[id]);
+            });
+            rowStep([
+              3,
+              m,
+              leaves.byteOffset,
+              leafIds.length,
+              rows.byteOffset,
+              margin.byteOffset,
+              arena.expNeg.byteOffset,
+            ]);
+          } else {
+            for (const id of leafIds) {
+              for (let i = g.segBegin[id]; i < g.segEnd[id]; i++) margin[rows[i] * nOut + k] += g.value[id];
+            }
           }
           if (m < n) {
             const bin = Int32Array.from(g.bin);
@@ -393,7 +438,7 @@ function probabilities(margin: Float64Array, prob: Float64Array, nOut: number): 
 
 /**
  * Softmax log-loss gradients and hessians of class k (hessian ×2 as in XGBoost), weighted,
- * interleaved; [max |g|, max h] into out[1..2] as the kernel's logisticGradients leaves them.
+ * interleaved; [max |g|, max h] into out[0..2).
  */
 function softmaxGradients(
   gh: Float64Array,
@@ -418,37 +463,35 @@ function softmaxGradients(
     gMax = Math.max(gMax, Math.abs(g));
     hMax = Math.max(hMax, h);
   }
-  out[1] = gMax;
-  out[2] = hMax;
+  out[0] = gMax;
+  out[1] = hMax;
 }
 
 /**
- * Node values and covers from the true gradients of each node's rows (its segment of rows
- * after growTree; children have higher ids than their parent, so covers sum upwards).
+ * Node values and covers from the true gradients: leaf l of the leaf table (node leafIds[l]) holds
+ * its rows' (G, H) at [4l + 2, 4l + 3]; children have higher ids than their parent, so sums
+ * go upwards.
  */
 function refitNodes(
   g: ReturnType<typeof growTree>,
-  a: { kernel: TreeArrays["kernel"]; gh: Float64Array; rows: Int32Array; misc: Float64Array },
+  leafIds: number[],
+  table: Float64Array,
   lambda: number,
   alpha: number,
   lr: number,
 ): void {
   const sg = new Float64Array(g.feature.length);
+  leafIds.forEach((id, l) => {
+    sg[id] = table[4 * l + 2];
+    g.cover[id] = table[4 * l + 3];
+  });
   for (let id = g.feature.length - 1; id >= 0; id--) {
-    let G: number;
-    let H: number;
-    if (g.feature[id] < 0) {
-      a.kernel.segmentSums(a.gh.byteOffset, a.rows.byteOffset, g.segBegin[id], g.segEnd[id], a.misc.byteOffset + 8);
-      G = a.misc[1];
-      H = a.misc[2];
-    } else {
-      G = sg[g.left[id]] + sg[g.right[id]];
-      H = g.cover[g.left[id]] + g.cover[g.right[id]];
+    if (g.feature[id] >= 0) {
+      sg[id] = sg[g.left[id]] + sg[g.right[id]];
+      g.cover[id] = g.cover[g.left[id]] + g.cover[g.right[id]];
     }
-    sg[id] = G;
-    g.cover[id] = H;
-    let t = G;
-    if (alpha > 0) t = G > alpha ? G - alpha : G < -alpha ? G + alpha : 0;
-    g.value[id] = (-t / (H + lambda)) * lr;
+    let t = sg[id];
+    if (alpha > 0) t = t > alpha ? t - alpha : t < -alpha ? t + alpha : 0;
+    g.value[id] = (-t / (g.cover[id] + lambda)) * lr;
   }
 }

@@ -67,19 +67,21 @@ export interface TreeKernel {
     defaultLeft: number,
     scratch: number,
   ): number;
-  logisticGradients(expNeg: number, y: number, weight: number, gh: number, n: number, out: number): void;
+  logisticGradients(expNeg: number, y: number, weight: number, gh: number, from: number, to: number, out: number): void;
   quantizeGradients(
     gh: number,
     ghq: number,
-    n: number,
+    from: number,
+    to: number,
     gScale: number,
     hScale: number,
     sb2: number,
-    state: number,
+    seed: number,
   ): void;
   laneSum(ghq: number, rows: number, begin: number, end: number): number;
   segmentSums(gh: number, rows: number, begin: number, end: number, out: number): void;
-  addLeaf(rows: number, begin: number, end: number, v: number, fv: number, margin: number, expNeg: number): void;
+  leafSums(leaves: number, l0: number, l1: number, gh: number, rows: number): void;
+  applyLeaves(leaves: number, l0: number, l1: number, rows: number, margin: number, expNeg: number): void;
   sortFinite(a: number, n: number, tmp: number, counts: number): void;
   binColumn(x: number, n: number, table: number, bins: number, stride: number, f: number, col: number): void;
 }
@@ -236,6 +238,63 @@ export function runNodeTask(
   } else a.out[t * 12 + 6] = Number.NEGATIVE_INFINITY;
 }
 
+/** Wakes the workers for the task in `task` (task[21] = kind); returns its sequence number. */
+export function postTask(ctl: Int32Array, task: Float64Array, kind: number): number {
+  task[13] = 0;
+  task[21] = kind;
+  const seq = (Atomics.load(ctl, 0) + 1) | 0;
+  Atomics.store(ctl, 0, seq);
+  Atomics.notify(ctl, 0);
+  return seq;
+}
+
+/** Waits until every worker has finished task `seq`; a worker's failure flag becomes an error. */
+export function joinTask(ctl: Int32Array, task: Float64Array, nWorkers: number, seq: number): void {
+  for (let w = 0; w < nWorkers; w++) {
+    while (true) {
+      const done = Atomics.load(ctl, 1 + w);
+      if (done === seq) break;
+      Atomics.wait(ctl, 1 + w, done);
+    }
+  }
+  if (task[15] !== 0) throw new Error(`gbm: worker thread ${task[15] - 1} failed during a task`);
+}
+
+/**
+ * Thread t of T's share of a row-wise boosting step (task[21] = 2, op = task[22], n = task[23]):
+ * rows [⌊t·n/T⌋, ⌊(t+1)·n/T⌋) (ops 0, 1), or the leaves of the leaf table (4 doubles per leaf,
+ * ascending row positions) whose rows start in that range (ops 2, 3: one thread sums a leaf, in
+ * row order, so results do not depend on the thread count). `out` gets 12 doubles per thread.
+ *  op 0 logistic gradients: task[24..27] = [expNeg, y, weight, gh] → out[12t..12t+2) = maxima
+ *  op 1 quantise: task[24..29] = [gh, ghq, gScale, hScale, sb2, seed]
+ *  op 2 leaf sums: task[24..27] = [leaves, nLeaves, gh, rows]
+ *  op 3 apply leaves: task[24..28] = [leaves, nLeaves, rows, margin, expNeg]
+ */
+export function runRowTask(
+  k: TreeKernel,
+  memory: SharedArrayBuffer,
+  out: Float64Array,
+  t: number,
+  T: number,
+  task: Float64Array,
+): void {
+  const op = task[22];
+  const n = task[23];
+  const from = Math.floor((t * n) / T);
+  const to = t === T - 1 ? n : Math.floor(((t + 1) * n) / T);
+  if (op === 0) k.logisticGradients(task[24], task[25], task[26], task[27], from, to, out.byteOffset + t * 96);
+  else if (op === 1) k.quantizeGradients(task[24], task[25], from, to, task[26], task[27], task[28], task[29]);
+  else {
+    const leaves = new Float64Array(memory, task[24], 4 * task[25]);
+    let l0 = 0;
+    while (l0 < task[25] && leaves[4 * l0] < from) l0++;
+    let l1 = l0;
+    while (l1 < task[25] && leaves[4 * l1] < to) l1++;
+    if (op === 2) k.leafSums(task[24], l0, l1, task[26], task[27]);
+    else k.applyLeaves(task[24], l0, l1, task[26], task[27], task[28]);
+  }
+}
+
 /**
  * Grows one tree over a.rows[0..nRows) on the features a.feats[0..nFeats) (rows is
  * partitioned in place; on return each leaf owns a contiguous segment). Best-first when maxLeaves > 0 (the open leaf with the largest gain
@@ -290,7 +349,7 @@ export function growTree(
   const freeSlots: number[] = [];
   for (let s = nSlots - 1; s >= 0; s--) freeSlots.push(s);
   const feats = a.feats;
-  const task = remote === null ? new Float64Array(27) : remote.task;
+  const task = remote === null ? new Float64Array(30) : remote.task;
   // Quantised gradients (cfg[10..12] = [2^sb > 0, gScale, hScale], see the kernel's histQ):
   // handed to every thread via the task.
   const sb2 = cfg.length > 12 ? cfg[10] : 0;
@@ -326,27 +385,6 @@ export function growTree(
     (maxDepth <= 0 || depth[id] < maxDepth) && cover[id] >= 2 * mcw && segEnd[id] - segBegin[id] >= 2;
 
   // Runs the task in `task` on all threads and merges the per-thread best splits.
-  // Wakes the workers for the task in `task` (task[21] = kind: 0 node task, 1 partition part).
-  const post = (r: NonNullable<typeof remote>, kind: number): number => {
-    task[13] = 0;
-    task[21] = kind;
-    const seq = (Atomics.load(r.ctl, 0) + 1) | 0;
-    Atomics.store(r.ctl, 0, seq);
-    Atomics.notify(r.ctl, 0);
-    return seq;
-  };
-  // Waits until every worker has finished task `seq`.
-  const join = (r: NonNullable<typeof remote>, seq: number): void => {
-    for (let w = 0; w < r.nWorkers; w++) {
-      while (true) {
-        const done = Atomics.load(r.ctl, 1 + w);
-        if (done === seq) break;
-        Atomics.wait(r.ctl, 1 + w, done);
-      }
-    }
-    if (task[15] !== 0) throw new Error(`gbm: worker thread ${task[15] - 1} failed during a node task`);
-  };
-
   /**
    * Stable partition of rows[begin..end) by feature f's split. Large nodes are cut into one
    * part per thread; each thread partitions its part in place (right-goers staged in its own
@@ -364,10 +402,10 @@ export function growTree(
     task[24] = end;
     task[25] = b;
     task[26] = dl;
-    const seq = post(remote, 1);
+    const seq = postTask(remote.ctl, task, 1);
     const to0 = begin + Math.floor((end - begin) / nThreads);
     a.out[0] = k.partition(col, a.rows.byteOffset, begin, to0, b, dl, a.scratch.byteOffset + begin * 4);
-    join(remote, seq);
+    joinTask(remote.ctl, task, remote.nWorkers, seq);
     const rows = a.rows;
     const scratch = a.scratch;
     let staged = begin;
@@ -415,13 +453,13 @@ export function growTree(
       return;
     }
     task[14] = nf;
-    const seq = post(remote, 0);
+    const seq = postTask(remote.ctl, task, 0);
     // Thread k's share starts at feature position (⌊k·nf/threads⌋ + 2) & ~3: a multiple of 4,
     // so with all features each share reads whole Uint32 words of bins (gbmWorkerLoop agrees).
     const myEnd = Math.min(nf, (Math.floor(nf / nThreads) + 2) & ~3);
     runNodeTask(a, 0, 0, myEnd, task, lambda, alpha, mcw);
     for (let j = 0; j < 12; j++) mergeOut[j] = a.out[j];
-    join(remote, seq);
+    joinTask(remote.ctl, task, remote.nWorkers, seq);
     for (let w = 0; w < remote.nWorkers; w++) {
       const o = (w + 1) * 12;
       for (let c = 0; c < (twoNodes ? 2 : 1); c++) {
@@ -598,6 +636,16 @@ export function gbmWorkerLoop(
     if (seq === seen) continue;
     seen = seq;
     if (task[13] === 1) return;
+    if (task[21] === 2) {
+      try {
+        runRowTask(a.kernel, a.gh.buffer as SharedArrayBuffer, a.out, w + 1, nThreads, task);
+      } catch {
+        task[15] = w + 1;
+      }
+      Atomics.store(ctl, 1 + w, seq);
+      Atomics.notify(ctl, 1 + w);
+      continue;
+    }
     if (task[21] === 1) {
       // A part of a partition (growTree's partitionNode): thread w + 1's share of the rows.
       const begin = task[23];

@@ -18,6 +18,9 @@ import {
   rngNext,
   runNodeTask,
   wasmArena,
+  joinTask,
+  postTask,
+  runRowTask,
 } from "./kernel";
 import { treeShapRows } from "./treeshapKernel";
 
@@ -25,6 +28,9 @@ const KERNEL: readonly ((...args: never[]) => unknown)[] = [
   rngNext,
   wasmArena,
   runNodeTask,
+  runRowTask,
+  postTask,
+  joinTask,
   growTree,
   gbmWorkerLoop,
   leafOfBinned,

@@ -274,14 +274,14 @@ export function partition(
 }
 
 /**
- * Binary log-loss gradients of n rows from e = exp(−margin) (kept per row by the caller):
- * p = 1 / (1 + e), g = (p − y)·w, h = p(1 − p)·w floored at 1e-16·w, as (g, h) pairs at gh;
- * out gets [max |g|, max h] (the quantisation scales). weight = 0: every weight is 1.
+ * Binary log-loss gradients of rows [from, to) from e = exp(−margin) (kept per row by the
+ * caller): p = 1 / (1 + e), g = (p − y)·w, h = p(1 − p)·w floored at 1e-16·w, as (g, h) pairs at
+ * gh; out gets [max |g|, max h] of the range (the quantisation scales). weight = 0: every weight is 1.
  */
-export function logisticGradients(expNeg: usize, y: usize, weight: usize, gh: usize, n: i32, out: usize): void {
+export function logisticGradients(expNeg: usize, y: usize, weight: usize, gh: usize, from: i32, to: i32, out: usize): void {
   let gMax: f64 = 0;
   let hMax: f64 = 0;
-  for (let i: usize = 0; i < <usize>n; i++) {
+  for (let i = <usize>from; i < <usize>to; i++) {
     const p = 1 / (1 + load<f64>(expNeg + (i << 3)));
     const w: f64 = weight === 0 ? 1 : load<f64>(weight + (i << 3));
     const g = (p - load<f64>(y + (i << 3))) * w;
@@ -296,28 +296,38 @@ export function logisticGradients(expNeg: usize, y: usize, weight: usize, gh: us
   store<f64>(out + 8, hMax);
 }
 
-/** mulberry32 over the u32 state at `state` (kernel.ts's rngNext, the same sequence). */
+/**
+ * The (i + 1)-th draw of mulberry32 from state `seed` (kernel.ts's rngNext): its state only
+ * advances by a constant, so any row's draw is computed directly and threads share a stream.
+ */
 @inline
-function rngNext(state: usize): f64 {
-  const s = load<u32>(state) + 0x6d2b79f5;
-  store<u32>(state, s);
-  let t = s;
+function rngAt(seed: u32, i: u32): f64 {
+  let t: u32 = seed + (i + 1) * 0x6d2b79f5;
   t = (t ^ (t >>> 15)) * (t | 1);
   t ^= t + (t ^ (t >>> 7)) * (t | 61);
   return <f64>(t ^ (t >>> 14)) / 4294967296;
 }
 
 /**
- * Stochastic rounding (seeded by the RNG state at `state`) of the n (g, h) pairs at gh to
- * integers gq = ⌊g/gScale + u⌋ and hq = max(1, ⌊h/hScale + u'⌋) (hq ≥ 1: a non-empty bin never
- * has a zero hessian), packed as gq·sb2 + hq into ghq (one double per row).
+ * Stochastic rounding of the (g, h) pairs of rows [from, to) at gh to integers
+ * gq = ⌊g/gScale + u⌋ and hq = max(1, ⌊h/hScale + u'⌋) (hq ≥ 1: a non-empty bin never has a
+ * zero hessian), packed as gq·sb2 + hq into ghq; row i's draw is the (i + 1)-th from `seed`.
  */
-export function quantizeGradients(gh: usize, ghq: usize, n: i32, gScale: f64, hScale: f64, sb2: f64, state: usize): void {
+export function quantizeGradients(
+  gh: usize,
+  ghq: usize,
+  from: i32,
+  to: i32,
+  gScale: f64,
+  hScale: f64,
+  sb2: f64,
+  seed: u32,
+): void {
   const gInv = 1 / gScale;
   const hInv = 1 / hScale;
-  for (let i: usize = 0; i < <usize>n; i++) {
+  for (let i = <usize>from; i < <usize>to; i++) {
     // One draw gives both rounding offsets (its high and low 16 bits).
-    const u = rngNext(state) * 65536;
+    const u = rngAt(seed, <u32>i) * 65536;
     const uHi = Math.floor(u);
     const gq = Math.floor(load<f64>(gh + (i << 4)) * gInv + uHi * (1.0 / 65536));
     const hq = Math.max(1, Math.floor(load<f64>(gh + (i << 4) + 8) * hInv + (u - uHi)));
@@ -346,16 +356,34 @@ export function segmentSums(gh: usize, rows: usize, begin: i32, end: i32, out: u
 }
 
 /**
- * A binary leaf's value v for its rows[begin..end): margin += v, and exp(−margin) kept by
- * multiplying with fv = exp(−v); a product leaving (1e-300, 1e300) is recomputed from the margin.
+ * Leaves l0..l1 of a leaf table (4 doubles per leaf: [begin, end, a, b]): each leaf's (G, H),
+ * summed over its rows in row order, into its a and b.
  */
-export function addLeaf(rows: usize, begin: i32, end: i32, v: f64, fv: f64, margin: usize, expNeg: usize): void {
-  for (let i = begin; i < end; i++) {
-    const r = (<usize>load<i32>(rows + ((<usize>i) << 2))) << 3;
-    const m = load<f64>(margin + r) + v;
-    store<f64>(margin + r, m);
-    const e = load<f64>(expNeg + r) * fv;
-    store<f64>(expNeg + r, e > 1e-300 && e < 1e300 ? e : Math.exp(-m));
+export function leafSums(leaves: usize, l0: i32, l1: i32, gh: usize, rows: usize): void {
+  for (let l = <usize>l0; l < <usize>l1; l++) {
+    const e = leaves + (l << 5);
+    segmentSums(gh, rows, <i32>load<f64>(e), <i32>load<f64>(e + 8), e + 16);
+  }
+}
+
+/**
+ * Leaves l0..l1 of a leaf table ([begin, end, v, exp(−v)] per leaf) added to their rows' binary
+ * margins: margin += v, and exp(−margin) kept by multiplying with exp(−v); a product leaving
+ * (1e-300, 1e300) is recomputed from the margin.
+ */
+export function applyLeaves(leaves: usize, l0: i32, l1: i32, rows: usize, margin: usize, expNeg: usize): void {
+  for (let l = <usize>l0; l < <usize>l1; l++) {
+    const e = leaves + (l << 5);
+    const end = <i32>load<f64>(e + 8);
+    const v = load<f64>(e + 16);
+    const fv = load<f64>(e + 24);
+    for (let i = <i32>load<f64>(e); i < end; i++) {
+      const r = (<usize>load<i32>(rows + ((<usize>i) << 2))) << 3;
+      const m = load<f64>(margin + r) + v;
+      store<f64>(margin + r, m);
+      const x = load<f64>(expNeg + r) * fv;
+      store<f64>(expNeg + r, x > 1e-300 && x < 1e300 ? x : Math.exp(-m));
+    }
   }
 }
 
