@@ -50,6 +50,8 @@ export const gbmParamsSchema = z
      * double, so the histogram build does one add per (row, feature); split search uses the
      * integer sums scaled back, and every node's value and cover are refitted from the true
      * float gradients of its rows. Off = float gradients throughout (XGBoost's arithmetic).
+     * Beyond about 4 million rows the packed sums would not stay exact below 2^53, and float
+     * gradients are used whatever this says.
      */
     quantized_gradients: z.boolean().default(true),
     /** 0 = every core; small problems (rows × features < 2M) then use one thread. */
@@ -184,7 +186,7 @@ export class GbmModel extends TreeModel<GbmParams> {
 
     // The stochastic rounding's mulberry32 state: row i of a round draws its (i + 1)-th number.
     let qSeed = (p.seed ^ 0x9e3779b9) >>> 0;
-    const cfg = sharedF64(14);
+    const cfg = sharedF64(13);
     cfg.set([
       p.max_depth,
       p.max_leaves,

@@ -108,12 +108,16 @@ export function wasmArena<S extends ArenaSpec>(module: WasmModule, spec: S): Are
     top += (spec[name][1] * bytes[spec[name][0]] + 63) & ~63;
   }
   const pages = Math.ceil(top / 65536);
+  const need = `the training arrays need ${(top / 2 ** 30).toFixed(2)} GiB`;
   if (pages > 65536) {
-    throw new Error(
-      `tree kernel: the training arrays need ${(top / 2 ** 30).toFixed(1)} GiB, beyond WebAssembly's 4 GiB memory (fewer rows or features)`,
-    );
+    throw new Error(`tree kernel: ${need}, beyond WebAssembly's 4 GiB memory (use fewer rows or features)`);
   }
-  const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  let memory: WasmMemory;
+  try {
+    memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch (e) {
+    throw new Error(`tree kernel: ${need} and the memory could not be allocated (${(e as Error).message})`);
+  }
   const kernel = new wasm.Instance(module, { env: { memory } }).exports as TreeKernel;
   const out: Record<string, unknown> = { kernel, memory };
   for (const name of Object.keys(spec)) {
@@ -142,9 +146,9 @@ export function rngNext(state: Uint32Array): number {
  * A tree's working arrays, all in one kernel memory (wasmArena). bins is row-major with row
  * stride `stride` (histograms walk a node's rows), binsCol column-major (a partition reads one
  * feature's column); gh holds (g, h) per row and ghq (quantised gradients; else empty) each
- * row's packed integer pair; out
- * holds 12 doubles and acc stride × 256 doubles per thread (thread t's best splits and
- * histogram accumulator).
+ * row's packed integer pair; scratch (one int per row) stages partitions, each thread in the
+ * stretch of the rows it partitions; out holds 12 doubles and acc stride × 256 doubles per
+ * thread (thread t's results and histogram accumulator).
  */
 export interface TreeArrays {
   kernel: TreeKernel;
@@ -168,8 +172,11 @@ export interface TreeArrays {
  * B = parent − A) or build it directly; then search the best split of each node that may split
  * into out[12t..12t + 12).
  * task layout: [aBegin, aEnd, aSlot, aSplit, aG, aH, bMode, bBegin, bEnd, bSlot, bSplit, bG, bH]
- * with bMode 0 = no node B, 1 = subtract, 2 = build; task[16..18] = [2^sb (0 = float
- * gradients), gScale, hScale].
+ * with bMode 0 = no node B, 1 = subtract, 2 = build; task[14] = features in the task,
+ * task[16..18] = [2^sb (0 = float gradients), gScale, hScale], task[20] = where the node's
+ * feature list starts in a.feats. Shared by every task kind: task[13] = 1 stops the workers,
+ * task[15] = 1 + the index of a failed worker, task[21] = kind (0 node task, 1 partition part,
+ * 2 row step), task[22..29] = the partition's or row step's arguments.
  */
 export function runNodeTask(
   a: TreeArrays,
@@ -251,6 +258,9 @@ export function postTask(ctl: Int32Array, task: Float64Array, kind: number): num
 /** Waits until every worker has finished task `seq`; a worker's failure flag becomes an error. */
 export function joinTask(ctl: Int32Array, task: Float64Array, nWorkers: number, seq: number): void {
   for (let w = 0; w < nWorkers; w++) {
+    // Spin briefly first: most tasks end within microseconds of this thread's share, and a
+    // futex sleep/wake costs tens of microseconds on a VM.
+    for (let spin = 0; spin < 4000 && Atomics.load(ctl, 1 + w) !== seq; spin++);
     while (true) {
       const done = Atomics.load(ctl, 1 + w);
       if (done === seq) break;
@@ -297,12 +307,13 @@ export function runRowTask(
 
 /**
  * Grows one tree over a.rows[0..nRows) on the features a.feats[0..nFeats) (rows is
- * partitioned in place; on return each leaf owns a contiguous segment). Best-first when maxLeaves > 0 (the open leaf with the largest gain
- * splits next), otherwise depth-first: with no leaf limit the order does not change the tree.
+ * partitioned in place; on return each leaf owns a contiguous segment). Best-first when
+ * maxLeaves > 0 (the open leaf with the largest gain splits next), otherwise depth-first: with
+ * no leaf limit the order does not change the tree.
  *
  * cfg: [maxDepth, maxLeaves, minChildWeight, lambda, alpha, minSplitGain, learningRate,
  *       leafMode (0 Newton step −T(G)/(H+λ)·lr, 1 mean G/H), mtry (0 = all of feats per node),
- *       nThreads]
+ *       nThreads, 2^sb (0 = float gradients), gScale, hScale]
  * With nThreads > 1 the caller runs in the main thread and `remote` drives the worker threads
  * (feature-parallel node tasks over shared memory); remote is null otherwise. With mtry > 0
  * each node's feature sample is drawn into the second half of a.feats (its length is 2 × the
@@ -350,9 +361,8 @@ export function growTree(
   for (let s = nSlots - 1; s >= 0; s--) freeSlots.push(s);
   const feats = a.feats;
   const task = remote === null ? new Float64Array(30) : remote.task;
-  // Quantised gradients (cfg[10..12] = [2^sb > 0, gScale, hScale], see the kernel's histQ):
-  // handed to every thread via the task.
-  const sb2 = cfg.length > 12 ? cfg[10] : 0;
+  // Quantised gradients (cfg[10] = 2^sb > 0, see the kernel's histQ): handed to every thread via the task.
+  const sb2 = cfg[10];
   task[16] = sb2;
   task[17] = sb2 > 0 ? cfg[11] : 0;
   task[18] = sb2 > 0 ? cfg[12] : 0;
@@ -384,7 +394,6 @@ export function growTree(
   const canSplit = (id: number): boolean =>
     (maxDepth <= 0 || depth[id] < maxDepth) && cover[id] >= 2 * mcw && segEnd[id] - segBegin[id] >= 2;
 
-  // Runs the task in `task` on all threads and merges the per-thread best splits.
   /**
    * Stable partition of rows[begin..end) by feature f's split. Large nodes are cut into one
    * part per thread; each thread partitions its part in place (right-goers staged in its own
@@ -424,6 +433,7 @@ export function growTree(
     return mid;
   };
 
+  // Runs the node task in `task` on all threads and merges the per-thread best splits.
   const execute = (twoNodes: boolean): void => {
     let nf = nFeats;
     task[20] = 0;
@@ -631,6 +641,8 @@ export function gbmWorkerLoop(
   let seen = 0;
   const nThreads = nWorkers + 1;
   while (true) {
+    // Spin briefly before sleeping: the next task usually follows within microseconds.
+    for (let spin = 0; spin < 4000 && Atomics.load(ctl, 0) === seen; spin++);
     Atomics.wait(ctl, 0, seen);
     const seq = Atomics.load(ctl, 0);
     if (seq === seen) continue;

@@ -93,7 +93,8 @@ export class RfModel extends TreeModel<RfParams> {
     const bins = applyBins(X, cuts, true);
     const nBins = binCounts(cuts);
     const yy = Float64Array.from(y);
-    // cfg as growTree reads it: λ = 0, α = 0, mean leaves (class-1 frequency), mtry per node.
+    // cfg as growTree reads it: λ = 0, α = 0, mean leaves (class-1 frequency), mtry per node,
+    // float gradients (cfg[10..12] = 0).
     const cfg = Float64Array.from([
       p.max_depth,
       p.max_leaves,
@@ -105,6 +106,9 @@ export class RfModel extends TreeModel<RfParams> {
       1,
       Math.max(1, Math.min(F, mtry)),
       1,
+      0,
+      0,
+      0,
     ]);
     const rng = new Uint32Array([p.seed >>> 0]);
     const seeds = Array.from({ length: p.n_trees }, () => Math.floor(rngNext(rng) * 4294967296));

@@ -146,3 +146,23 @@ describe("gbm two threads (worker + main, shared memory) equal one thread", () =
     }
   });
 });
+
+describe("gbm with min_child_weight 0", () => {
+  it("never splits off an empty child (a hessian of rounding noise is not a child)", async () => {
+    for (const quantized_gradients of [true, false]) {
+      const m = new GbmModel({ n_trees: 30, max_depth: 8, min_child_weight: 0, quantized_gradients, n_threads: 1 });
+      await m.fit(Xtr, pick(spy.bigMove, train));
+      let empty = 0;
+      let splits = 0;
+      for (const t of m.ensemble?.trees ?? []) {
+        for (let node = 0; node < t.feature.length; node++) {
+          if (t.feature[node] < 0) continue;
+          splits++;
+          if (t.cover[t.left[node]] <= 0 || t.cover[t.right[node]] <= 0) empty++;
+        }
+      }
+      expect(splits).toBeGreaterThan(1000);
+      expect(empty).toBe(0);
+    }
+  });
+});

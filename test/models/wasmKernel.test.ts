@@ -27,8 +27,10 @@ function setup() {
     feats: ["i32", F],
     out: ["f64", 12],
     acc: ["f64", S * 256],
+    column: ["f64", n],
+    cutTable: ["f64", 256],
   });
-  applyBins(X, cuts, false, S, a.bins);
+  binIntoKernel(X, cuts, a, S);
   // Every 13th row misses feature 5 (bin 255), so partitions and splits meet missing values.
   for (let i = 0; i < n; i += 13) a.bins[i * S + 5] = 255;
   for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) a.binsCol[f * n + i] = a.bins[i * S + f];

@@ -1,13 +1,13 @@
 /**
  * The tree engine's hot loops in AssemblyScript, compiled to WebAssembly by
- * `npm run build:wasm` (scripts/build-wasm.mjs → treeKernelBinary.ts, checked by a test to match
+ * `npm run build:wasm` (scripts/buildWasm.ts → treeKernelBinary.ts, checked by a test to match
  * this source). Measured on the 2-core CI machine: the quantised histogram build 0.93 vs 2.3 ns
  * per (row, feature) and the row partition 2.0 vs 6.6 ns per row against the best JS loops
  * (V8 keeps bounds checks and typed-array loads in those loops; WebAssembly's guard pages
  * make its loads bare).
  *
  * Every argument named like an array is a byte offset into the imported shared memory, where
- * the caller (kernel.ts, through wasmArena.ts) placed its typed arrays. Histogram slots hold 256
+ * the caller (kernel.ts's wasmArena) placed its typed arrays. Histogram slots hold 256
  * bins × (gradient, hessian) doubles per feature (4096 bytes); bin 255 holds missing values.
  * The functions mirror kernel.ts's contracts exactly: one thread's share of a node task works on
  * feature positions feats[fBegin..fEnd).
@@ -56,7 +56,10 @@ export function histQ(
   memory.fill(acc, 0, (<usize>nf) << 11);
   const f0 = feat(feats, fBegin);
   const f1 = feat(feats, fEnd - 1) + 1;
-  if (f1 - f0 === nf && (stride & 3) === 0) {
+  // The word path needs the features to be exactly f0, f0 + 1, …, f1 − 1 in this order.
+  let contiguous = f1 - f0 === nf && (stride & 3) === 0;
+  for (let k = fBegin; contiguous && k < fEnd; k++) contiguous = feat(feats, k) === f0 + (k - fBegin);
+  if (contiguous) {
     let a0 = (f0 + 3) & ~3;
     let a1 = f1 & ~3;
     if (a1 < a0) {
@@ -186,6 +189,9 @@ export function bestSplit(
   let bestGl: f64 = 0;
   let bestHl: f64 = 0;
   const l1 = alpha > 0;
+  // A child needs a hessian above rounding noise: hSum − hl of an empty side can come out
+  // ~1e-16 instead of 0, which with min_child_weight 0 would split off empty children.
+  const minH = Math.max(minChildWeight, 1e-9 * hSum);
   for (let k = fBegin; k < fEnd; k++) {
     const f = feat(feats, k);
     const o = slot + <usize>f * SLOT_FEATURE_BYTES;
@@ -201,7 +207,7 @@ export function bestSplit(
       hl += load<f64>(o + ((<usize>b) << 4) + 8);
       // Missing values go right.
       const hr = hSum - hl;
-      if (hl >= minChildWeight && hr >= minChildWeight && hl > 0 && hr > 0) {
+      if (hl >= minH && hr >= minH && hl > 0 && hr > 0) {
         const gr = gSum - gl;
         const sc = l1
           ? nodeScore(gl, hl, lambda, alpha) + nodeScore(gr, hr, lambda, alpha)
@@ -221,7 +227,7 @@ export function bestSplit(
         const gl2 = gl + mg;
         const hl2 = hl + mh;
         const hr2 = hSum - hl2;
-        if (hl2 >= minChildWeight && hr2 >= minChildWeight && hr2 > 0) {
+        if (hl2 >= minH && hr2 >= minH && hr2 > 0) {
           const gain = 0.5 * (nodeScore(gl2, hl2, lambda, alpha) + nodeScore(gSum - gl2, hr2, lambda, alpha) - parent);
           if (gain > bestGain) {
             bestGain = gain;

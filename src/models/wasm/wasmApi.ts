@@ -1,7 +1,8 @@
 /**
  * The slice of the WebAssembly JS API the tree kernel uses, typed here because the project's
- * `lib` (ES2023, no DOM) declares no WebAssembly globals; `wasmApi()` reads the global with
- * these types. A function, not a constant: kernel.ts functions run as source text in workers.
+ * `lib` (ES2023, no DOM) declares no WebAssembly globals. Callers read the global inside their
+ * function (`globalThis as unknown as { WebAssembly: WasmApi }`), not through a module constant,
+ * because kernel.ts functions run as source text in workers.
  */
 export interface WasmModule {
   readonly __brand: "WebAssembly.Module";
