@@ -258,9 +258,6 @@ export function postTask(ctl: Int32Array, task: Float64Array, kind: number): num
 /** Waits until every worker has finished task `seq`; a worker's failure flag becomes an error. */
 export function joinTask(ctl: Int32Array, task: Float64Array, nWorkers: number, seq: number): void {
   for (let w = 0; w < nWorkers; w++) {
-    // Spin briefly first: most tasks end within microseconds of this thread's share, and a
-    // futex sleep/wake costs tens of microseconds on a VM.
-    for (let spin = 0; spin < 4000 && Atomics.load(ctl, 1 + w) !== seq; spin++);
     while (true) {
       const done = Atomics.load(ctl, 1 + w);
       if (done === seq) break;
@@ -641,8 +638,6 @@ export function gbmWorkerLoop(
   let seen = 0;
   const nThreads = nWorkers + 1;
   while (true) {
-    // Spin briefly before sleeping: the next task usually follows within microseconds.
-    for (let spin = 0; spin < 4000 && Atomics.load(ctl, 0) === seen; spin++);
     Atomics.wait(ctl, 0, seen);
     const seq = Atomics.load(ctl, 0);
     if (seq === seen) continue;
