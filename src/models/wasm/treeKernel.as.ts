@@ -182,13 +182,12 @@ export function bestSplit(
   out: usize,
 ): void {
   const parent = nodeScore(gSum, hSum, lambda, alpha);
-  let bestGain: f64 = -Infinity;
-  let bestF: i32 = -1;
-  let bestB: i32 = -1;
-  let bestDl: i32 = 0;
-  let bestGl: f64 = 0;
-  let bestHl: f64 = 0;
-  const l1 = alpha > 0;
+  bestGain = -Infinity;
+  bestF = -1;
+  bestB = -1;
+  bestDl = 0;
+  bestGl = 0;
+  bestHl = 0;
   // A child needs a hessian above rounding noise: hSum − hl of an empty side can come out
   // ~1e-16 instead of 0, which with min_child_weight 0 would split off empty children.
   const minH = Math.max(minChildWeight, 1e-9 * hSum);
@@ -196,50 +195,8 @@ export function bestSplit(
     const f = feat(feats, k);
     const o = slot + <usize>f * SLOT_FEATURE_BYTES;
     const nb = load<i32>(nBins + ((<usize>f) << 2));
-    const mg = load<f64>(o + 4080);
-    const mh = load<f64>(o + 4088);
-    const hasMissing = mh > 0;
-    let gl: f64 = 0;
-    let hl: f64 = 0;
-    for (let b = 0; b < nb; b++) {
-      // An empty bin gives the previous bin's candidate again, which never wins a strict >.
-      gl += load<f64>(o + ((<usize>b) << 4));
-      hl += load<f64>(o + ((<usize>b) << 4) + 8);
-      // Missing values go right.
-      const hr = hSum - hl;
-      if (hl >= minH && hr >= minH && hl > 0 && hr > 0) {
-        const gr = gSum - gl;
-        const sc = l1
-          ? nodeScore(gl, hl, lambda, alpha) + nodeScore(gr, hr, lambda, alpha)
-          : (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda);
-        const gain = 0.5 * (sc - parent);
-        if (gain > bestGain) {
-          bestGain = gain;
-          bestF = f;
-          bestB = b;
-          bestDl = 0;
-          bestGl = gl;
-          bestHl = hl;
-        }
-      }
-      if (hasMissing && b < nb - 1) {
-        // Missing values go left.
-        const gl2 = gl + mg;
-        const hl2 = hl + mh;
-        const hr2 = hSum - hl2;
-        if (hl2 >= minH && hr2 >= minH && hr2 > 0) {
-          const gain = 0.5 * (nodeScore(gl2, hl2, lambda, alpha) + nodeScore(gSum - gl2, hr2, lambda, alpha) - parent);
-          if (gain > bestGain) {
-            bestGain = gain;
-            bestF = f;
-            bestB = b;
-            bestDl = 1;
-            bestGl = gl2;
-            bestHl = hl2;
-          }
-        }
-      }
-    }
+    if (alpha > 0 || load<f64>(o + 4088) > 0) scanScalar(o, f, nb, gSum, hSum, lambda, alpha, minH, parent);
+    else scanPairs(o, f, nb, gSum, hSum, lambda, minH, parent);
   }
   store<f64>(out, bestGain);
   store<f64>(out + 8, <f64>bestF);
@@ -247,6 +204,150 @@ export function bestSplit(
   store<f64>(out + 24, <f64>bestDl);
   store<f64>(out + 32, bestGl);
   store<f64>(out + 40, bestHl);
+}
+
+// The running best split of bestSplit (globals are per instance, so per thread).
+let bestGain: f64 = -Infinity;
+let bestF: i32 = -1;
+let bestB: i32 = -1;
+let bestDl: i32 = 0;
+let bestGl: f64 = 0;
+let bestHl: f64 = 0;
+
+/** One feature's candidates, one bin at a time: L1 scores and missing values on both sides. */
+function scanScalar(o: usize, f: i32, nb: i32, gSum: f64, hSum: f64, lambda: f64, alpha: f64, minH: f64, parent: f64): void {
+  const mg = load<f64>(o + 4080);
+  const mh = load<f64>(o + 4088);
+  const hasMissing = mh > 0;
+  let gl: f64 = 0;
+  let hl: f64 = 0;
+  for (let b = 0; b < nb; b++) {
+    // An empty bin gives the previous bin's candidate again, which never wins a strict >.
+    gl += load<f64>(o + ((<usize>b) << 4));
+    hl += load<f64>(o + ((<usize>b) << 4) + 8);
+    // Missing values go right.
+    const hr = hSum - hl;
+    if (hl >= minH && hr >= minH && hl > 0 && hr > 0) {
+      const gr = gSum - gl;
+      const gain = 0.5 * (nodeScore(gl, hl, lambda, alpha) + nodeScore(gr, hr, lambda, alpha) - parent);
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestF = f;
+        bestB = b;
+        bestDl = 0;
+        bestGl = gl;
+        bestHl = hl;
+      }
+    }
+    if (hasMissing && b < nb - 1) {
+      // Missing values go left.
+      const gl2 = gl + mg;
+      const hl2 = hl + mh;
+      const hr2 = hSum - hl2;
+      if (hl2 >= minH && hr2 >= minH && hr2 > 0) {
+        const gain = 0.5 * (nodeScore(gl2, hl2, lambda, alpha) + nodeScore(gSum - gl2, hr2, lambda, alpha) - parent);
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestF = f;
+          bestB = b;
+          bestDl = 1;
+          bestGl = gl2;
+          bestHl = hl2;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * One feature without missing values or L1: the prefix sums go bin by bin, the gains of two
+ * bins at a time in f64x2 lanes (even bins in lane 0, odd in lane 1; the two divisions per bin
+ * were most of the search). Each lane keeps its first maximum; the lanes then merge to the
+ * feature's first maximum, exactly the candidate scanScalar's strict > would keep.
+ */
+function scanPairs(o: usize, f: i32, nb: i32, gSum: f64, hSum: f64, lambda: f64, minH: f64, parent: f64): void {
+  const G = f64x2.splat(gSum);
+  const H = f64x2.splat(hSum);
+  const L = f64x2.splat(lambda);
+  const P = f64x2.splat(parent);
+  const half = f64x2.splat(0.5);
+  const mH = f64x2.splat(minH);
+  const zero = f64x2.splat(0);
+  const noGain = f64x2.splat(-Infinity);
+  let best = noGain;
+  let bestBin = f64x2.splat(-1);
+  let bestGlV = zero;
+  let bestHlV = zero;
+  let bins = f64x2.replace_lane(zero, 1, 1);
+  const two = f64x2.splat(2);
+  let gl: f64 = 0;
+  let hl: f64 = 0;
+  let b = 0;
+  for (; b + 1 < nb; b += 2) {
+    const p = o + ((<usize>b) << 4);
+    const gl0 = gl + load<f64>(p);
+    const hl0 = hl + load<f64>(p + 8);
+    gl = gl0 + load<f64>(p + 16);
+    hl = hl0 + load<f64>(p + 24);
+    const GL = f64x2.replace_lane(f64x2.splat(gl0), 1, gl);
+    const HL = f64x2.replace_lane(f64x2.splat(hl0), 1, hl);
+    const GR = f64x2.sub(G, GL);
+    const HR = f64x2.sub(H, HL);
+    const sc = f64x2.add(
+      f64x2.div(f64x2.mul(GL, GL), f64x2.add(HL, L)),
+      f64x2.div(f64x2.mul(GR, GR), f64x2.add(HR, L)),
+    );
+    const valid = v128.and(
+      v128.and(f64x2.ge(HL, mH), f64x2.ge(HR, mH)),
+      v128.and(f64x2.gt(HL, zero), f64x2.gt(HR, zero)),
+    );
+    const gain = v128.bitselect(f64x2.mul(half, f64x2.sub(sc, P)), noGain, valid);
+    const better = f64x2.gt(gain, best);
+    best = v128.bitselect(gain, best, better);
+    bestBin = v128.bitselect(bins, bestBin, better);
+    bestGlV = v128.bitselect(GL, bestGlV, better);
+    bestHlV = v128.bitselect(HL, bestHlV, better);
+    bins = f64x2.add(bins, two);
+  }
+  // Lane 1 wins only with a larger gain, or an equal one at a lower bin.
+  let g0 = f64x2.extract_lane(best, 0);
+  let b0 = f64x2.extract_lane(bestBin, 0);
+  let gl0 = f64x2.extract_lane(bestGlV, 0);
+  let hl0 = f64x2.extract_lane(bestHlV, 0);
+  const g1 = f64x2.extract_lane(best, 1);
+  const b1 = f64x2.extract_lane(bestBin, 1);
+  if (g1 > g0 || (g1 === g0 && b1 < b0)) {
+    g0 = g1;
+    b0 = b1;
+    gl0 = f64x2.extract_lane(bestGlV, 1);
+    hl0 = f64x2.extract_lane(bestHlV, 1);
+  }
+  if (g0 > bestGain) {
+    bestGain = g0;
+    bestF = f;
+    bestB = <i32>b0;
+    bestDl = 0;
+    bestGl = gl0;
+    bestHl = hl0;
+  }
+  // An odd last bin, scalar as in scanScalar.
+  if (b < nb) {
+    gl += load<f64>(o + ((<usize>b) << 4));
+    hl += load<f64>(o + ((<usize>b) << 4) + 8);
+    const hr = hSum - hl;
+    if (hl >= minH && hr >= minH && hl > 0 && hr > 0) {
+      const gr = gSum - gl;
+      const gain = 0.5 * ((gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent);
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestF = f;
+        bestB = b;
+        bestDl = 0;
+        bestGl = gl;
+        bestHl = hl;
+      }
+    }
+  }
 }
 
 /**
