@@ -84,6 +84,28 @@ export interface TreeKernel {
   applyLeaves(leaves: number, l0: number, l1: number, rows: number, margin: number, expNeg: number): void;
   sortFinite(a: number, n: number, tmp: number, counts: number): void;
   binColumn(x: number, n: number, table: number, bins: number, stride: number, f: number, col: number): void;
+  treeShap(
+    x: number,
+    n: number,
+    rowBegin: number,
+    rowEnd: number,
+    nFeat: number,
+    nOutputs: number,
+    nTrees: number,
+    nodeStart: number,
+    treeOutput: number,
+    feature: number,
+    threshold: number,
+    defaultLeft: number,
+    left: number,
+    right: number,
+    value: number,
+    cover: number,
+    maxDepth: number,
+    phi: number,
+    phiRowOffset: number,
+    work: number,
+  ): void;
 }
 
 export type ArenaSpec = Record<string, readonly ["u8" | "i32" | "f64", number]>;

@@ -5,7 +5,8 @@
 import { expectedMargin, type TreeEnsemble } from "./ensemble";
 import { flattenTrees } from "./flatTrees";
 import type { FeatureMatrix } from "./matrix";
-import { treeShapRows } from "./treeshapKernel";
+import { type TreeKernel, wasmArena } from "./kernel";
+import { treeKernelModule } from "./wasm/treeKernelModule";
 import { firstMessage, resolveThreads, startWorker } from "./workers";
 
 export interface ShapValues {
@@ -25,39 +26,82 @@ function withExpected(e: TreeEnsemble, X: FeatureMatrix, phi: Float64Array): Sha
   return { values: phi, nOutputs: k, names: X.names, expected };
 }
 
+/**
+ * The kernel memory of one TreeSHAP call: the matrix, the flattened trees, phi and `threads`
+ * scratch areas; args(begin, end, t) are the kernel's treeShap arguments for thread t's rows.
+ */
+function shapArena(e: TreeEnsemble, X: FeatureMatrix, threads: number) {
+  const F = X.names.length;
+  const k = e.nOutputs;
+  const ft = flattenTrees(e);
+  const nodes = ft.feature.length;
+  const size = ((ft.maxDepth + 2) * (ft.maxDepth + 3)) / 2 + ft.maxDepth + 3;
+  // The path's four arrays, 1/i up to maxDepth + 3, one row: treeShap's layout of `work`.
+  const work = 4 * size + ft.maxDepth + 4 + F;
+  const a = wasmArena(treeKernelModule(), {
+    x: ["f64", X.data.length],
+    nodeStart: ["i32", ft.nodeStart.length],
+    treeOutput: ["i32", ft.treeOutput.length],
+    feature: ["i32", nodes],
+    threshold: ["f64", nodes],
+    defaultLeft: ["u8", nodes],
+    left: ["i32", nodes],
+    right: ["i32", nodes],
+    value: ["f64", nodes],
+    cover: ["f64", nodes],
+    phi: ["f64", X.nRows * k * (F + 1)],
+    work: ["f64", threads * work],
+  });
+  a.x.set(X.data);
+  for (const key of [
+    "nodeStart",
+    "treeOutput",
+    "feature",
+    "threshold",
+    "defaultLeft",
+    "left",
+    "right",
+    "value",
+    "cover",
+  ] as const) {
+    a[key].set(ft[key]);
+  }
+  const args = (begin: number, end: number, t: number): number[] => [
+    a.x.byteOffset,
+    X.nRows,
+    begin,
+    end,
+    F,
+    k,
+    e.trees.length,
+    a.nodeStart.byteOffset,
+    a.treeOutput.byteOffset,
+    a.feature.byteOffset,
+    a.threshold.byteOffset,
+    a.defaultLeft.byteOffset,
+    a.left.byteOffset,
+    a.right.byteOffset,
+    a.value.byteOffset,
+    a.cover.byteOffset,
+    ft.maxDepth,
+    a.phi.byteOffset,
+    0,
+    a.work.byteOffset + t * work * 8,
+  ];
+  return { a, args };
+}
+
 /** Single-threaded TreeSHAP. */
 export function treeShap(e: TreeEnsemble, X: FeatureMatrix): ShapValues {
-  const F = X.names.length;
-  const ft = flattenTrees(e);
-  const phi = new Float64Array(X.nRows * e.nOutputs * (F + 1));
-  treeShapRows(
-    X.data,
-    X.nRows,
-    0,
-    X.nRows,
-    F,
-    e.nOutputs,
-    ft.nodeStart,
-    ft.treeOutput,
-    ft.feature,
-    ft.threshold,
-    ft.defaultLeft,
-    ft.left,
-    ft.right,
-    ft.value,
-    ft.cover,
-    ft.maxDepth,
-    phi,
-    0,
-  );
-  return withExpected(e, X, phi);
+  const { a, args } = shapArena(e, X, 1);
+  a.kernel.treeShap(...(args(0, X.nRows, 0) as Parameters<TreeKernel["treeShap"]>));
+  return withExpected(e, X, Float64Array.from(a.phi));
 }
 
 const SHAP_ENTRY = `
 const d = workerData;
-const phi = new Float64Array(d.phi.buffer, d.phi.byteOffset, d.phi.length);
-treeShapRows(d.x, d.n, d.begin, d.end, d.nFeat, d.nOutputs, d.t.nodeStart, d.t.treeOutput, d.t.feature,
-  d.t.threshold, d.t.defaultLeft, d.t.left, d.t.right, d.t.value, d.t.cover, d.t.maxDepth, phi, 0);
+const kernel = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+kernel.treeShap(...d.args);
 parentPort.postMessage("done");
 `;
 
@@ -65,17 +109,13 @@ parentPort.postMessage("done");
 export async function treeShapParallel(e: TreeEnsemble, X: FeatureMatrix, nThreads = 0): Promise<ShapValues> {
   const threads = Math.min(resolveThreads(nThreads), Math.max(1, Math.floor(X.nRows / 256)));
   if (threads <= 1) return treeShap(e, X);
-  const F = X.names.length;
-  const ft = flattenTrees(e);
-  const x = new Float64Array(new SharedArrayBuffer(X.data.length * 8));
-  x.set(X.data);
-  const phi = new Float64Array(new SharedArrayBuffer(X.nRows * e.nOutputs * (F + 1) * 8));
+  const { a, args } = shapArena(e, X, threads);
   const jobs: Promise<unknown>[] = [];
   const workers = [];
   for (let w = 0; w < threads; w++) {
     const begin = Math.floor((w * X.nRows) / threads);
     const end = Math.floor(((w + 1) * X.nRows) / threads);
-    const worker = startWorker(SHAP_ENTRY, { x, n: X.nRows, begin, end, nFeat: F, nOutputs: e.nOutputs, t: ft, phi });
+    const worker = startWorker(SHAP_ENTRY, { module: treeKernelModule(), memory: a.memory, args: args(begin, end, w) });
     workers.push(worker);
     jobs.push(firstMessage(worker));
   }
@@ -84,5 +124,5 @@ export async function treeShapParallel(e: TreeEnsemble, X: FeatureMatrix, nThrea
   } finally {
     for (const w of workers) void w.terminate();
   }
-  return withExpected(e, X, Float64Array.from(phi));
+  return withExpected(e, X, Float64Array.from(a.phi));
 }

@@ -22,7 +22,6 @@ import {
   postTask,
   runRowTask,
 } from "./kernel";
-import { treeShapRows } from "./treeshapKernel";
 
 const KERNEL: readonly ((...args: never[]) => unknown)[] = [
   rngNext,
@@ -36,7 +35,6 @@ const KERNEL: readonly ((...args: never[]) => unknown)[] = [
   leafOfBinned,
   addTreeRaw,
   rfGrowTrees,
-  treeShapRows,
 ];
 
 let kernelSource: string | null = null;

@@ -564,3 +564,195 @@ export function binColumn(x: usize, n: i32, table: usize, bins: usize, stride: i
     store<u8>(col + i, b);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exact path-dependent TreeSHAP (Lundberg, Erion & Lee 2018, Algorithm 2), ported from the
+// reference C implementation in the `shap` package. The module globals below hold one call's
+// arrays (globals are per instance, so per thread).
+
+let pf: usize = 0; // path: feature (i32)
+let pz: usize = 0; // path: zero fraction
+let po: usize = 0; // path: one fraction
+let pw: usize = 0; // path: permutation weight
+let inv: usize = 0; // 1 / i for i ≤ maxDepth + 3: divisions dominate the leaf loops
+let row: usize = 0; // the current row's features
+let tFeature: usize = 0;
+let tThreshold: usize = 0;
+let tDefaultLeft: usize = 0;
+let tLeft: usize = 0;
+let tRight: usize = 0;
+let tValue: usize = 0;
+let tCover: usize = 0;
+let nodeBase: i32 = 0;
+let phiRow: usize = 0;
+
+@inline
+function ldf(p: usize, i: i32): f64 {
+  return load<f64>(p + ((<usize>i) << 3));
+}
+@inline
+function stf(p: usize, i: i32, v: f64): void {
+  store<f64>(p + ((<usize>i) << 3), v);
+}
+@inline
+function ldi(p: usize, i: i32): i32 {
+  return load<i32>(p + ((<usize>i) << 2));
+}
+@inline
+function sti(p: usize, i: i32, v: i32): void {
+  store<i32>(p + ((<usize>i) << 2), v);
+}
+
+function extendPath(p: i32, ud: i32, zf: f64, oneF: f64, fi: i32): void {
+  sti(pf, p + ud, fi);
+  stf(pz, p + ud, zf);
+  stf(po, p + ud, oneF);
+  stf(pw, p + ud, ud === 0 ? 1 : 0);
+  const r = ldf(inv, ud + 1);
+  for (let i = ud - 1; i >= 0; i--) {
+    stf(pw, p + i + 1, ldf(pw, p + i + 1) + oneF * ldf(pw, p + i) * <f64>(i + 1) * r);
+    stf(pw, p + i, zf * ldf(pw, p + i) * <f64>(ud - i) * r);
+  }
+}
+
+function unwindPath(p: i32, ud: i32, pi: i32): void {
+  const oneF = ldf(po, p + pi);
+  const zf = ldf(pz, p + pi);
+  let nextOne = ldf(pw, p + ud);
+  for (let i = ud - 1; i >= 0; i--) {
+    if (oneF !== 0) {
+      const tmp = ldf(pw, p + i);
+      const w = (nextOne * <f64>(ud + 1)) / (<f64>(i + 1) * oneF);
+      stf(pw, p + i, w);
+      nextOne = tmp - (w * zf * <f64>(ud - i)) / <f64>(ud + 1);
+    } else stf(pw, p + i, (ldf(pw, p + i) * <f64>(ud + 1)) / (zf * <f64>(ud - i)));
+  }
+  for (let i = pi; i < ud; i++) {
+    sti(pf, p + i, ldi(pf, p + i + 1));
+    stf(pz, p + i, ldf(pz, p + i + 1));
+    stf(po, p + i, ldf(po, p + i + 1));
+  }
+}
+
+function unwoundSum(p: i32, ud: i32, pi: i32): f64 {
+  const oneF = ldf(po, p + pi);
+  const zf = ldf(pz, p + pi);
+  let nextOne = ldf(pw, p + ud);
+  let total: f64 = 0;
+  const u1 = ud + 1;
+  const r = ldf(inv, u1);
+  if (oneF !== 0) {
+    const a = <f64>u1 / oneF;
+    const b = zf * r;
+    for (let i = ud - 1; i >= 0; i--) {
+      const tmp = nextOne * a * ldf(inv, i + 1);
+      total += tmp;
+      nextOne = ldf(pw, p + i) - tmp * b * <f64>(ud - i);
+    }
+  } else if (zf !== 0) {
+    const a = <f64>u1 / zf;
+    for (let i = ud - 1; i >= 0; i--) total += ldf(pw, p + i) * a * ldf(inv, ud - i);
+  }
+  return total;
+}
+
+function recurse(node: i32, parentP: i32, ud: i32, zf: f64, oneF: f64, fi: i32): void {
+  // Each level works on its own copy of the path, right after its parent's.
+  const p = parentP + ud + 1;
+  for (let i = 0; i < ud; i++) {
+    sti(pf, p + i, ldi(pf, parentP + i));
+    stf(pz, p + i, ldf(pz, parentP + i));
+    stf(po, p + i, ldf(po, parentP + i));
+    stf(pw, p + i, ldf(pw, parentP + i));
+  }
+  extendPath(p, ud, zf, oneF, fi);
+  const g = nodeBase + node;
+  const f = ldi(tFeature, g);
+  if (f < 0) {
+    const v = ldf(tValue, g);
+    for (let i = 1; i <= ud; i++) {
+      const w = unwoundSum(p, ud, i);
+      const q = phiRow + ((<usize>ldi(pf, p + i)) << 3);
+      store<f64>(q, load<f64>(q) + w * (ldf(po, p + i) - ldf(pz, p + i)) * v);
+    }
+    return;
+  }
+  const xv = ldf(row, f);
+  const goLeft = xv - xv !== 0 ? load<u8>(tDefaultLeft + <usize>g) === 1 : xv <= ldf(tThreshold, g);
+  const hot = goLeft ? ldi(tLeft, g) : ldi(tRight, g);
+  const cold = goLeft ? ldi(tRight, g) : ldi(tLeft, g);
+  const w = ldf(tCover, g);
+  const hotZero = ldf(tCover, nodeBase + hot) / w;
+  const coldZero = ldf(tCover, nodeBase + cold) / w;
+  let inZero: f64 = 1;
+  let inOne: f64 = 1;
+  let k = 0;
+  for (; k <= ud; k++) if (ldi(pf, p + k) === f) break;
+  let d = ud;
+  if (k <= ud) {
+    inZero = ldf(pz, p + k);
+    inOne = ldf(po, p + k);
+    unwindPath(p, ud, k);
+    d -= 1;
+  }
+  recurse(hot, p, d + 1, hotZero * inZero, inOne, f);
+  recurse(cold, p, d + 1, coldZero * inZero, 0, f);
+}
+
+/**
+ * SHAP values of rows [rowBegin, rowEnd) of the column-major matrix x (n rows × nFeat) for
+ * flattened trees (node arrays concatenated, nodeStart[t] = tree t's first node, children as
+ * tree-local indices), added into phi: row-major rows × nOutputs × (nFeat + 1) starting at row
+ * phiRowOffset; the last slot of each output is left for the caller's expected value (XGBoost's
+ * pred_contribs layout). work: this thread's scratch, treeShapWorkDoubles(maxDepth, nFeat) doubles.
+ */
+export function treeShap(
+  x: usize,
+  n: i32,
+  rowBegin: i32,
+  rowEnd: i32,
+  nFeat: i32,
+  nOutputs: i32,
+  nTrees: i32,
+  nodeStart: usize,
+  treeOutput: usize,
+  feature: usize,
+  threshold: usize,
+  defaultLeft: usize,
+  left: usize,
+  right: usize,
+  value: usize,
+  cover: usize,
+  maxDepth: i32,
+  phi: usize,
+  phiRowOffset: i32,
+  work: usize,
+): void {
+  const size = <usize>(((maxDepth + 2) * (maxDepth + 3)) / 2 + maxDepth + 3);
+  pf = work;
+  pz = pf + (size << 3);
+  po = pz + (size << 3);
+  pw = po + (size << 3);
+  inv = pw + (size << 3);
+  row = inv + ((<usize>(maxDepth + 4)) << 3);
+  for (let i = 1; i < maxDepth + 4; i++) stf(inv, i, 1 / <f64>i);
+  tFeature = feature;
+  tThreshold = threshold;
+  tDefaultLeft = defaultLeft;
+  tLeft = left;
+  tRight = right;
+  tValue = value;
+  tCover = cover;
+  const stride = <usize>(nFeat + 1);
+  for (let i = rowBegin; i < rowEnd; i++) {
+    for (let f = 0; f < nFeat; f++) stf(row, f, ldf(x, f * n + i));
+    for (let t = 0; t < nTrees; t++) {
+      nodeBase = ldi(nodeStart, t);
+      if (ldi(tFeature, nodeBase) < 0) continue;
+      phiRow = phi + ((<usize>((i - phiRowOffset) * nOutputs + ldi(treeOutput, t)) * stride) << 3);
+      // Slot 0 is the root's dummy element (feature −1), as in the reference implementation.
+      sti(pf, 0, -1);
+      recurse(0, -1, 0, 1, 1, -1);
+    }
+  }
+}
