@@ -82,6 +82,7 @@ export interface TreeKernel {
   segmentSums(gh: number, rows: number, begin: number, end: number, out: number): void;
   leafSums(leaves: number, l0: number, l1: number, gh: number, rows: number): void;
   applyLeaves(leaves: number, l0: number, l1: number, rows: number, margin: number, expNeg: number): void;
+  swapBlocks(rows: number, a: number, b: number, c: number, scratch: number): void;
   sortFinite(a: number, n: number, tmp: number, counts: number): void;
   binColumn(x: number, n: number, table: number, bins: number, stride: number, f: number, col: number): void;
   treeShap(
@@ -434,21 +435,15 @@ export function growTree(
     const to0 = begin + Math.floor((end - begin) / nThreads);
     a.out[0] = k.partition(col, a.rows.byteOffset, begin, to0, b, dl, a.scratch.byteOffset + begin * 4);
     joinTask(remote.ctl, task, remote.nWorkers, seq);
-    const rows = a.rows;
-    const scratch = a.scratch;
-    let staged = begin;
-    for (let t = 0; t < nThreads; t++) {
-      const to = t === nThreads - 1 ? end : begin + Math.floor(((t + 1) * (end - begin)) / nThreads);
-      scratch.set(rows.subarray(a.out[t * 12], to), staged);
-      staged += to - a.out[t * 12];
-    }
+    // Parts so far are gathered as [L…| R…) up to `from`; part t is [from, out[12t]) left-goers
+    // then right-goers: swapping the R… block with L_t's extends the gathered prefix.
     let mid = a.out[0];
     for (let t = 1; t < nThreads; t++) {
       const from = begin + Math.floor((t * (end - begin)) / nThreads);
-      rows.copyWithin(mid, from, a.out[t * 12]);
-      mid += a.out[t * 12] - from;
+      const lEnd = a.out[t * 12];
+      k.swapBlocks(a.rows.byteOffset, mid, from, lEnd, a.scratch.byteOffset + begin * 4);
+      mid += lEnd - from;
     }
-    rows.set(scratch.subarray(begin, staged), mid);
     return mid;
   };
 

@@ -495,6 +495,27 @@ export function applyLeaves(leaves: usize, l0: i32, l1: i32, rows: usize, margin
 }
 
 /**
+ * Swaps the adjacent i32 blocks rows[a..b) and rows[b..c) (each keeps its order): the smaller
+ * one waits in scratch while the larger moves (memory.copy is memmove).
+ */
+export function swapBlocks(rows: usize, a: i32, b: i32, c: i32, scratch: usize): void {
+  const pa = rows + ((<usize>a) << 2);
+  const pb = rows + ((<usize>b) << 2);
+  const n1 = (<usize>(b - a)) << 2;
+  const n2 = (<usize>(c - b)) << 2;
+  if (n1 === 0 || n2 === 0) return;
+  if (n1 <= n2) {
+    memory.copy(scratch, pa, n1);
+    memory.copy(pa, pb, n2);
+    memory.copy(pa + n2, scratch, n1);
+  } else {
+    memory.copy(scratch, pb, n2);
+    memory.copy(pa + n2, pa, n1);
+    memory.copy(pa, scratch, n2);
+  }
+}
+
+/**
  * Sorts the n finite doubles at `a` ascending in place, −0 before +0 (Float64Array.prototype.sort's
  * order): an LSD radix sort over the IEEE bits flipped to unsigned order, eight 8-bit digits,
  * digits every value shares skipped. tmp holds n doubles, counts 8 × 256 i32.
