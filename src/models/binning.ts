@@ -5,7 +5,7 @@
  * cache line (row-wise builds measured about twice as fast as column-wise ones). Partitions
  * read a column-major copy, which binIntoKernel writes in the same pass.
  */
-import { type TreeKernel, wasmArena } from "./kernel";
+import { type BinBlock, type TreeKernel, wasmArena } from "./kernel";
 import type { FeatureMatrix } from "./matrix";
 import { treeKernelModule } from "./wasm/treeKernelModule";
 
@@ -112,16 +112,16 @@ export function thresholdOf(cuts: Float64Array, b: number): number {
 }
 
 /**
- * applyBins into a tree kernel's memory, both layouts in one pass per feature: bins[r·stride + f]
- * (row-major, for histograms) and binsCol[f·n + r] (column-major, for partitions). The same bins
- * as applyBins (tested), at about a third of its time; `column` and `cutTable` (n and 256
- * doubles) are the kernel's scratch.
+ * applyBins into a tree kernel's memory, both layouts in one pass per feature: row-major in the
+ * bin blocks (byte ptr + r·stride + f of the block holding f, for histograms) and binsCol[f·n + r]
+ * (column-major, for partitions). The same bins as applyBins (tested), at about a third of its
+ * time; `column` and `cutTable` (n and 256 doubles) are the kernel's scratch.
  */
 export function binIntoKernel(
   m: FeatureMatrix,
   cuts: BinCuts,
-  a: { kernel: TreeKernel; bins: Uint8Array; binsCol: Uint8Array; column: Float64Array; cutTable: Float64Array },
-  stride: number,
+  a: { kernel: TreeKernel; binsCol: Uint8Array; column: Float64Array; cutTable: Float64Array },
+  blocks: readonly BinBlock[],
 ): void {
   const n = m.nRows;
   const nFeat = m.names.length;
@@ -131,12 +131,14 @@ export function binIntoKernel(
     a.cutTable.fill(Number.POSITIVE_INFINITY);
     a.cutTable.set(cuts[f]);
     a.column.set(m.data.subarray(f * n, (f + 1) * n));
+    const blk = blocks.find((b) => f >= b.first && f < b.end);
+    if (blk === undefined) throw new Error(`binIntoKernel: no bin block holds feature ${f}`);
     a.kernel.binColumn(
       a.column.byteOffset,
       n,
       a.cutTable.byteOffset,
-      a.bins.byteOffset,
-      stride,
+      blk.ptr,
+      blk.stride,
       f,
       a.binsCol.byteOffset + f * n,
     );

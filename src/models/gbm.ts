@@ -108,14 +108,21 @@ export class GbmModel extends TreeModel<GbmParams> {
     const nOut = K === 2 ? 1 : K;
     const F = X.names.length;
     const cuts = fitBinCuts(X, p.max_bins);
-    // Rows padded to a multiple of 4 bytes: the histogram build reads four bins per Uint32 load.
-    // S is the row stride (and features per histogram slot) everywhere below; padding bins are
-    // never read as features (feats < F).
+    // Features per histogram slot, a multiple of 4 (as every bin block's row stride: the
+    // histogram build reads four bins per Uint32 load; padding bins are never read).
     const S = (F + 3) & ~3;
     const auto = p.n_threads === 0;
     let nThreads = Math.min(resolveThreads(p.n_threads), F);
     if (auto && n * F < 2_000_000) nThreads = 1;
     const nWorkers = nThreads - 1;
+    const nColTree = Math.max(1, Math.round(p.colsample_bytree * F));
+    // Bin blocks (TreeArrays.binBlocks): with every feature in every tree, one per thread share
+    // (thread k's share starts at (⌊k·F/threads⌋ + 2) & ~3, as growTree splits node tasks).
+    const cut = [0];
+    if (nColTree === F)
+      for (let t = 1; t < nThreads; t++) cut.push(Math.min(F, (Math.floor((t * F) / nThreads) + 2) & ~3));
+    cut.push(F);
+    const blockStride = cut.slice(1).map((e, b) => (e - cut[b] + 3) & ~3);
     const nSlots = (p.max_leaves > 0 ? p.max_leaves : p.max_depth + 1) + 3;
     // Quantised gradients: with sums of n values below 2^nb, gq (kg bits) and hq (kh bits)
     // pack as gq·2^(nb+kh) + hq and every histogram sum stays an exact integer below 2^53.
@@ -126,7 +133,7 @@ export class GbmModel extends TreeModel<GbmParams> {
     const quant = p.quantized_gradients && kg >= 5 && kh >= 4;
     const sb2 = 2 ** (nb + kh);
     const arena = wasmArena(treeKernelModule(), {
-      bins: ["u8", n * S],
+      bins: ["u8", n * blockStride.reduce((s, x) => s + x, 0)],
       binsCol: ["u8", n * S],
       gh: ["f64", 2 * n],
       ghq: ["f64", quant ? n : 0],
@@ -150,9 +157,15 @@ export class GbmModel extends TreeModel<GbmParams> {
       column: ["f64", n],
       cutTable: ["f64", 256],
     });
-    const { kernel, bins, gh, rows, feats, margin, gradMax } = arena;
-    const arrays: TreeArrays = { ...arena, stride: S };
-    binIntoKernel(X, cuts, arena, S);
+    const { kernel, binsCol, gh, rows, feats, margin, gradMax } = arena;
+    let blockStart = arena.bins.byteOffset;
+    const binBlocks = blockStride.map((stride, b) => {
+      const blk = { ptr: blockStart - cut[b], stride, first: cut[b], end: cut[b + 1] };
+      blockStart += n * stride;
+      return blk;
+    });
+    const arrays: TreeArrays = { ...arena, stride: S, binBlocks };
+    binIntoKernel(X, cuts, arena, binBlocks);
     arena.nBins.set(binCounts(cuts));
 
     // Base score: the prior log-odds (binary) or log class frequencies (softmax).
@@ -208,7 +221,7 @@ export class GbmModel extends TreeModel<GbmParams> {
       const wk = startWorker(WORKER_ENTRY, {
         module: treeKernelModule(),
         memory,
-        arrays: { ...views, stride: S },
+        arrays: { ...views, stride: S, binBlocks },
         w: wi,
         nWorkers,
         ctl,
@@ -241,7 +254,6 @@ export class GbmModel extends TreeModel<GbmParams> {
     let bestIter = -1;
     const evProb = new Float64Array(evN * nOut);
     const allFeats = Int32Array.from({ length: F }, (_, f) => f);
-    const nColTree = Math.max(1, Math.round(p.colsample_bytree * F));
 
     try {
       for (let round = 0; round < p.n_trees; round++) {
@@ -349,7 +361,7 @@ export class GbmModel extends TreeModel<GbmParams> {
             const bin = Int32Array.from(g.bin);
             for (let i = 0; i < n; i++) {
               if (inSample[i] === 1) continue;
-              const leaf = leafOfBinned(bins, S, i, tree.feature, bin, tree.defaultLeft, tree.left, tree.right);
+              const leaf = leafOfBinned(binsCol, 1, n, i, tree.feature, bin, tree.defaultLeft, tree.left, tree.right);
               margin[i * nOut + k] += g.value[leaf];
               if (binary) {
                 const e = arena.expNeg[i] * Math.exp(-g.value[leaf]);

@@ -165,17 +165,32 @@ export function rngNext(state: Uint32Array): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
+/** See TreeArrays.binBlocks. */
+export interface BinBlock {
+  ptr: number;
+  stride: number;
+  first: number;
+  end: number;
+}
+
 /**
- * A tree's working arrays, all in one kernel memory (wasmArena). bins is row-major with row
- * stride `stride` (histograms walk a node's rows), binsCol column-major (a partition reads one
- * feature's column); gh holds (g, h) per row and ghq (quantised gradients; else empty) each
- * row's packed integer pair; scratch (one int per row) stages partitions, each thread in the
- * stretch of the rows it partitions; out holds 12 doubles and acc stride × 256 doubles per
- * thread (thread t's results and histogram accumulator).
+ * A tree's working arrays, all in one kernel memory (wasmArena). Bins are row-major in
+ * binBlocks (histograms walk a node's rows) and column-major in binsCol (a partition reads one
+ * feature's column); `stride` is the features per histogram slot; gh holds (g, h) per row and
+ * ghq (quantised gradients; else empty) each row's packed integer pair; scratch (one int per
+ * row) stages partitions, each thread in the stretch of the rows it partitions; out holds 12
+ * doubles and acc stride × 256 doubles per thread (thread t's results and histogram accumulator).
  */
 export interface TreeArrays {
   kernel: TreeKernel;
-  bins: Uint8Array;
+  /**
+   * The row-major bins as blocks of features [first, end) (feature positions in a.feats when
+   * there is one block): row r's bin of feature f is the byte at ptr + r·stride + f. gbm gives
+   * each thread's share of the features its own block, so a thread streams only its bytes of
+   * each row (sharing rows doubled the memory traffic: two threads were slower than one at 500k
+   * rows); otherwise one block holds every feature.
+   */
+  binBlocks: BinBlock[];
   binsCol: Uint8Array;
   stride: number;
   gh: Float64Array;
@@ -220,26 +235,31 @@ export function runNodeTask(
   const acc = a.acc.byteOffset + t * a.stride * 2048;
   const sb2 = task[16];
   const ghq = a.ghq.byteOffset;
+  // One kernel call per bin block the feature range touches (a thread's share is one block).
   const build = (begin: number, end: number, slot: number): void => {
-    if (sb2 > 0) {
-      k.histQ(
-        a.bins.byteOffset,
-        a.stride,
-        ghq,
-        a.rows.byteOffset,
-        begin,
-        end,
-        feats,
-        fBegin,
-        fEnd,
-        slot,
-        sb2,
-        task[17],
-        task[18],
-        acc,
-      );
-    } else
-      k.histF(a.bins.byteOffset, a.stride, a.gh.byteOffset, a.rows.byteOffset, begin, end, feats, fBegin, fEnd, slot);
+    for (const blk of a.binBlocks) {
+      const lo = Math.max(fBegin, blk.first);
+      const hi = Math.min(fEnd, blk.end);
+      if (lo >= hi) continue;
+      if (sb2 > 0) {
+        k.histQ(
+          blk.ptr,
+          blk.stride,
+          ghq,
+          a.rows.byteOffset,
+          begin,
+          end,
+          feats,
+          lo,
+          hi,
+          slot,
+          sb2,
+          task[17],
+          task[18],
+          acc,
+        );
+      } else k.histF(blk.ptr, blk.stride, a.gh.byteOffset, a.rows.byteOffset, begin, end, feats, lo, hi, slot);
+    }
   };
   const aSlot = hist0 + task[2] * slotBytes;
   build(task[0], task[1], aSlot);
@@ -701,10 +721,14 @@ export function gbmWorkerLoop(
   }
 }
 
-/** Leaf index reached by binned row r (training-time traversal, identical to raw thresholds). */
+/**
+ * Leaf index reached by binned row r (training-time traversal, identical to raw thresholds);
+ * row r's bin of feature f is bins[r·rowStride + f·featStride] (row- or column-major).
+ */
 export function leafOfBinned(
   bins: Uint8Array,
-  nFeat: number,
+  rowStride: number,
+  featStride: number,
   r: number,
   feature: Int32Array,
   bin: Int32Array,
@@ -714,7 +738,7 @@ export function leafOfBinned(
 ): number {
   let node = 0;
   while (feature[node] >= 0) {
-    const b = bins[r * nFeat + feature[node]];
+    const b = bins[r * rowStride + feature[node] * featStride];
     node = (b === 255 ? defaultLeft[node] === 1 : b <= bin[node]) ? left[node] : right[node];
   }
   return node;
@@ -786,7 +810,11 @@ export function rfGrowTrees(
     out: ["f64", 12],
     acc: ["f64", nFeat * 256],
   });
-  const arrays: TreeArrays = { ...a, stride: nFeat };
+  const arrays: TreeArrays = {
+    ...a,
+    stride: nFeat,
+    binBlocks: [{ ptr: a.bins.byteOffset, stride: nFeat, first: 0, end: nFeat }],
+  };
   a.bins.set(bins);
   a.nBins.set(nBins);
   for (let f = 0; f < nFeat; f++) a.feats[f] = f;
@@ -819,7 +847,7 @@ export function rfGrowTrees(
       const ri = Int32Array.from(g.right);
       for (let r = 0; r < nRows; r++) {
         if (counts[r] !== 0) continue;
-        oobSum[r] += g.value[leafOfBinned(bins, nFeat, r, fe, bi, dl, le, ri)];
+        oobSum[r] += g.value[leafOfBinned(bins, nFeat, 1, r, fe, bi, dl, le, ri)];
         oobCount[r] += 1;
       }
     }

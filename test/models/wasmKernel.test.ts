@@ -30,7 +30,7 @@ function setup() {
     column: ["f64", n],
     cutTable: ["f64", 256],
   });
-  binIntoKernel(X, cuts, a, S);
+  binIntoKernel(X, cuts, a, [{ ptr: a.bins.byteOffset, stride: S, first: 0, end: F }]);
   // Every 13th row misses feature 5 (bin 255), so partitions and splits meet missing values.
   for (let i = 0; i < n; i += 13) a.bins[i * S + 5] = 255;
   for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) a.binsCol[f * n + i] = a.bins[i * S + f];
@@ -93,21 +93,31 @@ describe("WebAssembly tree kernel", () => {
     expect(Object.is(a.buf[want.indexOf(0)], -0)).toBe(true);
   });
 
-  it("binIntoKernel gives applyBins' bins in both layouts, missing values in bin 255", () => {
+  it("binIntoKernel gives applyBins' bins in both layouts (row-major in two feature blocks), missing values in bin 255", () => {
     const data = Float64Array.from(X.data);
     for (let i = 0; i < n; i += 17) data[3 * n + i] = i % 2 ? Number.NaN : Number.NEGATIVE_INFINITY;
     const m = { ...X, data };
     const c = fitBinCuts(m, 255);
+    // Features [0, 4) in a block of stride 4, [4, F) in one of stride S − 4 right after it.
     const a = wasmArena(treeKernelModule(), {
       bins: ["u8", n * S],
       binsCol: ["u8", n * F],
       column: ["f64", n],
       cutTable: ["f64", 256],
     });
-    binIntoKernel(m, c, a, S);
-    expect(a.bins).toEqual(applyBins(m, c, false, S));
+    const p0 = a.bins.byteOffset;
+    binIntoKernel(m, c, a, [
+      { ptr: p0, stride: 4, first: 0, end: 4 },
+      { ptr: p0 + 4 * n - 4, stride: S - 4, first: 4, end: F },
+    ]);
+    const want = applyBins(m, c, false);
     let bad = 0;
-    for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) if (a.binsCol[f * n + i] !== a.bins[i * S + f]) bad++;
+    for (let i = 0; i < n; i++) {
+      for (let f = 0; f < F; f++) {
+        const rowMajor = f < 4 ? a.bins[i * 4 + f] : a.bins[4 * n + i * (S - 4) + f - 4];
+        if (rowMajor !== want[i * F + f] || a.binsCol[f * n + i] !== want[i * F + f]) bad++;
+      }
+    }
     expect(bad).toBe(0);
     expect(a.bins[3]).toBe(255);
   });
