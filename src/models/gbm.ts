@@ -1,7 +1,9 @@
 /**
  * `gbm`: histogram gradient boosting (binary log-loss, multiclass softmax; Newton leaves with
- * L1/L2, best-first or depth-limited growth, row/column subsampling, early stopping), trees
- * grown feature-parallel over worker threads sharing bins, gradients and histograms.
+ * L1/L2, best-first or depth-limited growth, row/column subsampling, early stopping) on the
+ * WebAssembly tree kernel: node tasks split by features, large partitions and the row-wise
+ * gradient steps split by rows, over worker threads sharing one memory; any thread count
+ * gives the same trees.
  */
 import { z } from "zod";
 import { binCounts, binIntoKernel, fitBinCuts } from "./binning";

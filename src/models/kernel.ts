@@ -1,8 +1,9 @@
 /**
- * The tree engine's orchestration: node tasks, tree growth, the worker loop, binned and raw
- * traversal and a seeded RNG. The hot loops (histograms, split search, partition) are
- * WebAssembly (wasm/treeKernel.as.ts) working on typed arrays that live in one shared
- * WebAssembly memory (wasmArena): a kernel call passes their byte offsets.
+ * The tree engine's orchestration: node tasks, partitions and row-wise boosting steps shared by
+ * the threads, tree growth, the worker loop, binned and raw traversal and a seeded RNG. The hot
+ * loops (histograms, split search, partition, gradient steps, binning, TreeSHAP) are WebAssembly
+ * (wasm/treeKernel.as.ts) working on typed arrays that live in one shared WebAssembly memory
+ * (wasmArena): a kernel call passes their byte offsets.
  *
  * Every function here is self-contained (it calls only other functions of this file and
  * globals) because worker threads receive this file's functions as source text
@@ -355,7 +356,7 @@ export function runRowTask(
  *       leafMode (0 Newton step −T(G)/(H+λ)·lr, 1 mean G/H), mtry (0 = all of feats per node),
  *       nThreads, 2^sb (0 = float gradients), gScale, hScale]
  * With nThreads > 1 the caller runs in the main thread and `remote` drives the worker threads
- * (feature-parallel node tasks over shared memory); remote is null otherwise. With mtry > 0
+ * (feature-parallel node tasks, row-parallel partitions of large nodes); remote is null otherwise. With mtry > 0
  * each node's feature sample is drawn into the second half of a.feats (its length is 2 × the
  * features).
  *
@@ -661,7 +662,10 @@ export function growTree(
   return { feature, bin, defaultLeft, left, right, gain, cover, value, segBegin, segEnd };
 }
 
-/** Worker loop for feature-parallel GBM node tasks; `w` is this worker's index (thread w + 1). */
+/**
+ * Worker loop for GBM tasks (node tasks, partition parts, row steps: task[21]); `w` is this
+ * worker's index (thread w + 1).
+ */
 export function gbmWorkerLoop(
   a: TreeArrays,
   w: number,
