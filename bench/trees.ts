@@ -10,7 +10,8 @@
  *    (predictable, so AUC differences mean something; next-bar direction would sit at 0.5).
  * Every tool uses both cores (ours: n_threads 2; XGBoost nthread 2; LightGBM num_threads 2;
  * sklearn n_jobs 2) and is timed from the raw matrix (binning / DMatrix construction included).
- * The machine is shared: figures are noisy and reported as measured.
+ * The machine is shared and its speed drifts over minutes: each Python reference runs right
+ * before our matching run (not all of them first), and figures are reported as measured.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -118,7 +119,7 @@ def load(f):
     y = np.fromfile(f + ".y.f64", dtype=np.float64)
     return np.ascontiguousarray(X), y
 
-train_f, test_f, n_small, shap_rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+train_f, test_f, n_small, shap_rows, part = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 Xb, yb = load(train_f)
 Xt, yt = load(test_f)
 out = {}
@@ -129,38 +130,39 @@ import lightgbm as lgb
 from sklearn.ensemble import RandomForestClassifier
 
 params = {"tree_method": "hist", "max_depth": 6, "eta": 0.1, "objective": "binary:logistic", "nthread": 2, "max_bin": 256}
-for tag, n in (("100k", n_small), ("500k", len(yb))):
+if part in ("100k", "500k"):
+    n = n_small if part == "100k" else len(yb)
     t = time.perf_counter()
     d = xgb.DMatrix(Xb[:n], label=yb[:n], nthread=2)
     bst = xgb.train(params, d, 200)
-    out["xgb_time_" + tag] = time.perf_counter() - t
-    out["xgb_auc_" + tag] = roc_auc_score(yt, bst.predict(xgb.DMatrix(Xt, nthread=2)))
-    note("xgb_time_" + tag)
+    out["xgb_time"] = time.perf_counter() - t
+    out["xgb_auc"] = roc_auc_score(yt, bst.predict(xgb.DMatrix(Xt, nthread=2)))
+    note("xgb_time")
     t = time.perf_counter()
     ds = lgb.Dataset(Xb[:n], label=yb[:n], params={"max_bin": 255, "verbose": -1})
     gbm = lgb.train({"objective": "binary", "max_depth": 6, "num_leaves": 64, "learning_rate": 0.1, "num_threads": 2, "verbose": -1, "min_child_weight": 1, "min_data_in_leaf": 1, "lambda_l2": 1}, ds, 200)
-    out["lgb_time_" + tag] = time.perf_counter() - t
-    out["lgb_auc_" + tag] = roc_auc_score(yt, gbm.predict(Xt, num_threads=2))
-    note("lgb_time_" + tag)
-    if tag == "500k":
+    out["lgb_time"] = time.perf_counter() - t
+    out["lgb_auc"] = roc_auc_score(yt, gbm.predict(Xt, num_threads=2))
+    note("lgb_time")
+    if part == "500k":
         dt = xgb.DMatrix(Xt[:shap_rows], nthread=2)
         t = time.perf_counter()
         bst.predict(dt, pred_contribs=True)
         out["xgb_shap_time"] = time.perf_counter() - t
         note("xgb_shap_time")
-
-# One thread, CPU seconds: a figure that a loaded machine distorts far less than wall time
-# with OpenMP's spinning threads (reported, not part of the JSON).
-c = time.process_time()
-xgb.train(dict(params, nthread=1), xgb.DMatrix(Xb[:n_small], label=yb[:n_small], nthread=1), 200)
-out["xgb_cpu_1thread_100k"] = time.process_time() - c
-note("xgb_cpu_1thread_100k")
-
-t = time.perf_counter()
-rf = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0).fit(Xb[:n_small], yb[:n_small])
-out["sk_rf_time"] = time.perf_counter() - t
-out["sk_rf_auc"] = roc_auc_score(yt, rf.predict_proba(Xt)[:, 1])
-note("sk_rf_time")
+elif part == "cpu1":
+    # One thread, CPU seconds: a figure that a loaded machine distorts far less than wall time
+    # with OpenMP's spinning threads (reported, not part of the JSON).
+    c = time.process_time()
+    xgb.train(dict(params, nthread=1), xgb.DMatrix(Xb[:n_small], label=yb[:n_small], nthread=1), 200)
+    out["xgb_cpu_1thread_100k"] = time.process_time() - c
+    note("xgb_cpu_1thread_100k")
+elif part == "rf":
+    t = time.perf_counter()
+    rf = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0).fit(Xb[:n_small], yb[:n_small])
+    out["sk_rf_time"] = time.perf_counter() - t
+    out["sk_rf_auc"] = roc_auc_score(yt, rf.predict_proba(Xt)[:, 1])
+    note("sk_rf_time")
 print(json.dumps(out))
 `;
 
@@ -174,16 +176,18 @@ console.log(
 );
 const SHAP_ROWS = Math.min(10_000, test.X.nRows);
 
-console.log("running Python references (XGBoost hist, LightGBM, scikit-learn RF; 2 threads each) …");
-const ref = JSON.parse(
-  execFileSync(python, ["-c", PY, train.file, test.file, String(N_SMALL), String(SHAP_ROWS)], {
+/**
+ * One part of the Python references ("100k", "500k" (with XGBoost's SHAP), "cpu1", "rf"). Each
+ * part runs right before our matching run: the machine's speed drifts over minutes, so a tool
+ * timed minutes apart from the other would skew the ratio.
+ */
+function reference(part: string): Record<string, number> {
+  const out = execFileSync(python, ["-c", PY, train.file, test.file, String(N_SMALL), String(SHAP_ROWS), part], {
     encoding: "utf8",
     maxBuffer: 1 << 26,
-  })
-    .trim()
-    .split("\n")
-    .pop() as string,
-);
+  });
+  return JSON.parse(out.trim().split("\n").pop() as string);
+}
 
 const small = sliceRows(train.X, 0, N_SMALL);
 const ySmall = train.y.subarray(0, N_SMALL);
@@ -197,27 +201,33 @@ async function timeGbm(X: FeatureMatrix, y: Float64Array) {
   return { m, seconds, auc: rocAuc(m.predictProba(test.X), test.y) };
 }
 
+console.log("each Python reference (XGBoost hist, LightGBM, scikit-learn RF; 2 threads each) runs next to ours …");
+const ref100 = reference("100k");
+const g100 = await timeGbm(small, ySmall);
+console.log(`  ours gbm ${N_SMALL} rows: ${fmt(g100.seconds)} s, AUC ${fmt(g100.auc, 4)}`);
+const ref500 = reference("500k");
+const g500 = await timeGbm(train.X, train.y);
+console.log(`  ours gbm ${N_BIG} rows: ${fmt(g500.seconds)} s, AUC ${fmt(g500.auc, 4)}`);
+const shapX = sliceRows(test.X, 0, SHAP_ROWS);
+const tShap = performance.now();
+await g500.m.shapParallel(shapX, 2);
+const shapSeconds = (performance.now() - tShap) / 1000;
+console.log(`  ours TreeSHAP ${SHAP_ROWS} rows: ${fmt(shapSeconds)} s`);
+
+const refCpu = reference("cpu1");
 const c0 = process.cpuUsage();
 await new GbmModel({ ...gbmParams, n_threads: 1 }).fit(small, ySmall);
 const cpu1 = process.cpuUsage(c0);
 const ours1ThreadCpu = (cpu1.user + cpu1.system) / 1e6;
 console.log(`  ours gbm ${N_SMALL} rows, one thread: ${fmt(ours1ThreadCpu)} CPU s`);
-const g100 = await timeGbm(small, ySmall);
-console.log(`  ours gbm ${N_SMALL} rows: ${fmt(g100.seconds)} s, AUC ${fmt(g100.auc, 4)}`);
-const g500 = await timeGbm(train.X, train.y);
-console.log(`  ours gbm ${N_BIG} rows: ${fmt(g500.seconds)} s, AUC ${fmt(g500.auc, 4)}`);
 
+const refRf = reference("rf");
 const rf = new RfModel({ n_trees: 100, n_threads: 2, seed: 0 });
 const tRf = performance.now();
 await rf.fit(small, ySmall);
 const rfSeconds = (performance.now() - tRf) / 1000;
 const rfAuc = rocAuc(rf.predictProba(test.X), test.y);
 console.log(`  ours rf ${N_SMALL} rows: ${fmt(rfSeconds)} s, AUC ${fmt(rfAuc, 4)}`);
-
-const shapX = sliceRows(test.X, 0, SHAP_ROWS);
-const tShap = performance.now();
-await g500.m.shapParallel(shapX, 2);
-const shapSeconds = (performance.now() - tShap) / 1000;
 
 const predX = sliceRows(train.X, 0, N_SMALL);
 g500.m.predictProba(predX);
@@ -229,46 +239,46 @@ const rows: [string, string, string, string][] = [
   [
     "gbm 100k × 200 trees",
     `${fmt(g100.seconds)} s (AUC ${fmt(g100.auc, 4)})`,
-    `xgb ${fmt(ref.xgb_time_100k)} s (AUC ${fmt(ref.xgb_auc_100k, 4)})`,
-    `lgb ${fmt(ref.lgb_time_100k)} s (AUC ${fmt(ref.lgb_auc_100k, 4)})`,
+    `xgb ${fmt(ref100.xgb_time)} s (AUC ${fmt(ref100.xgb_auc, 4)})`,
+    `lgb ${fmt(ref100.lgb_time)} s (AUC ${fmt(ref100.lgb_auc, 4)})`,
   ],
   [
     "gbm 500k × 200 trees",
     `${fmt(g500.seconds)} s (AUC ${fmt(g500.auc, 4)})`,
-    `xgb ${fmt(ref.xgb_time_500k)} s (AUC ${fmt(ref.xgb_auc_500k, 4)})`,
-    `lgb ${fmt(ref.lgb_time_500k)} s (AUC ${fmt(ref.lgb_auc_500k, 4)})`,
+    `xgb ${fmt(ref500.xgb_time)} s (AUC ${fmt(ref500.xgb_auc, 4)})`,
+    `lgb ${fmt(ref500.lgb_time)} s (AUC ${fmt(ref500.lgb_auc, 4)})`,
   ],
   [
     "gbm 100k, 1 thread, CPU seconds",
     `${fmt(ours1ThreadCpu)} s`,
-    `xgb ${fmt(ref.xgb_cpu_1thread_100k)} s (ratio ${fmt(ours1ThreadCpu / ref.xgb_cpu_1thread_100k)})`,
+    `xgb ${fmt(refCpu.xgb_cpu_1thread_100k)} s (ratio ${fmt(ours1ThreadCpu / refCpu.xgb_cpu_1thread_100k)})`,
     "",
   ],
   [
     "rf 100k × 100 trees",
     `${fmt(rfSeconds)} s (AUC ${fmt(rfAuc, 4)})`,
-    `sklearn ${fmt(ref.sk_rf_time)} s (AUC ${fmt(ref.sk_rf_auc, 4)})`,
+    `sklearn ${fmt(refRf.sk_rf_time)} s (AUC ${fmt(refRf.sk_rf_auc, 4)})`,
     "",
   ],
   [
     `TreeSHAP ${SHAP_ROWS} rows, 500k model`,
     `${fmt(shapSeconds)} s`,
-    `xgb pred_contribs ${fmt(ref.xgb_shap_time)} s`,
+    `xgb pred_contribs ${fmt(ref500.xgb_shap_time)} s`,
     "",
   ],
   ["predict 100k rows, 500k model", `${fmt(predSeconds, 3)} s (${Math.round(N_SMALL / predSeconds)} rows/s)`, "", ""],
 ];
 for (const r of rows) console.log(`${r[0].padEnd(34)} ours ${r[1].padEnd(30)} ${r[2].padEnd(34)} ${r[3]}`);
-console.log("(shared 2-core machine: timings are noisy, as measured in this run)");
+console.log("(shared 2-core machine: timings are noisy; each reference ran right before ours)");
 
 console.log(
   JSON.stringify({
-    gbm_vs_xgb_time_ratio_100k: g100.seconds / ref.xgb_time_100k,
-    gbm_vs_xgb_time_ratio_500k: g500.seconds / ref.xgb_time_500k,
-    gbm_vs_xgb_auc_diff_500k: g500.auc - ref.xgb_auc_500k,
-    rf_vs_sklearn_time_ratio_100k: rfSeconds / ref.sk_rf_time,
-    rf_vs_sklearn_auc_diff_100k: rfAuc - ref.sk_rf_auc,
-    treeshap_vs_xgb_time_ratio: shapSeconds / ref.xgb_shap_time,
+    gbm_vs_xgb_time_ratio_100k: g100.seconds / ref100.xgb_time,
+    gbm_vs_xgb_time_ratio_500k: g500.seconds / ref500.xgb_time,
+    gbm_vs_xgb_auc_diff_500k: g500.auc - ref500.xgb_auc,
+    rf_vs_sklearn_time_ratio_100k: rfSeconds / refRf.sk_rf_time,
+    rf_vs_sklearn_auc_diff_100k: rfAuc - refRf.sk_rf_auc,
+    treeshap_vs_xgb_time_ratio: shapSeconds / ref500.xgb_shap_time,
     gbm_predict_rows_per_s: N_SMALL / predSeconds,
   }),
 );
