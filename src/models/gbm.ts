@@ -25,6 +25,7 @@ import { assertSameFeatures, checkLabels, checkWeights, type FitOptions, type Fi
 import { type Tree, treeFromGrown } from "./tree";
 import { checkFinite, TreeModel } from "./treeModel";
 import { treeKernelModule } from "./wasm/treeKernelModule";
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import { firstMessage, resolveThreads, startWorker } from "./workers";
 
 export const gbmParamsSchema = z
@@ -67,7 +68,7 @@ const WORKER_ENTRY = `
 const d = workerData;
 const kernel = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
 parentPort.postMessage("ready");
-gbmWorkerLoop({ ...d.arrays, kernel }, d.w, d.nWorkers, d.ctl, d.task, d.cfg);
+gbmWorkerLoop({ ...d.arrays, kernel }, d.w, d.nWorkers, d.ctl, d.task, d.cfg, d.errors);
 `;
 
 function sharedF64(n: number): Float64Array {
@@ -219,21 +220,37 @@ export class GbmModel extends TreeModel<GbmParams> {
     const workers = [];
     // Workers get the arrays (views of the shared kernel memory) and instantiate the kernel on it.
     const { kernel: _, memory, ...views } = arena;
+    // One error port per worker: a failing worker sends its error text there, and joinTask
+    // reads it synchronously (the main thread is blocked in Atomics.wait, not in the event loop).
+    const errorPorts = Array.from({ length: nWorkers }, () => new MessageChannel());
+    const readError = (): string | undefined => {
+      for (const ch of errorPorts) {
+        const m = receiveMessageOnPort(ch.port1);
+        if (m) return String(m.message);
+      }
+      return undefined;
+    };
     for (let wi = 0; wi < nWorkers; wi++) {
-      const wk = startWorker(WORKER_ENTRY, {
-        module: treeKernelModule(),
-        memory,
-        arrays: { ...views, stride: S, binBlocks },
-        w: wi,
-        nWorkers,
-        ctl,
-        task,
-        cfg,
-      });
+      const errors = errorPorts[wi].port2;
+      const wk = startWorker(
+        WORKER_ENTRY,
+        {
+          module: treeKernelModule(),
+          memory,
+          arrays: { ...views, stride: S, binBlocks },
+          w: wi,
+          nWorkers,
+          ctl,
+          task,
+          cfg,
+          errors,
+        },
+        [errors],
+      );
       workers.push(wk);
       await firstMessage(wk);
     }
-    const remote = nWorkers > 0 ? { ctl, task, nWorkers } : null;
+    const remote = nWorkers > 0 ? { ctl, task, nWorkers, readError } : null;
     // Row-wise steps over all threads (runRowTask): task[22..] = [op, rows, arguments…].
     const rowStep = (args: number[]): void => {
       task.set(args, 22);
@@ -241,7 +258,7 @@ export class GbmModel extends TreeModel<GbmParams> {
       else {
         const seq = postTask(ctl, task, 2);
         runRowTask(kernel, memory.buffer, arena.out, 0, nThreads, task);
-        joinTask(ctl, task, nWorkers, seq);
+        joinTask(ctl, task, nWorkers, seq, readError);
       }
     };
     const leaves = arena.leaves;
@@ -407,6 +424,7 @@ export class GbmModel extends TreeModel<GbmParams> {
         Atomics.notify(ctl, 0);
         for (const wk of workers) void wk.terminate();
       }
+      for (const ch of errorPorts) ch.port1.close();
     }
     const rounds = ev && p.early_stopping_rounds > 0 ? bestIter + 1 : trees.length / nOut;
     const ensemble: TreeEnsemble = {

@@ -299,8 +299,17 @@ export function postTask(ctl: Int32Array, task: Float64Array, kind: number): num
   return seq;
 }
 
-/** Waits until every worker has finished task `seq`; a worker's failure flag becomes an error. */
-export function joinTask(ctl: Int32Array, task: Float64Array, nWorkers: number, seq: number): void {
+/**
+ * Waits until every worker has finished task `seq`; a worker's failure becomes an error with
+ * the worker's own message (readError: the next message of the workers' error ports, if any).
+ */
+export function joinTask(
+  ctl: Int32Array,
+  task: Float64Array,
+  nWorkers: number,
+  seq: number,
+  readError: () => string | undefined,
+): void {
   for (let w = 0; w < nWorkers; w++) {
     while (true) {
       const done = Atomics.load(ctl, 1 + w);
@@ -308,7 +317,9 @@ export function joinTask(ctl: Int32Array, task: Float64Array, nWorkers: number, 
       Atomics.wait(ctl, 1 + w, done);
     }
   }
-  if (task[15] !== 0) throw new Error(`gbm: worker thread ${task[15] - 1} failed during a task`);
+  if (task[15] !== 0) {
+    throw new Error(`gbm: worker thread ${task[15] - 1} failed during a task: ${readError() ?? "(no message)"}`);
+  }
 }
 
 /**
@@ -369,7 +380,7 @@ export function growTree(
   nSlots: number,
   cfg: Float64Array,
   rng: Uint32Array,
-  remote: { ctl: Int32Array; task: Float64Array; nWorkers: number } | null,
+  remote: { ctl: Int32Array; task: Float64Array; nWorkers: number; readError: () => string | undefined } | null,
 ) {
   const maxDepth = cfg[0];
   const maxLeaves = cfg[1];
@@ -455,7 +466,7 @@ export function growTree(
     const seq = postTask(remote.ctl, task, 1);
     const to0 = begin + Math.floor((end - begin) / nThreads);
     a.out[0] = k.partition(col, a.rows.byteOffset, begin, to0, b, dl, a.scratch.byteOffset + begin * 4);
-    joinTask(remote.ctl, task, remote.nWorkers, seq);
+    joinTask(remote.ctl, task, remote.nWorkers, seq, remote.readError);
     // Parts so far are gathered as [L…| R…) up to `from`; part t is [from, out[12t]) left-goers
     // then right-goers: swapping the R… block with L_t's extends the gathered prefix.
     let mid = a.out[0];
@@ -504,7 +515,7 @@ export function growTree(
     const myEnd = Math.min(nf, (Math.floor(nf / nThreads) + 2) & ~3);
     runNodeTask(a, 0, 0, myEnd, task, lambda, alpha, mcw);
     for (let j = 0; j < 12; j++) mergeOut[j] = a.out[j];
-    joinTask(remote.ctl, task, remote.nWorkers, seq);
+    joinTask(remote.ctl, task, remote.nWorkers, seq, remote.readError);
     for (let w = 0; w < remote.nWorkers; w++) {
       const o = (w + 1) * 12;
       for (let c = 0; c < (twoNodes ? 2 : 1); c++) {
@@ -673,6 +684,7 @@ export function gbmWorkerLoop(
   ctl: Int32Array,
   task: Float64Array,
   cfg: Float64Array,
+  errors: { postMessage(message: string): void },
 ): void {
   // The main thread starts its sequence at 0; starting from the constant (not a load) means a
   // task posted before this worker ran is still seen.
@@ -684,41 +696,28 @@ export function gbmWorkerLoop(
     if (seq === seen) continue;
     seen = seq;
     if (task[13] === 1) return;
-    if (task[21] === 2) {
-      try {
-        runRowTask(a.kernel, a.gh.buffer as SharedArrayBuffer, a.out, w + 1, nThreads, task);
-      } catch {
-        task[15] = w + 1;
-      }
-      Atomics.store(ctl, 1 + w, seq);
-      Atomics.notify(ctl, 1 + w);
-      continue;
-    }
-    if (task[21] === 1) {
-      // A part of a partition (growTree's partitionNode): thread w + 1's share of the rows.
-      const begin = task[23];
-      const len = task[24] - begin;
-      const from = begin + Math.floor(((w + 1) * len) / nThreads);
-      const to = w + 2 >= nThreads ? task[24] : begin + Math.floor(((w + 2) * len) / nThreads);
-      try {
+    try {
+      if (task[21] === 2) runRowTask(a.kernel, a.gh.buffer as SharedArrayBuffer, a.out, w + 1, nThreads, task);
+      else if (task[21] === 1) {
+        // A part of a partition (growTree's partitionNode): thread w + 1's share of the rows.
+        const begin = task[23];
+        const len = task[24] - begin;
+        const from = begin + Math.floor(((w + 1) * len) / nThreads);
+        const to = w + 2 >= nThreads ? task[24] : begin + Math.floor(((w + 2) * len) / nThreads);
         const s = a.scratch.byteOffset + from * 4;
         a.out[(w + 1) * 12] = a.kernel.partition(task[22], a.rows.byteOffset, from, to, task[25], task[26], s);
-      } catch {
-        task[15] = w + 1;
+      } else {
+        const nf = task[14];
+        // Shares as in growTree's execute: thread k starts at (⌊k·nf/threads⌋ + 2) & ~3.
+        const fBegin = Math.min(nf, (Math.floor(((w + 1) * nf) / nThreads) + 2) & ~3);
+        const fEnd = w + 2 >= nThreads ? nf : Math.min(nf, (Math.floor(((w + 2) * nf) / nThreads) + 2) & ~3);
+        runNodeTask(a, w + 1, fBegin, fEnd, task, cfg[3], cfg[4], cfg[2]);
       }
-      Atomics.store(ctl, 1 + w, seq);
-      Atomics.notify(ctl, 1 + w);
-      continue;
-    }
-    const nf = task[14];
-    // Shares as in growTree's execute: thread k starts at (⌊k·nf/threads⌋ + 2) & ~3.
-    const fBegin = Math.min(nf, (Math.floor(((w + 1) * nf) / nThreads) + 2) & ~3);
-    const fEnd = w + 2 >= nThreads ? nf : Math.min(nf, (Math.floor(((w + 2) * nf) / nThreads) + 2) & ~3);
-    try {
-      runNodeTask(a, w + 1, fBegin, fEnd, task, cfg[3], cfg[4], cfg[2]);
-    } catch {
-      // The main thread is blocked in Atomics.wait and cannot see an 'error' event: flag it here.
+    } catch (e) {
+      // The main thread is blocked in Atomics.wait and cannot see an 'error' event: flag the
+      // failure and send its text through the error port (joinTask reads it synchronously).
       task[15] = w + 1;
+      errors.postMessage(e instanceof Error ? (e.stack ?? e.message) : String(e));
     }
     Atomics.store(ctl, 1 + w, seq);
     Atomics.notify(ctl, 1 + w);

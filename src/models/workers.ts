@@ -8,7 +8,7 @@
  * duplicate the kernel.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { type MessagePort, Worker } from "node:worker_threads";
 import {
   addTreeRaw,
   gbmWorkerLoop,
@@ -43,12 +43,12 @@ let kernelSource: string | null = null;
  * `entry` is the body of a function `(workerData, parentPort)`. The `__name` shim covers
  * esbuild's keepNames helper that tsx inserts into compiled function bodies.
  */
-export function startWorker(entry: string, workerData: unknown): Worker {
+export function startWorker(entry: string, workerData: unknown, transferList: MessagePort[] = []): Worker {
   if (kernelSource === null) {
     kernelSource = `"use strict";\nconst __name = (f) => f;\n${KERNEL.map((f) => f.toString()).join("\n")}\n`;
   }
   const src = `${kernelSource}const { workerData, parentPort } = require("node:worker_threads");\n(function (workerData, parentPort) {\n${entry}\n})(workerData, parentPort);\n`;
-  const w = new Worker(src, { eval: true, workerData });
+  const w = new Worker(src, { eval: true, workerData, transferList });
   w.unref();
   return w;
 }

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { binaryModuleText, compileTreeKernel, KERNEL_BINARY_MODULE } from "../../scripts/buildWasm";
 import { applyBins, binCounts, binIntoKernel, fitBinCuts } from "../../src/models/binning";
-import { wasmArena } from "../../src/models/kernel";
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
+import { joinTask, postTask, wasmArena } from "../../src/models/kernel";
+import { firstMessage, startWorker } from "../../src/models/workers";
 import { treeKernelModule } from "../../src/models/wasm/treeKernelModule";
 import type { WasmApi } from "../../src/models/wasm/wasmApi";
 import { spyFeatures } from "./spyFeatures";
@@ -263,6 +265,46 @@ describe("WebAssembly tree kernel", () => {
       }
       expect(a.out[0]).toBeCloseTo(best, 6);
       expect([a.out[1], a.out[2]]).toEqual(arg);
+    }
+  });
+
+  it("a worker's failure reaches the main thread with the worker's own error text", async () => {
+    const a = wasmArena(treeKernelModule(), {
+      rows: ["i32", 1000],
+      scratch: ["i32", 1000],
+      gh: ["f64", 2],
+      out: ["f64", 24],
+    });
+    const ctl = new Int32Array(new SharedArrayBuffer(8));
+    const task = new Float64Array(new SharedArrayBuffer(30 * 8));
+    const cfg = new Float64Array(new SharedArrayBuffer(13 * 8));
+    const ch = new MessageChannel();
+    const { kernel: _, memory, ...arrays } = a;
+    const entry = `
+const d = workerData;
+const kernel = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+parentPort.postMessage("ready");
+gbmWorkerLoop({ ...d.arrays, kernel }, 0, 1, d.ctl, d.task, d.cfg, d.errors);`;
+    const data = { module: treeKernelModule(), memory, arrays, ctl, task, cfg, errors: ch.port2 };
+    const worker = startWorker(entry, data, [ch.port2]);
+    await firstMessage(worker);
+    try {
+      // A partition part whose column lies far outside the memory: the kernel traps in the worker.
+      task.set([2 ** 31, 0, 1000, 10, 0], 22);
+      const seq = postTask(ctl, task, 1);
+      const readError = () => {
+        const m = receiveMessageOnPort(ch.port1);
+        return m ? String(m.message) : undefined;
+      };
+      expect(() => joinTask(ctl, task, 1, seq, readError)).toThrow(
+        /worker thread 0 failed during a task: RuntimeError: memory access out of bounds/,
+      );
+    } finally {
+      task[13] = 1;
+      Atomics.add(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+      await worker.terminate();
+      ch.port1.close();
     }
   });
 });
