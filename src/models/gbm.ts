@@ -10,6 +10,7 @@ import { binCounts, binIntoKernel, fitBinCuts } from "./binning";
 import type { TreeEnsemble } from "./ensemble";
 import {
   addTreeRaw,
+  featureShareStart,
   growTree,
   joinTask,
   leafOfBinned,
@@ -120,10 +121,9 @@ export class GbmModel extends TreeModel<GbmParams> {
     const nWorkers = nThreads - 1;
     const nColTree = Math.max(1, Math.round(p.colsample_bytree * F));
     // Bin blocks (TreeArrays.binBlocks): with every feature in every tree, one per thread share
-    // (thread k's share starts at (⌊k·F/threads⌋ + 2) & ~3, as growTree splits node tasks).
+    // (featureShareStart, as growTree splits node tasks).
     const cut = [0];
-    if (nColTree === F)
-      for (let t = 1; t < nThreads; t++) cut.push(Math.min(F, (Math.floor((t * F) / nThreads) + 2) & ~3));
+    if (nColTree === F) for (let t = 1; t < nThreads; t++) cut.push(featureShareStart(t, F, nThreads));
     cut.push(F);
     const blockStride = cut.slice(1).map((e, b) => (e - cut[b] + 3) & ~3);
     const nSlots = (p.max_leaves > 0 ? p.max_leaves : p.max_depth + 1) + 3;
@@ -152,15 +152,15 @@ export class GbmModel extends TreeModel<GbmParams> {
       weight: ["f64", nOut === 1 && w ? n : 0],
       margin: ["f64", n * nOut],
       expNeg: ["f64", nOut === 1 ? n : 0],
-      // [max |g|, max h] of the round's gradients (the quantisation scales).
-      gradMax: ["f64", 2],
       // One tree's leaves in row order, 4 doubles each (runRowTask's leaf table).
       leaves: ["f64", 4 * Math.min(n, p.max_leaves > 0 ? p.max_leaves : 2 ** Math.min(p.max_depth, 24))],
       // Binning scratch: one feature column and its cut table.
       column: ["f64", n],
       cutTable: ["f64", 256],
     });
-    const { kernel, binsCol, gh, rows, feats, margin, gradMax } = arena;
+    const { kernel, binsCol, gh, rows, feats, margin } = arena;
+    // [max |g|, max h] of the round's gradients (the quantisation scales).
+    const gradMax = new Float64Array(2);
     let blockStart = arena.bins.byteOffset;
     const binBlocks = blockStride.map((stride, b) => {
       const blk = { ptr: blockStart - cut[b], stride, first: cut[b], end: cut[b + 1] };

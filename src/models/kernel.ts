@@ -289,6 +289,19 @@ export function runNodeTask(
   } else a.out[t * 12 + 6] = Number.NEGATIVE_INFINITY;
 }
 
+/**
+ * Thread t of T's first feature position among nf: (⌊t·nf/T⌋ + 2) & ~3, a multiple of 4, so with
+ * all features each share reads whole Uint32 words of bins (and is one bin block in gbm); nf for t ≥ T.
+ */
+export function featureShareStart(t: number, nf: number, T: number): number {
+  return t >= T ? nf : Math.min(nf, (Math.floor((t * nf) / T) + 2) & ~3);
+}
+
+/** Thread t of T's first row of [begin, end): begin + ⌊t·(end − begin)/T⌋; end for t ≥ T. */
+export function rowShareStart(t: number, begin: number, end: number, T: number): number {
+  return t >= T ? end : begin + Math.floor((t * (end - begin)) / T);
+}
+
 /** Wakes the workers for the task in `task` (task[21] = kind); returns its sequence number. */
 export function postTask(ctl: Int32Array, task: Float64Array, kind: number): number {
   task[13] = 0;
@@ -342,8 +355,8 @@ export function runRowTask(
 ): void {
   const op = task[22];
   const n = task[23];
-  const from = Math.floor((t * n) / T);
-  const to = t === T - 1 ? n : Math.floor(((t + 1) * n) / T);
+  const from = rowShareStart(t, 0, n, T);
+  const to = rowShareStart(t + 1, 0, n, T);
   if (op === 0) k.logisticGradients(task[24], task[25], task[26], task[27], from, to, out.byteOffset + t * 96);
   else if (op === 1) k.quantizeGradients(task[24], task[25], from, to, task[26], task[27], task[28], task[29]);
   else {
@@ -464,14 +477,14 @@ export function growTree(
     task[25] = b;
     task[26] = dl;
     const seq = postTask(remote.ctl, task, 1);
-    const to0 = begin + Math.floor((end - begin) / nThreads);
+    const to0 = rowShareStart(1, begin, end, nThreads);
     a.out[0] = k.partition(col, a.rows.byteOffset, begin, to0, b, dl, a.scratch.byteOffset + begin * 4);
     joinTask(remote.ctl, task, remote.nWorkers, seq, remote.readError);
     // Parts so far are gathered as [L…| R…) up to `from`; part t is [from, out[12t]) left-goers
     // then right-goers: swapping the R… block with L_t's extends the gathered prefix.
     let mid = a.out[0];
     for (let t = 1; t < nThreads; t++) {
-      const from = begin + Math.floor((t * (end - begin)) / nThreads);
+      const from = rowShareStart(t, begin, end, nThreads);
       const lEnd = a.out[t * 12];
       k.swapBlocks(a.rows.byteOffset, mid, from, lEnd, a.scratch.byteOffset + begin * 4);
       mid += lEnd - from;
@@ -510,10 +523,7 @@ export function growTree(
     }
     task[14] = nf;
     const seq = postTask(remote.ctl, task, 0);
-    // Thread k's share starts at feature position (⌊k·nf/threads⌋ + 2) & ~3: a multiple of 4,
-    // so with all features each share reads whole Uint32 words of bins (gbmWorkerLoop agrees).
-    const myEnd = Math.min(nf, (Math.floor(nf / nThreads) + 2) & ~3);
-    runNodeTask(a, 0, 0, myEnd, task, lambda, alpha, mcw);
+    runNodeTask(a, 0, 0, featureShareStart(1, nf, nThreads), task, lambda, alpha, mcw);
     for (let j = 0; j < 12; j++) mergeOut[j] = a.out[j];
     joinTask(remote.ctl, task, remote.nWorkers, seq, remote.readError);
     for (let w = 0; w < remote.nWorkers; w++) {
@@ -700,18 +710,14 @@ export function gbmWorkerLoop(
       if (task[21] === 2) runRowTask(a.kernel, a.gh.buffer as SharedArrayBuffer, a.out, w + 1, nThreads, task);
       else if (task[21] === 1) {
         // A part of a partition (growTree's partitionNode): thread w + 1's share of the rows.
-        const begin = task[23];
-        const len = task[24] - begin;
-        const from = begin + Math.floor(((w + 1) * len) / nThreads);
-        const to = w + 2 >= nThreads ? task[24] : begin + Math.floor(((w + 2) * len) / nThreads);
+        const from = rowShareStart(w + 1, task[23], task[24], nThreads);
+        const to = rowShareStart(w + 2, task[23], task[24], nThreads);
         const s = a.scratch.byteOffset + from * 4;
         a.out[(w + 1) * 12] = a.kernel.partition(task[22], a.rows.byteOffset, from, to, task[25], task[26], s);
       } else {
         const nf = task[14];
-        // Shares as in growTree's execute: thread k starts at (⌊k·nf/threads⌋ + 2) & ~3.
-        const fBegin = Math.min(nf, (Math.floor(((w + 1) * nf) / nThreads) + 2) & ~3);
-        const fEnd = w + 2 >= nThreads ? nf : Math.min(nf, (Math.floor(((w + 2) * nf) / nThreads) + 2) & ~3);
-        runNodeTask(a, w + 1, fBegin, fEnd, task, cfg[3], cfg[4], cfg[2]);
+        const fBegin = featureShareStart(w + 1, nf, nThreads);
+        runNodeTask(a, w + 1, fBegin, featureShareStart(w + 2, nf, nThreads), task, cfg[3], cfg[4], cfg[2]);
       }
     } catch (e) {
       // The main thread is blocked in Atomics.wait and cannot see an 'error' event: flag the

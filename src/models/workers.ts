@@ -10,7 +10,7 @@
 import { availableParallelism } from "node:os";
 import { type MessagePort, Worker } from "node:worker_threads";
 import {
-  addTreeRaw,
+  featureShareStart,
   gbmWorkerLoop,
   growTree,
   leafOfBinned,
@@ -20,12 +20,15 @@ import {
   wasmArena,
   joinTask,
   postTask,
+  rowShareStart,
   runRowTask,
 } from "./kernel";
 
 const KERNEL: readonly ((...args: never[]) => unknown)[] = [
   rngNext,
   wasmArena,
+  featureShareStart,
+  rowShareStart,
   runNodeTask,
   runRowTask,
   postTask,
@@ -33,7 +36,6 @@ const KERNEL: readonly ((...args: never[]) => unknown)[] = [
   growTree,
   gbmWorkerLoop,
   leafOfBinned,
-  addTreeRaw,
   rfGrowTrees,
 ];
 
