@@ -191,7 +191,13 @@ describe("runTracked", () => {
 
   it("a promoted run's model loads back by name and predicts as the run's refitted models did", async () => {
     const r = tracked.result;
-    const promoted = await promoteRun(client, tracked.runId);
+    // Real SPY data has no signal, so the runner's checks refuse the run: forced, it is registered
+    // (never champion), which is all this test needs.
+    const promoted = await promoteRun(client, tracked.runId, { force: true });
+    // The deflated Sharpe recomputed at promotion from the logged inputs and the unchanged ledger
+    // is the one the run logged.
+    const dsr = promoted.gates.find((g) => g.gate === "min_deflated_sharpe")?.value ?? Number.NaN;
+    expect(Math.abs(dsr - r.backtest.deflatedSharpe)).toBeLessThanOrEqual(1e-9);
     const loaded = await loadRegisteredModel(`${promoted.name}/${promoted.version}`, { client });
     expect(loaded.members.map((m) => m.name)).toEqual(r.ensemble?.members);
     expect(loaded.members.map((m) => m.weight)).toEqual(Array.from(r.ensemble?.weights ?? []));
@@ -268,7 +274,7 @@ describe("runTracked", () => {
     const r = single.result;
     expect(r.ensemble).toBeNull();
     expect(r.selected).toBe("gbm");
-    const promoted = await promoteRun(client, single.runId);
+    const promoted = await promoteRun(client, single.runId, { force: true });
     const loaded = await loadRegisteredModel(`${promoted.name}/${promoted.version}`, { client });
     expect(loaded.calibration).toMatchObject({ method: "isotonic", regime: null });
     const rows = Array.from(r.plan.holdout);
