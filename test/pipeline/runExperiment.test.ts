@@ -15,7 +15,7 @@ import {
   runTracked,
   type TrackedRun,
 } from "../../src/pipeline";
-import { MlflowClient, promoteRun } from "../../src/tracking";
+import { MlflowClient, promoteRun, trialCount } from "../../src/tracking";
 import { plotlyJs } from "../../src/viz";
 import { testMlflowUri } from "../setup/testMlflow";
 
@@ -94,6 +94,8 @@ describe("runTracked", () => {
       "wsp.job_id": "job-42",
       "wsp.promote_model": "ensemble",
       "wsp.model_name": `${experiment}-model`,
+      "wsp.control": "shuffled_labels",
+      "wsp.holdout.start": new Date(tracked.result.panel.ts[tracked.result.plan.holdout[0]]).toISOString(),
       config_hash: tracked.result.configHash,
       data_hash: tracked.result.dataHash,
     });
@@ -122,7 +124,24 @@ describe("runTracked", () => {
       expect(metrics[k], k).toBeTypeOf("number");
     }
     expect(metrics["gbm.oos_auc"]).toBeCloseTo(tracked.result.models[0].oos.auc, 12);
+    // What promotion recomputes the deflated Sharpe from, on both bases.
+    const inputs = tracked.result.backtest.run.report.active?.inputs;
+    expect(metrics["sharpe_inputs.active.sr"]).toBeCloseTo(inputs?.sr ?? Number.NaN, 12);
+    expect(metrics["sharpe_inputs.absolute.n_obs"]).toBe(tracked.result.backtest.run.report.inputs.nObs);
   });
+
+  it("a rerun of the identical config (another name) adds no trial and gets the same deflated Sharpe", async () => {
+    // gbm, rf, ensemble: three distinct trials; the control is not one.
+    expect(await trialCount(client, experiment)).toBe(3);
+    expect(tracked.result.backtest.trials).toBe(3);
+    const again = await runTracked(
+      parseConfig(fastConfig("controls: { shuffled_labels: true }\n", "spy-fast-again"), "again.yaml"),
+      { trackingUri: uri, outboxDir, progress: false, png: false },
+    );
+    expect(again.result.backtest.trials).toBe(3);
+    expect(await trialCount(client, experiment)).toBe(3);
+    expect(again.result.backtest.deflatedSharpe).toBe(tracked.result.backtest.deflatedSharpe);
+  }, 120_000);
 
   it("records child runs per model (per-fold metrics by step), backtest and control", async () => {
     const children = await client.searchAllRuns({
