@@ -10,7 +10,7 @@ import { type SegmentStatistics, breakdownByRegime, breakdownByYear, stressBreak
 import { activeReturns, sharpeMoments, sizedBenchmarkReturns } from "./activeReturns";
 import { capacityEstimate } from "./capacity";
 import { perPeriodRate, type ReturnStatistics, returnStatistics } from "./returnStatistics";
-import { deflatedSharpe, minTrackRecordLength, probabilisticSharpe } from "./sharpeInference";
+import { deflatedSharpe, minTrackRecordLength, probabilisticSharpe, type SharpeInputs } from "./sharpeInference";
 import type { ReturnBasis, SimulationResult } from "./simulate";
 import type { StressWindowName } from "./stressWindows";
 import { type TradeStatistics, tradeStatistics } from "./tradeStatistics";
@@ -42,6 +42,8 @@ export interface ActiveStatistics {
   /** Deflated Sharpe of the active returns; NaN without `trials`. */
   deflatedSharpe: number;
   expectedMaxSharpe: number;
+  /** The active returns' Sharpe and moments, as the deflated Sharpe used them. */
+  inputs: SharpeInputs;
 }
 
 export interface BacktestReport {
@@ -61,6 +63,8 @@ export interface BacktestReport {
   active: ActiveStatistics | null;
   /** Per-period Sharpe the trials would reach by luck (SR0); NaN without `trials`. */
   expectedMaxSharpe: number;
+  /** The returns' Sharpe and moments, as the deflated Sharpe used them (recomputable later with other trials). */
+  inputs: SharpeInputs;
   /** Bars of track record needed for PSR(0) >= 0.95. */
   minTrackRecordLength: number;
   returnBasis: ReturnBasis;
@@ -116,12 +120,15 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
   }
   let dsr = Number.NaN;
   let sr0 = Number.NaN;
+  const inputs: SharpeInputs = {
+    sr: stats.sharpePerPeriod,
+    nObs: r.length,
+    skew: stats.skew,
+    kurtosis: stats.kurtosis,
+  };
   if (opts.trials) {
     const d = deflatedSharpe({
-      sr: stats.sharpePerPeriod,
-      nObs: r.length,
-      skew: stats.skew,
-      kurtosis: stats.kurtosis,
+      ...inputs,
       nTrials: opts.trials.count,
       sharpeVariance: opts.trials.sharpeVariance,
     });
@@ -134,12 +141,10 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
     const sizedBench = sizedBenchmarkReturns(opts.benchmark.close, sim.config.sizing, ppy);
     const a = activeReturns(r, sizedBench, perPeriodRate(rf, ppy));
     const m = sharpeMoments(a.returns);
+    const activeInputs: SharpeInputs = { sr: m.sharpePerPeriod, nObs: r.length, skew: m.skew, kurtosis: m.kurtosis };
     const d = opts.trials
       ? deflatedSharpe({
-          sr: m.sharpePerPeriod,
-          nObs: r.length,
-          skew: m.skew,
-          kurtosis: m.kurtosis,
+          ...activeInputs,
           nTrials: opts.trials.count,
           sharpeVariance: opts.trials.activeSharpeVariance ?? opts.trials.sharpeVariance,
         })
@@ -151,6 +156,7 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
       probabilisticSharpe: probabilisticSharpe(m.sharpePerPeriod, 0, r.length, m.skew, m.kurtosis),
       deflatedSharpe: d.dsr,
       expectedMaxSharpe: d.sr0,
+      inputs: activeInputs,
     };
   }
   const notes: string[] = [];
@@ -176,6 +182,7 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
     deflatedSharpe: dsr,
     active,
     expectedMaxSharpe: sr0,
+    inputs,
     minTrackRecordLength: minTrackRecordLength(stats.sharpePerPeriod, 0, stats.skew, stats.kurtosis),
     returnBasis: sim.returnBasis,
     notes,

@@ -34,12 +34,17 @@ export function expectedMaxSharpe(nTrials: number, sharpeVariance: number): numb
   );
 }
 
-export interface DeflatedSharpeInput {
+/** What the PSR and DSR need of one return series: its per-period Sharpe and moments. */
+export interface SharpeInputs {
   /** Per-period Sharpe of the selected strategy. */
   sr: number;
   nObs: number;
   skew: number;
+  /** Not excess (normal = 3). */
   kurtosis: number;
+}
+
+export interface DeflatedSharpeInput extends SharpeInputs {
   /** Number of independent trials behind the selection. */
   nTrials: number;
   /** Variance of the per-period Sharpe ratios across the trials. */

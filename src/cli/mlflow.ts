@@ -8,6 +8,8 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import {
   DEFAULT_MLFLOW_PORT,
+  describeAbandoned,
+  endAbandonedRuns,
   ensureMlflowServer,
   findRepoRoot,
   MlflowClient,
@@ -65,13 +67,22 @@ export function registerMlflowCommands(program: Command): void {
     });
 
   withServerOptions(mlflow.command("status"))
-    .description("whether the MLflow server answers, its URL, pid and log")
-    .action(async (flags: ServerFlags) => {
+    .description(
+      "whether the MLflow server answers, its URL, pid and log; ends runs of dead processes on this host as KILLED",
+    )
+    .option("--outbox <dir>", "outbox directory whose stale locks are cleared (default <repo>/mlruns/outbox)")
+    .action(async (flags: ServerFlags & { outbox?: string }) => {
       const s = await mlflowServerStatus(options(flags));
       console.log(`MLflow ${s.healthy ? "up" : "down"}: ${s.uri}${s.external ? " (MLFLOW_TRACKING_URI)" : ""}`);
       if (s.pid !== null) console.log(`pid ${s.pid}`);
       if (s.logPath) console.log(`log ${s.logPath}`);
-      if (!s.healthy) process.exitCode = 1;
+      if (!s.healthy) {
+        process.exitCode = 1;
+        return;
+      }
+      const outboxDir = flags.outbox ? resolve(flags.outbox) : join(findRepoRoot(), "mlruns", "outbox");
+      const swept = await endAbandonedRuns(new MlflowClient({ trackingUri: s.uri }), outboxDir);
+      for (const line of describeAbandoned(swept)) console.log(line);
     });
 
   withServerOptions(mlflow.command("ui"))

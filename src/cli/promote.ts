@@ -1,6 +1,8 @@
 /**
  * `wsp promote <parent-run-id>`: registers the run's model and moves the `challenger` /
- * `champion` aliases by the promotion gates (src/tracking/promotion).
+ * `champion` aliases by the promotion gates (src/tracking/promotion). A run it refuses (a child,
+ * an unfinished run, one its own checks refused, one without a control, one whose holdout is
+ * used up) is not registered: the error says why and the exit code is 1.
  */
 import type { Command } from "commander";
 import { ensureMlflowServer, MlflowClient, promoteRun } from "../tracking";
@@ -10,11 +12,17 @@ export function registerPromoteCommand(program: Command): void {
     .command("promote <parent-run-id>")
     .description("register a parent run's model; it becomes champion only when it passes every promotion gate")
     .option("--model-name <name>", "registered model name (default: the run's wsp.model_name tag, else its experiment)")
-    .action(async (runId: string, flags: { modelName?: string }) => {
+    .option("--force", "register a run its own checks refused (leakage, no signal); tagged wsp.forced, never champion")
+    .option("--allow-no-control", "accept a run whose config switched the shuffled-label control off")
+    .action(async (runId: string, flags: { modelName?: string; force?: boolean; allowNoControl?: boolean }) => {
       const server = await ensureMlflowServer();
       const client = new MlflowClient({ trackingUri: server.uri });
-      const r = await promoteRun(client, runId, { modelName: flags.modelName });
-      console.log(`${r.name} version ${r.version} (run ${r.runId}, model ${r.model})`);
+      const r = await promoteRun(client, runId, {
+        modelName: flags.modelName,
+        force: flags.force,
+        allowNoControl: flags.allowNoControl,
+      });
+      console.log(`${r.name} version ${r.version} (run ${r.runId}, model ${r.model})${r.forced ? " FORCED" : ""}`);
       console.log(r.description);
       console.log(
         r.champion

@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { experimentSummary, loadConfigFile, runExperiment, runTracked } from "../pipeline";
+import { describeAbandoned } from "../tracking";
 
 export interface RunFlags {
   track: boolean;
@@ -21,6 +22,7 @@ export async function runConfigFile(path: string, flags: RunFlags): Promise<stri
     return null;
   }
   const run = await runTracked(loaded, { jobId: flags.jobId, png: flags.png });
+  for (const line of describeAbandoned(run.abandoned)) process.stdout.write(`${line}\n`);
   process.stdout.write(`${run.summary}\n`);
   if (run.offline) {
     process.stdout.write(

@@ -44,8 +44,18 @@ export const ensembleConfigSchema = z
 
 export const controlsConfigSchema = z
   .object({
-    /** Re-run the pipeline with labels permuted within the training folds; it must fail. */
-    shuffled_labels: z.boolean().default(false),
+    /**
+     * Re-run the pipeline with labels permuted within the training folds; it must fail. On by
+     * default: a run without it is tagged `wsp.control=none` and `wsp promote` refuses it unless
+     * told `--allow-no-control`.
+     */
+    shuffled_labels: z.boolean().default(true),
+    /**
+     * The one model the control re-runs (its cost is that model's walk-forward once more):
+     * default the best single model out of fold. Name a cheaper one where cost matters (a gbm
+     * beside an LSTM): any honest model must lose its edge on shuffled labels.
+     */
+    model: modelName.optional(),
     seed: z.number().int().default(7),
     /** Null run: the main target itself is permuted; the promotion gates must refuse it. */
     shuffle_target: z.boolean().default(false),
@@ -78,6 +88,12 @@ export const promotionConfigSchema = z
      */
     dsr_basis: z.enum(["active", "absolute"]).default("active"),
     beat_control: z.boolean().default(true),
+    /**
+     * Promotion decisions one final-holdout window may serve for a registered model; past it the
+     * holdout has become a selection set and `wsp promote` requires a run whose holdout starts
+     * after that window ends (a forward window: extend `data.end` as new data arrives).
+     */
+    holdout_reuse_limit: z.number().int().min(1).default(5),
   })
   .strict();
 
@@ -127,6 +143,13 @@ export const experimentConfigSchema = z
         });
       } else seen.set(name, i);
     });
+    if (c.controls.model !== undefined && !seen.has(c.controls.model)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["controls", "model"],
+        message: `"${c.controls.model}" is not a model of this config (models: ${[...seen.keys()].join(", ")})`,
+      });
+    }
     if (c.ensemble && c.models.length < 2) {
       ctx.addIssue({ code: "custom", path: ["ensemble"], message: "an ensemble needs at least two models" });
     }
@@ -336,6 +359,20 @@ function canonical(value: unknown): unknown {
 export function configHash(config: ExperimentConfig): string {
   return createHash("sha256")
     .update(JSON.stringify(canonical(config)))
+    .digest("hex");
+}
+
+/**
+ * The config's part of a trial's identity (src/tracking/trials.ts): its hash less what does not
+ * change the variants evaluated: the run's name and description, where it is tracked, and the
+ * shuffled-label control's settings (the control is not a trial). YAML comments never reach the
+ * parsed config.
+ */
+export function trialConfigHash(config: ExperimentConfig): string {
+  const { name: _name, description: _description, tracking: _tracking, ...rest } = config;
+  const { shuffled_labels: _shuffled, model: _model, ...controls } = config.controls;
+  return createHash("sha256")
+    .update(JSON.stringify(canonical({ ...rest, controls })))
     .digest("hex");
 }
 

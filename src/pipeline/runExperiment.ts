@@ -4,18 +4,11 @@
  * rows (holdout predictions) → calibration on OOF only → ensemble weights on OOF → signals →
  * backtest with costs vs buy-and-hold → leakage checks → shuffled-label control → promotion gates.
  * Each phase is a function of the previous phases' outputs; `ExperimentResult` holds them all.
- * Tracking is not done here (see trackExperiment.ts): hooks let the tracker feed in the trial
- * count the deflated Sharpe needs.
+ * Tracking is not done here (see trackExperiment.ts): a hook lets the tracker write this run's
+ * trials to the experiment's ledger and feed the ledger back into the deflated Sharpe.
  */
 import { createHash } from "node:crypto";
-import {
-  type BacktestReport,
-  type BacktestRun,
-  assetFromProbabilities,
-  backtestReport,
-  simulate,
-  variance,
-} from "../backtest";
+import { type BacktestReport, type BacktestRun, assetFromProbabilities, backtestReport, simulate } from "../backtest";
 import {
   type Bars,
   isIntraday,
@@ -39,9 +32,17 @@ import {
 } from "../models";
 import { CANARY_NAME, type LeakageReport, type SplitPlan, shuffleLabels, univariateAucScreen } from "../validation";
 import type { Calibrator } from "../calibration";
+import {
+  type LedgerStats,
+  ledgerStats,
+  type TrialEntry,
+  type TrialLedger,
+  trialEntry,
+  trialKey,
+} from "../tracking/trials";
 import { calibrateOutOfFold } from "./calibrate";
 import { type Scores, scoreProbabilities } from "./classificationMetrics";
-import { type ExperimentConfig, type LoadedConfig, modelEntryName } from "./config";
+import { type ExperimentConfig, type LoadedConfig, modelEntryName, trialConfigHash } from "./config";
 import { crossValidate } from "./crossValidate";
 import { blend, fitEnsembleWeights } from "./ensembleWeights";
 import { checkModelKinds, checkModels, createModel } from "./modelFactory";
@@ -105,11 +106,18 @@ export interface BacktestResult {
   assets: Bars[];
   /** Bar index (into `bars`) where the final holdout starts. */
   holdoutStart: number;
-  /** Sharpe (annualised) of every variant tried in this run, the dispersion behind the DSR. */
+  /** Sharpe (annualised) of every variant tried in this run. */
   variantSharpes: Record<string, number>;
+  /** Distinct trials in the experiment's ledger once this run's were added. */
   trials: number;
   /** The deflated Sharpe the gate reads, on `promotion.dsr_basis` (NaN: active without a benchmark). */
   deflatedSharpe: number;
+  /**
+   * The ledger's count and Sharpe variances the deflated Sharpes were computed with (the
+   * Sharpes and moments are in the report's `inputs`), so `wsp promote` can recompute them with
+   * the ledger as it stands then.
+   */
+  ledger: LedgerStats;
 }
 
 export interface ControlResult {
@@ -168,8 +176,11 @@ export interface ExperimentResult {
 }
 
 export interface RunHooks {
-  /** Adds `n` trials to the experiment's count and returns its new total (default: n). */
-  recordTrials?: (n: number) => Promise<number>;
+  /**
+   * Writes this run's trials to the experiment's ledger and returns the ledger (default: a
+   * ledger of this run's trials alone).
+   */
+  recordTrials?: (trials: TrialEntry[]) => Promise<TrialLedger>;
   /** Draw progress bars on stderr (default true). */
   progress?: boolean;
   /** Where `bundled` data is read (default: found from the working directory). */
@@ -435,8 +446,6 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     ...models.map((m) => ({ name: m.name, oof: m.oofProbs, holdout: m.holdoutProbs })),
     ...(ensemble ? [{ name: "ensemble", oof: ensemble.oofProbs, holdout: ensemble.holdoutProbs }] : []),
   ];
-  const trials = hooks.recordTrials ? await hooks.recordTrials(variants.length) : variants.length;
-
   const engine = {
     signals: config.signals,
     sizing: config.sizing,
@@ -475,36 +484,41 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     notes.push(
       `backtest.benchmark ${config.backtest.benchmark}: no bars on the traded timestamps; no buy-and-hold comparison`,
     );
-  const backtest = await timer.run("backtest", variants.length, (h) => {
-    const sims = variants.map((v) => {
+  const nObs = btBars.ts.length - 1;
+  const sims = await timer.run("backtest", variants.length, (h) =>
+    variants.map((v) => {
       const sim = simulate(assetsOf(mergeOutOfSample(v.oof, v.holdout)), engine);
+      const report = backtestReport(sim, { benchmark: benchmark ?? undefined });
       h.tick();
-      return { name: v.name, sim };
-    });
-    const variantSharpes: Record<string, number> = {};
-    const perPeriod: number[] = [];
-    const activePerPeriod: number[] = [];
-    for (const s of sims) {
-      const r = backtestReport(s.sim, { benchmark: benchmark ?? undefined });
-      variantSharpes[s.name] = r.returns.sharpe;
-      perPeriod.push(r.returns.sharpePerPeriod);
-      if (r.active) activePerPeriod.push(r.active.sharpePerPeriod);
-    }
+      return { name: v.name, sim, report };
+    }),
+  );
+  // This run's trials (the control is not one): identical configs on identical data give the
+  // same keys, so a rerun adds nothing to the ledger.
+  const trialConfig = trialConfigHash(config);
+  const ownTrials: TrialLedger = new Map(
+    sims.map((s) => [
+      trialKey(trialConfig, dataHash, s.name),
+      {
+        variant: s.name,
+        sharpe: s.report.returns.sharpePerPeriod,
+        activeSharpe: s.report.active?.sharpePerPeriod ?? Number.NaN,
+        nObs,
+      },
+    ]),
+  );
+  const ledger = hooks.recordTrials
+    ? await hooks.recordTrials([...ownTrials].map(([key, t]) => trialEntry(key, t)))
+    : ownTrials;
+  const trials = ledgerStats(ledger, nObs);
+  const backtest = await timer.run("backtest", 1, () => {
     const chosen = sims.find((s) => s.name === selected);
     if (!chosen) throw new Error(`backtest: no variant named ${selected}`);
-    const nObs = btBars.ts.length - 1;
-    // Dispersion of the Sharpe ratios tried; with one variant, the null's sampling variance 1/T.
-    const sharpeVariance = perPeriod.length >= 2 ? variance(Float64Array.from(perPeriod)) : 1 / nObs;
-    const activeSharpeVariance = activePerPeriod.length >= 2 ? variance(Float64Array.from(activePerPeriod)) : 1 / nObs;
     const report = backtestReport(chosen.sim, {
       benchmark: benchmark ?? undefined,
       stress: config.backtest.stress,
       regimes: { ids: Int32Array.from(traded.index[0], (i) => trend[0].ids[i]), names: trend[0].names },
-      trials: {
-        count: Math.max(trials, 1),
-        sharpeVariance: Math.max(sharpeVariance, 1e-12),
-        activeSharpeVariance: Math.max(activeSharpeVariance, 1e-12),
-      },
+      trials,
     });
     return {
       variant: selected,
@@ -513,9 +527,10 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       bars: btBars,
       assets: traded.bars,
       holdoutStart,
-      variantSharpes,
-      trials,
+      variantSharpes: Object.fromEntries(sims.map((s) => [s.name, s.report.returns.sharpe])),
+      trials: trials.count,
       deflatedSharpe: dsrOnBasis(report, config.promotion.dsr_basis),
+      ledger: trials,
     };
   });
 
@@ -539,7 +554,8 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
 
   let control: ControlResult | null = null;
   if (config.controls.shuffled_labels) {
-    const idx = config.models.findIndex((e) => modelEntryName(e) === bestSingle.name);
+    const controlModel = config.controls.model ?? bestSingle.name;
+    const idx = config.models.findIndex((e) => modelEntryName(e) === controlModel);
     control = await timer.run("control", plan.splits.length + 1, async (h) => {
       const entry = config.models[idx];
       const r = await crossValidate(() => createModel(entry, idx), X, yTarget, plan, width, {
@@ -550,10 +566,10 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       const sim = simulate(assetsOf(mergeOutOfSample(c.oof, c.holdout)), engine);
       const report = backtestReport(sim, {
         benchmark: benchmark ?? undefined,
-        trials: { count: Math.max(trials, 1), sharpeVariance: 1 / (btBars.ts.length - 1) },
+        trials: { count: trials.count, sharpeVariance: 1 / nObs },
       });
       return {
-        model: bestSingle.name,
+        model: controlModel,
         oos: scoreProbabilities(yTarget, c.oof, width, plan.rows),
         holdout: scoreProbabilities(yTarget, c.holdout, width, plan.holdout),
         sharpe: report.returns.sharpe,

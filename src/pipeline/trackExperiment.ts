@@ -1,13 +1,18 @@
 /**
- * `wsp run` with tracking: a parent MLflow run "<name> @ <ISO time>" opened before the pipeline
- * (so a failure is recorded as FAILED with its error), the experiment's trial count fed to the
- * deflated Sharpe, then params, metrics, tags, child runs (one per model, "backtest",
+ * `wsp run` with tracking: abandoned runs of this host ended KILLED first (abandonedRuns.ts),
+ * a parent MLflow run "<name> @ <ISO time>" opened before the pipeline (so a failure is recorded
+ * as FAILED with its error), the run's trials written to the experiment's ledger and the ledger
+ * fed to the deflated Sharpe, then params, metrics, tags, child runs (one per model, "backtest",
  * "control") and artifacts, all through the recorder (src/tracking/recorder.ts), which queues
  * everything in mlruns/outbox/ when MLflow is down.
  *
  * Promotion reads two tags of the parent: `wsp.promote_model` (the variant to register:
  * "ensemble" or a model name, whose files are under `model/<variant>/`) and `wsp.model_name`
- * (the registered model name: tracking.model_name, default the experiment name).
+ * (the registered model name: tracking.model_name, default the experiment name), and what its
+ * checks need: `wsp.control` (`shuffled_labels`, or `none` when the config switched the control
+ * off), `wsp.holdout.start` / `wsp.holdout.end` (the final holdout's window, for the holdout
+ * ledger), and as metrics the deflated Sharpe's inputs per basis (`sharpe_inputs.<basis>.*`,
+ * `trials.sharpe_variance.<basis>`), so promotion can recompute it with the ledger of its day.
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -16,7 +21,9 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { chromiumAvailable, renderPng } from "../viz";
+import { type AbandonedSweep, endAbandonedRuns } from "../tracking/abandonedRuns";
 import { flattenParams } from "../tracking/flattenParams";
+import { holdoutWindowTags } from "../tracking/holdoutLedger";
 import { findRepoRoot } from "../tracking/mlflowServer";
 import { openRecorder, type Recorder, type RunRecorder } from "../tracking/recorder";
 import { calibrationArtifact } from "./calibrationArtifact";
@@ -54,6 +61,8 @@ export interface TrackedRun {
   /** True when the run went to the outbox (MLflow unreachable); `wsp mlflow sync` replays it. */
   offline: boolean;
   summary: string;
+  /** Runs of dead processes on this host ended KILLED, and stale outbox locks cleared, before this run. */
+  abandoned: AbandonedSweep;
   /** Seconds spent writing to MLflow, and rendering figures and pages. */
   trackingSeconds: number;
   reportSeconds: number;
@@ -87,16 +96,28 @@ function scoreMetrics(prefix: string, oos: Scores, holdout: Scores): Record<stri
 
 /**
  * The deflated Sharpe ratios of the traded backtest: `deflated_sharpe` is the one the promotion
- * gate reads (on `promotion.dsr_basis`, default active); both bases are logged under their names.
+ * gate reads (on `promotion.dsr_basis`, default active); both bases are logged under their names,
+ * each with what it was computed from (the returns' per-period Sharpe, count, skew and kurtosis,
+ * and the ledger's Sharpe variance; `trials` is the ledger's count).
  */
 function dsrMetrics(r: ExperimentResult): Record<string, number> {
   const bt = r.backtest.run.report;
+  const inputs = (basis: string, x: { sr: number; nObs: number; skew: number; kurtosis: number } | undefined) => ({
+    [`sharpe_inputs.${basis}.sr`]: x?.sr ?? Number.NaN,
+    [`sharpe_inputs.${basis}.n_obs`]: x?.nObs ?? Number.NaN,
+    [`sharpe_inputs.${basis}.skew`]: x?.skew ?? Number.NaN,
+    [`sharpe_inputs.${basis}.kurtosis`]: x?.kurtosis ?? Number.NaN,
+  });
   return {
     deflated_sharpe: r.backtest.deflatedSharpe,
     deflated_sharpe_absolute: bt.deflatedSharpe,
     deflated_sharpe_active: bt.active?.deflatedSharpe ?? Number.NaN,
     active_sharpe: bt.active?.sharpe ?? Number.NaN,
     active_beta: bt.active?.beta ?? Number.NaN,
+    ...inputs("absolute", bt.inputs),
+    ...inputs("active", bt.active?.inputs),
+    "trials.sharpe_variance.absolute": r.backtest.ledger.sharpeVariance,
+    "trials.sharpe_variance.active": r.backtest.ledger.activeSharpeVariance,
   };
 }
 
@@ -256,6 +277,9 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     }
   };
   const recorder = await timed(() => openRecorder({ trackingUri: opts.trackingUri, outboxDir: opts.outboxDir }));
+  const abandoned: AbandonedSweep = recorder.online
+    ? await timed(() => endAbandonedRuns(recorder.client, recorder.outboxDir))
+    : { killed: [], unlocked: [] };
   const started = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   const tags: Record<string, string> = {
     ...config.tracking.tags,
@@ -266,6 +290,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     host: hostname(),
     "wsp.config_file": loaded.file,
     "wsp.model_name": config.tracking.model_name ?? config.tracking.experiment,
+    "wsp.control": config.controls.shuffled_labels ? "shuffled_labels" : "none",
   };
   if (opts.jobId) tags["wsp.job_id"] = opts.jobId;
   const parent = await timed(() =>
@@ -277,7 +302,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     await timed(() => parent.logArtifact("config.yaml", loaded.text));
     result = await runExperiment(loaded, {
       ...opts,
-      recordTrials: (n) => timed(() => parent.recordTrials(n)),
+      recordTrials: (trials) => timed(() => parent.recordTrials(trials)),
     });
   } catch (err) {
     await timed(() => parent.end("FAILED", err));
@@ -330,6 +355,10 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     await parent.logMetrics(metrics);
     await parent.setTags({
       data_hash: r.dataHash,
+      ...holdoutWindowTags({
+        start: r.panel.ts[r.plan.holdout[0]],
+        end: r.panel.ts[r.plan.holdout[r.plan.holdout.length - 1]],
+      }),
       "wsp.selected_model": r.selected,
       "wsp.promote_model": r.selected,
       // The runner's own checks (what `wsp promote` reads as run_checks); it re-evaluates the
@@ -395,6 +424,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     runUrl,
     offline: parent.offline,
     summary,
+    abandoned,
     trackingSeconds: trackingMs / 1000,
     reportSeconds,
   };

@@ -9,6 +9,8 @@ export * from "./outbox";
 export * from "./trials";
 export * from "./recorder";
 export * from "./syncOutbox";
+export * from "./abandonedRuns";
 export * from "./registry";
+export * from "./holdoutLedger";
 export * from "./promotion";
 export * from "./loadModelArtifact";

@@ -171,6 +171,24 @@ export class MlflowClient {
     }
   }
 
+  /** Every active experiment, following page tokens. */
+  async searchExperiments(): Promise<Experiment[]> {
+    const out: Experiment[] = [];
+    let pageToken: string | undefined;
+    do {
+      const body: Record<string, unknown> = { max_results: 1000, view_type: "ACTIVE_ONLY" };
+      if (pageToken) body.page_token = pageToken;
+      const res = await this.call<{ experiments?: Experiment[]; next_page_token?: string }>(
+        "POST",
+        "/api/2.0/mlflow/experiments/search",
+        { body },
+      );
+      out.push(...(res.experiments ?? []));
+      pageToken = res.next_page_token || undefined;
+    } while (pageToken);
+    return out;
+  }
+
   /** Sets (or overwrites) one tag of the experiment. */
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
     await this.call("POST", "/api/2.0/mlflow/experiments/set-experiment-tag", {

@@ -7,11 +7,13 @@
  *   artifacts/      the artifact files the entries name, stored beside the log
  *   progress.json   how many entries the server has taken, the server's run id for the local id,
  *                   and the entries the server refused (rewritten atomically after every entry)
- *   lock            pid of the process writing or replaying the run; others leave the run alone
+ *   lock            "<pid> <host>" of the process writing or replaying the run; others leave the
+ *                   run alone while that process lives (a lock of a dead process on this host is
+ *                   stale: taken over, or cleared by `clearStaleLock`)
  * While the server answers, the recorder sends each entry as soon as it is written and removes
  * the directory once the server holds the whole run, so the outbox only keeps what is pending.
- * Beside the run directories, `trials-cache.json` holds the trial counts last seen per
- * experiment (the offline estimate, see `RunRecorder.recordTrials`).
+ * Beside the run directories, `trials-cache.json` holds each experiment's trial ledger as last
+ * seen (the offline estimate, see `RunRecorder.recordTrials`).
  *
  * Why replay creates no duplicates: progress is recorded after each applied entry, so an
  * interrupted replay repeats at most the one entry in flight, and every entry is idempotent on
@@ -19,7 +21,7 @@
  * creation; params with an unchanged value are accepted again; metrics carry the timestamp taken
  * when the run logged them, and MLflow's SQL store drops a metric whose (key, timestamp, step,
  * value) the run already holds; tags, artifact uploads (a PUT) and the final status overwrite;
- * trial counts are absolute per owner (trials.ts), so writing one again changes nothing.
+ * a trial is one experiment tag per trial id (trials.ts), so writing it again changes nothing.
  * A run whose writer died without ending it is ended KILLED by the replay (syncOutbox.ts).
  */
 import {
@@ -33,10 +35,11 @@ import {
   truncateSync,
   writeFileSync,
 } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join, normalize, sep } from "node:path";
 import type { MlflowClient } from "./mlflowClient";
 import { MlflowError, isRetryableStatus } from "./mlflowError";
-import { setOwnerTrials } from "./trials";
+import { type TrialEntry, writeTrials } from "./trials";
 import type { Metric, RunStatus } from "./types";
 
 /** Tag on every run the recorder creates: finds the server's run for a local id at replay. */
@@ -61,8 +64,12 @@ export type OutboxEntry =
   | { op: "tags"; tags: Record<string, string> }
   /** The file lives at `artifacts/<path>` in the run's outbox directory. */
   | { op: "artifact"; path: string; contentType: string }
-  /** The run's cumulative trial count in its experiment (absolute, so replays are idempotent; see trials.ts). */
-  | { op: "trials"; experiment: string; owner: string; count: number }
+  /**
+   * Trials for the experiment's ledger (one tag per trial id, so replays are idempotent; see
+   * trials.ts). Outboxes written before the ledger hold a bare count here instead (`owner`,
+   * `count`, no `trials`): it names no trial, so replay adds nothing for it.
+   */
+  | { op: "trials"; experiment: string; trials?: TrialEntry[] }
   | { op: "end"; status: RunStatus; endTime: number };
 
 export interface OutboxProgress {
@@ -127,7 +134,7 @@ export class OutboxRun {
   static create(outboxDir: string, start: Extract<OutboxEntry, { op: "start" }>): OutboxRun {
     const run = new OutboxRun(join(outboxDir, start.localId));
     mkdirSync(join(run.dir, "artifacts"), { recursive: true });
-    writeFileSync(run.lockPath, `${process.pid}\n`);
+    writeFileSync(run.lockPath, lockText());
     run.writeProgress({ applied: 0, serverRunId: null, experimentId: null, rejected: [] });
     run.cachedEntries = [];
     run.append(start);
@@ -203,25 +210,47 @@ export class OutboxRun {
     if (this.cachedEntries) this.cachedProgress = p;
   }
 
+  /** The lock's holder; null when the run is unlocked. A lock written before hosts were recorded holds a pid only. */
+  lockHolder(): { pid: number; host: string | null } | null {
+    let text: string;
+    try {
+      text = readFileSync(this.lockPath, "utf8");
+    } catch {
+      return null;
+    }
+    const [pid, host] = text.trim().split(/\s+/);
+    return { pid: Number.parseInt(pid, 10), host: host ?? null };
+  }
+
+  /** Locked by a process of this host that no longer lives (killed with -9, say). */
+  hasStaleLock(): boolean {
+    const holder = this.lockHolder();
+    if (!holder) return false;
+    // A process on another host sharing this directory cannot be checked from here: it counts as live.
+    if (holder.host !== null && holder.host !== hostname()) return false;
+    return !isAlive(holder.pid);
+  }
+
+  /** Removes a stale lock (see `hasStaleLock`); true when there was one. */
+  clearStaleLock(): boolean {
+    if (!this.hasStaleLock()) return false;
+    rmSync(this.lockPath, { force: true });
+    return true;
+  }
+
   /**
    * Takes the lock unless a live process holds it (this one included: a run still being recorded
-   * here is not to be replayed). A lock left by a dead process is taken over.
+   * here is not to be replayed). A stale lock is taken over.
    */
   tryLock(): boolean {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        writeFileSync(this.lockPath, `${process.pid}\n`, { flag: "wx" });
+        writeFileSync(this.lockPath, lockText(), { flag: "wx" });
         return true;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-        let pid = Number.NaN;
-        try {
-          pid = Number.parseInt(readFileSync(this.lockPath, "utf8"), 10);
-        } catch {
-          // Removed between our write and read: try again.
-        }
-        if (isAlive(pid)) return false;
-        rmSync(this.lockPath, { force: true });
+        // Removed between our write and this check (no holder): try again.
+        if (this.lockHolder() !== null && !this.clearStaleLock()) return false;
       }
     }
     return false;
@@ -236,13 +265,18 @@ export class OutboxRun {
   }
 }
 
-function isAlive(pid: number): boolean {
+function lockText(): string {
+  return `${process.pid} ${hostname()}\n`;
+}
+
+/** Whether a process with this pid exists on this host (EPERM: it does, owned by another user). */
+export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -328,7 +362,7 @@ export async function applyEntry(
       return;
     }
     if (entry.op === "trials") {
-      await setOwnerTrials(client, entry.experiment, entry.owner, entry.count);
+      if (entry.trials) await writeTrials(client, entry.experiment, entry.trials);
       return;
     }
     const runId = p.serverRunId;

@@ -20,8 +20,21 @@
  *           `<promote_model>.deflated_sharpe`). The runner logs `deflated_sharpe` on its
  *           configured basis (default active: returns beyond beta times the benchmark); runs
  *           recorded before the basis existed carry the absolute one there.
+ *           `sharpe_inputs.<basis>.{sr,n_obs,skew,kurtosis}`: the deflated Sharpe's inputs, to
+ *           recompute it with the experiment's trial ledger as it stands at the decision
  *   child   the control run: a child run (`mlflow.parentRunId`) tagged `wsp.role=control` or
  *           `wsp.control`, or named `control`: the same pipeline on shuffled labels
+ *
+ * Refused before any gate, with nothing registered and an error saying why (the CLI exits 1):
+ *   - a child run (it names its parent: promote that) and a run that did not finish (FAILED,
+ *     KILLED or still RUNNING);
+ *   - a run its own checks refused (`wsp.gates=refused`: suspected leakage, no signal), unless
+ *     `force`: the version is then tagged `wsp.forced=true` and `wsp.forced.reason`;
+ *   - a run whose config switched the shuffled-label control off (`wsp.control=none`), unless
+ *     `allowNoControl`;
+ *   - a run whose final holdout (`wsp.holdout.start` / `.end`) has served
+ *     `promotion.holdout_reuse_limit` decisions (default 5) for the registered model already
+ *     (holdoutLedger.ts): it needs a forward window.
  *
  * Gates (all must pass for the version to become `champion`):
  *   (a) beats_champion, on the final holdout: the metric's holdout twin (`oos_logloss` →
@@ -29,7 +42,11 @@
  *       of this run against the champion's run. improvement = champion − challenger (direction
  *       min) or challenger − champion (max); passes when improvement > 0 and >= margin. No
  *       champion yet: passes.
- *   (b) min_deflated_sharpe: deflated Sharpe >= the minimum. A missing metric fails.
+ *   (b) min_deflated_sharpe: deflated Sharpe >= the minimum, recomputed at the decision from the
+ *       run's Sharpe inputs and the trial ledger's count and Sharpe variance then (the value the
+ *       run logged counted only the trials that existed when it ran); the logged value when the
+ *       run has no inputs. Both go to the version (`wsp.dsr.logged`, `wsp.dsr.decision`). A
+ *       missing metric fails.
  *   (c) beats_control: the run's value of the configured metric beats every control run's by
  *       the margin, as in (a) (the best control counts: several shuffles must all lose; the same
  *       rule as the runner's own control check). No control run fails the gate unless
@@ -39,12 +56,24 @@
  * The version is registered in every case and gets the alias `challenger`; when every gate passes
  * it takes `champion` instead (and `challenger` is removed from it). Each gate's value, threshold
  * and verdict go to the version's tags (`gate.<name>`, `gate.<name>.value`,
- * `gate.<name>.threshold`) and, as text, to its description; the run gets
+ * `gate.<name>.threshold`) and, as text, to its description with the holdout window's decision
+ * count (`wsp.holdout.decisions`); the run gets
  * `wsp.registered_version`. Promoting a run again re-uses its version and re-evaluates it against
  * the current champion, except when it is the champion itself: its recorded reasons then stay.
  */
+import { deflatedSharpe, type SharpeInputs } from "../backtest/sharpeInference";
+import {
+  countHoldoutDecision,
+  describeWindow,
+  type HoldoutUse,
+  holdoutRefusal,
+  holdoutUse,
+  holdoutWindowOf,
+} from "./holdoutLedger";
 import type { MlflowClient } from "./mlflowClient";
+import { ERROR_TAG } from "./recorder";
 import { type ModelVersion, ModelRegistry, tagRecord } from "./registry";
+import { experimentLedger, ledgerStats } from "./trials";
 import type { Run } from "./types";
 
 export const CHAMPION = "champion";
@@ -74,7 +103,14 @@ export interface PromotionResult {
   champion: boolean;
   /** The champion before this promotion (null when there was none). */
   previousChampion: string | null;
+  /** Registered although the run's own checks refused it (`force`). */
+  forced: boolean;
   description: string;
+}
+
+/** A run `wsp promote` will not register; the message says why and what to do instead. */
+export class PromotionRefused extends Error {
+  override readonly name = "PromotionRefused";
 }
 
 interface PromotionConfig {
@@ -84,6 +120,7 @@ interface PromotionConfig {
   dsrBasis: "active" | "absolute" | null;
   beatControl: boolean;
   direction: "min" | "max";
+  holdoutReuseLimit: number;
 }
 
 function tagsOf(run: Run): Record<string, string> {
@@ -144,6 +181,7 @@ function readConfig(run: Run): PromotionConfig {
     dsrBasis: basis ?? null,
     beatControl: beat !== "false",
     direction: dir ?? defaultDirection(metric),
+    holdoutReuseLimit: num("promotion.holdout_reuse_limit", 5),
   };
 }
 
@@ -175,10 +213,81 @@ async function failedRunChecks(client: MlflowClient, runId: string): Promise<str
 export interface PromoteOptions {
   /** Override of `wsp.model_name` / the experiment name. */
   modelName?: string;
+  /** Register a run its own checks refused (tagged as forced; it cannot become champion). */
+  force?: boolean;
+  /** Accept a run whose config switched the shuffled-label control off. */
+  allowNoControl?: boolean;
+}
+
+/** Why `run` cannot be promoted whatever its gates say (a child, an unfinished run); null when it can. */
+function notPromotable(run: Run, tags: Record<string, string>): string | null {
+  const id = run.info.run_id;
+  const parent = tags["mlflow.parentRunId"];
+  if (parent) {
+    return `run ${id} is a child run ("${run.info.run_name ?? ""}") of parent run ${parent}; models are registered from the parent: wsp promote ${parent}`;
+  }
+  const status = run.info.status;
+  if (status === "FAILED") {
+    const why = tags[ERROR_TAG] ? `: ${tags[ERROR_TAG].slice(0, 200)}` : "";
+    return `run ${id} failed${why}; only a FINISHED run can be promoted (fix the cause and run the experiment again)`;
+  }
+  if (status === "KILLED") {
+    return `run ${id} was killed before it finished (status KILLED); only a FINISHED run can be promoted`;
+  }
+  if (status !== "FINISHED") {
+    return `run ${id} has not finished (status ${status}); promote it once it is FINISHED`;
+  }
+  return null;
+}
+
+interface DsrDecision {
+  logged: { key: string | null; value: number; trials: number };
+  /** Recomputed with the ledger now; null when the run logged no Sharpe inputs. */
+  decision: { value: number; trials: number; sharpeVariance: number } | null;
+}
+
+/** The deflated Sharpe as logged and as recomputed now from the run's inputs and the experiment's ledger. */
+async function dsrAtDecision(
+  client: MlflowClient,
+  run: Run,
+  cfg: PromotionConfig,
+  model: string,
+): Promise<DsrDecision> {
+  const logged = firstMetric(run, [
+    ...(cfg.dsrBasis ? [`deflated_sharpe_${cfg.dsrBasis}`] : []),
+    "deflated_sharpe",
+    "backtest.deflated_sharpe",
+    `${model}.deflated_sharpe`,
+  ]);
+  const loggedTrials = firstMetric(run, ["trials"]).value;
+  // Runs recorded before the basis existed carry the absolute one.
+  const basis = cfg.dsrBasis ?? "absolute";
+  const m = metricsOf(run);
+  const inputs: SharpeInputs = {
+    sr: m.get(`sharpe_inputs.${basis}.sr`) ?? Number.NaN,
+    nObs: m.get(`sharpe_inputs.${basis}.n_obs`) ?? Number.NaN,
+    skew: m.get(`sharpe_inputs.${basis}.skew`) ?? Number.NaN,
+    kurtosis: m.get(`sharpe_inputs.${basis}.kurtosis`) ?? Number.NaN,
+  };
+  if (!Object.values(inputs).every(Number.isFinite) || !(inputs.nObs > 1)) {
+    return { logged: { ...logged, trials: loggedTrials }, decision: null };
+  }
+  const stats = ledgerStats(experimentLedger(await client.getExperiment(run.info.experiment_id)), inputs.nObs);
+  const sharpeVariance = basis === "active" ? stats.activeSharpeVariance : stats.sharpeVariance;
+  const { dsr } = deflatedSharpe({ ...inputs, nTrials: stats.count, sharpeVariance });
+  return {
+    logged: { ...logged, trials: loggedTrials },
+    decision: { value: dsr, trials: stats.count, sharpeVariance },
+  };
 }
 
 /** The reasons as text, one line per gate, for the version's description and the CLI. */
-export function describeGates(result: Pick<PromotionResult, "gates" | "champion" | "metric" | "direction">): string {
+export function describeGates(
+  result: Pick<PromotionResult, "gates" | "champion" | "metric" | "direction"> & {
+    holdout?: string;
+    forced?: string;
+  },
+): string {
   const head = result.champion
     ? "Promoted to champion: every gate passed."
     : `Kept as challenger: ${result.gates
@@ -187,8 +296,10 @@ export function describeGates(result: Pick<PromotionResult, "gates" | "champion"
         .join(", ")} failed.`;
   const lines = result.gates.map((g) => `- ${g.gate}: ${g.passed ? "PASS" : "FAIL"}: ${g.detail}`);
   return [
+    ...(result.forced ? [`FORCED: registered although ${result.forced}.`] : []),
     head,
     `Metric ${result.metric} (${result.direction === "min" ? "lower" : "higher"} is better).`,
+    ...(result.holdout ? [result.holdout] : []),
     ...lines,
   ].join("\n");
 }
@@ -202,6 +313,8 @@ export async function promoteRun(
   const registry = new ModelRegistry(client);
   const run = await client.getRun(runId);
   const tags = tagsOf(run);
+  const unfit = notPromotable(run, tags);
+  if (unfit) throw new PromotionRefused(unfit);
   const model = tags["wsp.promote_model"];
   if (!model) {
     throw new Error(
@@ -225,6 +338,20 @@ export async function promoteRun(
   }
   const name = opts.modelName ?? tags["wsp.model_name"] ?? (await client.getExperiment(run.info.experiment_id)).name;
   const cfg = readConfig(run);
+  // The run's own refusal (leakage, no signal) and a switched-off control stop it here, before
+  // anything is registered.
+  const refusedChecks =
+    tags["wsp.gates"] === "refused" ? `the runner's checks refused${await failedRunChecks(client, runId)}` : null;
+  if (refusedChecks && !opts.force) {
+    throw new PromotionRefused(
+      `run ${runId} is not registered: ${refusedChecks}. Pass --force to register it anyway (tagged wsp.forced; it cannot become champion)`,
+    );
+  }
+  if (tags["wsp.control"] === "none" && !opts.allowNoControl) {
+    throw new PromotionRefused(
+      `run ${runId} is not registered: its config switched the shuffled-label control off (controls.shuffled_labels: false, tag wsp.control=none), so nothing shows its score beats chance. Run it with the control, or pass --allow-no-control`,
+    );
+  }
   const metricKeys = [`${model}.${cfg.metric}`, cfg.metric];
   const mine = firstMetric(run, metricKeys);
   const holdoutMetric = cfg.metric.replace(/^oos_/, "holdout_");
@@ -235,10 +362,18 @@ export async function promoteRun(
   const mineHoldout = holdoutOf(run, model);
   const mineKey = mineHoldout.key ?? holdoutMetric;
 
-  await registry.getOrCreateRegisteredModel(name);
-  const existing = (await registry.searchModelVersions(name)).find((v) => v.run_id === runId);
-  const championVersion = await registry.getAlias(name, CHAMPION);
+  const registered = await registry.getRegisteredModel(name);
+  const modelTags = tagRecord(registered?.tags);
+  const window = holdoutWindowOf(tags);
+  const holdout: HoldoutUse | null = window ? holdoutUse(modelTags, window, cfg.holdoutReuseLimit) : null;
+  const existing = registered ? (await registry.searchModelVersions(name)).find((v) => v.run_id === runId) : undefined;
+  const championVersion = registered ? await registry.getAlias(name, CHAMPION) : null;
   const previousChampion = championVersion?.version ?? null;
+  const isChampionAlready = existing !== undefined && existing.version === previousChampion;
+  // Re-promoting the champion's own run decides nothing, so it does not count against the holdout.
+  const holdoutRefused = holdout && !isChampionAlready ? holdoutRefusal(name, holdout) : null;
+  if (holdoutRefused) throw new PromotionRefused(`run ${runId} is not registered: ${holdoutRefused}`);
+  await registry.getOrCreateRegisteredModel(name);
 
   const gates: Gate[] = [];
   // (a) against the champion, on the final holdout
@@ -273,19 +408,18 @@ export async function promoteRun(
       detail: `${mineKey} ${fmt(mineHoldout.value)} vs champion v${championVersion.version} ${theirs.key ?? "(missing)"} ${fmt(theirs.value)}, margin ${cfg.margin}: needs ${cfg.direction === "min" ? "<=" : ">="} ${fmt(threshold)} and strictly better`,
     });
   }
-  // (b) deflated Sharpe
-  const dsr = firstMetric(run, [
-    ...(cfg.dsrBasis ? [`deflated_sharpe_${cfg.dsrBasis}`] : []),
-    "deflated_sharpe",
-    "backtest.deflated_sharpe",
-    `${model}.deflated_sharpe`,
-  ]);
+  // (b) deflated Sharpe, with the trials the experiment holds now
+  const dsr = await dsrAtDecision(client, run, cfg, model);
+  const dsrValue = dsr.decision ? dsr.decision.value : dsr.logged.value;
+  const trialsText = (n: number) => (Number.isFinite(n) ? `${n} trial${n === 1 ? "" : "s"}` : "trials unknown");
   gates.push({
     gate: "min_deflated_sharpe",
-    passed: Number.isFinite(dsr.value) && dsr.value >= cfg.minDeflatedSharpe,
-    value: dsr.value,
+    passed: Number.isFinite(dsrValue) && dsrValue >= cfg.minDeflatedSharpe,
+    value: dsrValue,
     threshold: cfg.minDeflatedSharpe,
-    detail: `deflated Sharpe${cfg.dsrBasis ? ` (${cfg.dsrBasis} returns)` : ""} ${fmt(dsr.value)} needs >= ${cfg.minDeflatedSharpe}`,
+    detail: dsr.decision
+      ? `deflated Sharpe${cfg.dsrBasis ? ` (${cfg.dsrBasis} returns)` : ""} ${fmt(dsr.decision.value)} now (ledger: ${trialsText(dsr.decision.trials)}, Sharpe variance ${fmt(dsr.decision.sharpeVariance)}; logged ${fmt(dsr.logged.value)} with ${trialsText(dsr.logged.trials)}) needs >= ${cfg.minDeflatedSharpe}`
+      : `deflated Sharpe${cfg.dsrBasis ? ` (${cfg.dsrBasis} returns)` : ""} ${fmt(dsr.logged.value)} as logged (the run records no Sharpe inputs to recompute it) needs >= ${cfg.minDeflatedSharpe}`,
   });
   // (c) the shuffled-label control
   if (!cfg.beatControl) {
@@ -340,11 +474,21 @@ export async function promoteRun(
     detail:
       verdict === undefined
         ? "the run carries no wsp.gates verdict"
-        : `the runner's checks ${verdict}${verdict === "refused" ? await failedRunChecks(client, runId) : ""}`,
+        : (refusedChecks ?? `the runner's checks ${verdict}`),
   });
 
   const champion = gates.every((g) => g.passed);
-  const partial = { gates, champion, metric: cfg.metric, direction: cfg.direction };
+  const decisions = holdout ? holdout.served + 1 : null;
+  const partial = {
+    gates,
+    champion,
+    metric: cfg.metric,
+    direction: cfg.direction,
+    holdout: holdout
+      ? `Final holdout ${describeWindow(holdout.window)}: promotion decision ${decisions} of at most ${holdout.limit} it may serve for ${name}.`
+      : "Final holdout: the run records no window (wsp.holdout.start/end), so its reuse is not counted.",
+    forced: refusedChecks ?? undefined,
+  };
   const description = describeGates(partial);
   const versionTags: Record<string, string> = {
     "wsp.promote_model": model,
@@ -354,7 +498,19 @@ export async function promoteRun(
     [`wsp.metric.${holdoutMetric}`]: fmt(mineHoldout.value),
     "wsp.verdict": champion ? CHAMPION : CHALLENGER,
     "wsp.evaluated_against": previousChampion ?? "none",
+    "wsp.dsr.logged": fmt(dsr.logged.value),
+    "wsp.dsr.logged_trials": fmt(dsr.logged.trials),
+    "wsp.dsr.decision": dsr.decision ? fmt(dsr.decision.value) : "none",
+    "wsp.dsr.decision_trials": dsr.decision ? String(dsr.decision.trials) : "none",
   };
+  if (holdout && decisions !== null) {
+    versionTags["wsp.holdout.window"] = describeWindow(holdout.window);
+    versionTags["wsp.holdout.decisions"] = String(decisions);
+  }
+  if (refusedChecks) {
+    versionTags["wsp.forced"] = "true";
+    versionTags["wsp.forced.reason"] = refusedChecks.slice(0, 5000);
+  }
   for (const g of gates) {
     versionTags[`gate.${g.gate}`] = g.passed ? "pass" : "fail";
     versionTags[`gate.${g.gate}.value`] = fmt(g.value);
@@ -369,8 +525,9 @@ export async function promoteRun(
     gates,
     champion,
     previousChampion,
+    forced: refusedChecks !== null,
   };
-  if (existing && existing.version === previousChampion) {
+  if (existing && isChampionAlready) {
     // Already the champion: its tags and description keep the evaluation that made it champion.
     const current = await registry.getModelVersion(name, existing.version);
     return { ...base, version: existing.version, description: current?.description ?? description };
@@ -389,6 +546,7 @@ export async function promoteRun(
     });
   }
   await registry.setModelVersionDescription(name, version.version, description);
+  if (holdout) await countHoldoutDecision(registry, name, modelTags, holdout.window);
   if (champion) {
     await registry.setAlias(name, CHAMPION, version.version);
     const challenger = await registry.getAlias(name, CHALLENGER);

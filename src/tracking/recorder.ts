@@ -15,7 +15,7 @@
  * await gbm.logMetricSeries("oos_auc", foldAucs);         // steps 0..n-1
  * await gbm.logJsonArtifact("model/model.json", modelJson);
  * await gbm.end("FINISHED");
- * const trials = await parent.recordTrials(4);            // the experiment's new total (for DSR)
+ * const ledger = await parent.recordTrials(trialEntries); // the experiment's trial ledger (for DSR)
  * await parent.logMetrics({ "gbm.oos_auc": 0.53, deflated_sharpe: 0.41 });
  * await parent.setTags({ "wsp.promote_model": "ensemble" });
  * await parent.end("FINISHED");                           // or end("FAILED", err)
@@ -23,18 +23,22 @@
  * ```
  * The recorder never throws because the server is down. It throws when the server refuses a
  * write (a changed param value, a key too long): those are bugs in the caller; `end()` still
- * ends the run and lists the refusals in its result. Sweeps count their variants with
- * `recorder.recordTrials(experiment, n)`.
+ * ends the run and lists the refusals in its result. Sweeps and searches record their variants
+ * in the same ledger with `recorder.recordTrials(experiment, entries)` (see trials.ts).
+ *
+ * Every run carries the tags `wsp.pid` and `wsp.host` of the process recording it, so a run left
+ * RUNNING by a killed process can be found and ended KILLED (abandonedRuns.ts).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from "./flattenParams";
 import { MlflowClient, wireValue } from "./mlflowClient";
 import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "./mlflowServer";
 import { drainOutboxRun, type DrainResult, type OutboxEntry, OutboxRun } from "./outbox";
-import { recordTrials as recordExperimentTrials, TRIALS_TAG, trialsOf, trialsOwnerTag } from "./trials";
-import type { Experiment, Metric, RunStatus } from "./types";
+import { ledgerOf, TRIAL_PREFIX, type TrialEntry, type TrialLedger, writeTrials } from "./trials";
+import type { Metric, RunStatus } from "./types";
 
 export interface RecorderOptions {
   /** Default: `MLFLOW_TRACKING_URI`, else the local server's address (see `trackingUri()`). */
@@ -64,6 +68,9 @@ export interface EndResult {
 
 /** Tag of a failed run: the error's name and message. */
 export const ERROR_TAG = "wsp.error";
+/** Tags naming the process that records a run (abandonedRuns.ts checks whether it still lives). */
+export const PID_TAG = "wsp.pid";
+export const HOST_TAG = "wsp.host";
 
 function newLocalId(): string {
   return `local-${randomUUID().replace(/-/g, "")}`;
@@ -99,7 +106,7 @@ export class Recorder {
    */
   async startRun(input: StartRunInput): Promise<RunRecorder> {
     if (!input.experiment) throw new Error("startRun: experiment must be a non-empty name");
-    const tags = input.tags ?? {};
+    const tags = { ...input.tags, [PID_TAG]: String(process.pid), [HOST_TAG]: hostname() };
     for (const k of Object.keys(tags)) checkKey(k, "tag");
     const parent = input.parentRunId ? this.runs.get(input.parentRunId) : undefined;
     const localId = newLocalId();
@@ -141,28 +148,25 @@ export class Recorder {
     return `${this.client.trackingUri} ${experiment}`;
   }
 
-  /** Per experiment of this server, each trial owner's count as last read from it. */
-  cachedTrialOwners(experiment: string): Record<string, number> {
+  /** The experiment's trial ledger as last read from this server (tag key → JSON value). */
+  cachedLedger(experiment: string): Record<string, string> {
     try {
-      const all = JSON.parse(readFileSync(this.trialsCachePath, "utf8")) as Record<string, Record<string, number>>;
-      return all[this.trialsCacheKey(experiment)] ?? {};
+      const all = JSON.parse(readFileSync(this.trialsCachePath, "utf8")) as Record<string, Record<string, string>>;
+      const entries = all[this.trialsCacheKey(experiment)];
+      return entries && typeof entries === "object" ? entries : {};
     } catch {
       return {};
     }
   }
 
-  cacheTrialOwners(experiment: string, exp: Experiment): void {
-    let all: Record<string, Record<string, number>> = {};
+  cacheLedger(experiment: string, ledger: Iterable<TrialEntry>): void {
+    let all: Record<string, Record<string, string>> = {};
     try {
       all = JSON.parse(readFileSync(this.trialsCachePath, "utf8"));
     } catch {
       // No cache yet (or a torn one): start afresh.
     }
-    const owners: Record<string, number> = {};
-    for (const t of exp.tags ?? []) {
-      if (t.key.startsWith(`${TRIALS_TAG}.`) && Number.isFinite(Number(t.value))) owners[t.key] = Number(t.value);
-    }
-    all[this.trialsCacheKey(experiment)] = owners;
+    all[this.trialsCacheKey(experiment)] = Object.fromEntries([...ledger].map((e) => [e.key, e.value]));
     mkdirSync(this.outboxDir, { recursive: true });
     const tmp = `${this.trialsCachePath}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(all));
@@ -176,11 +180,11 @@ export class Recorder {
   }
 
   /**
-   * Adds `n` trials to `experiment` outside any run (a sweep's bookkeeping) and returns the new
-   * total. Needs the server (no outbox): sweeps run against it.
+   * Writes trials to `experiment`'s ledger outside any run (a sweep's or a search's variants) and
+   * returns the ledger. Needs the server (no outbox): sweeps run against it.
    */
-  async recordTrials(experiment: string, n: number): Promise<number> {
-    return recordExperimentTrials(this.client, experiment, n);
+  async recordTrials(experiment: string, entries: readonly TrialEntry[]): Promise<TrialLedger> {
+    return (await writeTrials(this.client, experiment, entries)).ledger;
   }
 }
 
@@ -189,7 +193,6 @@ export class RunRecorder {
   offline = false;
   private serverId: string | null = null;
   private chain: Promise<unknown> = Promise.resolve();
-  private trials = 0;
   private ended = false;
   private readonly rejectedSoFar: EndResult["rejected"] = [];
 
@@ -294,26 +297,28 @@ export class RunRecorder {
   }
 
   /**
-   * Adds `n` trials (variants this run tried) to its experiment's count and returns the
-   * experiment's new total. Also tags the run `wsp.trials` with its own cumulative count. While
-   * offline the total is an estimate, and the run is tagged `wsp.trials_estimated`: the other
-   * owners' counts as last seen from the server (cached in `<outbox>/trials-cache.json`, so a
-   * later process knows them too) plus this run's. Trials recorded elsewhere meanwhile are
-   * missing from it, so an offline deflated Sharpe can be too kind; the synced tags are exact.
+   * Writes the trials this run evaluated to its experiment's ledger and returns the ledger (the
+   * deflated Sharpe's count and Sharpe dispersion). Tags the run `wsp.trial_ids` with their keys.
+   * While offline the ledger is an estimate, and the run is tagged `wsp.trials_estimated`: the
+   * ledger as last seen from the server (cached in `<outbox>/trials-cache.json`, so a later
+   * process knows it too) plus this run's trials. Trials recorded elsewhere meanwhile are missing
+   * from it, so an offline deflated Sharpe can be too kind; `wsp promote` recomputes it from the
+   * synced ledger.
    */
-  async recordTrials(n: number): Promise<number> {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`recordTrials: n must be an integer >= 0, got ${n}`);
-    this.trials += n;
-    this.write({ op: "tags", tags: { [TRIALS_TAG]: String(this.trials) } });
-    this.write({ op: "trials", experiment: this.experiment, owner: this.localId, count: this.trials });
+  async recordTrials(entries: readonly TrialEntry[]): Promise<TrialLedger> {
+    this.write({
+      op: "tags",
+      tags: { "wsp.trial_ids": entries.map((e) => e.key.slice(e.key.lastIndexOf(".") + 1)).join(",") },
+    });
+    this.write({ op: "trials", experiment: this.experiment, trials: [...entries] });
     await this.flush();
-    const own = trialsOwnerTag(this.localId);
     if (!this.offline) {
       try {
         const exp = await this.recorder.client.getExperimentByName(this.experiment);
         if (exp) {
-          this.recorder.cacheTrialOwners(this.experiment, exp);
-          return trialsOf(exp);
+          const ledger = (exp.tags ?? []).filter((t) => t.key.startsWith(TRIAL_PREFIX));
+          this.recorder.cacheLedger(this.experiment, ledger);
+          return ledgerOf(ledger);
         }
       } catch {
         // Went down just now: estimate below.
@@ -321,10 +326,8 @@ export class RunRecorder {
     }
     this.write({ op: "tags", tags: { "wsp.trials_estimated": "true" } });
     await this.flush();
-    const others = Object.entries(this.recorder.cachedTrialOwners(this.experiment))
-      .filter(([key]) => key !== own)
-      .reduce((sum, [, count]) => sum + count, 0);
-    return others + this.trials;
+    const cached = Object.entries(this.recorder.cachedLedger(this.experiment)).map(([key, value]) => ({ key, value }));
+    return ledgerOf([...cached, ...entries]);
   }
 
   /**

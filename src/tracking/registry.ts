@@ -191,6 +191,11 @@ export class ModelRegistry {
     }
   }
 
+  /** Sets (or overwrites) one tag of the registered model itself. */
+  async setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
+    await this.client.call("POST", `${API}/registered-models/set-tag`, { body: { name, key, value } });
+  }
+
   /** Versions of `name` (newest first), following page tokens. */
   async searchModelVersions(name: string): Promise<ModelVersion[]> {
     const out: ModelVersion[] = [];

@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfigFile, parseConfig, runExperiment } from "../../src/pipeline";
+import { ConfigError, loadConfigFile, parseConfig, runExperiment, trialConfigHash } from "../../src/pipeline";
 
 const BASE = `name: t
 tracking: { experiment: t }
@@ -41,7 +41,40 @@ describe("experiment config", () => {
       const loaded = loadConfigFile(join(dir, f));
       expect(loaded.config.models.length).toBeGreaterThan(0);
       expect(loaded.hash).toMatch(/^[0-9a-f]{64}$/);
+      // Every shipped experiment runs its shuffled-label control.
+      expect([f, loaded.config.controls.shuffled_labels]).toEqual([f, true]);
     }
+  });
+
+  it("runs the shuffled-label control by default, on the model controls.model names", () => {
+    const c = parseConfig(`${BASE}models: [{ kind: gbm }, { kind: logistic }]
+`).config;
+    expect(c.controls.shuffled_labels).toBe(true);
+    expect(c.controls.model).toBeUndefined();
+    const cheap = parseConfig(`${BASE}models: [{ kind: gbm }, { kind: logistic }]
+controls: { model: logistic }
+`);
+    expect(cheap.config.controls.model).toBe("logistic");
+    expect(
+      issuesOf(`${BASE}models: [{ kind: gbm }]
+controls: { model: rf }
+`),
+    ).toEqual([
+      expect.stringMatching(/^x\.yaml:\d+:\d+ controls\.model: "rf" is not a model of this config \(models: gbm\)$/),
+    ]);
+  });
+
+  it("identifies a trial by what changes the variants, not by name, tracking, comments or the control", () => {
+    const base = `${BASE}models: [{ kind: gbm }]
+`;
+    const id = (text: string) => trialConfigHash(parseConfig(text).config);
+    const renamed = base
+      .replace("name: t", "name: other\ndescription: a rerun")
+      .replace("experiment: t", "experiment: u");
+    expect(id(renamed)).toBe(id(base));
+    expect(id(`# a comment\n${base}controls: { shuffled_labels: false }\n`)).toBe(id(base));
+    expect(id(base.replace("kind: gbm", "kind: gbm, params: { n_trees: 5 }"))).not.toBe(id(base));
+    expect(id(`${base}controls: { shuffle_target: true }\n`)).not.toBe(id(base));
   });
 
   it("fills every module's defaults", () => {

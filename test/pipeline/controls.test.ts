@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { dsrOnBasis, evaluateGates, parseConfig, runExperiment } from "../../src/pipeline";
+import { ledgerOf } from "../../src/tracking/trials";
 
 const experiment = "pipeline-controls";
 
@@ -56,7 +57,10 @@ describe("null runs and leakage", () => {
       "calibration: { method: platt }",
       "calibration: { method: platt, per_regime: true, min_regime_rows: 150 }",
     );
-    const r = await runExperiment(parseConfig(text), { progress: false, recordTrials: async () => 1 });
+    const r = await runExperiment(parseConfig(text), {
+      progress: false,
+      recordTrials: async (t) => ledgerOf(t.slice(0, 1)),
+    });
     expect(r.backtest.trials).toBe(1);
     const c = r.control;
     if (!c) throw new Error("no control ran");

@@ -15,7 +15,7 @@ import {
   runTracked,
   type TrackedRun,
 } from "../../src/pipeline";
-import { MlflowClient, promoteRun } from "../../src/tracking";
+import { MlflowClient, promoteRun, trialCount } from "../../src/tracking";
 import { plotlyJs } from "../../src/viz";
 import { testMlflowUri } from "../setup/testMlflow";
 
@@ -94,6 +94,8 @@ describe("runTracked", () => {
       "wsp.job_id": "job-42",
       "wsp.promote_model": "ensemble",
       "wsp.model_name": `${experiment}-model`,
+      "wsp.control": "shuffled_labels",
+      "wsp.holdout.start": new Date(tracked.result.panel.ts[tracked.result.plan.holdout[0]]).toISOString(),
       config_hash: tracked.result.configHash,
       data_hash: tracked.result.dataHash,
     });
@@ -122,7 +124,24 @@ describe("runTracked", () => {
       expect(metrics[k], k).toBeTypeOf("number");
     }
     expect(metrics["gbm.oos_auc"]).toBeCloseTo(tracked.result.models[0].oos.auc, 12);
+    // What promotion recomputes the deflated Sharpe from, on both bases.
+    const inputs = tracked.result.backtest.run.report.active?.inputs;
+    expect(metrics["sharpe_inputs.active.sr"]).toBeCloseTo(inputs?.sr ?? Number.NaN, 12);
+    expect(metrics["sharpe_inputs.absolute.n_obs"]).toBe(tracked.result.backtest.run.report.inputs.nObs);
   });
+
+  it("a rerun of the identical config (another name) adds no trial and gets the same deflated Sharpe", async () => {
+    // gbm, rf, ensemble: three distinct trials; the control is not one.
+    expect(await trialCount(client, experiment)).toBe(3);
+    expect(tracked.result.backtest.trials).toBe(3);
+    const again = await runTracked(
+      parseConfig(fastConfig("controls: { shuffled_labels: true }\n", "spy-fast-again"), "again.yaml"),
+      { trackingUri: uri, outboxDir, progress: false, png: false },
+    );
+    expect(again.result.backtest.trials).toBe(3);
+    expect(await trialCount(client, experiment)).toBe(3);
+    expect(again.result.backtest.deflatedSharpe).toBe(tracked.result.backtest.deflatedSharpe);
+  }, 120_000);
 
   it("records child runs per model (per-fold metrics by step), backtest and control", async () => {
     const children = await client.searchAllRuns({
@@ -191,7 +210,13 @@ describe("runTracked", () => {
 
   it("a promoted run's model loads back by name and predicts as the run's refitted models did", async () => {
     const r = tracked.result;
-    const promoted = await promoteRun(client, tracked.runId);
+    // Real SPY data has no signal, so the runner's checks refuse the run: forced, it is registered
+    // (never champion), which is all this test needs.
+    const promoted = await promoteRun(client, tracked.runId, { force: true });
+    // The deflated Sharpe recomputed at promotion from the logged inputs and the unchanged ledger
+    // is the one the run logged.
+    const dsr = promoted.gates.find((g) => g.gate === "min_deflated_sharpe")?.value ?? Number.NaN;
+    expect(Math.abs(dsr - r.backtest.deflatedSharpe)).toBeLessThanOrEqual(1e-9);
     const loaded = await loadRegisteredModel(`${promoted.name}/${promoted.version}`, { client });
     expect(loaded.members.map((m) => m.name)).toEqual(r.ensemble?.members);
     expect(loaded.members.map((m) => m.weight)).toEqual(Array.from(r.ensemble?.weights ?? []));
@@ -268,7 +293,7 @@ describe("runTracked", () => {
     const r = single.result;
     expect(r.ensemble).toBeNull();
     expect(r.selected).toBe("gbm");
-    const promoted = await promoteRun(client, single.runId);
+    const promoted = await promoteRun(client, single.runId, { force: true });
     const loaded = await loadRegisteredModel(`${promoted.name}/${promoted.version}`, { client });
     expect(loaded.calibration).toMatchObject({ method: "isotonic", regime: null });
     const rows = Array.from(r.plan.holdout);

@@ -22,6 +22,8 @@ import {
   stopMlflowServer,
   syncOutbox,
   trialCount,
+  trialEntry,
+  trialKey,
 } from "../../src/tracking/index";
 
 const repoRoot = findRepoRoot();
@@ -62,6 +64,8 @@ afterAll(async () => {
 });
 
 const experiment = `outbox-${Date.now()}`;
+const trial = (variant: string) =>
+  trialEntry(trialKey("config", "data", variant), { variant, sharpe: 0.01, activeSharpe: 0, nObs: 100 });
 const longValue = "y".repeat(6500);
 let parent: RunRecorder;
 let child: RunRecorder;
@@ -88,7 +92,7 @@ describe("MLflow down mid-run", () => {
     expect(parent.offline).toBe(false);
     await parent.logParams({ "models.0.kind": "gbm", a: 1 });
     await parent.logMetricSeries("loss", [0.9, 0.8]);
-    expect(await parent.recordTrials(2)).toBe(2);
+    expect((await parent.recordTrials([trial("gbm"), trial("rf")])).size).toBe(2);
     child = await recorder.startRun({ experiment, runName: "gbm", parentRunId: parent.runId });
     await child.logMetrics({ auc: 0.5 }, 0);
 
@@ -99,8 +103,8 @@ describe("MLflow down mid-run", () => {
     await child.logJsonArtifact("model/model.json", { kind: "gbm" });
     expect(await child.end("FINISHED")).toMatchObject({ synced: false });
     expect(child.offline).toBe(true);
-    // While down the total is this run's own count: the estimate the runner gets offline.
-    expect(await parent.recordTrials(1)).toBe(3);
+    // While down the ledger is the one last seen plus this run's trials: the estimate the runner gets offline.
+    expect((await parent.recordTrials([trial("rf"), trial("ensemble")])).size).toBe(3);
     await parent.logArtifact("report.html", "<html>report</html>");
 
     offline = await recorder.startRun({ experiment, runName: "offline-from-start", parentRunId: parent.runId });

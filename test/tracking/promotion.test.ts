@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deflatedSharpe } from "../../src/backtest/sharpeInference";
 import {
   defaultDirection,
   flattenParams,
@@ -15,10 +16,15 @@ import {
   MlflowClient,
   ModelRegistry,
   openRecorder,
+  ledgerStats,
   parseModelRef,
   promoteRun,
   type Recorder,
+  readLedger,
   tagRecord,
+  trialEntry,
+  trialKey,
+  writeTrials,
 } from "../../src/tracking/index";
 import { testMlflowUri } from "../setup/testMlflow";
 
@@ -69,6 +75,10 @@ interface FakeExperimentRun {
   gates?: "passed" | "refused";
   /** promotion.dsr_basis and the DSR per basis, as the runner logs them. */
   dsrBasis?: { basis: "active" | "absolute"; active: number; absolute: number };
+  /** More tags, metrics and promotion params of the parent (holdout window, Sharpe inputs, limits). */
+  tags?: Record<string, string>;
+  metrics?: Record<string, number>;
+  promotion?: Record<string, number>;
 }
 
 /** A parent run laid out as src/pipeline/trackExperiment.ts records it, with a control child. */
@@ -86,6 +96,7 @@ async function recordRun(experiment: string, modelName: string, r: FakeExperimen
         min_deflated_sharpe: 0.5,
         beat_control: true,
         ...(r.dsrBasis ? { dsr_basis: r.dsrBasis.basis } : {}),
+        ...r.promotion,
       },
     }),
   );
@@ -98,8 +109,14 @@ async function recordRun(experiment: string, modelName: string, r: FakeExperimen
     "rf.holdout_logloss": 0.6,
     deflated_sharpe: r.dsr,
     ...(r.dsrBasis ? { deflated_sharpe_active: r.dsrBasis.active, deflated_sharpe_absolute: r.dsrBasis.absolute } : {}),
+    ...r.metrics,
   });
-  await parent.setTags({ "wsp.promote_model": "gbm", "wsp.gates": r.gates ?? "passed", "wsp.leakage": "none" });
+  await parent.setTags({
+    "wsp.promote_model": "gbm",
+    "wsp.gates": r.gates ?? "passed",
+    "wsp.leakage": "none",
+    ...r.tags,
+  });
   if (r.gates === "refused") {
     await parent.logJsonArtifact("gates.json", {
       passed: false,
@@ -231,9 +248,21 @@ describe("promotion gates", () => {
     expect((await registry.getAlias(name, "champion"))?.version).toBe("1");
   });
 
-  it("refuses a run that fails every gate, with the reasons on the version", async () => {
+  it("does not register a run its own checks refused: exit 1 and why; --force registers it as forced", async () => {
     runs.b = await recordRun(experiment, name, { holdout: 0.7, oos: 0.71, dsr: 0.1, control: 0.65, gates: "refused" });
-    const r = await promoteRun(client, runs.b);
+    await expect(promoteRun(client, runs.b)).rejects.toThrow(
+      /not registered: the runner's checks refused: signal \(OOS AUC 0\.4999 .*\)\. Pass --force/,
+    );
+    const cli = wsp("promote", runs.b);
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toBe("");
+    expect(cli.stderr).toMatch(/^error: run \w+ is not registered: the runner's checks refused: signal/);
+    expect((await registry.searchModelVersions(name)).map((v) => v.version)).toEqual(["1"]);
+    const forced = wsp("promote", runs.b, "--force");
+    expect(forced.status).toBe(0);
+    expect(forced.stdout).toContain(`${name} version 2 (run ${runs.b}, model gbm) FORCED`);
+    const r = await promoteRun(client, runs.b, { force: true });
+    expect(r.forced).toBe(true);
     expect(r).toMatchObject({ version: "2", champion: false, previousChampion: "1" });
     expect(r.gates.every((g) => !g.passed)).toBe(true);
     expect((await registry.getAlias(name, "champion"))?.version).toBe("1");
@@ -254,11 +283,16 @@ describe("promotion gates", () => {
       "wsp.verdict": "challenger",
       "wsp.metric.oos_logloss": "0.71",
       "wsp.metric.holdout_logloss": "0.7",
+      "wsp.forced": "true",
     });
+    expect(tags["wsp.forced.reason"]).toMatch(/^the runner's checks refused: signal \(OOS AUC 0\.4999/);
+    expect(v?.description).toMatch(/^FORCED: registered although the runner's checks refused: signal/);
     expect(v?.description).toContain(
       "Kept as challenger: beats_champion, min_deflated_sharpe, beats_control, run_checks failed.",
     );
-    expect(v?.description).toContain("deflated Sharpe 0.1 needs >= 0.5");
+    expect(v?.description).toContain(
+      "deflated Sharpe 0.1 as logged (the run records no Sharpe inputs to recompute it) needs >= 0.5",
+    );
     expect(v?.description).toContain(
       "- run_checks: FAIL: the runner's checks refused: signal (OOS AUC 0.4999 is -0.01 null standard deviations above 0.5)",
     );
@@ -347,10 +381,163 @@ describe("promotion gates: deflated Sharpe basis", () => {
     const r = await promoteRun(client, runId);
     const gate = r.gates.find((g) => g.gate === "min_deflated_sharpe");
     expect(gate).toMatchObject({ passed: false, value: 0.2 });
-    expect(gate?.detail).toBe("deflated Sharpe (active returns) 0.2 needs >= 0.5");
+    expect(gate?.detail).toBe(
+      "deflated Sharpe (active returns) 0.2 as logged (the run records no Sharpe inputs to recompute it) needs >= 0.5",
+    );
     expect(r.champion).toBe(false);
     await client.setTag(runId, "promotion.dsr_basis", "absolute");
     const again = await promoteRun(client, runId);
     expect(again.gates.find((g) => g.gate === "min_deflated_sharpe")).toMatchObject({ passed: true, value: 0.9 });
+  });
+});
+
+describe("runs promote refuses before any gate", () => {
+  it("says a FAILED run failed (with its error) and a child run is a child, naming its parent", async () => {
+    const experiment = unique("promo-refuse");
+    const failed = await recorder.startRun({ experiment, runName: "broken" });
+    await failed.end("FAILED", new Error("features: no column is usable"));
+    await expect(promoteRun(client, failed.runId)).rejects.toThrow(
+      `run ${failed.runId} failed: Error: features: no column is usable; only a FINISHED run can be promoted`,
+    );
+    const name = unique("refuse");
+    const parentId = await recordRun(experiment, name, { holdout: 0.68, oos: 0.685, dsr: 0.7, control: 0.695 });
+    const children = await client.searchAllRuns({
+      experimentIds: [(await client.getRun(parentId)).info.experiment_id],
+      filter: `tags.\`mlflow.parentRunId\` = '${parentId}'`,
+    });
+    const child = children[0].info.run_id;
+    const res = wsp("promote", child);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toBe(
+      `error: run ${child} is a child run ("control") of parent run ${parentId}; models are registered from the parent: wsp promote ${parentId}\n`,
+    );
+    expect(await registry.getRegisteredModel(name)).toBeNull();
+  });
+
+  it("refuses a run without the shuffled-label control unless allowed", async () => {
+    const experiment = unique("promo-nocontrol");
+    const name = unique("nocontrol");
+    const id = await recordRun(experiment, name, {
+      holdout: 0.68,
+      oos: 0.685,
+      dsr: 0.7,
+      control: null,
+      tags: { "wsp.control": "none" },
+    });
+    await expect(promoteRun(client, id)).rejects.toThrow(
+      /not registered: its config switched the shuffled-label control off .*pass --allow-no-control$/,
+    );
+    expect(await registry.getRegisteredModel(name)).toBeNull();
+    const res = wsp("promote", id, "--allow-no-control");
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain("- beats_control: FAIL: no control run");
+    expect((await registry.getAlias(name, "challenger"))?.version).toBe("1");
+  });
+});
+
+describe("promotion: the deflated Sharpe at decision time", () => {
+  it("recomputes it from the run's Sharpe inputs and the ledger as it stands, and records both", async () => {
+    const experiment = unique("promo-dsr");
+    const name = unique("dsr");
+    const inputs = { sr: 0.09, nObs: 500, skew: -0.3, kurtosis: 5 };
+    const trial = (config: string, variant: string, sharpe: number) =>
+      trialEntry(trialKey(config, "data", variant), { variant, sharpe, activeSharpe: sharpe, nObs: 500 });
+    // The run's own three variants, as the runner writes them.
+    await writeTrials(client, experiment, [
+      trial("a", "gbm", 0.09),
+      trial("a", "rf", 0.05),
+      trial("a", "ensemble", 0.07),
+    ]);
+    const atRun = ledgerStats(await readLedger(client, experiment), inputs.nObs);
+    const logged = deflatedSharpe({ ...inputs, nTrials: atRun.count, sharpeVariance: atRun.activeSharpeVariance }).dsr;
+    const id = await recordRun(experiment, name, {
+      holdout: 0.68,
+      oos: 0.685,
+      dsr: logged,
+      control: 0.695,
+      dsrBasis: { basis: "active", active: logged, absolute: 0.99 },
+      metrics: {
+        "sharpe_inputs.active.sr": inputs.sr,
+        "sharpe_inputs.active.n_obs": inputs.nObs,
+        "sharpe_inputs.active.skew": inputs.skew,
+        "sharpe_inputs.active.kurtosis": inputs.kurtosis,
+        trials: 3,
+      },
+    });
+    expect(logged).toBeGreaterThan(0.5);
+    // Later experiments in the same MLflow experiment: a sweep of 40 variants.
+    await writeTrials(
+      client,
+      experiment,
+      Array.from({ length: 40 }, (_, i) => trial("sweep", `v${i}`, (i - 20) / 200)),
+    );
+    const now = ledgerStats(await readLedger(client, experiment), inputs.nObs);
+    expect(now.count).toBe(43);
+    const expected = deflatedSharpe({ ...inputs, nTrials: 43, sharpeVariance: now.activeSharpeVariance }).dsr;
+    expect(expected).toBeLessThan(0.5);
+    const r = await promoteRun(client, id);
+    const gate = r.gates.find((g) => g.gate === "min_deflated_sharpe");
+    expect(gate?.passed).toBe(false);
+    expect(Math.abs((gate?.value ?? Number.NaN) - expected)).toBeLessThanOrEqual(1e-12);
+    expect(gate?.detail).toMatch(
+      /^deflated Sharpe \(active returns\) 0\.\d+ now \(ledger: 43 trials, Sharpe variance [\d.e-]+; logged 0\.\d+ with 3 trials\) needs >= 0\.5$/,
+    );
+    const tags = tagRecord((await registry.getModelVersion(name, r.version))?.tags);
+    expect(Number(tags["wsp.dsr.logged"])).toBeCloseTo(logged, 5);
+    expect(Number(tags["wsp.dsr.decision"])).toBeCloseTo(expected, 5);
+    expect([tags["wsp.dsr.logged_trials"], tags["wsp.dsr.decision_trials"]]).toEqual(["3", "43"]);
+  });
+});
+
+describe("promotion: the holdout ledger", () => {
+  it("counts decisions per holdout window and past the limit requires a forward window", async () => {
+    const experiment = unique("promo-holdout");
+    const name = unique("holdout");
+    const window = (start: string, end: string) => ({
+      "wsp.holdout.start": `${start}T00:00:00.000Z`,
+      "wsp.holdout.end": `${end}T00:00:00.000Z`,
+    });
+    const run = (holdout: number, tags: Record<string, string>) =>
+      recordRun(experiment, name, {
+        holdout,
+        oos: holdout,
+        dsr: 0.9,
+        control: 0.7,
+        tags,
+        promotion: { holdout_reuse_limit: 2 },
+      });
+    const first = await promoteRun(client, await run(0.68, window("2024-07-24", "2026-07-23")));
+    expect(first.description).toContain(
+      `Final holdout 2024-07-24..2026-07-23: promotion decision 1 of at most 2 it may serve for ${name}.`,
+    );
+    const second = await promoteRun(client, await run(0.67, window("2024-07-24", "2026-07-23")));
+    expect(second.description).toContain("promotion decision 2 of at most 2");
+    expect(tagRecord((await registry.getModelVersion(name, second.version))?.tags)).toMatchObject({
+      "wsp.holdout.window": "2024-07-24..2026-07-23",
+      "wsp.holdout.decisions": "2",
+    });
+    expect(tagRecord((await registry.getRegisteredModel(name))?.tags)["wsp.holdout.2024-07-24_2026-07-23"]).toBe("2");
+    // The same window again, and a window shifted by a month (mostly the same data): refused.
+    for (const w of [window("2024-07-24", "2026-07-23"), window("2024-08-26", "2026-08-21")]) {
+      const id = await run(0.66, w);
+      await expect(promoteRun(client, id)).rejects.toThrow("the final holdout 2024-0" /* either window */);
+      const cli = wsp("promote", id);
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toContain(
+        "has served 2 promotion decisions for " +
+          name +
+          ", the limit (promotion.holdout_reuse_limit = 2): it has become a selection set. Promote a run with a forward window, a final holdout that starts after 2026-07-23",
+      );
+    }
+    expect((await registry.searchModelVersions(name)).length).toBe(2);
+    // Re-promoting the champion's own run decides nothing: not refused, not counted.
+    expect((await promoteRun(client, second.runId)).champion).toBe(true);
+    // A forward window: a holdout on data after the used-up one.
+    const forward = await promoteRun(client, await run(0.66, window("2026-07-24", "2026-12-31")));
+    expect(forward.description).toContain("Final holdout 2026-07-24..2026-12-31: promotion decision 1 of at most 2");
+    expect(tagRecord((await registry.getRegisteredModel(name))?.tags)).toMatchObject({
+      "wsp.holdout.2024-07-24_2026-07-23": "2",
+      "wsp.holdout.2026-07-24_2026-12-31": "1",
+    });
   });
 });

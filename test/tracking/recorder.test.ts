@@ -15,10 +15,14 @@ import {
   MlflowClient,
   OutboxRun,
   openRecorder,
+  ledgerStats,
   type Recorder,
-  recordTrials,
+  readLedger,
   syncOutbox,
   trialCount,
+  trialEntry,
+  trialKey,
+  writeTrials,
 } from "../../src/tracking/index";
 import { testMlflowUri } from "../setup/testMlflow";
 
@@ -217,32 +221,55 @@ describe("failures, children and refusals", () => {
   });
 });
 
-describe("trial accounting", () => {
-  it("sums every run's and sweep's trials without losing concurrent writes", async () => {
+describe("the trial ledger", () => {
+  const trial = (config: string, variant: string, sharpe: number) =>
+    trialEntry(trialKey(config, "data-hash", variant), { variant, sharpe, activeSharpe: sharpe / 2, nObs: 500 });
+  const runTrials = [trial("cfg-a", "gbm", 0.02), trial("cfg-a", "rf", 0.01), trial("cfg-a", "ensemble", 0.03)];
+
+  it("holds each distinct trial once: a rerun adds nothing, concurrent writers lose nothing", async () => {
     const experiment = unique("trials");
     const a = await recorder.startRun({ experiment, runName: "a" });
     const b = await recorder.startRun({ experiment, runName: "b" });
-    expect(await a.recordTrials(3)).toBe(3);
-    // Concurrent writers: each owns its tag, so none is lost.
-    const totals = await Promise.all([
-      b.recordTrials(2),
-      recordTrials(client, experiment, 5),
-      recordTrials(client, experiment, 7),
+    expect((await a.recordTrials(runTrials)).size).toBe(3);
+    // At once: a rerun of the same config (same keys), and two sweeps with their own variants.
+    const sweep1 = [1, 2, 3, 4, 5].map((i) => trial("cfg-b", `v${i}`, i / 100));
+    const sweep2 = [1, 2, 3].map((i) => trial("cfg-c", `v${i}`, -i / 100));
+    await Promise.all([
+      b.recordTrials(runTrials),
+      recorder.recordTrials(experiment, sweep1),
+      recorder.recordTrials(experiment, sweep2),
     ]);
-    expect(Math.max(...totals)).toBe(17);
-    expect(await a.recordTrials(1)).toBe(18);
+    expect((await a.recordTrials(runTrials)).size).toBe(11);
     await a.end("FINISHED");
     await b.end("FINISHED");
-    expect(await trialCount(client, experiment)).toBe(18);
+    expect(await trialCount(client, experiment)).toBe(11);
     const exp = await client.getExperimentByName(experiment);
-    expect(exp?.tags?.find((t) => t.key === "wsp.trials")?.value).toBe("18");
+    expect(exp?.tags?.find((t) => t.key === "wsp.trials")?.value).toBe("11");
     const tagsA = Object.fromEntries(((await client.getRun(a.runId)).data.tags ?? []).map((t) => [t.key, t.value]));
-    expect(tagsA["wsp.trials"]).toBe("4");
-    expect(await recorder.recordTrials(experiment, 2)).toBe(20);
+    expect(tagsA["wsp.trial_ids"].split(",")).toEqual(runTrials.map((t) => t.key.slice("wsp.trial.".length)));
+    expect(tagsA["wsp.pid"]).toBe(String(process.pid));
+    // The deflated Sharpe's inputs: the count and the variance of the distinct trials' Sharpes.
+    const sharpes = [0.02, 0.01, 0.03, 0.01, 0.02, 0.03, 0.04, 0.05, -0.01, -0.02, -0.03];
+    const mean = sharpes.reduce((x, y) => x + y) / sharpes.length;
+    const v = sharpes.reduce((x, y) => x + (y - mean) ** 2, 0) / (sharpes.length - 1);
+    const stats = ledgerStats(await readLedger(client, experiment), 500);
+    expect(stats.count).toBe(11);
+    expect(stats.sharpeVariance).toBeCloseTo(v, 15);
+    expect(stats.activeSharpeVariance).toBeCloseTo(v / 4, 15);
   });
 
-  it("rejects a negative or fractional count", async () => {
-    await expect(recordTrials(client, unique("t"), -1)).rejects.toThrow(/integer >= 0/);
+  it("with fewer than two Sharpes, uses the null's sampling variance 1/T", () => {
+    expect(ledgerStats(new Map(), 400)).toEqual({
+      count: 1,
+      sharpeVariance: 1 / 400,
+      activeSharpeVariance: 1 / 400,
+    });
+  });
+
+  it("refuses a key outside the ledger", async () => {
+    await expect(writeTrials(client, unique("t"), [{ key: "wsp.trials.x", value: "{}" }])).rejects.toThrow(
+      /expected wsp\.trial\.<id>/,
+    );
   });
 });
 
@@ -357,14 +384,20 @@ describe("a run that starts while MLflow is down", () => {
       expect(rec.online).toBe(true);
       const experiment = unique("late");
       const earlier = await rec.startRun({ experiment, runName: "earlier" });
-      expect(await earlier.recordTrials(5)).toBe(5);
+      const five = ["a", "b", "c", "d", "e"].map((v) =>
+        trialEntry(trialKey("c", "d", v), { variant: v, sharpe: 0, activeSharpe: 0, nObs: 10 }),
+      );
+      expect((await earlier.recordTrials(five)).size).toBe(5);
       await earlier.end("FINISHED");
       await g.shut();
       const parent = await rec.startRun({ experiment, runName: "parent" });
       const child = await rec.startRun({ experiment, runName: "child", parentRunId: parent.runId });
       expect([parent.offline, child.offline, parent.runId]).toEqual([true, true, parent.localId]);
       // Offline: the other runs' trials as last seen (cached beside the outbox) plus this run's.
-      expect(await parent.recordTrials(3)).toBe(8);
+      const three = ["f", "g", "h"].map((v) =>
+        trialEntry(trialKey("c", "d", v), { variant: v, sharpe: 0, activeSharpe: 0, nObs: 10 }),
+      );
+      expect((await parent.recordTrials(three)).size).toBe(8);
       await child.logMetrics({ auc: 0.51 }, 1);
       expect((await child.end("FINISHED")).synced).toBe(false);
       await g.open();

@@ -1,0 +1,157 @@
+/**
+ * Runs left RUNNING by a process that died (kill -9) against the suite's real MLflow server: the
+ * rule (RUNNING, this host, recorded pid dead) on runs and outbox locks made for the purpose, and
+ * a real `wsp run` killed with -9 once its run exists, which `wsp mlflow status` then ends KILLED.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { endAbandonedRuns, findRepoRoot, MlflowClient, OutboxRun, type Run, tagRecord } from "../../src/tracking/index";
+import { testMlflowUri } from "../setup/testMlflow";
+
+let uri: string;
+let client: MlflowClient;
+let outboxDir: string;
+
+beforeAll(async () => {
+  uri = await testMlflowUri();
+  client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
+  outboxDir = mkdtempSync(join(tmpdir(), "wsp-abandoned-"));
+});
+
+afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));
+
+function unique(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A pid that belonged to a process that has exited. */
+function deadPid(): number {
+  const pid = spawnSync("true").pid;
+  if (!pid) throw new Error("could not spawn `true`");
+  return pid;
+}
+
+describe("abandoned runs", () => {
+  it("ends RUNNING runs of dead processes on this host KILLED and clears their stale outbox locks", async () => {
+    const experimentId = (await client.getOrCreateExperiment(unique("abandoned"))).experiment_id;
+    const dead = deadPid();
+    const start = (runName: string, pid: number, host: string) =>
+      client.createRun({ experimentId, runName, tags: { "wsp.pid": String(pid), "wsp.host": host } });
+    const orphan = await start("orphan", dead, hostname());
+    const live = await start("live", process.pid, hostname());
+    const elsewhere = await start("elsewhere", dead, "another-host");
+    const finished = await start("finished", dead, hostname());
+    await client.endRun(finished.info.run_id, "FINISHED");
+
+    const outbox = (localId: string, lock: string | null) => {
+      const run = OutboxRun.create(outboxDir, {
+        op: "start",
+        localId,
+        experiment: "x",
+        runName: localId,
+        tags: {},
+        startTime: 1,
+      });
+      if (lock === null) run.unlock();
+      else writeFileSync(run.lockPath, lock);
+      return run;
+    };
+    const stale = outbox("local-stale", `${dead} ${hostname()}\n`);
+    const legacy = outbox("local-legacy", `${dead}\n`);
+    const held = outbox("local-held", `${process.pid} ${hostname()}\n`);
+    const remote = outbox("local-remote", `${dead} another-host\n`);
+
+    const swept = await endAbandonedRuns(client, outboxDir);
+    expect(swept.killed.filter((r) => r.experimentId === experimentId)).toEqual([
+      { runId: orphan.info.run_id, runName: "orphan", experimentId, pid: dead },
+    ]);
+    expect(swept.unlocked.sort()).toEqual(["local-legacy", "local-stale"]);
+    const got = await client.getRun(orphan.info.run_id);
+    expect(got.info.status).toBe("KILLED");
+    expect(Number(got.info.end_time)).toBeGreaterThan(0);
+    expect(tagRecord(got.data.tags)["wsp.error"]).toBe(
+      `abandoned: process ${dead} on ${hostname()} exited without ending the run; ended KILLED`,
+    );
+    for (const [r, status] of [
+      [live, "RUNNING"],
+      [elsewhere, "RUNNING"],
+      [finished, "FINISHED"],
+    ] as const) {
+      expect((await client.getRun(r.info.run_id)).info.status).toBe(status);
+    }
+    expect([stale, legacy, held, remote].map((r) => existsSync(r.lockPath))).toEqual([false, false, true, true]);
+    await client.endRun(live.info.run_id, "FINISHED");
+    await client.endRun(elsewhere.info.run_id, "FINISHED");
+  });
+
+  it("a `wsp run` killed with -9 stays RUNNING until `wsp mlflow status` ends it KILLED", async () => {
+    const repo = findRepoRoot();
+    const experiment = unique("killed");
+    const dir = mkdtempSync(join(tmpdir(), "wsp-killed-"));
+    const config = join(dir, "killed.yaml");
+    writeFileSync(
+      config,
+      `name: killed
+tracking: { experiment: ${experiment} }
+data: { tickers: [SPY], timeframe: 1d, start: 2008-01-01, end: 2024-12-31, context: [VIX] }
+labels: { kind: triple_barrier, horizon: 5, barriers: { upper: 1.5, lower: 1.5, scale: vol_20 }, output: binary }
+validation: { kind: walk_forward, train: P4Y, test: P2Y, mode: expanding, embargo: 5, final_holdout: P1Y }
+models:
+  - { kind: gbm, params: { n_trees: 20, max_depth: 3, learning_rate: 0.1, min_child_weight: 20 } }
+  - { kind: rf, params: { n_trees: 16, max_depth: 6, min_samples_leaf: 20 } }
+`,
+    );
+    const env = { ...process.env, MLFLOW_TRACKING_URI: uri };
+    // One process (node with tsx's loader), so the pid the run records is the one killed.
+    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "run", config, "--no-png"], {
+      cwd: repo,
+      env,
+      stdio: "ignore",
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let run: Run | undefined;
+    let localId = "";
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!run && Date.now() < deadline) {
+        const exp = await client.getExperimentByName(experiment);
+        if (exp) {
+          run = (await client.searchRuns({ experimentIds: [exp.experiment_id] })).runs.find(
+            (r) => tagRecord(r.data.tags)["wsp.pid"] === String(child.pid),
+          );
+        }
+        if (!run) await new Promise((r) => setTimeout(r, 100));
+      }
+      if (!run) throw new Error("the run never appeared on the server");
+      child.kill("SIGKILL");
+      await exited;
+      const runId = run.info.run_id;
+      localId = tagRecord(run.data.tags)["wsp.local_run_id"];
+      const lock = join(repo, "mlruns", "outbox", localId, "lock");
+      expect((await client.getRun(runId)).info.status).toBe("RUNNING");
+      expect(readFileSync(lock, "utf8")).toBe(`${child.pid} ${hostname()}\n`);
+
+      const status = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "mlflow", "status"], {
+        cwd: repo,
+        env,
+        encoding: "utf8",
+      });
+      expect(status.stderr).toBe("");
+      expect(status.status).toBe(0);
+      expect(status.stdout).toContain(`ended abandoned run ${runId} (`);
+      expect(status.stdout).toContain(`as KILLED: its process ${child.pid} is gone`);
+      expect(status.stdout).toContain(`cleared the stale outbox lock of ${localId}`);
+      const after = await client.getRun(runId);
+      expect(after.info.status).toBe("KILLED");
+      expect(Number(after.info.end_time)).toBeGreaterThanOrEqual(Number(after.info.start_time));
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (localId) rmSync(join(repo, "mlruns", "outbox", localId), { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
