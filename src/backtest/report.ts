@@ -153,7 +153,7 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
       expectedMaxSharpe: d.sr0,
     };
   }
-  const notes: string[] = [];
+  const notes: string[] = [...stats.notes];
   if (sim.returnBasis === "price") {
     notes.push(
       "Returns are price returns: no dividends or adjusted series were given, so buy-and-hold understates total return.",
