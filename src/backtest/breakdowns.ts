@@ -4,6 +4,7 @@
  */
 import { maxDrawdown } from "./returnStatistics";
 import { dateToMs, msToDate, STRESS_WINDOWS, type StressWindowName } from "./stressWindows";
+import { isZeroVariance, sharpeOf } from "./zeroVariance";
 
 export interface SegmentStatistics {
   name: string;
@@ -40,13 +41,14 @@ function segment(
   const mu = s / n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (r[i] - mu) ** 2;
-  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN;
+  const sdRaw = n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN;
+  const sd = isZeroVariance(sdRaw, mu, n) ? 0 : sdRaw;
   return {
     name,
     bars: n,
     totalReturn: growth - 1,
     annualVolatility: sd * Math.sqrt(ppy),
-    sharpe: sd > 0 ? (mu / sd) * Math.sqrt(ppy) : Number.NaN,
+    sharpe: n > 1 ? sharpeOf(mu, sd, n) * Math.sqrt(ppy) : Number.NaN,
     maxDrawdown: contiguous && n > 0 ? maxDrawdown(r).maxDrawdown : Number.NaN,
     exposure: exposure && n > 0 ? held / n : Number.NaN,
   };

@@ -159,7 +159,7 @@ export function backtestReport(sim: SimulationResult, opts: ReportOptions = {}):
       inputs: activeInputs,
     };
   }
-  const notes: string[] = [];
+  const notes: string[] = [...stats.notes];
   if (sim.returnBasis === "price") {
     notes.push(
       "Returns are price returns: no dividends or adjusted series were given, so buy-and-hold understates total return.",

@@ -6,8 +6,13 @@
  * floor((n-1)*0.05)+1 worst returns; beta uses population moments; alpha is annualised by
  * compounding the mean residual. The risk-free rate is annual and compounded to a per-period
  * rate: (1 + rf)^(1/periodsPerYear) - 1.
+ *
+ * Constant excess (or active) returns have zero variance, which rounding shows as a tiny sd
+ * (zeroVariance.ts): the volatility is then 0, the Sharpe ratio, skew, kurtosis and PSR NaN
+ * (undefined without variance), and `notes` says so.
  */
 import { normCdf } from "./normal";
+import { isZeroVariance, sharpeOf } from "./zeroVariance";
 
 export interface ReturnStatisticsOptions {
   periodsPerYear: number;
@@ -43,6 +48,8 @@ export interface ReturnStatistics {
   /** Annualised mean active return over its std (ddof 1). */
   informationRatio: number;
   trackingError: number;
+  /** Why a statistic is NaN or ±∞ rather than a number (zero variance); empty otherwise. */
+  notes: string[];
 }
 
 export function perPeriodRate(annual: number, periodsPerYear: number): number {
@@ -125,11 +132,19 @@ export function returnStatistics(returns: Float64Array, opts: ReturnStatisticsOp
   for (let i = 0; i < n; i++) growth *= 1 + returns[i];
   const totalReturn = growth - 1;
   const annualReturn = growth ** (ppy / n) - 1;
+  const notes: string[] = [];
   const m = mean(returns);
-  const sd = stdDdof1(returns, m);
+  const sdRaw = stdDdof1(returns, m);
+  const sd = isZeroVariance(sdRaw, m, n) ? 0 : sdRaw;
   const mx = mean(excess);
   const sdx = stdDdof1(excess, mx);
-  const sharpePerPeriod = mx / sdx;
+  const flatExcess = isZeroVariance(sdx, mx, n);
+  const sharpePerPeriod = sharpeOf(mx, sdx, n);
+  if (flatExcess) {
+    notes.push(
+      `The ${n} excess returns are constant (${mx.toPrecision(3)} per period): zero variance, so the Sharpe ratio, skew, kurtosis and PSR are undefined (NaN), not the rounding noise they would show.`,
+    );
+  }
   let down = 0;
   for (let i = 0; i < n; i++) if (excess[i] < 0) down += excess[i] * excess[i];
   const downside = Math.sqrt(down / n) * Math.sqrt(ppy);
@@ -138,7 +153,7 @@ export function returnStatistics(returns: Float64Array, opts: ReturnStatisticsOp
   const cut = Math.floor((n - 1) * 0.05);
   let tail = 0;
   for (let i = 0; i <= cut; i++) tail += sorted[i];
-  const mom = moments(excess);
+  const mom = flatExcess ? { skew: Number.NaN, kurtosis: Number.NaN } : moments(excess);
   const psrDen = Math.sqrt(1 - mom.skew * sharpePerPeriod + ((mom.kurtosis - 1) / 4) * sharpePerPeriod ** 2);
 
   let beta = Number.NaN;
@@ -164,8 +179,14 @@ export function returnStatistics(returns: Float64Array, opts: ReturnStatisticsOp
     for (let i = 0; i < n; i++) active[i] = returns[i] - b[i];
     const ma = mean(active);
     const sa = stdDdof1(active, ma);
-    informationRatio = (ma / sa) * Math.sqrt(ppy);
-    trackingError = sa * Math.sqrt(ppy);
+    const flatActive = isZeroVariance(sa, ma, n);
+    informationRatio = sharpeOf(ma, sa, n) * Math.sqrt(ppy);
+    trackingError = flatActive ? 0 : sa * Math.sqrt(ppy);
+    if (flatActive && ma !== 0) {
+      notes.push(
+        `The active returns against the benchmark are constant (${ma.toPrecision(3)} per period): zero tracking error, so the information ratio is undefined (NaN).`,
+      );
+    }
   }
 
   return {
@@ -183,10 +204,11 @@ export function returnStatistics(returns: Float64Array, opts: ReturnStatisticsOp
     sharpePerPeriod,
     skew: mom.skew,
     kurtosis: mom.kurtosis,
-    probabilisticSharpe: normCdf((sharpePerPeriod * Math.sqrt(n - 1)) / psrDen),
+    probabilisticSharpe: flatExcess ? Number.NaN : normCdf((sharpePerPeriod * Math.sqrt(n - 1)) / psrDen),
     beta,
     alpha,
     informationRatio,
     trackingError,
+    notes,
   };
 }

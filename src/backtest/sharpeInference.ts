@@ -59,7 +59,8 @@ export function deflatedSharpe(x: DeflatedSharpeInput): { dsr: number; sr0: numb
 
 /**
  * Minimum track-record length (observations) for PSR(SR*) to reach `confidence`:
- * 1 + (1 - skew SR + (kurt - 1)/4 SR^2) (z_conf / (SR - SR*))^2. Infinity when SR <= SR*.
+ * 1 + (1 - skew SR + (kurt - 1)/4 SR^2) (z_conf / (SR - SR*))^2. Infinity when SR <= SR*;
+ * NaN when SR is NaN (undefined, e.g. all-zero returns).
  */
 export function minTrackRecordLength(
   sr: number,
@@ -68,6 +69,7 @@ export function minTrackRecordLength(
   kurtosis = 3,
   confidence = 0.95,
 ): number {
+  if (Number.isNaN(sr)) return Number.NaN;
   if (!(sr > benchmarkSr)) return Number.POSITIVE_INFINITY;
   const z = normInv(confidence);
   return 1 + (1 - skew * sr + ((kurtosis - 1) / 4) * sr * sr) * (z / (sr - benchmarkSr)) ** 2;

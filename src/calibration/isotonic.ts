@@ -13,26 +13,38 @@ const RESOLUTION = 1e-15;
  * Isotonic calibration by pool-adjacent-violators, as scikit-learn's IsotonicRegression
  * (increasing, out_of_bounds="clip"): rows sorted by (p, y), equal p merged into their
  * (weighted) mean label, PAV over the merged points, linear interpolation between them and
- * constant extrapolation beyond the ends.
+ * constant extrapolation beyond the ends. Rows of weight 0 are dropped first, as scikit-learn
+ * does: a score whose rows all weigh 0 would otherwise be a point of weight 0 with label 0/0,
+ * and PAV would spread that NaN over the whole map.
  */
 export function fitIsotonic(p: Float64Array, y: ArrayLike<number>, weight?: Float64Array): IsotonicParams {
   const n = p.length;
   if (y.length !== n) throw new CalibrationError("fitIsotonic", `y has length ${y.length}, expected ${n}`);
   if (n === 0) throw new CalibrationError("fitIsotonic", "no rows");
-  const order = new Int32Array(n);
+  if (weight && weight.length !== n) {
+    throw new CalibrationError("fitIsotonic", `weight has length ${weight.length}, expected ${n}`);
+  }
+  const kept: number[] = [];
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(p[i]) || Number.isNaN(y[i])) throw new CalibrationError("fitIsotonic", `row ${i} is NaN`);
-    order[i] = i;
+    const w = weight ? weight[i] : 1;
+    if (!(w >= 0) || w === Number.POSITIVE_INFINITY) {
+      throw new CalibrationError("fitIsotonic", `row ${i} has weight ${w}, expected a finite number >= 0`);
+    }
+    if (w > 0) kept.push(i);
   }
+  if (kept.length === 0) throw new CalibrationError("fitIsotonic", `all ${n} rows have weight 0`);
+  const order = Int32Array.from(kept);
   order.sort((a, b) => p[a] - p[b] || y[a] - y[b]);
-  const ux = new Float64Array(n);
-  const uy = new Float64Array(n);
-  const uw = new Float64Array(n);
+  const nKept = order.length;
+  const ux = new Float64Array(nKept);
+  const uy = new Float64Array(nKept);
+  const uw = new Float64Array(nKept);
   let m = 0;
   let curX = p[order[0]];
   let sumWY = 0;
   let sumW = 0;
-  for (let j = 0; j < n; j++) {
+  for (let j = 0; j < nKept; j++) {
     const i = order[j];
     const w = weight ? weight[i] : 1;
     if (p[i] - curX >= RESOLUTION) {

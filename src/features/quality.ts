@@ -167,7 +167,16 @@ function correlation(a: Prepared, b: Prepared): number {
   return vx > 0 && vy > 0 ? (sxy - (sx * sy) / n) / Math.sqrt(vx * vy) : Number.NaN;
 }
 
-export function qualityReport(frame: FeatureFrame, options: QualityOptions = {}): QualityReport {
+/** Two columns whose |Pearson r| exceeds the threshold. */
+export interface CorrelatedPair {
+  /** The earlier column in frame order. */
+  a: string;
+  b: string;
+  /** |r| over the rows where both are finite. */
+  absCorrelation: number;
+}
+
+function checkOptions(frame: FeatureFrame, options: QualityOptions): { threshold: number; maxRows: number } {
   const threshold = options.threshold ?? 0.95;
   const maxRows = options.maxCorrelationRows ?? 50_000;
   if (!(threshold > 0 && threshold < 1))
@@ -185,7 +194,20 @@ export function qualityReport(frame: FeatureFrame, options: QualityOptions = {})
       throw new RangeError(`qualityReport: column ${names[k]} (index ${k}) has ${c.length} rows, ts has ${rows}`);
     }
   });
-  const features = columns.map((c, k) => summarise(names[k], c));
+  return { threshold, maxRows };
+}
+
+/**
+ * Pairs among the columns `varying` (indices) with |r| above `threshold`, on every `stride`-th
+ * row where `stride` keeps at most `maxRows` rows.
+ */
+function strongPairs(
+  columns: readonly Float64Array[],
+  rows: number,
+  varying: readonly number[],
+  threshold: number,
+  maxRows: number,
+): { pairs: [number, number, number][]; stride: number; correlationRows: number } {
   const stride = Math.max(1, Math.ceil(rows / maxRows));
   const sampled = columns.map((c) => {
     if (stride === 1) return prepare(c);
@@ -193,7 +215,35 @@ export function qualityReport(frame: FeatureFrame, options: QualityOptions = {})
     for (let i = 0, r = 0; i < rows; i += stride, r++) out[r] = c[i];
     return prepare(out);
   });
-  // Union-find over the columns that vary; `best` keeps the strongest |r| seen per root.
+  const pairs: [number, number, number][] = [];
+  for (let x = 0; x < varying.length; x++) {
+    for (let y = x + 1; y < varying.length; y++) {
+      const i = varying[x];
+      const j = varying[y];
+      const r = Math.abs(correlation(sampled[i], sampled[j]));
+      if (r > threshold) pairs.push([i, j, r]);
+    }
+  }
+  return { pairs, stride, correlationRows: sampled.length > 0 ? sampled[0].centred.length : rows };
+}
+
+/** Every pair of non-constant columns with |r| above the threshold (default 0.95), strongest first. */
+export function correlatedPairs(frame: FeatureFrame, options: QualityOptions = {}): CorrelatedPair[] {
+  const { threshold, maxRows } = checkOptions(frame, options);
+  const varying = frame.columns.map((c, k) => (summarise(frame.names[k], c).constant ? -1 : k)).filter((k) => k >= 0);
+  return strongPairs(frame.columns, frame.ts.length, varying, threshold, maxRows)
+    .pairs.map(([i, j, r]) => ({ a: frame.names[i], b: frame.names[j], absCorrelation: r }))
+    .sort((p, q) => q.absCorrelation - p.absCorrelation);
+}
+
+export function qualityReport(frame: FeatureFrame, options: QualityOptions = {}): QualityReport {
+  const { threshold, maxRows } = checkOptions(frame, options);
+  const { names, columns } = frame;
+  const rows = frame.ts.length;
+  const features = columns.map((c, k) => summarise(names[k], c));
+  const varying = features.map((f, k) => (f.constant ? -1 : k)).filter((k) => k >= 0);
+  const { pairs, stride, correlationRows } = strongPairs(columns, rows, varying, threshold, maxRows);
+  // Union-find over the columns that vary; `strongest` keeps the strongest |r| seen per root.
   const parent = Int32Array.from(names, (_, k) => k);
   const find = (k: number): number => {
     while (parent[k] !== k) {
@@ -203,19 +253,12 @@ export function qualityReport(frame: FeatureFrame, options: QualityOptions = {})
     return k;
   };
   const strongest = new Float64Array(names.length);
-  const varying = features.map((f, k) => (f.constant ? -1 : k)).filter((k) => k >= 0);
-  for (let x = 0; x < varying.length; x++) {
-    for (let y = x + 1; y < varying.length; y++) {
-      const i = varying[x];
-      const j = varying[y];
-      const r = Math.abs(correlation(sampled[i], sampled[j]));
-      if (!(r > threshold)) continue;
-      const ri = find(i);
-      const rj = find(j);
-      const best = Math.max(r, strongest[ri], strongest[rj]);
-      parent[rj] = ri;
-      strongest[ri] = best;
-    }
+  for (const [i, j, r] of pairs) {
+    const ri = find(i);
+    const rj = find(j);
+    const best = Math.max(r, strongest[ri], strongest[rj]);
+    parent[rj] = ri;
+    strongest[ri] = best;
   }
   const groups = new Map<number, string[]>();
   for (const k of varying) {
@@ -232,7 +275,7 @@ export function qualityReport(frame: FeatureFrame, options: QualityOptions = {})
     constantColumns: features.filter((f) => f.constant).map((f) => f.name),
     clusters,
     threshold,
-    correlationRows: sampled.length > 0 ? sampled[0].centred.length : rows,
+    correlationRows,
     stride,
   };
 }

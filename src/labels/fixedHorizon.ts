@@ -7,6 +7,7 @@ import {
   emptyLabelColumns,
   LabelError,
   type LabelSet,
+  warmUpEnd,
 } from "./labelSet";
 
 export interface FixedHorizonOptions {
@@ -51,16 +52,24 @@ export function fixedHorizonLabels(ts: Float64Array, close: Float64Array, opts: 
   const h = opts.horizon;
   const cols = emptyLabelColumns(ts);
   const sqrtH = Math.sqrt(h);
+  const volReady = vol ? warmUpEnd(vol) : 0;
+  let lostToNaN = 0;
   for (let t = 0; t + h < n; t++) {
     if (crossesSession(opts.session, t, h)) continue;
     const r = close[t + h] / close[t] - 1;
-    if (Number.isNaN(r)) continue;
+    if (Number.isNaN(r)) {
+      lostToNaN++;
+      continue;
+    }
     let y: number;
     if (opts.classes === 2) {
       y = r > 0 ? 1 : 0;
     } else {
       const thr = vol ? threshold * vol[t] * sqrtH : threshold;
-      if (Number.isNaN(thr)) continue;
+      if (Number.isNaN(thr)) {
+        if (t >= volReady) lostToNaN++;
+        continue;
+      }
       y = r > thr ? 2 : r < -thr ? 0 : 1;
     }
     cols.y[t] = y;
@@ -68,5 +77,10 @@ export function fixedHorizonLabels(ts: Float64Array, close: Float64Array, opts: 
     cols.endIdx[t] = t + h;
     cols.endTime[t] = ts[t + h];
   }
-  return { kind: "fixed_horizon", classes: opts.classes === 2 ? DIRECTION_BINARY : DIRECTION_3, ...cols };
+  return {
+    kind: "fixed_horizon",
+    classes: opts.classes === 2 ? DIRECTION_BINARY : DIRECTION_3,
+    ...cols,
+    lostToNaN,
+  };
 }

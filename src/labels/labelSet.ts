@@ -27,6 +27,13 @@ export interface LabelSet {
   readonly startTime: Float64Array;
   /** Open time of the bar where the label is decided; NaN when absent. */
   readonly endTime: Float64Array;
+  /**
+   * Rows absent only because an input they read is NaN: a close at the start or the end of the
+   * window, or a volatility or regime value past its warm-up (its leading NaNs). The labels
+   * NaN inputs removed; rows past the data, in a warm-up, crossing a session or without a
+   * primary signal are not counted.
+   */
+  readonly lostToNaN: number;
 }
 
 /** Triple-barrier and meta labels also say which barrier ended the window. */
@@ -83,6 +90,13 @@ export function checkLength(labeller: string, name: string, column: ArrayLike<nu
  */
 export function crossesSession(session: ArrayLike<number> | undefined, t: number, h: number): boolean {
   return session !== undefined && session[t + h] !== session[t];
+}
+
+/** Index of the first non-NaN value of a per-bar input (where its warm-up ends); n when none. */
+export function warmUpEnd(column: ArrayLike<number>): number {
+  let i = 0;
+  while (i < column.length && Number.isNaN(column[i])) i++;
+  return i;
 }
 
 /** Number of rows that carry a label. */

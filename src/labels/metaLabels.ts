@@ -8,7 +8,14 @@ import {
   LabelError,
   META_CLASSES,
 } from "./labelSet";
-import { type Bars3, type BarrierWidths, barrierWidthsAt, checkBarrierWidths } from "./tripleBarrier";
+import {
+  type Bars3,
+  type BarrierWidths,
+  barrierInputLost,
+  barrierInputReady,
+  barrierWidthsAt,
+  checkBarrierWidths,
+} from "./tripleBarrier";
 
 export interface MetaLabelOptions {
   horizon: number;
@@ -41,13 +48,18 @@ export function metaLabels(bars: Bars3, side: ArrayLike<number>, opts: MetaLabel
   const cols = emptyLabelColumns(ts);
   const barrier = new Float64Array(n).fill(Number.NaN);
   const width = new Float64Array(2);
+  const ready = barrierInputReady(opts.barriers);
+  let lostToNaN = 0;
   for (let t = 0; t < n; t++) {
     const s = side[t];
     if (s !== 1 && s !== -1 && !Number.isNaN(s) && s !== 0) {
       throw new LabelError(name, `side[${t}] must be +1, -1, 0 or NaN, got ${s}`);
     }
     if (t + h >= n || (s !== 1 && s !== -1) || crossesSession(opts.session, t, h)) continue;
-    if (!barrierWidthsAt(opts.barriers, t, width)) continue;
+    if (!barrierWidthsAt(opts.barriers, t, width)) {
+      if (barrierInputLost(opts.barriers, t, ready)) lostToNaN++;
+      continue;
+    }
     const c = close[t];
     const profit = width[0];
     const stop = width[1];
@@ -69,12 +81,15 @@ export function metaLabels(bars: Bars3, side: ArrayLike<number>, opts: MetaLabel
       r = isProfit ? profit : -stop;
       b = isProfit ? 1 : -1;
     }
-    if (Number.isNaN(r)) continue;
+    if (Number.isNaN(r)) {
+      lostToNaN++;
+      continue;
+    }
     cols.y[t] = r > 0 ? 1 : 0;
     cols.ret[t] = r;
     cols.endIdx[t] = end;
     cols.endTime[t] = ts[end];
     barrier[t] = b;
   }
-  return { kind: "meta", classes: META_CLASSES, barrier, ...cols };
+  return { kind: "meta", classes: META_CLASSES, barrier, ...cols, lostToNaN };
 }

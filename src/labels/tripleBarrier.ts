@@ -8,6 +8,7 @@ import {
   DIRECTION_BINARY,
   emptyLabelColumns,
   LabelError,
+  warmUpEnd,
 } from "./labelSet";
 
 /**
@@ -67,6 +68,21 @@ export function barrierWidthsAt(w: BarrierWidths, t: number, out: Float64Array):
   return !Number.isNaN(out[0]) && !Number.isNaN(out[1]) && out[0] > 0 && out[1] > 0;
 }
 
+/**
+ * True when the widths at bar t are unknown because their per-bar input (volatility or regime
+ * id) is NaN past that input's warm-up, which ends at `ready` ({@link barrierInputReady}).
+ */
+export function barrierInputLost(w: BarrierWidths, t: number, ready: number): boolean {
+  if (w.scale === "fixed" || t < ready) return false;
+  return Number.isNaN(w.scale === "volatility" ? w.volatility[t] : w.regime[t]);
+}
+
+/** Where the warm-up of the widths' per-bar input ends (0 for fixed widths). */
+export function barrierInputReady(w: BarrierWidths): number {
+  if (w.scale === "fixed") return 0;
+  return warmUpEnd(w.scale === "volatility" ? w.volatility : w.regime);
+}
+
 export function checkBarrierWidths(name: string, w: BarrierWidths, n: number): void {
   if (w.scale === "fixed") {
     checkWidth(name, "upper", w.upper);
@@ -123,8 +139,14 @@ export function tripleBarrierLabels(bars: Bars3, opts: TripleBarrierOptions): Ba
   const cols = emptyLabelColumns(ts);
   const barrier = new Float64Array(n).fill(Number.NaN);
   const width = new Float64Array(2);
+  const ready = barrierInputReady(opts.barriers);
+  let lostToNaN = 0;
   for (let t = 0; t + h < n; t++) {
-    if (crossesSession(opts.session, t, h) || !barrierWidthsAt(opts.barriers, t, width)) continue;
+    if (crossesSession(opts.session, t, h)) continue;
+    if (!barrierWidthsAt(opts.barriers, t, width)) {
+      if (barrierInputLost(opts.barriers, t, ready)) lostToNaN++;
+      continue;
+    }
     const c = close[t];
     const touch = firstBarrierTouch(high, low, t, h, c * (1 + width[0]), c * (1 - width[1]), -1);
     let end: number;
@@ -143,12 +165,21 @@ export function tripleBarrierLabels(bars: Bars3, opts: TripleBarrierOptions): Ba
       r = close[end] / c - 1;
       b = 0;
     }
-    if (Number.isNaN(r)) continue;
+    if (Number.isNaN(r)) {
+      lostToNaN++;
+      continue;
+    }
     cols.y[t] = binary ? (b === 0 ? (r > 0 ? 1 : 0) : b > 0 ? 1 : 0) : b + 1;
     cols.ret[t] = r;
     cols.endIdx[t] = end;
     cols.endTime[t] = ts[end];
     barrier[t] = b;
   }
-  return { kind: "triple_barrier", classes: binary ? DIRECTION_BINARY : DIRECTION_3, barrier, ...cols };
+  return {
+    kind: "triple_barrier",
+    classes: binary ? DIRECTION_BINARY : DIRECTION_3,
+    barrier,
+    ...cols,
+    lostToNaN,
+  };
 }

@@ -1,4 +1,5 @@
 import { eachCleanRunRecursive } from "./_shared/cleanRuns";
+import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -9,11 +10,6 @@ export interface AdxOutput<T> {
   readonly plusDi: T;
   /** −DI; first value at index period. */
   readonly minusDi: T;
-}
-
-/** TA-Lib's TA_IS_ZERO. */
-function isZero(v: number): boolean {
-  return v > -1e-8 && v < 1e-8;
 }
 
 /**
@@ -78,12 +74,12 @@ class DmState {
     else if (diffP > 0 && diffP > diffM) this.plusDm += diffP;
     this.tr = this.tr * keep + tr;
     let dx = Number.NaN;
-    if (!isZero(this.tr)) {
+    if (!taIsZero(this.tr)) {
       const scale = 100 / this.tr;
       this.minusDi = this.minusDm * scale;
       this.plusDi = this.plusDm * scale;
       const sum = this.minusDi + this.plusDi;
-      if (!isZero(sum)) dx = (100 * Math.abs(this.minusDi - this.plusDi)) / sum;
+      if (!taIsZero(sum)) dx = (100 * Math.abs(this.minusDi - this.plusDi)) / sum;
     } else {
       this.minusDi = 0;
       this.plusDi = 0;
@@ -178,12 +174,12 @@ function adxRun(
     trSum = trSum * keep + tr;
     let minusDi = 0;
     let plusDi = 0;
-    if (!isZero(trSum)) {
+    if (!taIsZero(trSum)) {
       const scale = 100 / trSum;
       minusDi = minusDm * scale;
       plusDi = plusDm * scale;
       const sum = minusDi + plusDi;
-      if (!isZero(sum)) sumDx += (100 * Math.abs(minusDi - plusDi)) / sum;
+      if (!taIsZero(sum)) sumDx += (100 * Math.abs(minusDi - plusDi)) / sum;
     }
     plusOut[i] = plusDi;
     minusOut[i] = minusDi;
@@ -208,12 +204,12 @@ function adxRun(
     trSum = trSum * keep + tr;
     let minusDi = 0;
     let plusDi = 0;
-    if (!isZero(trSum)) {
+    if (!taIsZero(trSum)) {
       const scale = 100 / trSum;
       minusDi = minusDm * scale;
       plusDi = plusDm * scale;
       const sum = minusDi + plusDi;
-      if (!isZero(sum)) adx = adx * keep + ((100 * Math.abs(minusDi - plusDi)) / sum) * inv;
+      if (!taIsZero(sum)) adx = adx * keep + ((100 * Math.abs(minusDi - plusDi)) / sum) * inv;
     }
     plusOut[i] = plusDi;
     minusOut[i] = minusDi;

@@ -1,4 +1,5 @@
 import { checkRealParam, requireBars } from "./_shared/requireBars";
+import { taIsZeroOrNeg } from "./_shared/taIsZero";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingMoments } from "./rollingMoments";
 
@@ -12,7 +13,7 @@ export interface BollingerBands<T> {
 export interface BollingerPosition<T> {
   /** (upper − lower) / middle. */
   width: T;
-  /** (close − lower) / (upper − lower); NaN when the bands coincide (a constant window). */
+  /** (close − lower) / (upper − lower); NaN when the bands coincide (a window flat to 1e-8 variance). */
   percentB: T;
 }
 
@@ -88,12 +89,20 @@ export function bollinger(close: Float64Array, period = 20, multiplier = 2): Bol
     }
     const mid = anchor + s1 * inv;
     const m2 = run >= period ? 0 : s2 - s1 * s1 * inv;
-    const band = m2 > 0 ? multiplier * Math.sqrt(m2 * inv) : 0;
+    const band = bandOf(multiplier, m2 * inv);
     upper[i] = mid + band;
     middle[i] = mid;
     lower[i] = mid - band;
   }
   return { upper, middle, lower };
+}
+
+/**
+ * multiplier · σ, with TA-Lib's BBANDS guard: a population variance below 1e-8
+ * (TA_IS_ZERO_OR_NEG) gives σ = 0, so a window flat to within rounding has coinciding bands.
+ */
+function bandOf(multiplier: number, variance: number): number {
+  return taIsZeroOrNeg(variance) ? 0 : multiplier * Math.sqrt(variance);
 }
 
 function widthOf(upper: number, middle: number, lower: number): number {
@@ -142,7 +151,7 @@ export class BollingerStream implements StreamingIndicator<BollingerBands<number
       return { upper: nan, middle: nan, lower: nan, width: nan, percentB: nan };
     }
     const middle = m.mean();
-    const band = this.multiplier * Math.sqrt(m.variance(0));
+    const band = bandOf(this.multiplier, m.variance(0));
     const upper = middle + band;
     const lower = middle - band;
     return { upper, middle, lower, width: widthOf(upper, middle, lower), percentB: percentBOf(c, upper, lower) };

@@ -1,10 +1,12 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
+import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
 /**
  * CCI of the window tp[from .. from+period) (typical prices), TA-Lib's formula: 0 when the
- * deviation from the mean or the mean absolute deviation is 0.
+ * deviation from the mean or the sum of absolute deviations is zero by TA_IS_ZERO (a flat
+ * window's typical prices can differ by one ulp, and that residue must not read as ±133).
  */
 function cciWindow(tp: Float64Array, from: number, period: number, last: number): number {
   let avg = 0;
@@ -13,7 +15,7 @@ function cciWindow(tp: Float64Array, from: number, period: number, last: number)
   let mad = 0;
   for (let j = 0; j < period; j++) mad += Math.abs(tp[from + j] - avg);
   const dev = last - avg;
-  return dev !== 0 && mad !== 0 ? dev / (0.015 * (mad / period)) : 0;
+  return !taIsZero(dev) && !taIsZero(mad) ? dev / (0.015 * (mad / period)) : 0;
 }
 
 /**

@@ -8,9 +8,12 @@ const K = 3 - 2 * Math.SQRT2;
  * Corwin–Schultz (2012) high-low spread of the two bars (t−1, t), as a fraction of price.
  * Bar t's high and low are first shifted by the overnight move, as in the paper: down by
  * L_t − C_{t−1} when the low is above the previous close, up by C_{t−1} − H_t when the high
- * is below it. Negative estimates are set to 0 (the paper's main variant).
+ * is below it. Negative estimates are set to 0 (the paper's main variant). A NaN previous close
+ * makes the estimate NaN: both comparisons with it are false, which would otherwise read as
+ * "no overnight move" and give a finite estimate from a bar that has no close.
  */
 function twoBarSpread(h0: number, l0: number, c0: number, h1: number, l1: number): number {
+  if (Number.isNaN(c0)) return Number.NaN;
   let shift = 0;
   if (l1 > c0) shift = l1 - c0;
   else if (h1 < c0) shift = h1 - c0;
@@ -31,7 +34,8 @@ function twoBarSpread(h0: number, l0: number, c0: number, h1: number, l1: number
  * Corwin–Schultz spread estimate averaged over the last `period` two-bar estimates (the paper
  * averages daily estimates over a month). The estimate at t uses bars t−1 and t only, so there
  * is no look-ahead. Warm-up: `period` NaNs. NaN rule: a NaN bar spoils the two estimates that
- * use it, and every window containing either is NaN.
+ * use it (a NaN close only the next bar's, the one estimate that reads it), and every window
+ * containing a spoiled estimate is NaN.
  */
 export function corwinSchultzSpread(
   high: Float64Array,

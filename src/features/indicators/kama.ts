@@ -1,4 +1,5 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
+import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -6,13 +7,8 @@ import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator
 const SC_SLOW = 2 / (30 + 1);
 const SC_DIFF = 2 / (2 + 1) - SC_SLOW;
 
-/** TA-Lib's TA_IS_ZERO. */
-function isZero(v: number): boolean {
-  return v > -1e-8 && v < 1e-8;
-}
-
 function smoothing(periodRoc: number, sumRoc1: number): number {
-  const er = sumRoc1 <= periodRoc || isZero(sumRoc1) ? 1 : Math.abs(periodRoc / sumRoc1);
+  const er = sumRoc1 <= periodRoc || taIsZero(sumRoc1) ? 1 : Math.abs(periodRoc / sumRoc1);
   const sc = er * SC_DIFF + SC_SLOW;
   return sc * sc;
 }

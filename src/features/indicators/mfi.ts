@@ -1,4 +1,5 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
+import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
 
@@ -9,7 +10,7 @@ import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } 
  */
 function tpChange(tp: number, prevTp: number): number {
   const d = tp - prevTp;
-  return d > -1e-8 && d < 1e-8 ? 0 : d;
+  return taIsZero(d) ? 0 : d;
 }
 
 /** TA-Lib: 0 when the total money flow is below 1 (volume-less or flat stretches). */

@@ -1,6 +1,12 @@
 import { AtrStream, atr } from "./atr";
 import { requireBars } from "./_shared/requireBars";
+import { taIsZero } from "./_shared/taIsZero";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+
+/** TA-Lib: 0 when the close is zero by TA_IS_ZERO (warm-up NaNs stay NaN). */
+function natrOf(atrValue: number, close: number): number {
+  return taIsZero(close) && !Number.isNaN(atrValue) ? 0 : (100 * atrValue) / close;
+}
 
 /**
  * Normalised ATR (TA-Lib NATR): 100 · ATR(period) / close, so volatility is comparable across
@@ -11,7 +17,7 @@ export function natr(high: Float64Array, low: Float64Array, close: Float64Array,
   const n = checkSameLength("natr", { high, low, close });
   requireBars("natr", n, period, `period=${period}`);
   const out = atr(high, low, close, period);
-  for (let i = 0; i < out.length; i++) out[i] = (100 * out[i]) / close[i];
+  for (let i = 0; i < out.length; i++) out[i] = natrOf(out[i], close[i]);
   return out;
 }
 
@@ -25,6 +31,6 @@ export class NatrStream implements StreamingIndicator<number> {
   }
 
   update(bar: OhlcvBar): number {
-    return (100 * this.atr.update(bar)) / bar.close;
+    return natrOf(this.atr.update(bar), bar.close);
   }
 }

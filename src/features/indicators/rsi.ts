@@ -1,11 +1,7 @@
 import { eachCleanRunRecursive } from "./_shared/cleanRuns";
+import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
-
-/** TA-Lib's TA_IS_ZERO. */
-function isZero(v: number): boolean {
-  return v > -1e-8 && v < 1e-8;
-}
 
 /**
  * Relative strength index (Wilder, TA-Lib RSI): average gain and loss seeded with the plain
@@ -37,7 +33,7 @@ export function rsiRun(src: Float64Array, start: number, end: number, period: nu
   loss /= period;
   gain /= period;
   let sum = gain + loss;
-  out[start + period] = isZero(sum) ? 0 : 100 * (gain / sum);
+  out[start + period] = taIsZero(sum) ? 0 : 100 * (gain / sum);
   // Wilder's update avg ← (avg·(p−1) + x)/p written as avg·a + x·b with the gain and loss of a
   // change taken branch-free from |d| ± d (an up/down branch mispredicts on real prices).
   const a = (period - 1) / period;
@@ -50,7 +46,7 @@ export function rsiRun(src: Float64Array, start: number, end: number, period: nu
     gain = gain * a + (ad + d) * b;
     loss = loss * a + (ad - d) * b;
     sum = gain + loss;
-    out[i] = isZero(sum) ? 0 : 100 * (gain / sum);
+    out[i] = taIsZero(sum) ? 0 : 100 * (gain / sum);
   }
 }
 
@@ -94,7 +90,7 @@ export class RsiStream implements StreamingIndicator<number> {
       this.gain /= p;
     }
     const sum = this.gain + this.loss;
-    return isZero(sum) ? 0 : 100 * (this.gain / sum);
+    return taIsZero(sum) ? 0 : 100 * (this.gain / sum);
   }
 
   reset(): void {

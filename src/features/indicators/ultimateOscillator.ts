@@ -1,11 +1,7 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
+import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
-
-/** TA-Lib's TA_IS_ZERO. */
-function isZero(v: number): boolean {
-  return v > -1e-8 && v < 1e-8;
-}
 
 function checkUltOsc(p1: number, p2: number, p3: number): void {
   checkPeriod("ultosc", "period1", p1, 1);
@@ -18,9 +14,9 @@ function checkUltOsc(p1: number, p2: number, p3: number): void {
 
 function ultValue(a1: number, b1: number, a2: number, b2: number, a3: number, b3: number): number {
   let v = 0;
-  if (!isZero(b1)) v += 4 * (a1 / b1);
-  if (!isZero(b2)) v += 2 * (a2 / b2);
-  if (!isZero(b3)) v += a3 / b3;
+  if (!taIsZero(b1)) v += 4 * (a1 / b1);
+  if (!taIsZero(b2)) v += 2 * (a2 / b2);
+  if (!taIsZero(b3)) v += a3 / b3;
   return 100 * (v / 7);
 }
 

@@ -107,6 +107,24 @@ describe("NaN inside the input (part B)", () => {
     });
   }
 
+  it("corwin_schultz_20: a NaN close alone spoils the next bar's estimate, batch and stream alike", () => {
+    // Estimate t reads bars t−1 (high, low, close) and t (high, low): close j is read by estimate
+    // j+1 only, so the 20 windows j+1 .. j+20 are NaN and every other value is unchanged.
+    const close = spy.close.slice();
+    close[j] = Number.NaN;
+    const bars: Bars = { ...spy, close };
+    const clean = run("corwin_schultz_20", spy).value;
+    const dirty = run("corwin_schultz_20", bars).value;
+    const stream = entries.get("corwin_schultz_20")!.stream();
+    for (let i = 0; i < spy.ts.length; i++) {
+      const inside = i > j && i <= j + 20;
+      const ok = inside ? Number.isNaN(dirty[i]) : equal(dirty[i], clean[i]);
+      if (!ok) expect.fail(`at ${i} (NaN close at ${j}): ${dirty[i]} vs clean ${clean[i]}`);
+      const got = stream.update(barAt(bars, i)).value;
+      if (!equal(got, dirty[i])) expect.fail(`stream at ${i}: ${got} vs batch ${dirty[i]}`);
+    }
+  });
+
   it("vwap_session: NaN for the rest of the session holding the missing bar only", () => {
     const bars = sliceBars(SPY_1M, 0, 4000);
     const j = 1000;
