@@ -21,6 +21,7 @@ import {
   isIntraday,
   loadDataBlock,
   loadUniverse,
+  lowerBound,
   newYorkDayOf,
   type ValidationReport,
   validateBars,
@@ -37,7 +38,14 @@ import {
   takeRows,
   TreeModel,
 } from "../models";
-import { CANARY_NAME, type LeakageReport, type SplitPlan, shuffleLabels, univariateAucScreen } from "../validation";
+import {
+  CANARY_NAME,
+  finalHoldoutFrom,
+  type LeakageReport,
+  type SplitPlan,
+  shuffleLabels,
+  univariateAucScreen,
+} from "../validation";
 import type { Calibrator } from "../calibration";
 import { calibrateOutOfFold } from "./calibrate";
 import { type Scores, scoreProbabilities } from "./classificationMetrics";
@@ -48,6 +56,7 @@ import { checkModelKinds, checkModels, createModel } from "./modelFactory";
 import { type GateVerdict, evaluateGates } from "./promotionGates";
 import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
+import { usableColumns } from "./usableColumns";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -187,34 +196,6 @@ function hashBars(all: readonly Bars[]): string {
   return h.digest("hex");
 }
 
-/**
- * Columns the models see: a column missing on more than 10 % of rows is dropped (reported),
- * then rows missing any kept value are left out of every split.
- */
-function usableColumns(
-  allNames: readonly string[],
-  allColumns: readonly Float64Array[],
-): {
-  names: string[];
-  columns: Float64Array[];
-  dropped: { name: string; missing: number }[];
-} {
-  const n = allColumns.length > 0 ? allColumns[0].length : 0;
-  const names: string[] = [];
-  const columns: Float64Array[] = [];
-  const dropped: { name: string; missing: number }[] = [];
-  allColumns.forEach((c, j) => {
-    let missing = 0;
-    for (let i = 0; i < n; i++) if (!Number.isFinite(c[i])) missing++;
-    if (missing > 0.1 * n) dropped.push({ name: allNames[j], missing });
-    else {
-      names.push(allNames[j]);
-      columns.push(c);
-    }
-  });
-  return { names, columns, dropped };
-}
-
 /** P(up) and P(down) per label row from probabilities of `width` per row. */
 function sideProbs(probs: Float64Array, width: number, n: number): { up: Float64Array; down: Float64Array } {
   const up = new Float64Array(n);
@@ -334,7 +315,11 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     return id < 0 ? Number.NaN : id;
   });
   const width = classes.length === 2 ? 1 : classes.length;
-  const cols = usableColumns(panel.names, panel.columns);
+  // The final holdout's start is known before any split: which columns are usable is decided
+  // on the rows before it only.
+  const holdoutFrom = finalHoldoutFrom(panel.ts[panel.ts.length - 1], config.validation.final_holdout);
+  const preHoldout = Number.isNaN(holdoutFrom) ? panel.ts.length : lowerBound(panel.ts, holdoutFrom);
+  const cols = usableColumns(panel.names, panel.columns, preHoldout);
   if (config.controls.inject_leak) {
     // The worst possible leak, on purpose: the label's own realised return as a feature.
     cols.names.push(CANARY_NAME);
@@ -355,7 +340,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
   if (missingRows > 0) notes.push(`${missingRows} labelled rows left out: a feature is missing there (warm-up)`);
   if (cols.dropped.length > 0) {
     notes.push(
-      `${cols.dropped.length} feature columns dropped (missing on > 10 % of rows): ${cols.dropped.map((d) => d.name).join(", ")}`,
+      `${cols.dropped.length} feature columns dropped (missing on > 10 % of the rows before the final holdout): ${cols.dropped.map((d) => d.name).join(", ")}`,
     );
   }
   const yTarget = config.controls.shuffle_target ? shuffleLabels(y, config.controls.seed) : y;
