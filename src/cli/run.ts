@@ -22,6 +22,7 @@ export async function runConfigFile(path: string, flags: RunFlags): Promise<stri
   }
   const run = await runTracked(loaded, { jobId: flags.jobId, png: flags.png });
   process.stdout.write(`${run.summary}\n`);
+  if (run.pngSkipped) process.stdout.write(`PNG figures skipped: ${run.pngSkipped}; report.html has them all\n`);
   if (run.offline) {
     process.stdout.write(
       `MLflow was unreachable: the run is queued in mlruns/outbox/ (${run.runId}); \`wsp mlflow sync\` sends it\n`,

@@ -56,6 +56,7 @@ import { checkModelKinds, checkModels, createModel } from "./modelFactory";
 import { type GateVerdict, evaluateGates } from "./promotionGates";
 import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
+import { labelCoverageNote, skippedFeaturesNote } from "./runNotes";
 import { usableColumns } from "./usableColumns";
 
 export class ExperimentError extends Error {
@@ -288,7 +289,8 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     }),
   );
   for (const [k, fr] of featureResults.entries()) {
-    for (const sk of fr.report.skipped) notes.push(`features (${tickers[k]}): skipped ${sk.path}: ${sk.reason}`);
+    const skipped = skippedFeaturesNote(tickers[k], fr.report.skipped);
+    if (skipped) notes.push(skipped);
   }
 
   const labelSets = await timer.run("labels", tickerBars.length, () =>
@@ -298,6 +300,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       }),
     ),
   );
+  notes.push(labelCoverageNote(labelSets.map((l, k) => ({ ticker: tickers[k], y: l.y }))));
   const panel = stackPanel(
     tickerBars.map((bars, k) => ({ bars, frame: featureResults[k].frame, labels: labelSets[k] })),
   );

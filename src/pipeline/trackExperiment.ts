@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { chromiumAvailable, renderPng } from "../viz";
+import { chromiumMissing, renderPng } from "../viz";
 import { flattenParams } from "../tracking/flattenParams";
 import { findRepoRoot } from "../tracking/mlflowServer";
 import { openRecorder, type Recorder, type RunRecorder } from "../tracking/recorder";
@@ -54,6 +54,8 @@ export interface TrackedRun {
   /** True when the run went to the outbox (MLflow unreachable); `wsp mlflow sync` replays it. */
   offline: boolean;
   summary: string;
+  /** Why the PNG renderings were skipped although asked for (no Chromium); null otherwise. */
+  pngSkipped: string | null;
   /** Seconds spent writing to MLflow, and rendering figures and pages. */
   trackingSeconds: number;
   reportSeconds: number;
@@ -224,7 +226,6 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
 const PNG_FIGURES = ["backtest/equity", "calibration/reliability", "features/importance"];
 
 function renderPngs(figures: readonly NamedFigure[]): { path: string; content: Uint8Array }[] {
-  if (!chromiumAvailable()) return [];
   const out: { path: string; content: Uint8Array }[] = [];
   const dir = mkdtempSync(join(tmpdir(), "wsp-run-png-"));
   try {
@@ -292,7 +293,8 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   const reportStart = performance.now();
   const summary = experimentSummary(r, runUrl);
   const figures = experimentFigures(r);
-  const pngs = opts.png === false ? [] : renderPngs(figures);
+  const pngSkipped = opts.png === false ? null : chromiumMissing();
+  const pngs = opts.png === false || pngSkipped ? [] : renderPngs(figures);
   const html = reportHtml(r, figures, summary);
   const reportSeconds = (performance.now() - reportStart) / 1000;
   try {
@@ -395,6 +397,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     runUrl,
     offline: parent.offline,
     summary,
+    pngSkipped,
     trackingSeconds: trackingMs / 1000,
     reportSeconds,
   };

