@@ -56,7 +56,7 @@ import { checkModelKinds, checkModels, createModel } from "./modelFactory";
 import { type GateVerdict, evaluateGates } from "./promotionGates";
 import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
-import { labelCoverageNote, skippedFeaturesNote } from "./runNotes";
+import { classCounts, labelCoverageNote, skippedFeaturesNote } from "./runNotes";
 import { usableColumns } from "./usableColumns";
 
 export class ExperimentError extends Error {
@@ -555,11 +555,14 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
 
   const headline =
     selected === "ensemble" && ensemble ? ensemble : (models.find((m) => m.name === selected) as ModelResult);
+  // The AUC's null spread counts the rows the OOS AUC was computed on: those with an OOF
+  // prediction, not the first training window, which has none.
+  const scored = classCounts(yTarget, headline.oofProbs, width, plan.rows, width === 1 ? 1 : width - 1);
   const gates = evaluateGates(config.promotion, {
     oos: headline.oos,
     holdout: headline.holdout,
-    nPositive: countClass(yTarget, plan.rows, width === 1 ? 1 : width - 1),
-    nRows: headline.oos.rows,
+    nPositive: scored.positives,
+    nRows: scored.rows,
     deflatedSharpe: backtest.deflatedSharpe,
     control,
     leakageFlags: leakage.flags,
@@ -637,10 +640,4 @@ function classCount(config: ExperimentConfig): number {
   if (l.kind === "fixed_horizon") return l.classes;
   if (l.kind === "triple_barrier") return l.output === "binary" ? 2 : 3;
   return 2;
-}
-
-function countClass(y: Float64Array, rows: Int32Array, cls: number): number {
-  let c = 0;
-  for (const r of rows) if (y[r] === cls) c++;
-  return c;
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type ExperimentResult, evaluateGates, experimentSummary, runExperiment } from "../../src/pipeline";
 import { holdoutGapNote, labelCoverageNote, skippedFeaturesNote } from "../../src/pipeline/runNotes";
 import type { Scores } from "../../src/pipeline";
+import { aucNullStd } from "../../src/validation";
 import { plantedSignalConfig } from "./plantedSignal";
 
 const scores = (auc: number, rows: number): Scores => ({ rows, auc, logloss: 0.69, ece: 0.02, accuracy: 0.55 });
@@ -91,6 +92,24 @@ describe("the run summary", () => {
     expect(text).toContain(
       "labels (PLNT): 3,517 of 3,522 rows labelled; 5 without a label (0 warm-up, 5 past the end, 0 removed by NaN inputs)",
     );
+  });
+
+  it("the signal gate's null spread counts the rows the OOS AUC was scored on", () => {
+    // Walk-forward's first training window has no OOF prediction: its rows are not in the AUC.
+    const ensemble = r.ensemble;
+    if (!ensemble) throw new Error("the fixture has an ensemble");
+    let pos = 0;
+    let neg = 0;
+    for (const row of r.plan.rows) {
+      if (Number.isNaN(ensemble.oofProbs[row]) || Number.isNaN(r.y[row])) continue;
+      if (r.y[row] === 1) pos++;
+      else neg++;
+    }
+    expect(pos + neg).toBe(ensemble.oos.rows);
+    expect(pos + neg).toBeLessThan(r.plan.rows.length);
+    const z = (ensemble.oos.auc - 0.5) / aucNullStd(pos, neg);
+    const signal = r.gates.checks.find((c) => c.name === "signal");
+    expect(signal?.detail).toContain(`is ${z.toFixed(2)} null standard deviations above 0.5`);
   });
 
   it("flags a holdout that departs from walk-forward beyond the null spread, and only then", () => {
