@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isSession, plantedSignalMarket, validateBars } from "../../src/data";
+import { isSession, loadDataBlock, plantedSignalMarket, validateBars } from "../../src/data";
 import { runTracked, type TrackedRun } from "../../src/pipeline";
 import { aucNullStd } from "../../src/validation";
 import { testMlflowUri } from "../setup/testMlflow";
@@ -66,6 +66,24 @@ describe("plantedSignalMarket", () => {
     expect(ahead).toBeLessThan(0.2);
     expect(Math.abs(behind - 0.7 * ahead)).toBeLessThan(0.05); // only through the signal's persistence
     expect(plantedSignalMarket({ edge: 0 }).asset.close.every((c) => c > 0)).toBe(true);
+  });
+});
+
+describe("data.source synthetic:planted-signal", () => {
+  it("loads the market's series by ticker and date range, and names what exists otherwise", async () => {
+    const source = "synthetic:planted-signal";
+    const loaded = await loadDataBlock({ tickers: ["PLNT"], context: ["SENT"], source, start: "2020-01-01" });
+    const market = plantedSignalMarket();
+    const from = market.asset.ts.findIndex((t) => t >= Date.UTC(2020, 0, 1));
+    expect(Array.from(loaded.tickers[0].bars.close)).toEqual(Array.from(market.asset.close.subarray(from)));
+    expect(loaded.context[0].bars.volume).toBeNull();
+    expect((await loadDataBlock({ tickers: ["PLNT"], timeframe: "1w", source })).tickers[0].resampledFrom).toBe("1d");
+    await expect(loadDataBlock({ tickers: ["SPY"], source })).rejects.toThrow(
+      "unknown ticker SPY; available: PLNT, SENT",
+    );
+    await expect(loadDataBlock({ tickers: ["PLNT"], timeframe: "5m", source })).rejects.toThrow(
+      "no 5m data: the market is daily",
+    );
   });
 });
 
