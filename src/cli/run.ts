@@ -21,8 +21,9 @@ export async function runConfigFile(path: string, flags: RunFlags): Promise<stri
     return null;
   }
   const run = await runTracked(loaded, { jobId: flags.jobId, png: flags.png });
-  process.stdout.write(`${run.summary}\n`);
+  // Before the summary, which ends with the run's address.
   if (run.pngSkipped) process.stdout.write(`PNG figures skipped: ${run.pngSkipped}; report.html has them all\n`);
+  process.stdout.write(`${run.summary}\n`);
   if (run.offline) {
     process.stdout.write(
       `MLflow was unreachable: the run is queued in mlruns/outbox/ (${run.runId}); \`wsp mlflow sync\` sends it\n`,

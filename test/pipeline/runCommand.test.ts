@@ -72,6 +72,7 @@ describe("wsp run", { timeout: 120_000 }, () => {
     expect(r.stdout).toContain("promotion gates: PASSED");
     const links = r.stdout.split("\n").filter((l) => l.includes(`${uri}/#/experiments/`));
     expect(links).toEqual([expect.stringMatching(/^MLflow run: http:\/\/.*\/runs\/[0-9a-f]{32}$/)]);
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(links[0]);
     expect(r.stdout).toContain(
       "PNG figures skipped: no Chromium at /nonexistent/chromium (apt-get install -y chromium, or set CHROMIUM_PATH); report.html has them all",
     );
