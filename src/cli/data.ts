@@ -205,6 +205,7 @@ export async function ingestFiles(
   bundled: boolean,
   flags: StoreFlags & { force?: boolean } = {},
 ): Promise<void> {
+  const startedAt = performance.now();
   const { series, source } = loadInputs("ingest", files, bundled);
   const reports = series.map((bars) => validateBars(bars));
   // Research policy: errors (duplicates, NaN, non-positive prices, …) fail the whole ingest;
@@ -242,7 +243,7 @@ export async function ingestFiles(
     ].filter((n) => n !== "");
     process.stdout.write(
       `ingested ${result.series} series, ${result.rows} bars into ${describeStore(store)} as run ${result.runId}` +
-        `${notes.length > 0 ? ` (${notes.join("; ")})` : ""}\n`,
+        ` in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${notes.length > 0 ? ` (${notes.join("; ")})` : ""}\n`,
     );
   });
 }

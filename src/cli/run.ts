@@ -23,6 +23,8 @@ export async function runConfigFile(path: string, flags: RunFlags): Promise<stri
   }
   const run = await runTracked(loaded, { jobId: flags.jobId, png: flags.png });
   for (const line of describeAbandoned(run.abandoned)) process.stdout.write(`${line}\n`);
+  // Before the summary, which ends with the run's address.
+  if (run.pngSkipped) process.stdout.write(`PNG figures skipped: ${run.pngSkipped}; report.html has them all\n`);
   process.stdout.write(`${run.summary}\n`);
   if (run.offline) {
     process.stdout.write(

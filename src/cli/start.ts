@@ -26,6 +26,7 @@ export function registerStartCommand(program: Command): void {
       process.stdout.write(`MLflow (${how}): ${server.uri}\n`);
       if (!flags.skipIngest) await ingestFiles([], true);
       const url = await runConfigFile(flags.config, { track: true, png: true });
-      process.stdout.write(url ? `\nOpen the run in MLflow: ${url}\n` : `\nMLflow UI: ${server.uri}\n`);
+      // The summary already ends with the run's address; without one (outbox), the UI's.
+      if (!url) process.stdout.write(`\nMLflow UI: ${server.uri}\n`);
     });
 }

@@ -1,9 +1,10 @@
 /**
  * The `data:` block of an experiment config (DESIGN.md) and its loader. `source` is
  * `bundled` (data/), `csv:<path>` (a directory laid out like data/ — daily/<T>.csv,
- * intraday/<T>_<tf>.csv[.gz] — or one CSV file for a single ticker) or `store` (the
+ * intraday/<T>_<tf>.csv[.gz] — or one CSV file for a single ticker), `store` (the
  * operational store, which lives downstream in src/store: the caller passes its query as
- * `fromStore`, so the data layer does not depend on the store).
+ * `fromStore`, so the data layer does not depend on the store) or `synthetic:planted-signal`
+ * (the seeded market of plantedSignal.ts, generated on load).
  */
 import { existsSync, statSync } from "node:fs";
 import { z } from "zod";
@@ -13,6 +14,7 @@ import { dayMsOf } from "./calendar";
 import { loadCsv } from "./csv";
 import { DataFormatError } from "./dataFormatError";
 import { DAY_MS, isoDate, newYorkToUtc } from "./newYorkTime";
+import { PLANTED_SIGNAL_SOURCE, plantedSignalMarket } from "./plantedSignal";
 import { resample } from "./resample";
 
 const isoDay = z.preprocess(
@@ -34,7 +36,10 @@ export const dataConfigSchema = z
     end: isoDay.optional(),
     source: z
       .string()
-      .regex(/^(bundled|store|csv:.+)$/, "expected bundled, store or csv:<path>")
+      .regex(
+        /^(bundled|store|csv:.+|synthetic:planted-signal)$/,
+        "expected bundled, store, csv:<path> or synthetic:planted-signal",
+      )
       .default("bundled"),
     /** Context series (e.g. VIX) loaded like the tickers; align them with alignOnCalendar. */
     context: z.array(z.string().min(1)).default([]),
@@ -108,6 +113,8 @@ async function loadOne(ticker: string, config: DataConfig, options: LoadDataOpti
       throw new DataFormatError("store", null, null, null, "source store needs the store's query (options.fromStore)");
     }
     series = { bars: await options.fromStore(ticker, tf, from, to), source: "store", resampledFrom: null };
+  } else if (config.source === PLANTED_SIGNAL_SOURCE) {
+    series = plantedSeries(ticker, tf);
   } else {
     let files: BundledFile[];
     let where: string;
@@ -137,6 +144,26 @@ async function loadOne(ticker: string, config: DataConfig, options: LoadDataOpti
     );
   }
   return { ...series, bars };
+}
+
+/** A series of the planted-signal market (daily; coarser timeframes resampled from it). */
+function plantedSeries(ticker: string, tf: Timeframe): LoadedSeries {
+  const market = plantedSignalMarket();
+  const daily = [market.asset, market.context].find((b) => b.ticker === ticker);
+  if (!daily) {
+    throw new DataFormatError(
+      PLANTED_SIGNAL_SOURCE,
+      null,
+      null,
+      null,
+      `unknown ticker ${ticker}; available: ${market.asset.ticker}, ${market.context.ticker}`,
+    );
+  }
+  if (rank(tf) < rank("1d")) {
+    throw new DataFormatError(PLANTED_SIGNAL_SOURCE, null, null, null, `no ${tf} data: the market is daily`);
+  }
+  const bars = tf === "1d" ? daily : resample(daily, tf);
+  return { bars, source: PLANTED_SIGNAL_SOURCE, resampledFrom: tf === "1d" ? null : "1d" };
 }
 
 /** Load the tickers and context series of a `data:` block (validated with `dataConfigSchema`). */

@@ -20,3 +20,4 @@ export * from "./resample";
 export * from "./align";
 export * from "./parquet";
 export * from "./dataConfig";
+export * from "./plantedSignal";

@@ -11,6 +11,7 @@ import type { Importance } from "../models";
 import { barFigure, equityFigure, type Figure, figureHtml, lineFigure, plotlyJs } from "../viz";
 import { type Scores, reliabilityOf } from "./classificationMetrics";
 import type { ExperimentResult } from "./runExperiment";
+import { classCounts, holdoutGapNote } from "./runNotes";
 
 export interface NamedFigure {
   /** Artifact path without extension, e.g. `backtest/equity` (its PNG is `backtest/equity.png`). */
@@ -123,6 +124,41 @@ function scoreRow(name: string, s: Scores): string {
   return `${pad(name, 12)}${pad(f(s.auc), 9)}${pad(f(s.logloss), 10)}${pad(f(s.ece), 9)}${pad(f(s.accuracy), 9)}${s.rows}`;
 }
 
+/**
+ * The deflated Sharpe ratio is a probability (that the true Sharpe is above zero once the
+ * trials are accounted for), not a Sharpe ratio: its label says so.
+ */
+const DSR = "DSR (P[SR>0])";
+
+/** A line per variant whose holdout AUC departs from its walk-forward AUC beyond the null spread. */
+function holdoutGapLines(r: ExperimentResult): string[] {
+  const positive = r.width === 1 ? 1 : r.width - 1;
+  const variants = [
+    ...r.models.map((m) => ({ name: m.name, oos: m.oos, holdout: m.holdout, oof: m.oofProbs, ho: m.holdoutProbs })),
+    ...(r.ensemble
+      ? [
+          {
+            name: "ensemble",
+            oos: r.ensemble.oos,
+            holdout: r.ensemble.holdout,
+            oof: r.ensemble.oofProbs,
+            ho: r.ensemble.holdoutProbs,
+          },
+        ]
+      : []),
+  ];
+  return variants.flatMap((v) => {
+    const note = holdoutGapNote(
+      v.name,
+      v.oos,
+      v.holdout,
+      classCounts(r.y, v.oof, r.width, r.plan.rows, positive),
+      classCounts(r.y, v.ho, r.width, r.plan.holdout, positive),
+    );
+    return note ? [note] : [];
+  });
+}
+
 function when(ts: number, intraday: boolean): string {
   return intraday ? isoNewYork(ts).slice(0, 16) : isoDate(ts);
 }
@@ -152,22 +188,21 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
       `ensemble weights (fitted on OOF): ${r.ensemble.members.map((n, i) => `${n} ${f(r.ensemble?.weights[i] ?? Number.NaN, 3)}`).join(", ")}`,
     );
   }
+  lines.push(...holdoutGapLines(r));
   const rep = r.backtest.run.report;
   const bench = rep.returns.informationRatio;
   lines.push(
     "",
     `backtest (${r.backtest.variant}, costs included, ${when(r.backtest.bars.ts[0], intraday)}..${when(r.backtest.bars.ts[r.backtest.bars.ts.length - 1], intraday)}):`,
-    `  Sharpe ${f(rep.returns.sharpe, 3)}  deflated Sharpe ${f(rep.deflatedSharpe, 3)} (absolute, trials ${r.backtest.trials})  max drawdown ${f(rep.returns.maxDrawdown * 100, 1)} %  win rate ${f(rep.trades.winRate * 100, 1)} % (${rep.trades.trades} trades)`,
+    `  Sharpe ${f(rep.returns.sharpe, 3)}  ${DSR} ${f(rep.deflatedSharpe, 3)} (absolute, ${r.backtest.trials} trials)  max drawdown ${f(rep.returns.maxDrawdown * 100, 1)} %  win rate ${f(rep.trades.winRate * 100, 1)} % (${rep.trades.trades} trades)`,
     `  annual return ${f(rep.returns.annualReturn * 100, 2)} %  volatility ${f(rep.returns.annualVolatility * 100, 2)} %  exposure ${f(rep.exposure * 100, 1)} %`,
   );
   if (rep.active) {
     lines.push(
-      `  active vs ${c.backtest.benchmark} (strategy - beta x benchmark${c.sizing.kind === "vol_target" ? " held at the vol target" : ""}, beta ${f(rep.active.beta, 3)}): Sharpe ${f(rep.active.sharpe, 3)}  deflated Sharpe ${f(rep.active.deflatedSharpe, 3)}`,
+      `  active vs ${c.backtest.benchmark} (strategy - beta x benchmark${c.sizing.kind === "vol_target" ? " held at the vol target" : ""}, beta ${f(rep.active.beta, 3)}): Sharpe ${f(rep.active.sharpe, 3)}  ${DSR} ${f(rep.active.deflatedSharpe, 3)}`,
     );
   }
-  lines.push(
-    `  gated deflated Sharpe (promotion.dsr_basis ${c.promotion.dsr_basis}): ${f(r.backtest.deflatedSharpe, 3)}`,
-  );
+  lines.push(`  gated ${DSR} (promotion.dsr_basis ${c.promotion.dsr_basis}): ${f(r.backtest.deflatedSharpe, 3)}`);
   if (r.backtest.benchmark) {
     const b = benchmarkStats(r);
     lines.push(
@@ -190,7 +225,7 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   if (r.control) {
     lines.push(
       "",
-      `shuffled-label control (${r.control.model}): OOS AUC ${f(r.control.oos.auc)}, log-loss ${f(r.control.oos.logloss)}, Sharpe ${f(r.control.sharpe, 3)}, deflated Sharpe ${f(r.control.deflatedSharpeAbsolute, 3)} absolute, active Sharpe ${f(r.control.activeSharpe, 3)}, deflated Sharpe ${f(r.control.deflatedSharpeActive, 3)} active`,
+      `shuffled-label control (${r.control.model}): OOS AUC ${f(r.control.oos.auc)}, log-loss ${f(r.control.oos.logloss)}, Sharpe ${f(r.control.sharpe, 3)}, ${DSR} ${f(r.control.deflatedSharpeAbsolute, 3)} absolute, active Sharpe ${f(r.control.activeSharpe, 3)}, ${DSR} ${f(r.control.deflatedSharpeActive, 3)} active`,
     );
   }
   lines.push(

@@ -58,15 +58,15 @@ export function evaluateGates(promotion: ExperimentConfig["promotion"], g: GateI
   checks.push({
     name: "signal",
     passed: z >= 2,
-    detail: `OOS AUC ${g.oos.auc.toFixed(4)} is ${Number.isFinite(z) ? z.toFixed(2) : "NaN"} null standard deviations above 0.5 (need >= 2)`,
+    detail: `OOS AUC ${g.oos.auc.toFixed(4)} is ${Number.isFinite(z) ? `${Math.abs(z).toFixed(2)} null standard deviations ${z < 0 ? "below" : "above"}` : "NaN null standard deviations from"} 0.5 (need >= 2 above)`,
   });
   const basis = promotion.dsr_basis === "active" ? "active returns vs the benchmark" : "absolute returns";
   checks.push({
     name: "deflated_sharpe",
     passed: g.deflatedSharpe >= promotion.min_deflated_sharpe,
     detail: Number.isNaN(g.deflatedSharpe)
-      ? `deflated Sharpe on ${basis}: not computed${promotion.dsr_basis === "active" ? " (no benchmark bars on the traded timestamps)" : ""}`
-      : `deflated Sharpe on ${basis} ${g.deflatedSharpe.toFixed(3)} (need >= ${promotion.min_deflated_sharpe})`,
+      ? `DSR (P[SR>0]) on ${basis}: not computed${promotion.dsr_basis === "active" ? " (no benchmark bars on the traded timestamps)" : ""}`
+      : `DSR (P[SR>0]) on ${basis} ${g.deflatedSharpe.toFixed(3)} (need >= ${promotion.min_deflated_sharpe})`,
   });
   if (promotion.beat_control) {
     if (!g.control) {

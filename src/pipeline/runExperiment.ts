@@ -14,6 +14,7 @@ import {
   isIntraday,
   loadDataBlock,
   loadUniverse,
+  lowerBound,
   newYorkDayOf,
   type ValidationReport,
   validateBars,
@@ -30,7 +31,14 @@ import {
   takeRows,
   TreeModel,
 } from "../models";
-import { CANARY_NAME, type LeakageReport, type SplitPlan, shuffleLabels, univariateAucScreen } from "../validation";
+import {
+  CANARY_NAME,
+  finalHoldoutFrom,
+  type LeakageReport,
+  type SplitPlan,
+  shuffleLabels,
+  univariateAucScreen,
+} from "../validation";
 import type { Calibrator } from "../calibration";
 import {
   type LedgerStats,
@@ -49,6 +57,8 @@ import { checkModelKinds, checkModels, createModel } from "./modelFactory";
 import { type GateVerdict, evaluateGates } from "./promotionGates";
 import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
+import { classCounts, labelCoverageNote, skippedFeaturesNote } from "./runNotes";
+import { usableColumns } from "./usableColumns";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -198,34 +208,6 @@ function hashBars(all: readonly Bars[]): string {
   return h.digest("hex");
 }
 
-/**
- * Columns the models see: a column missing on more than 10 % of rows is dropped (reported),
- * then rows missing any kept value are left out of every split.
- */
-function usableColumns(
-  allNames: readonly string[],
-  allColumns: readonly Float64Array[],
-): {
-  names: string[];
-  columns: Float64Array[];
-  dropped: { name: string; missing: number }[];
-} {
-  const n = allColumns.length > 0 ? allColumns[0].length : 0;
-  const names: string[] = [];
-  const columns: Float64Array[] = [];
-  const dropped: { name: string; missing: number }[] = [];
-  allColumns.forEach((c, j) => {
-    let missing = 0;
-    for (let i = 0; i < n; i++) if (!Number.isFinite(c[i])) missing++;
-    if (missing > 0.1 * n) dropped.push({ name: allNames[j], missing });
-    else {
-      names.push(allNames[j]);
-      columns.push(c);
-    }
-  });
-  return { names, columns, dropped };
-}
-
 /** P(up) and P(down) per label row from probabilities of `width` per row. */
 function sideProbs(probs: Float64Array, width: number, n: number): { up: Float64Array; down: Float64Array } {
   const up = new Float64Array(n);
@@ -318,7 +300,8 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     }),
   );
   for (const [k, fr] of featureResults.entries()) {
-    for (const sk of fr.report.skipped) notes.push(`features (${tickers[k]}): skipped ${sk.path}: ${sk.reason}`);
+    const skipped = skippedFeaturesNote(tickers[k], fr.report.skipped);
+    if (skipped) notes.push(skipped);
   }
 
   const labelSets = await timer.run("labels", tickerBars.length, () =>
@@ -328,6 +311,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       }),
     ),
   );
+  notes.push(labelCoverageNote(labelSets.map((l, k) => ({ ticker: tickers[k], y: l.y }))));
   const panel = stackPanel(
     tickerBars.map((bars, k) => ({ bars, frame: featureResults[k].frame, labels: labelSets[k] })),
   );
@@ -345,7 +329,11 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     return id < 0 ? Number.NaN : id;
   });
   const width = classes.length === 2 ? 1 : classes.length;
-  const cols = usableColumns(panel.names, panel.columns);
+  // The final holdout's start is known before any split: which columns are usable is decided
+  // on the rows before it only.
+  const holdoutFrom = finalHoldoutFrom(panel.ts[panel.ts.length - 1], config.validation.final_holdout);
+  const preHoldout = Number.isNaN(holdoutFrom) ? panel.ts.length : lowerBound(panel.ts, holdoutFrom);
+  const cols = usableColumns(panel.names, panel.columns, preHoldout);
   if (config.controls.inject_leak) {
     // The worst possible leak, on purpose: the label's own realised return as a feature.
     cols.names.push(CANARY_NAME);
@@ -366,7 +354,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
   if (missingRows > 0) notes.push(`${missingRows} labelled rows left out: a feature is missing there (warm-up)`);
   if (cols.dropped.length > 0) {
     notes.push(
-      `${cols.dropped.length} feature columns dropped (missing on > 10 % of rows): ${cols.dropped.map((d) => d.name).join(", ")}`,
+      `${cols.dropped.length} feature columns dropped (missing on > 10 % of the rows before the final holdout): ${cols.dropped.map((d) => d.name).join(", ")}`,
     );
   }
   const yTarget = config.controls.shuffle_target ? shuffleLabels(y, config.controls.seed) : y;
@@ -583,11 +571,14 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
 
   const headline =
     selected === "ensemble" && ensemble ? ensemble : (models.find((m) => m.name === selected) as ModelResult);
+  // The AUC's null spread counts the rows the OOS AUC was computed on: those with an OOF
+  // prediction, not the first training window, which has none.
+  const scored = classCounts(yTarget, headline.oofProbs, width, plan.rows, width === 1 ? 1 : width - 1);
   const gates = evaluateGates(config.promotion, {
     oos: headline.oos,
     holdout: headline.holdout,
-    nPositive: countClass(yTarget, plan.rows, width === 1 ? 1 : width - 1),
-    nRows: headline.oos.rows,
+    nPositive: scored.positives,
+    nRows: scored.rows,
     deflatedSharpe: backtest.deflatedSharpe,
     control,
     leakageFlags: leakage.flags,
@@ -665,10 +656,4 @@ function classCount(config: ExperimentConfig): number {
   if (l.kind === "fixed_horizon") return l.classes;
   if (l.kind === "triple_barrier") return l.output === "binary" ? 2 : 3;
   return 2;
-}
-
-function countClass(y: Float64Array, rows: Int32Array, cls: number): number {
-  let c = 0;
-  for (const r of rows) if (y[r] === cls) c++;
-  return c;
 }

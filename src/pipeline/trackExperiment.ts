@@ -20,8 +20,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { chromiumAvailable, renderPng } from "../viz";
 import { type AbandonedSweep, endAbandonedRuns } from "../tracking/abandonedRuns";
+import { chromiumMissing, renderPng } from "../viz";
 import { flattenParams } from "../tracking/flattenParams";
 import { holdoutWindowTags } from "../tracking/holdoutLedger";
 import { findRepoRoot } from "../tracking/mlflowServer";
@@ -63,6 +63,8 @@ export interface TrackedRun {
   summary: string;
   /** Runs of dead processes on this host ended KILLED, and stale outbox locks cleared, before this run. */
   abandoned: AbandonedSweep;
+  /** Why the PNG renderings were skipped although asked for (no Chromium); null otherwise. */
+  pngSkipped: string | null;
   /** Seconds spent writing to MLflow, and rendering figures and pages. */
   trackingSeconds: number;
   reportSeconds: number;
@@ -245,7 +247,6 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
 const PNG_FIGURES = ["backtest/equity", "calibration/reliability", "features/importance"];
 
 function renderPngs(figures: readonly NamedFigure[]): { path: string; content: Uint8Array }[] {
-  if (!chromiumAvailable()) return [];
   const out: { path: string; content: Uint8Array }[] = [];
   const dir = mkdtempSync(join(tmpdir(), "wsp-run-png-"));
   try {
@@ -317,7 +318,8 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   const reportStart = performance.now();
   const summary = experimentSummary(r, runUrl);
   const figures = experimentFigures(r);
-  const pngs = opts.png === false ? [] : renderPngs(figures);
+  const pngSkipped = opts.png === false ? null : chromiumMissing();
+  const pngs = opts.png === false || pngSkipped ? [] : renderPngs(figures);
   const html = reportHtml(r, figures, summary);
   const reportSeconds = (performance.now() - reportStart) / 1000;
   try {
@@ -425,6 +427,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     offline: parent.offline,
     summary,
     abandoned,
+    pngSkipped,
     trackingSeconds: trackingMs / 1000,
     reportSeconds,
   };

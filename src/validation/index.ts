@@ -6,6 +6,7 @@ export { groupBounds, type PurgedKFoldOptions, purgedKFold } from "./purgedKFold
 export {
   type CommonSplitOptions,
   type Embargo,
+  finalHoldoutFrom,
   type LabelSpans,
   type Split,
   SplitError,

@@ -100,6 +100,16 @@ export interface UsableRows {
 }
 
 /**
+ * Start of the final holdout (UTC epoch ms): `finalHoldout` before the last row's start time;
+ * NaN when none is reserved. Known before any split is cut, so steps that must not look at the
+ * holdout (which columns are usable) can stop short of it.
+ */
+export function finalHoldoutFrom(lastStart: number, finalHoldout: string | undefined): number {
+  if (finalHoldout === undefined) return Number.NaN;
+  return addDuration(lastStart, parseDuration(finalHoldout, "final_holdout"), -1);
+}
+
+/**
  * Validates the spans and separates the rows splits may use from the final holdout. A row
  * whose label window reaches into the holdout is in neither: training or testing on it would
  * use holdout prices.
@@ -137,15 +147,11 @@ export function usableRows(spans: LabelSpans, finalHoldout: string | undefined, 
     count++;
   }
   if (count === 0) throw new SplitError(`${kind}: no row carries a label (is the horizon longer than the data?)`);
-  let holdoutFrom = Number.NaN;
-  if (finalHoldout !== undefined) {
-    const d = parseDuration(finalHoldout, "final_holdout");
-    holdoutFrom = addDuration(spans.startTime[n - 1], d, -1);
-    if (!(holdoutFrom > spans.startTime[0])) {
-      throw new SplitError(
-        `${kind}: final_holdout ${finalHoldout} starts ${isoTime(holdoutFrom)}, before the first label (${isoTime(spans.startTime[0])}): nothing is left to split`,
-      );
-    }
+  const holdoutFrom = finalHoldoutFrom(spans.startTime[n - 1], finalHoldout);
+  if (finalHoldout !== undefined && !(holdoutFrom > spans.startTime[0])) {
+    throw new SplitError(
+      `${kind}: final_holdout ${finalHoldout} starts ${isoTime(holdoutFrom)}, before the first label (${isoTime(spans.startTime[0])}): nothing is left to split`,
+    );
   }
   const rows: number[] = [];
   const holdout: number[] = [];

@@ -19,6 +19,13 @@ export function chromiumAvailable(): boolean {
   return existsSync(chromiumPath());
 }
 
+/** Why PNGs cannot be rendered here (no Chromium, and how to get one), or null when they can. */
+export function chromiumMissing(): string | null {
+  return chromiumAvailable()
+    ? null
+    : `no Chromium at ${chromiumPath()} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+}
+
 export interface PngOptions {
   width?: number;
   height?: number;
@@ -30,9 +37,8 @@ export interface PngOptions {
 export function renderPng(figure: Figure, path: string, opts: PngOptions = {}): void {
   const width = opts.width ?? 1200;
   const height = opts.height ?? (typeof figure.layout.height === "number" ? figure.layout.height : 600);
-  if (!chromiumAvailable()) {
-    throw new Error(`renderPng: no Chromium at ${chromiumPath()} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-  }
+  const missing = chromiumMissing();
+  if (missing) throw new Error(`renderPng: ${missing}`);
   const work = mkdtempSync(join(tmpdir(), "wsp-png-"));
   try {
     const sized: Figure = { data: figure.data, layout: { ...figure.layout, width, height } };

@@ -1,13 +1,16 @@
 /**
  * `wsp run` as users call it: the real CLI in a child process. The fast shipped experiment
  * (universe-daily, untracked) prints the whole summary; a bad config fails with exit code 1 and
- * a message naming the file, line and config path.
+ * a message naming the file, line and config path. `wsp start` on the planted-signal fixture,
+ * tracked in the suite's MLflow server, prints the run's address once and says why PNGs are
+ * skipped when Chromium is missing.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { testMlflowUri } from "../setup/testMlflow";
 
 interface Run {
   code: number | null;
@@ -15,9 +18,9 @@ interface Run {
   stderr: string;
 }
 
-function wsp(args: string[]): Promise<Run> {
+function wsp(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd() });
+    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -36,7 +39,7 @@ describe("wsp run", { timeout: 120_000 }, () => {
       "out of sample (walk-forward, calibrated):",
       "final holdout:",
       "ensemble weights (fitted on OOF)",
-      "deflated Sharpe",
+      "DSR (P[SR>0])",
       "buy-and-hold SPY",
       "leakage checks:",
       "shuffled-label control",
@@ -47,6 +50,32 @@ describe("wsp run", { timeout: 120_000 }, () => {
       expect(r.stdout).toContain(text);
     }
     expect(r.stdout).toMatch(/^gbm +0\.\d{4} +0\.\d{4} +0\.\d{4} +0\.\d{4} +\d+$/m);
+    // Every skipped preset entry on one line, with the count and the reasons.
+    const skipped = r.stdout.split("\n").filter((l) => l.includes("skipped"));
+    expect(skipped).toEqual([
+      expect.stringMatching(
+        /^ {2}features \(SPY\): \d+ preset entries skipped: .*\(needs intraday bars, the bars are 1d\).*\(the bars are the benchmark SPY itself\)$/,
+      ),
+    ]);
+    expect(r.stdout).toMatch(
+      /^ {2}labels \(SPY\): [\d,]+ of [\d,]+ rows labelled; \d+ without a label \(0 warm-up, 5 past the end, 0 removed by NaN inputs\)$/m,
+    );
+  });
+
+  it("wsp start prints the run's address once and why PNGs were skipped", async () => {
+    const uri = await testMlflowUri();
+    const r = await wsp(["start", "--config", "experiments/fixtures/planted-signal.yaml", "--skip-ingest"], {
+      MLFLOW_TRACKING_URI: uri,
+      CHROMIUM_PATH: "/nonexistent/chromium",
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("promotion gates: PASSED");
+    const links = r.stdout.split("\n").filter((l) => l.includes(`${uri}/#/experiments/`));
+    expect(links).toEqual([expect.stringMatching(/^MLflow run: http:\/\/.*\/runs\/[0-9a-f]{32}$/)]);
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(links[0]);
+    expect(r.stdout).toContain(
+      "PNG figures skipped: no Chromium at /nonexistent/chromium (apt-get install -y chromium, or set CHROMIUM_PATH); report.html has them all",
+    );
   });
 
   it("reports config errors with file, line and YAML path", async () => {

@@ -53,14 +53,14 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
     expect(ingest.stderr).toMatch(/^validation: \d+ anomalies kept \(missing_bar \d+, .*\)/);
     expect(ingest.stdout).toMatch(
       new RegExp(
-        `^ingested 2 series, ${spyDaily.ts.length + spyMinute.ts.length} bars into pglite store .* as run 1\\n$`,
+        `^ingested 2 series, ${spyDaily.ts.length + spyMinute.ts.length} bars into pglite store .* as run 1 in \\d+\\.\\d s\\n$`,
       ),
     );
 
     const again = await wsp(["ingest", "data/daily/SPY.csv", "data/intraday/SPY_1m.csv.gz", ...dir]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
-      /^ingested 0 series, 0 bars .* as run 2 \(2 series unchanged and skipped, --force rewrites them\)\n$/,
+      /^ingested 0 series, 0 bars .* as run 2 in \d+\.\d s \(2 series unchanged and skipped, --force rewrites them\)\n$/,
     );
 
     const list = await wsp(["list", "--format", "json", ...dir]);
