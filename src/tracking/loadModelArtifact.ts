@@ -28,6 +28,8 @@ export interface LoadedModelArtifact {
    * model.json names its members that way (`model/gbm/model.json`).
    */
   runArtifact(path: string): Promise<Uint8Array>;
+  /** Another file of the version's model directory (`members/gbm/model.json` of a logged ensemble). */
+  modelFile(path: string): Promise<Uint8Array>;
 }
 
 export function parseModelRef(ref: string): ModelRef {
@@ -73,6 +75,7 @@ export async function loadModelArtifact(
     tags: tagRecord(mv.tags),
     description: mv.description ?? "",
     json,
+    modelFile: (path: string) => client.downloadArtifactUri(`${mv.source.replace(/\/+$/, "")}/${path}`),
     runArtifact: async (path: string) => {
       if (!mv.run_id) throw new Error(`${parsed.name} v${mv.version} has no run: ${path} cannot be read`);
       return client.downloadArtifact(mv.run_id, path);
