@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { fitCalibrator } from "../../src/calibration";
 import { fromColumns } from "../../src/models";
 import { loadRegisteredModel, parseConfig, runTracked, type TrackedRun } from "../../src/pipeline";
 import { REGIME_COLUMN, variantModel } from "../../src/pipeline/modelExport";
@@ -182,6 +183,64 @@ print(json.dumps({"columns": list(out.columns), "p": out.iloc[:, 0].tolist()}))
     const worst = Math.max(...got.p.map((v, i) => relErr(v, holdout.ts[i])));
     expect(worst).toBeLessThanOrEqual(1e-9);
   }, 120_000);
+
+  it("its calibrators (Platt, isotonic, temperature; binary, 3 classes, per regime) apply as TypeScript's", () => {
+    const r = tracked.result;
+    const gbm = r.models[0];
+    const rows = [...Array(r.y.length).keys()].filter(
+      (i) => Number.isFinite(gbm.oofProbs[i]) && Number.isFinite(r.y[i]),
+    );
+    expect(rows.length).toBeGreaterThan(1000);
+    const p = Float64Array.from(rows, (i) => gbm.oofProbs[i]);
+    const y = Float64Array.from(rows, (i) => r.y[i]);
+    const regimes = Float64Array.from(rows, (i) => r.regimes.ids[i]);
+    // Three classes built from the same real rows and probabilities (no multi-class run here).
+    const p3 = new Float64Array(rows.length * 3);
+    p.forEach((v, j) => {
+      p3.set([(1 - v) * 0.7, 0.3, v * 0.7], j * 3);
+    });
+    const y3 = Float64Array.from(p, (v, j) => (y[j] === 1 ? 2 : v < 0.45 ? 0 : 1));
+    const cases = (["platt", "isotonic", "temperature"] as const).flatMap((method) => [
+      { method, probs: p, y, regimes: undefined },
+      { method, probs: p, y, regimes },
+      { method, probs: p3, y: y3, regimes: undefined },
+    ]);
+    const payload = cases.map((c) => {
+      const cal = fitCalibrator(c.method, c.probs, c.y, c.regimes ? { regimes: c.regimes, minRegimeRows: 150 } : {});
+      return {
+        calibrator: cal.toJSON(),
+        probs: Array.from(c.probs),
+        width: c.probs.length / y.length,
+        regimes: c.regimes ? Array.from(c.regimes) : null,
+        want: Array.from(cal.apply(c.probs, c.regimes)),
+      };
+    });
+    expect(payload.filter((c) => c.calibrator.perRegime.length > 0).length).toBe(3);
+    const input = join(dir, "calibrators.json");
+    writeFileSync(input, JSON.stringify(payload));
+    const script = `
+import json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+import wsp_pyfunc
+worst = 0.0
+for c in json.load(open(sys.argv[1])):
+    probs = np.array(c["probs"])
+    if c["width"] > 1:
+        probs = probs.reshape(-1, c["width"])
+    regimes = np.array(c["regimes"]) if c["regimes"] is not None else None
+    got = np.ravel(wsp_pyfunc._calibrate(c["calibrator"], probs, regimes))
+    want = np.array(c["want"])
+    worst = max(worst, float(np.max(np.abs(got - want) / np.maximum(np.abs(want), 1e-300))))
+print(worst)
+`;
+    const res = spawnSync(python, ["-c", script, input, join(findRepoRoot(), "src", "tracking", "pyfunc")], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(res.status, res.stderr.slice(-2000)).toBe(0);
+    expect(Number(res.stdout.trim())).toBeLessThanOrEqual(1e-9);
+  }, 60_000);
 
   it("mlflow models serve --env-manager local answers /invocations with the same probabilities", async () => {
     const port = await freePort();
