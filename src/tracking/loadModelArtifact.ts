@@ -24,8 +24,9 @@ export interface LoadedModelArtifact {
   /** The parsed model.json. */
   json: unknown;
   /**
-   * Another file of the version's run, by its path from the run's artifact root: an ensemble's
-   * model.json names its members that way (`model/gbm/model.json`).
+   * Another file of the version's run, by its path from the run's artifact root: the ensemble
+   * record of a version registered before logged models names its members that way
+   * (`model/gbm/model.json`).
    */
   runArtifact(path: string): Promise<Uint8Array>;
   /** Another file of the version's model directory (`members/gbm/model.json` of a logged ensemble). */

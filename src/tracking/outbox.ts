@@ -20,7 +20,8 @@
  * creation; params with an unchanged value are accepted again; metrics carry the timestamp taken
  * when the run logged them, and MLflow's SQL store drops a metric whose (key, timestamp, step,
  * value) the run already holds; tags, artifact uploads (a PUT) and the final status overwrite;
- * trial counts are absolute per owner (trials.ts), so writing one again changes nothing.
+ * trial counts are absolute per owner (trials.ts), so writing one again changes nothing; a
+ * logged model is looked up by its run and name before it is created (`applyLoggedModel`).
  * A run whose writer died without ending it is ended KILLED by the replay (syncOutbox.ts).
  */
 import {
