@@ -250,8 +250,11 @@ export async function promoteRun(
       `run ${runId}: tag wsp.promote_model is missing (which model to register: "ensemble" or a model name)`,
     );
   }
-  // MLflow 3: the run's logged model of that name; runs recorded before logged models keep their files in the run.
-  const logged = await findRunLoggedModel(client, run.info.experiment_id, runId, model);
+  // MLflow 3: the run's logged model of that name, unless wsp.promote_path names a directory of
+  // the run's own files (where runs recorded before logged models keep them).
+  const logged = tags["wsp.promote_path"]
+    ? null
+    : await findRunLoggedModel(client, run.info.experiment_id, runId, model);
   const candidates = tags["wsp.promote_path"]
     ? [tags["wsp.promote_path"].replace(/\/+$/, "")]
     : [`model/${model}`, "model"];

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { MlflowClient, openRecorder, syncOutbox } from "../../src/tracking/index";
+import { MlflowClient, ModelRegistry, openRecorder, promoteRun, syncOutbox } from "../../src/tracking/index";
 import { testMlflowUri } from "../setup/testMlflow";
 
 let uri: string;
@@ -70,5 +70,32 @@ describe("logged models through the outbox", () => {
     expect(full.data?.metrics?.map((m) => [m.key, m.value])).toEqual([["gbm.holdout_auc", 0.61]]);
     expect(full.data?.params).toEqual([{ key: "n_trees", value: "20" }]);
     expect(await client.getMetricHistory(runId, "gbm.holdout_auc")).toHaveLength(1);
+  });
+
+  it("promotion registers the run's logged model, unless wsp.promote_path names the run's own files", async () => {
+    const experiment = `logged-promote-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const recorder = await openRecorder({ client, outboxDir: join(dir, "outbox-online") });
+    const record = async (tags: Record<string, string>) => {
+      const run = await recorder.startRun({ experiment, runName: "r", tags: { "wsp.promote_model": "gbm", ...tags } });
+      await run.logModel({
+        name: "gbm",
+        modelType: "classifier",
+        files: [
+          { path: "MLmodel", content: "flavors: {}\n" },
+          { path: "model.json", content: '{"kind":"gbm","from":"logged"}\n' },
+        ],
+      });
+      await run.logJsonArtifact("export/model.json", { kind: "gbm", from: "run" });
+      await run.end("FINISHED");
+      return run.runId;
+    };
+    const a = await promoteRun(client, await record({}), { modelName: experiment });
+    const b = await promoteRun(client, await record({ "wsp.promote_path": "export" }), { modelName: experiment });
+    const registry = new ModelRegistry(client);
+    const va = await registry.getModelVersion(experiment, a.version);
+    const exp = await client.getExperimentByName(experiment);
+    const [model] = await client.searchLoggedModels([exp?.experiment_id ?? ""], `source_run_id = '${a.runId}'`);
+    expect(va?.source).toBe(`models:/${model.info.model_id}`);
+    expect((await registry.getModelVersion(experiment, b.version))?.source).toMatch(/\/artifacts\/export$/);
   });
 });
