@@ -1,8 +1,9 @@
 /**
  * `loadRegisteredModel("spy-daily@champion")`: a registered model version as something that
  * predicts, for notebooks and services. The version's `model.json` is either one model of the zoo
- * or the runner's ensemble record, whose members live beside it in the same run
- * (`model/<member>/model.json`) and are blended with the weights fitted on out-of-fold predictions.
+ * or the runner's ensemble record, whose members live beside it in the same logged model
+ * (`members/<member>/model.json`; in the run's `model/<member>/` for versions registered before
+ * logged models) and are blended with the weights fitted on out-of-fold predictions.
  *
  * `predictProba` is calibrated as the run calibrated that variant's final holdout: the version's
  * `calibration.json` (beside `model.json`, see calibrationArtifact.ts) holds each member's
@@ -49,9 +50,13 @@ export interface RegisteredModel {
   predictRawProba(X: FeatureMatrix): Float64Array;
 }
 
+/**
+ * The runner's ensemble record. Members are files of the same logged model (`path`, relative to
+ * the model directory); versions registered before logged models name them in the run (`model`).
+ */
 interface EnsembleRecord {
   kind: "ensemble";
-  members: { name: string; weight: number; model: string }[];
+  members: ({ name: string; weight: number } & ({ path: string } | { model: string }))[];
 }
 
 function isEnsembleRecord(json: unknown): json is EnsembleRecord {
@@ -66,7 +71,7 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
   if (isEnsembleRecord(json)) {
     members = await Promise.all(
       json.members.map(async (m) => {
-        const bytes = await artifact.runArtifact(m.model);
+        const bytes = await ("path" in m ? artifact.modelFile(m.path) : artifact.runArtifact(m.model));
         return { name: m.name, weight: m.weight, model: loadAnyModel(Buffer.from(bytes).toString("utf8")) };
       }),
     );

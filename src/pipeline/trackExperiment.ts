@@ -1,13 +1,17 @@
 /**
  * `wsp run` with tracking: abandoned runs of this host ended KILLED first (abandonedRuns.ts),
- * a parent MLflow run "<name> @ <ISO time>" opened before the pipeline (so a failure is recorded
+ * a parent MLflow run "<name>-<short hash>" opened before the pipeline (so a failure is recorded
  * as FAILED with its error), the run's trials written to the experiment's ledger and the ledger
  * fed to the deflated Sharpe, then params, metrics, tags, child runs (one per model, "backtest",
- * "control") and artifacts, all through the recorder (src/tracking/recorder.ts), which queues
+ * "control"), artifacts and one MLflow 3 logged model per variant (each model and the ensemble,
+ * see modelExport.ts), all through the recorder (src/tracking/recorder.ts), which queues
  * everything in mlruns/outbox/ when MLflow is down.
  *
+ * Runs carry MLflow's standard tags (`mlflow.source.*`, `mlflow.user`; the parent's summary as
+ * `mlflow.note.content`, the run page's description).
+ *
  * Promotion reads two tags of the parent: `wsp.promote_model` (the variant to register:
- * "ensemble" or a model name, whose files are under `model/<variant>/`) and `wsp.model_name`
+ * "ensemble" or a model name, logged as the run's logged model of that name) and `wsp.model_name`
  * (the registered model name: tracking.model_name, default the experiment name), and what its
  * checks need: `wsp.control` (`shuffled_labels`, or `none` when the config switched the control
  * off), `wsp.holdout.start` / `wsp.holdout.end` (the final holdout's window, for the holdout
@@ -15,18 +19,16 @@
  * `trials.sharpe_variance.<basis>`), so promotion can recompute it with the ledger of its day.
  */
 import { spawnSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import { type AbandonedSweep, endAbandonedRuns } from "../tracking/abandonedRuns";
 import { chromiumMissing, renderPng } from "../viz";
-import { flattenParams } from "../tracking/flattenParams";
+import { flattenParams, MAX_TAG_VALUE_LENGTH } from "../tracking/flattenParams";
 import { holdoutWindowTags } from "../tracking/holdoutLedger";
 import { findRepoRoot } from "../tracking/mlflowServer";
 import { openRecorder, type Recorder, type RunRecorder } from "../tracking/recorder";
-import { calibrationArtifact } from "./calibrationArtifact";
 import type { Scores } from "./classificationMetrics";
 import type { LoadedConfig } from "./config";
 import {
@@ -40,6 +42,7 @@ import {
   tradesCsv,
   validationReportText,
 } from "./experimentReport";
+import { variantModel } from "./modelExport";
 import { type ExperimentResult, type RunHooks, runExperiment } from "./runExperiment";
 
 export interface TrackOptions extends RunHooks {
@@ -123,15 +126,43 @@ function dsrMetrics(r: ExperimentResult): Record<string, number> {
   };
 }
 
-/** The MLmodel file MLflow shows for a model directory (our own flavor: the JSON the loader reads). */
-function mlModelFile(runId: string, path: string, kind: string, features: readonly string[]): string {
-  return stringify({
-    artifact_path: path,
-    flavors: { wsp: { kind, data: "model.json", loader: "src/models loadModel", features: [...features] } },
-    model_uuid: randomUUID().replace(/-/g, ""),
-    run_id: runId,
-    utc_time_created: new Date().toISOString().replace("T", " ").replace("Z", ""),
-  });
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? "unknown";
+  }
+}
+
+/**
+ * MLflow's standard run tags, as its Python client sets them: where the run came from (a queued
+ * job or a local command), the code's commit, who ran it.
+ */
+function sourceTags(configFile: string, commit: string | null, jobId: string | undefined): Record<string, string> {
+  const tags: Record<string, string> = {
+    "mlflow.source.name": `wsp run ${configFile}`,
+    "mlflow.source.type": jobId ? "JOB" : "LOCAL",
+    "mlflow.user": currentUser(),
+  };
+  if (commit) tags["mlflow.source.git.commit"] = commit;
+  return tags;
+}
+
+/**
+ * The run's name: the config's name and a short random hash (seven hex digits, as a git short
+ * hash), so runs stay distinct at the width of the UI's run column; the start time is a column.
+ */
+export function runNameOf(configName: string): string {
+  return `${configName}-${randomBytes(4).toString("hex").slice(0, 7)}`;
+}
+
+/** The summary as the run page's markdown description (`mlflow.note.content`), within MLflow's tag limit. */
+export function noteOf(title: string, summary: string): string {
+  const head = `### ${title}\n\n`;
+  const fence = "```";
+  const room = MAX_TAG_VALUE_LENGTH - head.length - 2 * fence.length - 16;
+  const body = summary.length > room ? `${summary.slice(0, room)}\n…` : summary;
+  return `${head}${fence}text\n${body}\n${fence}\n`;
 }
 
 /**
@@ -162,7 +193,12 @@ export function runUrlOf(trackingUri: string, experimentId: string, runId: strin
  * The child runs, logged concurrently (each run's writes stay in order; runs are independent,
  * and MLflow's round trips dominate the tracking time).
  */
-async function logChildren(recorder: Recorder, parent: RunRecorder, r: ExperimentResult): Promise<void> {
+async function logChildren(
+  recorder: Recorder,
+  parent: RunRecorder,
+  r: ExperimentResult,
+  source: Record<string, string>,
+): Promise<void> {
   const experiment = r.config.tracking.experiment;
   const modelChild = async (i: number) => {
     const m = r.models[i];
@@ -170,7 +206,7 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
       experiment,
       runName: m.name,
       parentRunId: parent.runId,
-      tags: { "wsp.model_kind": m.kind },
+      tags: { ...source, "wsp.model_kind": m.kind },
     });
     await child.logParams(flattenParams({ kind: m.kind, params: r.config.models[i].params }));
     const folds = m.foldScores.flatMap((f, step) =>
@@ -180,14 +216,17 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
       ...folds,
       ...rowsOf({ ...scoreMetrics("", m.oos, m.holdout), fit_seconds: m.fitSeconds }),
     ]);
-    await child.logJsonArtifact("model/model.json", m.model.toJSON());
-    await child.logArtifact("model/MLmodel", mlModelFile(child.runId, "model", m.kind, m.model.featureNames));
     await child.logJsonArtifact("importance.json", importanceJson(m.importance));
     await child.end("FINISHED");
   };
   const backtestChild = async () => {
     const bt = r.backtest.run.report;
-    const backtest = await recorder.startRun({ experiment, runName: "backtest", parentRunId: parent.runId, tags: {} });
+    const backtest = await recorder.startRun({
+      experiment,
+      runName: "backtest",
+      parentRunId: parent.runId,
+      tags: source,
+    });
     const years = bt.byYear.filter((s) => /^\d{4}$/.test(s.name));
     const steps = years.map((s) => Number(s.name));
     const perYear = years.flatMap((y, i) => [
@@ -223,7 +262,7 @@ async function logChildren(recorder: Recorder, parent: RunRecorder, r: Experimen
       experiment,
       runName: "control",
       parentRunId: parent.runId,
-      tags: { "wsp.role": "control", "wsp.control": "shuffled_labels", "wsp.model_kind": c.model },
+      tags: { ...source, "wsp.role": "control", "wsp.control": "shuffled_labels", "wsp.model_kind": c.model },
     });
     await control.logParams({ seed: r.config.controls.seed, model: c.model });
     await control.logMetrics({
@@ -281,11 +320,13 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   const abandoned: AbandonedSweep = recorder.online
     ? await timed(() => endAbandonedRuns(recorder.client, recorder.outboxDir))
     : { killed: [], unlocked: [] };
-  const started = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const commit = git(["rev-parse", "HEAD"]);
+  const source = sourceTags(loaded.file, commit, opts.jobId);
   const tags: Record<string, string> = {
     ...config.tracking.tags,
+    ...source,
     config_hash: loaded.hash,
-    git_commit: git(["rev-parse", "HEAD"]) ?? "unknown",
+    git_commit: commit ?? "unknown",
     git_dirty: String((git(["status", "--porcelain", "--untracked-files=no"]) ?? "") !== ""),
     code_version: codeVersion(),
     host: hostname(),
@@ -295,7 +336,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   };
   if (opts.jobId) tags["wsp.job_id"] = opts.jobId;
   const parent = await timed(() =>
-    recorder.startRun({ experiment: config.tracking.experiment, runName: `${config.name} @ ${started}`, tags }),
+    recorder.startRun({ experiment: config.tracking.experiment, runName: runNameOf(config.name), tags }),
   );
   let result: ExperimentResult;
   try {
@@ -324,7 +365,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   const reportSeconds = (performance.now() - reportStart) / 1000;
   try {
     await timed(async () => {
-      await Promise.all([logParent(), logChildren(recorder, parent, r)]);
+      await Promise.all([logParent(), logChildren(recorder, parent, r, source)]);
       await parent.end("FINISHED");
     });
   } catch (err) {
@@ -354,7 +395,8 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     if (r.ensemble) Object.assign(metrics, scoreMetrics("ensemble.", r.ensemble.oos, r.ensemble.holdout));
     if (r.control) Object.assign(metrics, scoreMetrics("control.", r.control.oos, r.control.holdout));
     for (const [k, v] of Object.entries(r.timings)) metrics[`timing.${k}_s`] = v;
-    await parent.logMetrics(metrics);
+    const metricsTimestamp = Date.now();
+    await parent.logMetrics(metrics, 0, metricsTimestamp);
     await parent.setTags({
       data_hash: r.dataHash,
       ...holdoutWindowTags({
@@ -371,31 +413,11 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
       "wsp.verdict": r.gates.passed ? "passed" : "refused",
       "wsp.leakage": r.leakage.flags.length === 0 ? "none" : r.leakage.flags.join(" | ").slice(0, 7000),
     });
-    for (const m of r.models) {
-      await parent.logJsonArtifact(`model/${m.name}/model.json`, m.model.toJSON());
-      // The calibration its holdout got (fitted on all OOF rows), which the loaded model applies.
-      await parent.logJsonArtifact(`model/${m.name}/calibration.json`, calibrationArtifact(r, m.name));
-      await parent.logArtifact(
-        `model/${m.name}/MLmodel`,
-        mlModelFile(parent.runId, `model/${m.name}`, m.kind, m.model.featureNames),
-      );
-    }
-    if (r.ensemble) {
-      await parent.logJsonArtifact("model/ensemble/model.json", {
-        kind: "ensemble",
-        fit_on: "oof",
-        members: r.ensemble.members.map((name, i) => ({
-          name,
-          weight: r.ensemble?.weights[i],
-          model: `model/${name}/model.json`,
-        })),
-        calibration: r.config.calibration.method,
-      });
-      await parent.logJsonArtifact("model/ensemble/calibration.json", calibrationArtifact(r, "ensemble"));
-      await parent.logArtifact(
-        "model/ensemble/MLmodel",
-        mlModelFile(parent.runId, "model/ensemble", "ensemble", r.features.names),
-      );
+    // One logged model per variant, each with the run's metrics for it (`<variant>.<metric>`).
+    const variants = [...r.models.map((m) => m.name), ...(r.ensemble ? ["ensemble"] : [])];
+    for (const variant of variants) {
+      const own = Object.fromEntries(Object.entries(metrics).filter(([k]) => k.startsWith(`${variant}.`)));
+      await parent.logModel(variantModel(r, variant, own, metricsTimestamp));
     }
     await parent.logArtifact("predictions/oof.csv", predictionsCsv(r, "oof"));
     await parent.logArtifact("predictions/holdout.csv", predictionsCsv(r, "holdout"));
@@ -419,6 +441,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     for (const p of pngs) await parent.logArtifact(p.path, p.content);
     await parent.logArtifact("report.html", html);
     await parent.logArtifact("summary.txt", `${summary}\n`);
+    await parent.setTags({ "mlflow.note.content": noteOf(config.name, summary) });
   }
   return {
     result: r,

@@ -24,10 +24,13 @@ export interface LoadedModelArtifact {
   /** The parsed model.json. */
   json: unknown;
   /**
-   * Another file of the version's run, by its path from the run's artifact root: an ensemble's
-   * model.json names its members that way (`model/gbm/model.json`).
+   * Another file of the version's run, by its path from the run's artifact root: the ensemble
+   * record of a version registered before logged models names its members that way
+   * (`model/gbm/model.json`).
    */
   runArtifact(path: string): Promise<Uint8Array>;
+  /** Another file of the version's model directory (`members/gbm/model.json` of a logged ensemble). */
+  modelFile(path: string): Promise<Uint8Array>;
 }
 
 export function parseModelRef(ref: string): ModelRef {
@@ -73,6 +76,7 @@ export async function loadModelArtifact(
     tags: tagRecord(mv.tags),
     description: mv.description ?? "",
     json,
+    modelFile: (path: string) => client.downloadArtifactUri(`${mv.source.replace(/\/+$/, "")}/${path}`),
     runArtifact: async (path: string) => {
       if (!mv.run_id) throw new Error(`${parsed.name} v${mv.version} has no run: ${path} cannot be read`);
       return client.downloadArtifact(mv.run_id, path);

@@ -7,7 +7,17 @@
  */
 import { logBatchChunks } from "./logBatchChunks";
 import { MlflowError, isRetryableStatus } from "./mlflowError";
-import type { ArtifactFile, Experiment, KeyValue, Metric, MetricInput, Run, RunInfo, RunStatus } from "./types";
+import type {
+  ArtifactFile,
+  Experiment,
+  KeyValue,
+  LoggedModel,
+  Metric,
+  MetricInput,
+  Run,
+  RunInfo,
+  RunStatus,
+} from "./types";
 
 export interface MlflowClientOptions {
   /** Server base URI, e.g. `http://127.0.0.1:5050` (see `trackingUri()`). */
@@ -46,6 +56,16 @@ export interface SearchRunsInput {
 export interface SearchRunsPage {
   runs: Run[];
   nextPageToken: string | null;
+}
+
+export interface CreateLoggedModelInput {
+  experimentId: string;
+  name: string;
+  /** Links the model to the run that produced it (the run page's "Logged models"). */
+  sourceRunId?: string;
+  modelType?: string;
+  params?: Record<string, string>;
+  tags?: Record<string, string>;
 }
 
 export interface LogBatchInput {
@@ -285,7 +305,14 @@ export class MlflowClient {
           1,
         );
       }
-      return { key: m.key, value: wireValue(m.value), timestamp: m.timestamp ?? now, step: m.step ?? 0 };
+      const metric: Metric = {
+        key: m.key,
+        value: wireValue(m.value),
+        timestamp: m.timestamp ?? now,
+        step: m.step ?? 0,
+      };
+      if (m.modelId) metric.model_id = m.modelId;
+      return metric;
     });
     for (const chunk of logBatchChunks(metrics, toKeyValues(input.params), toKeyValues(input.tags))) {
       await this.call("POST", "/api/2.0/mlflow/runs/log-batch", { body: { run_id: runId, ...chunk } });
@@ -306,6 +333,95 @@ export class MlflowClient {
 
   async setTag(runId: string, key: string, value: string): Promise<void> {
     await this.call("POST", "/api/2.0/mlflow/runs/set-tag", { body: { run_id: runId, key, value } });
+  }
+
+  // ---- logged models (MLflow 3) ----------------------------------------------------------------
+
+  /** Creates a logged model in state PENDING; its files go to its own artifact location. */
+  async createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel> {
+    const body: Record<string, unknown> = {
+      experiment_id: input.experimentId,
+      name: input.name,
+      params: toKeyValues(input.params),
+      tags: toKeyValues(input.tags),
+    };
+    if (input.sourceRunId) body.source_run_id = input.sourceRunId;
+    if (input.modelType) body.model_type = input.modelType;
+    const res = await this.call<{ model: LoggedModel }>("POST", "/api/2.0/mlflow/logged-models", { body });
+    return res.model;
+  }
+
+  async getLoggedModel(modelId: string): Promise<LoggedModel> {
+    const res = await this.call<{ model: LoggedModel }>(
+      "GET",
+      `/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`,
+      {},
+    );
+    return res.model;
+  }
+
+  /** Logged models of the experiments matching `filter` (e.g. `source_run_id = '…' AND name = 'gbm'`), every page. */
+  async searchLoggedModels(experimentIds: string[], filter?: string): Promise<LoggedModel[]> {
+    const out: LoggedModel[] = [];
+    let pageToken: string | undefined;
+    do {
+      const body: Record<string, unknown> = { experiment_ids: experimentIds, max_results: 100 };
+      if (filter) body.filter = filter;
+      if (pageToken) body.page_token = pageToken;
+      const res = await this.call<{ models?: LoggedModel[]; next_page_token?: string }>(
+        "POST",
+        "/api/2.0/mlflow/logged-models/search",
+        { body },
+      );
+      out.push(...(res.models ?? []));
+      pageToken = res.next_page_token || undefined;
+    } while (pageToken);
+    return out;
+  }
+
+  /** Marks the model READY (its files are complete) or UPLOAD_FAILED. */
+  async finalizeLoggedModel(
+    modelId: string,
+    status: "LOGGED_MODEL_READY" | "LOGGED_MODEL_UPLOAD_FAILED",
+  ): Promise<LoggedModel> {
+    const res = await this.call<{ model: LoggedModel }>(
+      "PATCH",
+      `/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`,
+      { body: { model_id: modelId, status } },
+    );
+    return res.model;
+  }
+
+  /** Records models as outputs of a run (what the run page lists under "Logged models"). */
+  async logOutputs(runId: string, models: { modelId: string; step?: number }[]): Promise<void> {
+    await this.call("POST", "/api/2.0/mlflow/runs/outputs", {
+      body: { run_id: runId, models: models.map((m) => ({ model_id: m.modelId, step: m.step ?? 0 })) },
+    });
+  }
+
+  /** The run with its outputs (`outputs.model_outputs`), which `getRun` drops from its type. */
+  async getRunOutputs(runId: string): Promise<{ model_id: string; step?: number }[]> {
+    const res = await this.call<{ run: { outputs?: { model_outputs?: { model_id: string; step?: number }[] } } }>(
+      "GET",
+      "/api/2.0/mlflow/runs/get",
+      { query: { run_id: runId } },
+    );
+    return res.run.outputs?.model_outputs ?? [];
+  }
+
+  /** Uploads one file of a logged model, through the server's artifact proxy, at `path` under its artifact location. */
+  async uploadLoggedModelArtifact(
+    model: LoggedModel,
+    path: string,
+    content: Uint8Array | string,
+    contentType = "application/octet-stream",
+  ): Promise<void> {
+    const root = proxiedArtifactRoot(model.info.artifact_uri);
+    const body = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    await this.call("PUT", `/api/2.0/mlflow-artifacts/artifacts/${encodePath(`${root}/${path}`)}`, {
+      raw: body,
+      contentType,
+    });
   }
 
   // ---- artifacts (through the server's proxy) -------------------------------------------------
@@ -350,12 +466,23 @@ export class MlflowClient {
   }
 
   /**
-   * Downloads a file by artifact URI: `runs:/<run>/<path>` or the proxied
-   * `mlflow-artifacts:/<path>` (what model versions' sources and download URIs hold).
+   * Downloads a file by artifact URI: `runs:/<run>/<path>`, a logged model's `models:/<model_id>/<path>`
+   * or the proxied `mlflow-artifacts:/<path>` (what model versions' sources and download URIs hold).
    */
   async downloadArtifactUri(uri: string): Promise<Uint8Array> {
     const run = /^runs:\/([^/]+)\/(.+)$/.exec(uri);
     if (run) return this.downloadArtifact(run[1], run[2]);
+    // A logged model (MLflow 3 versions' source): its files are under its own artifact location.
+    const logged = /^models:\/(m-[0-9a-f]+)\/(.+)$/.exec(uri);
+    if (logged) {
+      const root = proxiedArtifactRoot((await this.getLoggedModel(logged[1])).info.artifact_uri);
+      const res = await this.request(
+        "GET",
+        `/api/2.0/mlflow-artifacts/artifacts/${encodePath(`${root}/${logged[2]}`)}`,
+        {},
+      );
+      return new Uint8Array(await res.arrayBuffer());
+    }
     const path = proxiedArtifactRoot(uri);
     const res = await this.request("GET", `/api/2.0/mlflow-artifacts/artifacts/${encodePath(path)}`, {});
     return new Uint8Array(await res.arrayBuffer());

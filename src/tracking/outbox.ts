@@ -5,6 +5,7 @@
  * Layout, one directory per run under `mlruns/outbox/<localId>/`:
  *   entries.jsonl   append-only, one `OutboxEntry` per line, in the order the run wrote them
  *   artifacts/      the artifact files the entries name, stored beside the log
+ *   models/<name>/  the files of a logged model the run logs (MLflow 3 logged models)
  *   progress.json   how many entries the server has taken, the server's run id for the local id,
  *                   and the entries the server refused (rewritten atomically after every entry)
  *   lock            "<pid> <host>" of the process writing or replaying the run; others leave the
@@ -21,7 +22,8 @@
  * creation; params with an unchanged value are accepted again; metrics carry the timestamp taken
  * when the run logged them, and MLflow's SQL store drops a metric whose (key, timestamp, step,
  * value) the run already holds; tags, artifact uploads (a PUT) and the final status overwrite;
- * a trial is one experiment tag per trial id (trials.ts), so writing it again changes nothing.
+ * a trial is one experiment tag per trial id (trials.ts), so writing it again changes nothing; a
+ * logged model is looked up by its run and name before it is created (`applyLoggedModel`).
  * A run whose writer died without ending it is ended KILLED by the replay (syncOutbox.ts).
  */
 import {
@@ -64,6 +66,21 @@ export type OutboxEntry =
   | { op: "tags"; tags: Record<string, string> }
   /** The file lives at `artifacts/<path>` in the run's outbox directory. */
   | { op: "artifact"; path: string; contentType: string }
+  /**
+   * An MLflow 3 logged model of the run, named `name` (unique per run): created with the run as
+   * its source, its files (stored at `models/<name>/<path>`) uploaded to its own artifact
+   * location, `metrics` (already logged on the run) linked to it, recorded as the run's output,
+   * then finalized READY. Replay finds it again by run and name, so nothing is created twice.
+   */
+  | {
+      op: "logged_model";
+      name: string;
+      modelType: string;
+      params: Record<string, string>;
+      tags: Record<string, string>;
+      files: { path: string; contentType: string }[];
+      metrics: Metric[];
+    }
   /**
    * Trials for the experiment's ledger (one tag per trial id, so replays are idempotent; see
    * trials.ts). Outboxes written before the ledger hold a bare count here instead (`owner`,
@@ -157,6 +174,15 @@ export class OutboxRun {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);
     return { op: "artifact", path: rel, contentType: contentTypeOf(rel) };
+  }
+
+  /** Stores one file of the logged model `name`; returns the entry's file record. */
+  storeModelFile(name: string, path: string, content: string | Uint8Array): { path: string; contentType: string } {
+    const rel = checkArtifactPath(path);
+    const file = join(this.dir, "models", checkArtifactPath(name), rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    return { path: rel, contentType: contentTypeOf(rel) };
   }
 
   /**
@@ -314,6 +340,14 @@ export async function findRunByLocalId(
   return page.runs[0]?.info.run_id ?? null;
 }
 
+/**
+ * The experiment tag MLflow 3's UI reads to choose its layout; without it the UI infers a kind
+ * and may open a run-only experiment in its GenAI (traces) mode. `custom_model_development` is
+ * the UI's name for model training (its ExperimentKind enum).
+ */
+export const EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+export const MODEL_TRAINING_KIND = "custom_model_development";
+
 const experimentIds = new WeakMap<MlflowClient, Map<string, string>>();
 
 export async function experimentIdOf(client: MlflowClient, name: string): Promise<string> {
@@ -321,9 +355,13 @@ export async function experimentIdOf(client: MlflowClient, name: string): Promis
   if (!cache) experimentIds.set(client, (cache = new Map()));
   const hit = cache.get(name);
   if (hit) return hit;
-  const id = (await client.getOrCreateExperiment(name)).experiment_id;
-  cache.set(name, id);
-  return id;
+  const exp = await client.getOrCreateExperiment(name, { [EXPERIMENT_KIND_TAG]: MODEL_TRAINING_KIND });
+  // Experiments made before the tag existed (or by another client) are marked once here.
+  if (!exp.tags?.some((t) => t.key === EXPERIMENT_KIND_TAG)) {
+    await client.setExperimentTag(exp.experiment_id, EXPERIMENT_KIND_TAG, MODEL_TRAINING_KIND);
+  }
+  cache.set(name, exp.experiment_id);
+  return exp.experiment_id;
 }
 
 function fromWire(v: number | string): number {
@@ -392,6 +430,15 @@ export async function applyEntry(
           entry.contentType,
         );
         return;
+      case "logged_model":
+        await applyLoggedModel(
+          client,
+          run,
+          entry,
+          runId,
+          p.experimentId ?? (await client.getRun(runId)).info.experiment_id,
+        );
+        return;
       case "end":
         await client.updateRun(runId, { status: entry.status, endTime: entry.endTime });
         return;
@@ -400,6 +447,61 @@ export async function applyEntry(
     if (isUnavailable(err)) throw new OutboxUnavailable((err as Error).message);
     throw err;
   }
+}
+
+/**
+ * The steps of a `logged_model` entry, each safe to repeat: the model is looked up by source run
+ * and name before it is created; uploads are PUTs; metrics already held are dropped by MLflow;
+ * the run output is added only when missing; finalizing twice is harmless. The `MLmodel` file
+ * gets the ids only known now (the model's and the run's), as MLflow's own writer records them.
+ */
+async function applyLoggedModel(
+  client: MlflowClient,
+  run: OutboxRun,
+  entry: Extract<OutboxEntry, { op: "logged_model" }>,
+  runId: string,
+  experimentId: string,
+): Promise<void> {
+  const found = await client.searchLoggedModels(
+    [experimentId],
+    `source_run_id = '${runId}' AND name = '${entry.name.replace(/'/g, "\\'")}'`,
+  );
+  const model =
+    found[0] ??
+    (await client.createLoggedModel({
+      experimentId,
+      name: entry.name,
+      sourceRunId: runId,
+      modelType: entry.modelType,
+      params: entry.params,
+      tags: entry.tags,
+    }));
+  const id = model.info.model_id;
+  if (model.info.status !== "LOGGED_MODEL_READY") {
+    for (const f of entry.files) {
+      let content: Uint8Array = new Uint8Array(readFileSync(join(run.dir, "models", entry.name, f.path)));
+      if (f.path === "MLmodel") {
+        const ids = `artifact_path: ${model.info.artifact_uri}\nmodel_id: ${id}\nmodel_uuid: ${id}\nrun_id: ${runId}\n`;
+        content = Buffer.concat([content, Buffer.from(ids)]);
+      }
+      await client.uploadLoggedModelArtifact(model, f.path, content, f.contentType);
+    }
+  }
+  if (entry.metrics.length > 0) {
+    await client.logBatch(runId, {
+      metrics: entry.metrics.map((m) => ({
+        key: m.key,
+        value: fromWire(m.value),
+        step: m.step,
+        timestamp: m.timestamp,
+        modelId: id,
+      })),
+    });
+  }
+  if (!(await client.getRunOutputs(runId)).some((o) => o.model_id === id)) {
+    await client.logOutputs(runId, [{ modelId: id }]);
+  }
+  if (model.info.status !== "LOGGED_MODEL_READY") await client.finalizeLoggedModel(id, "LOGGED_MODEL_READY");
 }
 
 export interface DrainResult {

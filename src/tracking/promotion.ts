@@ -1,7 +1,9 @@
 /**
  * Promotion of a parent run's model in the registry (`wsp promote <run>`). What the run must
  * carry (the experiment runner, src/pipeline/trackExperiment.ts, writes it):
- *   tags    wsp.promote_model  the model to register: `ensemble` or the best model's name
+ *   tags    wsp.promote_model  the model to register: `ensemble` or the best model's name; the
+ *                              run's MLflow 3 logged model of that name is registered (source
+ *                              `models:/<model_id>`); runs without one keep their files in:
  *           wsp.promote_path   its artifact directory, holding model.json; default
  *                              `model/<promote_model>`, else `model`
  *           wsp.model_name     the registered model's name (default: the experiment's name)
@@ -15,11 +17,13 @@
  *           promotion.beat_control         default true
  *           promotion.direction            `min` | `max`; default `min` for loss/error/Brier/ECE
  *                                          metrics, `max` otherwise
- *   metrics a metric `m` is read as `<promote_model>.m`, else `m`; `deflated_sharpe_<dsr_basis>`
- *           when the basis is given, else `deflated_sharpe` (else `backtest.deflated_sharpe`, else
+ *   metrics a metric `m` is read as `<promote_model>.m`, else `m`; the deflated Sharpe by
+ *           `dsrKeys`: `deflated_sharpe_<dsr_basis>` when the basis is given, else
+ *           `deflated_sharpe` (else `backtest.deflated_sharpe`, else
  *           `<promote_model>.deflated_sharpe`). The runner logs `deflated_sharpe` on its
  *           configured basis (default active: returns beyond beta times the benchmark); runs
- *           recorded before the basis existed carry the absolute one there.
+ *           recorded before the basis existed carry the absolute one there, read for the
+ *           absolute basis only.
  *           `sharpe_inputs.<basis>.{sr,n_obs,skew,kurtosis}`: the deflated Sharpe's inputs, to
  *           recompute it with the experiment's trial ledger as it stands at the decision
  *   child   the control run: a child run (`mlflow.parentRunId`) tagged `wsp.role=control` or
@@ -72,7 +76,7 @@ import {
 } from "./holdoutLedger";
 import type { MlflowClient } from "./mlflowClient";
 import { ERROR_TAG } from "./recorder";
-import { type ModelVersion, ModelRegistry, tagRecord } from "./registry";
+import { findRunLoggedModel, type ModelVersion, ModelRegistry, tagRecord } from "./registry";
 import { experimentLedger, ledgerStats } from "./trials";
 import type { Run } from "./types";
 
@@ -143,6 +147,21 @@ function firstMetric(run: Run, keys: string[]): { key: string | null; value: num
     if (v !== undefined) return { key: k, value: v };
   }
   return { key: null, value: Number.NaN };
+}
+
+/**
+ * The metric keys of the deflated Sharpe on `basis`, in the order to try. Runs since the basis
+ * exists log `deflated_sharpe_absolute` and `deflated_sharpe_active` (and `deflated_sharpe` on
+ * their configured basis); runs recorded before it logged only `deflated_sharpe` (else
+ * `backtest.` or `<model>.` prefixed), on absolute returns. That old key stands in for the
+ * absolute basis and for an unset one, never for the active basis it was not computed on.
+ */
+export function dsrKeys(run: Run, model: string, basis: "active" | "absolute" | null): string[] {
+  const legacy = ["deflated_sharpe", "backtest.deflated_sharpe", `${model}.deflated_sharpe`];
+  if (basis === null) return legacy;
+  const before = !metricsOf(run).has("deflated_sharpe_absolute");
+  if (!before) return [`deflated_sharpe_${basis}`];
+  return basis === "absolute" ? legacy : [];
 }
 
 /** Loss-like metrics are lower-is-better. */
@@ -253,12 +272,7 @@ async function dsrAtDecision(
   cfg: PromotionConfig,
   model: string,
 ): Promise<DsrDecision> {
-  const logged = firstMetric(run, [
-    ...(cfg.dsrBasis ? [`deflated_sharpe_${cfg.dsrBasis}`] : []),
-    "deflated_sharpe",
-    "backtest.deflated_sharpe",
-    `${model}.deflated_sharpe`,
-  ]);
+  const logged = firstMetric(run, dsrKeys(run, model, cfg.dsrBasis));
   const loggedTrials = firstMetric(run, ["trials"]).value;
   // Runs recorded before the basis existed carry the absolute one.
   const basis = cfg.dsrBasis ?? "absolute";
@@ -304,6 +318,29 @@ export function describeGates(
   ].join("\n");
 }
 
+/**
+ * The first line of a version's description once `alias` has moved from it to `to`: the line
+ * written at promotion ("Kept as challenger: …" / "Promoted to champion: …") would otherwise
+ * claim an alias the version no longer has. The gate lines below it stay as evaluated.
+ */
+export function formerAliasHead(head: string, alias: string, to: string, day: string): string {
+  const moved = `No alias: ${alias} moved to version ${to} on ${day}.`;
+  if (head.startsWith("Kept as challenger: "))
+    return `${moved} Its gates: ${head.slice("Kept as challenger: ".length)}`;
+  if (head.startsWith("Promoted to champion")) return `${moved} Every gate had passed.`;
+  return head;
+}
+
+/** Points `alias` at `version`; the version that held it gets its description's first line rewritten (above). */
+async function moveAlias(registry: ModelRegistry, name: string, alias: string, version: string): Promise<void> {
+  const previous = await registry.getAlias(name, alias);
+  await registry.setAlias(name, alias, version);
+  if (!previous || previous.version === version || !previous.description) return;
+  const [head, ...rest] = previous.description.split("\n");
+  const next = formerAliasHead(head, alias, version, new Date().toISOString().slice(0, 10));
+  if (next !== head) await registry.setModelVersionDescription(name, previous.version, [next, ...rest].join("\n"));
+}
+
 /** Evaluates the gates for `runId`, registers its model and moves the aliases by the rules above. */
 export async function promoteRun(
   client: MlflowClient,
@@ -321,17 +358,22 @@ export async function promoteRun(
       `run ${runId}: tag wsp.promote_model is missing (which model to register: "ensemble" or a model name)`,
     );
   }
+  // MLflow 3: the run's logged model of that name, unless wsp.promote_path names a directory of
+  // the run's own files (where runs recorded before logged models keep them).
+  const logged = tags["wsp.promote_path"]
+    ? null
+    : await findRunLoggedModel(client, run.info.experiment_id, runId, model);
   const candidates = tags["wsp.promote_path"]
     ? [tags["wsp.promote_path"].replace(/\/+$/, "")]
     : [`model/${model}`, "model"];
   let path: string | null = null;
-  for (const dir of candidates) {
+  for (const dir of logged ? [] : candidates) {
     if ((await client.listArtifacts(runId, dir)).some((f) => f.path === `${dir}/model.json`)) {
       path = dir;
       break;
     }
   }
-  if (path === null) {
+  if (path === null && !logged) {
     throw new Error(
       `run ${runId}: no model.json in ${candidates.join(" or ")} among its artifacts (tag wsp.promote_path names the directory)`,
     );
@@ -539,7 +581,9 @@ export async function promoteRun(
   } else {
     version = await registry.createModelVersion({
       name,
-      source: `${run.info.artifact_uri.replace(/\/+$/, "")}/${path}`,
+      ...(logged
+        ? { source: `models:/${logged.info.model_id}`, modelId: logged.info.model_id }
+        : { source: `${run.info.artifact_uri.replace(/\/+$/, "")}/${path}` }),
       runId,
       tags: versionTags,
       description,
@@ -548,11 +592,11 @@ export async function promoteRun(
   await registry.setModelVersionDescription(name, version.version, description);
   if (holdout) await countHoldoutDecision(registry, name, modelTags, holdout.window);
   if (champion) {
-    await registry.setAlias(name, CHAMPION, version.version);
+    await moveAlias(registry, name, CHAMPION, version.version);
     const challenger = await registry.getAlias(name, CHALLENGER);
     if (challenger?.version === version.version) await registry.deleteAlias(name, CHALLENGER);
   } else {
-    await registry.setAlias(name, CHALLENGER, version.version);
+    await moveAlias(registry, name, CHALLENGER, version.version);
   }
   await client.setTag(runId, "wsp.registered_version", `${name}/${version.version}`);
   return { ...base, version: version.version, description };

@@ -57,6 +57,21 @@ export interface StartRunInput {
   parentRunId?: string;
 }
 
+export interface LogModelInput {
+  /** The model's name, unique within the run (e.g. `gbm`, `ensemble`). */
+  name: string;
+  /** MLflow's free-form model type, e.g. `classifier`. */
+  modelType: string;
+  params?: Record<string, string>;
+  tags?: Record<string, string>;
+  /** Paths relative to the model directory: `MLmodel`, `model.json`, `code/…`. */
+  files: { path: string; content: string | Uint8Array }[];
+  /** Values the run logged for this model (same keys), linked to the model as well. */
+  metrics?: Record<string, number>;
+  /** The timestamp the run logged `metrics` with, so MLflow keeps one value per key. */
+  metricsTimestamp?: number;
+}
+
 export interface EndResult {
   /** The run is complete on the server; its outbox directory has been removed. */
   synced: boolean;
@@ -244,8 +259,7 @@ export class RunRecorder {
   }
 
   /** Logs each metric of `record` at `step` (default 0), all with the same timestamp. */
-  async logMetrics(record: Record<string, number>, step = 0): Promise<void> {
-    const timestamp = Date.now();
+  async logMetrics(record: Record<string, number>, step = 0, timestamp = Date.now()): Promise<void> {
     const metrics: Metric[] = Object.entries(record).map(([key, value]) => {
       checkKey(key, "metric");
       if (typeof value !== "number") throw new Error(`metric "${key}": expected a number, got ${typeof value}`);
@@ -289,6 +303,32 @@ export class RunRecorder {
   /** Stores `content` as the artifact `relativePath` (e.g. `report.html`, `model/model.json`). */
   async logArtifact(relativePath: string, content: string | Uint8Array): Promise<void> {
     this.write(this.outbox.storeArtifact(relativePath, content));
+    await this.flush();
+  }
+
+  /**
+   * Logs an MLflow 3 logged model with this run as its source: `files` (an `MLmodel` among them)
+   * go to the model's own artifact location, `metrics` (the run's values for this model, logged
+   * already) are linked to it, and the run lists it as an output. Offline it waits in the outbox
+   * like every other write; `name` must be unique within the run.
+   */
+  async logModel(input: LogModelInput): Promise<void> {
+    checkKey(input.name, "model name");
+    if (!input.files.some((f) => f.path === "MLmodel")) throw new Error(`logModel ${input.name}: no MLmodel file`);
+    const timestamp = input.metricsTimestamp ?? Date.now();
+    const metrics: Metric[] = Object.entries(input.metrics ?? {}).map(([key, value]) => {
+      checkKey(key, "metric");
+      return { key, value: wireValue(value), step: 0, timestamp };
+    });
+    this.write({
+      op: "logged_model",
+      name: input.name,
+      modelType: input.modelType,
+      params: input.params ?? {},
+      tags: input.tags ?? {},
+      files: input.files.map((f) => this.outbox.storeModelFile(input.name, f.path, f.content)),
+      metrics,
+    });
     await this.flush();
   }
 

@@ -5,7 +5,7 @@
  */
 import type { MlflowClient } from "./mlflowClient";
 import { MlflowError } from "./mlflowError";
-import type { KeyValue } from "./types";
+import type { KeyValue, LoggedModel } from "./types";
 
 export type ModelVersionStatus = "PENDING_REGISTRATION" | "FAILED_REGISTRATION" | "READY";
 
@@ -15,9 +15,11 @@ export interface ModelVersion {
   creation_timestamp?: number;
   last_updated_timestamp?: number;
   description?: string;
-  /** Where the model files are: `runs:/<run>/model` or `mlflow-artifacts:/…/model`. */
+  /** Where the model files are: `models:/<model_id>`, `runs:/<run>/model` or `mlflow-artifacts:/…/model`. */
   source: string;
   run_id?: string;
+  /** The logged model the version was made from (MLflow 3). */
+  model_id?: string;
   status: ModelVersionStatus;
   status_message?: string;
   tags?: KeyValue[];
@@ -36,9 +38,11 @@ export interface RegisteredModel {
 
 export interface CreateModelVersionInput {
   name: string;
-  /** `runs:/<run>/<path>` or an artifact URI of the tracking server. */
+  /** `models:/<model_id>` (a logged model), `runs:/<run>/<path>` or an artifact URI of the tracking server. */
   source: string;
   runId?: string;
+  /** The logged model the version is made from (MLflow 3 lineage; its source is `models:/<model_id>`). */
+  modelId?: string;
   tags?: Record<string, string>;
   description?: string;
   /** How long to wait for READY; default 60 s. */
@@ -130,6 +134,7 @@ export class ModelRegistry {
       description: input.description ?? "",
     };
     if (input.runId) body.run_id = input.runId;
+    if (input.modelId) body.model_id = input.modelId;
     const res = await this.client.call<{ model_version: ModelVersion }>("POST", `${API}/model-versions/create`, {
       body,
     });
@@ -243,4 +248,21 @@ export class ModelRegistry {
     });
     return res.artifact_uri;
   }
+}
+
+/**
+ * The READY logged model named `name` that run `runId` produced (what MLflow 3 registers a version
+ * from), or null when the run logged none by that name (runs recorded before logged models).
+ */
+export async function findRunLoggedModel(
+  client: MlflowClient,
+  experimentId: string,
+  runId: string,
+  name: string,
+): Promise<LoggedModel | null> {
+  const found = await client.searchLoggedModels(
+    [experimentId],
+    `source_run_id = ${quote(runId)} AND name = ${quote(name)}`,
+  );
+  return found.find((m) => m.info.status === "LOGGED_MODEL_READY") ?? null;
 }

@@ -36,6 +36,8 @@ export interface Metric {
   value: number | string;
   timestamp: number;
   step: number;
+  /** Links the value to a logged model as well as to the run (MLflow 3). */
+  model_id?: string;
 }
 
 export interface RunData {
@@ -62,4 +64,24 @@ export interface MetricInput {
   value: number;
   step?: number;
   timestamp?: number;
+  /** A logged model the value also belongs to. */
+  modelId?: string;
+}
+
+export type LoggedModelStatus = "LOGGED_MODEL_PENDING" | "LOGGED_MODEL_READY" | "LOGGED_MODEL_UPLOAD_FAILED";
+
+/** An MLflow 3 logged model as the REST API returns it (`info` and `data`). */
+export interface LoggedModel {
+  info: {
+    model_id: string;
+    experiment_id: string;
+    name: string;
+    source_run_id?: string;
+    status?: LoggedModelStatus | string;
+    /** `mlflow-artifacts:/<exp>/models/<model_id>/artifacts` when the server proxies artifacts. */
+    artifact_uri: string;
+    model_type?: string;
+    tags?: KeyValue[];
+  };
+  data?: { params?: KeyValue[]; metrics?: Metric[] };
 }

@@ -15,7 +15,7 @@ import {
   runTracked,
   type TrackedRun,
 } from "../../src/pipeline";
-import { MlflowClient, promoteRun, trialCount } from "../../src/tracking";
+import { findRunLoggedModel, MlflowClient, promoteRun, trialCount } from "../../src/tracking";
 import { plotlyJs } from "../../src/viz";
 import { testMlflowUri } from "../setup/testMlflow";
 
@@ -88,7 +88,8 @@ describe("runTracked", () => {
     const run = await client.getRun(tracked.runId);
     const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
     expect(run.info.status).toBe("FINISHED");
-    expect(run.info.run_name).toMatch(/^spy-fast @ \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    // The config's name and a short hash: distinct per run at the UI's width (the date is a column).
+    expect(run.info.run_name).toMatch(/^spy-fast-[0-9a-f]{7}$/);
     expect(tags).toMatchObject({
       suite: "pipeline",
       "wsp.job_id": "job-42",
@@ -100,6 +101,16 @@ describe("runTracked", () => {
       data_hash: tracked.result.dataHash,
     });
     expect(tags.git_commit).toMatch(/^[0-9a-f]{40}$/);
+    // MLflow's standard tags, as its own client writes them.
+    expect(tags["mlflow.source.git.commit"]).toBe(tags.git_commit);
+    expect(tags["mlflow.source.name"]).toBe("wsp run fast.yaml");
+    expect(tags["mlflow.source.type"]).toBe("JOB");
+    expect(tags["mlflow.user"].length).toBeGreaterThan(0);
+    expect(tags["mlflow.note.content"]).toContain("promotion gates:");
+    expect(tags["mlflow.note.content"].startsWith("### spy-fast\n")).toBe(true);
+    // A model-training experiment: the UI does not open it in its GenAI mode.
+    const exp = await client.getExperiment(run.info.experiment_id);
+    expect(exp.tags?.find((t) => t.key === "mlflow.experimentKind")?.value).toBe("custom_model_development");
     expect(["true", "false"]).toContain(tags.git_dirty);
     expect(tags.host.length).toBeGreaterThan(0);
     const params = Object.fromEntries((run.data.params ?? []).map((p) => [p.key, p.value]));
@@ -171,13 +182,6 @@ describe("runTracked", () => {
       expect.arrayContaining([
         "config.yaml",
         "report.html",
-        "model/gbm/model.json",
-        "model/gbm/MLmodel",
-        "model/rf/model.json",
-        "model/gbm/calibration.json",
-        "model/rf/calibration.json",
-        "model/ensemble/calibration.json",
-        "model/ensemble/model.json",
         "predictions/oof.csv",
         "predictions/holdout.csv",
         "features/importance.json",
@@ -194,10 +198,8 @@ describe("runTracked", () => {
     const marker = plotlyJs().slice(0, 300);
     expect(html.split(marker).length - 1).toBe(1);
     expect(html.match(/Plotly\.newPlot\(/g)?.length).toBeGreaterThanOrEqual(6);
-    const model = JSON.parse(
-      new TextDecoder().decode(await client.downloadArtifact(tracked.runId, "model/gbm/model.json")),
-    );
-    expect(model).toMatchObject({ kind: "gbm", schemaVersion: 1 });
+    // Models are logged models (MLflow 3), not files of the run.
+    expect(paths.some((p) => p.startsWith("model/"))).toBe(false);
     const oof = new TextDecoder().decode(await client.downloadArtifact(tracked.runId, "predictions/oof.csv"));
     expect(oof.split("\n")[0]).toBe("time,label,gbm_p_UP,rf_p_UP,ensemble_p_UP");
   });
@@ -210,6 +212,7 @@ describe("runTracked", () => {
 
   it("a promoted run's model loads back by name and predicts as the run's refitted models did", async () => {
     const r = tracked.result;
+    const run0 = await client.getRun(tracked.runId);
     // Real SPY data has no signal, so the runner's checks refuse the run: forced, it is registered
     // (never champion), which is all this test needs.
     const promoted = await promoteRun(client, tracked.runId, { force: true });
@@ -266,8 +269,9 @@ describe("runTracked", () => {
     expect(() => loaded.predictProba(Xh, regimes.subarray(1))).toThrow(/one per row/);
     // A single model's calibration.json (what a run without an ensemble promotes) reproduces its holdoutProbs too.
     for (const m of r.models) {
+      const logged = await findRunLoggedModel(client, run0.info.experiment_id, tracked.runId, m.name);
       const saved = JSON.parse(
-        new TextDecoder().decode(await client.downloadArtifact(tracked.runId, `model/${m.name}/calibration.json`)),
+        new TextDecoder().decode(await client.downloadArtifactUri(`models:/${logged?.info.model_id}/calibration.json`)),
       );
       const cal = parseCalibrationArtifact(saved, [m.name], m.name).calibrators.get(m.name);
       expect(saved.members[0].oofRows).toBe(m.calibrationRows);

@@ -57,8 +57,22 @@ describe("tracking failures", () => {
     expect(synced).toHaveLength(4);
     const exp = await client.getExperimentByName(experiment);
     const runs = await client.searchAllRuns({ experimentIds: [exp?.experiment_id ?? ""] });
-    const parent = runs.find((r) => r.info.run_name?.startsWith("small @ "));
+    const parent = runs.find((r) => /^small-[0-9a-f]{7}$/.test(r.info.run_name ?? ""));
     expect(parent?.info.status).toBe("FINISHED");
+    // The logged model waited in the outbox too: created on replay, linked to the run, READY.
+    const models = await client.searchLoggedModels(
+      [exp?.experiment_id ?? ""],
+      `source_run_id = '${parent?.info.run_id}'`,
+    );
+    expect(models.map((m) => [m.info.name, m.info.status])).toEqual([["gbm", "LOGGED_MODEL_READY"]]);
+    expect((await client.getRunOutputs(parent?.info.run_id ?? "")).map((o) => o.model_id)).toEqual([
+      models[0].info.model_id,
+    ]);
+    const mlmodel = new TextDecoder().decode(
+      await client.downloadArtifactUri(`models:/${models[0].info.model_id}/MLmodel`),
+    );
+    expect(mlmodel).toContain(`run_id: ${parent?.info.run_id}`);
+    expect(mlmodel).toContain("loader_module: wsp_pyfunc");
     const children = runs.filter((r) => r.data.tags?.some((t) => t.key === "mlflow.parentRunId"));
     expect(children.map((c) => c.info.run_name).sort()).toEqual(["backtest", "control", "gbm"]);
     const report = await client.downloadArtifact(parent?.info.run_id ?? "", "report.html");

@@ -321,6 +321,22 @@ describe("promotion gates", () => {
     expect((await registry.getAlias(name, "challenger"))?.version).toBe("4");
   });
 
+  it("a version that lost its alias no longer claims it in its description", async () => {
+    // v1 lost champion to v3, v2 lost challenger to v4; their gate lines stay as evaluated.
+    const day = new Date().toISOString().slice(0, 10);
+    const v1 = (await registry.getModelVersion(name, "1"))?.description ?? "";
+    const v2 = (await registry.getModelVersion(name, "2"))?.description ?? "";
+    expect(v1.split("\n")[0]).toBe(`No alias: champion moved to version 3 on ${day}. Every gate had passed.`);
+    expect(v2.split("\n")[0]).toBe(
+      `No alias: challenger moved to version 4 on ${day}. Its gates: beats_champion, min_deflated_sharpe, beats_control, run_checks failed.`,
+    );
+    expect(v2).not.toContain("Kept as challenger");
+    expect(v2).toContain("deflated Sharpe 0.1 needs >= 0.5");
+    // The holders keep theirs.
+    expect((await registry.getModelVersion(name, "3"))?.description).toMatch(/^Promoted to champion/);
+    expect((await registry.getModelVersion(name, "4"))?.description).toMatch(/^Kept as challenger: beats_champion/);
+  });
+
   it("promoting the champion's run again re-uses its version", async () => {
     const r = await promoteRun(client, runs.c);
     expect(r).toMatchObject({ version: "3", champion: true });
@@ -388,6 +404,23 @@ describe("promotion gates: deflated Sharpe basis", () => {
     await client.setTag(runId, "promotion.dsr_basis", "absolute");
     const again = await promoteRun(client, runId);
     expect(again.gates.find((g) => g.gate === "min_deflated_sharpe")).toMatchObject({ passed: true, value: 0.9 });
+  });
+
+  it("reads a run recorded before the basis existed: its deflated_sharpe is absolute, never taken as active", async () => {
+    const experiment = unique("promo-legacy");
+    const name = unique("legacy");
+    // Only `deflated_sharpe` (absolute returns), as runs logged it before deflated_sharpe_<basis>.
+    const runId = await recordRun(experiment, name, { holdout: 0.68, oos: 0.685, dsr: 0.9, control: 0.695 });
+    expect((await promoteRun(client, runId)).gates.find((g) => g.gate === "min_deflated_sharpe")).toMatchObject({
+      passed: true,
+      value: 0.9,
+    });
+    await client.setTag(runId, "promotion.dsr_basis", "absolute");
+    expect((await promoteRun(client, runId)).gates.find((g) => g.gate === "min_deflated_sharpe")?.value).toBe(0.9);
+    await client.setTag(runId, "promotion.dsr_basis", "active");
+    const active = (await promoteRun(client, runId)).gates.find((g) => g.gate === "min_deflated_sharpe");
+    expect(active?.passed).toBe(false);
+    expect(active?.detail).toBe("deflated Sharpe (active returns) missing needs >= 0.5");
   });
 });
 

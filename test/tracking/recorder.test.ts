@@ -213,6 +213,25 @@ describe("failures, children and refusals", () => {
     expect(readdirSync(outboxDir).filter((d) => d.startsWith("local-"))).toEqual([]);
   });
 
+  it("creates experiments as model-training ones and marks an existing untagged one", async () => {
+    const fresh = unique("kind-new");
+    await (await recorder.startRun({ experiment: fresh, runName: "r" })).end("FINISHED");
+    const kindOf = async (name: string) =>
+      (await client.getExperimentByName(name))?.tags?.find((t) => t.key === "mlflow.experimentKind")?.value;
+    expect(await kindOf(fresh)).toBe("custom_model_development");
+    // Made elsewhere without the tag (another client, an older version of this one).
+    const old = unique("kind-old");
+    await client.createExperiment(old);
+    expect(await kindOf(old)).toBeUndefined();
+    await (await recorder.startRun({ experiment: old, runName: "r" })).end("FINISHED");
+    expect(await kindOf(old)).toBe("custom_model_development");
+    // A kind someone chose is left alone.
+    const chosen = unique("kind-chosen");
+    await client.createExperiment(chosen, { "mlflow.experimentKind": "genai_development" });
+    await (await recorder.startRun({ experiment: chosen, runName: "r" })).end("FINISHED");
+    expect(await kindOf(chosen)).toBe("genai_development");
+  });
+
   it("rejects artifact paths that leave the run's tree", async () => {
     const run = await recorder.startRun({ experiment: unique("path"), runName: "r" });
     await expect(run.logArtifact("../x.txt", "x")).rejects.toThrow(/no "\.\."/);
