@@ -36,6 +36,8 @@ export interface ServicesOptions {
   postgresPort?: number;
   redisPort?: number;
   mlflow?: MlflowServerOptions;
+  /** Where DATABASE_URL and REDIS_URL are read; default process.env (MLflow reads process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ServiceStatus {
@@ -62,6 +64,12 @@ function resolved(opts: ServicesOptions) {
   };
 }
 
+/** The user's server for `name`, if its variable is set (MLflow's is read by src/tracking from process.env). */
+function configuredUrl(name: ServiceName, opts: ServicesOptions): string | undefined {
+  const env = name === "mlflow" ? process.env : (opts.env ?? process.env);
+  return env[SERVICE_URL_VARIABLES[name]] || undefined;
+}
+
 async function configuredStatus(name: ServiceName, url: string): Promise<ServiceStatus> {
   const up = name === "postgres" ? await postgresAnswers(url) : await redisAnswers(url);
   return { name, url: maskUrl(url), up, configuredBy: SERVICE_URL_VARIABLES[name], pid: null, logPath: null };
@@ -74,7 +82,7 @@ async function statusOf(name: ServiceName, opts: ServicesOptions): Promise<Servi
     const configuredBy = s.external ? SERVICE_URL_VARIABLES.mlflow : null;
     return { name, url: s.uri, up: s.healthy, configuredBy, pid: s.pid, logPath: s.logPath };
   }
-  const configured = process.env[SERVICE_URL_VARIABLES[name]];
+  const configured = configuredUrl(name, opts);
   if (configured) return configuredStatus(name, configured);
   const state = name === "postgres" ? localPostgresState(o.pg) : localRedisState(o.redis);
   const up =
@@ -88,7 +96,7 @@ async function upOne(name: ServiceName, opts: ServicesOptions): Promise<ServiceS
     const server = await ensureMlflowServer(o.mlflow);
     return { ...(await statusOf(name, opts)), started: server.started };
   }
-  const configured = process.env[SERVICE_URL_VARIABLES[name]];
+  const configured = configuredUrl(name, opts);
   if (configured) return { ...(await configuredStatus(name, configured)), started: false };
   const s = name === "postgres" ? await startLocalPostgres(o.pg) : await startLocalRedis(o.redis);
   return {
@@ -126,7 +134,7 @@ export async function servicesDown(
   return Promise.all(
     names.map(async (name): Promise<StoppedService> => {
       const variable = SERVICE_URL_VARIABLES[name];
-      if (process.env[variable]) return { name, stopped: false, configuredBy: variable };
+      if (configuredUrl(name, opts)) return { name, stopped: false, configuredBy: variable };
       const stop =
         name === "postgres"
           ? stopLocalPostgres(o.pg)

@@ -41,7 +41,7 @@ let ports: { postgres: number; redis: number } | undefined;
 
 afterAll(async () => {
   // A failed assertion must not leave servers running.
-  if (ports) await servicesDown(["postgres", "redis"], { repoRoot, stateDir, postgresPort: ports.postgres });
+  if (ports) await servicesDown(["postgres", "redis"], { repoRoot, stateDir, postgresPort: ports.postgres, env: {} });
   rmSync(stateDir, { recursive: true, force: true });
 });
 
@@ -95,7 +95,7 @@ describe("service discovery with the machine's servers pointed away", () => {
       source: "local",
       started: false,
     });
-    const opts = { repoRoot, stateDir, postgresPort: pgPort, redisPort };
+    const opts = { repoRoot, stateDir, postgresPort: pgPort, redisPort, env: {} };
     const status = await servicesStatus(["postgres", "redis"], opts);
     expect(status.map((s) => [s.name, s.up, s.pid !== null])).toEqual([
       ["postgres", true, true],

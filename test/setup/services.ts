@@ -41,6 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.TEST_DATABASE_URL = postgres.url;
   process.env.TEST_REDIS_URL = redis.url;
   return async () => {
-    if (started.length > 0) await servicesDown(started as ("postgres" | "redis")[], { repoRoot });
+    // Only what this setup started: local servers, whatever the variables say.
+    if (started.length > 0) await servicesDown(started as ("postgres" | "redis")[], { repoRoot, env: {} });
   };
 }
