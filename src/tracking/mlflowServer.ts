@@ -4,9 +4,9 @@
  * pid file) so that `npm start` and CI never hang on it. `MLFLOW_TRACKING_URI` points everything
  * at another server instead, which is then only checked, never started or stopped.
  */
-import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { logTail, readLivePid, spawnDetached, stopProcess } from "../services/detachedProcess";
 
 export const DEFAULT_MLFLOW_HOST = "127.0.0.1";
 export const DEFAULT_MLFLOW_PORT = 5050;
@@ -97,12 +97,6 @@ export async function isMlflowHealthy(uri: string, timeoutMs = 2000): Promise<bo
   }
 }
 
-function logTail(logPath: string | null, lines = 15): string {
-  if (!logPath || !existsSync(logPath)) return "";
-  const tail = readFileSync(logPath, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  return tail ? `\nlast lines of ${logPath}:\n${tail}` : "";
-}
-
 /**
  * Polls `GET /health` until it answers, `timeoutMs` passes, or `exited()` reports that the server
  * process died (then it fails at once instead of waiting out the timeout).
@@ -128,18 +122,6 @@ export async function waitForMlflowHealth(
       );
     }
     await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function readPid(pidPath: string): number | null {
-  if (!existsSync(pidPath)) return null;
-  const pid = Number.parseInt(readFileSync(pidPath, "utf8").trim(), 10);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
   }
 }
 
@@ -180,26 +162,16 @@ export function spawnMlflowServer(opts: MlflowServerOptions = {}): SpawnedMlflow
     String(opts.workers ?? 1),
   ];
   if (opts.allowedHosts) args.push("--allowed-hosts", opts.allowedHosts);
-  const logFd = openSync(paths.logPath, "a");
-  let exitCode: number | null = null;
-  try {
-    const child = spawn(paths.mlflowBin, args, {
-      cwd: paths.storeDir,
-      detached: true,
-      stdio: ["ignore", logFd, logFd],
-      // The background job runner serves MLflow's GenAI features only and costs several processes.
-      env: { ...process.env, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false" },
-    });
-    if (child.pid === undefined) throw new MlflowServerError(`could not start ${paths.mlflowBin}`);
-    child.on("exit", (code, signal) => {
-      exitCode = code ?? (signal ? 128 : 1);
-    });
-    child.unref();
-    writeFileSync(paths.pidPath, `${child.pid}\n`);
-    return { uri: `http://${host}:${port}`, pid: child.pid, logPath: paths.logPath, exitCode: () => exitCode };
-  } finally {
-    closeSync(logFd);
-  }
+  const child = spawnDetached({
+    command: paths.mlflowBin,
+    args,
+    cwd: paths.storeDir,
+    logPath: paths.logPath,
+    pidPath: paths.pidPath,
+    // The background job runner serves MLflow's GenAI features only and costs several processes.
+    env: { ...process.env, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false" },
+  });
+  return { uri: `http://${host}:${port}`, pid: child.pid, logPath: paths.logPath, exitCode: child.exitCode };
 }
 
 /**
@@ -244,7 +216,7 @@ export async function mlflowServerStatus(opts: MlflowServerOptions = {}): Promis
   const healthy = await isMlflowHealthy(uri);
   if (external) return { uri, healthy, external, pid: null, logPath: null };
   const paths = mlflowServerPaths(opts);
-  return { uri, healthy, external, pid: readPid(paths.pidPath), logPath: paths.logPath };
+  return { uri, healthy, external, pid: readLivePid(paths.pidPath), logPath: paths.logPath };
 }
 
 /**
@@ -253,23 +225,8 @@ export async function mlflowServerStatus(opts: MlflowServerOptions = {}): Promis
  */
 export async function stopMlflowServer(opts: MlflowServerOptions = {}, graceMs = 10_000): Promise<boolean> {
   const paths = mlflowServerPaths(opts);
-  const pid = readPid(paths.pidPath);
+  const pid = readLivePid(paths.pidPath);
   rmSync(paths.pidPath, { force: true });
   if (pid === null) return false;
-  const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
-    try {
-      process.kill(-pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!signalGroup("SIGTERM")) return false;
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!signalGroup(0)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  signalGroup("SIGKILL");
-  return true;
+  return stopProcess(pid, "SIGTERM", graceMs, true);
 }

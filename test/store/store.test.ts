@@ -219,6 +219,7 @@ describe("opening a store", () => {
     expect(err.message).toMatch(/ECONNREFUSED/);
     expect(err.message).toMatch(/pg_ctlcluster/);
     expect(err.message).toMatch(/docker compose up -d postgres/);
+    expect(err.message).toMatch(/npx wsp services up postgres/);
     expect(err.message).toMatch(/unset DATABASE_URL/);
   });
 

@@ -4,9 +4,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { inject } from "vitest";
 import type { Bars } from "../../src/data";
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** The suite's PostgreSQL, found by test/setup/services.ts (configured, the machine's, or project-local). */
+export const TEST_DATABASE_URL = inject("testDatabaseUrl");
 
 /** Where one suite's store lives, and how to remove it afterwards. */
 export interface StoreTarget {

@@ -1,0 +1,8 @@
+/** Public surface of services: project-local PostgreSQL and Redis, `wsp services`, and discovery. */
+export * from "./detachedProcess";
+export * from "./discovery";
+export * from "./localPostgres";
+export * from "./localRedis";
+export * from "./postgresDatabase";
+export * from "./probes";
+export * from "./services";
