@@ -140,7 +140,11 @@ function level(
   });
 }
 
-/** A channel (upper/middle/lower) with the close's `position` in it: (close − lower) / (upper − lower). */
+/**
+ * A channel (upper/middle/lower) with the close's `position` in it, (close − lower) / (upper −
+ * lower), and its distances from the bands, close / band − 1 (on Donchian(252): how far below the
+ * 52-week high and above the 52-week low the close is).
+ */
 function channel(
   name: string,
   params: readonly ParamDef[],
@@ -152,14 +156,21 @@ function channel(
     name,
     family: "volatility",
     params,
-    outputs: ["upper", "middle", "lower", "position"],
+    outputs: ["upper", "middle", "lower", "position", "upperDistance", "lowerDistance"],
     batch: (b, p, _env, wanted): Record<string, F64> => {
       const ch = batch(b, p);
+      const n = b.close.length;
+      const out: Record<string, F64> = { upper: ch.upper, lower: ch.lower };
       // The middle line is not needed for the position: reuse its memory when nobody reads it.
-      const pos = wanted !== undefined && !wanted.includes("middle") ? ch.middle : new Float64Array(b.close.length);
-      for (let i = 0; i < pos.length; i++) pos[i] = position(b.close[i], ch.upper[i], ch.lower[i]);
-      if (pos === ch.middle) return { upper: ch.upper, lower: ch.lower, position: pos };
-      return { upper: ch.upper, middle: ch.middle, lower: ch.lower, position: pos };
+      const pos = wanted !== undefined && !wanted.includes("middle") ? ch.middle : new Float64Array(n);
+      for (let i = 0; i < n; i++) pos[i] = position(b.close[i], ch.upper[i], ch.lower[i]);
+      out.position = pos;
+      if (pos !== ch.middle) out.middle = ch.middle;
+      if (wanted === undefined || wanted.includes("upperDistance"))
+        out.upperDistance = distanceOf(b.close, ch.upper, new Float64Array(n));
+      if (wanted === undefined || wanted.includes("lowerDistance"))
+        out.lowerDistance = distanceOf(b.close, ch.lower, new Float64Array(n));
+      return out;
     },
     stream: (p) => {
       const s = stream(p);
@@ -170,6 +181,8 @@ function channel(
           middle: ch.middle,
           lower: ch.lower,
           position: position(bar.close, ch.upper, ch.lower),
+          upperDistance: bar.close / ch.upper - 1,
+          lowerDistance: bar.close / ch.lower - 1,
         };
       };
     },
