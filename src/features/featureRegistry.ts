@@ -13,7 +13,7 @@ import { isSession, sessionClose, sessionOpen } from "../data/calendar";
 import { DAY_MS, civilFromDays, weekdayOfDay } from "../data/newYorkTime";
 import type { FeatureIndicator, ParamDef, Params } from "./featureIndicator";
 import { int, real, ticker } from "./featureIndicator";
-import { breadth } from "./breadth";
+import { BreadthStream, breadth, netAdvancers } from "./breadth";
 import * as I from "./indicators";
 import type { OhlcvBar } from "./indicators";
 
@@ -45,10 +45,12 @@ interface Spec {
   baseOnly?: boolean;
   batch: FeatureIndicator["batch"];
   stream: FeatureIndicator["stream"];
+  crossSection?: FeatureIndicator["crossSection"];
 }
 
 function define(s: Spec): FeatureIndicator {
   return {
+    crossSection: null,
     needsVolume: false,
     needsBenchmark: false,
     needsUniverse: false,
@@ -959,13 +961,25 @@ const INDICATORS: readonly FeatureIndicator[] = [
         { period: num(p, "period") },
       );
       const net = new Float64Array(b.ts.length);
-      for (let i = 0; i < net.length; i++) {
-        const total = br.advancers[i] + br.decliners[i];
-        net[i] = total > 0 ? br.advanceDecline[i] / total : Number.NaN;
-      }
+      for (let i = 0; i < net.length; i++) net[i] = netAdvancers(br.advancers[i], br.decliners[i]);
       return { aboveShare: br.aboveShare, advanceDeclineNet: net, proxy: br.proxy };
     },
     stream: null,
+    crossSection: (p) => {
+      const s = new BreadthStream({ period: num(p, "period") });
+      return {
+        pushUniverse: (t, ts, price) => s.pushUniverse(t, ts, price),
+        pushProxy: (t, ts, price) => s.pushProxy(t, ts, price),
+        at: (ts) => {
+          const row = s.at(ts);
+          return {
+            aboveShare: row.aboveShare,
+            advanceDeclineNet: netAdvancers(row.advancers, row.decliners),
+            proxy: row.proxy,
+          };
+        },
+      };
+    },
   }),
 ];
 
