@@ -2,13 +2,14 @@
  * The preset feature sets. `default` (100+ columns on daily bars with VIX and a benchmark):
  * trend, momentum, volatility, volume, return statistics, microstructure, calendar, cross-asset
  * and breadth, with no two columns nearer than |r| 0.99 on SPY daily (see
- * DEFAULT_SET_CORRELATED_PAIRS for the ones allowed, and why). Price levels enter as distances from the close and cumulative volume lines as
- * rolling z-scores, so columns are comparable across decades of prices. Entries needing what the
- * input may lack (volume, intraday bars, a context series, a universe) are optional: skipped and
- * reported when it is missing. The Hurst exponent is left out (it alone costs as much as
- * twenty other columns on the million-bar series); name it in `extra` to add it. `confluence`: the trade-log features (VWAP distance and 1/2-sigma
- * bands, ADX, +DI, −DI, hour, day of week, session segment and hours; the intraday ones are
- * skipped on daily bars).
+ * DEFAULT_SET_CORRELATED_PAIRS for the ones allowed, and why). Price levels enter as distances
+ * from the close and cumulative volume lines as rolling z-scores, so columns are comparable
+ * across decades of prices. Entries needing what the input may lack (volume, intraday bars, a
+ * context series, a universe) are optional: skipped and reported when it is missing. The Hurst
+ * exponent is left out (it alone costs as much as twenty other columns on the million-bar
+ * series); name it in `extra` to add it. `confluence`: the trade-log features (VWAP distance and
+ * 1/2-sigma bands, ADX, +DI, −DI, hour, day of week, session segment and hours; the intraday
+ * ones are skipped on daily bars).
  */
 import type { FeatureSetName } from "./featuresConfig";
 import type { PresetEntry } from "./featurePlan";
