@@ -228,3 +228,150 @@ export function breadth(
   }
   return out;
 }
+
+/** advancers − decliners over the names that moved (the default set's column); NaN when none did. */
+export function netAdvancers(advancers: number, decliners: number): number {
+  const total = advancers + decliners;
+  return total > 0 ? (advancers - decliners) / total : Number.NaN;
+}
+
+/** One date's row of {@link breadth}. */
+export type BreadthRow = { [K in Exclude<keyof Breadth, "ts">]: number };
+
+/** One name's rolling window, as crossSectionBreadth keeps it while walking the name's rows. */
+interface MemberWindow {
+  ring: Float64Array;
+  rows: number;
+  sum: number;
+  bad: number;
+  prev: number;
+  lastTs: number;
+}
+
+/** The per-date counters crossSectionBreadth accumulates (names: rows on the date). */
+interface DateCounts {
+  names: number;
+  valid: number;
+  above: number;
+  adv: number;
+  dec: number;
+}
+
+/**
+ * crossSectionBreadth one bar at a time: each member's bars in order (members in any
+ * interleaving), counted into the date of the bar with the same arithmetic, in the same order,
+ * so the counts are the batch's exactly.
+ */
+class CrossSectionStream {
+  private readonly members = new Map<string, MemberWindow>();
+  private readonly dates = new Map<number, DateCounts>();
+
+  constructor(private readonly period: number) {}
+
+  push(ticker: string, ts: number, price: number): void {
+    if (ts % DAY_MS !== 0) {
+      throw new RangeError(`BreadthStream: ${ticker} bar at ${ts} is not at 00:00 UTC of a date, as daily bars are`);
+    }
+    let m = this.members.get(ticker);
+    if (!m) {
+      m = { ring: new Float64Array(this.period), rows: 0, sum: 0, bad: 0, prev: Number.NaN, lastTs: -Infinity };
+      this.members.set(ticker, m);
+    }
+    if (!(ts > m.lastTs)) {
+      throw new RangeError(
+        `BreadthStream: ${ticker} bar of ${isoDate(ts)} is not after its previous one (${isoDate(m.lastTs)})`,
+      );
+    }
+    m.lastTs = ts;
+    let c = this.dates.get(ts);
+    if (!c) {
+      c = { names: 0, valid: 0, above: 0, adv: 0, dec: 0 };
+      this.dates.set(ts, c);
+    }
+    c.names++;
+    const i = m.rows;
+    const slot = i % this.period;
+    if (Number.isFinite(price)) m.sum += price;
+    else m.bad++;
+    if (i >= this.period) {
+      const q = m.ring[slot];
+      if (Number.isFinite(q)) m.sum -= q;
+      else m.bad--;
+    }
+    m.ring[slot] = price;
+    if (i >= this.period - 1 && m.bad === 0) {
+      c.valid++;
+      if (price > m.sum / this.period) c.above++;
+    }
+    if (i > 0) {
+      if (price > m.prev) c.adv++;
+      else if (price < m.prev) c.dec++;
+    }
+    m.prev = price;
+    m.rows++;
+  }
+
+  /** The counters of `date` (undefined when no member has a bar on it); earlier dates are dropped. */
+  take(date: number): DateCounts | undefined {
+    for (const d of this.dates.keys()) if (d < date) this.dates.delete(d);
+    return this.dates.get(date);
+  }
+}
+
+/**
+ * The streaming twin of {@link breadth}: the universe's and the proxy ETFs' daily bars pushed as
+ * they close (prices as breadth reads them: the adjusted close where a series has one), then
+ * `at(date)` gives the row breadth gives for that date once every member's bar of the date is in.
+ * Dates asked must increase; counters of earlier dates are dropped.
+ */
+export class BreadthStream {
+  private readonly universe: CrossSectionStream;
+  private readonly proxies: CrossSectionStream;
+  private readonly minValidShare: number;
+
+  constructor(options: BreadthOptions = {}) {
+    const period = options.period ?? 50;
+    this.minValidShare = options.minValidShare ?? 0.5;
+    if (!Number.isInteger(period) || period < 1) {
+      throw new RangeError(`BreadthStream: period must be an integer >= 1, got ${period}`);
+    }
+    if (!(this.minValidShare > 0 && this.minValidShare <= 1)) {
+      throw new RangeError(`BreadthStream: minValidShare must be in (0, 1], got ${this.minValidShare}`);
+    }
+    this.universe = new CrossSectionStream(period);
+    this.proxies = new CrossSectionStream(period);
+  }
+
+  pushUniverse(ticker: string, ts: number, price: number): void {
+    this.universe.push(ticker, ts, price);
+  }
+
+  pushProxy(ticker: string, ts: number, price: number): void {
+    this.proxies.push(ticker, ts, price);
+  }
+
+  at(date: number): BreadthRow {
+    const u = this.universe.take(date);
+    const p = this.proxies.take(date);
+    const from = (c: DateCounts, proxy: number): BreadthRow => ({
+      aboveShare: c.valid > 0 ? c.above / c.valid : Number.NaN,
+      validCount: c.valid,
+      advancers: c.adv,
+      decliners: c.dec,
+      advanceDecline: c.adv - c.dec,
+      advanceDeclineRatio: c.dec > 0 ? c.adv / c.dec : Number.NaN,
+      proxy,
+    });
+    if (u && u.valid >= this.minValidShare * u.names) return from(u, 0);
+    if (p && p.valid > 0) return from(p, 1);
+    return {
+      aboveShare: Number.NaN,
+      validCount: 0,
+      advancers: 0,
+      decliners: 0,
+      advanceDecline: Number.NaN,
+      advanceDeclineRatio: Number.NaN,
+      proxy: Number.NaN,
+    };
+  }
+}

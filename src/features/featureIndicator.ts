@@ -32,6 +32,16 @@ export interface BatchEnv {
 
 export type StreamStep = (bar: OhlcvBar, benchmark: number) => Record<string, number>;
 
+/**
+ * The streaming twin of a cross-sectional indicator: the members' daily bars go in as they close
+ * (universe names, proxy ETFs), and `at` gives the outputs of a base bar's date.
+ */
+export interface CrossSectionStep {
+  pushUniverse(ticker: string, ts: number, price: number): void;
+  pushProxy(ticker: string, ts: number, price: number): void;
+  at(ts: number): Record<string, number>;
+}
+
 export interface FeatureIndicator {
   readonly name: string;
   readonly family: FeatureFamily;
@@ -53,8 +63,10 @@ export interface FeatureIndicator {
    * missing or hold other values.
    */
   batch(bars: Bars, params: Params, env: BatchEnv, wanted?: readonly string[]): Record<string, Float64Array>;
-  /** Null when the indicator has no streaming twin (cross-sectional breadth). */
+  /** Null for a cross-sectional indicator (breadth): its twin is `crossSection`, fed by the members. */
   stream: ((params: Params, timeframe: Timeframe) => StreamStep) | null;
+  /** The streaming twin of a cross-sectional indicator (null for the others). */
+  crossSection: ((params: Params) => CrossSectionStep) | null;
 }
 
 export function int(name: string, def: number | undefined, min = 1, max = 100_000): ParamDef {

@@ -13,7 +13,7 @@ import { isSession, sessionClose, sessionOpen } from "../data/calendar";
 import { DAY_MS, civilFromDays, weekdayOfDay } from "../data/newYorkTime";
 import type { FeatureIndicator, ParamDef, Params } from "./featureIndicator";
 import { int, real, ticker } from "./featureIndicator";
-import { breadth } from "./breadth";
+import { BreadthStream, breadth, netAdvancers } from "./breadth";
 import * as I from "./indicators";
 import type { OhlcvBar } from "./indicators";
 
@@ -45,10 +45,12 @@ interface Spec {
   baseOnly?: boolean;
   batch: FeatureIndicator["batch"];
   stream: FeatureIndicator["stream"];
+  crossSection?: FeatureIndicator["crossSection"];
 }
 
 function define(s: Spec): FeatureIndicator {
   return {
+    crossSection: null,
     needsVolume: false,
     needsBenchmark: false,
     needsUniverse: false,
@@ -140,7 +142,11 @@ function level(
   });
 }
 
-/** A channel (upper/middle/lower) with the close's `position` in it: (close − lower) / (upper − lower). */
+/**
+ * A channel (upper/middle/lower) with the close's `position` in it, (close − lower) / (upper −
+ * lower), and its distances from the bands, close / band − 1 (on Donchian(252): how far below the
+ * 52-week high and above the 52-week low the close is).
+ */
 function channel(
   name: string,
   params: readonly ParamDef[],
@@ -152,14 +158,21 @@ function channel(
     name,
     family: "volatility",
     params,
-    outputs: ["upper", "middle", "lower", "position"],
+    outputs: ["upper", "middle", "lower", "position", "upperDistance", "lowerDistance"],
     batch: (b, p, _env, wanted): Record<string, F64> => {
       const ch = batch(b, p);
+      const n = b.close.length;
+      const out: Record<string, F64> = { upper: ch.upper, lower: ch.lower };
       // The middle line is not needed for the position: reuse its memory when nobody reads it.
-      const pos = wanted !== undefined && !wanted.includes("middle") ? ch.middle : new Float64Array(b.close.length);
-      for (let i = 0; i < pos.length; i++) pos[i] = position(b.close[i], ch.upper[i], ch.lower[i]);
-      if (pos === ch.middle) return { upper: ch.upper, lower: ch.lower, position: pos };
-      return { upper: ch.upper, middle: ch.middle, lower: ch.lower, position: pos };
+      const pos = wanted !== undefined && !wanted.includes("middle") ? ch.middle : new Float64Array(n);
+      for (let i = 0; i < n; i++) pos[i] = position(b.close[i], ch.upper[i], ch.lower[i]);
+      out.position = pos;
+      if (pos !== ch.middle) out.middle = ch.middle;
+      if (wanted === undefined || wanted.includes("upperDistance"))
+        out.upperDistance = distanceOf(b.close, ch.upper, new Float64Array(n));
+      if (wanted === undefined || wanted.includes("lowerDistance"))
+        out.lowerDistance = distanceOf(b.close, ch.lower, new Float64Array(n));
+      return out;
     },
     stream: (p) => {
       const s = stream(p);
@@ -170,6 +183,8 @@ function channel(
           middle: ch.middle,
           lower: ch.lower,
           position: position(bar.close, ch.upper, ch.lower),
+          upperDistance: bar.close / ch.upper - 1,
+          lowerDistance: bar.close / ch.lower - 1,
         };
       };
     },
@@ -946,13 +961,25 @@ const INDICATORS: readonly FeatureIndicator[] = [
         { period: num(p, "period") },
       );
       const net = new Float64Array(b.ts.length);
-      for (let i = 0; i < net.length; i++) {
-        const total = br.advancers[i] + br.decliners[i];
-        net[i] = total > 0 ? br.advanceDecline[i] / total : Number.NaN;
-      }
+      for (let i = 0; i < net.length; i++) net[i] = netAdvancers(br.advancers[i], br.decliners[i]);
       return { aboveShare: br.aboveShare, advanceDeclineNet: net, proxy: br.proxy };
     },
     stream: null,
+    crossSection: (p) => {
+      const s = new BreadthStream({ period: num(p, "period") });
+      return {
+        pushUniverse: (t, ts, price) => s.pushUniverse(t, ts, price),
+        pushProxy: (t, ts, price) => s.pushProxy(t, ts, price),
+        at: (ts) => {
+          const row = s.at(ts);
+          return {
+            aboveShare: row.aboveShare,
+            advanceDeclineNet: netAdvancers(row.advancers, row.decliners),
+            proxy: row.proxy,
+          };
+        },
+      };
+    },
   }),
 ];
 

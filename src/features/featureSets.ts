@@ -1,14 +1,15 @@
 /**
- * The preset feature sets. `default` (90+ columns on daily bars with VIX and a benchmark):
+ * The preset feature sets. `default` (100+ columns on daily bars with VIX and a benchmark):
  * trend, momentum, volatility, volume, return statistics, microstructure, calendar, cross-asset
  * and breadth, with no two columns nearer than |r| 0.99 on SPY daily (see
- * DEFAULT_SET_CORRELATED_PAIRS for the ones allowed, and why). Price levels enter as distances from the close and cumulative volume lines as
- * rolling z-scores, so columns are comparable across decades of prices. Entries needing what the
- * input may lack (volume, intraday bars, a context series, a universe) are optional: skipped and
- * reported when it is missing. The Hurst exponent is left out (it alone costs as much as
- * twenty other columns on the million-bar series); name it in `extra` to add it. `confluence`: the trade-log features (VWAP distance and 1/2-sigma
- * bands, ADX, +DI, −DI, hour, day of week, session segment and hours; the intraday ones are
- * skipped on daily bars).
+ * DEFAULT_SET_CORRELATED_PAIRS for the ones allowed, and why). Price levels enter as distances
+ * from the close and cumulative volume lines as rolling z-scores, so columns are comparable
+ * across decades of prices. Entries needing what the input may lack (volume, intraday bars, a
+ * context series, a universe) are optional: skipped and reported when it is missing. The Hurst
+ * exponent is left out (it alone costs as much as twenty other columns on the million-bar
+ * series); name it in `extra` to add it. `confluence`: the trade-log features (VWAP distance and
+ * 1/2-sigma bands, ADX, +DI, −DI, hour, day of week, session segment and hours; the intraday
+ * ones are skipped on daily bars).
  */
 import type { FeatureSetName } from "./featuresConfig";
 import type { PresetEntry } from "./featurePlan";
@@ -50,7 +51,8 @@ function defaultSet({ benchmark, vix }: PresetContext): PresetEntry[] {
     e({ indicator: "aroon" }),
     e({ indicator: "linreg_slope" }),
     // momentum
-    ...periods("rsi", [7, 14, 28]),
+    // RSI(2): the short-horizon mean-reversion oscillator (|r| < 0.9 with RSI(7) on SPY daily).
+    ...periods("rsi", [2, 7, 14, 28]),
     e({ indicator: "stoch" }),
     e({ indicator: "stochrsi" }),
     e({ indicator: "willr" }),
@@ -66,15 +68,17 @@ function defaultSet({ benchmark, vix }: PresetContext): PresetEntry[] {
     e({ indicator: "bollinger", outputs: ["width", "percent_b"] }),
     e({ indicator: "keltner", outputs: ["position"] }),
     ...periods("donchian", [20, 55], { outputs: ["position"] }),
+    // Distance below the 52-week high (a drawdown) and above the 52-week low.
+    e({ indicator: "donchian", params: { period: 252 }, outputs: ["upper_distance", "lower_distance"] }),
     ...periods("volatility_cc", [10, 20, 60]),
     // Yang–Zhang only of the range estimators: Parkinson and Garman–Klass reach |r| 0.996 with
     // each other and 0.992-0.996 with Yang–Zhang on weekly bars.
     e({ indicator: "volatility_yz" }),
     // volume
-    e({ indicator: "obv", raw: false, transforms: ["zscore(20)"], ...optional }),
+    e({ indicator: "obv", raw: false, transforms: ["zscore(20)", "zscore(60)"], ...optional }),
     e({ indicator: "ad", raw: false, transforms: ["zscore(20)"], ...optional }),
     e({ indicator: "cmf", ...optional }),
-    e({ indicator: "volume_zscore", ...optional }),
+    ...periods("volume_zscore", [20, 60], optional),
     e({ indicator: "relative_volume", ...optional }),
     // The rolling VWAP is left out: its distances track the SMA(20) distance (|r| 0.992) and %b
     // (0.993). The session VWAP (intraday bars) stays.
@@ -83,10 +87,12 @@ function defaultSet({ benchmark, vix }: PresetContext): PresetEntry[] {
     e({ indicator: "ret", params: { period: 1 }, transforms: ["lag(1)", "lag(2)", "lag(3)", "lag(5)", "zscore(20)"] }),
     ...periods("ret", [2, 3, 5, 10, 20, 60, 120, 252]),
     ...periods("close_zscore", [50, 100]),
-    ...periods("skew", [20, 60]),
-    e({ indicator: "kurtosis" }),
+    ...periods("skew", [20, 60, 120]),
+    ...periods("kurtosis", [20, 60, 120]),
+    e({ indicator: "autocorrelation", params: { period: 20, lag: 1 } }),
     e({ indicator: "autocorrelation", params: { period: 60, lag: 1 } }),
     e({ indicator: "autocorrelation", params: { period: 60, lag: 5 } }),
+    e({ indicator: "autocorrelation", params: { period: 120, lag: 1 } }),
     e({ indicator: "percentile_rank", params: { period: 252 } }),
     // microstructure
     e({ indicator: "corwin_schultz" }),
@@ -99,7 +105,14 @@ function defaultSet({ benchmark, vix }: PresetContext): PresetEntry[] {
     e({ indicator: "calendar", outputs: ["day_of_week", "month", "day_of_month"] }),
     e({ indicator: "clock", ...optional }),
     // cross-asset
-    e({ indicator: "close", context: vix, transforms: ["diff(1)", "pct_change(5)", "zscore(20)"], ...optional }),
+    e({
+      indicator: "close",
+      context: vix,
+      transforms: ["diff(1)", "pct_change(5)", "pct_change(20)", "zscore(20)", "zscore(60)"],
+      ...optional,
+    }),
+    // The volatility of the VIX itself (vol of vol).
+    e({ indicator: "volatility_cc", params: { period: 20 }, context: vix, ...optional }),
     e({ indicator: "percentile_rank", params: { period: 252 }, context: vix, ...optional }),
     e({ indicator: "beta", params: { benchmark, period: 60 }, ...optional }),
     e({ indicator: "correlation", params: { benchmark, period: 20 }, ...optional }),

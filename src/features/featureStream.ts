@@ -1,17 +1,20 @@
 /**
  * One bar in, one feature row out: the streaming twin of {@link computeFeatures} for a spec on
- * the bars' own timeframe (the default set, the confluence set, or a list without timeframe,
- * cs_rank or breadth entries), built from the indicators' streaming twins. Its rows equal the
- * batch frame's (NaN policy `keep` or `ffill`).
+ * the bars' own timeframe (the default set, the confluence set, or a list without timeframe or
+ * cs_rank entries), built from the indicators' streaming twins. Its rows equal the batch
+ * frame's (NaN policy `keep` or `ffill`).
  *
- * Context series (VIX, the benchmark) are pushed with `pushContext` as their bars become
- * visible (the batch rule, visibility.ts: a same-timeframe bar with the base bar, a daily bar
- * under intraday bars once it has closed), each bar once and in order; `update` then uses the
- * latest pushed values.
+ * Context series (VIX, the benchmark, the breadth proxy ETFs) are pushed with `pushContext` as
+ * their bars become visible (the batch rule, visibility.ts: a same-timeframe bar with the base
+ * bar, a daily bar under intraday bars once it has closed), each bar once and in order; `update`
+ * then uses the latest pushed values. Breadth (daily bars) reads the proxy ETFs among the base
+ * and context bars and, when `universe` is set, the universe's daily bars pushed with
+ * `pushUniverse`: every member's bar of a date before the base bar of that date.
  */
 import type { Timeframe } from "../data/bars";
+import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { type Availability, parseFeaturesConfig, unavailableReason } from "./computeFeatures";
-import type { StreamStep } from "./featureIndicator";
+import type { CrossSectionStep, StreamStep } from "./featureIndicator";
 import { type IndicatorStep, planFeatures } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import type { FeaturesConfig, FeaturesConfigInput } from "./featuresConfig";
@@ -24,6 +27,8 @@ export interface FeatureStreamOptions {
   hasVolume: boolean;
   /** Context series that will be pushed, with their timeframe and whether they carry volume. */
   context?: Record<string, { timeframe: Timeframe; hasVolume: boolean }>;
+  /** The universe's daily bars will be pushed with `pushUniverse` (breadth; default false). */
+  universe?: boolean;
 }
 
 /** One column's producer: an output of a step, through a chain of transforms. */
@@ -38,18 +43,27 @@ interface Runner {
   sinks: Sink[];
 }
 
+interface CrossSectionRunner {
+  step: CrossSectionStep;
+  sinks: Sink[];
+}
+
+const isProxy = (ticker: string) => (BREADTH_PROXY_TICKERS as readonly string[]).includes(ticker);
+
 export class FeatureStream {
   readonly names: string[] = [];
   /** Preset entries left out, as in the batch report. */
   readonly skipped: { path: string; reason: string }[] = [];
   private readonly base: Runner[] = [];
   private readonly contextRunners = new Map<string, Runner[]>();
+  private readonly crossSections: CrossSectionRunner[] = [];
   private readonly benchmarkOf: (string | null)[] = [];
   private readonly lastClose = new Map<string, number>();
   private readonly row: Float64Array;
   private readonly last: Float64Array;
   private readonly ffill: boolean;
   private readonly ticker: string;
+  private readonly hasUniverse: boolean;
 
   constructor(spec: FeaturesConfigInput | FeaturesConfig, options: FeatureStreamOptions) {
     const config = parseFeaturesConfig(spec);
@@ -61,12 +75,13 @@ export class FeatureStream {
     }
     this.ffill = config.nan === "ffill";
     this.ticker = options.ticker;
+    this.hasUniverse = options.universe === true;
     const av: Availability = {
       baseTicker: options.ticker,
       timeframe: options.timeframe,
       hasVolume: options.hasVolume,
       context: new Map(Object.entries(options.context ?? {})),
-      hasUniverse: false,
+      hasUniverse: options.universe === true,
     };
     const contextSteps = new Map<string, Runner[]>();
     for (const step of planFeatures(config, options.timeframe)) {
@@ -86,6 +101,10 @@ export class FeatureStream {
           continue;
         }
         throw new FeatureSpecError(step.path, reason);
+      }
+      if (step.def.crossSection !== null) {
+        this.crossSections.push({ step: step.def.crossSection(step.params), sinks: this.sinksOf(step) });
+        continue;
       }
       if (step.def.stream === null) {
         if (step.optional) {
@@ -117,6 +136,11 @@ export class FeatureStream {
 
   private runnerOf(step: IndicatorStep, timeframe: Timeframe): Runner {
     const stream = step.def.stream as NonNullable<IndicatorStep["def"]["stream"]>;
+    return { step: stream(step.params, timeframe), sinks: this.sinksOf(step) };
+  }
+
+  /** The step's columns, named and numbered in frame order. */
+  private sinksOf(step: IndicatorStep): Sink[] {
     const sinks: Sink[] = [];
     for (const out of step.outputs) {
       if (out.raw) {
@@ -128,12 +152,15 @@ export class FeatureStream {
         this.names.push(c.name);
       }
     }
-    return { step: stream(step.params, timeframe), sinks };
+    return sinks;
   }
 
   private run(runner: Runner, bar: OhlcvBar, benchmark: number): void {
-    const values = runner.step(bar, benchmark);
-    for (const s of runner.sinks) {
+    this.write(runner.sinks, runner.step(bar, benchmark));
+  }
+
+  private write(sinks: readonly Sink[], values: Record<string, number>): void {
+    for (const s of sinks) {
       let v = values[s.output];
       for (const f of s.chain) v = f(v);
       this.row[s.col] = v;
@@ -145,6 +172,21 @@ export class FeatureStream {
     this.lastClose.set(ticker, bar.close);
     const runners = this.contextRunners.get(ticker);
     if (runners) for (const r of runners) this.run(r, bar, Number.NaN);
+    // Breadth reads a proxy ETF's close (the bundled ETF files have no adjusted close). One that
+    // is also the base series enters once, with the base bars (as in batch).
+    if (isProxy(ticker) && ticker !== this.ticker)
+      for (const c of this.crossSections) c.step.pushProxy(ticker, bar.ts, bar.close);
+  }
+
+  /**
+   * Feed the next daily bar of a universe name (breadth), once it has closed; `price` is the
+   * price breadth reads: the adjusted close (as the universe files carry it).
+   */
+  pushUniverse(ticker: string, bar: { ts: number; price: number }): void {
+    if (!this.hasUniverse) {
+      throw new RangeError(`pushUniverse(${ticker}): the stream was built without options.universe`);
+    }
+    for (const c of this.crossSections) c.step.pushUniverse(ticker, bar.ts, bar.price);
   }
 
   /** Feed the next base bar; returns the feature row (a buffer reused by the next call). */
@@ -153,6 +195,10 @@ export class FeatureStream {
       const b = this.benchmarkOf[k];
       const bench = b === null ? Number.NaN : b === this.ticker ? bar.close : (this.lastClose.get(b) ?? Number.NaN);
       this.run(this.base[k], bar, bench);
+    }
+    for (const c of this.crossSections) {
+      if (isProxy(this.ticker)) c.step.pushProxy(this.ticker, bar.ts, bar.close);
+      this.write(c.sinks, c.step.at(bar.ts));
     }
     if (!this.ffill) return this.row;
     for (let j = 0; j < this.row.length; j++) {

@@ -15,11 +15,10 @@ import { breadth } from "../../src/features/breadth";
 import { bundled, firstDifference } from "./_data";
 
 describe("default set", () => {
-  it("has 98 columns on daily SPY with VIX, from every family, and reports what it skipped", () => {
+  it("has 100+ columns on daily SPY with VIX, from every family, and reports what it skipped", () => {
     const { spy, vix } = bundled();
     const r = computeFeatures({ set: "default" }, { bars: spy, context: { VIX: vix } });
-    // 98 since near-duplicates were pruned (|r| > 0.99 on SPY daily; defaultSetCorrelation.test.ts).
-    expect(r.report.columns).toBe(98);
+    expect(r.report.columns).toBeGreaterThanOrEqual(100);
     expect(r.frame.names).toHaveLength(r.report.columns);
     for (const name of [
       "sma_distance_200",
@@ -33,6 +32,11 @@ describe("default set", () => {
       "VIX/close",
       "VIX/diff_1(close)",
       "VIX/percentile_rank_252",
+      "VIX/zscore_60(close)",
+      "VIX/volatility_cc_20",
+      "donchian_upper_distance_252",
+      "kurtosis_120",
+      "autocorrelation_20_1",
       "breadth_above_share_50",
     ]) {
       expect(r.frame.names).toContain(name);
@@ -55,6 +59,15 @@ describe("default set", () => {
     expect(column(r.frame, "calendar_day_of_month")[k]).toBe(16);
     expect(column(r.frame, "VIX/close")[k]).toBe(vix.close[lowerBound(vix.ts, dayMsOf("2020-03-16"))]);
     expect(column(r.frame, "VIX/close")[k]).toBeCloseTo(82.69, 2);
+    // Distances from the 52-week (252-session) high and low on that day, from the bars directly.
+    const year = { high: -Infinity, low: Infinity };
+    for (let j = k - 251; j <= k; j++) {
+      year.high = Math.max(year.high, spy.high[j]);
+      year.low = Math.min(year.low, spy.low[j]);
+    }
+    expect(column(r.frame, "donchian_upper_distance_252")[k]).toBeCloseTo(spy.close[k] / year.high - 1, 12);
+    expect(column(r.frame, "donchian_lower_distance_252")[k]).toBeCloseTo(spy.close[k] / year.low - 1, 12);
+    expect(column(r.frame, "donchian_upper_distance_252")[k]).toBeLessThan(-0.2); // the March 2020 drawdown
   });
 
   it("on 1-minute SPY: clock columns, and VIX of the previous session only", () => {
@@ -91,6 +104,7 @@ describe("default set", () => {
     expect(r.report.skipped.map((s) => s.reason)).toEqual([
       "vwap needs intraday bars, the bars are 1d",
       "clock needs intraday bars, the bars are 1d",
+      "context series VIX not given (input.context.VIX)",
       "context series VIX not given (input.context.VIX)",
       "context series VIX not given (input.context.VIX)",
     ]);

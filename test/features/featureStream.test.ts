@@ -1,10 +1,11 @@
 /** FeatureStream: one bar at a time through the default / confluence set equals the batch frame on real bars. */
 import { describe, expect, it } from "vitest";
-import { type Bars, sliceBars } from "../../src/data";
+import { type Bars, dayMsOf, loadBundled, loadUniverse, lowerBound, sliceBars } from "../../src/data";
 import {
   FeatureSpecError,
   FeatureStream,
   type FeaturesConfigInput,
+  column,
   computeFeatures,
   contextIndex,
 } from "../../src/features";
@@ -21,9 +22,18 @@ function barAt(b: Bars, i: number) {
   };
 }
 
-/** Streams `bars` (pushing each context bar once it is visible, as the batch rule says) and compares every row. */
-function expectStreamEqualsBatch(spec: FeaturesConfigInput, bars: Bars, context: Record<string, Bars>): number {
-  const batch = computeFeatures(spec, { bars, context });
+/**
+ * Streams `bars` (pushing each context bar once it is visible, as the batch rule says, and each
+ * universe bar of a date before the base bar of that date) and compares every row; the stream
+ * must make every column of the batch frame, in the same order.
+ */
+function expectStreamEqualsBatch(
+  spec: FeaturesConfigInput,
+  bars: Bars,
+  context: Record<string, Bars>,
+  universe?: Map<string, Bars>,
+): number {
+  const batch = computeFeatures(spec, { bars, context, universe });
   const stream = new FeatureStream(spec, {
     ticker: bars.ticker,
     timeframe: bars.timeframe,
@@ -31,21 +41,24 @@ function expectStreamEqualsBatch(spec: FeaturesConfigInput, bars: Bars, context:
     context: Object.fromEntries(
       Object.entries(context).map(([t, c]) => [t, { timeframe: c.timeframe, hasVolume: c.volume !== null }]),
     ),
+    universe: universe !== undefined,
   });
-  // Breadth is cross-sectional (no streaming twin): the stream skips it and says so; all else is identical.
-  const streamed = batch.frame.names.filter((n) => !n.startsWith("breadth_"));
-  expect(stream.names).toEqual(streamed);
-  const noTwin = stream.skipped.filter((s) => !batch.report.skipped.some((b) => b.path === s.path));
-  expect(noTwin.map((s) => s.reason)).toEqual(
-    batch.frame.names.length > streamed.length ? ["breadth has no streaming twin"] : [],
-  );
+  expect(stream.names).toEqual(batch.frame.names);
+  expect(stream.skipped).toEqual(batch.report.skipped);
   const visible = Object.entries(context).map(([t, c]) => ({ t, c, idx: contextIndex(c, bars), pushed: -1 }));
-  const cols = streamed.map((n) => batch.frame.columns[batch.frame.names.indexOf(n)]);
+  const members = [...(universe ?? new Map<string, Bars>())].map(([t, b]) => ({ t, b, next: 0 }));
+  const cols = batch.frame.columns;
   for (let i = 0; i < bars.ts.length; i++) {
     for (const v of visible) {
       while (v.pushed < v.idx[i]) {
         v.pushed++;
         stream.pushContext(v.t, barAt(v.c, v.pushed));
+      }
+    }
+    for (const m of members) {
+      const price = m.b.adjClose ?? m.b.close;
+      for (; m.next < m.b.ts.length && m.b.ts[m.next] <= bars.ts[i]; m.next++) {
+        stream.pushUniverse(m.t, { ts: m.b.ts[m.next], price: price[m.next] });
       }
     }
     const row = stream.update(barAt(bars, i));
@@ -64,7 +77,26 @@ function expectStreamEqualsBatch(spec: FeaturesConfigInput, bars: Bars, context:
 describe("FeatureStream", () => {
   it("default set on daily SPY with VIX: every row equals the batch frame", () => {
     const { spy, vix } = bundled();
-    expect(expectStreamEqualsBatch({ set: "default", nan: "ffill" }, spy, { VIX: vix })).toBe(95);
+    expect(expectStreamEqualsBatch({ set: "default", nan: "ffill" }, spy, { VIX: vix })).toBeGreaterThanOrEqual(100);
+  });
+
+  it("breadth streams too: from the universe where it covers the date, else from the proxy ETFs", () => {
+    // 2014-07..2016-12 of daily QQQ with SPY, IWM, DIA and VIX as context and the universe
+    // (it starts in 2015): proxy rows, then universe rows, as in batch.
+    const { vix } = bundled();
+    const cut = (b: Bars) => {
+      const from = lowerBound(b.ts, dayMsOf("2014-07-01"));
+      return sliceBars(b, from, lowerBound(b.ts, dayMsOf("2017-01-01")));
+    };
+    const [qqq, spy, iwm, dia] = ["QQQ", "SPY", "IWM", "DIA"].map((t) => cut(loadBundled(t, "1d")));
+    const universe = new Map([...loadUniverse()].map(([t, b]) => [t, cut(b)]));
+    const context = { SPY: spy, IWM: iwm, DIA: dia, VIX: cut(vix) };
+    const spec = { set: [{ indicator: "breadth" }, { indicator: "rsi" }] };
+    expect(expectStreamEqualsBatch(spec, qqq, context, universe)).toBe(4);
+    const batch = computeFeatures(spec, { bars: qqq, context, universe });
+    const flag = column(batch.frame, "breadth_proxy_50");
+    expect(flag.includes(1) && flag.includes(0)).toBe(true);
+    expect(expectStreamEqualsBatch({ set: "default" }, qqq, context, universe)).toBeGreaterThanOrEqual(100);
   });
 
   it("default set on 1-minute SPY with daily VIX (previous session visible), and the confluence set", () => {
@@ -75,7 +107,7 @@ describe("FeatureStream", () => {
     expect(expectStreamEqualsBatch({ set: "confluence" }, spy1m, {})).toBe(14);
   });
 
-  it("refuses what it cannot stream: higher timeframes, drop_rows", () => {
+  it("refuses what it cannot stream (higher timeframes, drop_rows) and universe bars it cannot place", () => {
     const opts = { ticker: "SPY", timeframe: "1d" as const, hasVolume: true };
     expect(() => new FeatureStream({ set: "default", timeframes: ["1w"] }, opts)).toThrow(FeatureSpecError);
     expect(() => new FeatureStream({ set: "default", timeframes: ["1w"] }, opts)).toThrow(
@@ -83,6 +115,17 @@ describe("FeatureStream", () => {
     );
     expect(() => new FeatureStream({ set: "default", nan: "drop_rows" }, opts)).toThrow(
       /features\.nan: a stream emits every row/,
+    );
+    // Universe bars to a stream that was not told of a universe (its batch twin has none).
+    const day = dayMsOf("2020-03-16");
+    expect(() => new FeatureStream({ set: "default" }, opts).pushUniverse("AAPL", { ts: day, price: 60 })).toThrow(
+      /pushUniverse\(AAPL\): the stream was built without options\.universe/,
+    );
+    // A member's bars must come in date order.
+    const s = new FeatureStream({ set: "default" }, { ...opts, universe: true });
+    s.pushUniverse("AAPL", { ts: day, price: 60 });
+    expect(() => s.pushUniverse("AAPL", { ts: day, price: 61 })).toThrow(
+      /AAPL bar of 2020-03-16 is not after its previous one \(2020-03-16\)/,
     );
   });
 });
