@@ -51,6 +51,13 @@ export interface DeflatedSharpeInput extends SharpeInputs {
   sharpeVariance: number;
 }
 
+/**
+ * How a deflated Sharpe is labelled wherever it is shown. It is a probability, not a Sharpe: that
+ * the true Sharpe exceeds SR0, the expected maximum Sharpe of the trials' null strategies (not
+ * that it exceeds zero, which is the PSR at 0).
+ */
+export const DSR_LABEL = "DSR P[SR>SR0]";
+
 /** DSR = PSR(SR0) with SR0 the expected maximum Sharpe of nTrials null strategies. */
 export function deflatedSharpe(x: DeflatedSharpeInput): { dsr: number; sr0: number } {
   const sr0 = expectedMaxSharpe(x.nTrials, x.sharpeVariance);

@@ -5,7 +5,7 @@
  * 4.6 MB copy of plotly (35 MB a run, most of the tracking time); their data go out as JSON and
  * the key ones as PNGs. Every artifact the tracker uploads is built here.
  */
-import { tradeLogToCsv } from "../backtest";
+import { DSR_LABEL, tradeLogToCsv } from "../backtest";
 import { formatReport, isoDate, isoNewYork, isIntraday } from "../data";
 import type { Importance } from "../models";
 import { barFigure, equityFigure, type Figure, figureHtml, lineFigure, plotlyJs } from "../viz";
@@ -124,12 +124,6 @@ function scoreRow(name: string, s: Scores): string {
   return `${pad(name, 12)}${pad(f(s.auc), 9)}${pad(f(s.logloss), 10)}${pad(f(s.ece), 9)}${pad(f(s.accuracy), 9)}${s.rows}`;
 }
 
-/**
- * The deflated Sharpe ratio is a probability (that the true Sharpe is above zero once the
- * trials are accounted for), not a Sharpe ratio: its label says so.
- */
-const DSR = "DSR (P[SR>0])";
-
 /** A line per variant whose holdout AUC departs from its walk-forward AUC beyond the null spread. */
 function holdoutGapLines(r: ExperimentResult): string[] {
   const positive = r.width === 1 ? 1 : r.width - 1;
@@ -194,15 +188,15 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   lines.push(
     "",
     `backtest (${r.backtest.variant}, costs included, ${when(r.backtest.bars.ts[0], intraday)}..${when(r.backtest.bars.ts[r.backtest.bars.ts.length - 1], intraday)}):`,
-    `  Sharpe ${f(rep.returns.sharpe, 3)}  ${DSR} ${f(rep.deflatedSharpe, 3)} (absolute, ${r.backtest.trials} trials)  max drawdown ${f(rep.returns.maxDrawdown * 100, 1)} %  win rate ${f(rep.trades.winRate * 100, 1)} % (${rep.trades.trades} trades)`,
+    `  Sharpe ${f(rep.returns.sharpe, 3)}  ${DSR_LABEL} ${f(rep.deflatedSharpe, 3)} (absolute, ${r.backtest.trials} trials)  max drawdown ${f(rep.returns.maxDrawdown * 100, 1)} %  win rate ${f(rep.trades.winRate * 100, 1)} % (${rep.trades.trades} trades)`,
     `  annual return ${f(rep.returns.annualReturn * 100, 2)} %  volatility ${f(rep.returns.annualVolatility * 100, 2)} %  exposure ${f(rep.exposure * 100, 1)} %`,
   );
   if (rep.active) {
     lines.push(
-      `  active vs ${c.backtest.benchmark} (strategy - beta x benchmark${c.sizing.kind === "vol_target" ? " held at the vol target" : ""}, beta ${f(rep.active.beta, 3)}): Sharpe ${f(rep.active.sharpe, 3)}  ${DSR} ${f(rep.active.deflatedSharpe, 3)}`,
+      `  active vs ${c.backtest.benchmark} (strategy - beta x benchmark${c.sizing.kind === "vol_target" ? " held at the vol target" : ""}, beta ${f(rep.active.beta, 3)}): Sharpe ${f(rep.active.sharpe, 3)}  ${DSR_LABEL} ${f(rep.active.deflatedSharpe, 3)}`,
     );
   }
-  lines.push(`  gated ${DSR} (promotion.dsr_basis ${c.promotion.dsr_basis}): ${f(r.backtest.deflatedSharpe, 3)}`);
+  lines.push(`  gated ${DSR_LABEL} (promotion.dsr_basis ${c.promotion.dsr_basis}): ${f(r.backtest.deflatedSharpe, 3)}`);
   if (r.backtest.benchmark) {
     const b = benchmarkStats(r);
     lines.push(
@@ -225,7 +219,7 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   if (r.control) {
     lines.push(
       "",
-      `shuffled-label control (${r.control.model}): OOS AUC ${f(r.control.oos.auc)}, log-loss ${f(r.control.oos.logloss)}, Sharpe ${f(r.control.sharpe, 3)}, ${DSR} ${f(r.control.deflatedSharpeAbsolute, 3)} absolute, active Sharpe ${f(r.control.activeSharpe, 3)}, ${DSR} ${f(r.control.deflatedSharpeActive, 3)} active`,
+      `shuffled-label control (${r.control.model}): OOS AUC ${f(r.control.oos.auc)}, log-loss ${f(r.control.oos.logloss)}, Sharpe ${f(r.control.sharpe, 3)}, ${DSR_LABEL} ${f(r.control.deflatedSharpeAbsolute, 3)} absolute, active Sharpe ${f(r.control.activeSharpe, 3)}, ${DSR_LABEL} ${f(r.control.deflatedSharpeActive, 3)} active`,
     );
   }
   lines.push(

@@ -5,6 +5,7 @@
  * active returns against the benchmark by default, so drift harvested by a long bias does not
  * count as skill), and beating the shuffled-label control on the configured metric by the margin.
  */
+import { DSR_LABEL } from "../backtest";
 import { aucNullStd } from "../validation";
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentConfig } from "./config";
@@ -65,8 +66,8 @@ export function evaluateGates(promotion: ExperimentConfig["promotion"], g: GateI
     name: "deflated_sharpe",
     passed: g.deflatedSharpe >= promotion.min_deflated_sharpe,
     detail: Number.isNaN(g.deflatedSharpe)
-      ? `DSR (P[SR>0]) on ${basis}: not computed${promotion.dsr_basis === "active" ? " (no benchmark bars on the traded timestamps)" : ""}`
-      : `DSR (P[SR>0]) on ${basis} ${g.deflatedSharpe.toFixed(3)} (need >= ${promotion.min_deflated_sharpe})`,
+      ? `${DSR_LABEL} on ${basis}: not computed${promotion.dsr_basis === "active" ? " (no benchmark bars on the traded timestamps)" : ""}`
+      : `${DSR_LABEL} on ${basis} ${g.deflatedSharpe.toFixed(3)} (need >= ${promotion.min_deflated_sharpe})`,
   });
   if (promotion.beat_control) {
     if (!g.control) {

@@ -1,11 +1,11 @@
 /**
- * `wsp run` with tracking: abandoned runs of this host ended KILLED first (abandonedRuns.ts),
- * a parent MLflow run "<name>-<short hash>" opened before the pipeline (so a failure is recorded
- * as FAILED with its error), the run's trials written to the experiment's ledger and the ledger
- * fed to the deflated Sharpe, then params, metrics, tags, child runs (one per model, "backtest",
- * "control"), artifacts and one MLflow 3 logged model per variant (each model and the ensemble,
- * see modelExport.ts), all through the recorder (src/tracking/recorder.ts), which queues
- * everything in mlruns/outbox/ when MLflow is down.
+ * `wsp run` with tracking: abandoned runs of this host in its experiment ended KILLED first
+ * (abandonedRuns.ts), a parent MLflow run "<name>-<short hash>" opened before the pipeline (so
+ * a failure is recorded as FAILED with its error), the run's trials written to the experiment's
+ * ledger and the ledger fed to the deflated Sharpe, then params, metrics, tags, child runs (one
+ * per model, "backtest", "control"), artifacts and one MLflow 3 logged model per variant (each
+ * model and the ensemble, see modelExport.ts), all through the recorder
+ * (src/tracking/recorder.ts), which queues everything in mlruns/outbox/ when MLflow is down.
  *
  * Runs carry MLflow's standard tags (`mlflow.source.*`, `mlflow.user`; the parent's summary as
  * `mlflow.note.content`, the run page's description).
@@ -64,7 +64,7 @@ export interface TrackedRun {
   /** True when the run went to the outbox (MLflow unreachable); `wsp mlflow sync` replays it. */
   offline: boolean;
   summary: string;
-  /** Runs of dead processes on this host ended KILLED, and stale outbox locks cleared, before this run. */
+  /** Runs of dead processes on this host in this experiment ended KILLED, and stale outbox locks cleared, before this run. */
   abandoned: AbandonedSweep;
   /** Why the PNG renderings were skipped although asked for (no Chromium); null otherwise. */
   pngSkipped: string | null;
@@ -318,7 +318,11 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   };
   const recorder = await timed(() => openRecorder({ trackingUri: opts.trackingUri, outboxDir: opts.outboxDir }));
   const abandoned: AbandonedSweep = recorder.online
-    ? await timed(() => endAbandonedRuns(recorder.client, recorder.outboxDir))
+    ? await timed(async () => {
+        // Only this run's experiment (none yet: nothing of it to end); `wsp mlflow status` sweeps all.
+        const own = await recorder.client.getExperimentByName(config.tracking.experiment);
+        return endAbandonedRuns(recorder.client, recorder.outboxDir, own ? [own.experiment_id] : []);
+      })
     : { killed: [], unlocked: [] };
   const commit = git(["rev-parse", "HEAD"]);
   const source = sourceTags(loaded.file, commit, opts.jobId);

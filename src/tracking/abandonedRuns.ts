@@ -7,6 +7,10 @@
  * later reader sees) and tagged `wsp.error` with why. Stale outbox locks of dead processes on
  * this host are cleared, so `wsp mlflow sync` can replay what those runs left there. Runs of
  * other hosts are left alone: their pids cannot be checked from here.
+ *
+ * `wsp mlflow status` sweeps every experiment; `wsp run` sweeps only the experiment it records
+ * into, so a run neither pays a search per hundred experiments on a large server nor ends (and
+ * reports) another experiment's runs before the sweep its owner asked for reports them.
  */
 import { hostname } from "node:os";
 import type { MlflowClient } from "./mlflowClient";
@@ -31,10 +35,17 @@ export interface AbandonedSweep {
 /** Experiment ids per search request (MLflow takes a list; kept short for the SQL it becomes). */
 const CHUNK = 100;
 
-/** Finds the abandoned runs of this host on the server and in `outboxDir`, and ends / unlocks them. */
-export async function endAbandonedRuns(client: MlflowClient, outboxDir: string): Promise<AbandonedSweep> {
+/**
+ * Finds the abandoned runs of this host on the server (in `experimentIds`, default every
+ * experiment) and in `outboxDir`, and ends / unlocks them.
+ */
+export async function endAbandonedRuns(
+  client: MlflowClient,
+  outboxDir: string,
+  experimentIds?: readonly string[],
+): Promise<AbandonedSweep> {
   const host = hostname();
-  const ids = (await client.searchExperiments()).map((e) => e.experiment_id);
+  const ids = experimentIds ?? (await client.searchExperiments()).map((e) => e.experiment_id);
   const killed: AbandonedRun[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const runs = await client.searchAllRuns({

@@ -65,7 +65,7 @@
  * `wsp.registered_version`. Promoting a run again re-uses its version and re-evaluates it against
  * the current champion, except when it is the champion itself: its recorded reasons then stay.
  */
-import { deflatedSharpe, type SharpeInputs } from "../backtest/sharpeInference";
+import { DSR_LABEL, deflatedSharpe, type SharpeInputs } from "../backtest/sharpeInference";
 import {
   countHoldoutDecision,
   describeWindow,
@@ -309,9 +309,11 @@ export function describeGates(
         .map((g) => g.gate)
         .join(", ")} failed.`;
   const lines = result.gates.map((g) => `- ${g.gate}: ${g.passed ? "PASS" : "FAIL"}: ${g.detail}`);
+  // The alias line comes first, where a reader looks for the version's standing and where
+  // `moveAlias` rewrites it once the alias leaves; a forced registration says so right below it.
   return [
-    ...(result.forced ? [`FORCED: registered although ${result.forced}.`] : []),
     head,
+    ...(result.forced ? [`FORCED: registered although ${result.forced}.`] : []),
     `Metric ${result.metric} (${result.direction === "min" ? "lower" : "higher"} is better).`,
     ...(result.holdout ? [result.holdout] : []),
     ...lines,
@@ -321,7 +323,8 @@ export function describeGates(
 /**
  * The first line of a version's description once `alias` has moved from it to `to`: the line
  * written at promotion ("Kept as challenger: …" / "Promoted to champion: …") would otherwise
- * claim an alias the version no longer has. The gate lines below it stay as evaluated.
+ * claim an alias the version no longer has. The lines below it (a FORCED line, the gates) stay
+ * as evaluated.
  */
 export function formerAliasHead(head: string, alias: string, to: string, day: string): string {
   const moved = `No alias: ${alias} moved to version ${to} on ${day}.`;
@@ -460,8 +463,8 @@ export async function promoteRun(
     value: dsrValue,
     threshold: cfg.minDeflatedSharpe,
     detail: dsr.decision
-      ? `deflated Sharpe${cfg.dsrBasis ? ` (${cfg.dsrBasis} returns)` : ""} ${fmt(dsr.decision.value)} now (ledger: ${trialsText(dsr.decision.trials)}, Sharpe variance ${fmt(dsr.decision.sharpeVariance)}; logged ${fmt(dsr.logged.value)} with ${trialsText(dsr.logged.trials)}) needs >= ${cfg.minDeflatedSharpe}`
-      : `deflated Sharpe${cfg.dsrBasis ? ` (${cfg.dsrBasis} returns)` : ""} ${fmt(dsr.logged.value)} as logged (the run records no Sharpe inputs to recompute it) needs >= ${cfg.minDeflatedSharpe}`,
+      ? `${DSR_LABEL}${cfg.dsrBasis ? ` (${cfg.dsrBasis} returns)` : ""} ${fmt(dsr.decision.value)} now (ledger: ${trialsText(dsr.decision.trials)}, Sharpe variance ${fmt(dsr.decision.sharpeVariance)}; logged ${fmt(dsr.logged.value)} with ${trialsText(dsr.logged.trials)}) needs >= ${cfg.minDeflatedSharpe}`
+      : `${DSR_LABEL}${cfg.dsrBasis ? ` (${cfg.dsrBasis} returns)` : ""} ${fmt(dsr.logged.value)} as logged (the run records no Sharpe inputs to recompute it) needs >= ${cfg.minDeflatedSharpe}`,
   });
   // (c) the shuffled-label control
   if (!cfg.beatControl) {

@@ -39,7 +39,7 @@ describe("wsp run", { timeout: 120_000 }, () => {
       "out of sample (walk-forward, calibrated):",
       "final holdout:",
       "ensemble weights (fitted on OOF)",
-      "DSR (P[SR>0])",
+      "DSR P[SR>SR0]",
       "buy-and-hold SPY",
       "leakage checks:",
       "shuffled-label control",

@@ -81,7 +81,7 @@ describe("promotion gate text", () => {
     const signal = gates.checks.find((c) => c.name === "signal");
     expect(signal?.detail).toBe("OOS AUC 0.4200 is 6.20 null standard deviations below 0.5 (need >= 2 above)");
     const dsr = gates.checks.find((c) => c.name === "deflated_sharpe");
-    expect(dsr?.detail).toBe("DSR (P[SR>0]) on active returns vs the benchmark 0.430 (need >= 0.5)");
+    expect(dsr?.detail).toBe("DSR P[SR>SR0] on active returns vs the benchmark 0.430 (need >= 0.5)");
   });
 });
 
@@ -94,8 +94,8 @@ describe("the run summary", () => {
   it("labels every deflated Sharpe as a probability and notes the label coverage", () => {
     const text = experimentSummary(r, null);
     expect(text).not.toMatch(/deflated Sharpe/);
-    expect(text).toMatch(/ {2}Sharpe \d\.\d{3} {2}DSR \(P\[SR>0\]\) \d\.\d{3} \(absolute, 3 trials\)/);
-    expect(text).toMatch(/gated DSR \(P\[SR>0\]\) \(promotion\.dsr_basis active\): \d\.\d{3}/);
+    expect(text).toMatch(/ {2}Sharpe \d\.\d{3} {2}DSR P\[SR>SR0\] \d\.\d{3} \(absolute, 3 trials\)/);
+    expect(text).toMatch(/gated DSR P\[SR>SR0\] \(promotion\.dsr_basis active\): \d\.\d{3}/);
     expect(text).toContain(
       "labels (PLNT): 3,517 of 3,522 rows labelled; 5 without a label (0 warm-up, 5 past the end, 0 removed by NaN inputs)",
     );

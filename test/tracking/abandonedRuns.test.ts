@@ -1,14 +1,17 @@
 /**
  * Runs left RUNNING by a process that died (kill -9) against the suite's real MLflow server: the
  * rule (RUNNING, this host, recorded pid dead) on runs and outbox locks made for the purpose, and
- * a real `wsp run` killed with -9 once its run exists, which `wsp mlflow status` then ends KILLED.
+ * a real `wsp run` killed with -9 once its run exists, which `wsp mlflow status` then ends KILLED;
+ * a tracked run ends only its own experiment's abandoned runs.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runTracked } from "../../src/pipeline";
 import { endAbandonedRuns, findRepoRoot, MlflowClient, OutboxRun, type Run, tagRecord } from "../../src/tracking/index";
+import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 
 let uri: string;
@@ -151,6 +154,35 @@ models:
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       if (localId) rmSync(join(repo, "mlruns", "outbox", localId), { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("`wsp run` ends the abandoned runs of its own experiment only; the others wait for `status`", async () => {
+    // Sweeping every experiment, a run in one suite ended another suite's killed run before the
+    // `wsp mlflow status` that suite was testing (which then had nothing to report).
+    const experiment = unique("abandoned-own");
+    const own = (await client.getOrCreateExperiment(experiment)).experiment_id;
+    const other = (await client.getOrCreateExperiment(unique("abandoned-other"))).experiment_id;
+    const dead = deadPid();
+    const tags = { "wsp.pid": String(dead), "wsp.host": hostname() };
+    const mine = await client.createRun({ experimentId: own, runName: "mine", tags });
+    const theirs = await client.createRun({ experimentId: other, runName: "theirs", tags });
+    const dir = mkdtempSync(join(tmpdir(), "wsp-abandoned-own-"));
+    try {
+      const tracked = await runTracked(plantedSignalConfig(experiment), {
+        trackingUri: uri,
+        outboxDir: join(dir, "outbox"),
+        progress: false,
+        png: false,
+      });
+      expect(tracked.abandoned.killed.map((r) => r.runId)).toEqual([mine.info.run_id]);
+      expect((await client.getRun(mine.info.run_id)).info.status).toBe("KILLED");
+      expect((await client.getRun(theirs.info.run_id)).info.status).toBe("RUNNING");
+      const swept = await endAbandonedRuns(client, join(dir, "outbox"));
+      expect(swept.killed.map((r) => r.runId)).toContain(theirs.info.run_id);
+    } finally {
+      await client.endRun(theirs.info.run_id, "FINISHED").catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);

@@ -286,12 +286,12 @@ describe("promotion gates", () => {
       "wsp.forced": "true",
     });
     expect(tags["wsp.forced.reason"]).toMatch(/^the runner's checks refused: signal \(OOS AUC 0\.4999/);
-    expect(v?.description).toMatch(/^FORCED: registered although the runner's checks refused: signal/);
+    // The alias line first, the forced registration right below it.
+    const [first, second] = (v?.description ?? "").split("\n");
+    expect(first).toBe("Kept as challenger: beats_champion, min_deflated_sharpe, beats_control, run_checks failed.");
+    expect(second).toMatch(/^FORCED: registered although the runner's checks refused: signal/);
     expect(v?.description).toContain(
-      "Kept as challenger: beats_champion, min_deflated_sharpe, beats_control, run_checks failed.",
-    );
-    expect(v?.description).toContain(
-      "deflated Sharpe 0.1 as logged (the run records no Sharpe inputs to recompute it) needs >= 0.5",
+      "DSR P[SR>SR0] 0.1 as logged (the run records no Sharpe inputs to recompute it) needs >= 0.5",
     );
     expect(v?.description).toContain(
       "- run_checks: FAIL: the runner's checks refused: signal (OOS AUC 0.4999 is -0.01 null standard deviations above 0.5)",
@@ -331,7 +331,9 @@ describe("promotion gates", () => {
       `No alias: challenger moved to version 4 on ${day}. Its gates: beats_champion, min_deflated_sharpe, beats_control, run_checks failed.`,
     );
     expect(v2).not.toContain("Kept as challenger");
-    expect(v2).toContain("deflated Sharpe 0.1 needs >= 0.5");
+    // v2 was registered with --force: the rewrite keeps that line.
+    expect(v2.split("\n")[1]).toMatch(/^FORCED: registered although the runner's checks refused: signal/);
+    expect(v2).toContain("DSR P[SR>SR0] 0.1 as logged (the run records no Sharpe inputs to recompute it) needs >= 0.5");
     // The holders keep theirs.
     expect((await registry.getModelVersion(name, "3"))?.description).toMatch(/^Promoted to champion/);
     expect((await registry.getModelVersion(name, "4"))?.description).toMatch(/^Kept as challenger: beats_champion/);
@@ -398,7 +400,7 @@ describe("promotion gates: deflated Sharpe basis", () => {
     const gate = r.gates.find((g) => g.gate === "min_deflated_sharpe");
     expect(gate).toMatchObject({ passed: false, value: 0.2 });
     expect(gate?.detail).toBe(
-      "deflated Sharpe (active returns) 0.2 as logged (the run records no Sharpe inputs to recompute it) needs >= 0.5",
+      "DSR P[SR>SR0] (active returns) 0.2 as logged (the run records no Sharpe inputs to recompute it) needs >= 0.5",
     );
     expect(r.champion).toBe(false);
     await client.setTag(runId, "promotion.dsr_basis", "absolute");
@@ -420,7 +422,9 @@ describe("promotion gates: deflated Sharpe basis", () => {
     await client.setTag(runId, "promotion.dsr_basis", "active");
     const active = (await promoteRun(client, runId)).gates.find((g) => g.gate === "min_deflated_sharpe");
     expect(active?.passed).toBe(false);
-    expect(active?.detail).toBe("deflated Sharpe (active returns) missing needs >= 0.5");
+    expect(active?.detail).toBe(
+      "DSR P[SR>SR0] (active returns) missing as logged (the run records no Sharpe inputs to recompute it) needs >= 0.5",
+    );
   });
 });
 
@@ -513,7 +517,7 @@ describe("promotion: the deflated Sharpe at decision time", () => {
     expect(gate?.passed).toBe(false);
     expect(Math.abs((gate?.value ?? Number.NaN) - expected)).toBeLessThanOrEqual(1e-12);
     expect(gate?.detail).toMatch(
-      /^deflated Sharpe \(active returns\) 0\.\d+ now \(ledger: 43 trials, Sharpe variance [\d.e-]+; logged 0\.\d+ with 3 trials\) needs >= 0\.5$/,
+      /^DSR P\[SR>SR0\] \(active returns\) 0\.\d+ now \(ledger: 43 trials, Sharpe variance [\d.e-]+; logged 0\.\d+ with 3 trials\) needs >= 0\.5$/,
     );
     const tags = tagRecord((await registry.getModelVersion(name, r.version))?.tags);
     expect(Number(tags["wsp.dsr.logged"])).toBeCloseTo(logged, 5);

@@ -1,8 +1,9 @@
 /**
  * The `python_function` flavor of a registered model (gbm + rf + logistic, weighted ensemble,
- * Platt per regime) against the suite's real MLflow server: the venv's Python loads
+ * Platt per regime) against the suite's real MLflow server. The model is the planted-signal
+ * fixture's, made champion by `promoteRun` because it passes every gate: the venv's Python loads
  * `models:/<name>@champion` with `mlflow.pyfunc.load_model` and predicts the same probabilities
- * as `loadRegisteredModel` in TypeScript on real final-holdout rows (1e-9 relative);
+ * as `loadRegisteredModel` in TypeScript on its final-holdout rows (1e-9 relative);
  * `mlflow models serve --env-manager local` answers /invocations with them too. Also: the logged
  * model's MLmodel (signature, input example) and a variant with an LSTM member declaring that it
  * has no python_function flavor.
@@ -16,31 +17,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fitCalibrator } from "../../src/calibration";
 import { fromColumns } from "../../src/models";
-import { loadRegisteredModel, parseConfig, runTracked, type TrackedRun } from "../../src/pipeline";
+import { loadRegisteredModel, runTracked, type TrackedRun } from "../../src/pipeline";
 import { REGIME_COLUMN, variantModel } from "../../src/pipeline/modelExport";
 import { findRepoRoot, MlflowClient, ModelRegistry, promoteRun } from "../../src/tracking";
+import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 
 const experiment = `pyfunc-test-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 const python = join(findRepoRoot(), ".venv", "bin", "python");
 
-const yaml = `name: pyfunc-fast
-tracking: { experiment: ${experiment}, model_name: ${experiment}-model }
-data: { tickers: [SPY], timeframe: 1d, start: 2008-01-01, end: 2024-12-31, context: [VIX] }
-features: { set: default }
-labels: { kind: triple_barrier, horizon: 5, barriers: { upper: 1.5, lower: 1.5, scale: vol_20 }, output: binary }
-validation: { kind: walk_forward, train: P4Y, test: P2Y, mode: expanding, embargo: 5, final_holdout: P1Y }
-models:
-  - { kind: gbm, params: { n_trees: 20, max_depth: 3, learning_rate: 0.1, min_child_weight: 20 } }
-  - { kind: rf, params: { n_trees: 12, max_depth: 5, min_samples_leaf: 20 } }
-  - { kind: logistic, params: { C: 0.05 } }
-ensemble: { kind: weighted }
-calibration: { method: platt, per_regime: true, min_regime_rows: 150 }
-signals: { long_above: 0.55, short_above: 0.55, hold_bars: 5 }
-costs: { commission_bps: 1, slippage_bps: 2 }
-backtest: { benchmark: SPY }
-controls: { shuffled_labels: false }
-`;
+/**
+ * The planted-signal fixture with an rf member added (gbm, rf and logistic: every member kind the
+ * Python loader implements) and Platt calibration per trend regime, so the model takes the
+ * regime column too. It passes every gate, so promotion itself makes it champion.
+ */
+const config = plantedSignalConfig(experiment, `${experiment}-model`, (doc) => {
+  doc.addIn(["models"], doc.createNode({ kind: "rf", params: { n_trees: 30, max_depth: 4, min_samples_leaf: 20 } }));
+  doc.setIn(["calibration"], doc.createNode({ method: "platt", per_regime: true, min_regime_rows: 150 }));
+});
 
 let uri: string;
 let client: MlflowClient;
@@ -54,7 +48,7 @@ beforeAll(async () => {
   uri = await testMlflowUri();
   client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
   dir = mkdtempSync(join(tmpdir(), "wsp-pyfunc-"));
-  tracked = await runTracked(parseConfig(yaml, "pyfunc.yaml"), {
+  tracked = await runTracked(config, {
     trackingUri: uri,
     outboxDir: join(dir, "outbox"),
     progress: false,
@@ -62,8 +56,8 @@ beforeAll(async () => {
   });
   const promoted = await promoteRun(client, tracked.runId);
   name = promoted.name;
-  // Real data rarely passes every gate; the alias a deployment loads is what is under test here.
-  await new ModelRegistry(client).setAlias(name, "champion", promoted.version);
+  // Champion by its gates, not by hand: the alias a deployment loads.
+  if (!promoted.champion) throw new Error(`the planted-signal run was not made champion:\n${promoted.description}`);
   const r = tracked.result;
   const loaded = await loadRegisteredModel(`${name}@champion`, { client });
   const features = [...loaded.featureNames];
@@ -104,7 +98,7 @@ function freePort(): Promise<number> {
 }
 
 describe("logged models", () => {
-  it("every variant is a READY logged model of the run with a signature and real input rows", async () => {
+  it("every variant is a READY logged model of the run with a signature and its own input rows", async () => {
     const run = await client.getRun(tracked.runId);
     const models = await client.searchLoggedModels([run.info.experiment_id], `source_run_id = '${tracked.runId}'`);
     expect(models.map((m) => m.info.name).sort()).toEqual(["ensemble", "gbm", "logistic", "rf"]);
@@ -120,7 +114,7 @@ describe("logged models", () => {
     expect(mlmodel.model_id).toBe(id);
     expect(mlmodel.run_id).toBe(tracked.runId);
     expect(mlmodel.flavors.python_function).toEqual({ loader_module: "wsp_pyfunc", code: "code" });
-    expect(mlmodel.flavors.wsp.members.map((m: { kind: string }) => m.kind)).toEqual(["gbm", "rf", "logistic"]);
+    expect(mlmodel.flavors.wsp.members.map((m: { kind: string }) => m.kind)).toEqual(["gbm", "logistic", "rf"]);
     const inputs = JSON.parse(mlmodel.signature.inputs) as { name: string; type: string }[];
     expect(inputs.map((c) => c.name)).toEqual(holdout.columns);
     expect(new Set(inputs.map((c) => c.type))).toEqual(new Set(["double"]));
@@ -194,7 +188,7 @@ print(json.dumps({"columns": list(out.columns), "p": out.iloc[:, 0].tolist()}))
     const p = Float64Array.from(rows, (i) => gbm.oofProbs[i]);
     const y = Float64Array.from(rows, (i) => r.y[i]);
     const regimes = Float64Array.from(rows, (i) => r.regimes.ids[i]);
-    // Three classes built from the same real rows and probabilities (no multi-class run here).
+    // Three classes built from the same rows and probabilities (no multi-class run here).
     const p3 = new Float64Array(rows.length * 3);
     p.forEach((v, j) => {
       p3.set([(1 - v) * 0.7, 0.3, v * 0.7], j * 3);
