@@ -2,7 +2,6 @@
 export { type BinCuts, applyBins, binOf, fitBinCuts } from "./binning";
 export { expectedMargin, type Link, marginToProba, predictMargin, type TreeEnsemble } from "./ensemble";
 export { GbmModel, type GbmParams, gbmParamsSchema } from "./gbm";
-export { meanAbsShap, type PermutationOptions, permutationImportance } from "./importance";
 export { column, type FeatureMatrix, featureMatrix, fromColumns, nonFiniteCounts, sliceRows, takeRows } from "./matrix";
 export { logLoss, rocAuc } from "./metrics";
 export {

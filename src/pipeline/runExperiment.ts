@@ -22,15 +22,8 @@ import {
 import { computeFeatures } from "../features/computeFeatures";
 import { trendRegime } from "../features/regimes";
 import { labelsFromConfig } from "../labels";
-import {
-  type FeatureMatrix,
-  fromColumns,
-  type Importance,
-  meanAbsShap,
-  type Model,
-  takeRows,
-  TreeModel,
-} from "../models";
+import { meanAbsShap } from "../explain";
+import { type FeatureMatrix, fromColumns, type Importance, type Model, takeRows, TreeModel } from "../models";
 import {
   CANARY_NAME,
   finalHoldoutFrom,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GbmModel } from "../../src/models/gbm";
-import { meanAbsShap, permutationImportance } from "../../src/models/importance";
+import { meanAbsShap, permutationImportance } from "../../src/explain";
 import { takeRows } from "../../src/models/matrix";
 import { rocAuc } from "../../src/models/metrics";
 import { RfModel } from "../../src/models/rf";

@@ -1,11 +1,9 @@
 /**
- * Global importance beyond split gain (which TreeModel.featureImportance gives): mean |SHAP|
- * and permutation importance on held-out data (the score drop when one column is shuffled).
+ * Global importance of one fitted model beyond split gain (which TreeModel.featureImportance
+ * gives): mean |SHAP| and permutation importance on held-out data (the score drop when one
+ * column is shuffled). oofImportance.ts runs them on every fold's test rows.
  */
-import type { FeatureMatrix } from "./matrix";
-import { logLoss, rocAuc } from "./metrics";
-import type { Importance, Model } from "./model";
-import type { ShapValues } from "./treeshap";
+import { type FeatureMatrix, type Importance, logLoss, type Model, rocAuc, type ShapValues } from "../models";
 
 /** Mean |phi| per feature, summed over outputs. */
 export function meanAbsShap(s: ShapValues): Importance {
