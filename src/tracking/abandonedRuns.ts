@@ -7,10 +7,19 @@
  * later reader sees) and tagged `wsp.error` with why. Stale outbox locks of dead processes on
  * this host are cleared, so `wsp mlflow sync` can replay what those runs left there. Runs of
  * other hosts are left alone: their pids cannot be checked from here.
+ *
+ * The recorded pid is the process that started the run, not necessarily the one still writing
+ * it: a run recorded while MLflow was down reaches the server through `wsp mlflow sync`, which
+ * creates it RUNNING with its writer's (exited) pid and ends it as the outbox says. So a run
+ * whose outbox directory here is locked by a live process (a replay under way), or whose outbox
+ * log already holds its end (it finished; only the sync is pending), is not abandoned: the
+ * outbox settles it.
  */
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import type { MlflowClient } from "./mlflowClient";
-import { isAlive, listOutboxRuns } from "./outbox";
+import { isAlive, LOCAL_RUN_ID_TAG, listOutboxRuns, OutboxRun } from "./outbox";
 import { ERROR_TAG, HOST_TAG, PID_TAG } from "./recorder";
 import { tagRecord } from "./registry";
 
@@ -31,6 +40,20 @@ export interface AbandonedSweep {
 /** Experiment ids per search request (MLflow takes a list; kept short for the SQL it becomes). */
 const CHUNK = 100;
 
+/** Whether the run's outbox directory in `outboxDir` is being replayed by a live process or holds the run's end. */
+function settledByOutbox(outboxDir: string, localId: string | undefined): boolean {
+  if (!localId || !/^[\w-]+$/.test(localId)) return false;
+  const run = new OutboxRun(join(outboxDir, localId));
+  if (!existsSync(run.entriesPath)) return false;
+  if (run.lockHolder() !== null && !run.hasStaleLock()) return true;
+  try {
+    return run.entries().at(-1)?.op === "end";
+  } catch {
+    // A corrupt log: `wsp mlflow sync` reports it; the server run is abandoned all the same.
+    return false;
+  }
+}
+
 /** Finds the abandoned runs of this host on the server and in `outboxDir`, and ends / unlocks them. */
 export async function endAbandonedRuns(client: MlflowClient, outboxDir: string): Promise<AbandonedSweep> {
   const host = hostname();
@@ -42,8 +65,10 @@ export async function endAbandonedRuns(client: MlflowClient, outboxDir: string):
       filter: `attributes.status = 'RUNNING' AND tags.\`${HOST_TAG}\` = '${host.replace(/'/g, "\\'")}'`,
     });
     for (const run of runs) {
-      const pid = Number(tagRecord(run.data.tags)[PID_TAG]);
+      const tags = tagRecord(run.data.tags);
+      const pid = Number(tags[PID_TAG]);
       if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+      if (settledByOutbox(outboxDir, tags[LOCAL_RUN_ID_TAG])) continue;
       await client.setTag(
         run.info.run_id,
         ERROR_TAG,

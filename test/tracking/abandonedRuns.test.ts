@@ -8,7 +8,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { endAbandonedRuns, findRepoRoot, MlflowClient, OutboxRun, type Run, tagRecord } from "../../src/tracking/index";
+import {
+  endAbandonedRuns,
+  findRepoRoot,
+  MlflowClient,
+  OutboxRun,
+  type Run,
+  syncOutbox,
+  tagRecord,
+} from "../../src/tracking/index";
 import { testMlflowUri } from "../setup/testMlflow";
 
 let uri: string;
@@ -85,6 +93,49 @@ describe("abandoned runs", () => {
     expect([stale, legacy, held, remote].map((r) => existsSync(r.lockPath))).toEqual([false, false, true, true]);
     await client.endRun(live.info.run_id, "FINISHED");
     await client.endRun(elsewhere.info.run_id, "FINISHED");
+  });
+
+  it("leaves a run alone when its outbox here settles it: a live replay, or an end only waiting for sync", async () => {
+    const experiment = unique("abandoned-outbox");
+    const experimentId = (await client.getOrCreateExperiment(experiment)).experiment_id;
+    const dir = mkdtempSync(join(tmpdir(), "wsp-abandoned-outbox-"));
+    const dead = deadPid();
+    // As the recorder leaves them: the server run carries its writer's (now dead) pid and its local id.
+    const serverRun = (localId: string) =>
+      client.createRun({
+        experimentId,
+        runName: localId,
+        tags: { "wsp.pid": String(dead), "wsp.host": hostname(), "wsp.local_run_id": localId },
+      });
+    const outbox = (localId: string, lock: string, ended: boolean) => {
+      const run = OutboxRun.create(dir, { op: "start", localId, experiment, runName: localId, tags: {}, startTime: 1 });
+      if (ended) run.append({ op: "end", status: "FINISHED", endTime: Date.now() });
+      writeFileSync(run.lockPath, lock);
+    };
+    const ids = ["local-replaying", "local-finished", "local-orphan"].map((s) => `${s}${"0".repeat(4)}`);
+    const [replaying, finished, orphan] = await Promise.all(ids.map(serverRun));
+    // `wsp mlflow sync` in this (live) process is replaying it: its writer's pid is dead, the replayer's is not.
+    outbox(ids[0], `${process.pid} ${hostname()}\n`, false);
+    // Finished while MLflow was down: the outbox holds its end, the server has not heard yet.
+    outbox(ids[1], `${dead} ${hostname()}\n`, true);
+    outbox(ids[2], `${dead} ${hostname()}\n`, false);
+    try {
+      const swept = await endAbandonedRuns(client, dir);
+      expect(swept.killed.filter((r) => r.experimentId === experimentId).map((r) => r.runId)).toEqual([
+        orphan.info.run_id,
+      ]);
+      expect(swept.unlocked.sort()).toEqual([ids[1], ids[2]]);
+      expect((await client.getRun(replaying.info.run_id)).info.status).toBe("RUNNING");
+      // The sync then ends it as it ended, with no abandonment on record.
+      const synced = await syncOutbox(client, dir);
+      expect(synced.find((r) => r.localId === ids[1])?.state).toBe("synced");
+      const got = await client.getRun(finished.info.run_id);
+      expect(got.info.status).toBe("FINISHED");
+      expect(tagRecord(got.data.tags)["wsp.error"]).toBeUndefined();
+    } finally {
+      await client.endRun(replaying.info.run_id, "FINISHED");
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a `wsp run` killed with -9 stays RUNNING until `wsp mlflow status` ends it KILLED", async () => {
