@@ -529,6 +529,12 @@ describe("promotion: the holdout ledger", () => {
           ", the limit (promotion.holdout_reuse_limit = 2): it has become a selection set. Promote a run with a forward window, a final holdout that starts after 2026-07-23",
       );
     }
+    // An earlier window that overlaps none recorded is no way out: the runs behind the used-up
+    // holdout trained on it. Past the limit only data after that holdout is a holdout.
+    const backward = await run(0.66, window("2022-01-03", "2023-12-29"));
+    await expect(promoteRun(client, backward)).rejects.toThrow(
+      `run ${backward} is not registered: the final holdout 2022-01-03..2023-12-29 starts before the end of the final holdout 2024-07-24..2026-07-23, which has served 2 promotion decisions for ${name}, the limit (promotion.holdout_reuse_limit = 2)`,
+    );
     expect((await registry.searchModelVersions(name)).length).toBe(2);
     // Re-promoting the champion's own run decides nothing: not refused, not counted.
     expect((await promoteRun(client, second.runId)).champion).toBe(true);
