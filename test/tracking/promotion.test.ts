@@ -441,7 +441,8 @@ describe("promotion: the deflated Sharpe at decision time", () => {
     const name = unique("dsr");
     const inputs = { sr: 0.09, nObs: 500, skew: -0.3, kurtosis: 5 };
     const trial = (config: string, variant: string, sharpe: number) =>
-      trialEntry(trialKey(config, "data", variant), { variant, sharpe, activeSharpe: sharpe, nObs: 500 });
+      // The absolute Sharpes differ from the active ones, so a gate on the wrong basis shows.
+      trialEntry(trialKey(config, "data", variant), { variant, sharpe: 2 * sharpe, activeSharpe: sharpe, nObs: 500 });
     // The run's own three variants, as the runner writes them.
     await writeTrials(client, experiment, [
       trial("a", "gbm", 0.09),
@@ -471,9 +472,12 @@ describe("promotion: the deflated Sharpe at decision time", () => {
       experiment,
       Array.from({ length: 40 }, (_, i) => trial("sweep", `v${i}`, (i - 20) / 200)),
     );
-    const now = ledgerStats(await readLedger(client, experiment), inputs.nObs);
-    expect(now.count).toBe(43);
-    const expected = deflatedSharpe({ ...inputs, nTrials: 43, sharpeVariance: now.activeSharpeVariance }).dsr;
+    expect((await readLedger(client, experiment)).size).toBe(43);
+    // The variance (ddof 1) of the 43 active Sharpes, computed here.
+    const active = [0.09, 0.05, 0.07, ...Array.from({ length: 40 }, (_, i) => (i - 20) / 200)];
+    const mean = active.reduce((a, b) => a + b) / active.length;
+    const activeVariance = active.reduce((a, b) => a + (b - mean) ** 2, 0) / (active.length - 1);
+    const expected = deflatedSharpe({ ...inputs, nTrials: 43, sharpeVariance: activeVariance }).dsr;
     expect(expected).toBeLessThan(0.5);
     const r = await promoteRun(client, id);
     const gate = r.gates.find((g) => g.gate === "min_deflated_sharpe");
