@@ -2,7 +2,8 @@
  * Runs whose recording process died without ending them (a `wsp run` killed with -9, a machine
  * that lost power): MLflow shows them RUNNING for ever, and their outbox directory stays locked
  * by a pid that no longer exists. Every run the recorder starts carries `wsp.pid` and `wsp.host`,
- * so a run that is RUNNING, was recorded on this host and whose pid is dead is abandoned: it is
+ * so a run that is RUNNING, was recorded on this host and whose pid is dead (or now names a
+ * process that started after the run did: the number was reused) is abandoned: it is
  * ended KILLED (MLflow's status for a run stopped from outside, with an end time, which every
  * later reader sees) and tagged `wsp.error` with why. Stale outbox locks of dead processes on
  * this host are cleared, so `wsp mlflow sync` can replay what those runs left there. Runs of
@@ -19,7 +20,7 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { MlflowClient } from "./mlflowClient";
-import { isAlive, LOCAL_RUN_ID_TAG, listOutboxRuns, OutboxRun } from "./outbox";
+import { aliveSince, LOCAL_RUN_ID_TAG, listOutboxRuns, OutboxRun } from "./outbox";
 import { ERROR_TAG, HOST_TAG, PID_TAG } from "./recorder";
 import { tagRecord } from "./registry";
 
@@ -67,7 +68,7 @@ export async function endAbandonedRuns(client: MlflowClient, outboxDir: string):
     for (const run of runs) {
       const tags = tagRecord(run.data.tags);
       const pid = Number(tags[PID_TAG]);
-      if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+      if (!Number.isInteger(pid) || aliveSince(pid, Number(run.info.start_time))) continue;
       if (settledByOutbox(outboxDir, tags[LOCAL_RUN_ID_TAG])) continue;
       await client.setTag(
         run.info.run_id,

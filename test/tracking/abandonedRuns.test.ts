@@ -4,7 +4,7 @@
  * a real `wsp run` killed with -9 once its run exists, which `wsp mlflow status` then ends KILLED.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +93,48 @@ describe("abandoned runs", () => {
     expect([stale, legacy, held, remote].map((r) => existsSync(r.lockPath))).toEqual([false, false, true, true]);
     await client.endRun(live.info.run_id, "FINISHED");
     await client.endRun(elsewhere.info.run_id, "FINISHED");
+  });
+
+  it("a pid reused by a process that started after the run is not the run's writer", async () => {
+    const experimentId = (await client.getOrCreateExperiment(unique("abandoned-reused"))).experiment_id;
+    // This process's pid, recorded by a run that started a day before this process did (the pid's
+    // earlier owner died, after a reboot say, and this process got its number).
+    const processStart = Math.round(Date.now() - process.uptime() * 1000);
+    const before = await client.createRun({
+      experimentId,
+      runName: "before",
+      startTime: processStart - 86_400_000,
+      tags: { "wsp.pid": String(process.pid), "wsp.host": hostname() },
+    });
+    const mine = await client.createRun({
+      experimentId,
+      runName: "mine",
+      tags: { "wsp.pid": String(process.pid), "wsp.host": hostname() },
+    });
+    // A lock file older than its holder's process is stale too.
+    const dir = mkdtempSync(join(tmpdir(), "wsp-abandoned-reused-"));
+    const run = OutboxRun.create(dir, {
+      op: "start",
+      localId: "local-old",
+      experiment: "x",
+      runName: "old",
+      tags: {},
+      startTime: 1,
+    });
+    const old = new Date(processStart - 86_400_000);
+    utimesSync(run.lockPath, old, old);
+    try {
+      const swept = await endAbandonedRuns(client, dir);
+      expect(swept.killed.filter((r) => r.experimentId === experimentId).map((r) => r.runName)).toEqual(["before"]);
+      expect(swept.unlocked).toEqual(["local-old"]);
+      expect((await client.getRun(mine.info.run_id)).info.status).toBe("RUNNING");
+      expect(tagRecord((await client.getRun(before.info.run_id)).data.tags)["wsp.error"]).toBe(
+        `abandoned: process ${process.pid} on ${hostname()} exited without ending the run; ended KILLED`,
+      );
+    } finally {
+      await client.endRun(mine.info.run_id, "FINISHED");
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("leaves a run alone when its outbox here settles it: a live replay, or an end only waiting for sync", async () => {
