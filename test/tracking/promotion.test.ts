@@ -451,7 +451,7 @@ describe("promotion: the deflated Sharpe at decision time", () => {
     ]);
     const atRun = ledgerStats(await readLedger(client, experiment), inputs.nObs);
     const logged = deflatedSharpe({ ...inputs, nTrials: atRun.count, sharpeVariance: atRun.activeSharpeVariance }).dsr;
-    const id = await recordRun(experiment, name, {
+    const fake: FakeExperimentRun = {
       holdout: 0.68,
       oos: 0.685,
       dsr: logged,
@@ -464,7 +464,11 @@ describe("promotion: the deflated Sharpe at decision time", () => {
         "sharpe_inputs.active.kurtosis": inputs.kurtosis,
         trials: 3,
       },
-    });
+    };
+    // A run promoted on the ledger of its day: champion.
+    const early = await recordRun(experiment, name, fake);
+    expect((await promoteRun(client, early)).champion).toBe(true);
+    const id = await recordRun(experiment, name, fake);
     expect(logged).toBeGreaterThan(0.5);
     // Later experiments in the same MLflow experiment: a sweep of 40 variants.
     await writeTrials(
@@ -490,6 +494,13 @@ describe("promotion: the deflated Sharpe at decision time", () => {
     expect(Number(tags["wsp.dsr.logged"])).toBeCloseTo(logged, 5);
     expect(Number(tags["wsp.dsr.decision"])).toBeCloseTo(expected, 5);
     expect([tags["wsp.dsr.logged_trials"], tags["wsp.dsr.decision_trials"]]).toEqual(["3", "43"]);
+    // Re-promoting the champion's run decides nothing: it stays champion and says so, although its
+    // deflated Sharpe would fail now.
+    const again = await promoteRun(client, early);
+    expect(again.gates.find((g) => g.gate === "min_deflated_sharpe")?.passed).toBe(false);
+    expect(again).toMatchObject({ version: "1", champion: true, previousChampion: "1" });
+    expect(wsp("promote", early).stdout).toContain(`champion: ${name}@champion = v1 (was v1)`);
+    expect((await registry.getAlias(name, "champion"))?.version).toBe("1");
   });
 });
 
