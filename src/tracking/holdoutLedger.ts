@@ -8,11 +8,12 @@
  * trained and selected on the data before it.
  *
  * Storage: the run carries its window as the tags `wsp.holdout.start` / `wsp.holdout.end` (ISO
- * times of its first and last holdout rows); the registered model carries one tag per window,
- * `wsp.holdout.<start>_<end>` = decisions served (dates, or `YYYY-MM-DDTHHMM` for intraday
- * bars). Windows that overlap share their decisions: a holdout shifted by a few bars is still
- * mostly the same data. The count is read-modify-written; two promotions of the same model at
- * the same instant could count one decision short, which a one-person registry does not meet.
+ * times of its first and last holdout rows); the registered model carries one tag per window and
+ * promoted run, `wsp.holdout.<start>_<end>.<run id>` = decisions that run's promotions took on
+ * the window (dates, or `YYYY-MM-DDTHHMM` for intraday bars); a window has served the sum. Each
+ * promotion rewrites only its own run's key, so promotions of different runs at the same moment
+ * (jobs) lose no count; only the same run promoted twice at once could count one short. Windows
+ * that overlap share their decisions: a holdout shifted by a few bars is still mostly the same data.
  */
 import type { ModelRegistry } from "./registry";
 
@@ -56,21 +57,22 @@ export function describeWindow(w: HoldoutWindow): string {
   return `${stamp(w.start)}..${stamp(w.end)}`;
 }
 
-export function holdoutWindowKey(w: HoldoutWindow): string {
-  return `${WINDOW_PREFIX}${stamp(w.start)}_${stamp(w.end)}`;
+/** The registered-model tag counting the decisions `runId`'s promotions took on window `w`. */
+export function holdoutDecisionKey(w: HoldoutWindow, runId: string): string {
+  return `${WINDOW_PREFIX}${stamp(w.start)}_${stamp(w.end)}.${runId}`;
 }
 
-/** The windows a registered model's tags record, with the decisions each served. */
+/** The decisions a registered model's tags record, per window and promoted run. */
 export function holdoutLedgerOf(tags: Record<string, string>): { window: HoldoutWindow; decisions: number }[] {
   const out: { window: HoldoutWindow; decisions: number }[] = [];
   for (const [key, value] of Object.entries(tags)) {
-    if (!key.startsWith(WINDOW_PREFIX)) continue;
-    const [a, b, ...rest] = key.slice(WINDOW_PREFIX.length).split("_");
-    const window = { start: parseStamp(a), end: parseStamp(b ?? "") };
+    const m = /^(\d[\dT-]*)_(\d[\dT-]*)\.\w+$/.exec(
+      key.startsWith(WINDOW_PREFIX) ? key.slice(WINDOW_PREFIX.length) : "",
+    );
+    if (!m) continue;
+    const window = { start: parseStamp(m[1]), end: parseStamp(m[2]) };
     const decisions = Number(value);
-    if (rest.length === 0 && Number.isFinite(window.start) && Number.isFinite(window.end) && decisions >= 0) {
-      out.push({ window, decisions });
-    }
+    if (Number.isFinite(window.start) && Number.isFinite(window.end) && decisions >= 0) out.push({ window, decisions });
   }
   return out;
 }
@@ -122,15 +124,14 @@ export function holdoutRefusal(name: string, use: HoldoutUse): string | null {
   return null;
 }
 
-/** Counts one more decision for the run's own window; returns the window's new count. */
+/** Counts one more decision of `runId` on its window `w` (`tags`: the registered model's, read before). */
 export async function countHoldoutDecision(
   registry: ModelRegistry,
   name: string,
   tags: Record<string, string>,
   w: HoldoutWindow,
-): Promise<number> {
-  const key = holdoutWindowKey(w);
-  const count = Number(tags[key] ?? 0) + 1;
-  await registry.setRegisteredModelTag(name, key, String(count));
-  return count;
+  runId: string,
+): Promise<void> {
+  const key = holdoutDecisionKey(w, runId);
+  await registry.setRegisteredModelTag(name, key, String(Number(tags[key] ?? 0) + 1));
 }

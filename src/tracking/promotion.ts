@@ -547,7 +547,7 @@ export async function promoteRun(
     });
   }
   await registry.setModelVersionDescription(name, version.version, description);
-  if (holdout) await countHoldoutDecision(registry, name, modelTags, holdout.window);
+  if (holdout) await countHoldoutDecision(registry, name, modelTags, holdout.window, runId);
   if (champion) {
     await registry.setAlias(name, CHAMPION, version.version);
     const challenger = await registry.getAlias(name, CHALLENGER);

@@ -531,7 +531,11 @@ describe("promotion: the holdout ledger", () => {
       "wsp.holdout.window": "2024-07-24..2026-07-23",
       "wsp.holdout.decisions": "2",
     });
-    expect(tagRecord((await registry.getRegisteredModel(name))?.tags)["wsp.holdout.2024-07-24_2026-07-23"]).toBe("2");
+    // One tag per window and promoted run.
+    expect(tagRecord((await registry.getRegisteredModel(name))?.tags)).toMatchObject({
+      [`wsp.holdout.2024-07-24_2026-07-23.${first.runId}`]: "1",
+      [`wsp.holdout.2024-07-24_2026-07-23.${second.runId}`]: "1",
+    });
     // The same window again, and a window shifted by a month (mostly the same data): refused.
     for (const w of [window("2024-07-24", "2026-07-23"), window("2024-08-26", "2026-08-21")]) {
       const id = await run(0.66, w);
@@ -557,8 +561,28 @@ describe("promotion: the holdout ledger", () => {
     const forward = await promoteRun(client, await run(0.66, window("2026-07-24", "2026-12-31")));
     expect(forward.description).toContain("Final holdout 2026-07-24..2026-12-31: promotion decision 1 of at most 2");
     expect(tagRecord((await registry.getRegisteredModel(name))?.tags)).toMatchObject({
-      "wsp.holdout.2024-07-24_2026-07-23": "2",
-      "wsp.holdout.2026-07-24_2026-12-31": "1",
+      [`wsp.holdout.2024-07-24_2026-07-23.${second.runId}`]: "1",
+      [`wsp.holdout.2026-07-24_2026-12-31.${forward.runId}`]: "1",
     });
+  });
+
+  it("counts every decision when promotions of one model run at once", async () => {
+    const experiment = unique("promo-holdout-race");
+    const name = unique("holdout-race");
+    const run = (holdout: number) =>
+      recordRun(experiment, name, {
+        holdout,
+        oos: holdout,
+        dsr: 0.9,
+        control: 0.75,
+        tags: { "wsp.holdout.start": "2024-07-24T00:00:00.000Z", "wsp.holdout.end": "2026-07-23T00:00:00.000Z" },
+      });
+    await promoteRun(client, await run(0.68));
+    // Three challengers (none beats the champion) promoted at the same moment, as jobs would.
+    const ids = await Promise.all([0.7, 0.71, 0.72].map(run));
+    await Promise.all(ids.map((id) => promoteRun(client, id)));
+    const fifth = await promoteRun(client, await run(0.73));
+    expect(fifth.description).toContain("promotion decision 5 of at most 5");
+    await expect(promoteRun(client, await run(0.74))).rejects.toThrow("has served 5 promotion decisions");
   });
 });
