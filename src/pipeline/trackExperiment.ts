@@ -279,7 +279,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   const recorder = await timed(() => openRecorder({ trackingUri: opts.trackingUri, outboxDir: opts.outboxDir }));
   const abandoned: AbandonedSweep = recorder.online
     ? await timed(() => endAbandonedRuns(recorder.client, recorder.outboxDir))
-    : { killed: [], unlocked: [] };
+    : { killed: [], unlocked: [], error: null };
   const started = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   const tags: Record<string, string> = {
     ...config.tracking.tags,

@@ -20,6 +20,7 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { MlflowClient } from "./mlflowClient";
+import { MlflowError } from "./mlflowError";
 import { aliveSince, LOCAL_RUN_ID_TAG, listOutboxRuns, OutboxRun } from "./outbox";
 import { ERROR_TAG, HOST_TAG, PID_TAG } from "./recorder";
 import { tagRecord } from "./registry";
@@ -36,6 +37,11 @@ export interface AbandonedSweep {
   killed: AbandonedRun[];
   /** Outbox runs (local ids) whose stale lock was removed; `wsp mlflow sync` replays them. */
   unlocked: string[];
+  /**
+   * Why the server could not be searched or updated (the sweep stopped there); null when it was.
+   * The sweep is housekeeping: a server that fails it must not stop the `wsp run` that called it.
+   */
+  error: string | null;
 }
 
 /** Experiment ids per search request (MLflow takes a list; kept short for the SQL it becomes). */
@@ -57,9 +63,24 @@ function settledByOutbox(outboxDir: string, localId: string | undefined): boolea
 
 /** Finds the abandoned runs of this host on the server and in `outboxDir`, and ends / unlocks them. */
 export async function endAbandonedRuns(client: MlflowClient, outboxDir: string): Promise<AbandonedSweep> {
+  const killed: AbandonedRun[] = [];
+  let error: string | null = null;
+  try {
+    await endAbandonedServerRuns(client, outboxDir, killed);
+  } catch (err) {
+    if (!(err instanceof MlflowError)) throw err;
+    error = err.message;
+  }
+  const unlocked = listOutboxRuns(outboxDir)
+    .filter((r) => r.clearStaleLock())
+    .map((r) => r.localId);
+  return { killed, unlocked, error };
+}
+
+/** Ends KILLED the abandoned runs of this host on the server, appending each to `killed`. */
+async function endAbandonedServerRuns(client: MlflowClient, outboxDir: string, killed: AbandonedRun[]): Promise<void> {
   const host = hostname();
   const ids = (await client.searchExperiments()).map((e) => e.experiment_id);
-  const killed: AbandonedRun[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const runs = await client.searchAllRuns({
       experimentIds: ids.slice(i, i + CHUNK),
@@ -84,10 +105,6 @@ export async function endAbandonedRuns(client: MlflowClient, outboxDir: string):
       });
     }
   }
-  const unlocked = listOutboxRuns(outboxDir)
-    .filter((r) => r.clearStaleLock())
-    .map((r) => r.localId);
-  return { killed, unlocked };
 }
 
 /** One line per run ended or unlocked, for the CLI. */
@@ -98,5 +115,6 @@ export function describeAbandoned(s: AbandonedSweep): string[] {
         `ended abandoned run ${r.runId} (${r.runName || "unnamed"}, experiment ${r.experimentId}) as KILLED: its process ${r.pid} is gone`,
     ),
     ...s.unlocked.map((id) => `cleared the stale outbox lock of ${id}; \`wsp mlflow sync\` replays it`),
+    ...(s.error === null ? [] : [`could not look for abandoned runs on the server: ${s.error}`]),
   ];
 }

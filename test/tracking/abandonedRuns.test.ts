@@ -5,10 +5,14 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig, runTracked } from "../../src/pipeline";
 import {
+  describeAbandoned,
   endAbandonedRuns,
   findRepoRoot,
   MlflowClient,
@@ -245,6 +249,55 @@ models:
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       if (localId) rmSync(join(repo, "mlruns", "outbox", localId), { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("a sweep the server refuses does not stop `wsp run`: the run is recorded, the refusal noted", async () => {
+    // The real server behind a proxy that refuses the experiment search the sweep starts with.
+    const target = new URL(uri);
+    const proxy = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      if (req.url?.includes("/experiments/search")) {
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error_code: "INVALID_PARAMETER_VALUE", message: "search refused by the test proxy" }));
+        return;
+      }
+      const r = await fetch(new URL(req.url ?? "/", target), {
+        method: req.method,
+        headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+      });
+      res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" });
+      res.end(Buffer.from(await r.arrayBuffer()));
+    });
+    await new Promise<void>((ok) => proxy.listen(0, "127.0.0.1", ok));
+    const proxied = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const experiment = unique("sweep-refused");
+    try {
+      const run = await runTracked(
+        parseConfig(
+          `name: sweep-refused
+tracking: { experiment: ${experiment} }
+data: { tickers: [SPY], timeframe: 1d, start: 2008-01-01, end: 2024-12-31, context: [VIX] }
+labels: { kind: triple_barrier, horizon: 5, barriers: { upper: 1.5, lower: 1.5, scale: vol_20 }, output: binary }
+validation: { kind: walk_forward, train: P4Y, test: P2Y, mode: expanding, embargo: 5, final_holdout: P1Y }
+models:
+  - { kind: gbm, params: { n_trees: 10, max_depth: 3, learning_rate: 0.1, min_child_weight: 20 } }
+controls: { shuffled_labels: false }
+`,
+          "sweep-refused.yaml",
+        ),
+        { trackingUri: proxied, outboxDir, progress: false, png: false },
+      );
+      expect(run.offline).toBe(false);
+      expect((await client.getRun(run.runId)).info.status).toBe("FINISHED");
+      expect(run.abandoned.error).toMatch(/search refused by the test proxy/);
+      expect(describeAbandoned(run.abandoned)).toEqual([
+        expect.stringMatching(/^could not look for abandoned runs on the server: .*search refused by the test proxy/),
+      ]);
+    } finally {
+      await new Promise((ok) => proxy.close(ok));
     }
   }, 120_000);
 });
