@@ -365,14 +365,14 @@ export function configHash(config: ExperimentConfig): string {
 /**
  * The config's part of a trial's identity (src/tracking/trials.ts): its hash less what does not
  * change the variants evaluated: the run's name and description, where it is tracked, and the
- * shuffled-label control's settings (the control is not a trial). YAML comments never reach the
- * parsed config.
+ * controls (the shuffled-label control is not a trial, and a run that permutes its target or
+ * injects a leak records no trials, so in a run that does, `controls` changes nothing it
+ * evaluates). YAML comments never reach the parsed config.
  */
 export function trialConfigHash(config: ExperimentConfig): string {
-  const { name: _name, description: _description, tracking: _tracking, ...rest } = config;
-  const { shuffled_labels: _shuffled, model: _model, ...controls } = config.controls;
+  const { name: _name, description: _description, tracking: _tracking, controls: _controls, ...rest } = config;
   return createHash("sha256")
-    .update(JSON.stringify(canonical({ ...rest, controls })))
+    .update(JSON.stringify(canonical(rest)))
     .digest("hex");
 }
 

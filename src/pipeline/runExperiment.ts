@@ -475,7 +475,9 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     }),
   );
   // This run's trials (the control is not one): identical configs on identical data give the
-  // same keys, so a rerun adds nothing to the ledger.
+  // same keys, so a rerun adds nothing to the ledger. A null run (permuted target) and a
+  // detector check (injected leak) test the pipeline, not a strategy: like the control, they
+  // write no trials.
   const trialConfig = trialConfigHash(config);
   const ownTrials: TrialLedger = new Map(
     sims.map((s) => [
@@ -488,9 +490,11 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       },
     ]),
   );
-  const ledger = hooks.recordTrials
-    ? await hooks.recordTrials([...ownTrials].map(([key, t]) => trialEntry(key, t)))
-    : ownTrials;
+  const isCheck = config.controls.shuffle_target || config.controls.inject_leak;
+  const ledger =
+    hooks.recordTrials && !isCheck
+      ? await hooks.recordTrials([...ownTrials].map(([key, t]) => trialEntry(key, t)))
+      : ownTrials;
   const trials = ledgerStats(ledger, nObs);
   const backtest = await timer.run("backtest", 1, () => {
     const chosen = sims.find((s) => s.name === selected);

@@ -323,7 +323,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
         const own = await recorder.client.getExperimentByName(config.tracking.experiment);
         return endAbandonedRuns(recorder.client, recorder.outboxDir, own ? [own.experiment_id] : []);
       })
-    : { killed: [], unlocked: [] };
+    : { killed: [], unlocked: [], error: null };
   const commit = git(["rev-parse", "HEAD"]);
   const source = sourceTags(loaded.file, commit, opts.jobId);
   const tags: Record<string, string> = {

@@ -3,14 +3,17 @@
  * window has served. Every challenger is compared with the champion on its holdout, so a window
  * that has judged many decisions has been selected on: it is no longer out of sample for the
  * model that survived them. Past `promotion.holdout_reuse_limit` decisions, `wsp promote` needs
- * a forward window: a run whose holdout starts after every exhausted window it overlaps ends.
+ * a forward window: a run whose holdout starts after the used-up window ends. An earlier window
+ * will not do, even one that overlaps nothing recorded: the runs judged on the used-up holdout
+ * trained and selected on the data before it.
  *
  * Storage: the run carries its window as the tags `wsp.holdout.start` / `wsp.holdout.end` (ISO
- * times of its first and last holdout rows); the registered model carries one tag per window,
- * `wsp.holdout.<start>_<end>` = decisions served (dates, or `YYYY-MM-DDTHHMM` for intraday
- * bars). Windows that overlap share their decisions: a holdout shifted by a few bars is still
- * mostly the same data. The count is read-modify-written; two promotions of the same model at
- * the same instant could count one decision short, which a one-person registry does not meet.
+ * times of its first and last holdout rows); the registered model carries one tag per window and
+ * promoted run, `wsp.holdout.<start>_<end>.<run id>` = decisions that run's promotions took on
+ * the window (dates, or `YYYY-MM-DDTHHMM` for intraday bars); a window has served the sum. Each
+ * promotion rewrites only its own run's key, so promotions of different runs at the same moment
+ * (jobs) lose no count; only the same run promoted twice at once could count one short. Windows
+ * that overlap share their decisions: a holdout shifted by a few bars is still mostly the same data.
  */
 import type { ModelRegistry } from "./registry";
 
@@ -54,21 +57,22 @@ export function describeWindow(w: HoldoutWindow): string {
   return `${stamp(w.start)}..${stamp(w.end)}`;
 }
 
-export function holdoutWindowKey(w: HoldoutWindow): string {
-  return `${WINDOW_PREFIX}${stamp(w.start)}_${stamp(w.end)}`;
+/** The registered-model tag counting the decisions `runId`'s promotions took on window `w`. */
+export function holdoutDecisionKey(w: HoldoutWindow, runId: string): string {
+  return `${WINDOW_PREFIX}${stamp(w.start)}_${stamp(w.end)}.${runId}`;
 }
 
-/** The windows a registered model's tags record, with the decisions each served. */
+/** The decisions a registered model's tags record, per window and promoted run. */
 export function holdoutLedgerOf(tags: Record<string, string>): { window: HoldoutWindow; decisions: number }[] {
   const out: { window: HoldoutWindow; decisions: number }[] = [];
   for (const [key, value] of Object.entries(tags)) {
-    if (!key.startsWith(WINDOW_PREFIX)) continue;
-    const [a, b, ...rest] = key.slice(WINDOW_PREFIX.length).split("_");
-    const window = { start: parseStamp(a), end: parseStamp(b ?? "") };
+    const m = /^(\d[\dT-]*)_(\d[\dT-]*)\.\w+$/.exec(
+      key.startsWith(WINDOW_PREFIX) ? key.slice(WINDOW_PREFIX.length) : "",
+    );
+    if (!m) continue;
+    const window = { start: parseStamp(m[1]), end: parseStamp(m[2]) };
     const decisions = Number(value);
-    if (rest.length === 0 && Number.isFinite(window.start) && Number.isFinite(window.end) && decisions >= 0) {
-      out.push({ window, decisions });
-    }
+    if (Number.isFinite(window.start) && Number.isFinite(window.end) && decisions >= 0) out.push({ window, decisions });
   }
   return out;
 }
@@ -80,36 +84,54 @@ export interface HoldoutUse {
   limit: number;
   /** The latest end among the recorded windows it overlaps (its own end when none): a forward window starts after it. */
   overlapEnd: number;
+  /** The latest-ending recorded window that has served the limit (with the windows it overlaps); null when none has. */
+  usedUp: { window: HoldoutWindow; served: number } | null;
 }
 
-/** How much `w` has served already, counting every recorded window it overlaps. */
-export function holdoutUse(tags: Record<string, string>, w: HoldoutWindow, limit: number): HoldoutUse {
+/** Decisions served by `w` and every recorded window it overlaps, and the latest end among those. */
+function servedBy(ledger: { window: HoldoutWindow; decisions: number }[], w: HoldoutWindow) {
   let served = 0;
   let overlapEnd = Number.NEGATIVE_INFINITY;
-  for (const r of holdoutLedgerOf(tags)) {
+  for (const r of ledger) {
     if (r.window.start <= w.end && w.start <= r.window.end) {
       served += r.decisions;
       overlapEnd = Math.max(overlapEnd, r.window.end);
     }
   }
-  return { window: w, served, limit, overlapEnd: Number.isFinite(overlapEnd) ? overlapEnd : w.end };
+  return { served, overlapEnd: Number.isFinite(overlapEnd) ? overlapEnd : w.end };
+}
+
+/** How much `w` has served already, counting every recorded window it overlaps, and the latest used-up window. */
+export function holdoutUse(tags: Record<string, string>, w: HoldoutWindow, limit: number): HoldoutUse {
+  const ledger = holdoutLedgerOf(tags);
+  let usedUp: HoldoutUse["usedUp"] = null;
+  for (const r of ledger) {
+    const { served } = servedBy(ledger, r.window);
+    if (served >= limit && (usedUp === null || r.window.end > usedUp.window.end)) usedUp = { window: r.window, served };
+  }
+  return { window: w, ...servedBy(ledger, w), limit, usedUp };
 }
 
 /** Null when the window may serve one more decision, else why not and what to do. */
 export function holdoutRefusal(name: string, use: HoldoutUse): string | null {
-  if (use.served < use.limit) return null;
-  return `the final holdout ${describeWindow(use.window)} (with the windows it overlaps) has served ${use.served} promotion decisions for ${name}, the limit (promotion.holdout_reuse_limit = ${use.limit}): it has become a selection set. Promote a run with a forward window, a final holdout that starts after ${stamp(use.overlapEnd)} (run the experiment again once data.end reaches past it)`;
+  const limit = `the limit (promotion.holdout_reuse_limit = ${use.limit})`;
+  if (use.served >= use.limit) {
+    return `the final holdout ${describeWindow(use.window)} (with the windows it overlaps) has served ${use.served} promotion decisions for ${name}, ${limit}: it has become a selection set. Promote a run with a forward window, a final holdout that starts after ${stamp(use.overlapEnd)} (run the experiment again once data.end reaches past it)`;
+  }
+  if (use.usedUp && use.window.start <= use.usedUp.window.end) {
+    return `the final holdout ${describeWindow(use.window)} starts before the end of the final holdout ${describeWindow(use.usedUp.window)}, which has served ${use.usedUp.served} promotion decisions for ${name}, ${limit}: past it only later data is a holdout (earlier data trained the runs judged on it). Promote a run with a forward window, a final holdout that starts after ${stamp(use.usedUp.window.end)}`;
+  }
+  return null;
 }
 
-/** Counts one more decision for the run's own window; returns the window's new count. */
+/** Counts one more decision of `runId` on its window `w` (`tags`: the registered model's, read before). */
 export async function countHoldoutDecision(
   registry: ModelRegistry,
   name: string,
   tags: Record<string, string>,
   w: HoldoutWindow,
-): Promise<number> {
-  const key = holdoutWindowKey(w);
-  const count = Number(tags[key] ?? 0) + 1;
-  await registry.setRegisteredModelTag(name, key, String(count));
-  return count;
+  runId: string,
+): Promise<void> {
+  const key = holdoutDecisionKey(w, runId);
+  await registry.setRegisteredModelTag(name, key, String(Number(tags[key] ?? 0) + 1));
 }

@@ -34,6 +34,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   truncateSync,
   writeFileSync,
 } from "node:fs";
@@ -254,7 +255,13 @@ export class OutboxRun {
     if (!holder) return false;
     // A process on another host sharing this directory cannot be checked from here: it counts as live.
     if (holder.host !== null && holder.host !== hostname()) return false;
-    return !isAlive(holder.pid);
+    let since: number;
+    try {
+      since = statSync(this.lockPath).mtimeMs;
+    } catch {
+      return false;
+    }
+    return !aliveSince(holder.pid, since);
   }
 
   /** Removes a stale lock (see `hasStaleLock`); true when there was one. */
@@ -295,8 +302,34 @@ function lockText(): string {
   return `${process.pid} ${hostname()}\n`;
 }
 
+/**
+ * Whether the process `pid` of this host is alive and has been since `sinceMs` (epoch ms). A pid
+ * whose process started later belongs to another program: the one recorded died and its number
+ * was reused (after a reboot, say). The start comes from /proc (Linux, to about a second, hence
+ * the slack); where it cannot be read, being alive is enough.
+ */
+export function aliveSince(pid: number, sinceMs: number): boolean {
+  if (!isAlive(pid)) return false;
+  const started = processStartTime(pid);
+  // Not `<=`: an unknown `sinceMs` (NaN) must not end a live process's run.
+  return started === null || !(started > sinceMs + 2000);
+}
+
+/** When process `pid` started (epoch ms), from /proc/<pid>/stat and the boot time; null off Linux. */
+function processStartTime(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // After "pid (command)", which may hold spaces: field 22, starttime, in ticks of 1/100 s since boot.
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Whether a process with this pid exists on this host (EPERM: it does, owned by another user). */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -573,9 +573,10 @@ export async function promoteRun(
     forced: refusedChecks !== null,
   };
   if (existing && isChampionAlready) {
-    // Already the champion: its tags and description keep the evaluation that made it champion.
+    // Already the champion, and it stays so (nothing is decided): its tags and description keep
+    // the evaluation that made it champion; `gates` shows how it would fare now.
     const current = await registry.getModelVersion(name, existing.version);
-    return { ...base, version: existing.version, description: current?.description ?? description };
+    return { ...base, champion: true, version: existing.version, description: current?.description ?? description };
   }
   let version: ModelVersion;
   if (existing) {
@@ -593,7 +594,7 @@ export async function promoteRun(
     });
   }
   await registry.setModelVersionDescription(name, version.version, description);
-  if (holdout) await countHoldoutDecision(registry, name, modelTags, holdout.window);
+  if (holdout) await countHoldoutDecision(registry, name, modelTags, holdout.window, runId);
   if (champion) {
     await moveAlias(registry, name, CHAMPION, version.version);
     const challenger = await registry.getAlias(name, CHALLENGER);

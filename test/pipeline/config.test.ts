@@ -74,7 +74,9 @@ controls: { model: rf }
     expect(id(renamed)).toBe(id(base));
     expect(id(`# a comment\n${base}controls: { shuffled_labels: false }\n`)).toBe(id(base));
     expect(id(base.replace("kind: gbm", "kind: gbm, params: { n_trees: 5 }"))).not.toBe(id(base));
-    expect(id(`${base}controls: { shuffle_target: true }\n`)).not.toBe(id(base));
+    // The control's seed permutes only the control's labels (runs that permute their target or
+    // inject a leak record no trials at all).
+    expect(id(`${base}controls: { seed: 11, model: gbm }\n`)).toBe(id(base));
   });
 
   it("fills every module's defaults", () => {

@@ -28,11 +28,21 @@ ${extra}`;
 }
 
 describe("null runs and leakage", () => {
-  it("refuses a run whose target is shuffled", async () => {
+  it("refuses a run whose target is shuffled, and adds none of its variants to the trial ledger", async () => {
+    const written: unknown[] = [];
     const r = await runExperiment(
       parseConfig(fastConfig("controls: { shuffled_labels: true, shuffle_target: true }\n", "null-run")),
-      { progress: false },
+      {
+        progress: false,
+        recordTrials: async (t) => {
+          written.push(...t);
+          return ledgerOf(t);
+        },
+      },
     );
+    // A null run checks the gates; its variants are no candidates, so no trials (like the control).
+    expect(written).toEqual([]);
+    expect(r.backtest.trials).toBe(3);
     expect(Math.abs((r.ensemble?.oos.auc ?? 0) - 0.5)).toBeLessThan(0.05);
     expect(r.gates.passed).toBe(false);
     const signal = r.gates.checks.find((c) => c.name === "signal");

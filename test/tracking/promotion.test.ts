@@ -478,7 +478,8 @@ describe("promotion: the deflated Sharpe at decision time", () => {
     const name = unique("dsr");
     const inputs = { sr: 0.09, nObs: 500, skew: -0.3, kurtosis: 5 };
     const trial = (config: string, variant: string, sharpe: number) =>
-      trialEntry(trialKey(config, "data", variant), { variant, sharpe, activeSharpe: sharpe, nObs: 500 });
+      // The absolute Sharpes differ from the active ones, so a gate on the wrong basis shows.
+      trialEntry(trialKey(config, "data", variant), { variant, sharpe: 2 * sharpe, activeSharpe: sharpe, nObs: 500 });
     // The run's own three variants, as the runner writes them.
     await writeTrials(client, experiment, [
       trial("a", "gbm", 0.09),
@@ -487,7 +488,7 @@ describe("promotion: the deflated Sharpe at decision time", () => {
     ]);
     const atRun = ledgerStats(await readLedger(client, experiment), inputs.nObs);
     const logged = deflatedSharpe({ ...inputs, nTrials: atRun.count, sharpeVariance: atRun.activeSharpeVariance }).dsr;
-    const id = await recordRun(experiment, name, {
+    const fake: FakeExperimentRun = {
       holdout: 0.68,
       oos: 0.685,
       dsr: logged,
@@ -500,7 +501,11 @@ describe("promotion: the deflated Sharpe at decision time", () => {
         "sharpe_inputs.active.kurtosis": inputs.kurtosis,
         trials: 3,
       },
-    });
+    };
+    // A run promoted on the ledger of its day: champion.
+    const early = await recordRun(experiment, name, fake);
+    expect((await promoteRun(client, early)).champion).toBe(true);
+    const id = await recordRun(experiment, name, fake);
     expect(logged).toBeGreaterThan(0.5);
     // Later experiments in the same MLflow experiment: a sweep of 40 variants.
     await writeTrials(
@@ -508,9 +513,12 @@ describe("promotion: the deflated Sharpe at decision time", () => {
       experiment,
       Array.from({ length: 40 }, (_, i) => trial("sweep", `v${i}`, (i - 20) / 200)),
     );
-    const now = ledgerStats(await readLedger(client, experiment), inputs.nObs);
-    expect(now.count).toBe(43);
-    const expected = deflatedSharpe({ ...inputs, nTrials: 43, sharpeVariance: now.activeSharpeVariance }).dsr;
+    expect((await readLedger(client, experiment)).size).toBe(43);
+    // The variance (ddof 1) of the 43 active Sharpes, computed here.
+    const active = [0.09, 0.05, 0.07, ...Array.from({ length: 40 }, (_, i) => (i - 20) / 200)];
+    const mean = active.reduce((a, b) => a + b) / active.length;
+    const activeVariance = active.reduce((a, b) => a + (b - mean) ** 2, 0) / (active.length - 1);
+    const expected = deflatedSharpe({ ...inputs, nTrials: 43, sharpeVariance: activeVariance }).dsr;
     expect(expected).toBeLessThan(0.5);
     const r = await promoteRun(client, id);
     const gate = r.gates.find((g) => g.gate === "min_deflated_sharpe");
@@ -523,6 +531,13 @@ describe("promotion: the deflated Sharpe at decision time", () => {
     expect(Number(tags["wsp.dsr.logged"])).toBeCloseTo(logged, 5);
     expect(Number(tags["wsp.dsr.decision"])).toBeCloseTo(expected, 5);
     expect([tags["wsp.dsr.logged_trials"], tags["wsp.dsr.decision_trials"]]).toEqual(["3", "43"]);
+    // Re-promoting the champion's run decides nothing: it stays champion and says so, although its
+    // deflated Sharpe would fail now.
+    const again = await promoteRun(client, early);
+    expect(again.gates.find((g) => g.gate === "min_deflated_sharpe")?.passed).toBe(false);
+    expect(again).toMatchObject({ version: "1", champion: true, previousChampion: "1" });
+    expect(wsp("promote", early).stdout).toContain(`champion: ${name}@champion = v1 (was v1)`);
+    expect((await registry.getAlias(name, "champion"))?.version).toBe("1");
   });
 });
 
@@ -553,7 +568,11 @@ describe("promotion: the holdout ledger", () => {
       "wsp.holdout.window": "2024-07-24..2026-07-23",
       "wsp.holdout.decisions": "2",
     });
-    expect(tagRecord((await registry.getRegisteredModel(name))?.tags)["wsp.holdout.2024-07-24_2026-07-23"]).toBe("2");
+    // One tag per window and promoted run.
+    expect(tagRecord((await registry.getRegisteredModel(name))?.tags)).toMatchObject({
+      [`wsp.holdout.2024-07-24_2026-07-23.${first.runId}`]: "1",
+      [`wsp.holdout.2024-07-24_2026-07-23.${second.runId}`]: "1",
+    });
     // The same window again, and a window shifted by a month (mostly the same data): refused.
     for (const w of [window("2024-07-24", "2026-07-23"), window("2024-08-26", "2026-08-21")]) {
       const id = await run(0.66, w);
@@ -566,6 +585,12 @@ describe("promotion: the holdout ledger", () => {
           ", the limit (promotion.holdout_reuse_limit = 2): it has become a selection set. Promote a run with a forward window, a final holdout that starts after 2026-07-23",
       );
     }
+    // An earlier window that overlaps none recorded is no way out: the runs behind the used-up
+    // holdout trained on it. Past the limit only data after that holdout is a holdout.
+    const backward = await run(0.66, window("2022-01-03", "2023-12-29"));
+    await expect(promoteRun(client, backward)).rejects.toThrow(
+      `run ${backward} is not registered: the final holdout 2022-01-03..2023-12-29 starts before the end of the final holdout 2024-07-24..2026-07-23, which has served 2 promotion decisions for ${name}, the limit (promotion.holdout_reuse_limit = 2)`,
+    );
     expect((await registry.searchModelVersions(name)).length).toBe(2);
     // Re-promoting the champion's own run decides nothing: not refused, not counted.
     expect((await promoteRun(client, second.runId)).champion).toBe(true);
@@ -573,8 +598,28 @@ describe("promotion: the holdout ledger", () => {
     const forward = await promoteRun(client, await run(0.66, window("2026-07-24", "2026-12-31")));
     expect(forward.description).toContain("Final holdout 2026-07-24..2026-12-31: promotion decision 1 of at most 2");
     expect(tagRecord((await registry.getRegisteredModel(name))?.tags)).toMatchObject({
-      "wsp.holdout.2024-07-24_2026-07-23": "2",
-      "wsp.holdout.2026-07-24_2026-12-31": "1",
+      [`wsp.holdout.2024-07-24_2026-07-23.${second.runId}`]: "1",
+      [`wsp.holdout.2026-07-24_2026-12-31.${forward.runId}`]: "1",
     });
+  });
+
+  it("counts every decision when promotions of one model run at once", async () => {
+    const experiment = unique("promo-holdout-race");
+    const name = unique("holdout-race");
+    const run = (holdout: number) =>
+      recordRun(experiment, name, {
+        holdout,
+        oos: holdout,
+        dsr: 0.9,
+        control: 0.75,
+        tags: { "wsp.holdout.start": "2024-07-24T00:00:00.000Z", "wsp.holdout.end": "2026-07-23T00:00:00.000Z" },
+      });
+    await promoteRun(client, await run(0.68));
+    // Three challengers (none beats the champion) promoted at the same moment, as jobs would.
+    const ids = await Promise.all([0.7, 0.71, 0.72].map(run));
+    await Promise.all(ids.map((id) => promoteRun(client, id)));
+    const fifth = await promoteRun(client, await run(0.73));
+    expect(fifth.description).toContain("promotion decision 5 of at most 5");
+    await expect(promoteRun(client, await run(0.74))).rejects.toThrow("has served 5 promotion decisions");
   });
 });
