@@ -26,7 +26,7 @@ const isoDay = z.preprocess(
 
 export const dataConfigSchema = z
   .object({
-    tickers: z.array(z.string().min(1)).min(1),
+    tickers: z.array(z.string().min(1)).min(1).max(1000),
     timeframe: z.enum(TIMEFRAMES).default("1d"),
     /** First session included (default: the start of the data). */
     start: isoDay.optional(),
@@ -37,7 +37,7 @@ export const dataConfigSchema = z
       .regex(/^(bundled|store|csv:.+)$/, "expected bundled, store or csv:<path>")
       .default("bundled"),
     /** Context series (e.g. VIX) loaded like the tickers; align them with alignOnCalendar. */
-    context: z.array(z.string().min(1)).default([]),
+    context: z.array(z.string().min(1)).max(100).default([]),
   })
   .strict()
   .refine((c) => !c.start || !c.end || c.start <= c.end, { message: "start is after end", path: ["start"] });

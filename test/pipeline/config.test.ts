@@ -65,7 +65,7 @@ describe("experiment config", () => {
 
   it("names the file, line, YAML path and what was expected", () => {
     const text = `${BASE}models:\n  - { kind: gbm }\n  - { kind: rf, params: { max_depth: six } }\n`;
-    expect(issuesOf(text)).toEqual(['x.yaml:8:38 models[1].params.max_depth: expected an integer >= 0, got "six"']);
+    expect(issuesOf(text)).toEqual(['x.yaml:8:38 models[1].params.max_depth: expected an integer in [0, 64], got "six"']);
   });
 
   it("reports every issue at once, each at its own line", () => {
@@ -77,7 +77,7 @@ bogus: 1
 `;
     const issues = issuesOf(text);
     expect(issues).toContain('x.yaml:6:18 models[0].kind: expected one of gbm, rf, logistic, mljs_rf, lstm, got "foo"');
-    expect(issues).toContain("x.yaml:7:24 signals.long_above: expected a number <= 1, got 2");
+    expect(issues).toContain("x.yaml:7:24 signals.long_above: expected a number in [0, 1], got 2");
     expect(issues).toContain(
       'x.yaml:8:24 calibration.method: expected one of platt, isotonic, temperature, none, got "magic"',
     );
@@ -99,7 +99,7 @@ bogus: 1
     const lone = issuesOf(`${BASE}models: [{ kind: gbm }]\nensemble: {}\n`);
     expect(lone).toEqual(["x.yaml:7:11 ensemble: an ensemble needs at least two models"]);
     const dur = issuesOf(BASE.replace("P6M", "6 months") + "models: [{ kind: gbm }]\n");
-    expect(dur).toEqual(["x.yaml:5:53 validation.test: expected an ISO-8601 duration such as P18M, P3M or P10D"]);
+    expect(dur).toEqual(["x.yaml:5:53 validation.test: expected an ISO-8601 duration such as P18M, P3M or P10D, got \"6 months\""]);
   });
 
   it("reports YAML syntax errors with their line", () => {
@@ -120,7 +120,7 @@ bogus: 1
       `${BASE}models: [{ kind: lstm, params: { window: 0 } }, { kind: logistic, params: { C: -1 } }]\n`,
     );
     expect(issues).toEqual([
-      "x.yaml:6:42 models[0].params.window: expected a number >= 1, got 0",
+      "x.yaml:6:42 models[0].params.window: expected an integer in [1, 1000], got 0",
       "x.yaml:6:80 models[1].params.C: expected a number > 0, got -1",
     ]);
   });
