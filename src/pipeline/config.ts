@@ -232,7 +232,7 @@ export function loadConfigFile(path: string): LoadedConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new ConfigError(path, [readProblem(err)]);
+    throw new ConfigError(path, [`cannot read the file: ${readProblem(err)}`]);
   }
   return parseConfig(text, path);
 }

@@ -195,7 +195,7 @@ function describeAlternative(option: SchemaLike): string {
   const def = defOf(unwrap(option));
   if (def.type !== "object") return describeSchema(option);
   const first = Object.keys(def.shape as object)[0];
-  return first === undefined ? "a mapping" : `a mapping with ${first}:`;
+  return first === undefined ? "a mapping" : `a mapping with ${first}: …`;
 }
 
 /** "a, b or c" */

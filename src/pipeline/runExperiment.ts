@@ -48,6 +48,7 @@ import { checkModelKinds, checkModels, createModel } from "./modelFactory";
 import { type GateVerdict, evaluateGates } from "./promotionGates";
 import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
+import { checkWorkload } from "./workEstimate";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -366,6 +367,11 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     throw new ExperimentError("validation.final_holdout", "no final holdout is reserved; set one (e.g. P2Y)");
   }
   const X = fromColumns(cols.names, cols.columns);
+  checkWorkload(
+    config.models,
+    { rows: n, features: cols.names.length, classes: classes.length, fits: plan.splits.length + 1 },
+    config.controls.shuffled_labels ? 1 : 0,
+  );
 
   // Training: every model through every fold, then the refit for the holdout.
   const cv = await timer.run("training", config.models.length * (plan.splits.length + 1), async (h) => {
