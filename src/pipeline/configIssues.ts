@@ -34,6 +34,8 @@ interface CheckDef {
   format?: string;
   value?: number;
   inclusive?: boolean;
+  minimum?: number;
+  maximum?: number;
   error?: (issue?: unknown) => unknown;
 }
 
@@ -70,7 +72,7 @@ export function shown(value: unknown): string {
   if (typeof value === "string") return quoteInput(value);
   if (typeof value === "number") return formatNumber(value);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (Array.isArray(value)) return "a list";
+  if (Array.isArray(value)) return `a list of ${value.length} ${value.length === 1 ? "entry" : "entries"}`;
   if (value !== null && typeof value === "object") return "a mapping";
   return String(value);
 }
@@ -190,6 +192,21 @@ function describeNumber(def: Def): string {
   return kind;
 }
 
+/** "a list of 1 to 1000 entries", "a string of at least 1 character" */
+function describeLength(def: Def, what: string, one: string, many: string): string {
+  let min: number | undefined;
+  let max: number | undefined;
+  for (const c of checksOf(def)) {
+    if (c.check === "min_length") min = c.minimum;
+    if (c.check === "max_length") max = c.maximum;
+  }
+  const units = (n: number) => `${n} ${n === 1 ? one : many}`;
+  if (min !== undefined && max !== undefined) return `${what} of ${min} to ${units(max)}`;
+  if (min !== undefined) return `${what} of at least ${units(min)}`;
+  if (max !== undefined) return `${what} of at most ${units(max)}`;
+  return what;
+}
+
 /** One alternative of a union: a mapping is told apart from its siblings by its first key. */
 function describeAlternative(option: SchemaLike): string {
   const def = defOf(unwrap(option));
@@ -217,7 +234,7 @@ function describeBare(def: Def): string {
     case "number":
       return describeNumber(def);
     case "string":
-      return ownExpectation(def) ?? "a string";
+      return ownExpectation(def) ?? describeLength(def, "a string", "character", "characters");
     case "boolean":
       return "true or false";
     case "enum":
@@ -225,6 +242,7 @@ function describeBare(def: Def): string {
     case "literal":
       return (def.values as unknown[]).map((v) => JSON.stringify(v)).join(" or ");
     case "array":
+      return describeLength(def, "a list", "entry", "entries");
     case "tuple":
       return "a list";
     case "object":

@@ -65,7 +65,9 @@ describe("experiment config", () => {
 
   it("names the file, line, YAML path and what was expected", () => {
     const text = `${BASE}models:\n  - { kind: gbm }\n  - { kind: rf, params: { max_depth: six } }\n`;
-    expect(issuesOf(text)).toEqual(['x.yaml:8:38 models[1].params.max_depth: expected an integer in [0, 64], got "six"']);
+    expect(issuesOf(text)).toEqual([
+      'x.yaml:8:38 models[1].params.max_depth: expected an integer in [0, 64], got "six"',
+    ]);
   });
 
   it("reports every issue at once, each at its own line", () => {
@@ -88,7 +90,7 @@ bogus: 1
   it("points a missing block at the mapping that lacks it", () => {
     const issues = issuesOf("name: t\ntracking: { experiment: t }\n");
     expect(issues).toContain("x.yaml:1:1 data: required: expected a mapping");
-    expect(issues).toContain("x.yaml:1:1 models: required: expected a list");
+    expect(issues).toContain("x.yaml:1:1 models: required: expected a list of at least 1 entry");
   });
 
   it("checks module rules and the pipeline's own", () => {
@@ -99,7 +101,9 @@ bogus: 1
     const lone = issuesOf(`${BASE}models: [{ kind: gbm }]\nensemble: {}\n`);
     expect(lone).toEqual(["x.yaml:7:11 ensemble: an ensemble needs at least two models"]);
     const dur = issuesOf(BASE.replace("P6M", "6 months") + "models: [{ kind: gbm }]\n");
-    expect(dur).toEqual(["x.yaml:5:53 validation.test: expected an ISO-8601 duration such as P18M, P3M or P10D, got \"6 months\""]);
+    expect(dur).toEqual([
+      'x.yaml:5:53 validation.test: expected an ISO-8601 duration such as P18M, P3M or P10D, got "6 months"',
+    ]);
   });
 
   it("reports YAML syntax errors with their line", () => {
