@@ -130,7 +130,9 @@ export function wasmArena<S extends ArenaSpec>(module: WasmModule, spec: S): Are
   const at: Record<string, number> = {};
   for (const name of Object.keys(spec)) {
     const [kind, n] = spec[name];
-    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`tree kernel: array ${name} of ${n} elements`);
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new Error(`tree kernel: array ${name} cannot hold ${n} elements (not a non-negative safe integer)`);
+    }
     // Plain arithmetic, not `& ~63`: bitwise operators wrap at 2^31 and turned an absurd size
     // into a negative one.
     const size = Math.ceil((n * bytes[kind]) / 64) * 64;

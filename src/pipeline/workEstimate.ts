@@ -7,7 +7,9 @@
  * The estimates are deliberately rough (within a small factor): the limits they are held to
  * are far from any sensible config. Time constants were measured on the project's 2-core
  * machine (20,000 rows × 50 features): gbm about 1.6–3 ns per row·feature·tree level, rf about
- * 25–45 ns per row·sampled feature·level, logistic about 0.65 ns per row·feature·iteration.
+ * 25–45 ns per row·sampled feature·level, logistic about 0.65 ns per row·feature·iteration;
+ * (2,000 rows × 20 features) lstm about 8 ns per multiply-add, mljs_rf about 8 µs per
+ * row·sampled feature·level. Early stopping (lstm, logistic) can only make a fit shorter.
  */
 import { availableParallelism, totalmem } from "node:os";
 import type { ModelEntry } from "./config";
@@ -106,7 +108,7 @@ export function estimateModel(entry: ModelEntry, index: number, shape: WorkShape
     case "mljs_rf": {
       const p = entry.params;
       const levels = Math.min(p.max_depth, Math.log2(Math.max(2, rows)));
-      const seconds = 100 * NS * rows * F * p.max_features * levels * p.n_trees * fits;
+      const seconds = 8000 * NS * rows * F * p.max_features * levels * p.n_trees * fits;
       return {
         path,
         seconds,
@@ -131,9 +133,9 @@ export function estimateModel(entry: ModelEntry, index: number, shape: WorkShape
     case "lstm": {
       const p = entry.params;
       // Per window and epoch: `window` steps of 4 gates over (features + units) inputs, forward
-      // and backward (about 3× the forward multiply-adds), at roughly 1 ns each in tfjs-wasm.
+      // and backward (about 3× the forward multiply-adds), at about 8 ns each in tfjs-wasm.
       const perWindow = p.window * 4 * p.units * (F + p.units) * 3;
-      const seconds = NS * rows * perWindow * p.epochs * fits;
+      const seconds = 8 * NS * rows * perWindow * p.epochs * fits;
       const bytes = rows * p.window * F * 4 * 3;
       return {
         path,
