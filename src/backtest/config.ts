@@ -3,6 +3,7 @@
  * (DESIGN.md sketch). Keys are snake_case as researchers write them in YAML; the engine
  * consumes the parsed objects directly so there is one definition of every option.
  */
+import { MAX_WINDOW_BARS } from "../data/bars";
 import { z } from "zod";
 import { STRESS_WINDOW_NAMES } from "./stressWindows";
 
@@ -17,7 +18,7 @@ export const signalsSchema = z
     short_above: probability.default(0.55),
     long_only: z.boolean().default(false),
     /** Bars a position is held after entry (the label horizon); null: until the next opposite signal. */
-    hold_bars: z.number().int().min(1).nullable().default(null),
+    hold_bars: z.number().int().min(1).max(MAX_WINDOW_BARS).nullable().default(null),
   })
   .strict();
 
@@ -29,7 +30,7 @@ export const sizingSchema = z
     /** Annualised volatility target for kind `vol_target`. */
     target: z.number().positive().default(0.15),
     /** Bars of close-to-close returns behind the volatility estimate (vol targeting, impact). */
-    vol_lookback: z.number().int().min(2).default(20),
+    vol_lookback: z.number().int().min(2).max(MAX_WINDOW_BARS).default(20),
     /** Share of full Kelly for kind `kelly`. */
     kelly_fraction: z.number().positive().max(1).default(0.25),
     /** Win/loss payoff ratio for Kelly; null: take-profit over stop-loss multiple when stops are set, else 1. */
@@ -67,7 +68,7 @@ export const stopsSchema = z
     /** Stop-loss distance in ATRs from the entry fill; null: none. */
     stop_loss_atr: z.number().positive().nullable().default(null),
     take_profit_atr: z.number().positive().nullable().default(null),
-    atr_period: z.number().int().min(1).default(14),
+    atr_period: z.number().int().min(1).max(MAX_WINDOW_BARS).default(14),
     /** Multiplier on both distances when the signal bar is flagged volatile. */
     volatile_widen: z.number().min(1).default(1.5),
   })
@@ -77,13 +78,13 @@ export const guardsSchema = z
   .object({
     /** Pause when the win rate of the last `win_rate_trades` closed trades falls below this. */
     min_win_rate: probability.nullable().default(0.45),
-    win_rate_trades: z.number().int().min(1).default(20),
+    win_rate_trades: z.number().int().min(1).max(MAX_WINDOW_BARS).default(20),
     /** Pause when equity falls this far below its high-water mark. */
     max_drawdown: z.number().positive().max(1).nullable().default(0.2),
     /** Pause for the rest of the session when equity falls this far below the previous session's close. */
     max_daily_loss: z.number().positive().max(1).nullable().default(0.05),
     /** Bars a win-rate or drawdown pause lasts before trading resumes. */
-    cooldown_bars: z.number().int().min(1).default(20),
+    cooldown_bars: z.number().int().min(1).max(MAX_WINDOW_BARS).default(20),
   })
   .strict();
 

@@ -6,7 +6,16 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { type Bars, type DataConfig, dataConfigSchema, isoDate, loadDataBlock, loadUniverse } from "../data";
+import {
+  type Bars,
+  clipMessage,
+  type DataConfig,
+  dataConfigSchema,
+  isoDate,
+  loadDataBlock,
+  loadUniverse,
+  readProblem,
+} from "../data";
 import { breadth } from "../features/breadth";
 import { loadBreadthSources } from "../features/breadthSources";
 import { computeFeatures, parseFeaturesConfig } from "../features/computeFeatures";
@@ -21,18 +30,19 @@ import {
   regimesConfigSchema,
   trendRegime,
 } from "../features/regimes";
+import { configErrorMap, describeIssues, yamlPath } from "../pipeline/configIssues";
 
 interface ConfigFlags {
   dataDir?: string;
 }
 
-/** `a.b.0.c` of a zod issue path (the YAML path inside the block). */
-function yamlPath(block: string, path: readonly PropertyKey[]): string {
-  return [block, ...path.map(String)].join(".");
-}
-
-function zodMessage(file: string, block: string, error: z.ZodError): string {
-  return error.issues.map((i) => `${file}: ${yamlPath(block, i.path)}: ${i.message}`).join("\n");
+/** A block's zod issues as `file: block.path: expected …, got …` lines. */
+function blockIssues(file: string, block: string, schema: z.ZodType, input: unknown): string | null {
+  const r = schema.safeParse(input, { error: configErrorMap });
+  if (r.success) return null;
+  return describeIssues(schema, input, r.error.issues)
+    .map((i) => `${file}: ${yamlPath([block, ...i.path])}: ${i.message}`)
+    .join("\n");
 }
 
 /** The parsed YAML document of an experiment config (a mapping). */
@@ -41,13 +51,13 @@ function readConfig(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`${file}: cannot read the config (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`${file}: cannot read the config: ${readProblem(err)}`);
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new Error(`${file}: not valid YAML (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`${file}: not valid YAML (${clipMessage(err instanceof Error ? err.message : String(err))})`);
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new Error(`${file}: expected a YAML mapping with a data: block at the top level`);
@@ -57,15 +67,15 @@ function readConfig(file: string): Record<string, unknown> {
 
 function dataBlockOf(file: string, doc: Record<string, unknown>): DataConfig {
   if (doc.data === undefined) throw new Error(`${file}: data: missing (expected the experiment's data block)`);
-  const parsed = dataConfigSchema.safeParse(doc.data);
-  if (!parsed.success) throw new Error(zodMessage(file, "data", parsed.error));
-  return parsed.data;
+  const problem = blockIssues(file, "data", dataConfigSchema, doc.data);
+  if (problem !== null) throw new Error(problem);
+  return dataConfigSchema.parse(doc.data);
 }
 
 function regimesBlockOf(file: string, doc: Record<string, unknown>): RegimesConfig {
-  const parsed = regimesConfigSchema.safeParse(doc.regimes ?? {});
-  if (!parsed.success) throw new Error(zodMessage(file, "regimes", parsed.error));
-  return parsed.data;
+  const problem = blockIssues(file, "regimes", regimesConfigSchema, doc.regimes ?? {});
+  if (problem !== null) throw new Error(problem);
+  return regimesConfigSchema.parse(doc.regimes ?? {});
 }
 
 /** Loads the data block's tickers and VIX as daily bars (regimes are defined per session). */

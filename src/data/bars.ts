@@ -16,6 +16,13 @@ export const INTRADAY_TIMEFRAME_MS: Record<Exclude<Timeframe, "1d" | "1w">, numb
   "1h": 3_600_000,
 };
 
+/**
+ * The longest span in bars a config may give a window, horizon, lag or embargo (about 400
+ * years of daily bars): a bound that catches a typo such as 1e9 before any work, not a limit
+ * of the data, which catches longer-than-the-data windows itself.
+ */
+export const MAX_WINDOW_BARS = 100_000;
+
 export function isTimeframe(value: string): value is Timeframe {
   return (TIMEFRAMES as readonly string[]).includes(value);
 }

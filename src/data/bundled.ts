@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { type Bars, type Timeframe, isTimeframe } from "./bars";
 import { loadCsv, loadLongCsv } from "./csv";
 import { DataFormatError } from "./dataFormatError";
+import { directoryProblem } from "./pathProblem";
 
 export interface BundledFile {
   ticker: string;
@@ -20,6 +21,8 @@ export interface BundledFile {
 export function resolveDataDir(dataDir?: string): string {
   if (dataDir !== undefined) {
     const abs = resolve(dataDir);
+    const problem = directoryProblem(abs);
+    if (problem !== null) throw new DataFormatError(abs, null, null, null, problem);
     if (!existsSync(join(abs, "daily")) && !existsSync(join(abs, "intraday"))) {
       throw new DataFormatError(abs, null, null, null, "not a data directory (no daily/ or intraday/ inside)");
     }

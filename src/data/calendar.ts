@@ -6,6 +6,7 @@
  * A status table covering 1976-2099 is built once on first use (about 45k entries) so that
  * `isSession` is an array lookup on hot paths (validation, resampling of a million bars).
  */
+import { quoteInput } from "./quoteInput";
 import { DAY_MS, daysFromCivil, isoDate, newYorkToUtc, nthWeekdayOfMonth, weekdayOfDay } from "./newYorkTime";
 
 export const FIRST_CALENDAR_YEAR = 1976;
@@ -136,7 +137,7 @@ function dayIndex(dayMs: number): number {
 /** 00:00 UTC ms of a `YYYY-MM-DD` date. */
 export function dayMsOf(date: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new RangeError(`expected a date YYYY-MM-DD, got "${date}"`);
+  if (!m) throw new RangeError(`expected a date YYYY-MM-DD, got ${quoteInput(date)}`);
   return daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])) * DAY_MS;
 }
 

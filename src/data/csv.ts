@@ -14,6 +14,9 @@ import { basename } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { type Bars, INTRADAY_TIMEFRAME_MS, type Timeframe, isTimeframe } from "./bars";
 import { DataFormatError } from "./dataFormatError";
+import { readProblem } from "./pathProblem";
+import { quoteInput } from "./quoteInput";
+import { tickerProblem } from "./ticker";
 import { DAY_MS, daysFromCivil, newYorkOffsetMinutesInYear } from "./newYorkTime";
 
 export interface CsvOptions {
@@ -62,10 +65,12 @@ function parseHeader(buf: Uint8Array, file: string, long: boolean): Header {
     text = Buffer.from(text, "latin1")
       .toString("utf8")
       .replace(/^\uFEFF/, "");
+  const expected = `${long ? "ticker," : ""}date|timestamp,open,high,low,close[,volume][,adj_close]`;
+  if (buf.length === 0)
+    throw new DataFormatError(file, null, null, null, `the file is empty; expected header ${expected}`);
   const names = text.split(",").map((s) => s.trim());
   const kinds = new Int32Array(names.length);
   const seen = new Set<string>();
-  const expected = `${long ? "ticker," : ""}date|timestamp,open,high,low,close[,volume][,adj_close]`;
   for (let c = 0; c < names.length; c++) {
     const k = COLUMN_NAMES.indexOf(names[c] as ColumnName);
     if (k < 0 || (k === K_TICKER && !long)) {
@@ -178,7 +183,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
   };
   const num2 = (p: number, c: number): number => {
     const x = two(buf, p);
-    return x >= 0 ? x : fail(c, `expected two digits at "${fieldText(p)}"`);
+    return x >= 0 ? x : fail(c, `expected two digits at ${quoteInput(fieldText(p))}`);
   };
 
   while (pos < len) {
@@ -201,7 +206,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
         const mo = two(buf, pos + 5);
         const d = two(buf, pos + 8);
         if ((y1 | y2 | mo | d) < 0 || buf[pos + 4] !== 45 || buf[pos + 7] !== 45) {
-          fail(c, `expected a date YYYY-MM-DD, got "${fieldText(start)}"`);
+          fail(c, `expected a date YYYY-MM-DD, got ${quoteInput(fieldText(start))}`);
         }
         const y = y1 * 100 + y2;
         const key = y * 10000 + mo * 100 + d;
@@ -209,7 +214,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
           const dm = civilDays(y, mo, d);
           const monthLength = mo === 12 ? 31 : civilDays(y, mo + 1, 1) - civilDays(y, mo, 1);
           if (mo < 1 || mo > 12 || d < 1 || d > monthLength) {
-            fail(c, `not a calendar date: "${fieldText(start)}"`);
+            fail(c, `not a calendar date: ${quoteInput(fieldText(start))}`);
           }
           lastDateKey = key;
           lastDateMs = dm * DAY_MS;
@@ -225,9 +230,10 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
           t = lastDateMs;
         } else {
           // THH:MM[:SS[.fff]] then Z or ±HH:MM / ±HHMM
-          if (buf[pos] !== 84 && buf[pos] !== 32) fail(c, `expected "T" after the date in "${fieldText(start)}"`);
+          if (buf[pos] !== 84 && buf[pos] !== 32)
+            fail(c, `expected "T" after the date in ${quoteInput(fieldText(start))}`);
           const hh = num2(pos + 1, c);
-          if (buf[pos + 3] !== 58) fail(c, `expected HH:MM in "${fieldText(start)}"`);
+          if (buf[pos + 3] !== 58) fail(c, `expected HH:MM in ${quoteInput(fieldText(start))}`);
           const mi = num2(pos + 4, c);
           pos += 6;
           let sec = 0;
@@ -244,7 +250,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
               }
             }
           }
-          if (hh > 23 || mi > 59 || sec >= 61) fail(c, `time of day out of range in "${fieldText(start)}"`);
+          if (hh > 23 || mi > 59 || sec >= 61) fail(c, `time of day out of range in ${quoteInput(fieldText(start))}`);
           let offMin: number;
           const sgn = buf[pos];
           if (sgn === 90) {
@@ -264,7 +270,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
           } else {
             return fail(
               c,
-              `timestamp without UTC offset: "${fieldText(start)}" (expected e.g. 2025-09-15T09:30:00-04:00)`,
+              `timestamp without UTC offset: ${quoteInput(fieldText(start))} (expected e.g. 2025-09-15T09:30:00-04:00)`,
             );
           }
           t = lastDateMs + (hh * 60 + mi - offMin) * MINUTE_MS + Math.round(sec * 1000);
@@ -272,12 +278,13 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
             const ny = offsetInYear(t, lastYear);
             fail(
               c,
-              `UTC offset ${fmtOffset(offMin)} in "${fieldText(start)}" is not America/New_York's offset ` +
+              `UTC offset ${fmtOffset(offMin)} in ${quoteInput(fieldText(start))} is not America/New_York's offset ` +
                 `at that instant (${fmtOffset(ny)}); mixed time zones or a wrong DST offset`,
             );
           }
         }
-        if (!isDelimiter(buf[pos]) && pos < len) fail(c, `unexpected characters after the time: "${fieldText(start)}"`);
+        if (!isDelimiter(buf[pos]) && pos < len)
+          fail(c, `unexpected characters after the time: ${quoteInput(fieldText(start))}`);
       } else if (k === K_TICKER) {
         while (pos < len && !isDelimiter(buf[pos])) pos++;
         const s0 = tickerStart;
@@ -293,6 +300,8 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
         if (!same) {
           const name = Buffer.from(buf.buffer, buf.byteOffset + start, pos - start).toString("utf8");
           if (name.length === 0) fail(c, "empty ticker");
+          const problem = tickerProblem(name);
+          if (problem !== null) fail(c, problem);
           if (seenTickers.has(name))
             fail(c, `rows of ticker ${name} are not contiguous (the file must be grouped by ticker)`);
           seenTickers.add(name);
@@ -342,7 +351,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
           else {
             // Decimal notation only: Number() alone would also accept "0x1F", "Infinity" and "1_0"-like oddities.
             value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
-            if (!Number.isFinite(value)) fail(c, `not a number: "${text}"`);
+            if (!Number.isFinite(value)) fail(c, `not a number: ${quoteInput(text)}`);
           }
         }
         const dst = dest[c];
@@ -354,7 +363,7 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
           if (pos >= len || buf[pos] === 10 || buf[pos] === 13) {
             fail(c + 1, `missing field: the row has ${c + 1} fields, the header ${ncols}`);
           }
-          fail(c, `unexpected character "${String.fromCharCode(buf[pos])}" after the field`);
+          fail(c, `unexpected character ${quoteInput(String.fromCharCode(buf[pos]))} after the field`);
         }
         pos++;
       } else {
@@ -388,6 +397,11 @@ function parseBody(buf: Uint8Array, file: string, hd: Header, checkOrder: boolea
     prevTs = t;
     ts[row] = t;
     row++;
+  }
+  if (row === 0) {
+    // A header alone is not an empty series but a broken export: refuse it rather than
+    // validate or ingest "0 series, 0 bars".
+    throw new DataFormatError(file, null, null, null, "no data rows: the file holds a header only");
   }
   if (groups.length > 0) groups[groups.length - 1].end = row;
   return {
@@ -445,8 +459,14 @@ export function parseBarsCsv(buf: Uint8Array, options: CsvOptions = {}): Bars {
   const cols = parseBody(buf, file, hd, options.checkOrder ?? true);
   const n = cols.n;
   const timeframe = options.timeframe ?? inferTimeframe(cols.ts, n, hd, file);
+  const ticker = options.ticker ?? tickerFromFile(file);
+  const problem = tickerProblem(ticker);
+  if (problem !== null) {
+    const from = options.ticker === undefined ? ' (taken from the file name up to its first "_" or ".csv")' : "";
+    throw new DataFormatError(file, null, null, null, `${problem}${from}`);
+  }
   return {
-    ticker: options.ticker ?? tickerFromFile(file),
+    ticker,
     timeframe,
     ts: sub(cols.ts, n),
     open: sub(cols.o, n),
@@ -487,7 +507,7 @@ export function readCsvBytes(path: string): Buffer {
   try {
     raw = readFileSync(path);
   } catch (e) {
-    throw new DataFormatError(path, null, null, null, `cannot read file: ${(e as Error).message}`);
+    throw new DataFormatError(path, null, null, null, readProblem(e));
   }
   if (!path.endsWith(".gz")) return raw;
   try {

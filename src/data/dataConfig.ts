@@ -28,7 +28,7 @@ const isoDay = z.preprocess(
 
 export const dataConfigSchema = z
   .object({
-    tickers: z.array(z.string().min(1)).min(1),
+    tickers: z.array(z.string().min(1)).min(1).max(1000),
     timeframe: z.enum(TIMEFRAMES).default("1d"),
     /** First session included (default: the start of the data). */
     start: isoDay.optional(),
@@ -42,7 +42,7 @@ export const dataConfigSchema = z
       )
       .default("bundled"),
     /** Context series (e.g. VIX) loaded like the tickers; align them with alignOnCalendar. */
-    context: z.array(z.string().min(1)).default([]),
+    context: z.array(z.string().min(1)).max(100).default([]),
   })
   .strict()
   .refine((c) => !c.start || !c.end || c.start <= c.end, { message: "start is after end", path: ["start"] });

@@ -1,3 +1,5 @@
+import { quoteInput } from "./quoteInput";
+
 /**
  * Raised for input that cannot become valid `Bars`: a malformed CSV, an unknown ticker, a bad
  * timestamp. It names where the problem is (file, 1-based line and column, column name) so a
@@ -26,7 +28,7 @@ export class DataFormatError extends Error {
     let where = file;
     if (line !== null) where += `:${line}`;
     if (column !== null) where += `:${column}`;
-    if (columnName !== null) where += ` (column "${columnName}")`;
+    if (columnName !== null) where += ` (column ${quoteInput(columnName)})`;
     return `${where}: ${reason}`;
   }
 }

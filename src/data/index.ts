@@ -1,6 +1,9 @@
 /** Public surface of the data layer: bars, loaders, calendar, validation, resampling, alignment. */
 export * from "./bars";
 export * from "./dataFormatError";
+export * from "./pathProblem";
+export * from "./quoteInput";
+export * from "./ticker";
 export * from "./csv";
 export * from "./bundled";
 export * from "./calendar";

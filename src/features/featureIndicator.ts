@@ -4,7 +4,7 @@
  * bar. The registry (featureRegistry.ts) holds them all; the indicator library's catalog has
  * only default parameters, this layer makes every parameter configurable.
  */
-import type { Bars, Timeframe } from "../data/bars";
+import { type Bars, MAX_WINDOW_BARS, type Timeframe } from "../data/bars";
 import type { IndicatorFamily, OhlcvBar } from "./indicators";
 
 export type ParamValue = number | string;
@@ -69,7 +69,7 @@ export interface FeatureIndicator {
   crossSection: ((params: Params) => CrossSectionStep) | null;
 }
 
-export function int(name: string, def: number | undefined, min = 1, max = 100_000): ParamDef {
+export function int(name: string, def: number | undefined, min = 1, max = MAX_WINDOW_BARS): ParamDef {
   return { name, kind: "int", default: def, min, max };
 }
 

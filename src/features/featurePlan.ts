@@ -6,6 +6,7 @@
  * computing.
  */
 import { TIMEFRAMES, type Timeframe } from "../data/bars";
+import { quoteInput } from "../data/quoteInput";
 import type { FeatureIndicator, Params, ParamValue } from "./featureIndicator";
 import { featureIndicator, featureIndicatorNames } from "./featureRegistry";
 import { presetEntries } from "./featureSets";
@@ -79,13 +80,17 @@ function known(def: FeatureIndicator): string {
   return def.params.length === 0 ? "none" : def.params.map((p) => p.name).join(", ");
 }
 
+function shownParam(v: ParamValue): string {
+  return typeof v === "string" ? quoteInput(v) : String(v);
+}
+
 /** Parameters with defaults filled in, or error messages. */
 function resolveParams(def: FeatureIndicator, given: Record<string, ParamValue>): Params | string[] {
   const errors: string[] = [];
   const out: Record<string, ParamValue> = {};
   for (const key of Object.keys(given)) {
     if (!def.params.some((p) => p.name === key)) {
-      errors.push(`${def.name}: unknown parameter ${key}; its parameters are ${known(def)}`);
+      errors.push(`${def.name}: unknown parameter ${quoteInput(key)}; its parameters are ${known(def)}`);
     }
   }
   for (const p of def.params) {
@@ -104,14 +109,14 @@ function resolveParams(def: FeatureIndicator, given: Record<string, ParamValue>)
         (p.kind === "int" || v > (p.min ?? Number.NEGATIVE_INFINITY));
       if (!ok) {
         const range = p.kind === "int" ? `an integer in [${p.min}, ${p.max}]` : `a number in (${p.min}, ${p.max}]`;
-        errors.push(`${def.name}: parameter ${p.name} must be ${range}, got ${JSON.stringify(v)}`);
+        errors.push(`${def.name}: parameter ${p.name} must be ${range}, got ${shownParam(v)}`);
         continue;
       }
     } else if (p.kind === "choice" && !(typeof v === "string" && p.choices?.includes(v))) {
-      errors.push(`${def.name}: parameter ${p.name} must be one of ${p.choices?.join(", ")}, got ${JSON.stringify(v)}`);
+      errors.push(`${def.name}: parameter ${p.name} must be one of ${p.choices?.join(", ")}, got ${shownParam(v)}`);
       continue;
     } else if (p.kind === "ticker" && !(typeof v === "string" && v.length > 0)) {
-      errors.push(`${def.name}: parameter ${p.name} must be a ticker name, got ${JSON.stringify(v)}`);
+      errors.push(`${def.name}: parameter ${p.name} must be a ticker name, got ${shownParam(v)}`);
       continue;
     }
     out[p.name] = v;
@@ -150,7 +155,7 @@ export function checkEntry(entry: FeatureEntry): string[] {
     return typeof c === "string" ? [c] : [];
   }
   const def = featureIndicator(entry.indicator);
-  if (!def) return [`unknown indicator ${entry.indicator}; known: ${featureIndicatorNames().join(", ")}`];
+  if (!def) return [`unknown indicator ${quoteInput(entry.indicator)}; known: ${featureIndicatorNames().join(", ")}`];
   const errors: string[] = [];
   const p = resolveParams(def, entry.params);
   if (Array.isArray(p)) errors.push(...p);

@@ -5,6 +5,8 @@
  * `diff(1) | zscore(20)` applies left to right and is named inside out: `zscore_20(diff_1(x))`.
  * Every transform at bar t reads values at bars ≤ t only; each has a streaming twin.
  */
+import { MAX_WINDOW_BARS } from "../data/bars";
+import { quoteInput } from "../data/quoteInput";
 import { RollingZScoreStream } from "./indicators";
 
 export type TransformKind = "lag" | "diff" | "pct_change" | "zscore" | "cs_rank";
@@ -24,7 +26,7 @@ export function parseTransformChain(text: string): Transform[] | string {
   for (const part of parts) {
     const m = PATTERN.exec(part);
     if (!m) {
-      return `"${part}" is not a transform; expected lag(k), diff(k), pct_change(k), zscore(n) or cs_rank, chained with |`;
+      return `${quoteInput(part)} is not a transform; expected lag(k), diff(k), pct_change(k), zscore(n) or cs_rank, chained with |`;
     }
     if (m[3]) {
       out.push({ kind: "cs_rank", n: 0 });
@@ -33,7 +35,9 @@ export function parseTransformChain(text: string): Transform[] | string {
     const kind = m[1] as TransformKind;
     const n = Number(m[2]);
     const min = kind === "zscore" ? 2 : 1;
-    if (!(n >= min && n <= 100_000)) return `${kind}(${n}): the argument must be an integer in [${min}, 100000]`;
+    if (!(n >= min && n <= MAX_WINDOW_BARS)) {
+      return `${kind}(${n}): the argument must be an integer in [${min}, ${MAX_WINDOW_BARS}]`;
+    }
     out.push({ kind, n });
   }
   const rank = out.findIndex((t) => t.kind === "cs_rank");

@@ -1,8 +1,9 @@
+import { MAX_WINDOW_BARS } from "../data/bars";
 import { z } from "zod";
 
-const horizon = z.number().int().min(1);
+const horizon = z.number().int().min(1).max(MAX_WINDOW_BARS);
 /** `vol_N`: multiples of the N-bar rolling volatility of log returns. */
-const volScale = z.string().regex(/^vol_([2-9]|[1-9]\d+)$/, "expected vol_N with N >= 2 (e.g. vol_20)");
+const volScale = z.string().regex(/^vol_([2-9]|[1-9]\d{1,4})$/, "expected vol_N with N in [2, 99999] (e.g. vol_20)");
 const width = z.number().positive();
 
 const barriers = z

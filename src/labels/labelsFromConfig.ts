@@ -1,3 +1,4 @@
+import { quoteInput } from "../data/quoteInput";
 import { fixedHorizonLabels } from "./fixedHorizon";
 import type { LabelsConfig } from "./labelsConfig";
 import { LabelError, type LabelSet } from "./labelSet";
@@ -58,7 +59,10 @@ export function labelsFromConfig(bars: Bars3, config: LabelsConfig, inputs: Labe
     case "meta": {
       const side = inputs.signals?.[config.primary];
       if (!side) {
-        throw new LabelError("labels", `meta labels need the primary signal "${config.primary}" (inputs.signals)`);
+        throw new LabelError(
+          "labels",
+          `meta labels need the primary signal ${quoteInput(config.primary)} (inputs.signals)`,
+        );
       }
       return metaLabels(bars, side, {
         horizon: config.horizon,

@@ -31,12 +31,12 @@ import { firstMessage, resolveThreads, startWorker } from "./workers";
 
 export const gbmParamsSchema = z
   .strictObject({
-    n_trees: z.number().int().min(1).default(100),
+    n_trees: z.number().int().min(1).max(100_000).default(100),
     learning_rate: z.number().gt(0).max(1).default(0.1),
-    /** 0 = no depth limit (then max_leaves must be set). */
-    max_depth: z.number().int().min(0).default(6),
+    /** 0 = no depth limit (then max_leaves must be set). Each level holds a histogram slot. */
+    max_depth: z.number().int().min(0).max(64).default(6),
     /** > 0: leaf-wise best-first growth up to this many leaves. */
-    max_leaves: z.number().int().min(0).default(0),
+    max_leaves: z.number().int().min(0).max(131_072).default(0),
     min_child_weight: z.number().min(0).default(1),
     lambda: z.number().min(0).default(1),
     alpha: z.number().min(0).default(0),
@@ -45,7 +45,7 @@ export const gbmParamsSchema = z
     colsample_bytree: z.number().gt(0).max(1).default(1),
     max_bins: z.number().int().min(2).max(255).default(255),
     /** Stop when the eval log-loss has not improved for this many rounds (0 = never). */
-    early_stopping_rounds: z.number().int().min(0).default(0),
+    early_stopping_rounds: z.number().int().min(0).max(100_000).default(0),
     /** "error": NaN/±Infinity in X are refused; "learn": they follow a learned default direction. */
     missing: z.enum(["error", "learn"]).default("error"),
     seed: z.number().int().default(0),
@@ -59,7 +59,7 @@ export const gbmParamsSchema = z
      */
     quantized_gradients: z.boolean().default(true),
     /** 0 = every core; small problems (rows × features < 2M) then use one thread. */
-    n_threads: z.number().int().min(0).default(0),
+    n_threads: z.number().int().min(0).max(1024).default(0),
   })
   .refine((p) => p.max_depth > 0 || p.max_leaves > 0, { message: "max_depth or max_leaves must be > 0" });
 

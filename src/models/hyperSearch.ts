@@ -6,6 +6,7 @@
  * No TPE/Bayesian option: no well-kept JS library for it was found (the closest npm package,
  * `hyperparameters`, is a small hyperopt port with few users), so only grid and random are offered.
  */
+import { MAX_WINDOW_BARS } from "../data/bars";
 import { z } from "zod";
 import { type LabelSpans, purgedKFold } from "../validation";
 import { takeRows, type FeatureMatrix } from "./matrix";
@@ -28,11 +29,11 @@ export const searchSpecSchema = z.strictObject({
   space: z.record(z.string(), z.union([z.array(z.unknown()).min(1), rangeSchema])),
   method: z.enum(["grid", "random"]).default("grid"),
   /** Random search: variants drawn. */
-  n_iter: z.number().int().min(1).default(20),
+  n_iter: z.number().int().min(1).max(100_000).default(20),
   seed: z.number().int().default(0),
-  folds: z.number().int().min(2).default(5),
+  folds: z.number().int().min(2).max(100).default(5),
   /** Bars embargoed after each test fold. */
-  embargo: z.number().int().min(0).default(5),
+  embargo: z.number().int().min(0).max(MAX_WINDOW_BARS).default(5),
   metric: z.enum(["logloss", "auc"]).default("logloss"),
 });
 

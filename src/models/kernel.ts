@@ -126,15 +126,27 @@ export function wasmArena<S extends ArenaSpec>(module: WasmModule, spec: S): Are
   // Page 0 is the kernel's own: every instantiation (one per worker thread) rewrites its static
   // data there (Math.exp's table sits at 1024), so the arrays start at page 1.
   let top = 65536;
+  let largest = { name: "", size: 0 };
   const at: Record<string, number> = {};
   for (const name of Object.keys(spec)) {
+    const [kind, n] = spec[name];
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new Error(`tree kernel: array ${name} cannot hold ${n} elements (not a non-negative safe integer)`);
+    }
+    // Plain arithmetic, not `& ~63`: bitwise operators wrap at 2^31 and turned an absurd size
+    // into a negative one.
+    const size = Math.ceil((n * bytes[kind]) / 64) * 64;
     at[name] = top;
-    top += (spec[name][1] * bytes[spec[name][0]] + 63) & ~63;
+    top += size;
+    if (size > largest.size) largest = { name, size };
   }
   const pages = Math.ceil(top / 65536);
-  const need = `the training arrays need ${(top / 2 ** 30).toFixed(2)} GiB`;
+  const gib = (b: number) => (b / 2 ** 30).toFixed(2);
+  const need = `the training arrays need ${gib(top)} GiB (the largest, ${largest.name}, ${gib(largest.size)} GiB)`;
   if (pages > 65536) {
-    throw new Error(`tree kernel: ${need}, beyond WebAssembly's 4 GiB memory (use fewer rows or features)`);
+    throw new Error(
+      `tree kernel: ${need}, beyond WebAssembly's 4 GiB memory (use fewer rows, features or tree levels)`,
+    );
   }
   let memory: WasmMemory;
   try {

@@ -24,7 +24,7 @@ import {
 export const logisticParamsSchema = z.strictObject({
   /** Inverse L2 strength, as scikit-learn's C. */
   C: z.number().positive().default(1),
-  max_iter: z.number().int().min(1).default(1000),
+  max_iter: z.number().int().min(1).max(1_000_000).default(1000),
   /** Convergence: max |gradient| of the (C·Σw-scaled) objective. */
   tol: z.number().positive().default(1e-10),
   standardize: z.boolean().default(true),

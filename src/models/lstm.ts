@@ -29,13 +29,13 @@ import { resolveThreads } from "./workers";
 
 export const lstmParamsSchema = z.strictObject({
   /** Rows per window (time steps). */
-  window: z.number().int().min(1).default(20),
-  units: z.number().int().min(1).default(32),
-  epochs: z.number().int().min(1).default(30),
-  batch_size: z.number().int().min(1).default(64),
+  window: z.number().int().min(1).max(1000).default(20),
+  units: z.number().int().min(1).max(4096).default(32),
+  epochs: z.number().int().min(1).max(100_000).default(30),
+  batch_size: z.number().int().min(1).max(1_000_000).default(64),
   learning_rate: z.number().positive().default(0.001),
   /** Epochs without eval improvement before stopping (needs an eval set). */
-  patience: z.number().int().min(0).default(5),
+  patience: z.number().int().min(0).max(100_000).default(5),
   seed: z.number().int().min(0).default(0),
 });
 

@@ -20,10 +20,10 @@ import {
 } from "./model";
 
 export const mljsRfParamsSchema = z.strictObject({
-  n_trees: z.number().int().min(1).default(50),
+  n_trees: z.number().int().min(1).max(100_000).default(50),
   /** Fraction of features per tree in (0, 1], as ml-random-forest's maxFeatures. */
   max_features: z.number().gt(0).max(1).default(0.5),
-  max_depth: z.number().int().min(1).default(10),
+  max_depth: z.number().int().min(1).max(64).default(10),
   min_samples_leaf: z.number().int().min(1).default(3),
   seed: z.number().int().default(0),
 });

@@ -6,6 +6,7 @@
  * probabilities; the weights or the meta-learner are fitted on those, and the members are then
  * refitted on all the training rows. Nothing outside the training fold is ever seen.
  */
+import { MAX_WINDOW_BARS } from "../data/bars";
 import { z } from "zod";
 import { LogisticModel, logisticParamsSchema, type SavedLogistic } from "./logistic";
 import { type FeatureMatrix, fromColumns, takeRows } from "./matrix";
@@ -29,9 +30,9 @@ export const ensembleParamsSchema = z.strictObject({
   weights: z.enum(["logloss", "ridge"]).default("logloss"),
   /** Ridge penalty (weights: ridge). */
   alpha: z.number().min(0).default(0.01),
-  inner_folds: z.number().int().min(2).default(4),
+  inner_folds: z.number().int().min(2).max(100).default(4),
   /** Rows dropped on each side of an inner held-out block: at least the label horizon in rows. */
-  purge_rows: z.number().int().min(0).default(5),
+  purge_rows: z.number().int().min(0).max(MAX_WINDOW_BARS).default(5),
   /** Stacking: the meta-learner's parameters. */
   meta: logisticParamsSchema.prefault({}),
   /** A member weight above this raises a warning (kept in `warnings` and the saved JSON). */

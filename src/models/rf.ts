@@ -15,13 +15,13 @@ import { treeKernelModule } from "./wasm/treeKernelModule";
 import { firstMessage, resolveThreads, startWorker } from "./workers";
 
 export const rfParamsSchema = z.strictObject({
-  n_trees: z.number().int().min(1).default(100),
+  n_trees: z.number().int().min(1).max(100_000).default(100),
   /** 0 = grow until leaves are pure or min_samples_leaf stops them. */
-  max_depth: z.number().int().min(0).default(0),
+  max_depth: z.number().int().min(0).max(64).default(0),
   /** > 0: best-first growth up to this many leaves per tree. */
-  max_leaves: z.number().int().min(0).default(0),
+  max_leaves: z.number().int().min(0).max(131_072).default(0),
   /** Features tried per node: "sqrt", "all", a fraction in (0, 1) or a count ≥ 1. */
-  max_features: z.union([z.enum(["sqrt", "log2", "all"]), z.number().gt(0)]).default("sqrt"),
+  max_features: z.union([z.enum(["sqrt", "log2", "all"]), z.number().gt(0).max(100_000)]).default("sqrt"),
   /** Minimum (bootstrap-weighted) samples per leaf. */
   min_samples_leaf: z.number().min(1).default(1),
   min_split_gain: z.number().min(0).default(0),
@@ -29,7 +29,7 @@ export const rfParamsSchema = z.strictObject({
   max_bins: z.number().int().min(2).max(255).default(255),
   missing: z.enum(["error", "learn"]).default("error"),
   seed: z.number().int().default(0),
-  n_threads: z.number().int().min(0).default(0),
+  n_threads: z.number().int().min(0).max(1024).default(0),
 });
 
 export type RfParams = z.output<typeof rfParamsSchema>;

@@ -4,7 +4,7 @@
  * (models list, ensemble, controls, leakage, promotion, tracking) and the YAML reading, whose
  * errors name the file, line, YAML path and what was expected:
  *
- *   experiments/x.yaml:14:37 models[1].params.max_depth: expected an integer >= 0, got "six"
+ *   experiments/x.yaml:14:37 models[1].params.max_depth: expected an integer in [0, 64], got "six"
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -12,12 +12,13 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { backtestSchema, costsSchema, signalsSchema, sizingSchema } from "../backtest";
 import { calibrationConfigSchema } from "../calibration";
-import { dataConfigSchema } from "../data";
+import { clipMessage, dataConfigSchema, readProblem } from "../data";
 import { featuresConfigSchema } from "../features/featuresConfig";
 import { regimesConfigSchema } from "../features/regimes";
 import { labelsConfigSchema } from "../labels";
 import { gbmParamsSchema, logisticParamsSchema, lstmParamsSchema, mljsRfParamsSchema, rfParamsSchema } from "../models";
 import { validationConfigSchema } from "../validation";
+import { type ConfigIssue, configErrorMap, describeIssues, yamlPath } from "./configIssues";
 
 const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
 
@@ -175,154 +176,10 @@ export class ConfigError extends Error {
   }
 }
 
-type Path = readonly PropertyKey[];
-
-/** `models[1].params.max_depth` */
-export function yamlPath(path: Path): string {
-  let out = "";
-  for (const p of path) {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += out === "" ? String(p) : `.${String(p)}`;
-  }
-  return out === "" ? "(top level)" : out;
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (Array.isArray(value)) return "a list";
-  if (value !== null && typeof value === "object") return "a mapping";
-  return String(value);
-}
-
-interface SchemaLike {
-  _zod: { def: { type: string; checks?: { _zod: { def: Record<string, unknown> } }[]; [k: string]: unknown } };
-}
-
-/** What a schema accepts, in words ("an integer >= 1", "one of a, b"). */
-export function describeSchema(schema: SchemaLike | undefined): string {
-  if (!schema) return "a valid value";
-  const def = schema._zod.def;
-  const inner = (key: string) => describeSchema(def[key] as SchemaLike);
-  switch (def.type) {
-    case "number": {
-      let kind = "a number";
-      const bounds: string[] = [];
-      for (const c of def.checks ?? []) {
-        const d = c._zod.def;
-        if (d.check === "number_format" && String(d.format).includes("int")) kind = "an integer";
-        if (d.check === "greater_than") bounds.push(`${d.inclusive ? ">=" : ">"} ${d.value}`);
-        if (d.check === "less_than") bounds.push(`${d.inclusive ? "<=" : "<"} ${d.value}`);
-      }
-      return [kind, ...bounds].join(" ");
-    }
-    case "string":
-      return "a string";
-    case "boolean":
-      return "true or false";
-    case "enum":
-      return `one of ${Object.values(def.entries as Record<string, string>).join(", ")}`;
-    case "literal":
-      return (def.values as unknown[]).map((v) => JSON.stringify(v)).join(" or ");
-    case "array":
-      return "a list";
-    case "object":
-    case "record":
-      return "a mapping";
-    case "union":
-      return (def.options as SchemaLike[]).map((o) => describeSchema(o)).join(" or ");
-    case "nullable":
-      return `${inner("innerType")} or null`;
-    case "optional":
-    case "default":
-    case "prefault":
-    case "readonly":
-      return inner("innerType");
-    case "pipe":
-      return inner("out");
-    default:
-      return `a ${def.type}`;
-  }
-}
-
-interface RawIssue {
-  code: string;
-  input?: unknown;
-  inst?: SchemaLike;
-  keys?: string[];
-  origin?: string;
-  minimum?: number | bigint;
-  maximum?: number | bigint;
-  inclusive?: boolean;
-}
-
-/** A failed bound check (the issue comes from the check, not the schema): "a number <= 1". */
-function describeBound(iss: RawIssue): string {
-  const small = iss.code === "too_small";
-  const bound = String(small ? iss.minimum : iss.maximum);
-  const op = small ? (iss.inclusive ? ">=" : ">") : iss.inclusive ? "<=" : "<";
-  if (iss.origin === "number" || iss.origin === "int") return `a number ${op} ${bound}`;
-  if (iss.origin === "array") return `a list of ${small ? "at least" : "at most"} ${bound} entries`;
-  if (iss.origin === "string") return `a string of ${small ? "at least" : "at most"} ${bound} characters`;
-  return `a value ${op} ${bound}`;
-}
-
-/** zod's messages rewritten as "expected <what>, got <value>". */
-function errorMap(iss: RawIssue): string | undefined {
-  switch (iss.code) {
-    case "too_small":
-    case "too_big":
-      return `expected ${describeBound(iss)}, got ${shown(iss.input)}`;
-    case "invalid_type":
-    case "invalid_value":
-      if (iss.input === undefined && iss.code === "invalid_type")
-        return `required: expected ${describeSchema(iss.inst)}`;
-      return `expected ${describeSchema(iss.inst)}, got ${shown(iss.input)}`;
-    case "invalid_union":
-      return `expected ${describeSchema(iss.inst)}, got ${shown(iss.input)}`;
-    case "unrecognized_keys":
-      return `unknown key${(iss.keys ?? []).length > 1 ? "s" : ""} ${(iss.keys ?? []).map((k) => `"${k}"`).join(", ")}`;
-    default:
-      return undefined;
-  }
-}
-
-/** The discriminator's allowed values when a discriminated union got none of them. */
-function discriminatorMessage(issue: z.core.$ZodIssue, input: unknown): string | null {
-  if (issue.code !== "invalid_union" || !("note" in issue) || issue.note !== "No matching discriminator") return null;
-  const got = getAt(input, issue.path);
-  const options = (issue as unknown as { options?: unknown[] }).options;
-  const allowed = options ? `one of ${options.join(", ")}` : "a known kind";
-  return `expected ${allowed}, got ${shown(got)}`;
-}
-
-function getAt(value: unknown, path: Path): unknown {
-  let v = value;
-  for (const p of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
-}
-
-interface ConfigIssue {
-  path: Path;
-  message: string;
-}
-
 function parseIssues(input: unknown): { config: ExperimentConfig | null; issues: ConfigIssue[] } {
-  const r = experimentConfigSchema.safeParse(input, { error: errorMap as never });
+  const r = experimentConfigSchema.safeParse(input, { error: configErrorMap });
   if (r.success) return { config: r.data, issues: [] };
-  return {
-    config: null,
-    issues: r.error.issues.map((i) => {
-      const kind = discriminatorMessage(i, input);
-      // An unknown key is located at the key itself, not at its mapping.
-      const at = i.code === "unrecognized_keys" ? [...i.path, i.keys[0]] : i.path;
-      return { path: at, message: `${yamlPath(i.path)}: ${kind ?? i.message}` };
-    }),
-  };
+  return { config: null, issues: describeIssues(experimentConfigSchema, input, r.error.issues) };
 }
 
 /** Validates a parsed config object; issues are "<path>: <what was expected>". */
@@ -331,7 +188,7 @@ export function validateConfig(input: unknown, file = "config"): ExperimentConfi
   if (config) return config;
   throw new ConfigError(
     file,
-    issues.map((i) => i.message),
+    issues.map((i) => `${yamlPath(i.path)}: ${i.message}`),
   );
 }
 
@@ -388,20 +245,21 @@ export function parseConfig(text: string, file = "config.yaml"): LoadedConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => `${where(e.pos[0])} YAML syntax: ${e.message.split("\n")[0]}`),
+      doc.errors.map((e) => `${where(e.pos[0])} YAML syntax: ${clipMessage(e.message)}`),
     );
   }
   const { config, issues } = parseIssues(doc.toJS());
   if (config) return { config, text, file, hash: configHash(config) };
   throw new ConfigError(
     file,
-    issues.map(({ path, message }) => {
+    issues.map(({ path, at, message }) => {
+      const text = `${yamlPath(path)}: ${message}`;
       // The deepest node that exists: a missing key points at its parent mapping.
-      for (let k = path.length; k >= 0; k--) {
-        const node = doc.getIn(path.slice(0, k) as (string | number)[], true) as { range?: [number, number, number] };
-        if (node && typeof node === "object" && node.range) return `${where(node.range[0])} ${message}`;
+      for (let k = at.length; k >= 0; k--) {
+        const node = doc.getIn(at.slice(0, k) as (string | number)[], true) as { range?: [number, number, number] };
+        if (node && typeof node === "object" && node.range) return `${where(node.range[0])} ${text}`;
       }
-      return `${file} ${message}`;
+      return `${file} ${text}`;
     }),
   );
 }
@@ -411,7 +269,7 @@ export function loadConfigFile(path: string): LoadedConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`]);
+    throw new ConfigError(path, [`cannot read the file: ${readProblem(err)}`]);
   }
   return parseConfig(text, path);
 }

@@ -52,6 +52,7 @@ import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
 import { classCounts, labelCoverageNote, skippedFeaturesNote } from "./runNotes";
 import { usableColumns } from "./usableColumns";
+import { checkWorkload } from "./workEstimate";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -358,6 +359,11 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     throw new ExperimentError("validation.final_holdout", "no final holdout is reserved; set one (e.g. P2Y)");
   }
   const X = fromColumns(cols.names, cols.columns);
+  checkWorkload(
+    config.models,
+    { rows: n, features: cols.names.length, classes: classes.length, fits: plan.splits.length + 1 },
+    config.controls.shuffled_labels ? 1 : 0,
+  );
 
   // Training: every model through every fold, then the refit for the holdout.
   const cv = await timer.run("training", config.models.length * (plan.splits.length + 1), async (h) => {

@@ -9,6 +9,7 @@
  * seven buffers instead of ~100k rows.
  */
 import { type Bars, isTimeframe, type Timeframe } from "../data/bars";
+import { tickerProblem } from "../data/ticker";
 import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy, PG_EPOCH_MS, TWO_32 } from "./binaryCopy";
 import { contentHash } from "./contentHash";
 import type { SqlClient } from "./sqlClient";
@@ -41,6 +42,8 @@ function describeSeries(s: SeriesInfo): string {
 
 /** Checks what the database cannot: parallel columns and strictly increasing integral timestamps. */
 function checkSeries(bars: Bars, index: number): void {
+  const problem = tickerProblem(bars.ticker);
+  if (problem !== null) throw new StoreError("bad_input", `series ${index}: ${problem}`);
   const where = `series ${index} (${bars.ticker} ${bars.timeframe})`;
   if (!isTimeframe(bars.timeframe)) {
     throw new StoreError("bad_input", `${where}: timeframe '${bars.timeframe}' is not one of 1m 5m 15m 1h 1d 1w`);

@@ -5,6 +5,8 @@
  * fixed lengths. Bars are stamped in UTC (daily bars at 00:00 UTC), so UTC dates are the
  * session dates.
  */
+import { quoteInput } from "../data/quoteInput";
+
 export interface Duration {
   readonly years: number;
   readonly months: number;
@@ -30,7 +32,9 @@ export class DurationError extends Error {
 export function parseDuration(text: string, field = "duration"): Duration {
   const m = PATTERN.exec(text);
   if (!m || text === "P" || text.endsWith("T") || m.slice(1).every((g) => g === undefined)) {
-    throw new DurationError(`${field}: expected an ISO-8601 duration such as P18M, P3M, P10D or PT30M, got "${text}"`);
+    throw new DurationError(
+      `${field}: expected an ISO-8601 duration such as P18M, P3M, P10D or PT30M, got ${quoteInput(text)}`,
+    );
   }
   const num = (g: string | undefined) => (g === undefined ? 0 : Number(g));
   const d: Duration = {
@@ -44,7 +48,7 @@ export function parseDuration(text: string, field = "duration"): Duration {
     text,
   };
   if (d.years + d.months + d.weeks + d.days + d.hours + d.minutes + d.seconds === 0) {
-    throw new DurationError(`${field}: duration "${text}" is zero`);
+    throw new DurationError(`${field}: duration ${quoteInput(text)} is zero`);
   }
   return d;
 }

@@ -1,3 +1,4 @@
+import { MAX_WINDOW_BARS } from "../data/bars";
 import { z } from "zod";
 import { combinatorialPurgedCV } from "./combinatorialPurgedCV";
 import { parseDuration } from "./duration";
@@ -19,7 +20,7 @@ const duration = z.string().refine(
 );
 const common = {
   /** Bars after each test block, or an ISO-8601 duration. */
-  embargo: z.union([z.number().int().min(0), duration]).default(0),
+  embargo: z.union([z.number().int().min(0).max(MAX_WINDOW_BARS), duration]).default(0),
   /** Trailing stretch no split ever touches (the headline number's data). */
   final_holdout: duration.optional(),
 };
@@ -37,12 +38,12 @@ export const validationConfigSchema = z.discriminatedUnion("kind", [
       ...common,
     })
     .strict(),
-  z.object({ kind: z.literal("purged_kfold"), folds: z.number().int().min(2), ...common }).strict(),
+  z.object({ kind: z.literal("purged_kfold"), folds: z.number().int().min(2).max(100), ...common }).strict(),
   z
     .object({
       kind: z.literal("cpcv"),
-      groups: z.number().int().min(2),
-      test_groups: z.number().int().min(1),
+      groups: z.number().int().min(2).max(100),
+      test_groups: z.number().int().min(1).max(99),
       ...common,
     })
     .strict()

@@ -37,6 +37,11 @@ describe("bundled data", () => {
     expect(() => resolveDataDir("src")).toThrow(/not a data directory/);
   });
 
+  it("says that a missing data path does not exist, and that a file is not a directory", () => {
+    expect(() => resolveDataDir("/nope/data")).toThrow("/nope/data: the path does not exist");
+    expect(() => resolveDataDir("README.md")).toThrow(/README\.md: the path is a file, not a directory$/);
+  });
+
   it("loads the long-format universe into 480 tickers", () => {
     const u = loadUniverse();
     expect(u.size).toBe(480);

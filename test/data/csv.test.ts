@@ -155,3 +155,53 @@ describe("loadCsv on small hand-made files", () => {
     expect(m.get("B")!.volume![0]).toBe(6);
   });
 });
+
+describe("loadCsv refuses what an ingest could not store", () => {
+  it("refuses a header-only file and an empty file, naming the file", () => {
+    const headerOnly = write("HDR.csv", "date,open,high,low,close,volume\n");
+    expect(formatError(() => loadCsv(headerOnly)).message).toBe(
+      `${headerOnly}: no data rows: the file holds a header only`,
+    );
+    const longHeader = write("long_hdr.csv", "ticker,date,open,high,low,close\n");
+    expect(formatError(() => loadLongCsv(longHeader)).message).toMatch(/long_hdr\.csv: no data rows/);
+    const empty = write("EMPTY.csv", "");
+    expect(formatError(() => loadCsv(empty)).message).toMatch(/EMPTY\.csv: the file is empty; expected header date/);
+  });
+
+  it("applies the store's ticker rule to a long file's rows, naming file, line and column", () => {
+    const p = write(
+      "inject.csv",
+      "ticker,date,open,high,low,close\nSPY,2020-01-02,1,1,1,1\nSPY'; DROP TABLE bars;--,2020-01-02,1,1,1,1\n",
+    );
+    const e = formatError(() => loadLongCsv(p));
+    expect(e.line).toBe(3);
+    expect(e.columnName).toBe("ticker");
+    expect(e.message).toBe(
+      `${p}:3:1 (column "ticker"): ticker "SPY'; DROP TABLE bars;--" is not valid: ` +
+        "expected 1 to 32 characters without spaces, commas or control characters",
+    );
+  });
+
+  it("applies it to the ticker a single-ticker file takes from its name", () => {
+    const p = write("SPY DROP_1d.csv", "date,open,high,low,close\n2020-01-02,1,1,1,1\n");
+    expect(formatError(() => loadCsv(p)).message).toMatch(
+      /SPY DROP_1d\.csv: ticker "SPY DROP" is not valid: .* \(taken from the file name/,
+    );
+    expect(loadCsv(p, { ticker: "SPY" }).ticker).toBe("SPY");
+  });
+
+  it("quotes at most ~120 characters of binary garbage", () => {
+    // 9.9 kB of bytes 0..255 without newlines or commas: the header's first "column".
+    const bytes = Buffer.from(Array.from({ length: 9900 }, (_, i) => [0, 7, 200, 65, 255, 34][i % 6]));
+    const garbage = join(dir, "garbage.csv");
+    writeFileSync(garbage, bytes);
+    const message = formatError(() => loadCsv(garbage)).message;
+    expect(message).toMatch(/\(9900 characters\)\): unknown column/);
+    expect(message.length).toBeLessThan(garbage.length + 300);
+    // A field of a data row is cut the same way.
+    const row = write("ROW.csv", `date,open,high,low,close\n2020-01-02,1,1,${"9x".repeat(5000)},1\n`);
+    const rowMessage = formatError(() => loadCsv(row)).message;
+    expect(rowMessage).toMatch(/:2:4 \(column "low"\): not a number: "(9x)+…" \(10000 characters\)$/);
+    expect(rowMessage.length).toBeLessThan(row.length + 200);
+  });
+});

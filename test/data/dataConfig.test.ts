@@ -54,6 +54,12 @@ describe("data: config block", () => {
     expect(weekly.tickers[0].resampledFrom).toBe("1d");
   });
 
+  it("says that a csv: source path does not exist", async () => {
+    await expect(loadDataBlock({ tickers: ["SPY"], source: "csv:/nope" })).rejects.toThrow(
+      "/nope: the path does not exist",
+    );
+  });
+
   it("reads csv:<file> and csv:<data dir> sources", async () => {
     const one = await loadDataBlock({ tickers: ["IWM"], source: "csv:data/daily/IWM.csv" });
     expect(one.tickers[0].bars.ts.length).toBe(6598);

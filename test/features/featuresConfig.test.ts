@@ -76,7 +76,7 @@ describe("features config", () => {
   it("unknown indicator: names the entry and lists the known ones", () => {
     const err = specError(() => parseFeaturesConfig({ set: [{ indicator: "rsi" }, { indicator: "rsx" }] }));
     expect(err.path).toBe("features.set[1]");
-    expect(err.message).toContain("unknown indicator rsx");
+    expect(err.message).toContain(`unknown indicator "rsx"`);
     for (const name of featureIndicatorNames()) expect(err.message).toContain(name);
   });
 
@@ -86,7 +86,7 @@ describe("features config", () => {
     ).toMatch(/features\.set\[0\]: rsi: parameter period must be an integer in \[1, 100000\], got 0/);
     expect(
       specError(() => parseFeaturesConfig({ set: [{ indicator: "rsi", params: { length: 14 } }] })).message,
-    ).toMatch(/unknown parameter length; its parameters are period/);
+    ).toMatch(/unknown parameter "length"; its parameters are period/);
     expect(
       specError(() => parseFeaturesConfig({ set: [{ indicator: "macd", params: { fast: "12" } }] })).message,
     ).toContain('parameter fast must be an integer in [1, 100000], got "12"');

@@ -81,6 +81,18 @@ describe("WebAssembly tree kernel", () => {
     expect(a.bins.byteOffset).toBeGreaterThanOrEqual(65536);
   });
 
+  it("sizes an absurd arena without 32-bit overflow and names its largest array", () => {
+    // gbm's histogram slots for max_depth 100000000 on 204 features: 8.4e13 bytes. A 32-bit
+    // `& ~63` once wrapped this to "the training arrays need -0.17 GiB".
+    const slots = 100_000_000 + 4;
+    expect(() => wasmArena(treeKernelModule(), { rows: ["i32", 1000], hist: ["f64", slots * 204 * 512] })).toThrow(
+      "tree kernel: the training arrays need 77819.83 GiB (the largest, hist, 77819.83 GiB), beyond WebAssembly's 4 GiB memory",
+    );
+    expect(() => wasmArena(treeKernelModule(), { hist: ["f64", 2 ** 60] })).toThrow(
+      /^tree kernel: array hist cannot hold \d+ elements/,
+    );
+  });
+
   it("sortFinite equals Float64Array.prototype.sort (negatives, −0 before +0, ties, subnormals)", () => {
     const vals = [...X.data.subarray(0, 30_000), -0, 0, -0, 5e-324, -5e-324, -1e308, 1e308, 0.1, 0.1];
     const a = wasmArena(treeKernelModule(), {

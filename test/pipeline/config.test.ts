@@ -100,7 +100,9 @@ controls: { model: rf }
 
   it("names the file, line, YAML path and what was expected", () => {
     const text = `${BASE}models:\n  - { kind: gbm }\n  - { kind: rf, params: { max_depth: six } }\n`;
-    expect(issuesOf(text)).toEqual(['x.yaml:8:38 models[1].params.max_depth: expected an integer >= 0, got "six"']);
+    expect(issuesOf(text)).toEqual([
+      'x.yaml:8:38 models[1].params.max_depth: expected an integer in [0, 64], got "six"',
+    ]);
   });
 
   it("reports every issue at once, each at its own line", () => {
@@ -112,7 +114,7 @@ bogus: 1
 `;
     const issues = issuesOf(text);
     expect(issues).toContain('x.yaml:6:18 models[0].kind: expected one of gbm, rf, logistic, mljs_rf, lstm, got "foo"');
-    expect(issues).toContain("x.yaml:7:24 signals.long_above: expected a number <= 1, got 2");
+    expect(issues).toContain("x.yaml:7:24 signals.long_above: expected a number in [0, 1], got 2");
     expect(issues).toContain(
       'x.yaml:8:24 calibration.method: expected one of platt, isotonic, temperature, none, got "magic"',
     );
@@ -123,7 +125,7 @@ bogus: 1
   it("points a missing block at the mapping that lacks it", () => {
     const issues = issuesOf("name: t\ntracking: { experiment: t }\n");
     expect(issues).toContain("x.yaml:1:1 data: required: expected a mapping");
-    expect(issues).toContain("x.yaml:1:1 models: required: expected a list");
+    expect(issues).toContain("x.yaml:1:1 models: required: expected a list of at least 1 entry");
   });
 
   it("checks module rules and the pipeline's own", () => {
@@ -134,7 +136,9 @@ bogus: 1
     const lone = issuesOf(`${BASE}models: [{ kind: gbm }]\nensemble: {}\n`);
     expect(lone).toEqual(["x.yaml:7:11 ensemble: an ensemble needs at least two models"]);
     const dur = issuesOf(BASE.replace("P6M", "6 months") + "models: [{ kind: gbm }]\n");
-    expect(dur).toEqual(["x.yaml:5:53 validation.test: expected an ISO-8601 duration such as P18M, P3M or P10D"]);
+    expect(dur).toEqual([
+      'x.yaml:5:53 validation.test: expected an ISO-8601 duration such as P18M, P3M or P10D, got "6 months"',
+    ]);
   });
 
   it("reports YAML syntax errors with their line", () => {
@@ -155,7 +159,7 @@ bogus: 1
       `${BASE}models: [{ kind: lstm, params: { window: 0 } }, { kind: logistic, params: { C: -1 } }]\n`,
     );
     expect(issues).toEqual([
-      "x.yaml:6:42 models[0].params.window: expected a number >= 1, got 0",
+      "x.yaml:6:42 models[0].params.window: expected an integer in [1, 1000], got 0",
       "x.yaml:6:80 models[1].params.C: expected a number > 0, got -1",
     ]);
   });

@@ -89,7 +89,7 @@ describe("wsp run", { timeout: 120_000 }, () => {
       const r = await wsp(["run", file, "--no-track"]);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`${file}:4:`);
-      expect(r.stderr).toContain("labels.horizon: expected a number >= 1, got 0");
+      expect(r.stderr).toContain("labels.horizon: expected an integer in [1, 100000], got 0");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { tickerProblem } from "../../src/data";
 import { MIGRATIONS } from "../../src/store";
 import { migrate } from "../../src/store/migrate";
 import { createPgClient } from "../../src/store/pgClient";
@@ -32,6 +33,38 @@ async function checkMigrations(db: SqlClient, schema: string): Promise<void> {
     [schema],
   );
   expect(tsType).toEqual([["timestamp with time zone"]]);
+  await checkTickerRule(db, schema);
+}
+
+/**
+ * The bars table's ticker CHECK is the database's copy of src/data/ticker.ts: it accepts every
+ * ticker the rule accepts, and refuses the same ones but for control characters, which only the
+ * rule names (PostgreSQL text cannot hold a NUL anyway).
+ */
+async function checkTickerRule(db: SqlClient, schema: string): Promise<void> {
+  const [[definition]] = await db.query(
+    `SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
+     WHERE c.conrelid = $1::regclass AND c.contype = 'c' AND pg_get_constraintdef(c.oid) LIKE '%ticker%'`,
+    [`${schema}.bars`],
+  );
+  const pattern = /'(\^.*\$)'/.exec(String(definition))?.[1];
+  expect(pattern).toBeDefined();
+  const samples = [
+    "SPY",
+    "BRK.B",
+    "^VIX",
+    "X".repeat(32),
+    "X".repeat(33),
+    "",
+    "SPY DIA",
+    "A,B",
+    "A\tB",
+    "SPY';--",
+    "ÄÖ",
+  ];
+  const rows = await db.query("SELECT t, t ~ $2 FROM unnest($1::text[]) AS t", [samples, pattern]);
+  for (const [ticker, accepted] of rows) expect(tickerProblem(String(ticker)) === null, String(ticker)).toBe(accepted);
+  expect(tickerProblem("A\u0001B")).not.toBeNull();
 }
 
 describe("migrations", () => {

@@ -128,13 +128,16 @@ describe.each([
   it("a database error in the middle of an ingest writes nothing", async () => {
     const seriesBefore = await store.listSeries();
     const runsBefore = await store.runs();
-    const badTicker: Bars = { ...barsBetween(spyDaily, 0, Date.UTC(2000, 0, 1)), ticker: "BAD TICKER" };
+    // Timestamps before 4713 BC: only PostgreSQL's timestamptz range refuses them (the store's
+    // own checks, run before the database, refuse a bad ticker since the ticker rule).
+    const early = barsBetween(spyDaily, 0, Date.UTC(2000, 0, 1));
+    const badTs: Bars = { ...early, ticker: "BADTS", ts: early.ts.map((_, i) => -3e14 + i * 86_400_000) };
     const err = await expectStoreError(
-      store.ingest([scaled(spyDaily, 3), qqqMinute, badTicker], { source: "mid-way failure" }),
+      store.ingest([scaled(spyDaily, 3), qqqMinute, badTs], { source: "mid-way failure" }),
       "ingest_failed",
     );
     expect(err.message).toMatch(/wrote nothing/);
-    expect(err.message).toMatch(/bars_ticker_check/);
+    expect(err.message).toMatch(/out of range/);
     expect(await store.listSeries()).toEqual(seriesBefore);
     expect(barsDifference(await store.query("SPY", "1d"), spyDaily)).toBeNull();
     expect(await store.runs()).toEqual(runsBefore);
@@ -164,6 +167,17 @@ describe.each([
     const err = await expectStoreError(store.ingest([{ ...barsBetween(spyDaily, 0, ts[4] + 1), ts }]), "bad_input");
     expect(err.message).toMatch(
       /series 0 \(SPY 1d\): ts\[3\] = 1993-02-02T00:00:00Z is not after ts\[2\] = 1993-02-03T00:00:00Z/,
+    );
+  });
+
+  it("rejects a ticker breaking the loaders' ticker rule before touching the database", async () => {
+    const ticker = "SPY'; DROP TABLE bars;--";
+    const err = await expectStoreError(
+      store.ingest([{ ...barsBetween(spyDaily, 0, spyDaily.ts[4]), ticker }]),
+      "bad_input",
+    );
+    expect(err.message).toBe(
+      `series 0: ticker "${ticker}" is not valid: expected 1 to 32 characters without spaces, commas or control characters`,
     );
   });
 

@@ -26,6 +26,12 @@ describe("ISO-8601 durations", () => {
     }
   });
 
+  it("quotes at most ~120 characters of a long malformed text", () => {
+    expect(() => parseDuration(`P${"9".repeat(5000)}X`, "validation.test")).toThrow(
+      /^validation\.test: expected an ISO-8601 duration .*, got "P9{119}…" \(5002 characters\)$/,
+    );
+  });
+
   it("adds calendar months on UTC dates, clamping the day", () => {
     expect(isoTime(addDuration(utc("2024-01-31T00:00:00"), parseDuration("P1M")))).toBe("2024-02-29");
     expect(isoTime(addDuration(utc("2023-01-31T00:00:00"), parseDuration("P1M")))).toBe("2023-02-28");

@@ -2,9 +2,10 @@
  * zod schemas of the regime settings. The experiment config may carry them as a top-level
  * `regimes:` block (`{ trend: {...}, grid: {...} }`); every field has a default.
  */
+import { MAX_WINDOW_BARS } from "../../data/bars";
 import { z } from "zod";
 
-const period = (d: number) => z.number().int().min(2).default(d);
+const period = (d: number) => z.number().int().min(2).max(MAX_WINDOW_BARS).default(d);
 const share = (d: number) => z.number().gt(0).lt(1).default(d);
 
 /** Trend / range / volatile from ADX and the percentile of ATR/close. */
@@ -27,9 +28,9 @@ export const gridRegimeConfigSchema = z
      * Window of the VIX terciles: `expanding` (all VIX history up to the date) or a trailing
      * number of VIX rows. Never the full sample: that would put future VIX levels into the cut-offs.
      */
-    vixWindow: z.union([z.literal("expanding"), z.number().int().min(20)]).default("expanding"),
+    vixWindow: z.union([z.literal("expanding"), z.number().int().min(20).max(MAX_WINDOW_BARS)]).default("expanding"),
     /** VIX rows needed before an expanding tercile is given (the first years are NaN before that). */
-    vixMinHistory: z.number().int().min(1).default(252),
+    vixMinHistory: z.number().int().min(1).max(MAX_WINDOW_BARS).default(252),
     /** Breadth share strictly above this is "breadth above". */
     breadthThreshold: share(0.5),
     /** SMA length behind breadth (days). */
@@ -38,7 +39,7 @@ export const gridRegimeConfigSchema = z
     /** Sessions of the ATR/close median ("1-year median"). */
     atrMedianWindow: period(252),
     /** A VIX value older than this many calendar days at a session is an error, not a carried value. */
-    maxVixStaleDays: z.number().int().min(0).default(5),
+    maxVixStaleDays: z.number().int().min(0).max(MAX_WINDOW_BARS).default(5),
   })
   .strict();
 

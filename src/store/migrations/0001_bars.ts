@@ -1,4 +1,7 @@
-/** Bars keyed by (ticker, timeframe, ts); ts is the bar open time. */
+/**
+ * Bars keyed by (ticker, timeframe, ts); ts is the bar open time. The ticker CHECK is the
+ * database's copy of the ticker rule in src/data/ticker.ts, which loaders and the store apply first.
+ */
 export const barsMigration = {
   version: 1,
   name: "bars",
