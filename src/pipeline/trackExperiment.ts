@@ -23,11 +23,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { ownChecksVerdict } from "../promotion";
 import { type AbandonedSweep, endAbandonedRuns } from "../tracking/abandonedRuns";
 import { chromiumMissing, renderPng } from "../viz";
 import { flattenParams, MAX_TAG_VALUE_LENGTH } from "../tracking/flattenParams";
 import { holdoutWindowTags } from "../tracking/holdoutLedger";
 import { findRepoRoot } from "../tracking/mlflowServer";
+import { RUN_CHECKS_TAG } from "../tracking/promotion";
 import { openRecorder, type Recorder, type RunRecorder } from "../tracking/recorder";
 import type { Scores } from "./classificationMetrics";
 import type { LoadedConfig } from "./config";
@@ -411,9 +413,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
       "wsp.promote_model": r.selected,
       // The runner's own checks (what `wsp promote` reads as run_checks); it re-evaluates the
       // deflated Sharpe and the control itself, against the registry's champion.
-      "wsp.gates": r.gates.checks.every((g) => g.passed || g.name === "deflated_sharpe" || g.name === "control")
-        ? "passed"
-        : "refused",
+      [RUN_CHECKS_TAG]: ownChecksVerdict(r.gates),
       "wsp.verdict": r.gates.passed ? "passed" : "refused",
       "wsp.leakage": r.leakage.flags.length === 0 ? "none" : r.leakage.flags.join(" | ").slice(0, 7000),
     });
