@@ -30,8 +30,21 @@ import { findRunLoggedModel, type ModelRegistry, type ModelVersion, tagRecord } 
 import { experimentLedger, ledgerStats } from "./trials";
 import type { LoggedModel, Run } from "./types";
 
-/** The run tag holding the runner's own verdict (leakage, signal): `passed` or `refused`. */
-export const RUN_CHECKS_TAG = "wsp.gates";
+/** The run tags promotion reads; the runner (pipeline/trackExperiment.ts) writes them. */
+export const RUN_TAGS = {
+  /** The model to register: `ensemble` or a model's name. */
+  promoteModel: "wsp.promote_model",
+  /** An artifact directory holding model.json, for runs without a logged model. */
+  promotePath: "wsp.promote_path",
+  /** The registered model's name. */
+  modelName: "wsp.model_name",
+  /** The runner's own verdict (leakage, signal): `passed` or `refused`. */
+  runChecks: "wsp.gates",
+  /** `none` when the config switched the control off; on a child run, it marks the control. */
+  control: "wsp.control",
+  /** `control` on the shuffled-label control's child run. */
+  role: "wsp.role",
+} as const;
 
 function tagsOf(run: Run): Record<string, string> {
   return tagRecord(run.data.tags);
@@ -60,8 +73,8 @@ export function runStanding(run: Run): RunStanding {
     parentRunId: tags["mlflow.parentRunId"] || null,
     status: run.info.status,
     error: tags[ERROR_TAG] || null,
-    runChecks: tags[RUN_CHECKS_TAG],
-    controlOff: tags["wsp.control"] === "none",
+    runChecks: tags[RUN_TAGS.runChecks],
+    controlOff: tags[RUN_TAGS.control] === "none",
   };
 }
 
@@ -81,13 +94,13 @@ export interface PromotionTarget {
 export async function promotionTarget(client: MlflowClient, run: Run): Promise<PromotionTarget> {
   const runId = run.info.run_id;
   const tags = tagsOf(run);
-  const model = tags["wsp.promote_model"];
+  const model = tags[RUN_TAGS.promoteModel];
   if (!model) {
     throw new Error(
       `run ${runId}: tag wsp.promote_model is missing (which model to register: "ensemble" or a model name)`,
     );
   }
-  const promotePath = tags["wsp.promote_path"];
+  const promotePath = tags[RUN_TAGS.promotePath];
   const logged = promotePath ? null : await findRunLoggedModel(client, run.info.experiment_id, runId, model);
   if (logged) return { model, logged, path: null };
   const candidates = promotePath ? [promotePath.replace(/\/+$/, "")] : [`model/${model}`, "model"];
@@ -103,7 +116,7 @@ export async function promotionTarget(client: MlflowClient, run: Run): Promise<P
 
 /** The registered model's name: the run's `wsp.model_name`, else its experiment's name. */
 export async function registeredNameOf(client: MlflowClient, run: Run): Promise<string> {
-  return tagsOf(run)["wsp.model_name"] ?? (await client.getExperiment(run.info.experiment_id)).name;
+  return tagsOf(run)[RUN_TAGS.modelName] ?? (await client.getExperiment(run.info.experiment_id)).name;
 }
 
 /** The promotion block as the run recorded it (`promotion.*`, a tag winning over a param). */
@@ -201,7 +214,7 @@ function holdoutReading(run: Run, model: string, metric: string): MetricReading 
   return h.key ? h : firstMetric(run, [`${model}.${metric}`, metric]);
 }
 
-/** Reads what the gates decide on; `standing` says whether the run is the champion already. */
+/** Reads what the gates decide on; `reg` says whether there is a champion and whether it is this run. */
 export async function readEvidence(
   client: MlflowClient,
   run: Run,
@@ -216,7 +229,7 @@ export async function readEvidence(
     champion = { kind: "self", version: reg.champion.version };
   } else if (reg.champion) {
     const champRun = reg.champion.run_id ? await client.getRun(reg.champion.run_id) : null;
-    const champModel = champRun ? (tagsOf(champRun)["wsp.promote_model"] ?? model) : model;
+    const champModel = champRun ? (tagsOf(champRun)[RUN_TAGS.promoteModel] ?? model) : model;
     const holdout = champRun ? holdoutReading(champRun, champModel, settings.metric) : { key: null, value: Number.NaN };
     champion = { kind: "other", version: reg.champion.version, holdout };
   }
@@ -268,7 +281,7 @@ async function readControls(
   });
   const controls = children.filter((c) => {
     const t = tagsOf(c);
-    return t["wsp.role"] === "control" || t["wsp.control"] !== undefined || c.info.run_name === "control";
+    return t[RUN_TAGS.role] === "control" || t[RUN_TAGS.control] !== undefined || c.info.run_name === "control";
   });
   return { runs: controls.length, values: controls.map((c) => firstMetric(c, metricKeys).value) };
 }
@@ -304,7 +317,7 @@ function versionTags(
   d: { model: string; runId: string; previousChampion: string | null; holdout: HoldoutUse | null },
 ): Record<string, string> {
   const tags: Record<string, string> = {
-    "wsp.promote_model": d.model,
+    [RUN_TAGS.promoteModel]: d.model,
     "wsp.run_id": d.runId,
     "wsp.metric": e.settings.metric,
     [`wsp.metric.${e.settings.metric}`]: fmt(e.metric.value),
