@@ -4,7 +4,7 @@
  * (the version, its tags and description, the aliases, the holdout count). The policy decides; the
  * protocol, with the tags and metrics a run must carry, is in docs/architecture.md ("Promotion").
  */
-import type { SharpeInputs } from "../backtest/sharpeInference";
+import type { SharpeInputs } from "../backtest";
 import {
   CHALLENGER,
   CHAMPION,
