@@ -1,6 +1,6 @@
 /**
  * `wsp models list|show <name>`: the registry as the promotion left it: versions, aliases, the
- * promotion metric and each gate's verdict (src/tracking/promotion).
+ * promotion metric and each gate's verdict (docs/architecture.md, "Promotion").
  */
 import type { Command } from "commander";
 import { ensureMlflowServer, MlflowClient, ModelRegistry, tagRecord } from "../tracking";

@@ -1,11 +1,12 @@
 /**
  * `wsp promote <parent-run-id>`: registers the run's model and moves the `challenger` /
- * `champion` aliases by the promotion gates (src/tracking/promotion). A run it refuses (a child,
+ * `champion` aliases by the promotion gates (src/promotion; the protocol in docs/architecture.md). A run it refuses (a child,
  * an unfinished run, one its own checks refused, one without a control, one whose holdout is
  * used up) is not registered: the error says why and the exit code is 1.
  */
 import type { Command } from "commander";
-import { ensureMlflowServer, MlflowClient, promoteRun } from "../tracking";
+import { promoteRun } from "../pipeline";
+import { ensureMlflowServer, MlflowClient } from "../tracking";
 
 export function registerPromoteCommand(program: Command): void {
   program

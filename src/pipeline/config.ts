@@ -17,6 +17,7 @@ import { featuresConfigSchema } from "../features/featuresConfig";
 import { regimesConfigSchema } from "../features/regimes";
 import { labelsConfigSchema } from "../labels";
 import { gbmParamsSchema, logisticParamsSchema, lstmParamsSchema, mljsRfParamsSchema, rfParamsSchema } from "../models";
+import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, yamlPath } from "./configIssues";
 
@@ -71,30 +72,6 @@ export const leakageConfigSchema = z
     auc_threshold: z.number().gt(0.5).lt(1).default(0.6),
     /** Direction accuracy above this on a liquid ETF is reported as suspected leakage (DESIGN.md). */
     max_direction_accuracy: z.number().gt(0.5).lt(1).default(0.7),
-  })
-  .strict();
-
-export const PROMOTION_METRICS = ["oos_logloss", "oos_auc", "holdout_logloss", "holdout_auc"] as const;
-
-export const promotionConfigSchema = z
-  .object({
-    metric: z.enum(PROMOTION_METRICS).default("oos_logloss"),
-    /** How much a challenger must beat the champion by (absolute, in the metric's units). */
-    margin: z.number().min(0).default(0.002),
-    min_deflated_sharpe: z.number().min(0).max(1).default(0.5),
-    /**
-     * Returns the gated deflated Sharpe is computed on: `active` (default), the strategy minus
-     * beta times `backtest.benchmark` (skill beyond the benchmark; a long bias in a rising market
-     * does not pass), or `absolute`, the strategy's own returns against a zero Sharpe.
-     */
-    dsr_basis: z.enum(["active", "absolute"]).default("active"),
-    beat_control: z.boolean().default(true),
-    /**
-     * Promotion decisions one final-holdout window may serve for a registered model; past it the
-     * holdout has become a selection set and `wsp promote` requires a run whose holdout starts
-     * after that window ends (a forward window: extend `data.end` as new data arrives).
-     */
-    holdout_reuse_limit: z.number().int().min(1).default(5),
   })
   .strict();
 

@@ -2,7 +2,7 @@
 export * from "./config";
 export { checkModelKinds, checkModels, createModel } from "./modelFactory";
 export { type Scores, scoreProbabilities } from "./classificationMetrics";
-export { type GateCheck, type GateVerdict, evaluateGates } from "./promotionGates";
+export { type PromoteOptions, type PromotionResult, promoteRun } from "./promote";
 export { type Panel, panelPlan, stackPanel, type TickerInput } from "./panel";
 export * from "./runExperiment";
 export { experimentSummary, experimentFigures, reportHtml } from "./experimentReport";

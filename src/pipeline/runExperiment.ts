@@ -33,6 +33,7 @@ import {
   univariateAucScreen,
 } from "../validation";
 import type { Calibrator } from "../calibration";
+import { type GateVerdict, evaluateGates } from "../promotion";
 import {
   type LedgerStats,
   ledgerStats,
@@ -47,7 +48,6 @@ import { type ExperimentConfig, type LoadedConfig, modelEntryName, trialConfigHa
 import { crossValidate } from "./crossValidate";
 import { blend, fitEnsembleWeights } from "./ensembleWeights";
 import { checkModelKinds, checkModels, createModel } from "./modelFactory";
-import { type GateVerdict, evaluateGates } from "./promotionGates";
 import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
 import { classCounts, labelCoverageNote, skippedFeaturesNote } from "./runNotes";

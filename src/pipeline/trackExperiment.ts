@@ -23,11 +23,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { ownChecksVerdict } from "../promotion";
 import { type AbandonedSweep, endAbandonedRuns } from "../tracking/abandonedRuns";
 import { chromiumMissing, renderPng } from "../viz";
 import { flattenParams, MAX_TAG_VALUE_LENGTH } from "../tracking/flattenParams";
 import { holdoutWindowTags } from "../tracking/holdoutLedger";
 import { findRepoRoot } from "../tracking/mlflowServer";
+import { RUN_TAGS } from "../tracking/promotion";
 import { openRecorder, type Recorder, type RunRecorder } from "../tracking/recorder";
 import type { Scores } from "./classificationMetrics";
 import type { LoadedConfig } from "./config";
@@ -262,7 +264,7 @@ async function logChildren(
       experiment,
       runName: "control",
       parentRunId: parent.runId,
-      tags: { ...source, "wsp.role": "control", "wsp.control": "shuffled_labels", "wsp.model_kind": c.model },
+      tags: { ...source, [RUN_TAGS.role]: "control", [RUN_TAGS.control]: "shuffled_labels", "wsp.model_kind": c.model },
     });
     await control.logParams({ seed: r.config.controls.seed, model: c.model });
     await control.logMetrics({
@@ -335,8 +337,8 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     code_version: codeVersion(),
     host: hostname(),
     "wsp.config_file": loaded.file,
-    "wsp.model_name": config.tracking.model_name ?? config.tracking.experiment,
-    "wsp.control": config.controls.shuffled_labels ? "shuffled_labels" : "none",
+    [RUN_TAGS.modelName]: config.tracking.model_name ?? config.tracking.experiment,
+    [RUN_TAGS.control]: config.controls.shuffled_labels ? "shuffled_labels" : "none",
   };
   if (opts.jobId) tags["wsp.job_id"] = opts.jobId;
   const parent = await timed(() =>
@@ -408,12 +410,10 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
         end: r.panel.ts[r.plan.holdout[r.plan.holdout.length - 1]],
       }),
       "wsp.selected_model": r.selected,
-      "wsp.promote_model": r.selected,
+      [RUN_TAGS.promoteModel]: r.selected,
       // The runner's own checks (what `wsp promote` reads as run_checks); it re-evaluates the
       // deflated Sharpe and the control itself, against the registry's champion.
-      "wsp.gates": r.gates.checks.every((g) => g.passed || g.name === "deflated_sharpe" || g.name === "control")
-        ? "passed"
-        : "refused",
+      [RUN_TAGS.runChecks]: ownChecksVerdict(r.gates),
       "wsp.verdict": r.gates.passed ? "passed" : "refused",
       "wsp.leakage": r.leakage.flags.length === 0 ? "none" : r.leakage.flags.join(" | ").slice(0, 7000),
     });

@@ -4,7 +4,8 @@
  * must be flagged. Real bundled SPY data, untracked.
  */
 import { describe, expect, it } from "vitest";
-import { dsrOnBasis, evaluateGates, parseConfig, runExperiment } from "../../src/pipeline";
+import { dsrOnBasis, parseConfig, runExperiment } from "../../src/pipeline";
+import { evaluateGates } from "../../src/promotion";
 import { ledgerOf } from "../../src/tracking/trials";
 
 const experiment = "pipeline-controls";

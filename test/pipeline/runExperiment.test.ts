@@ -12,10 +12,11 @@ import {
   loadRegisteredModel,
   parseCalibrationArtifact,
   parseConfig,
+  promoteRun,
   runTracked,
   type TrackedRun,
 } from "../../src/pipeline";
-import { findRunLoggedModel, MlflowClient, promoteRun, trialCount } from "../../src/tracking";
+import { findRunLoggedModel, MlflowClient, trialCount } from "../../src/tracking";
 import { plotlyJs } from "../../src/viz";
 import { testMlflowUri } from "../setup/testMlflow";
 

@@ -4,9 +4,10 @@
  * the deflated Sharpe labelled as the probability it is, and a signal below chance said as such.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ExperimentResult, evaluateGates, experimentSummary, runExperiment } from "../../src/pipeline";
+import { type ExperimentResult, experimentSummary, runExperiment } from "../../src/pipeline";
 import { holdoutGapNote, labelCoverageNote, skippedFeaturesNote } from "../../src/pipeline/runNotes";
 import type { Scores } from "../../src/pipeline";
+import { evaluateGates } from "../../src/promotion";
 import { aucNullStd } from "../../src/validation";
 import { plantedSignalConfig } from "./plantedSignal";
 

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { MlflowClient, ModelRegistry, openRecorder, promoteRun, syncOutbox } from "../../src/tracking/index";
+import { promoteRun } from "../../src/pipeline";
+import { MlflowClient, ModelRegistry, openRecorder, syncOutbox } from "../../src/tracking/index";
 import { testMlflowUri } from "../setup/testMlflow";
 
 let uri: string;

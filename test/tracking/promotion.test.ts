@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deflatedSharpe } from "../../src/backtest/sharpeInference";
+import { promoteRun } from "../../src/pipeline";
+import { defaultDirection } from "../../src/promotion";
 import {
-  defaultDirection,
   flattenParams,
   loadModelArtifact,
   MlflowClient,
@@ -18,7 +19,6 @@ import {
   openRecorder,
   ledgerStats,
   parseModelRef,
-  promoteRun,
   type Recorder,
   readLedger,
   tagRecord,

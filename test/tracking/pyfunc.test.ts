@@ -17,9 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fitCalibrator } from "../../src/calibration";
 import { fromColumns } from "../../src/models";
-import { loadRegisteredModel, runTracked, type TrackedRun } from "../../src/pipeline";
+import { loadRegisteredModel, promoteRun, runTracked, type TrackedRun } from "../../src/pipeline";
 import { REGIME_COLUMN, variantModel } from "../../src/pipeline/modelExport";
-import { findRepoRoot, MlflowClient, ModelRegistry, promoteRun } from "../../src/tracking";
+import { findRepoRoot, MlflowClient, ModelRegistry } from "../../src/tracking";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 

@@ -1,14 +1,15 @@
 /**
- * The promotion gates a run must pass before `wsp promote` may register it (the comparison with
- * the current champion happens there, against the registry). Here: no suspected leakage, a
- * signal distinguishable from chance, the minimum deflated Sharpe (on `promotion.dsr_basis`:
+ * The runner's own checks, decided when an experiment finishes (`wsp run`): no suspected leakage,
+ * a signal distinguishable from chance, the minimum deflated Sharpe (on `promotion.dsr_basis`:
  * active returns against the benchmark by default, so drift harvested by a long bias does not
- * count as skill), and beating the shuffled-label control on the configured metric by the margin.
+ * count as skill), and beating the shuffled-label control on the configured metric by the
+ * margin. The comparison with the champion happens at `wsp promote` (gates.ts), which decides the
+ * deflated Sharpe and the control again and reads the first two as the run's own checks.
  */
 import { DSR_LABEL } from "../backtest";
 import { aucNullStd } from "../validation";
-import type { Scores } from "./classificationMetrics";
-import type { ExperimentConfig } from "./config";
+import { beats } from "./compare";
+import { defaultDirection, type PromotionConfig } from "./config";
 
 export interface GateCheck {
   name: "leakage" | "signal" | "deflated_sharpe" | "control";
@@ -21,33 +22,38 @@ export interface GateVerdict {
   checks: GateCheck[];
 }
 
+/** The scores a check reads of a model's out-of-fold or holdout predictions. */
+export interface MetricScores {
+  auc: number;
+  logloss: number;
+}
+
 export interface GateInput {
-  oos: Scores;
-  holdout: Scores;
+  oos: MetricScores;
+  holdout: MetricScores;
   /** Positive-class rows among the scored OOF rows (for the AUC's null spread). */
   nPositive: number;
   nRows: number;
   /** On `promotion.dsr_basis`; NaN (a failed gate) when it could not be computed. */
   deflatedSharpe: number;
-  control: { oos: Scores; holdout: Scores } | null;
+  control: { oos: MetricScores; holdout: MetricScores } | null;
   leakageFlags: readonly string[];
 }
 
-/** Value of the promotion metric and whether higher is better. */
-function metricOf(metric: ExperimentConfig["promotion"]["metric"], s: { oos: Scores; holdout: Scores }) {
+function metricOf(metric: PromotionConfig["metric"], s: { oos: MetricScores; holdout: MetricScores }): number {
   switch (metric) {
     case "oos_logloss":
-      return { value: s.oos.logloss, higherIsBetter: false };
+      return s.oos.logloss;
     case "oos_auc":
-      return { value: s.oos.auc, higherIsBetter: true };
+      return s.oos.auc;
     case "holdout_logloss":
-      return { value: s.holdout.logloss, higherIsBetter: false };
+      return s.holdout.logloss;
     case "holdout_auc":
-      return { value: s.holdout.auc, higherIsBetter: true };
+      return s.holdout.auc;
   }
 }
 
-export function evaluateGates(promotion: ExperimentConfig["promotion"], g: GateInput): GateVerdict {
+export function evaluateGates(promotion: PromotionConfig, g: GateInput): GateVerdict {
   const checks: GateCheck[] = [];
   checks.push({
     name: "leakage",
@@ -79,13 +85,22 @@ export function evaluateGates(promotion: ExperimentConfig["promotion"], g: GateI
     } else {
       const own = metricOf(promotion.metric, g);
       const ctl = metricOf(promotion.metric, g.control);
-      const gain = own.higherIsBetter ? own.value - ctl.value : ctl.value - own.value;
       checks.push({
         name: "control",
-        passed: gain >= promotion.margin,
-        detail: `${promotion.metric} ${own.value.toFixed(4)} vs control ${ctl.value.toFixed(4)} (need a gain >= ${promotion.margin})`,
+        // The rule `wsp promote` applies to the control runs (gates.ts): strictly better, by the margin.
+        passed: beats(own, ctl, defaultDirection(promotion.metric), promotion.margin),
+        detail: `${promotion.metric} ${own.toFixed(4)} vs control ${ctl.toFixed(4)} (need a gain >= ${promotion.margin})`,
       });
     }
   }
   return { passed: checks.every((c) => c.passed), checks };
+}
+
+/**
+ * The run's own verdict as `wsp promote` reads it (its run_checks gate): leakage and signal only;
+ * the deflated Sharpe and the control are decided again at promotion, with the ledger and the
+ * control runs as they then are.
+ */
+export function ownChecksVerdict(v: GateVerdict): "passed" | "refused" {
+  return v.checks.every((g) => g.passed || g.name === "deflated_sharpe" || g.name === "control") ? "passed" : "refused";
 }

@@ -1,0 +1,114 @@
+/**
+ * `wsp promote <run>`: reads the run and the registry through tracking, lets the promotion policy
+ * (src/promotion) refuse or decide, and has tracking record the verdict. The protocol is in
+ * docs/architecture.md ("Promotion").
+ */
+import {
+  type Direction,
+  decidePromotion,
+  type Gate,
+  holdoutRefusal,
+  holdoutUse,
+  ownRefusal,
+  PromotionRefused,
+  type RefusalOverrides,
+  runChecksRefusal,
+  unfinishedRefusal,
+} from "../promotion";
+import { holdoutLedgerOf, holdoutWindowOf } from "../tracking/holdoutLedger";
+import type { MlflowClient } from "../tracking/mlflowClient";
+import {
+  failedRunChecks,
+  promotionSettingsOf,
+  promotionTarget,
+  readEvidence,
+  recordPromotion,
+  registeredNameOf,
+  registryStanding,
+  runStanding,
+} from "../tracking/promotion";
+import { ModelRegistry, tagRecord } from "../tracking/registry";
+
+export interface PromoteOptions extends RefusalOverrides {
+  /** Override of `wsp.model_name` / the experiment name. */
+  modelName?: string;
+}
+
+export interface PromotionResult {
+  name: string;
+  version: string;
+  runId: string;
+  model: string;
+  metric: string;
+  direction: Direction;
+  gates: Gate[];
+  /** True when this version is now `champion`. */
+  champion: boolean;
+  /** The champion before this promotion (null when there was none). */
+  previousChampion: string | null;
+  /** Registered although the run's own checks refused it (`force`). */
+  forced: boolean;
+  description: string;
+}
+
+/** Evaluates the gates for `runId`, registers its model and moves the aliases by the policy. */
+export async function promoteRun(
+  client: MlflowClient,
+  runId: string,
+  opts: PromoteOptions = {},
+): Promise<PromotionResult> {
+  const registry = new ModelRegistry(client);
+  const run = await client.getRun(runId);
+  const standing = runStanding(run);
+  const unfit = unfinishedRefusal(standing);
+  if (unfit) throw new PromotionRefused(unfit);
+  const target = await promotionTarget(client, run);
+  const name = opts.modelName ?? (await registeredNameOf(client, run));
+  const settings = promotionSettingsOf(run);
+  // The run's own refusal (leakage, no signal) and a switched-off control stop it here, before
+  // anything is registered.
+  const refused =
+    standing.runChecks === "refused" ? runChecksRefusal(standing, await failedRunChecks(client, runId)) : null;
+  const own = ownRefusal(standing, refused, opts);
+  if (own) throw new PromotionRefused(own);
+
+  const reg = await registryStanding(registry, name, runId);
+  const window = holdoutWindowOf(tagRecord(run.data.tags));
+  const holdout = window ? holdoutUse(holdoutLedgerOf(reg.modelTags), window, settings.holdoutReuseLimit) : null;
+  const previousChampion = reg.champion?.version ?? null;
+  const isChampionAlready = reg.existing !== undefined && reg.existing.version === previousChampion;
+  // Re-promoting the champion's own run decides nothing, so it does not count against the holdout.
+  const holdoutRefused = holdout && !isChampionAlready ? holdoutRefusal(name, holdout) : null;
+  if (holdoutRefused) throw new PromotionRefused(`run ${runId} is not registered: ${holdoutRefused}`);
+  await registry.getOrCreateRegisteredModel(name);
+
+  const evidence = await readEvidence(client, run, target.model, settings, reg, {
+    verdict: standing.runChecks,
+    refused,
+  });
+  const verdict = decidePromotion(evidence, name, holdout);
+  const base = {
+    name,
+    runId,
+    model: target.model,
+    metric: settings.metric,
+    direction: settings.direction,
+    gates: verdict.gates,
+    champion: verdict.champion,
+    previousChampion,
+    forced: refused !== null,
+  };
+  if (reg.existing && isChampionAlready) {
+    // Already the champion, and it stays so (nothing is decided): its tags and description keep
+    // the evaluation that made it champion; `gates` shows how it would fare now.
+    const current = await registry.getModelVersion(name, reg.existing.version);
+    return {
+      ...base,
+      champion: true,
+      version: reg.existing.version,
+      description: current?.description ?? verdict.description,
+    };
+  }
+  const version = await recordPromotion({ client, registry, run, name, target, reg, holdout, evidence, verdict });
+  return { ...base, version, description: verdict.description };
+}

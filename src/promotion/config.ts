@@ -1,0 +1,69 @@
+/**
+ * The promotion block of an experiment config and the settings a promotion decision reads. The
+ * runner judges with its config's block; `wsp promote` judges with the block as the run recorded
+ * it (tags or params), which may also carry a `direction` and lack fields (older runs).
+ */
+import { z } from "zod";
+
+export const PROMOTION_METRICS = ["oos_logloss", "oos_auc", "holdout_logloss", "holdout_auc"] as const;
+
+export const promotionConfigSchema = z
+  .object({
+    metric: z.enum(PROMOTION_METRICS).default("oos_logloss"),
+    /** How much a challenger must beat the champion by (absolute, in the metric's units). */
+    margin: z.number().min(0).default(0.002),
+    min_deflated_sharpe: z.number().min(0).max(1).default(0.5),
+    /**
+     * Returns the gated deflated Sharpe is computed on: `active` (default), the strategy minus
+     * beta times `backtest.benchmark` (skill beyond the benchmark; a long bias in a rising market
+     * does not pass), or `absolute`, the strategy's own returns against a zero Sharpe.
+     */
+    dsr_basis: z.enum(["active", "absolute"]).default("active"),
+    beat_control: z.boolean().default(true),
+    /**
+     * Promotion decisions one final-holdout window may serve for a registered model; past it the
+     * holdout has become a selection set and `wsp promote` requires a run whose holdout starts
+     * after that window ends (a forward window: extend `data.end` as new data arrives).
+     */
+    holdout_reuse_limit: z.number().int().min(1).default(5),
+  })
+  .strict();
+
+export type PromotionConfig = z.infer<typeof promotionConfigSchema>;
+
+export type Direction = "min" | "max";
+export type DsrBasis = "active" | "absolute";
+
+/** What a decision at `wsp promote` reads of the run's recorded promotion block. */
+export interface PromotionSettings {
+  metric: string;
+  direction: Direction;
+  margin: number;
+  minDeflatedSharpe: number;
+  /** Which deflated Sharpe the gate reads; null for runs recorded before the basis existed. */
+  dsrBasis: DsrBasis | null;
+  beatControl: boolean;
+  holdoutReuseLimit: number;
+}
+
+/**
+ * The settings of a run that records no promotion block (one made outside the runner). The runner
+ * always records its config's block, whose margin defaults to 0.002.
+ */
+export const UNRECORDED_SETTINGS = {
+  metric: "oos_logloss",
+  margin: 0,
+  minDeflatedSharpe: 0.5,
+  beatControl: true,
+  holdoutReuseLimit: 5,
+} as const;
+
+/** Loss-like metrics are lower-is-better. */
+export function defaultDirection(metric: string): Direction {
+  return /(loss|error|brier|ece|mse|mae|rmse)$/i.test(metric) ? "min" : "max";
+}
+
+/** The final-holdout twin of a metric: `oos_logloss` → `holdout_logloss`; a `holdout_` metric as is. */
+export function holdoutTwin(metric: string): string {
+  return metric.replace(/^oos_/, "holdout_");
+}
