@@ -3,7 +3,7 @@ export { type BinCuts, applyBins, binOf, fitBinCuts } from "./binning";
 export { expectedMargin, type Link, marginToProba, predictMargin, type TreeEnsemble } from "./ensemble";
 export { GbmModel, type GbmParams, gbmParamsSchema } from "./gbm";
 export { column, type FeatureMatrix, featureMatrix, fromColumns, nonFiniteCounts, sliceRows, takeRows } from "./matrix";
-export { logLoss, rocAuc } from "./metrics";
+export { logLoss } from "./metrics";
 export {
   assertSameFeatures,
   type EvalSet,

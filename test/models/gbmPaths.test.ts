@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GbmModel } from "../../src/models/gbm";
 import { type FeatureMatrix, featureMatrix, fromColumns, takeRows } from "../../src/models/matrix";
-import { rocAuc } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { loadModel, saveModel } from "../../src/models/serialise";
 import { pick, spyFeatures, timeSplit } from "./spyFeatures";
 
@@ -47,8 +47,8 @@ describe("gbm float-gradient path (quantized_gradients: false)", () => {
     const f = new GbmModel({ ...params, quantized_gradients: false });
     await q.fit(Xtr, yTr);
     await f.fit(Xtr, yTr);
-    const aucQ = rocAuc(q.predictProba(Xte), yTe);
-    const aucF = rocAuc(f.predictProba(Xte), yTe);
+    const aucQ = rocAuc(yTe, q.predictProba(Xte));
+    const aucF = rocAuc(yTe, f.predictProba(Xte));
     expect(aucF).toBeGreaterThan(0.6);
     expect(Math.abs(aucF - aucQ)).toBeLessThan(0.02);
     // The flag really switches path: float split search finds other splits/values somewhere.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { takeRows } from "../../src/models/matrix";
-import { rocAuc } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { MljsRfModel } from "../../src/models/mljsRf";
 import { EnsembleModel } from "../../src/models/modelEnsemble";
 import { hyperSearch, searchVariants } from "../../src/models/hyperSearch";
@@ -37,7 +37,7 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
       lastTest = s.test;
       lastP = p;
     }
-    expect(rocAuc(oof, spy.bigMove)).toBeGreaterThan(0.58);
+    expect(rocAuc(spy.bigMove, oof)).toBeGreaterThan(0.58);
     const back = loadAnyModel(saved);
     expect(back.predictProba(takeRows(spy.X, lastTest))).toEqual(lastP);
     expect(back.featureImportance("gain").values.some((v) => v > 0)).toBe(true);
@@ -59,7 +59,7 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
       } else expect(ens.meta?.featureNames).toEqual(["m0_p0", "m1_p0"]);
       const Xte = takeRows(spy.X, s.test);
       const p = e.predictProba(Xte);
-      expect(rocAuc(p, pick(spy.bigMove, s.test))).toBeGreaterThan(0.6);
+      expect(rocAuc(pick(spy.bigMove, s.test), p)).toBeGreaterThan(0.6);
       expect(loadAnyModel(JSON.stringify(e.toJSON())).predictProba(Xte)).toEqual(p);
     });
   }
