@@ -40,6 +40,7 @@ export {
 } from "./lstm";
 export { EnsembleModel, type EnsembleParams, ensembleParamsSchema, type SavedEnsemble } from "./modelEnsemble";
 export { fitSimplexWeights, projectSimplex, type WeightMethod } from "./simplex";
+export { softmaxRows } from "./softmax";
 export {
   hyperSearch,
   parseSearchSpec,
