@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { binCounts, binIntoKernel, fitBinCuts } from "./binning";
-import type { TreeEnsemble } from "./ensemble";
+import type { TreeEnsemble } from "./treeEnsemble";
 import {
   addTreeRaw,
   featureShareStart,
@@ -428,14 +428,14 @@ export class GbmModel extends TreeModel<GbmParams> {
       for (const ch of errorPorts) ch.port1.close();
     }
     const rounds = ev && p.early_stopping_rounds > 0 ? bestIter + 1 : trees.length / nOut;
-    const ensemble: TreeEnsemble = {
+    const treeEnsemble: TreeEnsemble = {
       trees: trees.slice(0, rounds * nOut),
       treeOutput: Int32Array.from(treeOutput.slice(0, rounds * nOut)),
       nOutputs: nOut,
       baseScore: base,
       link: nOut === 1 ? "logit" : "softmax",
     };
-    this.ensemble = ensemble;
+    this.treeEnsemble = treeEnsemble;
     this.featureNames = [...X.names];
     this.nClasses = K;
     return {

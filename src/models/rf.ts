@@ -142,7 +142,7 @@ export class RfModel extends TreeModel<RfParams> {
     const trees: Tree[] = [];
     for (let i = 0; i < p.n_trees; i++)
       trees.push(treeFromGrown(results[i % threads].trees[Math.floor(i / threads)], cuts, 1 / p.n_trees));
-    this.ensemble = {
+    this.treeEnsemble = {
       trees,
       treeOutput: new Int32Array(trees.length),
       nOutputs: 1,

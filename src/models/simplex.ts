@@ -1,5 +1,5 @@
 /**
- * Ensemble weights on the probability simplex (non-negative, summing to one) from out-of-fold
+ * Blend weights on the probability simplex (non-negative, summing to one) from out-of-fold
  * member probabilities: ridge (least squares to the one-hot labels plus α‖w‖², by projected
  * gradient) or log-loss (softmax-parameterised weights, L-BFGS). Probabilities are row-major
  * n × width per member; width 1 means P(class 1) of a binary label.

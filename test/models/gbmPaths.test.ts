@@ -154,7 +154,7 @@ describe("gbm with min_child_weight 0", () => {
       await m.fit(Xtr, pick(spy.bigMove, train));
       let empty = 0;
       let splits = 0;
-      for (const t of m.ensemble?.trees ?? []) {
+      for (const t of m.treeEnsemble?.trees ?? []) {
         for (let node = 0; node < t.feature.length; node++) {
           if (t.feature[node] < 0) continue;
           splits++;

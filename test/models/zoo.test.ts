@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { takeRows } from "../../src/models/matrix";
 import { rocAuc } from "../../src/validation";
 import { MljsRfModel } from "../../src/models/mljsRf";
-import { EnsembleModel } from "../../src/models/modelEnsemble";
+import { BlendModel } from "../../src/models/blendModel";
 import { hyperSearch, searchVariants } from "../../src/models/hyperSearch";
 import { createZooModel, loadAnyModel } from "../../src/models/zoo";
 import { checkModelKinds, createModel as createPipelineModel } from "../../src/pipeline/modelFactory";
@@ -50,7 +50,7 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
       const ytr = pick(spy.bigMove, s.train);
       const e = createZooModel({ kind: "ensemble", params: { method, members: [gbm, logistic], inner_folds: 3 } });
       await e.fit(Xtr, ytr);
-      const ens = e as EnsembleModel;
+      const ens = e as BlendModel;
       // The inner out-of-fold predictions cover the training rows only, never the test fold.
       expect(ens.oof[0].length).toBe(s.train.length);
       if (method === "voting") {
@@ -67,7 +67,7 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
   it("ensemble: ridge weights and the dominance warning when one member takes > 80 %", async () => {
     const tr = plan.splits[0].train;
     // A constant-prediction member (logistic on nothing useful: huge penalty) loses all weight.
-    const e = new EnsembleModel({
+    const e = new BlendModel({
       members: [logistic, { kind: "logistic", params: { C: 1e-9 } }],
       weights: "ridge",
       alpha: 0,
@@ -86,10 +86,10 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
     await expect(e.fit(spy.X, spy.tercile)).rejects.toThrow(
       /models\.2\.params\.members\.1\.kind: "rf" fits binary labels only, but the labels have 3 classes/,
     );
-    const bin = new EnsembleModel({ members: [logistic, logistic], inner_folds: 3 });
+    const bin = new BlendModel({ members: [logistic, logistic], inner_folds: 3 });
     await bin.fit(takeRows(spy.X, plan.splits[0].train), pick(spy.bigMove, plan.splits[0].train));
     const saved = bin.toJSON();
-    const multi = new EnsembleModel({ members: [logistic, logistic], inner_folds: 3 });
+    const multi = new BlendModel({ members: [logistic, logistic], inner_folds: 3 });
     await multi.fit(takeRows(spy.X, plan.splits[0].train), pick(spy.tercile, plan.splits[0].train));
     saved.members[1] = multi.members[1].toJSON();
     expect(() => loadAnyModel(saved)).toThrow(/ensemble\.members\.1: fitted on 3 classes but the ensemble on 2/);

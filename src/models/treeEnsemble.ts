@@ -1,5 +1,6 @@
 /**
- * The fitted form shared by `gbm` and `rf`: output k's raw margin is baseScore[k] plus the sum
+ * The trees' additive ensemble, the fitted form shared by `gbm` and `rf` (not to be confused
+ * with the `ensemble` model kind, a blend of models: blendModel.ts): output k's raw margin is baseScore[k] plus the sum
  * of the trees whose treeOutput is k; the link maps margins to probabilities. RF stores leaf
  * values already divided by its tree count, so the same identity (margin = base + Σ trees) holds
  * for both and TreeSHAP needs no special case.
