@@ -129,6 +129,23 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
     expect(r2.best.score).toBeGreaterThan(0.6);
   });
 
+  it("search by AUC: a one-class test fold or a multi-class label is an error, never a NaN score", async () => {
+    const s = plan.splits[2];
+    const spans = spySpans(spy, spy.bigMove, s.train);
+    const X = takeRows(spy.X, s.train);
+    const y = pick(spy.bigMove, s.train);
+    const spec = { kind: "logistic" as const, space: { C: [1] }, metric: "auc" as const, folds: 3 };
+    // The last inner fold's test rows (the last third of the training rows) hold class 0 only.
+    const oneClass = y.map((v, i) => (i >= (y.length * 3) / 5 ? 0 : v));
+    await expect(hyperSearch(spec, X, oneClass, spans)).rejects.toThrow(
+      /^search\.metric: fold 2's test rows hold one class only, so its AUC is undefined$/,
+    );
+    const threeClasses = y.map((v, i) => (v === 1 ? 1 + (i % 2) : 0));
+    await expect(hyperSearch(spec, X, threeClasses, spans)).rejects.toThrow(
+      /^search\.metric: "auc" scores binary labels; these have 3 classes \(use logloss\)$/,
+    );
+  });
+
   it("search: an invalid space value is an error naming its config path", () => {
     expect(() => searchVariants({ kind: "gbm", space: { max_depth: [3, "six"] } }, "models.0.search")).toThrow(
       /models\.0\.search\.space\.max_depth\.1: .*gbm parameter max_depth/,
