@@ -20,7 +20,7 @@ import { loadBundled } from "../src/data/bundled";
 import type { Bars } from "../src/data/bars";
 import { GbmModel } from "../src/models/gbm";
 import { type FeatureMatrix, featureMatrix, sliceRows } from "../src/models/matrix";
-import { rocAuc } from "../src/models/metrics";
+import { rocAuc } from "../src/validation";
 import { RfModel } from "../src/models/rf";
 import { millionBars } from "./_millionBars";
 
@@ -198,7 +198,7 @@ async function timeGbm(X: FeatureMatrix, y: Float64Array) {
   const t0 = performance.now();
   await m.fit(X, y);
   const seconds = (performance.now() - t0) / 1000;
-  return { m, seconds, auc: rocAuc(m.predictProba(test.X), test.y) };
+  return { m, seconds, auc: rocAuc(test.y, m.predictProba(test.X)) };
 }
 
 // A small fit first: V8 compiles the WebAssembly kernel and tiers up its hot loops on first use,
@@ -229,7 +229,7 @@ const rf = new RfModel({ n_trees: 100, n_threads: 2, seed: 0 });
 const tRf = performance.now();
 await rf.fit(small, ySmall);
 const rfSeconds = (performance.now() - tRf) / 1000;
-const rfAuc = rocAuc(rf.predictProba(test.X), test.y);
+const rfAuc = rocAuc(test.y, rf.predictProba(test.X));
 console.log(`  ours rf ${N_SMALL} rows: ${fmt(rfSeconds)} s, AUC ${fmt(rfAuc, 4)}`);
 
 const predX = sliceRows(train.X, 0, N_SMALL);

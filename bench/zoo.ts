@@ -19,7 +19,7 @@ import { hyperSearch } from "../src/models/hyperSearch";
 import { LogisticModel } from "../src/models/logistic";
 import { LstmModel } from "../src/models/lstm";
 import { featureMatrix, sliceRows, takeRows } from "../src/models/matrix";
-import { rocAuc } from "../src/models/metrics";
+import { rocAuc } from "../src/validation";
 import { MljsRfModel } from "../src/models/mljsRf";
 import { RfModel } from "../src/models/rf";
 import { spyDailyFeatures } from "./_zooData";
@@ -128,7 +128,7 @@ await mj.fit(Xr, yr);
 const mjS = (performance.now() - t1) / 1000;
 const speedup = mjS / rfS;
 log(
-  `rf vs mljs_rf, ${nRf} rows × 20, ${nTrees} trees, depth 10: rf ${rfS.toFixed(2)} s (test AUC ${rocAuc(ours.predictProba(Xt), yt).toFixed(3)}), mljs_rf ${mjS.toFixed(1)} s (test AUC ${rocAuc(mj.predictProba(Xt), yt).toFixed(3)}): speedup ${speedup.toFixed(1)}×`,
+  `rf vs mljs_rf, ${nRf} rows × 20, ${nTrees} trees, depth 10: rf ${rfS.toFixed(2)} s (test AUC ${rocAuc(yt, ours.predictProba(Xt)).toFixed(3)}), mljs_rf ${mjS.toFixed(1)} s (test AUC ${rocAuc(yt, mj.predictProba(Xt)).toFixed(3)}): speedup ${speedup.toFixed(1)}×`,
 );
 
 // --- search ---------------------------------------------------------------------------------

@@ -1,55 +1,5 @@
+import { aucOf, rocAuc } from "../validation";
 import { CalibrationError, checkLabels, classCountOf, probOf } from "./probabilities";
-
-/**
- * ROC-AUC of `score` for the rows where `positive(i)` vs the rest: the probability that a
- * positive outscores a negative, ties counting one half (the Mann-Whitney statistic), which
- * equals the trapezoidal area under sklearn's ROC curve. Positive and negative scores are
- * sorted separately with the native numeric sort and merged with two pointers. NaN when a
- * class is missing.
- */
-function aucBy(where: string, score: (i: number) => number, positive: (i: number) => boolean, n: number): number {
-  let nPos = 0;
-  for (let i = 0; i < n; i++) if (positive(i)) nPos++;
-  const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) return Number.NaN;
-  const pos = new Float64Array(nPos);
-  const neg = new Float64Array(nNeg);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    const v = score(i);
-    if (Number.isNaN(v)) throw new CalibrationError(where, `score[${i}] is NaN`);
-    if (positive(i)) pos[a++] = v;
-    else neg[b++] = v;
-  }
-  pos.sort();
-  neg.sort();
-  // For each positive: negatives strictly below count 1, equal ones count 1/2.
-  let below = 0;
-  let notAbove = 0;
-  let sum = 0;
-  for (let i = 0; i < nPos; i++) {
-    const v = pos[i];
-    while (below < nNeg && neg[below] < v) below++;
-    if (notAbove < below) notAbove = below;
-    while (notAbove < nNeg && neg[notAbove] <= v) notAbove++;
-    sum += below + 0.5 * (notAbove - below);
-  }
-  return sum / nPos / nNeg;
-}
-
-/** Binary ROC-AUC of a score (a probability or any monotone score) against 0/1 labels. */
-export function rocAuc(y: ArrayLike<number>, score: Float64Array): number {
-  if (score.length !== y.length)
-    throw new CalibrationError("rocAuc", `score has length ${score.length}, expected ${y.length}`);
-  checkLabels("rocAuc", y, 2);
-  return aucBy(
-    "rocAuc",
-    (i) => score[i],
-    (i) => y[i] === 1,
-    y.length,
-  );
-}
 
 /**
  * Multiclass ROC-AUC, one-vs-rest, macro average (sklearn's multi_class="ovr", average="macro"):
@@ -61,11 +11,11 @@ export function rocAucOvr(y: ArrayLike<number>, probs: Float64Array): number {
   if (k === 2) return rocAuc(y, probs.length === y.length ? probs : column(probs, 2, 1));
   let sum = 0;
   for (let c = 0; c < k; c++) {
-    const a = aucBy(
+    const a = aucOf(
       "rocAucOvr",
+      y.length,
       (i) => probs[i * k + c],
       (i) => y[i] === c,
-      y.length,
     );
     if (Number.isNaN(a)) throw new CalibrationError("rocAucOvr", `class ${c} has no rows (or only rows of class ${c})`);
     sum += a;

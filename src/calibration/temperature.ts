@@ -1,3 +1,4 @@
+import { softmaxRows } from "../models";
 import { checkLabels, classCountOf } from "./probabilities";
 
 /** Added before the log, as scikit-learn's temperature scaling does, so zero probabilities stay finite. */
@@ -34,7 +35,8 @@ export function fitTemperature(probs: Float64Array, y: ArrayLike<number>): Tempe
   const k = classCountOf("fitTemperature", y, probs);
   checkLabels("fitTemperature", y, k);
   const z = logits(probs, n, k);
-  // d/dβ and d²/dβ² of the mean NLL: E_q[z] - z_y and Var_q[z], with q = softmax(βz).
+  // d/dβ and d²/dβ² of the mean NLL: E_q[z] - z_y and Var_q[z], with q = softmax(βz). The
+  // moments are summed with q's unnormalised weights, so q itself (softmaxRows) is never formed.
   const derivs = (beta: number): [number, number] => {
     let g = 0;
     let h = 0;
@@ -84,18 +86,10 @@ export function applyTemperature(params: TemperatureParams, probs: Float64Array,
   const k = probs.length === n ? 2 : probs.length / n;
   const z = logits(probs, n, k);
   const beta = 1 / params.temperature;
-  const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    const o = i * k;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < k; c++) max = Math.max(max, beta * z[o + c]);
-    let s = 0;
-    for (let c = 0; c < k; c++) {
-      out[o + c] = Math.exp(beta * z[o + c] - max);
-      s += out[o + c];
-    }
-    for (let c = 0; c < k; c++) out[o + c] /= s;
-  }
+  const out = softmaxRows(
+    z.map((v) => beta * v),
+    k,
+  );
   if (probs.length !== n) return out;
   const p1 = new Float64Array(n);
   for (let i = 0; i < n; i++) p1[i] = out[2 * i + 1];

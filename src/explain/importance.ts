@@ -3,7 +3,8 @@
  * gives): mean |SHAP| and permutation importance on held-out data (the score drop when one
  * column is shuffled). oofImportance.ts runs them on every fold's test rows.
  */
-import { type FeatureMatrix, type Importance, logLoss, type Model, rocAuc, type ShapValues } from "../models";
+import { type FeatureMatrix, type Importance, logLoss, type Model, type ShapValues } from "../models";
+import { rocAuc } from "../validation";
 
 /** Mean |phi| per feature, summed over outputs. */
 export function meanAbsShap(s: ShapValues): Importance {
@@ -42,8 +43,10 @@ export function permutationImportance(
   const repeats = opts.repeats ?? 3;
   const nOut = model.nClasses === 2 ? 1 : model.nClasses;
   // Higher is better for both, so the importance is baseline − permuted.
-  const score = (p: Float64Array) => (metric === "auc" ? rocAuc(p, y) : -logLoss(p, y, nOut));
+  const score = (p: Float64Array) => (metric === "auc" ? rocAuc(y, p) : -logLoss(p, y, nOut));
   const baseline = score(model.predictProba(X));
+  if (Number.isNaN(baseline))
+    throw new Error(`permutationImportance: the rows hold one class only, so the AUC is undefined`);
   const n = X.nRows;
   const work = { nRows: n, names: X.names, data: Float64Array.from(X.data) };
   const values = new Float64Array(X.names.length);

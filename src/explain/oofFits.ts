@@ -4,9 +4,9 @@
  * model never saw: its own fold's test rows. (The experiment runner's cross-validation also
  * refits on all rows for the final holdout; an explanation does not touch the holdout.)
  */
-import { logLoss, rocAuc } from "../calibration";
+import { logLoss } from "../calibration";
 import { type FeatureMatrix, fromColumns, type Model, takeRows } from "../models";
-import { aucNullStd, outOfFold, type SplitPlan } from "../validation";
+import { aucNullStd, outOfFold, rocAuc, type SplitPlan } from "../validation";
 
 export interface OofScore {
   /** AUC of the out-of-fold probabilities over every tested row. */

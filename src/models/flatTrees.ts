@@ -1,5 +1,5 @@
-/** An ensemble's trees concatenated into single typed arrays, the form the SHAP kernel and workers take. */
-import type { TreeEnsemble } from "./ensemble";
+/** A tree ensemble's trees concatenated into single typed arrays, the form the SHAP kernel and workers take. */
+import type { TreeEnsemble } from "./treeEnsemble";
 import { treeDepth } from "./tree";
 
 export interface FlatTrees {

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { binCounts, binIntoKernel, fitBinCuts } from "./binning";
-import type { TreeEnsemble } from "./ensemble";
+import type { TreeEnsemble } from "./treeEnsemble";
 import {
   addTreeRaw,
   featureShareStart,
@@ -23,6 +23,7 @@ import {
 import type { FeatureMatrix } from "./matrix";
 import { logLoss } from "./metrics";
 import { assertSameFeatures, checkLabels, checkWeights, type FitOptions, type FitReport } from "./model";
+import { softmaxRows } from "./softmax";
 import { type Tree, treeFromGrown } from "./tree";
 import { checkFinite, TreeModel } from "./treeModel";
 import { treeKernelModule } from "./wasm/treeKernelModule";
@@ -427,14 +428,14 @@ export class GbmModel extends TreeModel<GbmParams> {
       for (const ch of errorPorts) ch.port1.close();
     }
     const rounds = ev && p.early_stopping_rounds > 0 ? bestIter + 1 : trees.length / nOut;
-    const ensemble: TreeEnsemble = {
+    const treeEnsemble: TreeEnsemble = {
       trees: trees.slice(0, rounds * nOut),
       treeOutput: Int32Array.from(treeOutput.slice(0, rounds * nOut)),
       nOutputs: nOut,
       baseScore: base,
       link: nOut === 1 ? "logit" : "softmax",
     };
-    this.ensemble = ensemble;
+    this.treeEnsemble = treeEnsemble;
     this.featureNames = [...X.names];
     this.nClasses = K;
     return {
@@ -461,13 +462,7 @@ function probabilities(margin: Float64Array, prob: Float64Array, nOut: number): 
     for (let i = 0; i < margin.length; i++) prob[i] = 1 / (1 + Math.exp(-margin[i]));
     return;
   }
-  for (let i = 0; i < margin.length; i += nOut) {
-    let mx = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < nOut; c++) if (margin[i + c] > mx) mx = margin[i + c];
-    let s = 0;
-    for (let c = 0; c < nOut; c++) s += prob[i + c] = Math.exp(margin[i + c] - mx);
-    for (let c = 0; c < nOut; c++) prob[i + c] /= s;
-  }
+  softmaxRows(margin, nOut, prob);
 }
 
 /**

@@ -8,10 +8,10 @@
  */
 import { MAX_WINDOW_BARS } from "../data/bars";
 import { z } from "zod";
-import { type LabelSpans, purgedKFold } from "../validation";
+import { type LabelSpans, purgedKFold, rocAuc } from "../validation";
 import { takeRows, type FeatureMatrix } from "./matrix";
 import { createMember, issuesAt, memberSpecSchema } from "./memberModels";
-import { logLoss, rocAuc } from "./metrics";
+import { logLoss } from "./metrics";
 import { rngNext } from "./kernel";
 
 const rangeSchema = z.strictObject({
@@ -139,12 +139,12 @@ export async function hyperSearch(
   for (let v = 0; v < variants.length; v++) {
     const t0 = performance.now();
     const foldScores: number[] = [];
-    for (const f of folds) {
+    for (const [k, f] of folds.entries()) {
       const m = createMember({ kind: s.kind, params: variants[v] } as never, `${path}.variants.${v}`);
       await m.fit(f.Xtr, f.ytr);
       const p = m.predictProba(f.Xte);
       const width = p.length / f.Xte.nRows;
-      foldScores.push(s.metric === "auc" ? rocAuc(p, f.yte) : logLoss(p, f.yte, width));
+      foldScores.push(s.metric === "auc" ? foldAuc(f.yte, p, width, `${path}.metric`, k) : logLoss(p, f.yte, width));
     }
     const t: Trial = {
       params: variants[v],
@@ -158,4 +158,13 @@ export async function hyperSearch(
   const sign = s.metric === "auc" ? -1 : 1;
   const leaderboard = [...trials].sort((a, b) => sign * (a.score - b.score));
   return { leaderboard, best: leaderboard[0], trials: trials.length };
+}
+
+/** A fold's AUC; a search must not rank variants on an undefined score, so that is an error. */
+function foldAuc(y: Float64Array, p: Float64Array, width: number, path: string, fold: number): number {
+  if (width !== 1) throw new Error(`${path}: "auc" scores binary labels; these have ${width} classes (use logloss)`);
+  const auc = rocAuc(y, p);
+  if (Number.isNaN(auc))
+    throw new Error(`${path}: fold ${fold}'s test rows hold one class only, so its AUC is undefined`);
+  return auc;
 }

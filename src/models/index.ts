@@ -1,9 +1,9 @@
 /** Public surface of the model engine. */
 export { type BinCuts, applyBins, binOf, fitBinCuts } from "./binning";
-export { expectedMargin, type Link, marginToProba, predictMargin, type TreeEnsemble } from "./ensemble";
+export { expectedMargin, type Link, marginToProba, predictMargin, type TreeEnsemble } from "./treeEnsemble";
 export { GbmModel, type GbmParams, gbmParamsSchema } from "./gbm";
 export { column, type FeatureMatrix, featureMatrix, fromColumns, nonFiniteCounts, sliceRows, takeRows } from "./matrix";
-export { logLoss, rocAuc } from "./metrics";
+export { logLoss } from "./metrics";
 export {
   assertSameFeatures,
   type EvalSet,
@@ -38,8 +38,9 @@ export {
   type SavedLstm,
   windowEnds,
 } from "./lstm";
-export { EnsembleModel, type EnsembleParams, ensembleParamsSchema, type SavedEnsemble } from "./modelEnsemble";
+export { BlendModel, type BlendParams, blendParamsSchema, type SavedBlend } from "./blendModel";
 export { fitSimplexWeights, projectSimplex, type WeightMethod } from "./simplex";
+export { softmaxRows } from "./softmax";
 export {
   hyperSearch,
   parseSearchSpec,

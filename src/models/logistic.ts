@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { lbfgs } from "./lbfgs";
+import { softmaxRows } from "./softmax";
 import type { FeatureMatrix } from "./matrix";
 import {
   assertSameFeatures,
@@ -146,6 +147,8 @@ export class LogisticModel implements Model {
           loss += wi * (sp - yy[i] * z);
           resid[i] = (wi * (1 / (1 + Math.exp(-z)) - yy[i])) / wSum;
         } else {
+          // The loss needs the log-sum-exp itself, so the gradient's softmax is exp(margin − lse)
+          // here rather than softmaxRows (whose other rounding would change the fitted bits).
           let mx = Number.NEGATIVE_INFINITY;
           for (let k = 0; k < M; k++) mx = Math.max(mx, margin[k * n + i]);
           let s = 0;
@@ -225,14 +228,7 @@ export class LogisticModel implements Model {
       for (let i = 0; i < n; i++) margin[i] = 1 / (1 + Math.exp(-margin[i]));
       return margin;
     }
-    for (let i = 0; i < n; i++) {
-      let mx = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < M; k++) mx = Math.max(mx, margin[i * M + k]);
-      let s = 0;
-      for (let k = 0; k < M; k++) s += margin[i * M + k] = Math.exp(margin[i * M + k] - mx);
-      for (let k = 0; k < M; k++) margin[i * M + k] /= s;
-    }
-    return margin;
+    return softmaxRows(margin, M);
   }
 
   /**

@@ -15,6 +15,7 @@ import { z } from "zod";
 import { lstmTrainCore, type LstmJob, type LstmTrained } from "./lstmCore";
 import type { FeatureMatrix } from "./matrix";
 import { issuesAt } from "./memberModels";
+import { softmaxRows } from "./softmax";
 import {
   assertSameFeatures,
   checkLabels,
@@ -283,19 +284,15 @@ export class LstmModel implements Model {
         for (let u = 0; u < U; u++) s += h[u] * dense[u];
         out[r] = sig(s);
       } else {
-        let mx = Number.NEGATIVE_INFINITY;
         for (let k = 0; k < K; k++) {
           let s = denseBias[k];
           for (let u = 0; u < U; u++) s += h[u] * dense[u * K + k];
           out[r * K + k] = s;
-          mx = Math.max(mx, s);
         }
-        let s = 0;
-        for (let k = 0; k < K; k++) s += out[r * K + k] = Math.exp(out[r * K + k] - mx);
-        for (let k = 0; k < K; k++) out[r * K + k] /= s;
       }
     }
-    return out;
+    // Logits to probabilities; rows without a full window stay NaN.
+    return K === 1 ? out : softmaxRows(out, K);
   }
 
   /** Mean |input kernel weight| per feature over the four gates (features are standardised). */

@@ -1,6 +1,6 @@
 /**
- * The model kinds an `ensemble` may hold (gbm, rf, mljs_rf, logistic), by config spec and by
- * saved JSON. Kept apart from `zoo.ts` so the ensemble can build its members without importing
+ * The model kinds a blend (the `ensemble` kind, blendModel.ts) may hold (gbm, rf, mljs_rf,
+ * logistic), by config spec and by saved JSON. Kept apart from `zoo.ts` so the blend can build its members without importing
  * itself.
  */
 import { z } from "zod";

@@ -4,10 +4,10 @@
  * out-of-bag predictions and score.
  */
 import { z } from "zod";
+import { rocAuc } from "../validation";
 import { applyBins, binCounts, fitBinCuts } from "./binning";
 import { rngNext } from "./kernel";
 import type { FeatureMatrix } from "./matrix";
-import { rocAuc } from "./metrics";
 import { checkLabels, checkWeights, type FitOptions, type FitReport } from "./model";
 import { type GrownTree, type Tree, treeFromGrown } from "./tree";
 import { checkFinite, TreeModel } from "./treeModel";
@@ -142,7 +142,7 @@ export class RfModel extends TreeModel<RfParams> {
     const trees: Tree[] = [];
     for (let i = 0; i < p.n_trees; i++)
       trees.push(treeFromGrown(results[i % threads].trees[Math.floor(i / threads)], cuts, 1 / p.n_trees));
-    this.ensemble = {
+    this.treeEnsemble = {
       trees,
       treeOutput: new Int32Array(trees.length),
       nOutputs: 1,
@@ -162,21 +162,21 @@ export class RfModel extends TreeModel<RfParams> {
         }
       }
       const pred = new Float64Array(n);
+      const scoredRows: number[] = [];
       let correct = 0;
-      let scored = 0;
       for (let i = 0; i < n; i++) {
         pred[i] = cnt[i] > 0 ? sum[i] / cnt[i] : Number.NaN;
         if (cnt[i] > 0) {
-          scored++;
+          scoredRows.push(i);
           if ((pred[i] > 0.5 ? 1 : 0) === y[i]) correct++;
         }
       }
-      let auc = Number.NaN;
-      try {
-        auc = rocAuc(pred, y);
-      } catch {
-        // Too few OOB rows to hold both classes: the AUC stays undefined.
-      }
+      const scored = scoredRows.length;
+      // Over the rows some tree left out; NaN when they hold one class only (too few OOB rows).
+      const auc = rocAuc(
+        Float64Array.from(scoredRows, (i) => y[i]),
+        Float64Array.from(scoredRows, (i) => pred[i]),
+      );
       this.oob = { predictions: pred, accuracy: scored > 0 ? correct / scored : Number.NaN, auc };
     }
     return {

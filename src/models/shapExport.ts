@@ -5,7 +5,7 @@
  * cross-check our SHAP values (scripts/fixtures/trees_shap_check.py does). Multiclass models
  * export one dictionary per class. shap's traversal is `x <= threshold` like ours.
  */
-import type { TreeEnsemble } from "./ensemble";
+import type { TreeEnsemble } from "./treeEnsemble";
 
 export interface ShapTreeDict {
   children_left: number[];

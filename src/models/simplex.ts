@@ -1,10 +1,11 @@
 /**
- * Ensemble weights on the probability simplex (non-negative, summing to one) from out-of-fold
+ * Blend weights on the probability simplex (non-negative, summing to one) from out-of-fold
  * member probabilities: ridge (least squares to the one-hot labels plus α‖w‖², by projected
  * gradient) or log-loss (softmax-parameterised weights, L-BFGS). Probabilities are row-major
  * n × width per member; width 1 means P(class 1) of a binary label.
  */
 import { lbfgs } from "./lbfgs";
+import { softmaxRows } from "./softmax";
 
 export type WeightMethod = "ridge" | "logloss";
 
@@ -37,11 +38,7 @@ export function fitSimplexWeights(
   const n = y.length;
   if (method === "logloss") {
     const fg = (theta: Float64Array, grad: Float64Array): number => {
-      let mx = Number.NEGATIVE_INFINITY;
-      for (const t of theta) mx = Math.max(mx, t);
-      const w = Float64Array.from(theta, (t) => Math.exp(t - mx));
-      const s = w.reduce((a, b) => a + b, 0);
-      for (let m = 0; m < M; m++) w[m] /= s;
+      const w = softmaxRows(theta, M, new Float64Array(M));
       const gw = new Float64Array(M);
       let loss = 0;
       for (let i = 0; i < n; i++) {
@@ -58,11 +55,7 @@ export function fitSimplexWeights(
       return loss / n;
     };
     const r = lbfgs(fg, new Float64Array(M), { maxIter: 500, tol: 1e-9 });
-    let mx = Number.NEGATIVE_INFINITY;
-    for (const t of r.x) mx = Math.max(mx, t);
-    const w = Float64Array.from(r.x, (t) => Math.exp(t - mx));
-    const s = w.reduce((a, b) => a + b, 0);
-    return w.map((v) => v / s);
+    return softmaxRows(r.x, M, new Float64Array(M));
   }
   // Ridge: G = PᵀP/n + αI, b = PᵀY/n over all width columns (one-hot targets).
   const G = new Float64Array(M * M);

@@ -2,7 +2,7 @@
  * What `gbm` and `rf` share once fitted: a TreeEnsemble, feature names, prediction, SHAP,
  * importance and the saved JSON layout. Subclasses implement `fit` and `kind`.
  */
-import { type Link, marginToProba, predictMargin, type TreeEnsemble } from "./ensemble";
+import { type Link, marginToProba, predictMargin, type TreeEnsemble } from "./treeEnsemble";
 import { type FeatureMatrix, nonFiniteCounts } from "./matrix";
 import {
   assertSameFeatures,
@@ -54,7 +54,7 @@ export abstract class TreeModel<P extends { missing: MissingPolicy; n_threads: n
   abstract readonly kind: ModelKind;
   featureNames: readonly string[] = [];
   nClasses = 0;
-  ensemble: TreeEnsemble | null = null;
+  treeEnsemble: TreeEnsemble | null = null;
   readonly params: P;
 
   constructor(params: P) {
@@ -64,8 +64,8 @@ export abstract class TreeModel<P extends { missing: MissingPolicy; n_threads: n
   abstract fit(X: FeatureMatrix, y: ArrayLike<number>, opts?: FitOptions): Promise<FitReport>;
 
   protected fitted(context: string): TreeEnsemble {
-    if (this.ensemble === null) throw new Error(`${this.kind}.${context}: the model is not fitted`);
-    return this.ensemble;
+    if (this.treeEnsemble === null) throw new Error(`${this.kind}.${context}: the model is not fitted`);
+    return this.treeEnsemble;
   }
 
   protected checkInput(X: FeatureMatrix, context: string): TreeEnsemble {
@@ -134,7 +134,7 @@ export abstract class TreeModel<P extends { missing: MissingPolicy; n_threads: n
   restore(s: SavedTreeModel): this {
     this.featureNames = [...s.featureNames];
     this.nClasses = s.nClasses;
-    this.ensemble = {
+    this.treeEnsemble = {
       trees: s.trees.map((t) => ({
         feature: Int32Array.from(t.feature),
         threshold: Float64Array.from(t.threshold),

@@ -2,7 +2,7 @@
  * SHAP values of a tree ensemble: exact path-dependent TreeSHAP. For every row and output,
  * Σ_f phi[f] + expected = raw margin (the local-accuracy identity, tested to 1e-9 relative).
  */
-import { expectedMargin, type TreeEnsemble } from "./ensemble";
+import { expectedMargin, type TreeEnsemble } from "./treeEnsemble";
 import { flattenTrees } from "./flatTrees";
 import type { FeatureMatrix } from "./matrix";
 import { type TreeKernel, wasmArena } from "./kernel";

@@ -5,14 +5,14 @@
  */
 import { z } from "zod";
 import { LstmModel, lstmParamsSchema, type SavedLstm } from "./lstm";
-import { EnsembleModel, ensembleParamsSchema, type SavedEnsemble } from "./modelEnsemble";
+import { BlendModel, blendParamsSchema, type SavedBlend } from "./blendModel";
 import { createMember, issuesAt, loadMember, memberSpecSchema } from "./memberModels";
 import { MODEL_SCHEMA_VERSION, type Model, type SavedModel } from "./model";
 
 export const zooModelSpecSchema = z.discriminatedUnion("kind", [
   ...memberSpecSchema.options,
   z.strictObject({ kind: z.literal("lstm"), params: lstmParamsSchema.prefault({}) }),
-  z.strictObject({ kind: z.literal("ensemble"), params: ensembleParamsSchema }),
+  z.strictObject({ kind: z.literal("ensemble"), params: blendParamsSchema }),
 ]);
 
 export type ZooModelSpec = z.input<typeof zooModelSpecSchema>;
@@ -22,7 +22,7 @@ export function createZooModel(spec: ZooModelSpec, path = "model"): Model {
   if (!r.success) throw new Error(issuesAt(r.error, path));
   const s = r.data;
   if (s.kind === "lstm") return new LstmModel(s.params, `${path}.params`);
-  if (s.kind === "ensemble") return new EnsembleModel(s.params, `${path}.params`);
+  if (s.kind === "ensemble") return new BlendModel(s.params, `${path}.params`);
   return createMember(s, path);
 }
 
@@ -33,6 +33,6 @@ export function loadAnyModel(json: string | SavedModel): Model {
       `loadAnyModel: schemaVersion ${String(saved?.schemaVersion)} is not supported (expected ${MODEL_SCHEMA_VERSION})`,
     );
   if (saved.kind === "lstm") return LstmModel.load(saved as SavedLstm);
-  if (saved.kind === "ensemble") return EnsembleModel.load(saved as SavedEnsemble);
+  if (saved.kind === "ensemble") return BlendModel.load(saved as SavedBlend);
   return loadMember(saved, "model");
 }

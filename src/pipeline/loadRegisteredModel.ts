@@ -16,7 +16,7 @@ import type { CalibrationMethod } from "../calibration";
 import { type FeatureMatrix, loadAnyModel, type Model } from "../models";
 import { loadModelArtifact, type MlflowClient, MlflowError } from "../tracking";
 import { type CalibrationArtifact, type LoadedCalibration, parseCalibrationArtifact } from "./calibrationArtifact";
-import { blend } from "./ensembleWeights";
+import { blendProbabilities } from "./oofBlendWeights";
 
 export interface RegisteredModelMember {
   readonly name: string;
@@ -54,13 +54,13 @@ export interface RegisteredModel {
  * The runner's ensemble record. Members are files of the same logged model (`path`, relative to
  * the model directory); versions registered before logged models name them in the run (`model`).
  */
-interface EnsembleRecord {
+interface BlendRecord {
   kind: "ensemble";
   members: ({ name: string; weight: number } & ({ path: string } | { model: string }))[];
 }
 
-function isEnsembleRecord(json: unknown): json is EnsembleRecord {
-  const r = json as Partial<EnsembleRecord> | null;
+function isBlendRecord(json: unknown): json is BlendRecord {
+  const r = json as Partial<BlendRecord> | null;
   return r?.kind === "ensemble" && Array.isArray(r.members);
 }
 
@@ -68,7 +68,7 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
   const artifact = await loadModelArtifact(ref, { client: opts.client });
   const json = artifact.json;
   let members: RegisteredModelMember[];
-  if (isEnsembleRecord(json)) {
+  if (isBlendRecord(json)) {
     members = await Promise.all(
       json.members.map(async (m) => {
         const bytes = await ("path" in m ? artifact.modelFile(m.path) : artifact.runArtifact(m.model));
@@ -104,7 +104,7 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
   }
   const weights = Float64Array.from(members, (m) => m.weight);
   const rawOf = (X: FeatureMatrix) => members.map((m) => m.model.predictProba(X));
-  const combine = (probs: Float64Array[]) => (members.length === 1 ? probs[0] : blend(probs, weights));
+  const combine = (probs: Float64Array[]) => (members.length === 1 ? probs[0] : blendProbabilities(probs, weights));
   return {
     name: artifact.name,
     version: artifact.version,

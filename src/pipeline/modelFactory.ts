@@ -1,6 +1,6 @@
 /**
  * Model instances by config kind (every kind of DESIGN.md but `ensemble`, which the pipeline
- * builds from the other entries' out-of-fold predictions; see ensembleWeights.ts).
+ * builds from the other entries' out-of-fold predictions; see oofBlendWeights.ts).
  */
 import { createZooModel, GbmModel, type Model, RfModel, type ZooModelSpec } from "../models";
 import type { ModelEntry, ModelEntryInput } from "./config";

@@ -46,7 +46,7 @@ import { calibrateOutOfFold } from "./calibrate";
 import { type Scores, scoreProbabilities } from "./classificationMetrics";
 import { type ExperimentConfig, type LoadedConfig, modelEntryName, trialConfigHash } from "./config";
 import { crossValidate } from "./crossValidate";
-import { blend, fitEnsembleWeights } from "./ensembleWeights";
+import { blendProbabilities, fitOofBlendWeights } from "./oofBlendWeights";
 import { checkModelKinds, checkModels, createModel } from "./modelFactory";
 import { type Panel, panelPlan, stackPanel } from "./panel";
 import { PhaseTimer } from "./progress";
@@ -89,7 +89,8 @@ export interface ModelResult {
   calibrationRows: number;
 }
 
-export interface EnsembleResult {
+/** The run's blend of its models (the `ensemble:` block), weights from oofBlendWeights.ts. */
+export interface BlendResult {
   members: string[];
   weights: Float64Array;
   oos: Scores;
@@ -165,7 +166,7 @@ export interface ExperimentResult {
   width: number;
   plan: SplitPlan;
   models: ModelResult[];
-  ensemble: EnsembleResult | null;
+  ensemble: BlendResult | null;
   /** The variant the run stands for (registered on promotion): "ensemble" or a model's name. */
   selected: string;
   /** Regime id per panel row (NaN where undefined) and the scheme they come from, as calibration used them. */
@@ -402,17 +403,17 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
 
   const ensemble = await timer.run("ensemble", 1, () => {
     if (!config.ensemble) return null;
-    const weights = fitEnsembleWeights(
+    const weights = fitOofBlendWeights(
       yTarget,
       models.map((m) => m.oofProbs),
       width,
       config.ensemble.kind,
     );
-    const oofProbs = blend(
+    const oofProbs = blendProbabilities(
       models.map((m) => m.oofProbs),
       weights,
     );
-    const holdoutProbs = blend(
+    const holdoutProbs = blendProbabilities(
       models.map((m) => m.holdoutProbs),
       weights,
     );

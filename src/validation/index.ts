@@ -28,4 +28,5 @@ export {
   univariateAucScreen,
 } from "./leakage";
 export { outOfFold, pathPredictions } from "./assemblePredictions";
+export { aucOf, rocAuc } from "./rocAuc";
 export { finalHoldoutSplit } from "./finalHoldoutSplit";

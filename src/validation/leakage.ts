@@ -1,4 +1,4 @@
-import { rocAuc } from "../calibration/metricsProbabilistic";
+import { rocAuc } from "./rocAuc";
 import { isoTime } from "./duration";
 import { SplitError, type SplitPlan } from "./splitPlan";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GbmModel } from "../../src/models/gbm";
 import { meanAbsShap, permutationImportance } from "../../src/explain";
 import { takeRows } from "../../src/models/matrix";
-import { rocAuc } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { RfModel } from "../../src/models/rf";
 import { purgedKFold } from "../../src/validation";
 import { pick, spyFeatures } from "./spyFeatures";
@@ -42,7 +42,7 @@ describe("gbm and rf under purged, embargoed K-fold on SPY", () => {
         const top = imp.names[imp.values.indexOf(Math.max(...imp.values))];
         expect(VOL_REGIME).toContain(top);
       }
-      expect(rocAuc(oof, spy.bigMove)).toBeGreaterThan(0.6);
+      expect(rocAuc(spy.bigMove, oof)).toBeGreaterThan(0.6);
     }
   });
 
@@ -71,6 +71,6 @@ describe("gbm and rf under purged, embargoed K-fold on SPY", () => {
     }
     const ctl = new GbmModel({ n_trees: 40, max_depth: 3, learning_rate: 0.05 });
     await ctl.fit(takeRows(spy.X, tr), shuffled);
-    expect(Math.abs(rocAuc(ctl.predictProba(takeRows(spy.X, te)), pick(spy.bigMove, te)) - 0.5)).toBeLessThan(0.05);
+    expect(Math.abs(rocAuc(pick(spy.bigMove, te), ctl.predictProba(takeRows(spy.X, te))) - 0.5)).toBeLessThan(0.05);
   });
 });

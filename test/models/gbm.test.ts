@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GbmModel } from "../../src/models/gbm";
 import { featureMatrix, fromColumns, takeRows } from "../../src/models/matrix";
-import { logLoss, rocAuc } from "../../src/models/metrics";
+import { logLoss } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { pick, spyFeatures, timeSplit } from "./spyFeatures";
 
 const spy = spyFeatures();
@@ -19,13 +20,13 @@ describe("gbm on SPY daily features", () => {
     await m.fit(Xtr, pick(spy.bigMove, train));
     const p = m.predictProba(Xte);
     expect(p.length).toBe(test.length);
-    expect(rocAuc(p, pick(spy.bigMove, test))).toBeGreaterThan(0.6);
+    expect(rocAuc(pick(spy.bigMove, test), p)).toBeGreaterThan(0.6);
   });
 
   it("next-day direction stays near chance (no leakage in the helper features)", async () => {
     const m = new GbmModel({ n_trees: 60, max_depth: 3, learning_rate: 0.05 });
     await m.fit(Xtr, pick(spy.direction, train));
-    const auc = rocAuc(m.predictProba(Xte), pick(spy.direction, test));
+    const auc = rocAuc(pick(spy.direction, test), m.predictProba(Xte));
     expect(auc).toBeGreaterThan(0.4);
     expect(auc).toBeLessThan(0.6);
   });
@@ -127,8 +128,8 @@ describe("gbm on SPY daily features", () => {
     const a = weighted.predictProba(Xte);
     const b = dropped.predictProba(Xte);
     // Bin cuts come from all rows in one and half the rows in the other, so compare loosely.
-    expect(rocAuc(a, pick(spy.bigMove, test))).toBeGreaterThan(0.6);
-    expect(Math.abs(rocAuc(a, pick(spy.bigMove, test)) - rocAuc(b, pick(spy.bigMove, test)))).toBeLessThan(0.03);
+    expect(rocAuc(pick(spy.bigMove, test), a)).toBeGreaterThan(0.6);
+    expect(Math.abs(rocAuc(pick(spy.bigMove, test), a) - rocAuc(pick(spy.bigMove, test), b))).toBeLessThan(0.03);
   });
 });
 
@@ -161,7 +162,7 @@ describe("gbm bad input", () => {
     const X = featureMatrix(["a", "b"], n, data);
     const m = new GbmModel({ n_trees: 20, max_depth: 2, missing: "learn" });
     await m.fit(X, yy);
-    expect(rocAuc(m.predictProba(X), yy)).toBe(1);
+    expect(rocAuc(yy, m.predictProba(X))).toBe(1);
   });
 
   it("one class, too few rows, bad labels and bad params are clear errors", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GbmModel } from "../../src/models/gbm";
 import { type FeatureMatrix, featureMatrix, fromColumns, takeRows } from "../../src/models/matrix";
-import { rocAuc } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { loadModel, saveModel } from "../../src/models/serialise";
 import { pick, spyFeatures, timeSplit } from "./spyFeatures";
 
@@ -47,8 +47,8 @@ describe("gbm float-gradient path (quantized_gradients: false)", () => {
     const f = new GbmModel({ ...params, quantized_gradients: false });
     await q.fit(Xtr, yTr);
     await f.fit(Xtr, yTr);
-    const aucQ = rocAuc(q.predictProba(Xte), yTe);
-    const aucF = rocAuc(f.predictProba(Xte), yTe);
+    const aucQ = rocAuc(yTe, q.predictProba(Xte));
+    const aucF = rocAuc(yTe, f.predictProba(Xte));
     expect(aucF).toBeGreaterThan(0.6);
     expect(Math.abs(aucF - aucQ)).toBeLessThan(0.02);
     // The flag really switches path: float split search finds other splits/values somewhere.
@@ -154,7 +154,7 @@ describe("gbm with min_child_weight 0", () => {
       await m.fit(Xtr, pick(spy.bigMove, train));
       let empty = 0;
       let splits = 0;
-      for (const t of m.ensemble?.trees ?? []) {
+      for (const t of m.treeEnsemble?.trees ?? []) {
         for (let node = 0; node < t.feature.length; node++) {
           if (t.feature[node] < 0) continue;
           splits++;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LogisticModel } from "../../src/models/logistic";
 import { fromColumns, takeRows } from "../../src/models/matrix";
-import { rocAuc } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { loadAnyModel } from "../../src/models/zoo";
 import { pick, spyFeatures } from "./spyFeatures";
 import { spySpans } from "./zooData";
@@ -91,7 +91,7 @@ describe("logistic vs scikit-learn LogisticRegression(lbfgs) on SPY daily featur
         oof[s.test[i]] = v;
       });
     }
-    expect(rocAuc(oof, spy.bigMove)).toBeGreaterThan(0.6);
+    expect(rocAuc(spy.bigMove, oof)).toBeGreaterThan(0.6);
   });
 
   it("bad input names the parameter, the feature and the row", async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fitLstmFolds, LstmModel, windowEnds } from "../../src/models/lstm";
 import { sliceRows, takeRows } from "../../src/models/matrix";
-import { logLoss, rocAuc } from "../../src/models/metrics";
+import { logLoss } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { createZooModel, loadAnyModel } from "../../src/models/zoo";
 import { purgedKFold } from "../../src/validation";
 import { pick, spyFeatures } from "./spyFeatures";
@@ -50,8 +51,8 @@ describe("lstm on SPY daily features under purged K-fold", () => {
     const ok = [...oof.keys()].filter((i) => !Number.isNaN(oof[i]));
     expect(
       rocAuc(
-        Float64Array.from(ok, (i) => oof[i]),
         Float64Array.from(ok, (i) => y[i]),
+        Float64Array.from(ok, (i) => oof[i]),
       ),
     ).toBeGreaterThan(0.55);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { takeRows } from "../../src/models/matrix";
-import { rocAuc } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { RfModel } from "../../src/models/rf";
 import { pick, spyFeatures, timeSplit } from "./spyFeatures";
 
@@ -14,7 +14,7 @@ describe("rf on SPY daily features", () => {
   it("learns next-day volatility out of sample; OOB predictions and score agree with it", async () => {
     const m = new RfModel({ n_trees: 40, min_samples_leaf: 20, seed: 1 });
     await m.fit(Xtr, ytr);
-    const auc = rocAuc(m.predictProba(Xte), pick(spy.bigMove, test));
+    const auc = rocAuc(pick(spy.bigMove, test), m.predictProba(Xte));
     expect(auc).toBeGreaterThan(0.6);
     const oob = m.oob!;
     expect(oob.predictions.length).toBe(train.length);
@@ -23,7 +23,7 @@ describe("rf on SPY daily features", () => {
     expect(oob.auc).toBeGreaterThan(0.6);
     expect(oob.accuracy).toBeGreaterThan(0.55);
     // OOB is honest: far below the in-sample AUC of the same forest.
-    expect(rocAuc(m.predictProba(Xtr), ytr)).toBeGreaterThan(oob.auc + 0.05);
+    expect(rocAuc(ytr, m.predictProba(Xtr))).toBeGreaterThan(oob.auc + 0.05);
   });
 
   it("probabilities are the mean of tree leaf frequencies (within [0, 1])", async () => {
@@ -33,7 +33,7 @@ describe("rf on SPY daily features", () => {
     expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
     // Fully grown trees on the bootstrap fit their own rows: in-sample probability tracks the label.
     const pin = m.predictProba(Xtr);
-    expect(rocAuc(pin, ytr)).toBeGreaterThan(0.95);
+    expect(rocAuc(ytr, pin)).toBeGreaterThan(0.95);
   });
 
   it("same seed → same forest for any thread count; another seed differs", async () => {

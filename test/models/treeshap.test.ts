@@ -107,7 +107,7 @@ describe("TreeSHAP", () => {
     await r.fit(X, y);
     for (const m of [g, r]) {
       const s = m.shap(X);
-      const trees = m.ensemble!.trees;
+      const trees = m.treeEnsemble!.trees;
       for (const i of [0, 17, 400, 1234, X.nRows - 1]) {
         const row = Float64Array.from(names, (_, f) => X.data[f * X.nRows + i]);
         const bf = bruteShapley(trees, row, names.length);

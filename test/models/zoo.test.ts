@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { takeRows } from "../../src/models/matrix";
-import { rocAuc } from "../../src/models/metrics";
+import { rocAuc } from "../../src/validation";
 import { MljsRfModel } from "../../src/models/mljsRf";
-import { EnsembleModel } from "../../src/models/modelEnsemble";
+import { BlendModel } from "../../src/models/blendModel";
 import { hyperSearch, searchVariants } from "../../src/models/hyperSearch";
 import { createZooModel, loadAnyModel } from "../../src/models/zoo";
 import { checkModelKinds, createModel as createPipelineModel } from "../../src/pipeline/modelFactory";
@@ -37,7 +37,7 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
       lastTest = s.test;
       lastP = p;
     }
-    expect(rocAuc(oof, spy.bigMove)).toBeGreaterThan(0.58);
+    expect(rocAuc(spy.bigMove, oof)).toBeGreaterThan(0.58);
     const back = loadAnyModel(saved);
     expect(back.predictProba(takeRows(spy.X, lastTest))).toEqual(lastP);
     expect(back.featureImportance("gain").values.some((v) => v > 0)).toBe(true);
@@ -50,7 +50,7 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
       const ytr = pick(spy.bigMove, s.train);
       const e = createZooModel({ kind: "ensemble", params: { method, members: [gbm, logistic], inner_folds: 3 } });
       await e.fit(Xtr, ytr);
-      const ens = e as EnsembleModel;
+      const ens = e as BlendModel;
       // The inner out-of-fold predictions cover the training rows only, never the test fold.
       expect(ens.oof[0].length).toBe(s.train.length);
       if (method === "voting") {
@@ -59,7 +59,7 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
       } else expect(ens.meta?.featureNames).toEqual(["m0_p0", "m1_p0"]);
       const Xte = takeRows(spy.X, s.test);
       const p = e.predictProba(Xte);
-      expect(rocAuc(p, pick(spy.bigMove, s.test))).toBeGreaterThan(0.6);
+      expect(rocAuc(pick(spy.bigMove, s.test), p)).toBeGreaterThan(0.6);
       expect(loadAnyModel(JSON.stringify(e.toJSON())).predictProba(Xte)).toEqual(p);
     });
   }
@@ -67,7 +67,7 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
   it("ensemble: ridge weights and the dominance warning when one member takes > 80 %", async () => {
     const tr = plan.splits[0].train;
     // A constant-prediction member (logistic on nothing useful: huge penalty) loses all weight.
-    const e = new EnsembleModel({
+    const e = new BlendModel({
       members: [logistic, { kind: "logistic", params: { C: 1e-9 } }],
       weights: "ridge",
       alpha: 0,
@@ -86,10 +86,10 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
     await expect(e.fit(spy.X, spy.tercile)).rejects.toThrow(
       /models\.2\.params\.members\.1\.kind: "rf" fits binary labels only, but the labels have 3 classes/,
     );
-    const bin = new EnsembleModel({ members: [logistic, logistic], inner_folds: 3 });
+    const bin = new BlendModel({ members: [logistic, logistic], inner_folds: 3 });
     await bin.fit(takeRows(spy.X, plan.splits[0].train), pick(spy.bigMove, plan.splits[0].train));
     const saved = bin.toJSON();
-    const multi = new EnsembleModel({ members: [logistic, logistic], inner_folds: 3 });
+    const multi = new BlendModel({ members: [logistic, logistic], inner_folds: 3 });
     await multi.fit(takeRows(spy.X, plan.splits[0].train), pick(spy.tercile, plan.splits[0].train));
     saved.members[1] = multi.members[1].toJSON();
     expect(() => loadAnyModel(saved)).toThrow(/ensemble\.members\.1: fitted on 3 classes but the ensemble on 2/);
@@ -127,6 +127,23 @@ describe("model zoo on SPY daily features under purged K-fold", () => {
     );
     expect(r2.trials).toBe(2);
     expect(r2.best.score).toBeGreaterThan(0.6);
+  });
+
+  it("search by AUC: a one-class test fold or a multi-class label is an error, never a NaN score", async () => {
+    const s = plan.splits[2];
+    const spans = spySpans(spy, spy.bigMove, s.train);
+    const X = takeRows(spy.X, s.train);
+    const y = pick(spy.bigMove, s.train);
+    const spec = { kind: "logistic" as const, space: { C: [1] }, metric: "auc" as const, folds: 3 };
+    // The last inner fold's test rows (the last third of the training rows) hold class 0 only.
+    const oneClass = y.map((v, i) => (i >= (y.length * 3) / 5 ? 0 : v));
+    await expect(hyperSearch(spec, X, oneClass, spans)).rejects.toThrow(
+      /^search\.metric: fold 2's test rows hold one class only, so its AUC is undefined$/,
+    );
+    const threeClasses = y.map((v, i) => (v === 1 ? 1 + (i % 2) : 0));
+    await expect(hyperSearch(spec, X, threeClasses, spans)).rejects.toThrow(
+      /^search\.metric: "auc" scores binary labels; these have 3 classes \(use logloss\)$/,
+    );
   });
 
   it("search: an invalid space value is an error naming its config path", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rocAuc } from "../../src/calibration";
+import { rocAuc } from "../../src/validation";
 import { fixedHorizonLabels } from "../../src/labels";
 import {
   aucNullStd,

@@ -1,11 +1,13 @@
 /**
- * The fitted form shared by `gbm` and `rf`: output k's raw margin is baseScore[k] plus the sum
+ * The trees' additive ensemble, the fitted form shared by `gbm` and `rf` (not to be confused
+ * with the `ensemble` model kind, a blend of models: blendModel.ts): output k's raw margin is baseScore[k] plus the sum
  * of the trees whose treeOutput is k; the link maps margins to probabilities. RF stores leaf
  * values already divided by its tree count, so the same identity (margin = base + Σ trees) holds
  * for both and TreeSHAP needs no special case.
  */
 import { addTreeRaw } from "./kernel";
 import type { FeatureMatrix } from "./matrix";
+import { softmaxRows } from "./softmax";
 import type { Tree } from "./tree";
 
 /** logit: binary log-odds; softmax: one margin per class; identity: the margin is P(class 1). */
@@ -70,15 +72,7 @@ export function marginToProba(e: TreeEnsemble, m: Float64Array): Float64Array {
   else if (e.link === "identity") {
     // A forest's mean of leaf frequencies can round to just outside [0, 1].
     for (let i = 0; i < m.length; i++) m[i] = Math.min(1, Math.max(0, m[i]));
-  } else if (e.link === "softmax") {
-    for (let i = 0; i < m.length; i += k) {
-      let mx = Number.NEGATIVE_INFINITY;
-      for (let c = 0; c < k; c++) if (m[i + c] > mx) mx = m[i + c];
-      let s = 0;
-      for (let c = 0; c < k; c++) s += m[i + c] = Math.exp(m[i + c] - mx);
-      for (let c = 0; c < k; c++) m[i + c] /= s;
-    }
-  }
+  } else if (e.link === "softmax") softmaxRows(m, k);
   return m;
 }
 

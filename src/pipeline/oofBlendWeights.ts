@@ -1,7 +1,8 @@
 /**
- * A weighted ensemble of the models' calibrated probabilities: non-negative weights summing to
- * one that minimise the log-loss of the out-of-fold predictions (the model zoo's simplex fit).
- * Weights are fitted on OOF rows only, so the holdout stays unseen by selection.
+ * The run's blend (the config's `ensemble:` block): the weights of the run's models' calibrated
+ * probabilities, non-negative and summing to one, that minimise the log-loss of their
+ * out-of-fold predictions (the simplex fit the `ensemble` model kind also uses), and the blend
+ * itself. Weights are fitted on OOF rows only, so the holdout stays unseen by selection.
  */
 import { fitSimplexWeights } from "../models";
 
@@ -15,7 +16,7 @@ function commonRows(y: Float64Array, members: readonly Float64Array[], width: nu
   return rows;
 }
 
-export function fitEnsembleWeights(
+export function fitOofBlendWeights(
   y: Float64Array,
   members: readonly Float64Array[],
   width: number,
@@ -41,7 +42,7 @@ export function fitEnsembleWeights(
 }
 
 /** The blend of `members` with `weights`, NaN where any member is NaN. */
-export function blend(members: readonly Float64Array[], weights: Float64Array): Float64Array {
+export function blendProbabilities(members: readonly Float64Array[], weights: Float64Array): Float64Array {
   const out = new Float64Array(members[0].length);
   for (let i = 0; i < out.length; i++) {
     let s = 0;

@@ -1,5 +1,7 @@
 /**
- * `ensemble`: soft voting (simplex weights) or stacking (a `logistic` meta-learner) over member
+ * The `ensemble` model kind, a blend of models (BlendModel; the trees' additive ensemble inside
+ * gbm and rf is treeEnsemble.ts, and the run's `ensemble:` block is pipeline/oofBlendWeights.ts):
+ * soft voting (simplex weights) or stacking (a `logistic` meta-learner) over member
  * models. Nested selection: inside the rows passed to `fit` (the outer training fold), members
  * are fitted on inner purged folds — contiguous time blocks with `purge_rows` rows dropped on
  * each side of the held-out block, since labels span future bars — to produce out-of-fold
@@ -23,7 +25,7 @@ import {
 } from "./model";
 import { fitSimplexWeights } from "./simplex";
 
-export const ensembleParamsSchema = z.strictObject({
+export const blendParamsSchema = z.strictObject({
   method: z.enum(["voting", "stacking"]).default("voting"),
   members: z.array(memberSpecSchema).min(2),
   /** Voting: how the weights are fitted on the inner out-of-fold probabilities. */
@@ -39,9 +41,9 @@ export const ensembleParamsSchema = z.strictObject({
   dominance_warning: z.number().gt(0).max(1).default(0.8),
 });
 
-export type EnsembleParams = z.output<typeof ensembleParamsSchema>;
+export type BlendParams = z.output<typeof blendParamsSchema>;
 
-export interface SavedEnsemble extends SavedModel {
+export interface SavedBlend extends SavedModel {
   kind: "ensemble";
   nClasses: number;
   members: SavedModel[];
@@ -50,15 +52,15 @@ export interface SavedEnsemble extends SavedModel {
   warnings: string[];
 }
 
-export function parseEnsembleParams(p: unknown, path = "ensemble.params"): EnsembleParams {
-  const r = ensembleParamsSchema.safeParse(p ?? {});
+export function parseBlendParams(p: unknown, path = "ensemble.params"): BlendParams {
+  const r = blendParamsSchema.safeParse(p ?? {});
   if (!r.success) throw new Error(issuesAt(r.error, path));
   return r.data;
 }
 
-export class EnsembleModel implements Model {
+export class BlendModel implements Model {
   readonly kind = "ensemble" as const;
-  readonly params: EnsembleParams;
+  readonly params: BlendParams;
   featureNames: string[] = [];
   nClasses = 0;
   members: Model[] = [];
@@ -70,10 +72,10 @@ export class EnsembleModel implements Model {
   warnings: string[] = [];
 
   constructor(
-    params: z.input<typeof ensembleParamsSchema>,
+    params: z.input<typeof blendParamsSchema>,
     readonly path = "ensemble.params",
   ) {
-    this.params = parseEnsembleParams(params, path);
+    this.params = parseBlendParams(params, path);
   }
 
   get nOutputs(): number {
@@ -188,7 +190,7 @@ export class EnsembleModel implements Model {
     return { names: this.featureNames, values: out };
   }
 
-  toJSON(): SavedEnsemble {
+  toJSON(): SavedBlend {
     return {
       schemaVersion: MODEL_SCHEMA_VERSION,
       kind: "ensemble",
@@ -202,8 +204,8 @@ export class EnsembleModel implements Model {
     };
   }
 
-  static load(s: SavedEnsemble): EnsembleModel {
-    const e = new EnsembleModel(s.params as EnsembleParams);
+  static load(s: SavedBlend): BlendModel {
+    const e = new BlendModel(s.params as BlendParams);
     e.members = s.members.map((m, i) => loadMember(m, `ensemble.members.${i}`));
     e.members.forEach((m, i) => {
       if (m.nClasses !== s.nClasses)
