@@ -26,7 +26,7 @@ export const MEMBER_KINDS = {
       const treesPerRound = classes > 2 ? classes : 1;
       const seconds = (2 * NS * rows * F * levels * p.n_trees * treesPerRound * fits) / cores();
       // The histogram slots (one per open node on the growth stack, 512 doubles per feature)
-      // dominate the engine's memory once the data is small: see gbm.ts's arena.
+      // dominate the engine's memory once the data is small: see gbmArena.ts.
       const slots = (p.max_leaves > 0 ? p.max_leaves : p.max_depth + 1) + 3;
       const histBytes = slots * (Math.ceil(F / 4) * 4) * 512 * 8;
       const dataBytes = rows * (3 * F + 8 * (6 + 2 * treesPerRound));
