@@ -49,6 +49,8 @@ export const MODEL_KIND_TABLE = {
     params: blendParamsSchema,
     create: (p, path) => new BlendModel(p, `${path}.params`),
     load: (saved) => BlendModel.load(saved as SavedBlend),
+    // A blend's logged model has the python_function flavor when all its members do
+    // (pipeline/modelExport.ts asks per member); the kind itself has no Python loader.
     capabilities: { treeShap: false, multiClass: true, needsSequences: false, pyfunc: false },
     work: null,
   }),
