@@ -12,13 +12,14 @@ import { MAX_WINDOW_BARS } from "../data/bars";
 import { z } from "zod";
 import { LogisticModel, logisticParamsSchema, type SavedLogistic } from "./logistic";
 import { type FeatureMatrix, fromColumns, takeRows } from "./matrix";
-import { BINARY_ONLY_KINDS, createMember, issuesAt, loadMember, memberSpecSchema } from "./memberModels";
+import { createMember, loadMember, MEMBER_KINDS, memberSpecSchema } from "./memberKinds";
 import {
   assertSameFeatures,
   checkLabels,
   type FitOptions,
   type FitReport,
   type Importance,
+  issuesAt,
   MODEL_SCHEMA_VERSION,
   type Model,
   type SavedModel,
@@ -90,7 +91,7 @@ export class BlendModel implements Model {
     const K = checkLabels(y, n, ctx);
     // Every member must accept the label kind (binary / K classes) before any work starts.
     p.members.forEach((m, i) => {
-      if (K > 2 && BINARY_ONLY_KINDS.has(m.kind))
+      if (K > 2 && !MEMBER_KINDS[m.kind].capabilities.multiClass)
         throw new Error(
           `${this.path}.members.${i}.kind: "${m.kind}" fits binary labels only, but the labels have ${K} classes; all members must take the same label kind`,
         );

@@ -10,7 +10,8 @@ import { MAX_WINDOW_BARS } from "../data/bars";
 import { z } from "zod";
 import { type LabelSpans, purgedKFold, rocAuc } from "../validation";
 import { takeRows, type FeatureMatrix } from "./matrix";
-import { createMember, issuesAt, memberSpecSchema } from "./memberModels";
+import { createMember, MEMBER_KINDS, memberSpecSchema } from "./memberKinds";
+import { issuesAt } from "./model";
 import { logLoss } from "./metrics";
 import { rngNext } from "./kernel";
 
@@ -22,7 +23,7 @@ const rangeSchema = z.strictObject({
 });
 
 export const searchSpecSchema = z.strictObject({
-  kind: z.enum(["gbm", "rf", "mljs_rf", "logistic"]),
+  kind: z.enum(Object.keys(MEMBER_KINDS) as [keyof typeof MEMBER_KINDS, ...(keyof typeof MEMBER_KINDS)[]]),
   /** Fixed parameters of every variant. */
   base: z.record(z.string(), z.unknown()).default({}),
   /** Per parameter: a list of values (grid or random) or a range (random only). */

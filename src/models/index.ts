@@ -11,6 +11,8 @@ export {
   type FitReport,
   type Importance,
   type ImportanceKind,
+  type KindCapabilities,
+  type KindRow,
   MODEL_KINDS,
   MODEL_SCHEMA_VERSION,
   type Model,
@@ -51,3 +53,6 @@ export {
   type Trial,
 } from "./hyperSearch";
 export { createZooModel, loadAnyModel, type ZooModelSpec, zooModelSpecSchema } from "./zoo";
+export { kindCapabilities, MODEL_KIND_TABLE, PYFUNC_KINDS, SINGLE_KINDS, type SingleKind } from "./kinds";
+export { specOptions } from "./memberKinds";
+export type { KindWork, WorkShape } from "./workCost";

@@ -14,7 +14,6 @@ import { Worker } from "node:worker_threads";
 import { z } from "zod";
 import { lstmTrainCore, type LstmJob, type LstmTrained } from "./lstmCore";
 import type { FeatureMatrix } from "./matrix";
-import { issuesAt } from "./memberModels";
 import { softmaxRows } from "./softmax";
 import {
   assertSameFeatures,
@@ -22,6 +21,7 @@ import {
   type FitOptions,
   type FitReport,
   type Importance,
+  issuesAt,
   MODEL_SCHEMA_VERSION,
   type Model,
   type SavedModel,

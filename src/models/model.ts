@@ -1,10 +1,14 @@
 /**
- * The contract every model kind implements (`gbm`, `rf`, and later `mljs_rf`, `logistic`,
- * `lstm`, `ensemble`): fit on a FeatureMatrix and class labels 0..K−1, predict probabilities,
- * report importance, save to JSON and load back with identical predictions.
+ * The contract every model kind implements (`gbm`, `rf`, `mljs_rf`, `logistic`, `lstm`,
+ * `ensemble`): fit on a FeatureMatrix and class labels 0..K−1, predict probabilities, report
+ * importance, save to JSON and load back with identical predictions. How a kind is declared
+ * (its row in the kinds table, kinds.ts) is `KindRow`.
  */
+import type { z } from "zod";
 import type { FeatureMatrix } from "./matrix";
+import type { KindWork, WorkShape } from "./workCost";
 
+/** The kinds' names; kinds.ts's table must have exactly one row for each. */
 export const MODEL_KINDS = ["gbm", "rf", "mljs_rf", "logistic", "lstm", "ensemble"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -112,4 +116,39 @@ export function checkWeights(w: ArrayLike<number> | undefined, nRows: number, co
   }
   if (s === 0) throw new Error(`${context}: sampleWeight sums to 0`);
   return Float64Array.from(w);
+}
+
+/** What the rest of the project may rely on a kind for. */
+export interface KindCapabilities {
+  /** Exact TreeSHAP values (the tree engine's `shap`). */
+  treeShap: boolean;
+  /** Fits K > 2 classes; otherwise binary labels only. */
+  multiClass: boolean;
+  /** Reads windows of consecutive rows, which only a single ticker's rows are. */
+  needsSequences: boolean;
+  /** src/tracking/pyfunc/wsp_pyfunc.py implements it: its logged model gets MLflow's python_function flavor. */
+  pyfunc: boolean;
+}
+
+/** One row of the kinds table: everything the project knows about a kind, by its `kind` name. */
+export interface KindRow<S extends z.ZodType = z.ZodType> {
+  /** The `params:` of a spec, defaults and bounds included (each model's file defines its own). */
+  params: S;
+  /** An unfitted model; `path` names the spec in errors (`models[1]`). */
+  create(params: z.output<S>, path: string): Model;
+  /** The model back from its saved JSON (`kind` already checked); `path` names it in errors. */
+  load(saved: SavedModel, path: string): Model;
+  capabilities: KindCapabilities;
+  /** Rough training time and memory of one config entry (null: the kind is no config entry). */
+  work: ((params: z.output<S>, shape: WorkShape, path: string) => KindWork) | null;
+}
+
+/** A row with its params type inferred for `create` and `work`. */
+export function kindRow<S extends z.ZodType>(row: KindRow<S>): KindRow<S> {
+  return row;
+}
+
+/** Formats zod issues as `path.to.field: message` under `path`. */
+export function issuesAt(error: z.ZodError, path: string): string {
+  return error.issues.map((i) => `${[path, ...i.path].filter((s) => s !== "").join(".")}: ${i.message}`).join("; ");
 }

@@ -1,17 +1,16 @@
 /**
- * The model kinds this module implements, by name: the experiment config's `models:` entries
- * (`{ kind: gbm, params: {...} }`) validate against `modelSpecSchema` and build with `createModel`.
- * Every kind of DESIGN.md's list (adding mljs_rf, logistic, lstm, ensemble) builds and loads
- * through `createZooModel` / `loadAnyModel` in zoo.ts.
+ * The tree engine's kinds (gbm, rf) by spec, from the kinds table (kinds.ts). Every kind builds
+ * and loads through `createZooModel` / `loadAnyModel` in zoo.ts.
  */
 import { z } from "zod";
-import { GbmModel, gbmParamsSchema } from "./gbm";
-import { RfModel, rfParamsSchema } from "./rf";
+import type { GbmModel } from "./gbm";
+import { MODEL_KIND_TABLE } from "./kinds";
+import { specOptions } from "./memberKinds";
+import type { RfModel } from "./rf";
 
-export const modelSpecSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("gbm"), params: gbmParamsSchema.default(gbmParamsSchema.parse({})) }),
-  z.strictObject({ kind: z.literal("rf"), params: rfParamsSchema.default(rfParamsSchema.parse({})) }),
-]);
+const TREE_KINDS = { gbm: MODEL_KIND_TABLE.gbm, rf: MODEL_KIND_TABLE.rf };
+
+export const modelSpecSchema = z.discriminatedUnion("kind", specOptions(TREE_KINDS, {}));
 
 export type ModelSpec = z.input<typeof modelSpecSchema>;
 
@@ -22,5 +21,5 @@ export function createModel(spec: ModelSpec): GbmModel | RfModel {
       `model spec: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
     );
   }
-  return r.data.kind === "gbm" ? new GbmModel(r.data.params) : new RfModel(r.data.params);
+  return TREE_KINDS[r.data.kind].create(r.data.params as never, "model") as GbmModel | RfModel;
 }

@@ -1,29 +1,22 @@
 /**
- * Every model kind by config spec and by saved JSON: `createZooModel({ kind, params }, path)`
- * builds an unfitted model (parameter errors name `path.params.<field>`), `loadAnyModel` rebuilds
- * any saved kind with identical predictions.
+ * Every model kind by spec and by saved JSON, from the kinds table (kinds.ts):
+ * `createZooModel({ kind, params }, path)` builds an unfitted model (parameter errors name
+ * `path.params.<field>`), `loadAnyModel` rebuilds any saved kind with identical predictions.
  */
 import { z } from "zod";
-import { LstmModel, lstmParamsSchema, type SavedLstm } from "./lstm";
-import { BlendModel, blendParamsSchema, type SavedBlend } from "./blendModel";
-import { createMember, issuesAt, loadMember, memberSpecSchema } from "./memberModels";
-import { MODEL_SCHEMA_VERSION, type Model, type SavedModel } from "./model";
+import { MODEL_KIND_TABLE } from "./kinds";
+import { specOptions } from "./memberKinds";
+import { issuesAt, MODEL_SCHEMA_VERSION, type Model, type SavedModel } from "./model";
 
-export const zooModelSpecSchema = z.discriminatedUnion("kind", [
-  ...memberSpecSchema.options,
-  z.strictObject({ kind: z.literal("lstm"), params: lstmParamsSchema.prefault({}) }),
-  z.strictObject({ kind: z.literal("ensemble"), params: blendParamsSchema }),
-]);
+export const zooModelSpecSchema = z.discriminatedUnion("kind", specOptions(MODEL_KIND_TABLE, {}));
 
 export type ZooModelSpec = z.input<typeof zooModelSpecSchema>;
 
 export function createZooModel(spec: ZooModelSpec, path = "model"): Model {
   const r = zooModelSpecSchema.safeParse(spec);
   if (!r.success) throw new Error(issuesAt(r.error, path));
-  const s = r.data;
-  if (s.kind === "lstm") return new LstmModel(s.params, `${path}.params`);
-  if (s.kind === "ensemble") return new BlendModel(s.params, `${path}.params`);
-  return createMember(s, path);
+  const { kind, params } = r.data;
+  return MODEL_KIND_TABLE[kind].create(params as never, path);
 }
 
 export function loadAnyModel(json: string | SavedModel): Model {
@@ -32,7 +25,9 @@ export function loadAnyModel(json: string | SavedModel): Model {
     throw new Error(
       `loadAnyModel: schemaVersion ${String(saved?.schemaVersion)} is not supported (expected ${MODEL_SCHEMA_VERSION})`,
     );
-  if (saved.kind === "lstm") return LstmModel.load(saved as SavedLstm);
-  if (saved.kind === "ensemble") return BlendModel.load(saved as SavedBlend);
-  return loadMember(saved, "model");
+  if (!Object.hasOwn(MODEL_KIND_TABLE, saved.kind))
+    throw new Error(
+      `model.kind: "${String(saved.kind)}" is not a model kind (${Object.keys(MODEL_KIND_TABLE).join(", ")})`,
+    );
+  return MODEL_KIND_TABLE[saved.kind].load(saved, "model");
 }

@@ -16,25 +16,15 @@ import { clipMessage, dataConfigSchema, readProblem } from "../data";
 import { featuresConfigSchema } from "../features/featuresConfig";
 import { regimesConfigSchema } from "../features/regimes";
 import { labelsConfigSchema } from "../labels";
-import { gbmParamsSchema, logisticParamsSchema, lstmParamsSchema, mljsRfParamsSchema, rfParamsSchema } from "../models";
+import { SINGLE_KINDS, specOptions } from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, yamlPath } from "./configIssues";
 
 const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
 
-/** One model entry: the kind's own parameter schema from src/models, and an optional name. */
-export const modelEntrySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("gbm"), name: modelName.optional(), params: gbmParamsSchema.prefault({}) }).strict(),
-  z.object({ kind: z.literal("rf"), name: modelName.optional(), params: rfParamsSchema.prefault({}) }).strict(),
-  z
-    .object({ kind: z.literal("logistic"), name: modelName.optional(), params: logisticParamsSchema.prefault({}) })
-    .strict(),
-  z
-    .object({ kind: z.literal("mljs_rf"), name: modelName.optional(), params: mljsRfParamsSchema.prefault({}) })
-    .strict(),
-  z.object({ kind: z.literal("lstm"), name: modelName.optional(), params: lstmParamsSchema.prefault({}) }).strict(),
-]);
+/** One model entry: a single-model kind of the kinds table (src/models/kinds.ts), and an optional name. */
+export const modelEntrySchema = z.discriminatedUnion("kind", specOptions(SINGLE_KINDS, { name: modelName.optional() }));
 
 export const ensembleConfigSchema = z
   .object({

@@ -9,22 +9,21 @@
  *   input_example.json           a few real final-holdout rows (and serving_input_example.json)
  *   code/wsp_pyfunc.py           the `python_function` loader, when every member has one
  *
- * `python_function` exists for gbm, rf and logistic members (src/tracking/pyfunc/wsp_pyfunc.py,
- * pure numpy, the same arithmetic as `loadRegisteredModel`). A variant with another member (the
+ * `python_function` exists for the kinds with the `pyfunc` capability in src/models/kinds.ts (gbm,
+ * rf, logistic: src/tracking/pyfunc/wsp_pyfunc.py, pure numpy, the same arithmetic as
+ * `loadRegisteredModel`). A variant with another member (the
  * LSTM) declares that it has none: no `python_function` flavor, the `wsp` flavor's
  * `python_function` field and the model's tag `wsp.python_function` say why.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PYFUNC_KINDS } from "../models";
 import { flattenParams } from "../tracking/flattenParams";
 import { type ColumnSpec, mlModelFiles } from "../tracking/mlmodel";
 import { findRepoRoot } from "../tracking/mlflowServer";
 import type { LogModelInput } from "../tracking/recorder";
 import { calibrationArtifact } from "./calibrationArtifact";
 import type { ExperimentResult } from "./runExperiment";
-
-/** Member kinds the Python loader implements. */
-export const PYFUNC_KINDS: readonly string[] = ["gbm", "rf", "logistic"];
 
 /** The input column holding the regime id per row, when the calibration is per regime (as wsp_pyfunc.py reads it). */
 export const REGIME_COLUMN = "regime";
@@ -66,7 +65,7 @@ export function variantModel(
   const calibration = calibrationArtifact(r, variant);
   const featureNames = members[0].model.featureNames;
   const needsRegime = calibration.members.some((m) => (m.calibrator?.perRegime.length ?? 0) > 0);
-  const unsupported = members.filter((m) => !PYFUNC_KINDS.includes(m.kind)).map((m) => m.kind);
+  const unsupported = members.filter((m) => !PYFUNC_KINDS.some((k) => k === m.kind)).map((m) => m.kind);
   const pyfunc = unsupported.length === 0;
   const pyfuncNote = pyfunc
     ? "wsp_pyfunc"

@@ -1,20 +1,13 @@
 /**
- * Model instances by config kind (every kind of DESIGN.md but `ensemble`, which the pipeline
- * builds from the other entries' out-of-fold predictions; see oofBlendWeights.ts).
+ * Model instances by config entry, from the kinds table (src/models/kinds.ts). The `ensemble`
+ * kind is no entry: the pipeline blends the entries' out-of-fold predictions (oofBlendWeights.ts).
  */
-import { createZooModel, GbmModel, type Model, RfModel, type ZooModelSpec } from "../models";
+import { createZooModel, kindCapabilities, type Model } from "../models";
 import type { ModelEntry, ModelEntryInput } from "./config";
 
 /** A fresh, unfitted model for `models[index]`. */
 export function createModel(entry: ModelEntryInput, index: number): Model {
-  switch (entry.kind) {
-    case "gbm":
-      return new GbmModel(entry.params);
-    case "rf":
-      return new RfModel(entry.params);
-    default:
-      return createZooModel({ kind: entry.kind, params: entry.params } as ZooModelSpec, `models[${index}]`);
-  }
+  return createZooModel({ kind: entry.kind, params: entry.params } as never, `models[${index}]`);
 }
 
 /** Builds every entry once (unfitted, cheap) so a bad parameter fails before any work, naming `models[i]`. */
@@ -25,18 +18,19 @@ export function checkModelKinds(entries: readonly ModelEntryInput[]): void {
 }
 
 /**
- * Checks what the config schema cannot see before any work: an `lstm` reads windows of
- * consecutive rows, which only a single ticker's rows are; `rf` fits binary labels only.
+ * Checks what the config schema cannot see before any work: a kind that reads windows of
+ * consecutive rows (lstm) needs a single ticker's rows; a binary-only kind (rf) binary labels.
  */
 export function checkModels(entries: readonly ModelEntry[], tickers: number, classes: number): void {
   entries.forEach((e, i) => {
-    if (e.kind === "lstm" && tickers > 1) {
+    const can = kindCapabilities(e.kind);
+    if (can.needsSequences && tickers > 1) {
       throw new Error(
-        `models[${i}].kind: lstm needs one ticker (its windows are runs of consecutive bars); data.tickers has ${tickers}`,
+        `models[${i}].kind: ${e.kind} needs one ticker (its windows are runs of consecutive bars); data.tickers has ${tickers}`,
       );
     }
-    if (e.kind === "rf" && classes > 2) {
-      throw new Error(`models[${i}].kind: rf fits binary labels only; the labels have ${classes} classes`);
+    if (!can.multiClass && classes > 2) {
+      throw new Error(`models[${i}].kind: ${e.kind} fits binary labels only; the labels have ${classes} classes`);
     }
   });
 }
