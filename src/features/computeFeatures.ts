@@ -16,48 +16,22 @@ import { resample } from "../data/resample";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { featureCacheKey, readFeatureCache, writeFeatureCache } from "./cache";
 import type { BatchEnv } from "./featureIndicator";
-import type { FeatureFrame } from "./featureFrame";
 import { type IndicatorStep, type PlanStep, planFeatures } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
 import { IndicatorError } from "./indicators";
-import { type NanReport, applyNanPolicy } from "./nanPolicy";
+import { applyNanPolicy } from "./nanPolicy";
 import { applyTransform, crossSectionalRank } from "./transforms";
 import { closeTimes, contextIndex, higherTimeframeIndex, takeVisible, visibleIndex } from "./visibility";
+import type { FeatureInput, FeatureReport, FeatureResult, SkippedEntry } from "./featureResult";
 
-export interface FeatureInput {
-  /** The base bars: the frame has one row per bar. */
-  bars: Bars;
-  /** Context series by ticker (VIX, the benchmark, breadth proxy ETFs). */
-  context?: Record<string, Bars>;
-  /** Daily bars per ticker of a stock universe (cs_rank, breadth). */
-  universe?: Map<string, Bars>;
-}
+export type { FeatureInput, FeatureReport, FeatureResult, SkippedEntry } from "./featureResult";
 
 export interface ComputeOptions {
   /** Use the on-disk feature cache (default false). */
   cache?: boolean;
   /** Cache directory (default `.wsp/cache/features` under the working directory). */
   cacheDir?: string;
-}
-
-export interface SkippedEntry {
-  path: string;
-  reason: string;
-}
-
-export interface FeatureReport {
-  columns: number;
-  names: string[];
-  /** Optional preset entries left out because the input lacks what they need. */
-  skipped: SkippedEntry[];
-  nan: NanReport;
-  cache: "off" | "hit" | "miss" | "rebuilt";
-}
-
-export interface FeatureResult {
-  frame: FeatureFrame;
-  report: FeatureReport;
 }
 
 /** Parses a features block (raw or already parsed); errors name the config path. */

@@ -3,32 +3,10 @@
  * batch-equals-streaming test, the reference-fixture test, the benchmark and the feature
  * sets can iterate over all of them. Each family group keeps its own list.
  */
-import type { Bars } from "../../data/bars";
-import type { OhlcvBar } from "./indicator";
 import { trendMomentumCatalog } from "./catalog/trendMomentum";
 import { volatilityVolumeStatsCatalog } from "./catalog/volatilityVolumeStats";
+import type { CatalogEntry } from "./catalogEntry";
 
-export type IndicatorFamily =
-  | "trend"
-  | "momentum"
-  | "volatility"
-  | "volume"
-  | "returns"
-  | "microstructure"
-  | "cross_asset";
-
-export interface CatalogEntry {
-  /** Stable id with default params, e.g. `rsi_14`, `macd_12_26_9`. */
-  readonly name: string;
-  readonly family: IndicatorFamily;
-  /** Needs a volume column (skipped on series without one, such as VIX). */
-  readonly needsVolume: boolean;
-  /** Needs a benchmark close series aligned to `bars` (cross-asset indicators). */
-  readonly needsBenchmark: boolean;
-  /** Batch over all bars; one named output per column (`{ value }` for single outputs). */
-  batch(bars: Bars, benchmarkClose?: Float64Array): Record<string, Float64Array>;
-  /** A fresh streaming twin with the same parameters. */
-  stream(): { update(bar: OhlcvBar, benchmarkClose?: number): Record<string, number> };
-}
+export type { CatalogEntry, IndicatorFamily } from "./catalogEntry";
 
 export const INDICATOR_CATALOG: readonly CatalogEntry[] = [...trendMomentumCatalog, ...volatilityVolumeStatsCatalog];

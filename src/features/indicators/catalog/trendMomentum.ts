@@ -6,7 +6,7 @@
 import type { Bars } from "../../../data/bars";
 import { adx, AdxStream } from "../adx";
 import { aroon, AroonStream } from "../aroon";
-import type { CatalogEntry, IndicatorFamily } from "../catalog";
+import type { CatalogEntry, IndicatorFamily } from "../catalogEntry";
 import { cci, CciStream } from "../cci";
 import { dema, DemaStream } from "../dema";
 import { ema, EmaStream } from "../ema";

@@ -10,7 +10,7 @@ import { AccumulationDistributionStream, accumulationDistribution } from "../acc
 import { AtrStream, atr } from "../atr";
 import { AutocorrelationStream, autocorrelation } from "../autocorrelation";
 import { BollingerStream, bollinger, bollingerPosition } from "../bollinger";
-import type { CatalogEntry, IndicatorFamily } from "../catalog";
+import type { CatalogEntry, IndicatorFamily } from "../catalogEntry";
 import { ChaikinMoneyFlowStream, chaikinMoneyFlow } from "../chaikinMoneyFlow";
 import { CloseToCloseVolatilityStream, closeToCloseVolatility } from "../closeToCloseVolatility";
 import { CorwinSchultzSpreadStream, corwinSchultzSpread } from "../corwinSchultzSpread";
