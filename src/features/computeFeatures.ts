@@ -15,7 +15,7 @@ import { previousSession } from "../data/calendar";
 import { resample } from "../data/resample";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { featureCacheKey, readFeatureCache, writeFeatureCache } from "./cache";
-import type { BatchEnv } from "./featureIndicator";
+import type { BatchEnv } from "./indicators/descriptor";
 import { type IndicatorStep, type PlanStep, planFeatures } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
@@ -156,10 +156,10 @@ function viaStream(step: IndicatorStep, bars: Bars, env: BatchEnv): Record<strin
   const out: Record<string, Float64Array> = {};
   for (const o of step.def.outputs) out[o] = new Float64Array(n).fill(Number.NaN);
   if (step.def.stream === null) return out;
-  const next = step.def.stream(step.params, bars.timeframe);
+  const stream = step.def.stream(step.params, bars.timeframe);
   const volume = bars.volume;
   for (let i = 0; i < n; i++) {
-    const row = next(
+    const row = stream.update(
       {
         ts: bars.ts[i],
         open: bars.open[i],

@@ -4,7 +4,7 @@
  * (errors at parse time) and by the plan.
  */
 import type { FeatureEntry } from "./featureEntry";
-import type { FeatureIndicator, Params, ParamValue } from "./featureIndicator";
+import type { IndicatorDescriptor, Params, ParamValue } from "./indicators/descriptor";
 import { featureIndicator, featureIndicatorNames } from "./featureRegistry";
 import { type Transform, parseTransformChain } from "./transforms";
 
@@ -12,12 +12,12 @@ export function snake(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-function known(def: FeatureIndicator): string {
+function known(def: IndicatorDescriptor): string {
   return def.params.length === 0 ? "none" : def.params.map((p) => p.name).join(", ");
 }
 
 /** Parameters with defaults filled in, or error messages. */
-export function resolveParams(def: FeatureIndicator, given: Record<string, ParamValue>): Params | string[] {
+export function resolveParams(def: IndicatorDescriptor, given: Record<string, ParamValue>): Params | string[] {
   const errors: string[] = [];
   const out: Record<string, ParamValue> = {};
   for (const key of Object.keys(given)) {
@@ -56,7 +56,7 @@ export function resolveParams(def: FeatureIndicator, given: Record<string, Param
   return errors.length > 0 ? errors : out;
 }
 
-export function outputsOf(def: FeatureIndicator, wanted: readonly string[] | undefined): string[] | string {
+export function outputsOf(def: IndicatorDescriptor, wanted: readonly string[] | undefined): string[] | string {
   if (wanted === undefined) return [...def.outputs];
   const bySnake = new Map(def.outputs.map((o) => [snake(o), o]));
   const out: string[] = [];

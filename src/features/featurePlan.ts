@@ -7,7 +7,7 @@
  */
 import { TIMEFRAMES, type Timeframe } from "../data/bars";
 import { chainsOf, checkEntry, outputsOf, resolveParams, snake } from "./entryCheck";
-import type { FeatureIndicator, Params } from "./featureIndicator";
+import type { IndicatorDescriptor, Params } from "./indicators/descriptor";
 import { featureIndicator } from "./featureRegistry";
 import { presetEntries } from "./featureSets";
 import { FeatureSpecError } from "./featureSpecError";
@@ -41,7 +41,7 @@ export interface IndicatorStep {
   readonly kind: "indicator";
   /** Where the entry sits in the config, for errors: `features.set[3] (rsi)`. */
   readonly path: string;
-  readonly def: FeatureIndicator;
+  readonly def: IndicatorDescriptor;
   readonly params: Params;
   readonly source: Source;
   readonly outputs: readonly OutputPlan[];
@@ -59,7 +59,7 @@ export interface ColumnStep {
 export type PlanStep = IndicatorStep | ColumnStep;
 
 /** `<indicator>[_<output>]_<param values>`: `rsi_14`, `macd_hist_12_26_9`, `beta_SPY_60`. */
-export function columnBaseName(def: FeatureIndicator, params: Params, output: string): string {
+export function columnBaseName(def: IndicatorDescriptor, params: Params, output: string): string {
   const parts = [def.name];
   if (output !== "value" && output !== def.name) parts.push(snake(output));
   for (const p of def.params) parts.push(String(params[p.name]));
@@ -124,7 +124,7 @@ export function planFeatures(config: FeaturesConfig, baseTimeframe: Timeframe): 
         });
         continue;
       }
-      const def = featureIndicator(entry.indicator) as FeatureIndicator;
+      const def = featureIndicator(entry.indicator) as IndicatorDescriptor;
       let source: Source;
       if (pass > 0) {
         if (entry.context !== undefined || entry.timeframe !== undefined || def.baseOnly) continue;

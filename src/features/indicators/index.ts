@@ -1,6 +1,9 @@
 /** Public surface of the indicator library: one indicator per file, each a batch function plus a streaming twin. */
 export * from "./indicator";
+export * from "./liveStream";
 export * from "./catalog";
+export * from "./descriptor";
+export * from "./table";
 export * from "./accumulationDistribution";
 export * from "./adx";
 export * from "./aroon";
