@@ -1,7 +1,7 @@
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { taIsZeroOrNeg } from "./_shared/taIsZero";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
 import { type IndicatorDescriptor, int, real, num } from "./descriptor";
 import { multi } from "./_shared/describe";
 

@@ -1,7 +1,7 @@
 import { closeLocation } from "./accumulationDistribution";
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single, volumeOf } from "./_shared/describe";
 

@@ -1,6 +1,6 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingExtremum } from "./rollingExtremum";
+import { RollingExtremum } from "./_shared/rollingExtremum";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { channel } from "./_shared/describe";
 

@@ -1,7 +1,7 @@
 import { requireBars } from "./_shared/requireBars";
 import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingExtremum } from "./rollingExtremum";
-import { RollingMoments } from "./rollingMoments";
+import { RollingExtremum } from "./_shared/rollingExtremum";
+import { RollingMoments } from "./_shared/rollingMoments";
 import { type IndicatorDescriptor, int, num } from "./descriptor";
 import { multi, volumeOf } from "./_shared/describe";
 

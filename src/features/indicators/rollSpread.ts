@@ -1,6 +1,6 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
-import { RollingCovariance } from "./rollingCovariance";
+import { RollingCovariance } from "./_shared/rollingCovariance";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
 

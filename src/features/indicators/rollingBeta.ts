@@ -1,6 +1,6 @@
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength } from "./indicator";
-import { RollingCovariance } from "./rollingCovariance";
+import { RollingCovariance } from "./_shared/rollingCovariance";
 import { type IndicatorDescriptor, int, ticker, num } from "./descriptor";
 import { pair } from "./_shared/describe";
 

@@ -1,7 +1,7 @@
 import { requireBars } from "./_shared/requireBars";
 import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { NewYorkClock } from "./newYorkClock";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { multi, volumeOf } from "./_shared/describe";
 

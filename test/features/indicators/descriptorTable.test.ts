@@ -12,7 +12,7 @@ import { INDICATOR_CATALOG } from "../../../src/features/indicators/catalog";
 import { INDICATOR_TABLE } from "../../../src/features/indicators/table";
 
 const DIR = fileURLToPath(new URL("../../../src/features/indicators/", import.meta.url));
-/** Files that are not one indicator: the contracts, the table, the catalog, shared kernels. */
+/** Files that are not one indicator: the contracts, the table, the catalog, the live stream, the New York clock. */
 const NOT_INDICATORS = new Set([
   "catalog.ts",
   "descriptor.ts",
@@ -20,9 +20,6 @@ const NOT_INDICATORS = new Set([
   "indicator.ts",
   "liveStream.ts",
   "newYorkClock.ts",
-  "rollingCovariance.ts",
-  "rollingExtremum.ts",
-  "rollingMoments.ts",
   "table.ts",
 ]);
 
