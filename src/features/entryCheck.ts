@@ -4,7 +4,7 @@
  * (errors at parse time) and by the plan.
  */
 import type { FeatureEntry } from "./featureEntry";
-import type { IndicatorDescriptor, Params, ParamValue } from "./indicators/descriptor";
+import { type IndicatorDescriptor, type Params, type ParamValue, paramValue } from "./indicators/descriptor";
 import { featureIndicator, featureIndicatorNames } from "./featureRegistry";
 import { type Transform, parseTransformChain } from "./transforms";
 
@@ -51,7 +51,7 @@ export function resolveParams(def: IndicatorDescriptor, given: Record<string, Pa
       errors.push(`${def.name}: parameter ${p.name} must be a ticker name, got ${JSON.stringify(v)}`);
       continue;
     }
-    out[p.name] = v;
+    out[p.name] = paramValue(p, v);
   }
   return errors.length > 0 ? errors : out;
 }

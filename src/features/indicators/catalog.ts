@@ -5,7 +5,7 @@
  * feature registry uses) and keeps the library outputs, under the id the fixtures use.
  */
 import type { Bars } from "../../data/bars";
-import type { IndicatorDescriptor, IndicatorFamily, Params } from "./descriptor";
+import { type IndicatorDescriptor, type IndicatorFamily, type Params, paramValue } from "./descriptor";
 import { IndicatorError, type OhlcvBar } from "./indicator";
 import { INDICATOR_TABLE } from "./table";
 
@@ -27,7 +27,7 @@ export interface CatalogEntry {
 
 /** Every parameter at its default. */
 export function defaultParams(d: IndicatorDescriptor): Params {
-  return Object.fromEntries(d.params.map((p) => [p.name, p.default as number | string]));
+  return Object.fromEntries(d.params.map((p) => [p.name, paramValue(p, p.default as number | string)]));
 }
 
 function pick<T>(row: Record<string, T>, keys: readonly string[]): Record<string, T> {
