@@ -1,5 +1,5 @@
 import type { Bars } from "../../data/bars";
-import { define, type SeriesStream } from "./_shared/describe";
+import { define, type SeriesStream, single } from "./_shared/describe";
 import { requireBars } from "./_shared/requireBars";
 import { type IndicatorDescriptor, num, type Params, period, type StreamCore } from "./descriptor";
 import type { OhlcvBar, StreamingIndicator } from "./indicator";
@@ -75,22 +75,14 @@ export class LogReturnOverStream implements StreamingIndicator<number> {
   }
 }
 
-class ValueRow implements StreamCore {
-  constructor(private readonly inner: { update(bar: OhlcvBar): number }) {}
-  update(bar: OhlcvBar): Record<string, number> {
-    return { value: this.inner.update(bar) };
-  }
-}
-
-export const logReturnIndicator: IndicatorDescriptor = define({
+export const logReturnIndicator: IndicatorDescriptor = single({
   name: "ret",
   family: "returns",
   params: period(1),
-  outputs: ["value"],
   warmUp: (p) => num(p, "period"),
   catalogId: "log_return",
-  batch: (b, p) => ({ value: logReturnOver(b.close, num(p, "period")) }),
-  stream: (p) => new ValueRow(new LogReturnOverStream(num(p, "period"))),
+  batch: (b, p) => logReturnOver(b.close, num(p, "period")),
+  stream: (p) => new LogReturnOverStream(num(p, "period")),
 });
 
 /** A statistic of the one-bar log returns of the close, as a stream. */
