@@ -10,6 +10,9 @@
  */
 import type { Bars } from "../data";
 import { DAY_MS, isoDate } from "../data";
+import { define } from "./indicators/_shared/describe";
+import { type IndicatorDescriptor, num, period } from "./indicators/descriptor";
+import { IndicatorError } from "./indicators/indicator";
 
 export interface CrossSectionBreadth {
   /** Session dates (00:00 UTC), the union of the members' dates, increasing. */
@@ -375,3 +378,42 @@ export class BreadthStream {
     };
   }
 }
+
+/** Breadth as a feature: share of names above their average and net advancers (daily bars). */
+export const breadthIndicator: IndicatorDescriptor = define({
+  name: "breadth",
+  family: "breadth",
+  params: period(50),
+  outputs: ["aboveShare", "advanceDeclineNet", "proxy"],
+  warmUp: (p) => num(p, "period"),
+  catalogId: null,
+  needsUniverse: true,
+  baseOnly: true,
+  batch: (b, p, env) => {
+    if (b.timeframe !== "1d") throw new IndicatorError("breadth", `needs daily bars, got ${b.timeframe}`);
+    const br = breadth(
+      b.ts,
+      { universe: env.universe ?? undefined, proxies: env.proxies },
+      { period: num(p, "period") },
+    );
+    const net = new Float64Array(b.ts.length);
+    for (let i = 0; i < net.length; i++) net[i] = netAdvancers(br.advancers[i], br.decliners[i]);
+    return { aboveShare: br.aboveShare, advanceDeclineNet: net, proxy: br.proxy };
+  },
+  stream: null,
+  crossSection: (p) => {
+    const s = new BreadthStream({ period: num(p, "period") });
+    return {
+      pushUniverse: (t, ts, price) => s.pushUniverse(t, ts, price),
+      pushProxy: (t, ts, price) => s.pushProxy(t, ts, price),
+      at: (ts) => {
+        const row = s.at(ts);
+        return {
+          aboveShare: row.aboveShare,
+          advanceDeclineNet: netAdvancers(row.advancers, row.decliners),
+          proxy: row.proxy,
+        };
+      },
+    };
+  },
+});

@@ -16,7 +16,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bars } from "../data/bars";
-import type { FeatureInput, FeatureResult } from "./computeFeatures";
+import type { FeatureInput, FeatureResult } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
 
 export const FEATURE_CODE_VERSION = "features-2026-11-26.1";

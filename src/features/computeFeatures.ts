@@ -15,49 +15,23 @@ import { previousSession } from "../data/calendar";
 import { resample } from "../data/resample";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { featureCacheKey, readFeatureCache, writeFeatureCache } from "./cache";
-import type { BatchEnv } from "./featureIndicator";
-import type { FeatureFrame } from "./featureFrame";
-import { type IndicatorStep, type PlanStep, planFeatures } from "./featurePlan";
+import type { BatchEnv } from "./indicators/descriptor";
+import { type ColumnStep, type IndicatorStep, type PlanStep, planFeatures } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
 import { IndicatorError } from "./indicators";
-import { type NanReport, applyNanPolicy } from "./nanPolicy";
+import { applyNanPolicy } from "./nanPolicy";
 import { applyTransform, crossSectionalRank } from "./transforms";
 import { closeTimes, contextIndex, higherTimeframeIndex, takeVisible, visibleIndex } from "./visibility";
+import type { FeatureInput, FeatureReport, FeatureResult, SkippedEntry } from "./featureResult";
 
-export interface FeatureInput {
-  /** The base bars: the frame has one row per bar. */
-  bars: Bars;
-  /** Context series by ticker (VIX, the benchmark, breadth proxy ETFs). */
-  context?: Record<string, Bars>;
-  /** Daily bars per ticker of a stock universe (cs_rank, breadth). */
-  universe?: Map<string, Bars>;
-}
+export type { FeatureInput, FeatureReport, FeatureResult, SkippedEntry } from "./featureResult";
 
 export interface ComputeOptions {
   /** Use the on-disk feature cache (default false). */
   cache?: boolean;
   /** Cache directory (default `.wsp/cache/features` under the working directory). */
   cacheDir?: string;
-}
-
-export interface SkippedEntry {
-  path: string;
-  reason: string;
-}
-
-export interface FeatureReport {
-  columns: number;
-  names: string[];
-  /** Optional preset entries left out because the input lacks what they need. */
-  skipped: SkippedEntry[];
-  nan: NanReport;
-  cache: "off" | "hit" | "miss" | "rebuilt";
-}
-
-export interface FeatureResult {
-  frame: FeatureFrame;
-  report: FeatureReport;
 }
 
 /** Parses a features block (raw or already parsed); errors name the config path. */
@@ -182,10 +156,10 @@ function viaStream(step: IndicatorStep, bars: Bars, env: BatchEnv): Record<strin
   const out: Record<string, Float64Array> = {};
   for (const o of step.def.outputs) out[o] = new Float64Array(n).fill(Number.NaN);
   if (step.def.stream === null) return out;
-  const next = step.def.stream(step.params, bars.timeframe);
+  const stream = step.def.stream(step.params, bars.timeframe);
   const volume = bars.volume;
   for (let i = 0; i < n; i++) {
-    const row = next(
+    const row = stream.update(
       {
         ts: bars.ts[i],
         open: bars.open[i],
@@ -227,147 +201,183 @@ export function runIndicator(step: IndicatorStep, bars: Bars, env: BatchEnv): Re
  */
 const contextMemo = new WeakMap<Bars, Map<string, Float64Array>>();
 
-function computeUncached(config: FeaturesConfig, input: FeatureInput, cache: FeatureReport["cache"]): FeatureResult {
-  const base = input.bars;
-  const n = base.ts.length;
-  const plan: PlanStep[] = planFeatures(config, base.timeframe);
-  const av = availabilityOf(input);
-  let baseClose: Float64Array | null = null;
-  const higher = new Map<Timeframe, { bars: Bars; index: Int32Array }>();
-  const contexts = new Map<string, Int32Array>();
-  const proxies = BREADTH_PROXY_TICKERS.map((t) => (base.ticker === t ? base : input.context?.[t])).filter(
-    (b): b is Bars => b !== undefined,
-  );
+/** One computation's columns so far, and the series (resampled, context) its steps run on. */
+class FrameRun {
+  readonly names: string[] = [];
+  readonly columns: Float64Array[] = [];
+  readonly skipped: SkippedEntry[] = [];
+  private readonly owner = new Map<string, string>();
+  private baseClose: Float64Array | null = null;
+  private readonly higher = new Map<Timeframe, { bars: Bars; index: Int32Array }>();
+  private readonly contexts = new Map<string, Int32Array>();
+  private readonly proxies: Bars[];
+  readonly base: Bars;
 
-  const names: string[] = [];
-  const columns: Float64Array[] = [];
-  const owner = new Map<string, string>();
-  const skipped: SkippedEntry[] = [];
-  const push = (path: string, name: string, values: Float64Array) => {
-    const prev = owner.get(name);
+  constructor(readonly input: FeatureInput) {
+    this.base = input.bars;
+    this.proxies = BREADTH_PROXY_TICKERS.map((t) => (this.base.ticker === t ? this.base : input.context?.[t])).filter(
+      (b): b is Bars => b !== undefined,
+    );
+  }
+
+  push(path: string, name: string, values: Float64Array): void {
+    const prev = this.owner.get(name);
     if (prev !== undefined) throw new FeatureSpecError(path, `column ${name} is already made by ${prev}`);
-    owner.set(name, path);
-    names.push(name);
-    columns.push(values);
-  };
+    this.owner.set(name, path);
+    this.names.push(name);
+    this.columns.push(values);
+  }
 
-  const benchmarkFor = (ticker: string, bars: Bars): Float64Array => {
+  private benchmarkFor(ticker: string, bars: Bars): Float64Array {
+    const base = this.base;
     if (base.ticker === ticker)
       return bars.ticker === base.ticker ? bars.close : takeVisible(base.close, visibleIndex(base.ts, bars.ts));
-    let ctx = input.context?.[ticker] as Bars;
+    let ctx = this.input.context?.[ticker] as Bars;
     if (ctx.timeframe !== bars.timeframe) ctx = resample(ctx, bars.timeframe);
     return takeVisible(ctx.close, visibleIndex(ctx.ts, bars.ts));
-  };
-  const envFor = (step: IndicatorStep, bars: Bars): BatchEnv => ({
-    benchmark: step.def.needsBenchmark ? benchmarkFor(step.params.benchmark as string, bars) : null,
-    universe: input.universe ?? null,
-    proxies,
-  });
+  }
 
-  for (const step of plan) {
-    if (step.kind === "column") {
-      const i = names.indexOf(step.column);
-      if (i < 0) {
-        throw new FeatureSpecError(
-          step.path,
-          `no column ${step.column} to transform; columns so far: ${names.join(", ") || "none"}`,
-        );
-      }
-      for (const chain of step.chains) {
-        let v = columns[i];
-        for (const t of chain.transforms) v = applyTransform(t, v);
-        push(step.path, chain.name, v);
-      }
-      continue;
-    }
-    const reason = unavailableReason(step, av);
-    if (reason !== null) {
-      if (step.optional) {
-        skipped.push({ path: step.path, reason });
-        continue;
-      }
-      throw new FeatureSpecError(step.path, reason);
-    }
+  envFor(step: IndicatorStep, bars: Bars): BatchEnv {
+    return {
+      benchmark: step.def.needsBenchmark ? this.benchmarkFor(step.params.benchmark as string, bars) : null,
+      universe: this.input.universe ?? null,
+      proxies: this.proxies,
+    };
+  }
+
+  /** The bars a step runs on and, unless they are the base bars, the index carrying them onto the base bars. */
+  seriesOf(step: IndicatorStep): { bars: Bars; index: Int32Array | null } {
+    const base = this.base;
     let bars = base;
     let index: Int32Array | null = null;
     if (step.source.kind === "timeframe") {
       const tf = step.source.timeframe;
-      let h = higher.get(tf);
+      let h = this.higher.get(tf);
       if (!h) {
         const hb = resample(base, tf);
-        baseClose ??= closeTimes(base);
-        h = { bars: hb, index: higherTimeframeIndex(hb, baseClose) };
-        higher.set(tf, h);
+        this.baseClose ??= closeTimes(base);
+        h = { bars: hb, index: higherTimeframeIndex(hb, this.baseClose) };
+        this.higher.set(tf, h);
       }
       bars = h.bars;
       index = h.index;
     } else if (step.source.kind === "context") {
       const t = step.source.ticker;
-      bars = input.context?.[t] as Bars;
-      let idx = contexts.get(t);
+      bars = this.input.context?.[t] as Bars;
+      let idx = this.contexts.get(t);
       if (!idx) {
         checkCoverage(step.path, bars, base);
         idx = contextIndex(bars, base);
-        contexts.set(t, idx);
+        this.contexts.set(t, idx);
       }
       index = idx;
     }
     if (step.def.needsBenchmark) {
       const b = step.params.benchmark as string;
-      const ctx = input.context?.[b];
+      const ctx = this.input.context?.[b];
       if (base.ticker !== b && ctx) checkCoverage(step.path, ctx, base);
     }
-    if (step.source.kind === "context" && index) {
-      // A context step's columns depend on the context series alone: computed once per series
-      // object (a universe run passes the same VIX to every stock), then carried onto the bars.
-      const memo = contextMemo.get(bars) ?? new Map<string, Float64Array>();
-      contextMemo.set(bars, memo);
-      for (const out of step.outputs) {
-        const wanted = [...(out.raw ? [out.name] : []), ...out.chains.map((c) => c.name)];
-        if (wanted.some((w) => !memo.has(w))) {
-          const raw = runIndicator(step, bars, envFor(step, bars))[out.output];
-          memo.set(out.name, raw);
-          for (const chain of out.chains) {
-            let v = raw;
-            for (const t of chain.transforms) v = applyTransform(t, v);
-            memo.set(chain.name, v);
-          }
-        }
-        for (const w of wanted) push(step.path, w, takeVisible(memo.get(w) as Float64Array, index));
-      }
-      continue;
-    }
-    const outputs = runIndicator(step, bars, envFor(step, bars));
-    let members: Map<string, Record<string, Float64Array>> | null = null;
-    for (const out of step.outputs) {
-      const raw = outputs[out.output];
-      if (out.raw) push(step.path, out.name, index ? takeVisible(raw, index) : raw);
+    return { bars, index };
+  }
+}
+
+/** Transforms of a column made above. */
+function transformColumn(run: FrameRun, step: ColumnStep): void {
+  const i = run.names.indexOf(step.column);
+  if (i < 0) {
+    throw new FeatureSpecError(
+      step.path,
+      `no column ${step.column} to transform; columns so far: ${run.names.join(", ") || "none"}`,
+    );
+  }
+  for (const chain of step.chains) {
+    let v = run.columns[i];
+    for (const t of chain.transforms) v = applyTransform(t, v);
+    run.push(step.path, chain.name, v);
+  }
+}
+
+/**
+ * A context step's columns depend on the context series alone: computed once per series object
+ * (a universe run passes the same VIX to every stock), then carried onto the bars.
+ */
+function contextColumns(run: FrameRun, step: IndicatorStep, bars: Bars, index: Int32Array): void {
+  const memo = contextMemo.get(bars) ?? new Map<string, Float64Array>();
+  contextMemo.set(bars, memo);
+  for (const out of step.outputs) {
+    const wanted = [...(out.raw ? [out.name] : []), ...out.chains.map((c) => c.name)];
+    if (wanted.some((w) => !memo.has(w))) {
+      const raw = runIndicator(step, bars, run.envFor(step, bars))[out.output];
+      memo.set(out.name, raw);
       for (const chain of out.chains) {
         let v = raw;
-        for (const t of chain.transforms) {
-          if (t.kind !== "cs_rank") {
-            v = applyTransform(t, v);
-            continue;
-          }
-          if (!members) {
-            members = new Map();
-            for (const [ticker, mb] of input.universe ?? []) {
-              if (ticker !== base.ticker) members.set(ticker, runIndicator(step, mb, envFor(step, mb)));
-            }
-          }
-          const prior = chain.transforms.filter((x) => x.kind !== "cs_rank");
-          const universe = input.universe as Map<string, Bars>;
-          const memberValues = [...members].map(([ticker, mo]) => {
-            let mv = mo[out.output];
-            for (const x of prior) mv = applyTransform(x, mv);
-            return { ts: (universe.get(ticker) as Bars).ts, values: mv };
-          });
-          v = crossSectionalRank(base.ts, v, memberValues);
-        }
-        push(step.path, chain.name, index ? takeVisible(v, index) : v);
+        for (const t of chain.transforms) v = applyTransform(t, v);
+        memo.set(chain.name, v);
       }
     }
+    for (const w of wanted) run.push(step.path, w, takeVisible(memo.get(w) as Float64Array, index));
   }
+}
+
+/** An indicator step's columns on the base bars or a higher timeframe (cs_rank reruns it per universe member). */
+function indicatorColumns(run: FrameRun, step: IndicatorStep, bars: Bars, index: Int32Array | null): void {
+  const { base, input } = run;
+  const outputs = runIndicator(step, bars, run.envFor(step, bars));
+  let members: Map<string, Record<string, Float64Array>> | null = null;
+  for (const out of step.outputs) {
+    const raw = outputs[out.output];
+    if (out.raw) run.push(step.path, out.name, index ? takeVisible(raw, index) : raw);
+    for (const chain of out.chains) {
+      let v = raw;
+      for (const t of chain.transforms) {
+        if (t.kind !== "cs_rank") {
+          v = applyTransform(t, v);
+          continue;
+        }
+        if (!members) {
+          members = new Map();
+          for (const [ticker, mb] of input.universe ?? []) {
+            if (ticker !== base.ticker) members.set(ticker, runIndicator(step, mb, run.envFor(step, mb)));
+          }
+        }
+        const prior = chain.transforms.filter((x) => x.kind !== "cs_rank");
+        const universe = input.universe as Map<string, Bars>;
+        const memberValues = [...members].map(([ticker, mo]) => {
+          let mv = mo[out.output];
+          for (const x of prior) mv = applyTransform(x, mv);
+          return { ts: (universe.get(ticker) as Bars).ts, values: mv };
+        });
+        v = crossSectionalRank(base.ts, v, memberValues);
+      }
+      run.push(step.path, chain.name, index ? takeVisible(v, index) : v);
+    }
+  }
+}
+
+function computeUncached(config: FeaturesConfig, input: FeatureInput, cache: FeatureReport["cache"]): FeatureResult {
+  const base = input.bars;
+  const n = base.ts.length;
+  const plan: PlanStep[] = planFeatures(config, base.timeframe);
+  const av = availabilityOf(input);
+  const run = new FrameRun(input);
+  for (const step of plan) {
+    if (step.kind === "column") {
+      transformColumn(run, step);
+      continue;
+    }
+    const reason = unavailableReason(step, av);
+    if (reason !== null) {
+      if (step.optional) {
+        run.skipped.push({ path: step.path, reason });
+        continue;
+      }
+      throw new FeatureSpecError(step.path, reason);
+    }
+    const { bars, index } = run.seriesOf(step);
+    if (step.source.kind === "context" && index) contextColumns(run, step, bars, index);
+    else indicatorColumns(run, step, bars, index);
+  }
+  const { names, columns, skipped } = run;
   for (const c of columns) {
     if (c.length !== n) throw new RangeError(`computeFeatures: internal column length ${c.length}, expected ${n}`);
   }

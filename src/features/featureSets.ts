@@ -11,8 +11,7 @@
  * 1/2-sigma bands, ADX, +DI, −DI, hour, day of week, session segment and hours; the intraday
  * ones are skipped on daily bars).
  */
-import type { FeatureSetName } from "./featuresConfig";
-import type { PresetEntry } from "./featurePlan";
+import type { FeatureSetName, PresetEntry } from "./featureEntry";
 
 export interface PresetContext {
   benchmark: string;

@@ -14,7 +14,7 @@
 import type { Timeframe } from "../data/bars";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { type Availability, parseFeaturesConfig, unavailableReason } from "./computeFeatures";
-import type { CrossSectionStep, StreamStep } from "./featureIndicator";
+import type { CrossSectionStep, StreamCore } from "./indicators/descriptor";
 import { type IndicatorStep, planFeatures } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import type { FeaturesConfig, FeaturesConfigInput } from "./featuresConfig";
@@ -39,7 +39,7 @@ interface Sink {
 }
 
 interface Runner {
-  step: StreamStep;
+  step: StreamCore;
   sinks: Sink[];
 }
 
@@ -156,7 +156,7 @@ export class FeatureStream {
   }
 
   private run(runner: Runner, bar: OhlcvBar, benchmark: number): void {
-    this.write(runner.sinks, runner.step(bar, benchmark));
+    this.write(runner.sinks, runner.step.update(bar, benchmark));
   }
 
   private write(sinks: readonly Sink[], values: Record<string, number>): void {

@@ -1,7 +1,6 @@
 /** Public surface of src/features: feature frames, specs by config, presets, the cache, streaming, and the indicator library. */
 export * from "./featureFrame";
 export * from "./featureSpecError";
-export * from "./featureIndicator";
 export * from "./featureRegistry";
 export * from "./featuresConfig";
 export * from "./featurePlan";

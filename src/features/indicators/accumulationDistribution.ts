@@ -1,5 +1,7 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkSameLength } from "./indicator";
+import type { IndicatorDescriptor } from "./descriptor";
+import { single, volumeOf } from "./_shared/describe";
 
 /**
  * Close location value ((C − L) − (H − C)) / (H − L) in [−1, 1]; 0 on a bar with no range,
@@ -58,3 +60,14 @@ export class AccumulationDistributionStream implements StreamingIndicator<number
     return this.total;
   }
 }
+
+export const accumulationDistributionIndicator: IndicatorDescriptor = single({
+  name: "ad",
+  family: "volume",
+  params: [],
+  warmUp: () => 0,
+  catalogId: "accumulation_distribution",
+  needsVolume: true,
+  batch: (b) => accumulationDistribution(b.high, b.low, b.close, volumeOf("ad", b)),
+  stream: () => new AccumulationDistributionStream(),
+});

@@ -2,6 +2,8 @@ import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { multi } from "./_shared/describe";
 
 export interface AdxOutput<T> {
   /** Average directional index; first value at index 2·period−1 (TA-Lib lookback). */
@@ -236,3 +238,14 @@ export class AdxStream implements StreamingIndicator<AdxOutput<number>> {
     return { adx: a, plusDi: warm ? Number.NaN : this.st.plusDi, minusDi: warm ? Number.NaN : this.st.minusDi };
   }
 }
+
+export const adxIndicator: IndicatorDescriptor = multi({
+  name: "adx",
+  family: "trend",
+  params: period(14),
+  outputs: ["adx", "plusDi", "minusDi"],
+  warmUp: (p) => 2 * num(p, "period") - 1,
+  catalogId: "adx_14",
+  batch: (b, p) => adx(b.high, b.low, b.close, num(p, "period")),
+  stream: (p) => new AdxStream(num(p, "period")),
+});

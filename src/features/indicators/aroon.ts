@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { multi } from "./_shared/describe";
 
 export interface AroonOutput<T> {
   /** 100·(period − bars since the highest high of the last period+1 bars)/period */
@@ -101,3 +103,14 @@ export class AroonStream implements StreamingIndicator<AroonOutput<number>> {
     };
   }
 }
+
+export const aroonIndicator: IndicatorDescriptor = multi({
+  name: "aroon",
+  family: "trend",
+  params: period(14),
+  outputs: ["up", "down", "osc"],
+  warmUp: (p) => num(p, "period"),
+  catalogId: "aroon_14",
+  batch: (b, p) => aroon(b.high, b.low, num(p, "period")),
+  stream: (p) => new AroonStream(num(p, "period")),
+});

@@ -1,5 +1,7 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /**
  * Average True Range with Wilder smoothing and TA-Lib's seeding: the true range needs the
@@ -122,3 +124,13 @@ export class AtrStream implements StreamingIndicator<number> {
     return out;
   }
 }
+
+export const atrIndicator: IndicatorDescriptor = single({
+  name: "atr",
+  family: "volatility",
+  params: period(14),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "atr_14",
+  batch: (b, p) => atr(b.high, b.low, b.close, num(p, "period")),
+  stream: (p) => new AtrStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
-import { RollingCovariance } from "./rollingCovariance";
+import { RollingCovariance } from "./_shared/rollingCovariance";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { ofReturns } from "./logReturns";
 
 /**
  * Rolling lag-k autocorrelation: the Pearson correlation of the last `period` pairs
@@ -56,3 +58,12 @@ export class AutocorrelationStream implements StreamingIndicator<number> {
     return this.c.ready ? this.c.correlation() : Number.NaN;
   }
 }
+
+export const autocorrelationIndicator: IndicatorDescriptor = ofReturns({
+  name: "autocorrelation",
+  params: [int("period", 60, 3), int("lag", 1)],
+  warmUp: (p) => num(p, "period") + num(p, "lag"),
+  catalogId: "autocorrelation_60_1",
+  batch: (r, p) => autocorrelation(r, num(p, "period"), num(p, "lag")),
+  stream: (p) => new AutocorrelationStream(num(p, "period"), num(p, "lag")),
+});

@@ -1,7 +1,9 @@
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { taIsZeroOrNeg } from "./_shared/taIsZero";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, int, real, num } from "./descriptor";
+import { multi } from "./_shared/describe";
 
 export interface BollingerBands<T> {
   upper: T;
@@ -157,3 +159,17 @@ export class BollingerStream implements StreamingIndicator<BollingerBands<number
     return { upper, middle, lower, width: widthOf(upper, middle, lower), percentB: percentBOf(c, upper, lower) };
   }
 }
+
+export const bollingerIndicator: IndicatorDescriptor = multi({
+  name: "bollinger",
+  family: "volatility",
+  params: [int("period", 20, 2), real("multiplier", 2, 0, 100)],
+  outputs: ["upper", "middle", "lower", "width", "percentB"],
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "bollinger_20_2",
+  batch: (b, p) => {
+    const bands = bollinger(b.close, num(p, "period"), num(p, "multiplier"));
+    return { ...bands, ...bollingerPosition(b.close, bands) };
+  },
+  stream: (p) => new BollingerStream(num(p, "period"), num(p, "multiplier")),
+});

@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /**
  * CCI of the window tp[from .. from+period) (typical prices), TA-Lib's formula: 0 when the
@@ -64,3 +66,13 @@ export class CciStream implements StreamingIndicator<number> {
     return cciWindow(w, 0, p, tp);
   }
 }
+
+export const cciIndicator: IndicatorDescriptor = single({
+  name: "cci",
+  family: "momentum",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "cci_20",
+  batch: (b, p) => cci(b.high, b.low, b.close, num(p, "period")),
+  stream: (p) => new CciStream(num(p, "period")),
+});

@@ -1,7 +1,9 @@
 import { closeLocation } from "./accumulationDistribution";
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single, volumeOf } from "./_shared/describe";
 
 /**
  * Chaikin money flow: Σ(closeLocation · volume) / Σ volume over the last `period` bars, i.e.
@@ -42,3 +44,14 @@ export class ChaikinMoneyFlowStream implements StreamingIndicator<number> {
     return m.ready && m.weightSum > 0 ? m.mean() : Number.NaN;
   }
 }
+
+export const chaikinMoneyFlowIndicator: IndicatorDescriptor = single({
+  name: "cmf",
+  family: "volume",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "chaikin_money_flow_20",
+  needsVolume: true,
+  batch: (b, p) => chaikinMoneyFlow(b.high, b.low, b.close, volumeOf("cmf", b), num(p, "period")),
+  stream: (p) => new ChaikinMoneyFlowStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /**
  * Close-to-close volatility: sample standard deviation (ddof 1) of the last `period` log
@@ -48,3 +50,13 @@ export class CloseToCloseVolatilityStream implements StreamingIndicator<number> 
     return this.m.ready ? Math.sqrt(this.annualization * this.m.variance(1)) : Number.NaN;
   }
 }
+
+export const closeToCloseVolatilityIndicator: IndicatorDescriptor = single({
+  name: "volatility_cc",
+  family: "volatility",
+  params: period(20, 2),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "volatility_close_to_close_20",
+  batch: (b, p) => closeToCloseVolatility(b.close, num(p, "period"), 252),
+  stream: (p) => new CloseToCloseVolatilityStream(num(p, "period"), 252),
+});

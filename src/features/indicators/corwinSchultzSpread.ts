@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 const K = 3 - 2 * Math.SQRT2;
 
@@ -81,3 +83,13 @@ export class CorwinSchultzSpreadStream implements StreamingIndicator<number> {
     return this.m.ready ? this.m.mean() : Number.NaN;
   }
 }
+
+export const corwinSchultzSpreadIndicator: IndicatorDescriptor = single({
+  name: "corwin_schultz",
+  family: "microstructure",
+  params: period(20),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "corwin_schultz_20",
+  batch: (b, p) => corwinSchultzSpread(b.high, b.low, b.close, num(p, "period")),
+  stream: (p) => new CorwinSchultzSpreadStream(num(p, "period")),
+});

@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { EmaStream, emaRun } from "./ema";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { level } from "./_shared/describe";
 
 /**
  * Double EMA (TA-Lib DEMA): 2·EMA(x) − EMA(EMA(x)), each EMA seeded with the SMA of its first
@@ -55,3 +57,14 @@ export class DemaStream implements StreamingIndicator<number> {
     this.e2.reset();
   }
 }
+
+/** The dema feature: the level and the close's distance from it. */
+export const demaIndicator: IndicatorDescriptor = level({
+  name: "dema",
+  family: "trend",
+  params: period(20),
+  warmUp: (p) => 2 * (num(p, "period") - 1),
+  catalogId: "dema_20",
+  batch: (b, p) => dema(b.close, num(p, "period")),
+  stream: (p) => new DemaStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingExtremum } from "./rollingExtremum";
+import { RollingExtremum } from "./_shared/rollingExtremum";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { channel } from "./_shared/describe";
 
 export interface DonchianChannel<T> {
   /** Highest high of the last `period` bars, the current one included. */
@@ -61,3 +63,12 @@ export class DonchianStream implements StreamingIndicator<DonchianChannel<number
     return { upper, middle: (upper + lower) / 2, lower };
   }
 }
+
+export const donchianIndicator: IndicatorDescriptor = channel({
+  name: "donchian",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "donchian_20",
+  batch: (b, p) => donchian(b.high, b.low, num(p, "period")),
+  stream: (p) => new DonchianStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { level } from "./_shared/describe";
 
 /**
  * Exponential moving average (TA-Lib EMA): k = 2/(period+1), seeded with the SMA of the first
@@ -84,3 +86,14 @@ export class EmaStream implements StreamingIndicator<number> {
     this.prev = 0;
   }
 }
+
+/** The ema feature: the level and the close's distance from it. */
+export const emaIndicator: IndicatorDescriptor = level({
+  name: "ema",
+  family: "trend",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "ema_20",
+  batch: (b, p) => ema(b.close, num(p, "period")),
+  stream: (p) => new EmaStream(num(p, "period")),
+});

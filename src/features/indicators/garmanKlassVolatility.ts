@@ -1,6 +1,8 @@
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 const CO_WEIGHT = 2 * Math.LN2 - 1;
 
@@ -56,3 +58,13 @@ export class GarmanKlassVolatilityStream implements StreamingIndicator<number> {
     return this.m.ready ? Math.sqrt(this.annualization * Math.max(0, this.m.mean())) : Number.NaN;
   }
 }
+
+export const garmanKlassVolatilityIndicator: IndicatorDescriptor = single({
+  name: "volatility_gk",
+  family: "volatility",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "volatility_garman_klass_20",
+  batch: (b, p) => garmanKlassVolatility(b.open, b.high, b.low, b.close, num(p, "period"), 252),
+  stream: (p) => new GarmanKlassVolatilityStream(num(p, "period"), 252),
+});

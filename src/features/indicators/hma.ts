@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
 import { WmaStream, wmaRun } from "./wma";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { level } from "./_shared/describe";
 
 /**
  * Hull moving average (Alan Hull; not in TA-Lib): WMA(2·WMA(x, ⌊p/2⌋) − WMA(x, p), ⌊√p⌋).
@@ -61,3 +63,14 @@ export class HmaStream implements StreamingIndicator<number> {
     this.wRoot.reset();
   }
 }
+
+/** The hma feature: the level and the close's distance from it. */
+export const hmaIndicator: IndicatorDescriptor = level({
+  name: "hma",
+  family: "trend",
+  params: period(20, 2),
+  warmUp: (p) => num(p, "period") + Math.floor(Math.sqrt(num(p, "period"))) - 2,
+  catalogId: "hma_20",
+  batch: (b, p) => hma(b.close, num(p, "period")),
+  stream: (p) => new HmaStream(num(p, "period")),
+});

@@ -1,5 +1,7 @@
 import { requireBars } from "./_shared/requireBars";
 import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { ofReturns } from "./logReturns";
 
 /**
  * Rescaled-range (R/S) Hurst exponent of the last `period` values (meant for returns), without
@@ -159,3 +161,12 @@ export class HurstExponentStream implements StreamingIndicator<number> {
     return this.state.step(this.doubled, j + p, t, this.seen >= p && this.sinceNaN >= p);
   }
 }
+
+export const hurstExponentIndicator: IndicatorDescriptor = ofReturns({
+  name: "hurst",
+  params: [int("period", 128, 16), int("min_chunk", 8, 2)],
+  warmUp: (p) => num(p, "period"),
+  catalogId: "hurst_128",
+  batch: (r, p) => hurstExponent(r, num(p, "period"), num(p, "min_chunk")),
+  stream: (p) => new HurstExponentStream(num(p, "period"), num(p, "min_chunk")),
+});

@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { multi } from "./_shared/describe";
 
 export interface IchimokuOutput<T> {
   /** conversion line: (highest high + lowest low)/2 over `tenkanPeriod` bars */
@@ -98,3 +100,14 @@ export class IchimokuStream implements StreamingIndicator<IchimokuOutput<number>
     return { tenkan, kijun, senkouA: (tenkan + kijun) / 2, senkouB };
   }
 }
+
+export const ichimokuIndicator: IndicatorDescriptor = multi({
+  name: "ichimoku",
+  family: "trend",
+  params: [int("tenkan", 9), int("kijun", 26), int("senkou", 52)],
+  outputs: ["tenkan", "kijun", "senkouA", "senkouB"],
+  warmUp: (p) => Math.max(num(p, "tenkan"), num(p, "kijun"), num(p, "senkou")) - 1,
+  catalogId: "ichimoku_9_26_52",
+  batch: (b, p) => ichimoku(b.high, b.low, num(p, "tenkan"), num(p, "kijun"), num(p, "senkou")),
+  stream: (p) => new IchimokuStream(num(p, "tenkan"), num(p, "kijun"), num(p, "senkou")),
+});

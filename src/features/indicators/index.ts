@@ -1,6 +1,9 @@
 /** Public surface of the indicator library: one indicator per file, each a batch function plus a streaming twin. */
 export * from "./indicator";
+export * from "./liveStream";
 export * from "./catalog";
+export * from "./descriptor";
+export * from "./table";
 export * from "./accumulationDistribution";
 export * from "./adx";
 export * from "./aroon";
@@ -39,10 +42,7 @@ export * from "./roc";
 export * from "./rollSpread";
 export * from "./rollingBeta";
 export * from "./rollingCorrelation";
-export * from "./rollingCovariance";
-export * from "./rollingExtremum";
 export * from "./rollingKurtosis";
-export * from "./rollingMoments";
 export * from "./rollingSkew";
 export * from "./rollingZScore";
 export * from "./rsi";

@@ -8,7 +8,9 @@
  * values are NaN, never zeros. The streaming twin's `update` takes one bar and returns the
  * value at that bar, equal to the batch output within the DESIGN.md tolerance.
  * Multi-output indicators return an object of named `Float64Array`s (batch) and the same
- * shape of numbers (streaming).
+ * shape of numbers (streaming). Each file also exports its descriptor (descriptor.ts: name,
+ * parameters, outputs, warm-up, both twins wired), listed once in table.ts; LiveStream adds
+ * `replace` (an updated partial bar) and `isStable` to any descriptor's stream.
  */
 export interface OhlcvBar {
   readonly ts: number;

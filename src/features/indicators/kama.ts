@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { level } from "./_shared/describe";
 
 /** TA-Lib's fixed fast (2) and slow (30) smoothing constants. */
 const SC_SLOW = 2 / (30 + 1);
@@ -105,3 +107,14 @@ export class KamaStream implements StreamingIndicator<number> {
     this.prev = 0;
   }
 }
+
+/** The kama feature: the level and the close's distance from it. */
+export const kamaIndicator: IndicatorDescriptor = level({
+  name: "kama",
+  family: "trend",
+  params: period(10),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "kama_10",
+  batch: (b, p) => kama(b.close, num(p, "period")),
+  stream: (p) => new KamaStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { AtrStream, atr } from "./atr";
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { type IndicatorDescriptor, int, real, num } from "./descriptor";
+import { channel } from "./_shared/describe";
 
 export interface KeltnerChannel<T> {
   upper: T;
@@ -113,3 +115,18 @@ export class KeltnerStream implements StreamingIndicator<KeltnerChannel<number>>
     return { upper: this.ema + this.multiplier * a, middle: this.ema, lower: this.ema - this.multiplier * a };
   }
 }
+
+export const keltnerIndicator: IndicatorDescriptor = channel({
+  name: "keltner",
+  params: [int("period", 20), int("atr_period", 10), real("multiplier", 2, 0, 100)],
+  warmUp: (p) => Math.max(num(p, "period") - 1, num(p, "atr_period")),
+  catalogId: "keltner_20_10_2",
+  batch: (b, p) =>
+    keltner(b.high, b.low, b.close, {
+      period: num(p, "period"),
+      atrPeriod: num(p, "atr_period"),
+      multiplier: num(p, "multiplier"),
+    }),
+  stream: (p) =>
+    new KeltnerStream({ period: num(p, "period"), atrPeriod: num(p, "atr_period"), multiplier: num(p, "multiplier") }),
+});

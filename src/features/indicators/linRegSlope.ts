@@ -1,6 +1,8 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /**
  * Least-squares slope of the last `period` values against bar number (TA-Lib LINEARREG_SLOPE),
@@ -72,3 +74,13 @@ export class LinRegSlopeStream implements StreamingIndicator<number> {
     return (p * sumXY - this.sumX * sumY) / this.divisor;
   }
 }
+
+export const linRegSlopeIndicator: IndicatorDescriptor = single({
+  name: "linreg_slope",
+  family: "trend",
+  params: period(14, 2),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "linreg_slope_14",
+  batch: (b, p) => linRegSlope(b.close, num(p, "period")),
+  stream: (p) => new LinRegSlopeStream(num(p, "period")),
+});

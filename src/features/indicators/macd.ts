@@ -2,6 +2,8 @@ import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { EmaStream } from "./ema";
 import { checkPeriod, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { multi } from "./_shared/describe";
 
 export interface MacdOutput<T> {
   /** fast EMA − slow EMA */
@@ -143,3 +145,14 @@ export class MacdStream implements StreamingIndicator<MacdOutput<number>> {
     this.signal.reset();
   }
 }
+
+export const macdIndicator: IndicatorDescriptor = multi({
+  name: "macd",
+  family: "trend",
+  params: [int("fast", 12), int("slow", 26), int("signal", 9)],
+  outputs: ["macd", "signal", "hist"],
+  warmUp: (p) => num(p, "slow") + num(p, "signal") - 2,
+  catalogId: "macd_12_26_9",
+  batch: (b, p) => macd(b.close, num(p, "fast"), num(p, "slow"), num(p, "signal")),
+  stream: (p) => new MacdStream(num(p, "fast"), num(p, "slow"), num(p, "signal")),
+});

@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single, volumeOf } from "./_shared/describe";
 
 /**
  * Change of the typical price, with TA-Lib's TA_IS_ZERO: a float-noise change (|Δ| < 1e-8, e.g.
@@ -109,3 +111,14 @@ export class MfiStream implements StreamingIndicator<number> {
     return t < p ? Number.NaN : mfiValue(this.posSum, this.negSum);
   }
 }
+
+export const mfiIndicator: IndicatorDescriptor = single({
+  name: "mfi",
+  family: "momentum",
+  params: period(14),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "mfi_14",
+  needsVolume: true,
+  batch: (b, p) => mfi(b.high, b.low, b.close, volumeOf("mfi", b), num(p, "period")),
+  stream: (p) => new MfiStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /** Momentum (TA-Lib MOM): x_t − x_{t−period}; first value at index period. */
 export function momentum(close: Float64Array, period = 10): Float64Array {
@@ -34,3 +36,13 @@ export class MomentumStream implements StreamingIndicator<number> {
     return t < this.period ? Number.NaN : x - this.buf[(t + 1) % len];
   }
 }
+
+export const momentumIndicator: IndicatorDescriptor = single({
+  name: "mom",
+  family: "momentum",
+  params: period(10),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "mom_10",
+  batch: (b, p) => momentum(b.close, num(p, "period")),
+  stream: (p) => new MomentumStream(num(p, "period")),
+});

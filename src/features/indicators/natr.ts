@@ -2,6 +2,8 @@ import { AtrStream, atr } from "./atr";
 import { requireBars } from "./_shared/requireBars";
 import { taIsZero } from "./_shared/taIsZero";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /** TA-Lib: 0 when the close is zero by TA_IS_ZERO (warm-up NaNs stay NaN). */
 function natrOf(atrValue: number, close: number): number {
@@ -34,3 +36,13 @@ export class NatrStream implements StreamingIndicator<number> {
     return natrOf(this.atr.update(bar), bar.close);
   }
 }
+
+export const natrIndicator: IndicatorDescriptor = single({
+  name: "natr",
+  family: "volatility",
+  params: period(14),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "natr_14",
+  batch: (b, p) => natr(b.high, b.low, b.close, num(p, "period")),
+  stream: (p) => new NatrStream(num(p, "period")),
+});

@@ -1,5 +1,7 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkSameLength } from "./indicator";
+import type { IndicatorDescriptor } from "./descriptor";
+import { single, volumeOf } from "./_shared/describe";
 
 /**
  * On-balance volume as TA-Lib OBV: starts at the first bar's volume, then adds the volume on
@@ -60,3 +62,14 @@ export class ObvStream implements StreamingIndicator<number> {
     return this.total;
   }
 }
+
+export const obvIndicator: IndicatorDescriptor = single({
+  name: "obv",
+  family: "volume",
+  params: [],
+  warmUp: () => 0,
+  catalogId: "obv",
+  needsVolume: true,
+  batch: (b) => obv(b.close, volumeOf("obv", b)),
+  stream: () => new ObvStream(),
+});

@@ -1,6 +1,8 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { checkSameLength, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, real, num } from "./descriptor";
+import { level } from "./_shared/describe";
 
 function checkSar(acceleration: number, maximum: number): void {
   checkRealParam("psar", "maximum", maximum, 0, 1);
@@ -142,3 +144,14 @@ export class ParabolicSarStream implements StreamingIndicator<number> {
     return this.st.step(bar.high, bar.low);
   }
 }
+
+/** The psar feature: the level and the close's distance from it. */
+export const psarIndicator: IndicatorDescriptor = level({
+  name: "psar",
+  family: "trend",
+  params: [real("acceleration", 0.02, 0, 1), real("maximum", 0.2, 0, 1)],
+  warmUp: () => 1,
+  catalogId: "psar_0.02_0.2",
+  batch: (b, p) => parabolicSar(b.high, b.low, num(p, "acceleration"), num(p, "maximum")),
+  stream: (p) => new ParabolicSarStream(num(p, "acceleration"), num(p, "maximum")),
+});

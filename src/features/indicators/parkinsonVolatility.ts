@@ -1,6 +1,8 @@
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /** 1 / (4 ln 2): Parkinson's scaling of the squared log range into a variance. */
 const SCALE = 1 / (4 * Math.LN2);
@@ -49,3 +51,13 @@ export class ParkinsonVolatilityStream implements StreamingIndicator<number> {
     return this.m.ready ? Math.sqrt(this.k * this.m.mean()) : Number.NaN;
   }
 }
+
+export const parkinsonVolatilityIndicator: IndicatorDescriptor = single({
+  name: "volatility_parkinson",
+  family: "volatility",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "volatility_parkinson_20",
+  batch: (b, p) => parkinsonVolatility(b.high, b.low, num(p, "period"), 252),
+  stream: (p) => new ParkinsonVolatilityStream(num(p, "period"), 252),
+});

@@ -1,5 +1,7 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /**
  * The non-NaN values of the window kept sorted: ranks come from two binary searches, and
@@ -105,3 +107,13 @@ export class PercentileRankStream implements StreamingIndicator<number> {
     return this.window.rank(x, p);
   }
 }
+
+export const percentileRankIndicator: IndicatorDescriptor = single({
+  name: "percentile_rank",
+  family: "returns",
+  params: period(252, 2),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "percentile_rank_252",
+  batch: (b, p) => percentileRank(b.close, num(p, "period")),
+  stream: (p) => new PercentileRankStream(num(p, "period")),
+});

@@ -1,7 +1,9 @@
 import { requireBars } from "./_shared/requireBars";
 import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingExtremum } from "./rollingExtremum";
-import { RollingMoments } from "./rollingMoments";
+import { RollingExtremum } from "./_shared/rollingExtremum";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { multi, volumeOf } from "./_shared/describe";
 
 export interface PreBreakoutOptions {
   /** Recent window (default 5 bars). */
@@ -169,3 +171,16 @@ export class PreBreakoutStream implements StreamingIndicator<PreBreakout<number>
     };
   }
 }
+
+export const preBreakoutIndicator: IndicatorDescriptor = multi({
+  name: "pre_breakout",
+  family: "microstructure",
+  params: [int("short", 5), int("long", 20)],
+  outputs: ["score", "rangeRatio", "volumeRatio", "edge", "side", "flag"],
+  warmUp: (p) => Math.max(num(p, "short"), num(p, "long")) - 1,
+  catalogId: "pre_breakout_5_20",
+  needsVolume: true,
+  batch: (b, p) =>
+    preBreakout(b.high, b.low, b.close, volumeOf("pre_breakout", b), { short: num(p, "short"), long: num(p, "long") }),
+  stream: (p) => new PreBreakoutStream({ short: num(p, "short"), long: num(p, "long") }),
+});

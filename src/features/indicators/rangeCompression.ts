@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /**
  * Range compression: the bar's range H − L over the mean range of the last `period` bars
@@ -41,3 +43,13 @@ export class RangeCompressionStream implements StreamingIndicator<number> {
     return this.m.ready ? ratio(r, this.m.mean()) : Number.NaN;
   }
 }
+
+export const rangeCompressionIndicator: IndicatorDescriptor = single({
+  name: "range_compression",
+  family: "microstructure",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "range_compression_20",
+  batch: (b, p) => rangeCompression(b.high, b.low, num(p, "period")),
+  stream: (p) => new RangeCompressionStream(num(p, "period")),
+});

@@ -1,5 +1,7 @@
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength } from "./indicator";
+import { type IndicatorDescriptor, int, ticker, num } from "./descriptor";
+import { pair } from "./_shared/describe";
 
 export interface RelativeStrength<T> {
   /** close / benchmarkClose. */
@@ -52,3 +54,14 @@ export class RelativeStrengthStream {
     return { ratio, roc: ready ? 100 * (ratio / old - 1) : Number.NaN };
   }
 }
+
+export const relativeStrengthIndicator: IndicatorDescriptor = pair({
+  name: "relative_strength",
+  params: [ticker("benchmark", "SPY"), int("period", 20)],
+  outputs: ["ratio", "roc"],
+  warmUp: (p) => num(p, "period"),
+  catalogId: "relative_strength_20",
+  single: false,
+  batch: (c, bench, p) => ({ ...relativeStrength(c, bench, num(p, "period")) }),
+  stream: (p) => new RelativeStrengthStream(num(p, "period")),
+});

@@ -2,6 +2,9 @@ import { DAY_MS } from "../../data/newYorkTime";
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { NewYorkClock } from "./newYorkClock";
+import { INTRADAY_TIMEFRAME_MS, isIntraday, type Timeframe } from "../../data/bars";
+import { type IndicatorDescriptor, type Params, int, num } from "./descriptor";
+import { single, volumeOf } from "./_shared/describe";
 
 /** Slots 0..1439 are New York minutes of the day; bars stamped 00:00 UTC (daily bars) share slot 1440. */
 const SLOTS = 1441;
@@ -77,3 +80,23 @@ export class RelativeVolumeStream implements StreamingIndicator<number> {
     return this.state.step(bar.ts, bar.volume);
   }
 }
+
+/**
+ * Bars before the first value: `sessions` on daily bars; on intraday bars an upper bound,
+ * `sessions` regular sessions of 6.5 hours (a half day has fewer bars).
+ */
+function relativeVolumeWarmUp(p: Params, timeframe: Timeframe): number {
+  const sessions = num(p, "sessions");
+  return isIntraday(timeframe) ? sessions * Math.ceil(390 / (INTRADAY_TIMEFRAME_MS[timeframe] / 60_000)) : sessions;
+}
+
+export const relativeVolumeIndicator: IndicatorDescriptor = single({
+  name: "relative_volume",
+  family: "volume",
+  params: [int("sessions", 20)],
+  warmUp: relativeVolumeWarmUp,
+  catalogId: "relative_volume_tod_20",
+  needsVolume: true,
+  batch: (b, p) => relativeVolume(b.ts, volumeOf("relative_volume", b), num(p, "sessions")),
+  stream: (p) => new RelativeVolumeStream(num(p, "sessions")),
+});

@@ -1,6 +1,8 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /** TA-Lib ROC: 0 when the reference value is 0. */
 function rocValue(x: number, prev: number): number {
@@ -39,3 +41,13 @@ export class RocStream implements StreamingIndicator<number> {
     return t < this.period ? Number.NaN : rocValue(x, this.buf[(t + 1) % len]);
   }
 }
+
+export const rocIndicator: IndicatorDescriptor = single({
+  name: "roc",
+  family: "momentum",
+  params: period(10),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "roc_10",
+  batch: (b, p) => roc(b.close, num(p, "period")),
+  stream: (p) => new RocStream(num(p, "period")),
+});

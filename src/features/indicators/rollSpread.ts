@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
-import { RollingCovariance } from "./rollingCovariance";
+import { RollingCovariance } from "./_shared/rollingCovariance";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /** Roll's estimator from the serial covariance of returns: 2√(−cov), 0 when cov ≥ 0. */
 function spreadOf(c: RollingCovariance): number {
@@ -52,3 +54,13 @@ export class RollSpreadStream implements StreamingIndicator<number> {
     return this.c.ready ? spreadOf(this.c) : Number.NaN;
   }
 }
+
+export const rollSpreadIndicator: IndicatorDescriptor = single({
+  name: "roll_spread",
+  family: "microstructure",
+  params: period(20, 2),
+  warmUp: (p) => num(p, "period") + 1,
+  catalogId: "roll_spread_20",
+  batch: (b, p) => rollSpread(b.close, num(p, "period")),
+  stream: (p) => new RollSpreadStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength } from "./indicator";
-import { RollingCovariance } from "./rollingCovariance";
+import { RollingCovariance } from "./_shared/rollingCovariance";
+import { type IndicatorDescriptor, int, ticker, num } from "./descriptor";
+import { pair } from "./_shared/describe";
 
 /**
  * Rolling beta of an asset to a benchmark: cov(r_asset, r_bench) / var(r_bench) over the last
@@ -46,3 +48,14 @@ export class RollingBetaStream {
     return this.c.ready ? this.c.slope() : Number.NaN;
   }
 }
+
+export const betaIndicator: IndicatorDescriptor = pair({
+  name: "beta",
+  params: [ticker("benchmark", "SPY"), int("period", 60, 2)],
+  outputs: ["value"],
+  warmUp: (p) => num(p, "period"),
+  catalogId: "beta_60",
+  single: true,
+  batch: (c, bench, p) => ({ value: rollingBeta(c, bench, num(p, "period")) }),
+  stream: (p) => new RollingBetaStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength } from "./indicator";
-import { RollingCovariance } from "./rollingCovariance";
+import { RollingCovariance } from "./_shared/rollingCovariance";
+import { type IndicatorDescriptor, int, ticker, num } from "./descriptor";
+import { pair } from "./_shared/describe";
 
 /**
  * Rolling Pearson correlation of the one-bar log returns of an asset and a benchmark over the
@@ -46,3 +48,14 @@ export class RollingCorrelationStream {
     return this.c.ready ? this.c.correlation() : Number.NaN;
   }
 }
+
+export const correlationIndicator: IndicatorDescriptor = pair({
+  name: "correlation",
+  params: [ticker("benchmark", "SPY"), int("period", 60, 2)],
+  outputs: ["value"],
+  warmUp: (p) => num(p, "period"),
+  catalogId: "correlation_60",
+  single: true,
+  batch: (c, bench, p) => ({ value: rollingCorrelation(c, bench, num(p, "period")) }),
+  stream: (p) => new RollingCorrelationStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { ofReturns } from "./logReturns";
 
 /**
  * Rolling excess kurtosis over the last `period` values, bias-corrected exactly as pandas
@@ -39,3 +41,12 @@ export class RollingKurtosisStream implements StreamingIndicator<number> {
     return this.m.ready ? this.m.kurtosis() : Number.NaN;
   }
 }
+
+export const kurtosisIndicator: IndicatorDescriptor = ofReturns({
+  name: "kurtosis",
+  params: period(60, 4),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "kurtosis_60",
+  batch: (r, p) => rollingKurtosis(r, num(p, "period")),
+  stream: (p) => new RollingKurtosisStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { ofReturns } from "./logReturns";
 
 /**
  * Rolling skewness over the last `period` values, bias-corrected exactly as pandas
@@ -39,3 +41,12 @@ export class RollingSkewStream implements StreamingIndicator<number> {
     return this.m.ready ? this.m.skew() : Number.NaN;
   }
 }
+
+export const skewIndicator: IndicatorDescriptor = ofReturns({
+  name: "skew",
+  params: period(60, 3),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "skew_60",
+  batch: (r, p) => rollingSkew(r, num(p, "period")),
+  stream: (p) => new RollingSkewStream(num(p, "period")),
+});

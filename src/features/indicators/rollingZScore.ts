@@ -1,6 +1,8 @@
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single, volumeOf } from "./_shared/describe";
 
 /**
  * Rolling z-score (x_t − mean) / std over the last `period` values including x_t, std with
@@ -44,3 +46,35 @@ export class RollingZScoreStream implements StreamingIndicator<number> {
     return this.m.ready ? zOf(this.m, x) : Number.NaN;
   }
 }
+
+/** The z-score of the volume, as a stream. */
+class VolumeZScoreStream {
+  private readonly inner: RollingZScoreStream;
+  constructor(period: number) {
+    this.inner = new RollingZScoreStream(period);
+  }
+  update(bar: OhlcvBar): number {
+    return this.inner.next(bar.volume);
+  }
+}
+
+export const volumeZScoreIndicator: IndicatorDescriptor = single({
+  name: "volume_zscore",
+  family: "volume",
+  params: period(20, 2),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "volume_zscore_20",
+  needsVolume: true,
+  batch: (b, p) => rollingZScore(volumeOf("volume_zscore", b), num(p, "period")),
+  stream: (p) => new VolumeZScoreStream(num(p, "period")),
+});
+
+export const closeZScoreIndicator: IndicatorDescriptor = single({
+  name: "close_zscore",
+  family: "returns",
+  params: period(20, 2),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "zscore_20",
+  batch: (b, p) => rollingZScore(b.close, num(p, "period")),
+  stream: (p) => new RollingZScoreStream(num(p, "period")),
+});

@@ -2,6 +2,8 @@ import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /**
  * Relative strength index (Wilder, TA-Lib RSI): average gain and loss seeded with the plain
@@ -100,3 +102,13 @@ export class RsiStream implements StreamingIndicator<number> {
     this.loss = 0;
   }
 }
+
+export const rsiIndicator: IndicatorDescriptor = single({
+  name: "rsi",
+  family: "momentum",
+  params: period(14),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "rsi_14",
+  batch: (b, p) => rsi(b.close, num(p, "period")),
+  stream: (p) => new RsiStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { level } from "./_shared/describe";
 
 /**
  * Simple moving average (TA-Lib SMA): running window sum / period. First value at index
@@ -64,3 +66,14 @@ export class SmaStream implements StreamingIndicator<number> {
     this.sum = 0;
   }
 }
+
+/** The sma feature: the level and the close's distance from it. */
+export const smaIndicator: IndicatorDescriptor = level({
+  name: "sma",
+  family: "trend",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "sma_20",
+  batch: (b, p) => sma(b.close, num(p, "period")),
+  stream: (p) => new SmaStream(num(p, "period")),
+});

@@ -5,6 +5,8 @@ import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator
 import { RsiStream, rsiRun } from "./rsi";
 import { SmaStream, smaRun } from "./sma";
 import { rawK } from "./stochastic";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { multi } from "./_shared/describe";
 
 export interface StochRsiOutput<T> {
   /** fast %K of the RSI over `kPeriod` RSI values */
@@ -89,3 +91,14 @@ export class StochRsiStream implements StreamingIndicator<StochRsiOutput<number>
     return Number.isNaN(d) ? { k: Number.NaN, d: Number.NaN } : { k, d };
   }
 }
+
+export const stochRsiIndicator: IndicatorDescriptor = multi({
+  name: "stochrsi",
+  family: "momentum",
+  params: [int("rsi", 14), int("k", 14), int("d", 3)],
+  outputs: ["k", "d"],
+  warmUp: (p) => num(p, "rsi") + num(p, "k") + num(p, "d") - 2,
+  catalogId: "stochrsi_14_14_3",
+  batch: (b, p) => stochRsi(b.close, num(p, "rsi"), num(p, "k"), num(p, "d")),
+  stream: (p) => new StochRsiStream(num(p, "rsi"), num(p, "k"), num(p, "d")),
+});

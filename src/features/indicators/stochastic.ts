@@ -3,6 +3,8 @@ import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingE
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
 import { SmaStream, smaRun } from "./sma";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { multi } from "./_shared/describe";
 
 export interface StochasticOutput<T> {
   /** slow %K: SMA(kSmoothing) of the raw %K */
@@ -99,3 +101,14 @@ export class StochasticStream implements StreamingIndicator<StochasticOutput<num
     return Number.isNaN(d) ? { k: Number.NaN, d: Number.NaN } : { k, d };
   }
 }
+
+export const stochasticIndicator: IndicatorDescriptor = multi({
+  name: "stoch",
+  family: "momentum",
+  params: [int("k", 14), int("smooth", 3), int("d", 3)],
+  outputs: ["k", "d"],
+  warmUp: (p) => num(p, "k") + num(p, "smooth") + num(p, "d") - 3,
+  catalogId: "stoch_14_3_3",
+  batch: (b, p) => stochastic(b.high, b.low, b.close, num(p, "k"), num(p, "smooth"), num(p, "d")),
+  stream: (p) => new StochasticStream(num(p, "k"), num(p, "smooth"), num(p, "d")),
+});

@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { EmaStream, emaRun } from "./ema";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { level } from "./_shared/describe";
 
 /**
  * Triple EMA (TA-Lib TEMA): 3·E1 − 3·E2 + E3 with E2 = EMA(E1), E3 = EMA(E2), each seeded with
@@ -63,3 +65,14 @@ export class TemaStream implements StreamingIndicator<number> {
     this.e3.reset();
   }
 }
+
+/** The tema feature: the level and the close's distance from it. */
+export const temaIndicator: IndicatorDescriptor = level({
+  name: "tema",
+  family: "trend",
+  params: period(20),
+  warmUp: (p) => 3 * (num(p, "period") - 1),
+  catalogId: "tema_20",
+  batch: (b, p) => tema(b.close, num(p, "period")),
+  stream: (p) => new TemaStream(num(p, "period")),
+});

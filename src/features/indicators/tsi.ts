@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { EmaStream, emaRun } from "./ema";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 function tsiValue(num: number, den: number): number {
   return den !== 0 ? (100 * num) / den : 0;
@@ -84,3 +86,13 @@ export class TsiStream implements StreamingIndicator<number> {
     return Number.isNaN(num) ? Number.NaN : tsiValue(num, den);
   }
 }
+
+export const tsiIndicator: IndicatorDescriptor = single({
+  name: "tsi",
+  family: "momentum",
+  params: [int("long", 25), int("short", 13)],
+  warmUp: (p) => num(p, "long") + num(p, "short") - 1,
+  catalogId: "tsi_25_13",
+  batch: (b, p) => tsi(b.close, num(p, "long"), num(p, "short")),
+  stream: (p) => new TsiStream(num(p, "long"), num(p, "short")),
+});

@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, int, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 function checkUltOsc(p1: number, p2: number, p3: number): void {
   checkPeriod("ultosc", "period1", p1, 1);
@@ -156,3 +158,13 @@ export class UltimateOscillatorStream implements StreamingIndicator<number> {
     return v;
   }
 }
+
+export const ultimateOscillatorIndicator: IndicatorDescriptor = single({
+  name: "ultosc",
+  family: "momentum",
+  params: [int("p1", 7), int("p2", 14), int("p3", 28)],
+  warmUp: (p) => Math.max(num(p, "p1"), num(p, "p2"), num(p, "p3")),
+  catalogId: "ultosc_7_14_28",
+  batch: (b, p) => ultimateOscillator(b.high, b.low, b.close, num(p, "p1"), num(p, "p2"), num(p, "p3")),
+  stream: (p) => new UltimateOscillatorStream(num(p, "p1"), num(p, "p2"), num(p, "p3")),
+});

@@ -1,7 +1,9 @@
 import { requireBars } from "./_shared/requireBars";
 import { IndicatorError, type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { NewYorkClock } from "./newYorkClock";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { multi, volumeOf } from "./_shared/describe";
 
 /**
  * "session": cumulative from each New York session date's first bar (intraday bars);
@@ -179,3 +181,30 @@ export class VwapStream implements StreamingIndicator<VwapBands<number>> {
     };
   }
 }
+
+/** Session VWAP: on daily bars a session is one bar, so it is intraday only (vwap_rolling for daily). */
+export const vwapIndicator: IndicatorDescriptor = multi({
+  name: "vwap",
+  family: "volume",
+  params: [],
+  outputs: ["vwap", "distancePct", "distanceSigma", "upper1", "lower1", "upper2", "lower2"],
+  // σ is 0 on a session's first bar: its distanceSigma is NaN.
+  warmUp: () => 1,
+  catalogId: "vwap_session",
+  needsVolume: true,
+  intradayOnly: true,
+  batch: (b) => vwap(b.ts, b.high, b.low, b.close, volumeOf("vwap", b), "session"),
+  stream: () => new VwapStream("session"),
+});
+
+export const vwapRollingIndicator: IndicatorDescriptor = multi({
+  name: "vwap_rolling",
+  family: "volume",
+  params: period(20),
+  outputs: ["vwap", "distancePct", "distanceSigma", "upper1", "lower1", "upper2", "lower2"],
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "vwap_rolling_20",
+  needsVolume: true,
+  batch: (b, p) => vwap(b.ts, b.high, b.low, b.close, volumeOf("vwap_rolling", b), { period: num(p, "period") }),
+  stream: (p) => new VwapStream({ period: num(p, "period") }),
+});

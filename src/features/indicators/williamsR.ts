@@ -2,6 +2,8 @@ import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /** TA-Lib's operation order; 0 when the window's range is zero. */
 function willr(close: number, highest: number, lowest: number): number {
@@ -47,3 +49,13 @@ export class WilliamsRStream implements StreamingIndicator<number> {
     return Number.isNaN(hh) ? Number.NaN : willr(close, hh, ll);
   }
 }
+
+export const williamsRIndicator: IndicatorDescriptor = single({
+  name: "willr",
+  family: "momentum",
+  params: period(14),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "willr_14",
+  batch: (b, p) => williamsR(b.high, b.low, b.close, num(p, "period")),
+  stream: (p) => new WilliamsRStream(num(p, "period")),
+});

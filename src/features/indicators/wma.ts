@@ -1,6 +1,8 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { level } from "./_shared/describe";
 
 /**
  * Weighted moving average (TA-Lib WMA): weights 1..period, newest heaviest, divided by
@@ -89,3 +91,14 @@ export class WmaStream implements StreamingIndicator<number> {
     this.trailingValue = 0;
   }
 }
+
+/** The wma feature: the level and the close's distance from it. */
+export const wmaIndicator: IndicatorDescriptor = level({
+  name: "wma",
+  family: "trend",
+  params: period(20),
+  warmUp: (p) => num(p, "period") - 1,
+  catalogId: "wma_20",
+  batch: (b, p) => wma(b.close, num(p, "period")),
+  stream: (p) => new WmaStream(num(p, "period")),
+});

@@ -1,6 +1,8 @@
 import { checkRealParam, requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./rollingMoments";
+import { RollingMoments } from "./_shared/rollingMoments";
+import { type IndicatorDescriptor, period, num } from "./descriptor";
+import { single } from "./_shared/describe";
 
 /** Rogers–Satchell per-bar term: ln(H/C)·ln(H/O) + ln(L/C)·ln(L/O). */
 function rogersSatchell(open: number, high: number, low: number, close: number): number {
@@ -83,3 +85,13 @@ export class YangZhangVolatilityStream implements StreamingIndicator<number> {
     return this.state.step(prev, bar.open, bar.high, bar.low, bar.close);
   }
 }
+
+export const yangZhangVolatilityIndicator: IndicatorDescriptor = single({
+  name: "volatility_yz",
+  family: "volatility",
+  params: period(20, 2),
+  warmUp: (p) => num(p, "period"),
+  catalogId: "volatility_yang_zhang_20",
+  batch: (b, p) => yangZhangVolatility(b.open, b.high, b.low, b.close, num(p, "period"), 252),
+  stream: (p) => new YangZhangVolatilityStream(num(p, "period"), 252),
+});

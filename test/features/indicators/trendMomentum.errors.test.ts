@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { adx, AdxStream } from "../../../src/features/indicators/adx";
 import { aroon } from "../../../src/features/indicators/aroon";
-import { trendMomentumCatalog } from "../../../src/features/indicators/catalog/trendMomentum";
+import { trendMomentumCatalog } from "../../../src/features/indicators/catalog";
 import { cci } from "../../../src/features/indicators/cci";
 import { dema } from "../../../src/features/indicators/dema";
 import { ema, EmaStream } from "../../../src/features/indicators/ema";

@@ -4,7 +4,7 @@
  * the reference is NaN.
  */
 import { describe, expect, it } from "vitest";
-import { trendMomentumCatalog } from "../../../src/features/indicators/catalog/trendMomentum";
+import { trendMomentumCatalog } from "../../../src/features/indicators/catalog";
 import { DATASETS, firstMismatch } from "./_trendMomentumData";
 
 describe.each(DATASETS)("trend/momentum vs reference fixtures ($name SPY)", (ds) => {

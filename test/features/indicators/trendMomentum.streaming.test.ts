@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Bars } from "../../../src/data";
 import { sliceBars } from "../../../src/data";
 import type { CatalogEntry } from "../../../src/features/indicators/catalog";
-import { trendMomentumCatalog } from "../../../src/features/indicators/catalog/trendMomentum";
+import { trendMomentumCatalog } from "../../../src/features/indicators/catalog";
 import { barAt, copyBars, DATASETS, firstMismatch, firstValid } from "./_trendMomentumData";
 
 const ENTRIES = trendMomentumCatalog.map((e) => [e.name, e] as const);

@@ -3,7 +3,7 @@ import { accumulationDistribution } from "../../../src/features/indicators/accum
 import { atr } from "../../../src/features/indicators/atr";
 import { autocorrelation } from "../../../src/features/indicators/autocorrelation";
 import { bollinger } from "../../../src/features/indicators/bollinger";
-import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog/volatilityVolumeStats";
+import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog";
 import { chaikinMoneyFlow } from "../../../src/features/indicators/chaikinMoneyFlow";
 import { closeToCloseVolatility } from "../../../src/features/indicators/closeToCloseVolatility";
 import { corwinSchultzSpread } from "../../../src/features/indicators/corwinSchultzSpread";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog/volatilityVolumeStats";
+import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog";
 import { QQQ_DAILY, SPY_1M, SPY_DAILY, alignTo, firstMismatch, loadFixture, tail } from "./_volatilityVolumeStatsData";
 
 const daily = loadFixture("daily");

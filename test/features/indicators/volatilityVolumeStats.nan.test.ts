@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Bars, sliceBars } from "../../../src/data";
-import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog/volatilityVolumeStats";
+import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog";
 import { chaikinMoneyFlow } from "../../../src/features/indicators/chaikinMoneyFlow";
 import { logReturns } from "../../../src/features/indicators/logReturns";
 import { rollingBeta } from "../../../src/features/indicators/rollingBeta";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Bars, sliceBars } from "../../../src/data";
 import type { CatalogEntry } from "../../../src/features/indicators/catalog";
-import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog/volatilityVolumeStats";
+import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog";
 import { QQQ_DAILY, SPY_1M, SPY_DAILY, alignTo, barAt, equal, leadingNaN } from "./_volatilityVolumeStatsData";
 
 // QQQ starts in 1999: the cross-asset entries run on QQQ against SPY over QQQ's history.
