@@ -1,6 +1,6 @@
 /**
- * What a run produces: each phase's part of it and the whole `ExperimentResult` the record steps
- * (trackExperiment.ts), the report and the model export read.
+ * What a run produces: the parts phases return and the whole `ExperimentResult` that the record
+ * steps (recordSteps.ts), the report and the model export read.
  */
 import type { BacktestReport, BacktestRun } from "../backtest";
 import type { Calibrator } from "../calibration";
