@@ -7,6 +7,7 @@ export { type Panel, panelPlan, stackPanel, type TickerInput } from "./panel";
 export * from "./runExperiment";
 export { experimentSummary, experimentFigures, reportHtml } from "./experimentReport";
 export { type TrackedRun, type TrackOptions, runTracked, runUrlOf } from "./trackExperiment";
+export { RECORD_STEPS, type RecordStep, type Recording, recordRun } from "./recordSteps";
 export {
   type CalibrationArtifact,
   calibrationArtifact,
