@@ -1,6 +1,4 @@
-import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, checkSameLength } from "./indicator";
-import { RollingCovariance } from "./_shared/rollingCovariance";
+import { ReturnPairsStream, rollingReturnPairs } from "./_shared/returnPairs";
 import { type IndicatorDescriptor, int, ticker, num } from "./descriptor";
 import { pair } from "./_shared/describe";
 
@@ -11,41 +9,13 @@ import { pair } from "./_shared/describe";
  * returns that use it; windows containing them are NaN.
  */
 export function rollingCorrelation(close: Float64Array, benchmarkClose: Float64Array, period = 60): Float64Array {
-  checkPeriod("rollingCorrelation", "period", period, 2);
-  const n = checkSameLength("rollingCorrelation", { close, benchmarkClose });
-  requireBars("rollingCorrelation", n, period, `period=${period}`);
-  const out = new Float64Array(n);
-  const c = new RollingCovariance(period);
-  out[0] = Number.NaN;
-  for (let i = 1; i < n; i++) {
-    c.push(Math.log(close[i] / close[i - 1]), Math.log(benchmarkClose[i] / benchmarkClose[i - 1]));
-    out[i] = c.ready ? c.correlation() : Number.NaN;
-  }
-  return out;
+  return rollingReturnPairs("rollingCorrelation", "correlation", close, benchmarkClose, period);
 }
 
 /** Streaming twin of {@link rollingCorrelation}: `update(close, benchmarkClose)` per aligned bar. */
-export class RollingCorrelationStream {
-  private readonly c: RollingCovariance;
-  private prev = Number.NaN;
-  private prevBench = Number.NaN;
-  private started = false;
-
+export class RollingCorrelationStream extends ReturnPairsStream {
   constructor(period = 60) {
-    checkPeriod("rollingCorrelation", "period", period, 2);
-    this.c = new RollingCovariance(period);
-  }
-
-  update(close: number, benchmarkClose: number): number {
-    const first = !this.started;
-    const r = Math.log(close / this.prev);
-    const rb = Math.log(benchmarkClose / this.prevBench);
-    this.started = true;
-    this.prev = close;
-    this.prevBench = benchmarkClose;
-    if (first) return Number.NaN;
-    this.c.push(r, rb);
-    return this.c.ready ? this.c.correlation() : Number.NaN;
+    super("rollingCorrelation", "correlation", period);
   }
 }
 
