@@ -1,5 +1,5 @@
 /**
- * The million-bar series of DESIGN.md ("Shared definitions"): 1,000,000 one-minute SPY bars
+ * The million-bar series of docs/architecture.md ("Shared definitions"): 1,000,000 one-minute SPY bars
  * built deterministically from data/intraday/SPY_1m.csv.gz. The real file comes first as it is
  * (regular-hours bars only); then its sessions are replayed end to end, as often as needed,
  * onto the calendar sessions that follow the last real one: each bar keeps its minute offset

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- features`: feature sets (issue 5), single thread.
  *
- * 1. The default set over the million-bar series (DESIGN.md; 1-minute SPY, no context: the VIX
+ * 1. The default set over the million-bar series (docs/architecture.md; 1-minute SPY, no context: the VIX
  *    columns and the benchmark's constant beta with itself are skipped, the intraday clock and
  *    session VWAP are in). One warm-up run on the first 100k bars, then the best of two runs.
  * 2. Streaming: one new 1-minute bar through the whole default set (FeatureStream), after

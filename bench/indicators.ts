@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- indicators`: the indicator library on the million-bar series (DESIGN.md),
+ * `npm run bench -- indicators`: the indicator library on the million-bar series (docs/architecture.md),
  * single thread.
  *
  * 1. Every catalog indicator (both parts of the library, via INDICATOR_CATALOG): batch time.

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- <area>`: runs bench/<area>.ts. Each area prints readable figures and, as
- * its last line, one JSON object with the keys its issue names (DESIGN.md, "Benchmark output").
+ * its last line, one JSON object with the keys its issue names (docs/architecture.md, "Benchmark output").
  */
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";

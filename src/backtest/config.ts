@@ -1,6 +1,6 @@
 /**
  * Zod schemas of the `signals:`, `sizing:`, `costs:` and `backtest:` experiment blocks
- * (DESIGN.md sketch). Keys are snake_case as researchers write them in YAML; the engine
+ * (docs/architecture.md). Keys are snake_case as researchers write them in YAML; the engine
  * consumes the parsed objects directly so there is one definition of every option.
  */
 import { MAX_WINDOW_BARS } from "../data/bars";

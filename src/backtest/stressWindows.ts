@@ -1,4 +1,4 @@
-/** The named stress windows of DESIGN.md ("Shared definitions"), inclusive session dates. */
+/** The named stress windows of docs/architecture.md ("Shared definitions"), inclusive session dates. */
 export const STRESS_WINDOW_NAMES = ["gfc_2008", "covid_2020", "rates_2022h1", "rally_2023"] as const;
 export type StressWindowName = (typeof STRESS_WINDOW_NAMES)[number];
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The `calibration:` block of an experiment config (DESIGN.md). */
+/** The `calibration:` block of an experiment config (docs/architecture.md). */
 export const calibrationConfigSchema = z
   .object({
     method: z.enum(["platt", "isotonic", "temperature", "none"]),

@@ -1,5 +1,5 @@
 /**
- * The NYSE session calendar (DESIGN.md "Session calendar"): holidays by rule, the one-off
+ * The NYSE session calendar (docs/architecture.md "Session calendar"): holidays by rule, the one-off
  * closures, 13:00 ET early closes, session open/close in UTC. No network: the rules are code.
  * Days are addressed as 00:00 UTC of the exchange-local date (the `ts` of a daily bar).
  *

@@ -1,5 +1,5 @@
 /**
- * The `data:` block of an experiment config (DESIGN.md) and its loader. `source` is
+ * The `data:` block of an experiment config (docs/architecture.md) and its loader. `source` is
  * `bundled` (data/), `csv:<path>` (a directory laid out like data/ — daily/<T>.csv,
  * intraday/<T>_<tf>.csv[.gz] — or one CSV file for a single ticker), `store` (the
  * operational store, which lives downstream in src/store: the caller passes its query as

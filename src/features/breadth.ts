@@ -1,7 +1,8 @@
 /**
  * Market breadth per session: the share of names above their 50-day average and the
  * advance/decline balance, from the stock universe where it covers the date and otherwise from
- * the DESIGN.md proxy (SPY, QQQ, IWM, DIA), with a flag column saying which one was used.
+ * the proxy ETFs SPY, QQQ, IWM and DIA (docs/architecture.md, "The 12 regimes"), with a flag
+ * column saying which one was used.
  *
  * Every value at date d uses only rows dated ≤ d. Prices are `adjClose` when a series has it
  * (the universe does; its dividend/split factors for events after d scale a whole 50-day window
@@ -47,7 +48,7 @@ export interface Breadth extends Omit<CrossSectionBreadth, "ts"> {
   proxy: Float64Array;
 }
 
-/** The ETFs standing in for the universe where it does not cover the dates (DESIGN.md, "12 regimes"). */
+/** The ETFs standing in for the universe where it does not cover the dates (docs/architecture.md, "12 regimes"). */
 export const BREADTH_PROXY_TICKERS = ["SPY", "QQQ", "IWM", "DIA"] as const;
 
 function priceOf(bars: Bars): Float64Array {

@@ -1,5 +1,5 @@
 /**
- * The `features:` block of an experiment config (DESIGN.md). `set` is a preset (`default`,
+ * The `features:` block of an experiment config (docs/architecture.md). `set` is a preset (`default`,
  * `confluence`) or a list of entries:
  *
  *   - { indicator: rsi, params: { period: 14 }, transforms: [lag(1), "diff(1) | zscore(20)"] }

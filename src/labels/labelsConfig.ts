@@ -28,7 +28,7 @@ const barriers = z
     }
   });
 
-/** The `labels:` block of an experiment config (DESIGN.md). */
+/** The `labels:` block of an experiment config (docs/architecture.md). */
 export const labelsConfigSchema = z.discriminatedUnion("kind", [
   z
     .object({

@@ -1,5 +1,5 @@
 /**
- * The experiment config (DESIGN.md, "An experiment, as a researcher writes it"): one YAML file
+ * The experiment config (experiments/spy-daily.yaml is a complete one): one YAML file
  * composed of the blocks each module owns. This file only adds the blocks the pipeline owns
  * (models list, ensemble, controls, leakage, promotion, tracking) and the YAML reading, whose
  * errors name the file, line, YAML path and what was expected:
@@ -60,7 +60,7 @@ export const leakageConfigSchema = z
   .object({
     /** Univariate out-of-sample AUC above this flags a feature (src/validation univariateAucScreen). */
     auc_threshold: z.number().gt(0.5).lt(1).default(0.6),
-    /** Direction accuracy above this on a liquid ETF is reported as suspected leakage (DESIGN.md). */
+    /** Direction accuracy above this on a liquid ETF is reported as suspected leakage (docs/architecture.md). */
     max_direction_accuracy: z.number().gt(0.5).lt(1).default(0.7),
   })
   .strict();

@@ -66,7 +66,7 @@ function gather(values: Float64Array, y: Float64Array, rows: Int32Array, positiv
  * Univariate out-of-sample AUC screen: for each feature and split, the direction (sign) is
  * fitted on the training rows and the AUC of sign·feature is measured on the test rows. A
  * single leak-free feature rarely separates next-period direction out of sample; a mean AUC
- * above the threshold is implausible and flagged as suspected leakage (DESIGN.md).
+ * above the threshold is implausible and flagged as suspected leakage (docs/architecture.md).
  */
 export function univariateAucScreen(
   features: readonly FeatureColumn[],

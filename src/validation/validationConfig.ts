@@ -25,7 +25,7 @@ const common = {
   final_holdout: duration.optional(),
 };
 
-/** The `validation:` block of an experiment config (DESIGN.md). All kinds purge by label end time. */
+/** The `validation:` block of an experiment config (docs/architecture.md). All kinds purge by label end time. */
 export const validationConfigSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("holdout"), test: z.union([duration, z.number().gt(0).lt(1)]), ...common }).strict(),
   z

@@ -68,7 +68,7 @@ export function spy(): Bars {
   return spyCache;
 }
 
-/** Asserts |a - b| <= tol * max(1, |b|) (DESIGN.md tolerance 1e-9 by default). */
+/** Asserts |a - b| <= tol * max(1, |b|) (docs/architecture.md tolerance 1e-9 by default). */
 export function expectEqual(a: number, b: number, tol = 1e-9): void {
   expect(Math.abs(a - b), `${a} vs ${b}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
 }

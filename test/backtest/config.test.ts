@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { backtestSchema, costsSchema, parseEngineConfig, signalsSchema, sizingSchema } from "../../src/backtest";
 
 describe("config blocks", () => {
-  it("parse the DESIGN.md experiment sketch", () => {
+  it("parse a complete experiment sketch", () => {
     const doc = parse(`
 signals: { long_above: 0.55, short_above: 0.55, long_only: false }
 sizing: { kind: vol_target, target: 0.15, kelly_fraction: 0.25, max_position: 1.0 }

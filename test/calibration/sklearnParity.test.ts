@@ -23,7 +23,7 @@ import {
 /** Written by scripts/fixtures/calibration_metrics.py (scikit-learn) from real SPY predictions. */
 const fx = JSON.parse(readFileSync(join(process.cwd(), "test/fixtures/calibration/spy_predictions.json"), "utf8"));
 
-/** DESIGN.md "equal": |a - b| <= tol·max(1, |b|), elementwise. */
+/** docs/architecture.md "equal": |a - b| <= tol·max(1, |b|), elementwise. */
 function expectEqual(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-9) {
   expect(actual.length).toBe(expected.length);
   let worst = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MILLION, buildMillionBars } from "../../bench/_millionBars";
 import { isoDate, loadBundled, newYorkDayOf, nextSession, resample, validateBars } from "../../src/data";
 
-describe("the million-bar series (DESIGN.md shared definition)", () => {
+describe("the million-bar series (docs/architecture.md shared definition)", () => {
   const bars = buildMillionBars();
   const real = resample(loadBundled("SPY", "1m"), "1m"); // regular-hours bars of the real file
 

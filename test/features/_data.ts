@@ -19,7 +19,7 @@ export function upTo(bars: Bars, t: number): Bars {
 
 export { dayMsOf };
 
-/** "Equal" of DESIGN.md, NaN equal to NaN; returns a description of the first difference or null. */
+/** "Equal" of docs/architecture.md, NaN equal to NaN; returns a description of the first difference or null. */
 export function firstDifference(a: Float64Array, b: Float64Array, n = Math.min(a.length, b.length)): string | null {
   for (let i = 0; i < n; i++) {
     const x = a[i];

@@ -23,7 +23,7 @@ function specError(f: () => unknown): FeatureSpecError {
 }
 
 describe("features config", () => {
-  it("parses the DESIGN.md sketch from YAML with defaults", () => {
+  it("parses a complete sketch from YAML with defaults", () => {
     const config = featuresConfigSchema.parse(parse("set: default\ntimeframes: [1d, 1w]\n"));
     expect(config).toMatchObject({
       set: "default",

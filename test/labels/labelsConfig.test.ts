@@ -13,7 +13,7 @@ import { loadDaily } from "./realBars";
 describe("labels: config block", () => {
   const spy = loadDaily("SPY");
 
-  it("parses the DESIGN.md sketch and builds the same labels as the direct call", () => {
+  it("parses a complete sketch and builds the same labels as the direct call", () => {
     const cfg = labelsConfigSchema.parse(
       parse("kind: triple_barrier\nhorizon: 10\nbarriers: { upper: 2.0, lower: 2.0, scale: vol_20 }\n"),
     );

@@ -1,5 +1,5 @@
 /**
- * The null checks that ship with the product (DESIGN.md, research integrity): a run whose target
+ * The null checks that ship with the product (docs/architecture.md, research integrity): a run whose target
  * is shuffled must be refused by the gates, and a leaked feature (the label's own future return)
  * must be flagged. Real bundled SPY data, untracked.
  */

@@ -1,4 +1,4 @@
-/** Shared helpers of the store suites: backends to run on, and column equality per DESIGN.md. */
+/** Shared helpers of the store suites: backends to run on, and column equality per docs/architecture.md. */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

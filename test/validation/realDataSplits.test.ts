@@ -23,7 +23,7 @@ const labels = tripleBarrierLabels(spy, {
 });
 
 describe("splitters on real SPY daily triple-barrier labels", () => {
-  it("walk-forward P18M/P3M rolling with a P2Y final holdout, from the DESIGN.md sketch", () => {
+  it("walk-forward P18M/P3M rolling with a P2Y final holdout, from a complete experiment sketch", () => {
     const cfg = validationConfigSchema.parse(
       parse("kind: walk_forward\ntrain: P18M\ntest: P3M\nembargo: 5\nfinal_holdout: P2Y\n"),
     );

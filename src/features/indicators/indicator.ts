@@ -6,7 +6,8 @@
  *
  * Batch functions take typed arrays and return typed arrays of the same length; warm-up
  * values are NaN, never zeros. The streaming twin's `update` takes one bar and returns the
- * value at that bar, equal to the batch output within the DESIGN.md tolerance.
+ * value at that bar, equal to the batch output within the project's tolerance
+ * (docs/architecture.md, "Shared definitions").
  * Multi-output indicators return an object of named `Float64Array`s (batch) and the same
  * shape of numbers (streaming). Each file also exports its descriptor (descriptor.ts: name,
  * parameters, outputs, warm-up, both twins wired), listed once in table.ts; LiveStream adds

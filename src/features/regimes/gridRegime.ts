@@ -1,5 +1,5 @@
 /**
- * The 12-regime grid of DESIGN.md on daily bars: VIX tercile (low/mid/high) × breadth
+ * The 12-regime grid of docs/architecture.md on daily bars: VIX tercile (low/mid/high) × breadth
  * (above/below `breadthThreshold`, from the universe or the flagged ETF proxy) × ATR(14)/close
  * above/below its 252-session median. id = 4·vix + 2·breadthAbove + atrAbove.
  *

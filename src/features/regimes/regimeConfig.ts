@@ -21,7 +21,7 @@ export const trendRegimeConfigSchema = z
   })
   .strict();
 
-/** The 12-regime grid of DESIGN.md: VIX tercile × breadth above/below × ATR/close above/below its median. */
+/** The 12-regime grid of docs/architecture.md: VIX tercile × breadth above/below × ATR/close above/below its median. */
 export const gridRegimeConfigSchema = z
   .object({
     /**

@@ -62,7 +62,7 @@ export function copyBars(bars: Bars): Bars {
   };
 }
 
-/** DESIGN.md tolerance; NaN only equals NaN. */
+/** docs/architecture.md tolerance; NaN only equals NaN. */
 export function close(a: number, b: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));

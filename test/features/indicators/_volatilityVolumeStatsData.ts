@@ -55,7 +55,7 @@ export function barAt(bars: Bars, i: number): OhlcvBar {
   };
 }
 
-/** DESIGN.md "equal": |a − b| ≤ 1e-9·max(1, |b|), NaN only where the reference is NaN. */
+/** docs/architecture.md "equal": |a − b| ≤ 1e-9·max(1, |b|), NaN only where the reference is NaN. */
 export function equal(a: number, b: number): boolean {
   if (Number.isNaN(b) || Number.isNaN(a)) return Number.isNaN(a) && Number.isNaN(b);
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));

@@ -23,7 +23,7 @@ export function cutPoints(count: number, from: number, to: number, seed = 12345)
   return out.sort((a, b) => a - b);
 }
 
-/** Equal as DESIGN.md defines it, with NaN equal to NaN. */
+/** Equal as docs/architecture.md defines it, with NaN equal to NaN. */
 export function same(a: number, b: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
