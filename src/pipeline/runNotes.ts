@@ -38,16 +38,18 @@ function countedNames(names: readonly string[]): string {
 
 /**
  * Label rows without a label, by cause: the warm-up at the start (a rolling volatility not yet
- * defined), the end (the horizon runs past the data) and rows inside a series, where a NaN
- * input removed the label. One line over every ticker: `labels (SPY): 6,432 of 6,462 rows
+ * defined), the end (the horizon runs past the data), NaN inputs (the label set's own count,
+ * `lostToNaN`), and other rows inside a series (a window crossing a session end, no primary
+ * signal for meta labels). One line over every ticker: `labels (SPY): 6,432 of 6,462 rows
  * labelled; 30 without a label (20 warm-up, 10 past the end, 0 removed by NaN inputs)`.
  */
-export function labelCoverageNote(series: readonly { ticker: string; y: Float64Array }[]): string {
+export function labelCoverageNote(series: readonly { ticker: string; y: Float64Array; lostToNaN: number }[]): string {
   let total = 0;
   let lead = 0;
   let tail = 0;
   let inside = 0;
-  for (const { y } of series) {
+  let lost = 0;
+  for (const { y, lostToNaN } of series) {
     const n = y.length;
     let a = 0;
     while (a < n && Number.isNaN(y[a])) a++;
@@ -57,11 +59,15 @@ export function labelCoverageNote(series: readonly { ticker: string; y: Float64A
     total += n;
     lead += a;
     tail += b;
+    lost += lostToNaN;
   }
   const absent = lead + tail + inside;
+  // A NaN input near either end is counted by the label set and also lies in the lead or tail run.
+  const other = Math.max(0, inside - lost);
   const fmt = (x: number) => x.toLocaleString("en-US");
   const tickers = series.map((s) => s.ticker).join(", ");
-  return `labels (${tickers}): ${fmt(total - absent)} of ${fmt(total)} rows labelled; ${fmt(absent)} without a label (${fmt(lead)} warm-up, ${fmt(tail)} past the end, ${fmt(inside)} removed by NaN inputs)`;
+  const otherText = other > 0 ? `, ${fmt(other)} other (a session end inside the window, no primary signal)` : "";
+  return `labels (${tickers}): ${fmt(total - absent)} of ${fmt(total)} rows labelled; ${fmt(absent)} without a label (${fmt(lead)} warm-up, ${fmt(tail)} past the end, ${fmt(lost)} removed by NaN inputs${otherText})`;
 }
 
 /** Class counts of the rows a score was computed on: positives among all of them. */

@@ -35,11 +35,18 @@ describe("labelCoverageNote", () => {
     const z = Float64Array.from([1, 0, Number.NaN]);
     expect(
       labelCoverageNote([
-        { ticker: "SPY", y },
-        { ticker: "QQQ", y: z },
+        { ticker: "SPY", y, lostToNaN: 2 },
+        { ticker: "QQQ", y: z, lostToNaN: 0 },
       ]),
     ).toBe(
       "labels (SPY, QQQ): 6 of 12 rows labelled; 6 without a label (2 warm-up, 2 past the end, 2 removed by NaN inputs)",
+    );
+  });
+
+  it("reads the NaN count from the label sets, not from every gap: the rest is named as other", () => {
+    const y = Float64Array.from([Number.NaN, 1, Number.NaN, 0, Number.NaN, 1, 0]);
+    expect(labelCoverageNote([{ ticker: "SPY", y, lostToNaN: 1 }])).toBe(
+      "labels (SPY): 4 of 7 rows labelled; 3 without a label (1 warm-up, 0 past the end, 1 removed by NaN inputs, 1 other (a session end inside the window, no primary signal))",
     );
   });
 });

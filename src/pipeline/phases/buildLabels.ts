@@ -29,6 +29,6 @@ export async function buildLabels({ config, timer }: PhaseContext, data: DataPha
     sets,
     classes,
     width: classes.length === 2 ? 1 : classes.length,
-    notes: [labelCoverageNote(sets.map((l, k) => ({ ticker: tickers[k], y: l.y })))],
+    notes: [labelCoverageNote(sets.map((l, k) => ({ ticker: tickers[k], y: l.y, lostToNaN: l.lostToNaN })))],
   };
 }
