@@ -7,6 +7,13 @@ import type { MlflowClient } from "./mlflowClient";
 import { MlflowError } from "./mlflowError";
 import type { KeyValue, LoggedModel } from "./types";
 
+const ALIAS_ATTEMPTS = 4;
+
+/** A write that lost a race to insert the same unique row (SQLite's and PostgreSQL's wording). */
+function isUniqueKeyConflict(err: unknown): boolean {
+  return err instanceof MlflowError && /UNIQUE constraint failed|duplicate key value/i.test(err.detail);
+}
+
 export type ModelVersionStatus = "PENDING_REGISTRATION" | "FAILED_REGISTRATION" | "READY";
 
 export interface ModelVersion {
@@ -219,8 +226,22 @@ export class ModelRegistry {
     return out.sort((a, b) => Number(b.version) - Number(a.version));
   }
 
+  /**
+   * MLflow sets an alias by looking it up, then inserting or updating, without a lock: two
+   * writers setting one alias at once (concurrent promotions) can both insert, and the second
+   * fails on the table's unique key. Setting an alias is idempotent, so that writer tries again
+   * and then finds the row to update.
+   */
   async setAlias(name: string, alias: string, version: string): Promise<void> {
-    await this.client.call("POST", `${API}/registered-models/alias`, { body: { name, alias, version } });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.call("POST", `${API}/registered-models/alias`, { body: { name, alias, version } });
+        return;
+      } catch (err) {
+        if (attempt >= ALIAS_ATTEMPTS || !isUniqueKeyConflict(err)) throw err;
+        await new Promise((wake) => setTimeout(wake, 25 * attempt));
+      }
+    }
   }
 
   /**
