@@ -1,9 +1,10 @@
-/** Public surface of tracking: the local MLflow server, the typed MLflow REST client, the recorder. */
+/** Public surface of tracking: the typed MLflow REST client, the recorder. */
 export * from "./types";
+// The MLflow server is one of the project-local servers (services/); tracking's users reach it here.
+export * from "../services/mlflowServer";
 export * from "./mlflowError";
 export * from "./logBatchChunks";
 export * from "./mlflowClient";
-export * from "./mlflowServer";
 export * from "./flattenParams";
 export * from "./outbox";
 export * from "./trials";
