@@ -16,21 +16,23 @@ import {
   loadUniverse,
   readProblem,
 } from "../data";
-import { breadth } from "../features/breadth";
-import { loadBreadthSources } from "../features/breadthSources";
-import { computeFeatures, parseFeaturesConfig } from "../features/computeFeatures";
-import type { FeaturesConfig } from "../features/featuresConfig";
-import { formatQualityReport, qualityReport } from "../features/quality";
 import {
+  breadth,
+  computeFeatures,
+  type FeaturesConfig,
+  formatQualityReport,
   formatRegimeShares,
   GRID_REGIME_CODES,
   GRID_REGIME_LEGEND,
   gridRegime,
+  loadBreadthSources,
+  parseFeaturesConfig,
+  qualityReport,
   type RegimesConfig,
   regimesConfigSchema,
   trendRegime,
-} from "../features/regimes";
-import { configErrorMap, describeIssues, yamlPath } from "../pipeline/configIssues";
+} from "../features";
+import { configErrorMap, describeIssues, yamlPath } from "../pipeline";
 
 interface ConfigFlags {
   dataDir?: string;
