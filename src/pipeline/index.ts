@@ -1,6 +1,5 @@
 /** Public surface of the pipeline: the experiment config, the runner and its tracking. */
 export * from "./config";
-export { configErrorMap, describeIssues, yamlPath } from "./configIssues";
 export { checkModelKinds, checkModels, createModel } from "./modelFactory";
 export { type Scores, scoreProbabilities } from "./classificationMetrics";
 export { type PromoteOptions, type PromotionResult, promoteRun } from "./promote";
