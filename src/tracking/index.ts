@@ -1,7 +1,5 @@
 /** Public surface of tracking: the typed MLflow REST client, the recorder. */
 export * from "./types";
-// The MLflow server is one of the project-local servers (services/); tracking's users reach it here.
-export * from "../services/mlflowServer";
 export * from "./mlflowError";
 export * from "./logBatchChunks";
 export * from "./mlflowClient";
