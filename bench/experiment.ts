@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_EXPERIMENT } from "../src/cli/start";
 import { loadConfigFile, runTracked } from "../src/pipeline";
-import { ensureMlflowServer, stopMlflowServer } from "../src/tracking";
+import { ensureMlflowServer, stopMlflowServer } from "../src/services";
 
 const server = await ensureMlflowServer();
 const outboxDir = mkdtempSync(join(tmpdir(), "wsp-bench-outbox-"));

@@ -5,24 +5,16 @@
  */
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import { type Bars, isoDate, isoNewYork, isTimeframe, type Timeframe, formatReport, validateBars } from "../data";
 import {
-  applyPolicy,
-  type Bars,
-  isoDate,
-  isoNewYork,
-  isTimeframe,
-  listBundled,
-  loadUniverse,
-  parseBarsCsv,
-  parseLongCsv,
-  readCsvBytes,
-  type Timeframe,
-  totalCounts,
-  type ValidationReport,
-  formatReport,
-  validateBars,
-} from "../data";
-import { openStore, type SeriesInfo, type Store } from "../store";
+  checkForIngest,
+  ingestChecked,
+  loadSeriesInputs,
+  openStore,
+  type SeriesInfo,
+  type Store,
+  validationSummary,
+} from "../store";
 
 export interface StoreFlags {
   db?: string;
@@ -63,61 +55,17 @@ function progressBar(label: string, unit: string): SingleBar {
   });
 }
 
-/**
- * One file as bars: a long multi-ticker file (header starting with `ticker`) gives one `Bars`
- * per ticker. `checkOrder: false` hands unsorted or duplicate rows to the validation report
- * instead of failing at the first one.
- */
-function loadFile(path: string, checkOrder: boolean): Bars[] {
-  const bytes = readCsvBytes(path);
-  const firstLine = bytes.subarray(0, Math.max(0, bytes.indexOf(10))).toString("latin1");
-  if (/^(\uFEFF)?ticker,/i.test(firstLine)) return [...parseLongCsv(bytes, { file: path, checkOrder }).values()];
-  return [parseBarsCsv(bytes, { file: path, checkOrder })];
-}
-
-/** What a run keeps of the validation: counts per series, not every finding. */
-function reportSummary(reports: readonly ValidationReport[]) {
-  return {
-    totals: totalCounts(reports),
-    errors: reports.reduce((sum, r) => sum + r.errors, 0),
-    anomalies: reports.reduce((sum, r) => sum + r.anomalies, 0),
-    series: reports.map((r) => ({
-      ticker: r.ticker,
-      timeframe: r.timeframe,
-      rows: r.rows,
-      errors: r.errors,
-      anomalies: r.anomalies,
-      counts: r.counts,
-    })),
-  };
-}
-
-function loadInputs(
-  verb: "ingest" | "validate",
-  files: string[],
-  bundled: boolean,
-): { series: Bars[]; source: string } {
-  if (bundled && files.length > 0) throw new Error("give either files or --bundled, not both");
-  if (!bundled && files.length === 0) throw new Error(`nothing to ${verb}: give CSV files or --bundled`);
-  // Validation reports unsorted or duplicate rows as findings; an ingest rejects them at once.
-  const checkOrder = verb === "ingest";
-  const paths = bundled ? listBundled().map((f) => f.path) : files;
+/** The inputs' series, with a progress bar over the files. */
+function loadInputs(verb: "ingest" | "validate", files: string[], bundled: boolean) {
   const bar = progressBar("load  ", "files");
-  bar.start(paths.length + (bundled ? 1 : 0), 0);
-  const series: Bars[] = [];
   try {
-    for (const path of paths) {
-      series.push(...loadFile(path, checkOrder));
-      bar.increment();
-    }
-    if (bundled) {
-      series.push(...loadUniverse().values());
-      bar.increment();
-    }
+    return loadSeriesInputs(verb, { files, bundled }, (done, total) => {
+      if (done === 0) bar.start(total, 0);
+      else bar.update(done);
+    });
   } finally {
     bar.stop();
   }
-  return { series, source: bundled ? "bundled" : files.join(" ") };
 }
 
 function describeStore(store: Store): string {
@@ -206,12 +154,8 @@ export async function ingestFiles(
   flags: StoreFlags & { force?: boolean } = {},
 ): Promise<void> {
   const startedAt = performance.now();
-  const { series, source } = loadInputs("ingest", files, bundled);
-  const reports = series.map((bars) => validateBars(bars));
-  // Research policy: errors (duplicates, NaN, non-positive prices, …) fail the whole ingest;
-  // anomalies are kept, reported here and recorded with the run.
-  for (let i = 0; i < series.length; i++) applyPolicy(series[i], reports[i]);
-  const summary = reportSummary(reports);
+  const checked = checkForIngest(loadInputs("ingest", files, bundled));
+  const { summary } = checked;
   if (summary.anomalies > 0) {
     const kinds = Object.entries(summary.totals).filter(([, count]) => count > 0);
     process.stderr.write(
@@ -223,20 +167,16 @@ export async function ingestFiles(
     const bar = progressBar("ingest", "bars");
     // Started on the first chunk: its total counts only the series that are written.
     let started = false;
-    const result = await store
-      .ingest(series, {
-        source,
-        report: summary,
-        skipUnchanged: !flags.force,
-        onProgress: (done, total) => {
-          if (!started) bar.start(total, 0);
-          started = true;
-          bar.update(done);
-        },
-      })
-      .finally(() => {
-        if (started) bar.stop();
-      });
+    const result = await ingestChecked(store, checked, {
+      force: flags.force,
+      onProgress: (done, total) => {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      },
+    }).finally(() => {
+      if (started) bar.stop();
+    });
     const notes = [
       result.replaced > 0 ? `replaced ${result.replaced} stored bars in the same ranges` : "",
       result.unchanged > 0 ? `${result.unchanged} series unchanged and skipped, --force rewrites them` : "",
@@ -278,7 +218,7 @@ export function registerDataCommands(program: Command): void {
     const startedAt = Date.now();
     const { series, source } = loadInputs("validate", files, flags.bundled ?? false);
     const reports = series.map((bars) => validateBars(bars));
-    const summary = reportSummary(reports);
+    const summary = validationSummary(reports);
     process.stdout.write(`${formatReport(reports, examples)}\n`);
     process.stdout.write(
       `${reports.length} series, ${summary.errors} errors, ${summary.anomalies} anomalies` +

@@ -2,80 +2,25 @@
  * `wsp features regimes|report <config>`: regime shares per year and the quality report of an
  * experiment config's feature set. Errors name the config file and the YAML path at fault.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { parse as parseYaml } from "yaml";
-import type { z } from "zod";
+import { type Bars, type DataConfig, isoDate, loadDataBlock, loadUniverse } from "../data";
 import {
-  type Bars,
-  clipMessage,
-  type DataConfig,
-  dataConfigSchema,
-  isoDate,
-  loadDataBlock,
-  loadUniverse,
-  readProblem,
-} from "../data";
-import { breadth } from "../features/breadth";
-import { loadBreadthSources } from "../features/breadthSources";
-import { computeFeatures, parseFeaturesConfig } from "../features/computeFeatures";
-import type { FeaturesConfig } from "../features/featuresConfig";
-import { formatQualityReport, qualityReport } from "../features/quality";
-import {
+  breadth,
+  computeFeatures,
+  type FeaturesConfig,
+  formatQualityReport,
   formatRegimeShares,
   GRID_REGIME_CODES,
   GRID_REGIME_LEGEND,
   gridRegime,
-  type RegimesConfig,
-  regimesConfigSchema,
+  loadBreadthSources,
+  qualityReport,
   trendRegime,
-} from "../features/regimes";
-import { configErrorMap, describeIssues, yamlPath } from "../pipeline/configIssues";
+} from "../features";
+import { type ConfigBlocks, loadConfigBlocks } from "../pipeline";
 
 interface ConfigFlags {
   dataDir?: string;
-}
-
-/** A block's zod issues as `file: block.path: expected …, got …` lines. */
-function blockIssues(file: string, block: string, schema: z.ZodType, input: unknown): string | null {
-  const r = schema.safeParse(input, { error: configErrorMap });
-  if (r.success) return null;
-  return describeIssues(schema, input, r.error.issues)
-    .map((i) => `${file}: ${yamlPath([block, ...i.path])}: ${i.message}`)
-    .join("\n");
-}
-
-/** The parsed YAML document of an experiment config (a mapping). */
-function readConfig(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new Error(`${file}: cannot read the config: ${readProblem(err)}`);
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new Error(`${file}: not valid YAML (${clipMessage(err instanceof Error ? err.message : String(err))})`);
-  }
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
-    throw new Error(`${file}: expected a YAML mapping with a data: block at the top level`);
-  }
-  return doc as Record<string, unknown>;
-}
-
-function dataBlockOf(file: string, doc: Record<string, unknown>): DataConfig {
-  if (doc.data === undefined) throw new Error(`${file}: data: missing (expected the experiment's data block)`);
-  const problem = blockIssues(file, "data", dataConfigSchema, doc.data);
-  if (problem !== null) throw new Error(problem);
-  return dataConfigSchema.parse(doc.data);
-}
-
-function regimesBlockOf(file: string, doc: Record<string, unknown>): RegimesConfig {
-  const problem = blockIssues(file, "regimes", regimesConfigSchema, doc.regimes ?? {});
-  if (problem !== null) throw new Error(problem);
-  return regimesConfigSchema.parse(doc.regimes ?? {});
 }
 
 /** Loads the data block's tickers and VIX as daily bars (regimes are defined per session). */
@@ -99,9 +44,9 @@ async function loadDaily(
 }
 
 async function printRegimes(file: string, flags: ConfigFlags): Promise<void> {
-  const doc = readConfig(file);
-  const data = dataBlockOf(file, doc);
-  const config = regimesBlockOf(file, doc);
+  const doc = loadConfigBlocks(file);
+  const data = doc.block("data");
+  const config = doc.block("regimes");
   const { tickers, vix } = await loadDaily(file, data, flags.dataDir);
   const sources = loadBreadthSources(flags.dataDir);
   const blocks: string[] = [];
@@ -135,15 +80,10 @@ async function printRegimes(file: string, flags: ConfigFlags): Promise<void> {
   console.log(blocks.join("\n\n"));
 }
 
-function featuresBlockOf(file: string, doc: Record<string, unknown>): FeaturesConfig {
-  if (doc.features === undefined)
-    throw new Error(`${file}: features: missing (expected the experiment's features block)`);
-  try {
-    return parseFeaturesConfig(doc.features as Parameters<typeof parseFeaturesConfig>[0]);
-  } catch (err) {
-    // FeatureSpecError messages start with the path inside the config (features.set[3].params).
-    throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
+/** The features block, which `wsp run` would default; a report of nothing asked for helps no one. */
+function featuresBlockOf(file: string, doc: ConfigBlocks): FeaturesConfig {
+  if (!doc.has("features")) throw new Error(`${file}: features: missing (expected the experiment's features block)`);
+  return doc.block("features");
 }
 
 interface ReportFlags extends ConfigFlags {
@@ -152,8 +92,8 @@ interface ReportFlags extends ConfigFlags {
 }
 
 async function printReport(file: string, flags: ReportFlags): Promise<void> {
-  const doc = readConfig(file);
-  const data = dataBlockOf(file, doc);
+  const doc = loadConfigBlocks(file);
+  const data = doc.block("data");
   const features = featuresBlockOf(file, doc);
   const threshold = Number(flags.threshold);
   if (!(threshold > 0 && threshold < 1))

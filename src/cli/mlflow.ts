@@ -1,23 +1,20 @@
 /**
- * `wsp mlflow up|down|status|ui|sync`: the local MLflow tracking server (see src/tracking/mlflowServer)
+ * `wsp mlflow up|down|status|ui|sync`: the local MLflow tracking server (see src/services/mlflowServer)
  * and the replay of runs recorded while it was down (src/tracking/syncOutbox).
  * With MLFLOW_TRACKING_URI set, every command talks about that server and never starts or stops it.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { describeAbandoned, endAbandonedRuns, MlflowClient, syncOutbox } from "../tracking";
 import {
   DEFAULT_MLFLOW_PORT,
-  describeAbandoned,
-  endAbandonedRuns,
   ensureMlflowServer,
   findRepoRoot,
-  MlflowClient,
   type MlflowServerOptions,
   mlflowServerStatus,
   stopMlflowServer,
-  syncOutbox,
-} from "../tracking";
+} from "../services";
 
 interface ServerFlags {
   port: string;

@@ -3,7 +3,8 @@
  * promotion metric and each gate's verdict (docs/architecture.md, "Promotion").
  */
 import type { Command } from "commander";
-import { ensureMlflowServer, MlflowClient, ModelRegistry, tagRecord } from "../tracking";
+import { MlflowClient, ModelRegistry, tagRecord } from "../tracking";
+import { ensureMlflowServer } from "../services";
 
 const ALIAS_ORDER = ["champion", "challenger"];
 

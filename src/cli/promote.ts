@@ -6,7 +6,8 @@
  */
 import type { Command } from "commander";
 import { promoteRun } from "../pipeline";
-import { ensureMlflowServer, MlflowClient } from "../tracking";
+import { MlflowClient } from "../tracking";
+import { ensureMlflowServer } from "../services";
 
 export function registerPromoteCommand(program: Command): void {
   program

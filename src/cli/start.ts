@@ -4,7 +4,7 @@
  * operational store, run the default experiment and end with the run's MLflow UI address.
  */
 import type { Command } from "commander";
-import { ensureMlflowServer } from "../tracking";
+import { ensureMlflowServer } from "../services";
 import { ingestFiles } from "./data";
 import { runConfigFile } from "./run";
 

@@ -5,7 +5,7 @@
  */
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import { type BinCuts, binCounts, binIntoKernel } from "./binning";
-import type { GbmParams } from "./gbm";
+import type { GbmParams } from "./gbmParams";
 import { featureShareStart, type growTree, joinTask, postTask, runRowTask, type TreeArrays, wasmArena } from "./kernel";
 import type { FeatureMatrix } from "./matrix";
 import { treeKernelModule } from "./wasm/treeKernelModule";

@@ -5,7 +5,7 @@
  * then the tree's own), which the saved trees depend on.
  */
 import type { BinCuts } from "./binning";
-import type { GbmParams } from "./gbm";
+import type { GbmParams } from "./gbmParams";
 import type { GbmArena, GbmLayout, GbmThreads } from "./gbmArena";
 import { growTree, leafOfBinned, rngNext, type TreeArrays } from "./kernel";
 import { softmaxRows } from "./softmax";

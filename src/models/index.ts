@@ -1,7 +1,8 @@
 /** Public surface of the model engine. */
 export { type BinCuts, applyBins, binOf, fitBinCuts } from "./binning";
 export { expectedMargin, type Link, marginToProba, predictMargin, type TreeEnsemble } from "./treeEnsemble";
-export { GbmModel, type GbmParams, gbmParamsSchema } from "./gbm";
+export { GbmModel } from "./gbm";
+export { type GbmParams, gbmParamsSchema } from "./gbmParams";
 export { column, type FeatureMatrix, featureMatrix, fromColumns, nonFiniteCounts, sliceRows, takeRows } from "./matrix";
 export { logLoss } from "./metrics";
 export {

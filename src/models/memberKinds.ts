@@ -4,7 +4,8 @@
  * build and load its members without importing itself.
  */
 import { z } from "zod";
-import { GbmModel, gbmParamsSchema } from "./gbm";
+import { GbmModel } from "./gbm";
+import { gbmParamsSchema } from "./gbmParams";
 import { LogisticModel, logisticParamsSchema, type SavedLogistic } from "./logistic";
 import { MljsRfModel, mljsRfParamsSchema, type SavedMljsRf } from "./mljsRf";
 import { issuesAt, type KindRow, kindRow, MODEL_SCHEMA_VERSION, type Model, type SavedModel } from "./model";

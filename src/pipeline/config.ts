@@ -19,7 +19,7 @@ import { labelsConfigSchema } from "../labels";
 import { SINGLE_KINDS, specOptions } from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
-import { type ConfigIssue, configErrorMap, describeIssues, yamlPath } from "./configIssues";
+import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
 
 const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
 
@@ -200,8 +200,11 @@ export function trialConfigHash(config: ExperimentConfig): string {
     .digest("hex");
 }
 
-/** Parses YAML text; errors carry `file:line:col` of the offending node. */
-export function parseConfig(text: string, file = "config.yaml"): LoadedConfig {
+/**
+ * A config's YAML document, and its issues as lines that start at `file:line:col` of the
+ * deepest node of their path that exists (a missing key points at its parent mapping).
+ */
+function yamlDocument(text: string, file: string) {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const where = (offset: number | undefined) => {
@@ -215,28 +218,67 @@ export function parseConfig(text: string, file = "config.yaml"): LoadedConfig {
       doc.errors.map((e) => `${where(e.pos[0])} YAML syntax: ${clipMessage(e.message)}`),
     );
   }
-  const { config, issues } = parseIssues(doc.toJS());
-  if (config) return { config, text, file, hash: configHash(config) };
-  throw new ConfigError(
-    file,
-    issues.map(({ path, at, message }) => {
-      const text = `${yamlPath(path)}: ${message}`;
-      // The deepest node that exists: a missing key points at its parent mapping.
-      for (let k = at.length; k >= 0; k--) {
-        const node = doc.getIn(at.slice(0, k) as (string | number)[], true) as { range?: [number, number, number] };
-        if (node && typeof node === "object" && node.range) return `${where(node.range[0])} ${text}`;
-      }
-      return `${file} ${text}`;
-    }),
-  );
+  const located = (issues: readonly ConfigIssue[]): ConfigError =>
+    new ConfigError(
+      file,
+      issues.map(({ path, at, message }) => {
+        const text = `${yamlPath(path)}: ${message}`;
+        for (let k = at.length; k >= 0; k--) {
+          const node = doc.getIn(at.slice(0, k) as (string | number)[], true) as { range?: [number, number, number] };
+          if (node && typeof node === "object" && node.range) return `${where(node.range[0])} ${text}`;
+        }
+        return `${file} ${text}`;
+      }),
+    );
+  return { value: doc.toJS() as unknown, located };
 }
 
-export function loadConfigFile(path: string): LoadedConfig {
-  let text: string;
+/** Parses YAML text; errors carry `file:line:col` of the offending node. */
+export function parseConfig(text: string, file = "config.yaml"): LoadedConfig {
+  const { value, located } = yamlDocument(text, file);
+  const { config, issues } = parseIssues(value);
+  if (config) return { config, text, file, hash: configHash(config) };
+  throw located(issues);
+}
+
+function readConfigText(path: string): string {
   try {
-    text = readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (err) {
     throw new ConfigError(path, [`cannot read the file: ${readProblem(err)}`]);
   }
-  return parseConfig(text, path);
+}
+
+export function loadConfigFile(path: string): LoadedConfig {
+  return parseConfig(readConfigText(path), path);
+}
+
+type ExperimentBlocks = typeof experimentConfigSchema.shape;
+
+/** Some blocks of a config file, each checked on its own, with loadConfigFile's errors. */
+export interface ConfigBlocks {
+  has(name: keyof ExperimentBlocks): boolean;
+  block<K extends keyof ExperimentBlocks>(name: K): z.output<ExperimentBlocks[K]>;
+}
+
+/**
+ * A config file read for a command that needs only some of its blocks (`wsp features` reads
+ * data:, features: and regimes:): the rest may be missing or unfinished.
+ */
+export function loadConfigBlocks(path: string): ConfigBlocks {
+  const { value, located } = yamlDocument(readConfigText(path), path);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(path, [`(top level): expected a mapping of the experiment's blocks, got ${shown(value)}`]);
+  }
+  const doc = value as Record<string, unknown>;
+  return {
+    has: (name) => doc[name] !== undefined,
+    block<K extends keyof ExperimentBlocks>(name: K) {
+      // The block's schema as it sits in the experiment's, so that paths start at the block.
+      const schema = z.looseObject({ [name]: experimentConfigSchema.shape[name] });
+      const r = schema.safeParse(doc, { error: configErrorMap });
+      if (!r.success) throw located(describeIssues(schema, doc, r.error.issues));
+      return (r.data as Record<string, unknown>)[name] as z.output<ExperimentBlocks[K]>;
+    },
+  };
 }

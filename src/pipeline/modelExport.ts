@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { PYFUNC_KINDS } from "../models";
 import { flattenParams } from "../tracking/flattenParams";
 import { type ColumnSpec, mlModelFiles } from "../tracking/mlmodel";
-import { findRepoRoot } from "../tracking/mlflowServer";
+import { findRepoRoot } from "../services/mlflowServer";
 import type { LogModelInput } from "../tracking/recorder";
 import { calibrationArtifact } from "./calibrationArtifact";
 import type { ExperimentResult } from "./runExperiment";

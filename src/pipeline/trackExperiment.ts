@@ -25,7 +25,7 @@ import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { type AbandonedSweep, endAbandonedRuns } from "../tracking/abandonedRuns";
 import { flattenParams } from "../tracking/flattenParams";
-import { findRepoRoot } from "../tracking/mlflowServer";
+import { findRepoRoot } from "../services/mlflowServer";
 import { RUN_TAGS } from "../tracking/promotion";
 import { openRecorder } from "../tracking/recorder";
 import { chromiumMissing, renderPng } from "../viz";

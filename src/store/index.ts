@@ -15,3 +15,14 @@ export type {
   TimeRange,
 } from "./store";
 export { StoreError, type StoreErrorCode } from "./storeError";
+export {
+  type CheckedSeries,
+  checkForIngest,
+  type IngestCheckedOptions,
+  ingestChecked,
+  type LoadProgress,
+  loadSeriesInputs,
+  type SeriesInputs,
+  type ValidationSummary,
+  validationSummary,
+} from "./ingestData";

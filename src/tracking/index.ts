@@ -1,9 +1,8 @@
-/** Public surface of tracking: the local MLflow server, the typed MLflow REST client, the recorder. */
+/** Public surface of tracking: the typed MLflow REST client, the recorder. */
 export * from "./types";
 export * from "./mlflowError";
 export * from "./logBatchChunks";
 export * from "./mlflowClient";
-export * from "./mlflowServer";
 export * from "./flattenParams";
 export * from "./outbox";
 export * from "./trials";

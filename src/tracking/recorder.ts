@@ -35,7 +35,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from "./flattenParams";
 import { MlflowClient, wireValue } from "./mlflowClient";
-import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "./mlflowServer";
+import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "../services/mlflowServer";
 import { drainOutboxRun, type DrainResult, type OutboxEntry, OutboxRun } from "./outbox";
 import { ledgerOf, TRIAL_PREFIX, type TrialEntry, type TrialLedger, writeTrials } from "./trials";
 import type { Metric, RunStatus } from "./types";

@@ -9,6 +9,9 @@ import { registerFeaturesCommands } from "../../src/cli/features";
 
 const run = promisify(execFile);
 
+/** A path as a literal inside a RegExp. */
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
 interface Result {
   code: number;
   stdout: string;
@@ -130,8 +133,10 @@ describe("wsp features regimes", () => {
     const r = result("badTimeframe");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain(`${bad}: data.timeframe:`);
-    expect(await inProcess("regimes", paths.badRegimes)).toContain(`${paths.badRegimes}: regimes.trend.trendAdx:`);
+    expect(r.stderr).toMatch(new RegExp(`${escaped(bad)}:\\d+:\\d+ data\\.timeframe: `));
+    expect(await inProcess("regimes", paths.badRegimes)).toMatch(
+      new RegExp(`${escaped(paths.badRegimes)}:\\d+:\\d+ regimes\\.trend\\.trendAdx: `),
+    );
   });
 
   it("fails when VIX is missing from data.context or does not cover the dates", async () => {
@@ -144,12 +149,14 @@ describe("wsp features regimes", () => {
   });
 
   it("fails on a missing file, broken YAML and an unknown ticker", async () => {
-    expect(await inProcess("regimes", paths.missing)).toContain(`${paths.missing}: cannot read the config`);
-    expect(await inProcess("regimes", paths.broken)).toContain(`${paths.broken}: not valid YAML`);
-    const unknown = paths.unknown;
-    expect(await inProcess("regimes", unknown)).toMatch(
-      new RegExp(`${unknown.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: data: .*unknown ticker ZZZZ`),
+    expect(await inProcess("regimes", paths.missing)).toContain(
+      `${paths.missing}: invalid experiment config\n  cannot read the file`,
     );
+    expect(await inProcess("regimes", paths.broken)).toMatch(
+      new RegExp(`${escaped(paths.broken)}:\\d+:\\d+ YAML syntax: `),
+    );
+    const unknown = paths.unknown;
+    expect(await inProcess("regimes", unknown)).toMatch(new RegExp(`${escaped(unknown)}: data: .*unknown ticker ZZZZ`));
   });
 });
 
@@ -183,7 +190,9 @@ describe("wsp features report", () => {
       `${paths.noFeatures}: features: missing (expected the experiment's features block)`,
     );
     expect(await inProcess("report", paths.badFeatures)).toMatch(
-      new RegExp(`^${paths.badFeatures.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: features\\.set: `),
+      new RegExp(
+        `^${escaped(paths.badFeatures)}: invalid experiment config\n  ${escaped(paths.badFeatures)}:\\d+:\\d+ features\\.set: `,
+      ),
     );
   });
 });

@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { stopMlflowServer } from "../../src/tracking/index";
+import { stopMlflowServer } from "../../src/services/index";
 
 declare module "vitest" {
   export interface ProvidedContext {

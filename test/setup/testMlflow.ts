@@ -2,7 +2,7 @@
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
-import { spawnMlflowServer, waitForMlflowHealth } from "../../src/tracking/index";
+import { spawnMlflowServer, waitForMlflowHealth } from "../../src/services/index";
 
 /**
  * The suite's MLflow URI once /health answers. The first caller across all workers (an exclusive

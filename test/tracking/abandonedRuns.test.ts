@@ -15,13 +15,13 @@ import { parseConfig, runTracked } from "../../src/pipeline";
 import {
   describeAbandoned,
   endAbandonedRuns,
-  findRepoRoot,
   MlflowClient,
   OutboxRun,
   type Run,
   syncOutbox,
   tagRecord,
 } from "../../src/tracking/index";
+import { findRepoRoot } from "../../src/services/index";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 

@@ -12,19 +12,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  findRepoRoot,
   listOutboxRuns,
   MlflowClient,
   openRecorder,
   type Recorder,
   type RunRecorder,
-  startMlflowServer,
-  stopMlflowServer,
   syncOutbox,
   trialCount,
   trialEntry,
   trialKey,
 } from "../../src/tracking/index";
+import { findRepoRoot, startMlflowServer, stopMlflowServer } from "../../src/services/index";
 
 const repoRoot = findRepoRoot();
 let storeDir: string;

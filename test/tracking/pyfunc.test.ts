@@ -19,7 +19,8 @@ import { fitCalibrator } from "../../src/calibration";
 import { fromColumns } from "../../src/models";
 import { loadRegisteredModel, promoteRun, runTracked, type TrackedRun } from "../../src/pipeline";
 import { REGIME_COLUMN, variantModel } from "../../src/pipeline/modelExport";
-import { findRepoRoot, MlflowClient, ModelRegistry } from "../../src/tracking";
+import { MlflowClient, ModelRegistry } from "../../src/tracking";
+import { findRepoRoot } from "../../src/services";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 

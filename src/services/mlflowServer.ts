@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { logTail, readLivePid, spawnDetached, stopProcess } from "../services/detachedProcess";
+import { logTail, readLivePid, spawnDetached, stopProcess } from "./detachedProcess";
 
 export const DEFAULT_MLFLOW_HOST = "127.0.0.1";
 export const DEFAULT_MLFLOW_PORT = 5050;

@@ -15,7 +15,7 @@ import {
   stopMlflowServer,
   trackingUri,
   waitForMlflowHealth,
-} from "../../src/tracking/index";
+} from "../../src/services/index";
 import { testMlflowUri } from "../setup/testMlflow";
 
 let uri: string;
