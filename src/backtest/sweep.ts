@@ -59,10 +59,7 @@ export function sweepStepper(
   config: EngineConfigInput = {},
   options: SweepOptions = {},
 ): SweepStepper {
-  const cfg = parseEngineConfig(config);
-  checkSweepInputs(bars, signals, columns, cfg, options);
-  const kernel = sweepKernel(bars, signals, columns, cfg, options);
-  return { bars: bars.ts.length, step: (t) => kernel.step(t), result: () => sweepResult(kernel, cfg, bars, options) };
+  return buildSweep(bars, signals, columns, config, options).stepper;
 }
 
 export function sweep(
@@ -72,9 +69,7 @@ export function sweep(
   config: EngineConfigInput = {},
   options: SweepOptions = {},
 ): SweepResult {
-  const cfg = parseEngineConfig(config);
-  checkSweepInputs(bars, signals, columns, cfg, options);
-  const kernel = sweepKernel(bars, signals, columns, cfg, options);
+  const { stepper, kernel } = buildSweep(bars, signals, columns, config, options);
   // Tile by tile, column by column: a tile's prices stay in cache while each column reads a
   // contiguous run of its column-major signals, instead of striding across every column per bar.
   const n = bars.ts.length;
@@ -83,7 +78,19 @@ export function sweep(
     const t1 = Math.min(n, t0 + TILE);
     for (let c = 0; c < columns; c++) kernel.advance(c, t0, t1);
   }
-  return sweepResult(kernel, cfg, bars, options);
+  return stepper.result();
+}
+
+function buildSweep(bars: Bars, signals: Int8Array, columns: number, config: EngineConfigInput, options: SweepOptions) {
+  const cfg = parseEngineConfig(config);
+  checkSweepInputs(bars, signals, columns, cfg, options);
+  const kernel = sweepKernel(bars, signals, columns, cfg, options);
+  const stepper: SweepStepper = {
+    bars: bars.ts.length,
+    step: (t) => kernel.step(t),
+    result: () => sweepResult(kernel, cfg, bars, options),
+  };
+  return { stepper, kernel };
 }
 
 function checkSweepInputs(bars: Bars, signals: Int8Array, columns: number, cfg: EngineConfig, options: SweepOptions) {
