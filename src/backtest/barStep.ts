@@ -15,80 +15,12 @@
  * Bars are stepped strictly in order, one call per bar (`step`) or a range at once (`advance`,
  * the same code): a live feed writes bar t into the input arrays and calls `step(t)`.
  */
-import type { EngineConfig } from "./config";
 import { fillCost } from "./costs";
-import { type GuardKind, GuardRails, PAUSED, TRADING } from "./guardRails";
+import { type BarStepSpec, sameShape } from "./barStepSpec";
+import { GuardRails, PAUSED, TRADING } from "./guardRails";
 import { perPeriodRate } from "./returnStatistics";
 import { stopExitPrice } from "./stopExitPrice";
 import { EXIT } from "./tradeLog";
-
-/** Inputs of one asset, indexed by bar; columns trading the same asset share one object. */
-export interface ColumnMarket {
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array | null;
-  /** ATR per bar, when stops or ATR slippage need it. */
-  atr: Float64Array | null;
-  /** Standard deviation of one bar's return, when impact costs need it. */
-  sigma: Float64Array | null;
-  /** 1 where stop distances widen by `stops.volatile_widen`. */
-  volatile: Uint8Array | null;
-}
-
-/** What a caller layers on top of the kernel: trade records and guard-rail events. */
-export interface BarStepHooks {
-  /** Called as a column's position closes, before its state is cleared (read `qty` etc.). */
-  onExit?(
-    column: number,
-    t: number,
-    exitPrice: number,
-    costs: number,
-    impact: number,
-    grossPnl: number,
-    reason: number,
-  ): void;
-  onGuard?(account: number, t: number, kind: GuardKind, action: "pause" | "resume"): void;
-}
-
-export interface BarStepSpec {
-  config: EngineConfig;
-  periodsPerYear: number;
-  /** Bar timestamps (ms), shared by every column. */
-  ts: Float64Array;
-  /** One per column. */
-  markets: readonly ColumnMarket[];
-  /**
-   * Column-major signal matrix, `ts.length` bars per column: +1 long, -1 short (an exit when
-   * long-only), 0 no signal.
-   */
-  signals: Int8Array;
-  /** Number of columns in each account; accounts hold consecutive columns. */
-  accountSizes: readonly number[];
-  /** Fraction of equity an entry signalled at bar t would get (<= 0 or NaN: no entry). */
-  entryFraction(column: number, t: number): number;
-  /** The bar where open positions are closed ("end"); null for a feed with no last bar. */
-  lastBar: number | null;
-  /** Per-bar outputs, accounts x bars (account-major, ts.length bars each), when wanted. */
-  record?: { returns?: Float64Array; equity?: Float64Array; gross?: Float64Array };
-  hooks?: BarStepHooks;
-  /** Error text for an account whose equity reaches zero or below. */
-  ruinMessage(account: number, t: number, equity: number): string;
-  /** Error text for a signal that is not -1, 0 or 1. */
-  signalMessage(column: number, t: number, value: number): string;
-}
-
-/** Packs equal-length signal columns into one column-major matrix. */
-export function signalMatrix(columns: readonly Int8Array[]): Int8Array {
-  const n = columns[0]?.length ?? 0;
-  const out = new Int8Array(n * columns.length);
-  columns.forEach((col, c) => {
-    if (col.length !== n) throw new Error(`signalMatrix: column ${c} has length ${col.length}, expected ${n}`);
-    out.set(col, c * n);
-  });
-  return out;
-}
 
 const NONE = 2;
 
@@ -146,6 +78,8 @@ export class BarStepKernel {
   private readonly borrowPerBar: number;
   private readonly riskFree: number;
   private readonly closes: readonly Float64Array[];
+  /** Scratch for `markGroup`'s two results (a returned double would be boxed). */
+  private readonly groupMark = new Float64Array(2);
 
   constructor(spec: BarStepSpec) {
     const cfg = spec.config;
@@ -155,9 +89,9 @@ export class BarStepKernel {
     if (spec.signals.length !== m * spec.ts.length) {
       throw new Error(`bar step: ${spec.signals.length} signals, expected ${m} columns x ${spec.ts.length} bars`);
     }
-    this.spec = spec;
-    this.recorded = spec.record ?? {};
-    this.closes = spec.markets.map((mk) => mk.close);
+    this.spec = sameShape(spec);
+    this.recorded = this.spec.record!;
+    this.closes = this.spec.markets.map((mk) => mk.close);
     this.columns = m;
     this.accounts = k;
     this.atOpen = bt.execution === "next_open";
@@ -240,6 +174,9 @@ export class BarStepKernel {
     // No doubles go into calls from this loop: V8 would box them, on every bar.
     // The account's cash, open count and pending flag live in locals; every call that may
     // change them is followed by a reload.
+    const solo = c1 - c0 === 1;
+    const close0 = closes[c0];
+    const sig0 = c0 * spec.ts.length;
     let cashNow = cash[g];
     let open = openPositions[g];
     let pend = anyPending[g];
@@ -253,19 +190,25 @@ export class BarStepKernel {
         open = openPositions[g];
         pend = anyPending[g];
       }
-      // Mark to market at the close, after the bar's short borrow fee.
+      // Mark to market at the close, after the bar's short borrow fee. A one-column account
+      // (every sweep column, a one-asset simulation) is marked inline; larger ones in a method.
       let value = 0;
       let grossValue = 0;
-      for (let c = c0; c < c1 && open > 0; c++) {
-        const q = qty[c];
-        if (q === 0) continue;
-        if (q < 0 && borrow > 0 && (atOpen || this.entryIndex[c] < t)) {
-          this.chargeBorrow(c, g, t);
+      if (open > 0) {
+        if (!solo) {
+          this.markGroup(g, t);
+          value = this.groupMark[0];
+          grossValue = this.groupMark[1];
           cashNow = cash[g];
+        } else {
+          const q = qty[c0];
+          if (q < 0 && borrow > 0) {
+            this.chargeBorrow(c0, g, t);
+            cashNow = cash[g];
+          }
+          value = q * close0[t];
+          grossValue = Math.abs(value);
         }
-        const v = q * closes[c][t];
-        value += v;
-        grossValue += Math.abs(v);
       }
       let eq = cashNow + value;
       if (!(eq > 0)) throw new Error(spec.ruinMessage(g, t, eq));
@@ -299,17 +242,10 @@ export class BarStepKernel {
         this.checkSignals(g, t);
         continue;
       }
-      for (let c = c0; c < c1; c++) {
-        const raw = signals[c * bars + t];
-        if (raw === 0) {
-          if (qty[c] !== 0 && t + 1 >= holdUntil[c]) {
-            this.order(c, g, 0, 0, EXIT.horizon);
-            pend = 1;
-          }
-        } else if (raw === 1 || raw === -1) {
-          this.decide(c, g, t, raw);
-          pend = anyPending[g];
-        } else throw new Error(spec.signalMessage(c, t, raw));
+      // A one-column account with no signal and no position due out skips the call.
+      if (!solo || signals[sig0 + t] !== 0 || (qty[c0] !== 0 && t + 1 >= holdUntil[c0])) {
+        this.decideAll(g, t);
+        pend = anyPending[g];
       }
     }
     equity[g] = eqPrev;
@@ -435,7 +371,25 @@ export class BarStepKernel {
     this.guards?.recordTrade(g, grossPnl - cost > 0);
   }
 
+  /** Marks a several-column account at bar t's close into `groupMark` (value, gross value). */
+  private markGroup(g: number, t: number): void {
+    let value = 0;
+    let grossValue = 0;
+    for (let c = this.firstColumn[g]; c < this.firstColumn[g + 1]; c++) {
+      const q = this.qty[c];
+      if (q === 0) continue;
+      if (q < 0 && this.borrowPerBar > 0) this.chargeBorrow(c, g, t);
+      const v = q * this.closes[c][t];
+      value += v;
+      grossValue += Math.abs(v);
+    }
+    this.groupMark[0] = value;
+    this.groupMark[1] = grossValue;
+  }
+
+  /** Short borrow for bar t; a close_delay entry filled at this close pays from the next bar. */
   private chargeBorrow(c: number, g: number, t: number): void {
+    if (!this.atOpen && this.entryIndex[c] >= t) return;
     const fee = -this.qty[c] * this.closes[c][t] * this.borrowPerBar;
     this.cash[g] -= fee;
     this.tradeCost[c] += fee;
@@ -470,9 +424,19 @@ export class BarStepKernel {
     }
   }
 
-  /** Turns column c's signal (not 0) at bar t into a pending fill. */
-  private decide(c: number, g: number, t: number, raw: number): void {
+  private decideAll(g: number, t: number): void {
+    for (let c = this.firstColumn[g]; c < this.firstColumn[g + 1]; c++) this.decide(c, g, t);
+  }
+
+  /** Turns column c's signal at bar t, or its holding clock, into a pending fill. */
+  private decide(c: number, g: number, t: number): void {
+    const raw = this.spec.signals[c * this.spec.ts.length + t];
     const q = this.qty[c];
+    if (raw === 0) {
+      if (q !== 0 && t + 1 >= this.holdUntil[c]) this.order(c, g, 0, 0, EXIT.horizon);
+      return;
+    }
+    if (raw !== 1 && raw !== -1) throw new Error(this.spec.signalMessage(c, t, raw));
     const s = this.spec.config.signals.long_only && raw < 0 ? 0 : raw;
     const dir = q > 0 ? 1 : q < 0 ? -1 : 0;
     if (s !== 0 && dir === s) {

@@ -10,6 +10,7 @@ export * from "./rollingVolatility";
 export * from "./annualization";
 export * from "./tradeLog";
 export * from "./barStep";
+export * from "./barStepSpec";
 export * from "./simulate";
 export * from "./sweep";
 export * from "./normal";

@@ -30,7 +30,8 @@
  */
 import type { Bars } from "../data/bars";
 import { periodsPerYear } from "./annualization";
-import { BarStepKernel, signalMatrix } from "./barStep";
+import { BarStepKernel } from "./barStep";
+import { signalMatrix } from "./barStepSpec";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config";
 import { type PreparedAsset, prepareAssets } from "./simulationInputs";
 import { positionFraction } from "./sizing";
