@@ -23,6 +23,7 @@ import { stopExitPrice } from "./stopExitPrice";
 import { EXIT } from "./tradeLog";
 
 const NONE = 2;
+const EMPTY = new Float64Array(0);
 
 export class BarStepKernel {
   // Per column.
@@ -67,8 +68,14 @@ export class BarStepKernel {
 
   readonly columns: number;
   readonly accounts: number;
-  /** The per-bar outputs asked for in the spec. */
-  readonly recorded: NonNullable<BarStepSpec["record"]>;
+  /**
+   * Per-bar outputs; a series not recorded is an empty array, not a missing field, so these
+   * fields keep one type whatever a caller records and V8 keeps one optimised `advance` when
+   * sweeps with and without `keepReturns` (and simulate) run in one process.
+   */
+  private readonly returnsOut: Float64Array;
+  private readonly equityOut: Float64Array;
+  private readonly grossOut: Float64Array;
   private readonly firstColumn: Int32Array;
   private readonly accountOf: Int32Array;
   private readonly spec: BarStepSpec;
@@ -90,7 +97,9 @@ export class BarStepKernel {
       throw new Error(`bar step: ${spec.signals.length} signals, expected ${m} columns x ${spec.ts.length} bars`);
     }
     this.spec = sameShape(spec);
-    this.recorded = this.spec.record!;
+    this.returnsOut = spec.record?.returns ?? EMPTY;
+    this.equityOut = spec.record?.equity ?? EMPTY;
+    this.grossOut = spec.record?.gross ?? EMPTY;
     this.closes = this.spec.markets.map((mk) => mk.close);
     this.columns = m;
     this.accounts = k;
@@ -157,13 +166,14 @@ export class BarStepKernel {
     const last = spec.lastBar ?? -1;
     const c0 = this.firstColumn[g];
     const c1 = this.firstColumn[g + 1];
-    const { qty, cash, equity, marked, openPositions, anyPending, recorded, holdUntil, closes } = this;
+    const { qty, cash, equity, marked, openPositions, anyPending, holdUntil, closes } = this;
     const signals = spec.signals;
     const borrow = this.borrowPerBar;
     const atOpen = this.atOpen;
     const hasStops = this.hasStops;
     const rf = this.riskFree;
-    const { returns: recReturns, equity: recEquity, gross: recGross } = recorded;
+    const { returnsOut, equityOut, grossOut } = this;
+    const recording = returnsOut.length + equityOut.length + grossOut.length > 0;
     const bars = spec.ts.length;
     const at0 = g * bars;
     let eqPrev = equity[g];
@@ -227,9 +237,11 @@ export class BarStepKernel {
         grossValue = 0;
       }
       const ret = eq / eqPrev - 1;
-      if (recReturns) recReturns[at0 + t] = ret;
-      if (recEquity) recEquity[at0 + t] = eq;
-      if (recGross) recGross[at0 + t] = grossValue / eq;
+      if (recording) {
+        if (returnsOut.length > 0) returnsOut[at0 + t] = ret;
+        if (equityOut.length > 0) equityOut[at0 + t] = eq;
+        if (grossOut.length > 0) grossOut[at0 + t] = grossValue / eq;
+      }
       if (t > 0) {
         const x = ret - rf;
         sum += x;

@@ -93,7 +93,7 @@ export function sameShape(spec: BarStepSpec): BarStepSpec {
     accountSizes: spec.accountSizes,
     entryFraction: spec.entryFraction,
     lastBar: spec.lastBar,
-    record: spec.record ?? {},
+    record: spec.record,
     hooks: { onExit: spec.hooks?.onExit, onGuard: spec.hooks?.onGuard },
     ruinMessage: spec.ruinMessage,
     signalMessage: spec.signalMessage,

@@ -84,11 +84,12 @@ export function sweep(
 function buildSweep(bars: Bars, signals: Int8Array, columns: number, config: EngineConfigInput, options: SweepOptions) {
   const cfg = parseEngineConfig(config);
   checkSweepInputs(bars, signals, columns, cfg, options);
-  const kernel = sweepKernel(bars, signals, columns, cfg, options);
+  const returns = options.keepReturns ? new Float64Array(bars.ts.length * columns) : null;
+  const kernel = sweepKernel(bars, signals, columns, cfg, options, returns);
   const stepper: SweepStepper = {
     bars: bars.ts.length,
     step: (t) => kernel.step(t),
-    result: () => sweepResult(kernel, cfg, bars, options),
+    result: () => sweepResult(kernel, cfg, bars, returns),
   };
   return { stepper, kernel };
 }
@@ -118,6 +119,7 @@ function sweepKernel(
   columns: number,
   cfg: EngineConfig,
   options: SweepOptions,
+  returns: Float64Array | null,
 ): BarStepKernel {
   const { backtest: bt, costs, sizing } = cfg;
   const st = bt.stops;
@@ -161,14 +163,14 @@ function sweepKernel(
     accountSizes: new Array<number>(columns).fill(1),
     entryFraction: (_c, t) => entryFrac[t],
     lastBar: n - 1,
-    record: options.keepReturns ? { returns: new Float64Array(n * columns) } : undefined,
+    record: returns ? { returns } : undefined,
     ruinMessage: (c, t, eq) => `sweep: column ${c} equity ${eq} at index ${t}: ruin`,
     signalMessage: (c, t, raw) =>
       `signal for ${bars.ticker} column ${c}: value at index ${t} is ${raw}, expected -1, 0 or 1`,
   });
 }
 
-function sweepResult(kernel: BarStepKernel, cfg: EngineConfig, bars: Bars, options: SweepOptions): SweepResult {
+function sweepResult(kernel: BarStepKernel, cfg: EngineConfig, bars: Bars, returns: Float64Array | null): SweepResult {
   const m = kernel.columns;
   const k = bars.ts.length - 1;
   const sqrtPpy = Math.sqrt(cfg.backtest.periods_per_year ?? periodsPerYear(bars.timeframe));
@@ -192,6 +194,6 @@ function sweepResult(kernel: BarStepKernel, cfg: EngineConfig, bars: Bars, optio
     trades: kernel.exits,
     costs: kernel.costsPaid,
     pauses: kernel.pauses,
-    returns: options.keepReturns ? (kernel.recorded.returns ?? null) : null,
+    returns,
   };
 }
