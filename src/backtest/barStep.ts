@@ -85,6 +85,10 @@ export class BarStepKernel {
   private readonly borrowPerBar: number;
   private readonly riskFree: number;
   private readonly closes: readonly Float64Array[];
+  /** Spec values the per-signal methods read, one load away. */
+  private readonly signals: Int8Array;
+  private readonly bars: number;
+  private readonly longOnly: boolean;
   /** Scratch for `markGroup`'s two results (a returned double would be boxed). */
   private readonly groupMark = new Float64Array(2);
 
@@ -101,6 +105,9 @@ export class BarStepKernel {
     this.equityOut = spec.record?.equity ?? EMPTY;
     this.grossOut = spec.record?.gross ?? EMPTY;
     this.closes = this.spec.markets.map((mk) => mk.close);
+    this.signals = spec.signals;
+    this.bars = spec.ts.length;
+    this.longOnly = cfg.signals.long_only;
     this.columns = m;
     this.accounts = k;
     this.atOpen = bt.execution === "next_open";
@@ -255,7 +262,7 @@ export class BarStepKernel {
         continue;
       }
       // A one-column account with no signal and no position due out skips the call.
-      if (!solo || signals[sig0 + t] !== 0 || (qty[c0] !== 0 && t + 1 >= holdUntil[c0])) {
+      if (!solo || signals[sig0 + t] !== 0 || (open > 0 && t + 1 >= holdUntil[c0])) {
         this.decideAll(g, t);
         pend = anyPending[g];
       }
@@ -442,14 +449,14 @@ export class BarStepKernel {
 
   /** Turns column c's signal at bar t, or its holding clock, into a pending fill. */
   private decide(c: number, g: number, t: number): void {
-    const raw = this.spec.signals[c * this.spec.ts.length + t];
+    const raw = this.signals[c * this.bars + t];
     const q = this.qty[c];
     if (raw === 0) {
       if (q !== 0 && t + 1 >= this.holdUntil[c]) this.order(c, g, 0, 0, EXIT.horizon);
       return;
     }
     if (raw !== 1 && raw !== -1) throw new Error(this.spec.signalMessage(c, t, raw));
-    const s = this.spec.config.signals.long_only && raw < 0 ? 0 : raw;
+    const s = this.longOnly && raw < 0 ? 0 : raw;
     const dir = q > 0 ? 1 : q < 0 ? -1 : 0;
     if (s !== 0 && dir === s) {
       this.holdUntil[c] = t + 1 + this.hold;
