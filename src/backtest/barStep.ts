@@ -91,6 +91,11 @@ export class BarStepKernel {
   private readonly longOnly: boolean;
   /** Scratch for `markGroup`'s two results (a returned double would be boxed). */
   private readonly groupMark = new Float64Array(2);
+  /**
+   * Raw price of the fill `enter` or `exit` makes, set by the caller: they are too large for V8
+   * to inline, and a double argument would be boxed on every fill.
+   */
+  private readonly fillPrice = new Float64Array(1);
 
   constructor(spec: BarStepSpec) {
     const cfg = spec.config;
@@ -291,7 +296,8 @@ export class BarStepKernel {
       const target = pending[c];
       if (target === NONE || qty[c] === 0 || Math.sign(qty[c]) === target) continue;
       const mk = markets[c];
-      this.exit(c, g, t, atClose ? mk.close[t] : mk.open[t], this.pendingReason[c]);
+      this.fillPrice[0] = atClose ? mk.close[t] : mk.open[t];
+      this.exit(c, g, t, this.pendingReason[c]);
     }
     for (let c = c0; c < c1; c++) {
       const target = pending[c];
@@ -299,7 +305,8 @@ export class BarStepKernel {
       pending[c] = NONE;
       const mk = markets[c];
       if (target !== 0 && qty[c] === 0) {
-        this.enter(c, g, t, atClose ? mk.close[t] : mk.open[t], target, this.pendingFraction[c]);
+        this.fillPrice[0] = atClose ? mk.close[t] : mk.open[t];
+        this.enter(c, g, t, target);
       }
     }
     this.anyPending[g] = 0;
@@ -316,12 +323,15 @@ export class BarStepKernel {
       if (Number.isNaN(px)) continue;
       // The stop-loss lies on the losing side of the entry (or equals it when ATR is 0).
       const isStop = px === sl || (q > 0 ? px < this.entryRaw[c] : px > this.entryRaw[c]);
-      this.exit(c, g, t, px, isStop ? EXIT.stop_loss : EXIT.take_profit);
+      this.fillPrice[0] = px;
+      this.exit(c, g, t, isStop ? EXIT.stop_loss : EXIT.take_profit);
     }
   }
 
-  /** Opens `dir` in column c at raw price `px`, sized on the equity at the signal bar. */
-  private enter(c: number, g: number, t: number, px: number, dir: number, frac: number): void {
+  /** Opens `dir` in column c at raw price `fillPrice`, its pending fraction of the equity at the signal bar. */
+  private enter(c: number, g: number, t: number, dir: number): void {
+    const px = this.fillPrice[0];
+    const frac = this.pendingFraction[c];
     const { costs, sizing, backtest } = this.spec.config;
     const mk = this.spec.markets[c];
     const d = t - 1;
@@ -364,8 +374,9 @@ export class BarStepKernel {
     this.takeProfit[c] = st.take_profit_atr === null ? Number.NaN : px + dir * st.take_profit_atr * widen * mk.atr![d];
   }
 
-  /** Closes column c's position at raw price `px`, with costs. */
-  private exit(c: number, g: number, t: number, px: number, reason: number): void {
+  /** Closes column c's position at raw price `fillPrice`, with costs. */
+  private exit(c: number, g: number, t: number, reason: number): void {
+    const px = this.fillPrice[0];
     const costs = this.spec.config.costs;
     const mk = this.spec.markets[c];
     const q = this.qty[c];
@@ -418,7 +429,9 @@ export class BarStepKernel {
   /** Closes every open position of the account at bar t's close ("end"). */
   private closeAll(g: number, t: number): void {
     for (let c = this.firstColumn[g]; c < this.firstColumn[g + 1]; c++) {
-      if (this.qty[c] !== 0) this.exit(c, g, t, this.spec.markets[c].close[t], EXIT.end);
+      if (this.qty[c] === 0) continue;
+      this.fillPrice[0] = this.spec.markets[c].close[t];
+      this.exit(c, g, t, EXIT.end);
     }
   }
 
