@@ -194,14 +194,16 @@ export class BarStepKernel {
     let peak = this.peak[g];
     let mdd = this.maxDrawdown[g];
     // No doubles go into calls from this loop: V8 would box them, on every bar.
-    // The account's cash, open count and pending flag live in locals; every call that may
-    // change them is followed by a reload.
+    // The account's cash, open count and pending flag, and a one-column account's position and
+    // holding deadline, live in locals; every call that may change them is followed by a reload.
     const solo = c1 - c0 === 1;
     const close0 = closes[c0];
     const sig0 = c0 * spec.ts.length;
     let cashNow = cash[g];
     let open = openPositions[g];
     let pend = anyPending[g];
+    let q0 = solo ? qty[c0] : 0;
+    let due0 = solo ? holdUntil[c0] : 0;
     for (let t = from; t < to; t++) {
       if (pend || (hasStops && open > 0)) {
         equity[g] = eqPrev;
@@ -211,6 +213,10 @@ export class BarStepKernel {
         cashNow = cash[g];
         open = openPositions[g];
         pend = anyPending[g];
+        if (solo) {
+          q0 = qty[c0];
+          due0 = holdUntil[c0];
+        }
       }
       // Mark to market at the close, after the bar's short borrow fee. A one-column account
       // (every sweep column, a one-asset simulation) is marked inline; larger ones in a method.
@@ -223,12 +229,11 @@ export class BarStepKernel {
           grossValue = this.groupMark[1];
           cashNow = cash[g];
         } else {
-          const q = qty[c0];
-          if (q < 0 && borrow > 0) {
+          if (q0 < 0 && borrow > 0) {
             this.chargeBorrow(c0, g, t);
             cashNow = cash[g];
           }
-          value = q * close0[t];
+          value = q0 * close0[t];
           grossValue = Math.abs(value);
         }
       }
@@ -267,9 +272,10 @@ export class BarStepKernel {
         continue;
       }
       // A one-column account with no signal and no position due out skips the call.
-      if (!solo || signals[sig0 + t] !== 0 || (open > 0 && t + 1 >= holdUntil[c0])) {
+      if (!solo || signals[sig0 + t] !== 0 || (open > 0 && t + 1 >= due0)) {
         this.decideAll(g, t);
         pend = anyPending[g];
+        if (solo) due0 = holdUntil[c0];
       }
     }
     equity[g] = eqPrev;
