@@ -9,6 +9,8 @@ export * from "./atr";
 export * from "./rollingVolatility";
 export * from "./annualization";
 export * from "./tradeLog";
+export * from "./barStep";
+export * from "./barStepSpec";
 export * from "./simulate";
 export * from "./sweep";
 export * from "./normal";
