@@ -28,32 +28,15 @@
  * next session (UTC date; US sessions never straddle midnight UTC). Signals seen while
  * paused are dropped, not queued. Every pause and resume is in `guardEvents`.
  */
-import type { Bars } from "../data/bars";
 import { periodsPerYear } from "./annualization";
 import { BarStepKernel } from "./barStep";
 import { signalMatrix } from "./barStepSpec";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config";
-import { type PreparedAsset, prepareAssets } from "./simulationInputs";
+import { type AssetInput, type PreparedAsset, prepareAssets, type ReturnBasis } from "./simulationInputs";
 import { positionFraction } from "./sizing";
 import { type TradeLog, TradeLogBuilder } from "./tradeLog";
 
-export { impliedDividends } from "./simulationInputs";
-
-export interface AssetInput {
-  bars: Bars;
-  /** Per bar: +1 long, -1 short (an exit when long-only), 0 no signal. */
-  signal: Int8Array;
-  /** Calibrated probability of the signalled side, per bar (needed by Kelly sizing). */
-  probability?: Float64Array;
-  /** Explicit size per signal bar as a fraction of equity (overrides the sizing kind; still capped). */
-  size?: Float64Array;
-  /** Cash dividend per share, on its ex-date bar. Overrides dividends implied by `bars.adjClose`. */
-  dividends?: Float64Array;
-  /** 1 where the bar is in a volatile regime: stop distances widen by `stops.volatile_widen`. */
-  volatile?: Uint8Array;
-}
-
-export type ReturnBasis = "price" | "total_return_dividends" | "total_return_adjusted";
+export { type AssetInput, impliedDividends, type ReturnBasis } from "./simulationInputs";
 
 export interface GuardEvent {
   index: number;

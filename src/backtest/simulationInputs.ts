@@ -3,8 +3,24 @@ import type { Bars } from "../data/bars";
 import { atr as atrSeries } from "./atr";
 import type { EngineConfig } from "./config";
 import { rollingVolatility } from "./rollingVolatility";
-import type { AssetInput, ReturnBasis } from "./simulate";
 import { checkAligned, checkBars, checkRange, checkSameTimestamps, checkSignalValues } from "./validateInputs";
+
+/** One asset's bars and what trades it: the input of `simulate` per asset. */
+export interface AssetInput {
+  bars: Bars;
+  /** Per bar: +1 long, -1 short (an exit when long-only), 0 no signal. */
+  signal: Int8Array;
+  /** Calibrated probability of the signalled side, per bar (needed by Kelly sizing). */
+  probability?: Float64Array;
+  /** Explicit size per signal bar as a fraction of equity (overrides the sizing kind; still capped). */
+  size?: Float64Array;
+  /** Cash dividend per share, on its ex-date bar. Overrides dividends implied by `bars.adjClose`. */
+  dividends?: Float64Array;
+  /** 1 where the bar is in a volatile regime: stop distances widen by `stops.volatile_widen`. */
+  volatile?: Uint8Array;
+}
+
+export type ReturnBasis = "price" | "total_return_dividends" | "total_return_adjusted";
 
 /** Implied cash dividend per share from an adjusted close: close[t-1] * adj[t]/adj[t-1] - close[t]. */
 export function impliedDividends(close: Float64Array, adjClose: Float64Array): Float64Array {
