@@ -6,7 +6,6 @@
  * directory on free ports, apart from the suite's own services.
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -20,18 +19,7 @@ import {
   servicesDown,
   servicesStatus,
 } from "../../src/services";
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
+import { freePort } from "../setup/freePort";
 
 const repoRoot = process.cwd();
 const stateDir = mkdtempSync(join(tmpdir(), "wsp-services-"));

@@ -6,11 +6,11 @@
  * store. MLFLOW_TRACKING_URI is exported to the workers so code under test finds the server.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { stopMlflowServer } from "../../src/services/index";
+import { freePort } from "./freePort";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,18 +19,6 @@ declare module "vitest" {
     mlflowStoreDir: string;
     mlflowPort: number;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -7,7 +7,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +22,7 @@ import {
   trialKey,
 } from "../../src/tracking/index";
 import { findRepoRoot, startMlflowServer, stopMlflowServer } from "../../src/services/index";
+import { freePort } from "../setup/freePort";
 
 const repoRoot = findRepoRoot();
 let storeDir: string;
@@ -33,17 +33,6 @@ let outboxDir: string;
 let copyDir: string;
 let zeroDir: string;
 let recorder: Recorder;
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => res(typeof addr === "object" && addr ? addr.port : 0));
-    });
-  });
-}
 
 beforeAll(async () => {
   storeDir = mkdtempSync(join(tmpdir(), "wsp-outbox-mlflow-"));

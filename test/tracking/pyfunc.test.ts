@@ -10,7 +10,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +21,7 @@ import { REGIME_COLUMN, variantModel } from "../../src/pipeline/modelExport";
 import { MlflowClient, ModelRegistry } from "../../src/tracking";
 import { findRepoRoot } from "../../src/services";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
+import { freePort } from "../setup/freePort";
 import { testMlflowUri } from "../setup/testMlflow";
 
 const experiment = `pyfunc-test-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -85,17 +85,6 @@ function relErr(a: number, b: number): number {
 /** JSON with NaN as null (pandas reads null in a float column as NaN). */
 function frameJson(columns: string[], rows: number[][]): string {
   return JSON.stringify({ columns, data: rows.map((r) => r.map((v) => (Number.isFinite(v) ? v : null))) });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 describe("logged models", () => {
