@@ -25,7 +25,8 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { MlflowClient } from "./mlflowClient";
 import { MlflowError } from "./mlflowError";
-import { aliveSince, LOCAL_RUN_ID_TAG, listOutboxRuns, OutboxRun } from "./outbox";
+import { aliveSince, listOutboxRuns, OutboxRun } from "./outbox";
+import { LOCAL_RUN_ID_TAG } from "./outboxReplay";
 import { ERROR_TAG, HOST_TAG, PID_TAG } from "./recorder";
 import { tagRecord } from "./registry";
 

@@ -6,7 +6,7 @@
  * `{"dataframe_split": …}`), which `mlflow models serve` and the UI read.
  *
  * The model's id, artifact location and run id are appended when the model is created on the
- * server (see `applyLoggedModel` in outbox.ts): offline they are not known yet.
+ * server (see `applyLoggedModel` in outboxReplay.ts): offline they are not known yet.
  */
 import { stringify } from "yaml";
 

@@ -34,9 +34,11 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from "./flattenParams";
-import { MlflowClient, wireValue } from "./mlflowClient";
+import { MlflowClient } from "./mlflowClient";
+import { wireValue } from "./mlflowTransport";
 import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "../services/mlflowServer";
-import { drainOutboxRun, type DrainResult, type OutboxEntry, OutboxRun } from "./outbox";
+import { type OutboxEntry, OutboxRun } from "./outbox";
+import { drainOutboxRun, type DrainResult } from "./outboxReplay";
 import { ledgerOf, TRIAL_PREFIX, type TrialEntry, type TrialLedger, writeTrials } from "./trials";
 import type { Metric, RunStatus } from "./types";
 

@@ -5,7 +5,8 @@
  * pid in the run's `lock`) are left alone.
  */
 import type { MlflowClient } from "./mlflowClient";
-import { drainOutboxRun, listOutboxRuns } from "./outbox";
+import { listOutboxRuns } from "./outbox";
+import { drainOutboxRun } from "./outboxReplay";
 import { ERROR_TAG } from "./recorder";
 
 const ABANDONED = "the process recording this run exited without ending it; ended by wsp mlflow sync";
