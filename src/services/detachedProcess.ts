@@ -14,8 +14,12 @@ export interface LocalServiceState {
   logPath: string;
 }
 
-/** True while a process with this pid exists (EPERM: it exists but belongs to another user). */
+/**
+ * True while a process with this pid exists on this host (EPERM: it exists but belongs to another
+ * user). Not a positive integer: false (`kill(0)` would signal this process's own group).
+ */
 export function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

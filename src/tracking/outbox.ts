@@ -41,6 +41,7 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, normalize, sep } from "node:path";
+import { isAlive } from "../services";
 import type { TrialEntry } from "./trials";
 import type { Metric, RunStatus } from "./types";
 
@@ -312,17 +313,6 @@ function processStartTime(pid: number): number | null {
     return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + ticks * 10 : null;
   } catch {
     return null;
-  }
-}
-
-/** Whether a process with this pid exists on this host (EPERM: it does, owned by another user). */
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
