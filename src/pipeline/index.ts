@@ -1,4 +1,7 @@
-/** Public surface of the pipeline: the experiment config, the runner and its tracking. */
+/**
+ * Public surface of the pipeline: the experiment config, the runner by phases and its record
+ * steps, tracked runs, panels, promotion and registered models.
+ */
 export {
   type ConfigBlocks,
   ConfigError,

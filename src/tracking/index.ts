@@ -1,11 +1,13 @@
-/** Public surface of tracking: the typed MLflow REST client, the recorder. */
+/**
+ * Public surface of tracking: the typed MLflow REST client, the run recorder and its outbox, the
+ * trial ledger, the model registry, the holdout ledger, promotion records and model artifacts.
+ */
 export type { KeyValue, Metric, Run } from "./types";
 export { MlflowError } from "./mlflowError";
-export { LOG_BATCH_LIMITS, logBatchChunks } from "./logBatchChunks";
 export { MlflowClient } from "./mlflowClient";
 export { type MlflowClientOptions, proxiedArtifactRoot, wireValue } from "./mlflowTransport";
 export { flattenParams, MAX_TAG_VALUE_LENGTH } from "./flattenParams";
-export { checkArtifactPath, listOutboxRuns, OutboxRun } from "./outbox";
+export { listOutboxRuns, OutboxRun } from "./outbox";
 export {
   ledgerStats,
   type LedgerStats,
