@@ -4,9 +4,9 @@
  * rows with any NaN dropped. Label: next-day |log return| above the trailing 250-day median
  * (predictable, unlike direction). Label spans run bar t → t+1 for purging.
  */
-import { loadBundled } from "../src/data/bundled";
+import { loadBundled } from "../src/data";
 import { computeFeatures } from "../src/features";
-import { type FeatureMatrix, fromColumns } from "../src/models/matrix";
+import { type FeatureMatrix, fromColumns } from "../src/models";
 import type { LabelSpans } from "../src/validation";
 
 export interface ZooData {

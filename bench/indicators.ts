@@ -21,13 +21,7 @@ import { fileURLToPath } from "node:url";
 import ti from "technicalindicators";
 import * as tsig from "trading-signals";
 import type { Bars } from "../src/data";
-import { adx } from "../src/features/indicators/adx";
-import { atr } from "../src/features/indicators/atr";
-import { bollinger } from "../src/features/indicators/bollinger";
-import { INDICATOR_CATALOG } from "../src/features/indicators/catalog";
-import { ema } from "../src/features/indicators/ema";
-import { macd } from "../src/features/indicators/macd";
-import { rsi } from "../src/features/indicators/rsi";
+import { adx, atr, bollinger, INDICATOR_CATALOG, ema, macd, rsi } from "../src/features";
 import { millionBars } from "./_millionBars";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

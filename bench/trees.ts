@@ -16,12 +16,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadBundled } from "../src/data/bundled";
-import type { Bars } from "../src/data/bars";
-import { GbmModel } from "../src/models/gbm";
-import { type FeatureMatrix, featureMatrix, sliceRows } from "../src/models/matrix";
+import { loadBundled, type Bars } from "../src/data";
+import { GbmModel, type FeatureMatrix, featureMatrix, sliceRows, RfModel } from "../src/models";
 import { rocAuc } from "../src/validation";
-import { RfModel } from "../src/models/rf";
 import { millionBars } from "./_millionBars";
 
 const root = process.cwd();

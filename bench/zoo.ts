@@ -15,13 +15,17 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hyperSearch } from "../src/models/hyperSearch";
-import { LogisticModel } from "../src/models/logistic";
-import { LstmModel } from "../src/models/lstm";
-import { featureMatrix, sliceRows, takeRows } from "../src/models/matrix";
+import {
+  hyperSearch,
+  LogisticModel,
+  LstmModel,
+  featureMatrix,
+  sliceRows,
+  takeRows,
+  MljsRfModel,
+  RfModel,
+} from "../src/models";
 import { rocAuc } from "../src/validation";
-import { MljsRfModel } from "../src/models/mljsRf";
-import { RfModel } from "../src/models/rf";
 import { spyDailyFeatures } from "./_zooData";
 
 const quick = process.env.ZOO_BENCH_QUICK === "1";

@@ -1,4 +1,4 @@
-import type { Timeframe } from "../data/bars";
+import type { Timeframe } from "../data";
 
 /** Bars per year: 252 sessions; intraday bars per 6.5-hour regular session (early closes ignored). */
 export function periodsPerYear(timeframe: Timeframe): number {

@@ -3,7 +3,7 @@
  * (docs/architecture.md). Keys are snake_case as researchers write them in YAML; the engine
  * consumes the parsed objects directly so there is one definition of every option.
  */
-import { MAX_WINDOW_BARS } from "../data/bars";
+import { MAX_WINDOW_BARS } from "../data";
 import { z } from "zod";
 import { STRESS_WINDOW_NAMES } from "./stressWindows";
 

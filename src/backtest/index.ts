@@ -1,24 +1,55 @@
-/** Public surface of the backtest engine: simulation, sizing, costs, statistics, sweeps. */
-export * from "./config";
-export * from "./stressWindows";
-export * from "./signals";
-export * from "./sizing";
-export * from "./costs";
-export * from "./capacity";
-export * from "./atr";
-export * from "./rollingVolatility";
-export * from "./annualization";
-export * from "./tradeLog";
-export * from "./barStep";
-export * from "./barStepSpec";
-export * from "./simulate";
-export * from "./sweep";
-export * from "./normal";
-export * from "./returnStatistics";
-export * from "./tradeStatistics";
-export * from "./sharpeInference";
-export * from "./pbo";
-export * from "./breakdowns";
-export * from "./activeReturns";
-export * from "./report";
-export * from "./runBacktest";
+/**
+ * Public surface of the backtest engine: its config, probabilities to signals, the one-asset and
+ * portfolio simulation and the N-column sweep (whole or bar by bar), trade logs, and the statistics
+ * that judge a run (returns, deflated Sharpe, PBO, breakdowns, capacity). Costs, sizing and the
+ * bar-step kernel stay inside: they are reached through the config.
+ */
+export {
+  type BacktestConfig,
+  backtestSchema,
+  type CostsConfig,
+  costsSchema,
+  type EngineConfig,
+  type EngineConfigInput,
+  type GuardsConfig,
+  guardsSchema,
+  parseEngineConfig,
+  type SignalsConfig,
+  signalsSchema,
+  type SizingConfig,
+  sizingSchema,
+  type StopsConfig,
+  stopsSchema,
+} from "./config";
+export { STRESS_WINDOW_NAMES, type StressWindowName } from "./stressWindows";
+export { sideProbabilities, type SignalColumn, signalsFromProbabilities } from "./signals";
+export { capacityEstimate, type CapacityInput } from "./capacity";
+export { EXIT, EXIT_REASONS, type ExitReason, type TradeLog, tradeLogToCsv } from "./tradeLog";
+export { signalMatrix } from "./barStepSpec";
+export {
+  type AssetInput,
+  type GuardEvent,
+  simulate,
+  type SimulationResult,
+  simulationStepper,
+  type SimulationStepper,
+} from "./simulate";
+export { sweep, type SweepOptions, type SweepResult, sweepStepper, type SweepStepper } from "./sweep";
+export { returnStatistics, type ReturnStatistics, type ReturnStatisticsOptions } from "./returnStatistics";
+export { tradeStatistics, type TradeStatistics } from "./tradeStatistics";
+export {
+  columnSharpes,
+  deflatedSharpe,
+  type DeflatedSharpeInput,
+  DSR_LABEL,
+  expectedMaxSharpe,
+  minTrackRecordLength,
+  probabilisticSharpe,
+  type SharpeInputs,
+  variance,
+} from "./sharpeInference";
+export { type PboResult, probabilityOfBacktestOverfitting } from "./pbo";
+export { breakdownByRegime, breakdownByYear, type SegmentStatistics, stressBreakdown } from "./breakdowns";
+export { activeReturns, type ActiveReturns } from "./activeReturns";
+export { backtestReport, type BacktestReport, type ReportOptions } from "./report";
+export { assetFromProbabilities, type BacktestRun, type ProbabilityInput, runBacktest } from "./runBacktest";

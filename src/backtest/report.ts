@@ -5,7 +5,7 @@
  * With a benchmark, the Sharpe, PSR and DSR are also computed on active returns (activeReturns.ts:
  * the strategy minus beta times the benchmark), which a long bias in a rising market cannot pass.
  */
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 import { type SegmentStatistics, breakdownByRegime, breakdownByYear, stressBreakdown } from "./breakdowns";
 import { activeReturns, sharpeMoments, sizedBenchmarkReturns } from "./activeReturns";
 import { capacityEstimate } from "./capacity";

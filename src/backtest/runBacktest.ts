@@ -2,7 +2,7 @@
  * One call from calibrated probabilities (or ready signals) to trades, equity and the full
  * statistics table: signals.ts → simulate.ts → report.ts.
  */
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 import { type EngineConfigInput, parseEngineConfig } from "./config";
 import { type BacktestReport, backtestReport, type ReportOptions } from "./report";
 import { sideProbabilities, signalsFromProbabilities } from "./signals";

@@ -1,5 +1,5 @@
 /** The inputs of `simulate`, checked and prepared: one place for what the engine may assume. */
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 import { atr as atrSeries } from "./atr";
 import type { EngineConfig } from "./config";
 import { rollingVolatility } from "./rollingVolatility";

@@ -12,7 +12,7 @@
  * Not supported, and rejected by name rather than silently ignored: Kelly sizing (needs
  * per-column probabilities) and dividends.
  */
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 import { periodsPerYear } from "./annualization";
 import { atr as atrSeries } from "./atr";
 import { BarStepKernel } from "./barStep";

@@ -1,5 +1,5 @@
 /** Input checks shared by the engine and the sweep; every message names the field, index and date. */
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 
 function when(ts: Float64Array, i: number): string {
   const t = ts[i];

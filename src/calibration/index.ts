@@ -1,3 +1,4 @@
+/** Public surface of calibration: out-of-fold calibrators (Platt, isotonic, temperature) and the metric report. */
 export { calibrationConfigSchema, type CalibrationConfig } from "./calibrationConfig";
 export {
   CALIBRATION_METHODS,

@@ -1,12 +1,34 @@
 /** Public surface of the data layer: bars, loaders, calendar, validation, resampling, alignment. */
-export * from "./bars";
-export * from "./dataFormatError";
-export * from "./pathProblem";
-export * from "./quoteInput";
-export * from "./ticker";
-export * from "./csv";
-export * from "./bundled";
-export * from "./calendar";
+export {
+  type Bars,
+  barsBetween,
+  INTRADAY_TIMEFRAME_MS,
+  isIntraday,
+  isTimeframe,
+  lowerBound,
+  MAX_WINDOW_BARS,
+  sliceBars,
+  type Timeframe,
+  TIMEFRAMES,
+} from "./bars";
+export { DataFormatError } from "./dataFormatError";
+export { readProblem } from "./pathProblem";
+export { clipMessage, QUOTE_LIMIT, quoteInput } from "./quoteInput";
+export { tickerProblem } from "./ticker";
+export { loadCsv, loadLongCsv, parseBarsCsv, parseLongCsv, readCsvBytes } from "./csv";
+export { listBundled, loadBundled, loadUniverse, resolveDataDir } from "./bundled";
+export {
+  dayMsOf,
+  holidayName,
+  isEarlyClose,
+  isSession,
+  nextSession,
+  previousSession,
+  sessionClose,
+  sessionOpen,
+  sessionsBetween,
+  weekStart,
+} from "./calendar";
 export {
   DAY_MS,
   civilFromDays,
@@ -16,11 +38,19 @@ export {
   newYorkDayOf,
   newYorkOffsetMinutes,
   newYorkToUtc,
+  weekdayOfDay,
 } from "./newYorkTime";
-export * from "./validate";
-export * from "./repairPolicy";
-export * from "./resample";
-export * from "./align";
-export * from "./parquet";
-export * from "./dataConfig";
-export * from "./plantedSignal";
+export {
+  FINDING_KINDS,
+  type FindingKind,
+  formatReport,
+  totalCounts,
+  validateBars,
+  type ValidationReport,
+} from "./validate";
+export { ALLOWED_ACTIONS, applyPolicy, DataValidationError, repairPolicy, RESEARCH_POLICY } from "./repairPolicy";
+export { resample } from "./resample";
+export { alignOnCalendar } from "./align";
+export { loadLongParquet, loadParquet } from "./parquet";
+export { type DataConfig, dataConfigSchema, loadDataBlock } from "./dataConfig";
+export { plantedSignalMarket } from "./plantedSignal";

@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 import type { FeatureInput, FeatureResult } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
 

@@ -9,10 +9,17 @@
  * the universe enters per date. Columns are computed on each step's source series (the bars, a
  * resample of them, a context series), transformed there, then carried onto the bars.
  */
-import { type Bars, TIMEFRAMES, type Timeframe, isIntraday } from "../data/bars";
-import { isoDate, isoNewYork, newYorkDayOf } from "../data/newYorkTime";
-import { previousSession } from "../data/calendar";
-import { resample } from "../data/resample";
+import {
+  type Bars,
+  TIMEFRAMES,
+  type Timeframe,
+  isIntraday,
+  isoDate,
+  isoNewYork,
+  newYorkDayOf,
+  previousSession,
+  resample,
+} from "../data";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { featureCacheKey, readFeatureCache, writeFeatureCache } from "./cache";
 import type { BatchEnv } from "./indicators/descriptor";

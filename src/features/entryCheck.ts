@@ -3,7 +3,7 @@
  * parameters (defaults filled in), outputs and transform chains. Used by the config schema
  * (errors at parse time) and by the plan.
  */
-import { quoteInput } from "../data/quoteInput";
+import { quoteInput } from "../data";
 import type { FeatureEntry } from "./featureEntry";
 import { type IndicatorDescriptor, type Params, type ParamValue, paramValue } from "./indicators/descriptor";
 import { featureIndicator, featureIndicatorNames } from "./featureRegistry";

@@ -4,7 +4,7 @@
  * checks and the presets all read these types.
  */
 import { z } from "zod";
-import { TIMEFRAMES } from "../data/bars";
+import { TIMEFRAMES } from "../data";
 
 const paramValue = z.union([z.number(), z.string()]);
 

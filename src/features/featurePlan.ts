@@ -5,7 +5,7 @@
  * transforms, timeframes); what depends on the input (volume, context coverage) is checked when
  * computing.
  */
-import { TIMEFRAMES, type Timeframe } from "../data/bars";
+import { TIMEFRAMES, type Timeframe } from "../data";
 import { chainsOf, checkEntry, outputsOf, resolveParams, snake } from "./entryCheck";
 import type { IndicatorDescriptor, Params } from "./indicators/descriptor";
 import { featureIndicator } from "./featureRegistry";

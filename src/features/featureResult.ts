@@ -2,7 +2,7 @@
  * What a feature computation takes and gives: the input series, the frame and its report. A
  * leaf, so that the cache can store results without importing the computation.
  */
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 import type { FeatureFrame } from "./featureFrame";
 import type { NanReport } from "./nanPolicy";
 

@@ -11,7 +11,7 @@
  * and context bars and, when `universe` is set, the universe's daily bars pushed with
  * `pushUniverse`: every member's bar of a date before the base bar of that date.
  */
-import type { Timeframe } from "../data/bars";
+import type { Timeframe } from "../data";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { type Availability, parseFeaturesConfig, unavailableReason } from "./computeFeatures";
 import type { CrossSectionStep, StreamCore } from "./indicators/descriptor";

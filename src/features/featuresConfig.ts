@@ -15,7 +15,7 @@
  * holding any NaN.
  */
 import { z } from "zod";
-import { TIMEFRAMES } from "../data/bars";
+import { TIMEFRAMES } from "../data";
 import { checkEntry } from "./entryCheck";
 import { FEATURE_SETS, type FeatureEntry, featureEntrySchema } from "./featureEntry";
 

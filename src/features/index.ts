@@ -2,19 +2,18 @@
  * Public surface of src/features: feature frames, specs by config, presets, the cache, streaming,
  * the indicator library, breadth, regimes and the quality report.
  */
-export * from "./featureFrame";
-export * from "./featureSpecError";
-export * from "./featureRegistry";
-export * from "./featuresConfig";
-export * from "./featurePlan";
-export * from "./featureSets";
-export * from "./transforms";
-export * from "./visibility";
-export * from "./nanPolicy";
-export * from "./cache";
-export * from "./computeFeatures";
-export * from "./indicators";
-export * from "./featureStream";
+export { column, type FeatureFrame, selectColumns, sliceRows, toRowMajor } from "./featureFrame";
+export { FeatureSpecError } from "./featureSpecError";
+export { featureIndicator, featureIndicatorNames } from "./featureRegistry";
+export { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
+export { planFeatures } from "./featurePlan";
+export { DEFAULT_SET_CORRELATED_PAIRS } from "./featureSets";
+export { closeTimes, contextIndex } from "./visibility";
+export { applyNanPolicy } from "./nanPolicy";
+export { FEATURE_CODE_VERSION } from "./cache";
+export { computeFeatures, type FeatureInput, type FeatureResult, parseFeaturesConfig } from "./computeFeatures";
+export { adx, atr, bollinger, ema, INDICATOR_CATALOG, macd, rollingBeta, rollingCorrelation, rsi } from "./indicators";
+export { FeatureStream } from "./featureStream";
 export { type Breadth, type BreadthOptions, breadth } from "./breadth";
 export { type BreadthSources, loadBreadthSources } from "./breadthSources";
 export { formatQualityReport, type QualityOptions, type QualityReport, qualityReport } from "./quality";

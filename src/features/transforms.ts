@@ -5,8 +5,7 @@
  * `diff(1) | zscore(20)` applies left to right and is named inside out: `zscore_20(diff_1(x))`.
  * Every transform at bar t reads values at bars ≤ t only; each has a streaming twin.
  */
-import { MAX_WINDOW_BARS } from "../data/bars";
-import { quoteInput } from "../data/quoteInput";
+import { MAX_WINDOW_BARS, quoteInput } from "../data";
 import { RollingZScoreStream } from "./indicators";
 
 export type TransformKind = "lag" | "diff" | "pct_change" | "zscore" | "cs_rank";

@@ -13,9 +13,16 @@
  * during a session the previous session's daily value is the last one visible (VIX settles
  * after 16:00).
  */
-import { type Bars, INTRADAY_TIMEFRAME_MS, isIntraday } from "../data/bars";
-import { isSession, previousSession, sessionClose, weekStart } from "../data/calendar";
-import { DAY_MS } from "../data/newYorkTime";
+import {
+  type Bars,
+  INTRADAY_TIMEFRAME_MS,
+  isIntraday,
+  isSession,
+  previousSession,
+  sessionClose,
+  weekStart,
+  DAY_MS,
+} from "../data";
 import { NewYorkClock } from "./indicators/newYorkClock";
 
 export function closeTimes(bars: Bars): Float64Array {

@@ -1,3 +1,4 @@
+/** Public surface of labels: fixed-horizon, triple-barrier and meta labels by config, and sample weights. */
 export { firstBarrierTouch } from "./barrierTouch";
 export { type FixedHorizonOptions, fixedHorizonLabels } from "./fixedHorizon";
 export { type LabelsConfig, labelsConfigSchema } from "./labelsConfig";

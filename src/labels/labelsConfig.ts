@@ -1,4 +1,4 @@
-import { MAX_WINDOW_BARS } from "../data/bars";
+import { MAX_WINDOW_BARS } from "../data";
 import { z } from "zod";
 
 const horizon = z.number().int().min(1).max(MAX_WINDOW_BARS);

@@ -1,4 +1,4 @@
-import { quoteInput } from "../data/quoteInput";
+import { quoteInput } from "../data";
 import { fixedHorizonLabels } from "./fixedHorizon";
 import type { LabelsConfig } from "./labelsConfig";
 import { LabelError, type LabelSet } from "./labelSet";

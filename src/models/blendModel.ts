@@ -8,7 +8,7 @@
  * probabilities; the weights or the meta-learner are fitted on those, and the members are then
  * refitted on all the training rows. Nothing outside the training fold is ever seen.
  */
-import { MAX_WINDOW_BARS } from "../data/bars";
+import { MAX_WINDOW_BARS } from "../data";
 import { z } from "zod";
 import { LogisticModel, logisticParamsSchema, type SavedLogistic } from "./logistic";
 import { type FeatureMatrix, fromColumns, takeRows } from "./matrix";

@@ -6,7 +6,7 @@
  * No TPE/Bayesian option: no well-kept JS library for it was found (the closest npm package,
  * `hyperparameters`, is a small hyperopt port with few users), so only grid and random are offered.
  */
-import { MAX_WINDOW_BARS } from "../data/bars";
+import { MAX_WINDOW_BARS } from "../data";
 import { z } from "zod";
 import { type LabelSpans, purgedKFold, rocAuc } from "../validation";
 import { takeRows, type FeatureMatrix } from "./matrix";

@@ -10,7 +10,7 @@
  * failed; values are quoted through quoteInput, so garbage input is cut short.
  */
 import type { z } from "zod";
-import { quoteInput } from "../data/quoteInput";
+import { quoteInput } from "../data";
 
 export type Path = readonly PropertyKey[];
 

@@ -7,7 +7,7 @@ import type { Calibrator } from "../calibration";
 import type { Bars, ValidationReport } from "../data";
 import type { Importance, Model } from "../models";
 import type { GateVerdict } from "../promotion";
-import type { LedgerStats, TrialEntry, TrialLedger } from "../tracking/trials";
+import type { LedgerStats, TrialEntry, TrialLedger } from "../tracking";
 import type { LeakageReport, SplitPlan } from "../validation";
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentConfig } from "./config";

@@ -1,10 +1,22 @@
-/** Public surface of the pipeline: the experiment config, the runner and its tracking. */
-export * from "./config";
+/**
+ * Public surface of the pipeline: the experiment config, the runner by phases and its record
+ * steps, tracked runs, panels, promotion and registered models.
+ */
+export {
+  type ConfigBlocks,
+  ConfigError,
+  loadConfigBlocks,
+  loadConfigFile,
+  type LoadedConfig,
+  parseConfig,
+  trialConfigHash,
+  validateConfig,
+} from "./config";
 export { checkModelKinds, checkModels, createModel } from "./modelFactory";
 export { type Scores, scoreProbabilities } from "./classificationMetrics";
 export { type PromoteOptions, type PromotionResult, promoteRun } from "./promote";
 export { type Panel, panelPlan, stackPanel, type TickerInput } from "./panel";
-export * from "./runExperiment";
+export { dsrOnBasis, type ExperimentResult, PHASES, runExperiment, runPhases } from "./runExperiment";
 export { experimentSummary, experimentFigures, reportHtml } from "./experimentReport";
 export { type TrackedRun, type TrackOptions, runTracked, runUrlOf } from "./trackExperiment";
 export { RECORD_STEPS, type RecordStep, type Recording, recordRun } from "./recordSteps";

@@ -18,10 +18,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PYFUNC_KINDS } from "../models";
-import { flattenParams } from "../tracking/flattenParams";
-import { type ColumnSpec, mlModelFiles } from "../tracking/mlmodel";
-import { findRepoRoot } from "../services/mlflowServer";
-import type { LogModelInput } from "../tracking/recorder";
+import { flattenParams, type ColumnSpec, mlModelFiles, type LogModelInput } from "../tracking";
+import { findRepoRoot } from "../services";
 import { calibrationArtifact } from "./calibrationArtifact";
 import type { ExperimentResult } from "./runExperiment";
 

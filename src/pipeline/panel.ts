@@ -6,7 +6,7 @@
  * timestamp splits are then mapped back to rows. One ticker is the special case of one row per bar.
  */
 import type { Bars } from "../data";
-import type { FeatureFrame } from "../features/featureFrame";
+import type { FeatureFrame } from "../features";
 import type { LabelSet } from "../labels";
 import type { Split, SplitPlan, ValidationConfig } from "../validation";
 import { splitsFromConfig } from "../validation";

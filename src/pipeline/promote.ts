@@ -15,9 +15,10 @@ import {
   runChecksRefusal,
   unfinishedRefusal,
 } from "../promotion";
-import { holdoutLedgerOf, holdoutWindowOf } from "../tracking/holdoutLedger";
-import type { MlflowClient } from "../tracking/mlflowClient";
 import {
+  holdoutLedgerOf,
+  holdoutWindowOf,
+  type MlflowClient,
   failedRunChecks,
   promotionSettingsOf,
   promotionTarget,
@@ -26,8 +27,9 @@ import {
   registeredNameOf,
   registryStanding,
   runStanding,
-} from "../tracking/promotion";
-import { ModelRegistry, tagRecord } from "../tracking/registry";
+  ModelRegistry,
+  tagRecord,
+} from "../tracking";
 
 export interface PromoteOptions extends RefusalOverrides {
   /** Override of `wsp.model_name` / the experiment name. */

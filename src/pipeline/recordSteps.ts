@@ -9,10 +9,14 @@
  * `RECORD_STEPS` (docs/architecture.md, "How to add a record step").
  */
 import { ownChecksVerdict } from "../promotion";
-import { flattenParams, MAX_TAG_VALUE_LENGTH } from "../tracking/flattenParams";
-import { holdoutWindowTags } from "../tracking/holdoutLedger";
-import { RUN_TAGS } from "../tracking/promotion";
-import type { Recorder, RunRecorder } from "../tracking/recorder";
+import {
+  flattenParams,
+  MAX_TAG_VALUE_LENGTH,
+  holdoutWindowTags,
+  RUN_TAGS,
+  type Recorder,
+  type RunRecorder,
+} from "../tracking";
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";

@@ -3,10 +3,34 @@
  * checks) and at `wsp promote` (the gates against the registry). Pure: plain values in, a verdict
  * out; reading and writing MLflow is tracking's, the protocol is in docs/architecture.md.
  */
-export * from "./config";
-export * from "./compare";
-export * from "./runChecks";
-export * from "./refusals";
-export * from "./holdout";
-export * from "./gates";
-export * from "./verdict";
+export {
+  defaultDirection,
+  type Direction,
+  type DsrBasis,
+  holdoutTwin,
+  promotionConfigSchema,
+  type PromotionSettings,
+  UNRECORDED_SETTINGS,
+} from "./config";
+export { formatValue } from "./compare";
+export { evaluateGates, type GateVerdict, ownChecksVerdict } from "./runChecks";
+export {
+  type FailedCheck,
+  ownRefusal,
+  PromotionRefused,
+  type RefusalOverrides,
+  runChecksRefusal,
+  type RunStanding,
+  unfinishedRefusal,
+} from "./refusals";
+export {
+  describeWindow,
+  type HoldoutRecord,
+  holdoutRefusal,
+  holdoutUse,
+  type HoldoutUse,
+  type HoldoutWindow,
+  windowStamp,
+} from "./holdout";
+export type { ChampionStanding, Gate, MetricReading, PromotionEvidence } from "./gates";
+export { CHALLENGER, CHAMPION, decidePromotion, type PromotionVerdict } from "./verdict";

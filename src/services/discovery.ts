@@ -8,7 +8,7 @@
  * (a machine running them elsewhere, or a test showing the local fallback).
  */
 import { join } from "node:path";
-import { maskUrl } from "../store/connectionUrl";
+import { maskUrl } from "../store";
 import { findRepoRoot } from "./mlflowServer";
 import { startLocalPostgres } from "./localPostgres";
 import { startLocalRedis } from "./localRedis";

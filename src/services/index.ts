@@ -1,9 +1,25 @@
 /** Public surface of services: project-local PostgreSQL, Redis and MLflow, `wsp services`, and discovery. */
-export * from "./detachedProcess";
-export * from "./discovery";
-export * from "./localPostgres";
-export * from "./localRedis";
-export * from "./postgresDatabase";
-export * from "./probes";
-export * from "./services";
-export * from "./mlflowServer";
+export { isAlive } from "./detachedProcess";
+export { type DiscoveredService, discoverPostgres, discoverRedis } from "./discovery";
+export { postgresAnswers, redisAnswers } from "./probes";
+export {
+  SERVICE_NAMES,
+  type ServiceName,
+  servicesDown,
+  servicesStatus,
+  type ServiceStatus,
+  servicesUp,
+} from "./services";
+export {
+  DEFAULT_MLFLOW_PORT,
+  ensureMlflowServer,
+  findRepoRoot,
+  isMlflowHealthy,
+  type MlflowServerOptions,
+  mlflowServerStatus,
+  spawnMlflowServer,
+  startMlflowServer,
+  stopMlflowServer,
+  trackingUri,
+  waitForMlflowHealth,
+} from "./mlflowServer";

@@ -6,7 +6,7 @@
  * REDIS_URL, MLFLOW_TRACKING_URI) is the user's: it is only checked, never started or stopped.
  */
 import { join } from "node:path";
-import { maskUrl } from "../store/connectionUrl";
+import { maskUrl } from "../store";
 import {
   ensureMlflowServer,
   findRepoRoot,

@@ -4,7 +4,7 @@
  * Binary rather than text: no float formatting in JS, no float parsing in the server, and
  * values round-trip bit for bit.
  */
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 
 export const BARS_COPY_COLUMNS = "(ticker, timeframe, ts, open, high, low, close, volume, adj_close)";
 

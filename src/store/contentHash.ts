@@ -4,7 +4,7 @@
  * re-ingests all bundled data on every run and should take seconds when nothing changed.
  */
 import { createHash } from "node:crypto";
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 
 export function contentHash(bars: Bars): string {
   const hash = createHash("sha1");

@@ -8,8 +8,7 @@
  * (`float8send`/`timestamptz_send` aggregated in ts order, base64), so the client decodes
  * seven buffers instead of ~100k rows.
  */
-import { type Bars, isTimeframe, type Timeframe } from "../data/bars";
-import { tickerProblem } from "../data/ticker";
+import { type Bars, isTimeframe, type Timeframe, tickerProblem } from "../data";
 import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy, PG_EPOCH_MS, TWO_32 } from "./binaryCopy";
 import { contentHash } from "./contentHash";
 import type { SqlClient } from "./sqlClient";

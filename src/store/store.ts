@@ -2,7 +2,7 @@
  * The operational store: bars by (ticker, timeframe, ts) plus a log of ingest and validation runs.
  * PostgreSQL and the embedded PGlite implement it with the same SQL (see sqlStore.ts).
  */
-import type { Bars, Timeframe } from "../data/bars";
+import type { Bars, Timeframe } from "../data";
 
 export type StoreBackend = "postgres" | "pglite";
 

@@ -4,7 +4,7 @@
  * JSON and the version's details; turning the JSON into a model is `loadModel` in src/models.
  */
 import { MlflowClient } from "./mlflowClient";
-import { trackingUri } from "../services/mlflowServer";
+import { trackingUri } from "../services";
 import { ModelRegistry, tagRecord } from "./registry";
 
 export interface ModelRef {

@@ -36,7 +36,7 @@ import { join } from "node:path";
 import { MAX_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from "./flattenParams";
 import { MlflowClient } from "./mlflowClient";
 import { wireValue } from "./mlflowTransport";
-import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "../services/mlflowServer";
+import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "../services";
 import { type OutboxEntry, OutboxRun } from "./outbox";
 import { drainOutboxRun, type DrainResult } from "./outboxReplay";
 import { ledgerOf, TRIAL_PREFIX, type TrialEntry, type TrialLedger, writeTrials } from "./trials";

@@ -15,7 +15,7 @@
  * lags while writers keep racing; readers always count the tags).
  */
 import { createHash } from "node:crypto";
-import { variance } from "../backtest/sharpeInference";
+import { variance } from "../backtest";
 import type { MlflowClient } from "./mlflowClient";
 import type { Experiment } from "./types";
 

@@ -5,7 +5,7 @@
  * fixed lengths. Bars are stamped in UTC (daily bars at 00:00 UTC), so UTC dates are the
  * session dates.
  */
-import { quoteInput } from "../data/quoteInput";
+import { quoteInput } from "../data";
 
 export interface Duration {
   readonly years: number;

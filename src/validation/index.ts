@@ -1,3 +1,7 @@
+/**
+ * Public surface of validation: split plans (walk-forward, purged k-fold, CPCV, final holdout) by
+ * config, out-of-fold assembly, the leakage screen and the binary AUC.
+ */
 export { auditSplits } from "./auditSplits";
 export { binomial, type CpcvOptions, combinatorialPurgedCV } from "./combinatorialPurgedCV";
 export { addDuration, type Duration, DurationError, isoTime, parseDuration } from "./duration";

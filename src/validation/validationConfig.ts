@@ -1,4 +1,4 @@
-import { MAX_WINDOW_BARS } from "../data/bars";
+import { MAX_WINDOW_BARS } from "../data";
 import { z } from "zod";
 import { combinatorialPurgedCV } from "./combinatorialPurgedCV";
 import { parseDuration } from "./duration";

@@ -1,5 +1,5 @@
 /** OHLC candlesticks with a volume panel underneath sharing the time axis. */
-import type { Bars } from "../data/bars";
+import type { Bars } from "../data";
 import { type Figure, plainNumbers } from "./figure";
 import { timeLabels, timeRangeBreaks } from "./timeAxis";
 

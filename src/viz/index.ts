@@ -1,8 +1,8 @@
 /** Public surface of viz: plotly figures as data, rendered as HTML (notebooks, reports) or PNG. */
-export * from "./figure";
-export * from "./timeAxis";
-export * from "./candlestick";
-export * from "./lineFigure";
-export * from "./barFigure";
-export * from "./html";
-export * from "./png";
+export { type Figure, plainNumbers } from "./figure";
+export { timeLabels } from "./timeAxis";
+export { candlestickFigure } from "./candlestick";
+export { equityFigure, lineFigure } from "./lineFigure";
+export { barFigure } from "./barFigure";
+export { figureHtml, plotlyJs, renderHtml } from "./html";
+export { chromiumAvailable, chromiumMissing, chromiumPath, renderPng } from "./png";

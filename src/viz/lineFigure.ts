@@ -1,5 +1,5 @@
 /** Lines over time: prices, indicators, equity curves (with an optional log scale for equity). */
-import type { Timeframe } from "../data/bars";
+import type { Timeframe } from "../data";
 import { type Figure, plainNumbers } from "./figure";
 import { timeLabels, timeRangeBreaks } from "./timeAxis";
 

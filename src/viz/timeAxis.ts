@@ -3,9 +3,7 @@
  * show New York wall-clock time (plotly would read a UTC instant as the viewer's local time), and
  * the axis skips weekends, and for intraday bars the hours outside the regular session.
  */
-import type { Timeframe } from "../data/bars";
-import { isIntraday } from "../data/bars";
-import { isoDate, isoNewYork } from "../data/newYorkTime";
+import { type Timeframe, isIntraday, isoDate, isoNewYork } from "../data";
 
 export function timeLabels(ts: ArrayLike<number>, timeframe: Timeframe): string[] {
   const out = new Array<string>(ts.length);

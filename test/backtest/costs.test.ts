@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  backtestReport,
-  capacityEstimate,
-  commission,
-  costsSchema,
-  fillCost,
-  impactFraction,
-  simulate,
-} from "../../src/backtest";
+import { backtestReport, capacityEstimate, costsSchema, simulate } from "../../src/backtest";
+import { commission, fillCost, impactFraction } from "../../src/backtest/costs";
 import { expectEqual, handBars, RISING, signalAt, spy } from "./_helpers";
 
 const CAP = { initial_capital: 1000, guards: null };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EXIT_REASONS, impliedDividends, simulate, tradeLogToCsv } from "../../src/backtest";
+import { EXIT_REASONS, simulate, tradeLogToCsv } from "../../src/backtest";
+import { impliedDividends } from "../../src/backtest/simulationInputs";
 import { expectEqual, handBars, RISING, randomSignals, signalAt, spy } from "./_helpers";
 
 const CAP = { initial_capital: 1000, guards: null };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { kellyFraction, positionFraction, rawFraction, sizingSchema } from "../../src/backtest";
+import { sizingSchema } from "../../src/backtest";
+import { kellyFraction, positionFraction, rawFraction } from "../../src/backtest/sizing";
 import { expectEqual } from "./_helpers";
 
 const ctx = { sigmaAnnual: 0.3, probability: 0.6, payoffRatio: 1.5 };

@@ -1,8 +1,10 @@
 /**
- * The one-way flow of docs/architecture.md, checked on the real import graph of src/: a stage
- * imports only stages to its left, no file reaches itself through its imports, and the CLI goes
- * through each stage's index.ts (its public surface). Type-only imports count: a type import
- * still ties a stage to a later one.
+ * The one-way flow of docs/architecture.md, checked on the real import graph of src/ and jobs/:
+ * a stage imports only stages to its left, no file reaches itself through its imports (a cycle
+ * through an index.ts leaves a binding undefined when tslab loads it as CommonJS), and every
+ * import from another stage goes through that stage's index.ts (its public surface). The CLI and
+ * jobs/ sit last and may import any stage, through its index.ts all the same. Type-only imports
+ * count: a type import still ties a stage to a later one.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -27,7 +29,10 @@ const STAGES = [
   "cli",
 ] as const;
 
-/** A file (path relative to src/, forward slashes) and the relative specifiers it imports. */
+/** Top-level folders beside src/ that run the stages (as the CLI does); absent ones are skipped. */
+const TOP_LEVEL = ["jobs"] as const;
+
+/** A file (path relative to the repository, forward slashes) and the relative specifiers it imports. */
 type Graph = Map<string, { spec: string; target: string }[]>;
 
 /** Relative specifiers of `import … from`, `export … from`, `import "x"` and `import("x")`. */
@@ -61,41 +66,54 @@ function resolveSpec(fromFile: string, spec: string): string | undefined {
   return undefined;
 }
 
-function graphOf(srcDir: string): { graph: Graph; unresolved: string[] } {
+/** The import graph of the files under `dirs` (relative to `repo`; missing ones are skipped). */
+function graphOf(repo: string, dirs: readonly string[]): { graph: Graph; unresolved: string[] } {
   const graph: Graph = new Map();
   const unresolved: string[] = [];
-  for (const file of tsFiles(srcDir)) {
-    const rel = relative(srcDir, file).split("\\").join("/");
+  const files = dirs.map((d) => join(repo, d)).filter((d) => existsSync(d));
+  for (const file of files.flatMap(tsFiles)) {
+    const rel = relative(repo, file).split("\\").join("/");
     const edges = [];
     for (const spec of specifiersOf(readFileSync(file, "utf8"))) {
       const target = resolveSpec(file, spec);
       if (target === undefined) unresolved.push(`${rel}: ${spec}`);
-      else edges.push({ spec, target: relative(srcDir, target).split("\\").join("/") });
+      else edges.push({ spec, target: relative(repo, target).split("\\").join("/") });
     }
     graph.set(rel, edges);
   }
   return { graph, unresolved };
 }
 
-/** `pipeline/runner.ts` → `pipeline`; the entry point `cli.ts` belongs to the cli stage. */
+/**
+ * `src/pipeline/runner.ts` → `pipeline`; the entry point `src/cli.ts` belongs to the cli stage;
+ * `jobs/worker.ts` → `jobs`, ranked with the CLI. Anything else is no stage ("").
+ */
 function stageOf(file: string): string {
-  return file.includes("/") ? (file.split("/")[0] as string) : file.replace(/\.ts$/, "");
+  const [top, ...rest] = file.split("/");
+  if ((TOP_LEVEL as readonly string[]).includes(top as string) && rest.length > 0) return top as string;
+  if (top !== "src" || rest.length === 0) return "";
+  return rest.length > 1 ? (rest[0] as string) : (rest[0] as string).replace(/\.ts$/, "");
+}
+
+/** A stage's rank in the flow; top-level runners share the CLI's; -1 for no stage. */
+function rankOf(stage: string): number {
+  const s = (TOP_LEVEL as readonly string[]).includes(stage) ? "cli" : stage;
+  return (STAGES as readonly string[]).indexOf(s);
 }
 
 /** Each import of a later stage (or of a folder that is no stage), as `file: specifier (why)`. */
 function directionViolations(graph: Graph): string[] {
-  const rank = (s: string) => (STAGES as readonly string[]).indexOf(s);
   const out: string[] = [];
   for (const [file, edges] of graph) {
     const from = stageOf(file);
-    if (rank(from) < 0) {
+    if (rankOf(from) < 0) {
       out.push(`${file}: not in a known stage`);
       continue;
     }
     for (const { spec, target } of edges) {
       const to = stageOf(target);
-      if (rank(to) < 0) out.push(`${file}: ${spec} (${to} is not a known stage)`);
-      else if (rank(to) > rank(from)) out.push(`${file}: ${spec} (${from} imports later stage ${to})`);
+      if (rankOf(to) < 0) out.push(`${file}: ${spec} (${target} is in no stage)`);
+      else if (rankOf(to) > rankOf(from)) out.push(`${file}: ${spec} (${from} imports later stage ${to})`);
     }
   }
   return out;
@@ -137,15 +155,23 @@ function cycles(graph: Graph): string[] {
   return out;
 }
 
-/** CLI files importing another stage's inner file instead of its index.ts. */
-function cliSurfaceViolations(graph: Graph): string[] {
+const indexOf = (stage: string) =>
+  (TOP_LEVEL as readonly string[]).includes(stage) ? `${stage}/index.ts` : `src/${stage}/index.ts`;
+
+/**
+ * Imports of another stage's inner file instead of its index.ts, from anywhere (a stage, the
+ * CLI, jobs/). Within a stage, files import each other directly: a file importing its own
+ * stage's index.ts is one edge away from a cycle through it.
+ */
+function surfaceViolations(graph: Graph): string[] {
   const out: string[] = [];
   for (const [file, edges] of graph) {
-    if (stageOf(file) !== "cli") continue;
+    const from = stageOf(file);
     for (const { spec, target } of edges) {
       const to = stageOf(target);
-      if (to === "cli") continue;
-      if (target !== `${to}/index.ts`) out.push(`${file}: ${spec} (reaches past ${to}/index.ts)`);
+      const index = indexOf(to);
+      if (to !== from && target !== index) out.push(`${file}: ${spec} (reaches past ${index})`);
+      else if (to === from && target === index) out.push(`${file}: ${spec} (its own stage's index.ts)`);
     }
   }
   return out;
@@ -180,23 +206,49 @@ describe("the checks themselves", () => {
     expect(specifiersOf(src)).toEqual(["../a", "./b", "../d/index", "./e", "./f", "./g"]);
   });
 
-  it("fail on a later-stage import, a cycle and a CLI reaching past an index", () => {
+  it("fail on a later-stage import, a cycle and an import reaching past an index", () => {
     const g = fabricated([
-      ["data/a.ts", "features/b.ts"],
-      ["features/b.ts", "features/c.ts"],
-      ["features/c.ts", "features/b.ts"],
-      ["cli/x.ts", "pipeline/runner.ts"],
-      ["cli/y.ts", "pipeline/index.ts"],
-      ["cli.ts", "cli/y.ts"],
+      ["src/data/a.ts", "src/features/b.ts"],
+      ["src/features/b.ts", "src/features/c.ts"],
+      ["src/features/c.ts", "src/features/b.ts"],
+      ["src/cli/x.ts", "src/pipeline/runner.ts"],
+      ["src/cli/y.ts", "src/pipeline/index.ts"],
+      ["src/cli.ts", "src/cli/y.ts"],
+      ["src/models/m.ts", "src/data/bars.ts"],
+      ["src/models/n.ts", "src/data/index.ts"],
+      ["jobs/worker.ts", "src/pipeline/runner.ts"],
+      ["jobs/queues.ts", "src/pipeline/index.ts"],
+      ["jobs/worker.ts", "jobs/queues.ts"],
+      ["src/pipeline/p.ts", "jobs/queues.ts"],
+      ["src/features/d.ts", "src/features/index.ts"],
+      ["src/features/regimes/e.ts", "src/features/regimes/index.ts"],
     ]);
-    expect(directionViolations(g)).toEqual(["data/a.ts: features/b.ts (data imports later stage features)"]);
-    expect(cycles(g)).toEqual(["features/b.ts → features/c.ts → features/b.ts"]);
-    expect(cliSurfaceViolations(g)).toEqual(["cli/x.ts: pipeline/runner.ts (reaches past pipeline/index.ts)"]);
+    expect(directionViolations(g)).toEqual([
+      "src/data/a.ts: src/features/b.ts (data imports later stage features)",
+      "src/pipeline/p.ts: jobs/queues.ts (pipeline imports later stage jobs)",
+    ]);
+    expect(cycles(g)).toEqual(["src/features/b.ts → src/features/c.ts → src/features/b.ts"]);
+    expect(surfaceViolations(g)).toEqual([
+      "src/data/a.ts: src/features/b.ts (reaches past src/features/index.ts)",
+      "src/cli/x.ts: src/pipeline/runner.ts (reaches past src/pipeline/index.ts)",
+      "src/models/m.ts: src/data/bars.ts (reaches past src/data/index.ts)",
+      "jobs/worker.ts: src/pipeline/runner.ts (reaches past src/pipeline/index.ts)",
+      "src/pipeline/p.ts: jobs/queues.ts (reaches past jobs/index.ts)",
+      "src/features/d.ts: src/features/index.ts (its own stage's index.ts)",
+    ]);
+  });
+
+  it("place files in stages: src/<stage>/…, the entry point src/cli.ts, and jobs/ beside the CLI", () => {
+    expect(stageOf("src/features/indicators/rsi.ts")).toBe("features");
+    expect(stageOf("src/cli.ts")).toBe("cli");
+    expect(stageOf("jobs/processors/retrain.ts")).toBe("jobs");
+    expect(stageOf("scripts/x.ts")).toBe("");
+    expect(rankOf("jobs")).toBe(rankOf("cli"));
   });
 });
 
-describe("src/ import graph", () => {
-  const { graph, unresolved } = graphOf(join(process.cwd(), "src"));
+describe("src/ and jobs/ import graph", () => {
+  const { graph, unresolved } = graphOf(process.cwd(), ["src", ...TOP_LEVEL]);
   const report = (title: string, lines: string[]) => {
     if (lines.length > 0) console.error(`${title} (${lines.length}):\n  ${lines.join("\n  ")}`);
     return lines;
@@ -215,7 +267,7 @@ describe("src/ import graph", () => {
     expect(report("import cycles", cycles(graph))).toEqual([]);
   });
 
-  it("lets the CLI reach stages only through their index.ts", () => {
-    expect(report("CLI imports past an index.ts", cliSurfaceViolations(graph))).toEqual([]);
+  it("reaches another stage only through its index.ts, its own stage never through it", () => {
+    expect(report("imports past (or of its own) index.ts", surfaceViolations(graph))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOG_BATCH_LIMITS, logBatchChunks } from "../../src/tracking/index";
+import { LOG_BATCH_LIMITS, logBatchChunks } from "../../src/tracking/logBatchChunks";
 import type { KeyValue, Metric } from "../../src/tracking/index";
 
 const metric = (i: number): Metric => ({ key: "m", value: i, step: i, timestamp: 0 });

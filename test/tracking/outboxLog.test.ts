@@ -3,7 +3,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkArtifactPath, listOutboxRuns, OutboxRun } from "../../src/tracking/index";
+import { listOutboxRuns, OutboxRun } from "../../src/tracking/index";
+import { checkArtifactPath } from "../../src/tracking/outbox";
 
 const dir = mkdtempSync(join(tmpdir(), "wsp-outbox-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

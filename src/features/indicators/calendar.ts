@@ -1,5 +1,4 @@
-import { isIntraday } from "../../data/bars";
-import { civilFromDays, DAY_MS, weekdayOfDay } from "../../data/newYorkTime";
+import { isIntraday, civilFromDays, DAY_MS, weekdayOfDay } from "../../data";
 import { define, perBar, type RowFiller, RowFillerStream } from "./_shared/describe";
 import type { IndicatorDescriptor } from "./descriptor";
 import type { OhlcvBar } from "./indicator";

@@ -4,7 +4,7 @@
  * tests iterate over. An entry runs the descriptor's own batch and stream (the wiring the
  * feature registry uses) and keeps the library outputs, under the id the fixtures use.
  */
-import type { Bars } from "../../data/bars";
+import type { Bars } from "../../data";
 import { type IndicatorDescriptor, type IndicatorFamily, type Params, paramValue } from "./descriptor";
 import { IndicatorError, type OhlcvBar } from "./indicator";
 import { INDICATOR_TABLE } from "./table";

@@ -6,7 +6,7 @@
  * bar. The feature registry is the list of these descriptors; the indicator catalog (default
  * parameters, reference fixtures, benchmark) is derived from it. A leaf: types only.
  */
-import { type Bars, MAX_WINDOW_BARS, type Timeframe } from "../../data/bars";
+import { type Bars, MAX_WINDOW_BARS, type Timeframe } from "../../data";
 import type { OhlcvBar } from "./indicator";
 
 export type ParamValue = number | string;

@@ -6,7 +6,7 @@
  * so replacing costs a copy of the state, and updating one more; the batch features do not use
  * this class (FeatureStream runs the descriptors' plain streams).
  */
-import type { Timeframe } from "../../data/bars";
+import type { Timeframe } from "../../data";
 import { cloneState } from "./_shared/cloneState";
 import type { IndicatorDescriptor, Params, StreamCore } from "./descriptor";
 import { IndicatorError, type OhlcvBar } from "./indicator";

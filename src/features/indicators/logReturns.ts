@@ -1,4 +1,4 @@
-import type { Bars } from "../../data/bars";
+import type { Bars } from "../../data";
 import { define, type SeriesStream, single } from "./_shared/describe";
 import { requireBars } from "./_shared/requireBars";
 import { type IndicatorDescriptor, num, type Params, period, type StreamCore } from "./descriptor";

@@ -1,4 +1,4 @@
-import { DAY_MS, newYorkOffsetMinutes } from "../../data/newYorkTime";
+import { DAY_MS, newYorkOffsetMinutes } from "../../data";
 
 const HOUR_MS = 3_600_000;
 

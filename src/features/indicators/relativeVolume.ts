@@ -1,8 +1,7 @@
-import { DAY_MS } from "../../data/newYorkTime";
+import { DAY_MS, INTRADAY_TIMEFRAME_MS, isIntraday, type Timeframe } from "../../data";
 import { requireBars } from "./_shared/requireBars";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { NewYorkClock } from "./newYorkClock";
-import { INTRADAY_TIMEFRAME_MS, isIntraday, type Timeframe } from "../../data/bars";
 import { type IndicatorDescriptor, type Params, int, num } from "./descriptor";
 import { single, volumeOf } from "./_shared/describe";
 

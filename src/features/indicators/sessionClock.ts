@@ -1,6 +1,12 @@
-import { INTRADAY_TIMEFRAME_MS, isIntraday, type Timeframe } from "../../data/bars";
-import { isSession, sessionClose, sessionOpen } from "../../data/calendar";
-import { DAY_MS } from "../../data/newYorkTime";
+import {
+  INTRADAY_TIMEFRAME_MS,
+  isIntraday,
+  type Timeframe,
+  isSession,
+  sessionClose,
+  sessionOpen,
+  DAY_MS,
+} from "../../data";
 import { define, perBar, type RowFiller, RowFillerStream } from "./_shared/describe";
 import type { IndicatorDescriptor } from "./descriptor";
 import type { OhlcvBar } from "./indicator";

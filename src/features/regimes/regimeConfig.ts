@@ -2,7 +2,7 @@
  * zod schemas of the regime settings. The experiment config may carry them as a top-level
  * `regimes:` block (`{ trend: {...}, grid: {...} }`); every field has a default.
  */
-import { MAX_WINDOW_BARS } from "../../data/bars";
+import { MAX_WINDOW_BARS } from "../../data";
 import { z } from "zod";
 
 const period = (d: number) => z.number().int().min(2).max(MAX_WINDOW_BARS).default(d);

@@ -4,7 +4,7 @@
  * and the target: NaN where a feature is missing, permuted for a null run.
  */
 import { lowerBound } from "../../data";
-import { trendRegime } from "../../features/regimes";
+import { trendRegime } from "../../features";
 import { type FeatureMatrix, fromColumns } from "../../models";
 import { CANARY_NAME, finalHoldoutFrom, shuffleLabels } from "../../validation";
 import { ExperimentError } from "../experimentResult";

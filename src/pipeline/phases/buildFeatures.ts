@@ -1,6 +1,6 @@
 /** Phase `features`: every ticker's feature frame, from bars ≤ t only (computeFeatures). */
 import { isIntraday, loadUniverse } from "../../data";
-import { computeFeatures } from "../../features/computeFeatures";
+import { computeFeatures } from "../../features";
 import { skippedFeaturesNote } from "../runNotes";
 import type { PhaseContext } from "./context";
 import type { DataPhase } from "./loadData";

@@ -4,7 +4,7 @@
  * `recordTrials` hook) and the ledger fed into the selected variant's deflated Sharpe.
  */
 import { backtestReport, simulate } from "../../backtest";
-import { type LedgerStats, ledgerStats, type TrialLedger, trialEntry, trialKey } from "../../tracking/trials";
+import { type LedgerStats, ledgerStats, type TrialLedger, trialEntry, trialKey } from "../../tracking";
 import { trialConfigHash } from "../config";
 import { type BacktestResult, dsrOnBasis } from "../experimentResult";
 import type { BlendPhase } from "./blend";

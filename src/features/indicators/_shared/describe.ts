@@ -4,7 +4,7 @@
  * from the close, a channel with the close's position in it. The stream adapters are classes
  * whose state is their fields (see StreamCore).
  */
-import type { Bars } from "../../../data/bars";
+import type { Bars } from "../../../data";
 import type { BatchEnv, FeatureFamily, IndicatorDescriptor, ParamDef, Params, StreamCore } from "../descriptor";
 import { IndicatorError, type OhlcvBar } from "../indicator";
 
