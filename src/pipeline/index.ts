@@ -15,3 +15,5 @@ export {
   parseCalibrationArtifact,
 } from "./calibrationArtifact";
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
+export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
+export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";
