@@ -27,3 +27,6 @@ export {
   parseCalibrationArtifact,
 } from "./calibrationArtifact";
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
+export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
+export { type PhaseName, PROGRESS_STEPS, type ProgressStep } from "./phaseNames";
+export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";

@@ -37,3 +37,4 @@ export {
 } from "./promotion";
 export { type ColumnSpec, mlModelFiles } from "./mlmodel";
 export { loadModelArtifact, parseModelRef } from "./loadModelArtifact";
+export { endAbandonedJobRuns, JOB_ID_TAG, jobRunsOf } from "./jobRuns";
