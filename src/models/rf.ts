@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { rocAuc } from "../validation";
 import { applyBins, binCounts, fitBinCuts } from "./binning";
-import { rngNext } from "./kernel";
+import { rngNext } from "./kernelArena";
 import type { FeatureMatrix } from "./matrix";
 import { checkLabels, checkWeights, type FitOptions, type FitReport } from "./model";
 import { type GrownTree, type Tree, treeFromGrown } from "./tree";
@@ -46,7 +46,7 @@ const WORKER_ENTRY = `
 const d = workerData;
 const oobSum = new Float64Array(d.nRows);
 const oobCount = new Float64Array(d.nRows);
-const trees = rfGrowTrees(d.module, d.bins, d.nFeat, d.nRows, d.nBins, d.y, d.weight, d.cfg, d.seeds, d.bootstrap, oobSum, oobCount);
+const trees = rfGrowTrees(fns, d.module, d.bins, d.nFeat, d.nRows, d.nBins, d.y, d.weight, d.cfg, d.seeds, d.bootstrap, oobSum, oobCount);
 parentPort.postMessage({ trees, oobSum, oobCount }, [oobSum.buffer, oobCount.buffer]);
 `;
 
