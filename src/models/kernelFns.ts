@@ -1,22 +1,13 @@
 /**
- * How the tree engine's functions reach worker threads (docs/architecture.md, "How tree work
- * reaches worker threads"). A worker runs the engine files' functions from their source text
- * (`Function.prototype.toString`), declared at the top level of an eval worker's script, plus
- * `fns`, one object holding them all. That needs no path to a worker file (src/ may not use
- * import.meta: tslab compiles notebooks' imports to CommonJS) and no TypeScript loader in the
- * worker (a `.ts` worker with `execArgv: ["--import", "tsx"]` fails on Node 20.20 with
- * ERR_UNKNOWN_FILE_EXTENSION, and vitest's transform never reaches a worker).
- *
- * Source text keeps only what the function itself says, so the engine files keep two rules:
- *  - A call to a function of the same file is a plain call (it stays `f(…)` in every module
- *    format). A call to another file's function goes through `fns.f(…)`: imported, it would
- *    compile to `(0, import_x.f)(…)` under tslab or `(0, __vite_ssr_import_0__.f)(…)` under
- *    vitest, names that do not exist in the worker. A property access on a parameter is left
- *    alone by every format, so tsx, vitest and tslab run the same code in both threads.
- *  - Every function is an exported `function` declaration (so it is shipped, under its name);
- *    constants are literals; imports are types only.
- * kernelSource checks what it can (names, no module references) and throws otherwise;
- * test/models/kernelFns.test.ts runs it.
+ * How the tree engine's functions reach worker threads, and why this way: docs/architecture.md,
+ * "How tree work reaches worker threads". Workers get every engine file's functions as source
+ * text plus `fns`, one object holding them all; it needs no worker file path and no TypeScript
+ * loader, so tsx, vitest and tslab's CommonJS run the same code in both threads. The rules this
+ * asks of the engine's files (kernelArena, kernelTasks, growTree, rfGrow, treeTraversal):
+ *  - a call to a function of the same file is a plain call; to another file's, `fns.f(…)`
+ *    (an imported name compiles to a module reference the worker does not have);
+ *  - every export is a `function` declaration; constants are literals; imports are types only.
+ * kernelSource() refuses what breaks them, naming the file and function.
  */
 
 import * as kernelArena from "./kernelArena";
