@@ -2,8 +2,8 @@
  * The threads' work on one tree: node tasks (histograms and split search over a share of the
  * features), row steps (gradients, quantisation, leaf sums) over a share of the rows, posting a
  * task to the workers and joining it, and the workers' loop. A tree's arrays live in one
- * WebAssembly memory (kernelArena.ts); constants are literals (see kernelFns.ts): 255 = the
- * missing-value bin, 512 = doubles per feature in a histogram slot (256 bins × (g, h)).
+ * WebAssembly memory (kernelArena.ts). Constants are literals (kernelFns.ts says why): a
+ * histogram slot holds 512 doubles (4096 bytes) per feature, 256 bins × (g, h).
  */
 
 import type { TreeArrays } from "./kernelTypes";

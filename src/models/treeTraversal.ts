@@ -1,6 +1,7 @@
 /**
  * Walking a tree to its leaf: by training bins (leafOfBinned, also run in worker threads, see
- * kernelFns.ts) and by raw feature values (addTreeRaw, prediction).
+ * kernelFns.ts) and by raw feature values (addTreeRaw, prediction). Bin 255 is the missing-value
+ * bin (a literal: see kernelFns.ts).
  */
 
 /**
