@@ -13,7 +13,7 @@ import { takeRows, type FeatureMatrix } from "./matrix";
 import { createMember, MEMBER_KINDS, memberSpecSchema } from "./memberKinds";
 import { issuesAt } from "./model";
 import { logLoss } from "./metrics";
-import { rngNext } from "./kernel";
+import { rngNext } from "./kernelArena";
 
 const rangeSchema = z.strictObject({
   low: z.number(),
