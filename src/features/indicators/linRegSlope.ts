@@ -1,8 +1,9 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /**
  * Least-squares slope of the last `period` values against bar number (TA-Lib LINEARREG_SLOPE),
@@ -32,7 +33,7 @@ export function linRegSlope(close: Float64Array, period = 14): Float64Array {
   return out;
 }
 
-export class LinRegSlopeStream implements StreamingIndicator<number> {
+export class LinRegSlopeStream extends ValueStream {
   private readonly buf: Float64Array;
   private readonly sumX: number;
   private readonly divisor: number;
@@ -40,6 +41,7 @@ export class LinRegSlopeStream implements StreamingIndicator<number> {
   private count = 0;
 
   constructor(readonly period = 14) {
+    super();
     checkPeriod("linreg_slope", "period", period, 2);
     this.buf = new Float64Array(period);
     this.sumX = period * (period - 1) * 0.5;
@@ -47,16 +49,12 @@ export class LinRegSlopeStream implements StreamingIndicator<number> {
     this.divisor = this.sumX * this.sumX - period * sumXSqr;
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
+  reset(): void {
+    this.idx = 0;
+    this.count = 0;
   }
 
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.idx = 0;
-      this.count = 0;
-      return Number.NaN;
-    }
+  protected step(x: number): number {
     const p = this.period;
     this.buf[this.idx] = x;
     this.idx = this.idx + 1 === p ? 0 : this.idx + 1;

@@ -1,8 +1,9 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /**
  * Weighted moving average (TA-Lib WMA): weights 1..period, newest heaviest, divided by
@@ -38,7 +39,7 @@ export function wmaRun(src: Float64Array, start: number, end: number, period: nu
   }
 }
 
-export class WmaStream implements StreamingIndicator<number> {
+export class WmaStream extends ValueStream {
   private readonly buf: Float64Array;
   private readonly divider: number;
   private idx = 0;
@@ -48,21 +49,13 @@ export class WmaStream implements StreamingIndicator<number> {
   private trailingValue = 0;
 
   constructor(readonly period = 20) {
+    super();
     checkPeriod("wma", "period", period, 1);
     this.buf = new Float64Array(period);
     this.divider = (period * (period + 1)) / 2;
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
-  }
-
-  /** Feed one value (for indicators that smooth a derived series). */
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.reset();
-      return Number.NaN;
-    }
+  protected step(x: number): number {
     const p = this.period;
     this.buf[this.idx] = x;
     this.idx = this.idx + 1 === p ? 0 : this.idx + 1;
