@@ -1,6 +1,7 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
 import { checkPeriod } from "./indicator";
+import { RingWindow } from "./_shared/ringWindow";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
 import { ValueStream } from "./_shared/valueStream";
@@ -40,10 +41,8 @@ export function wmaRun(src: Float64Array, start: number, end: number, period: nu
 }
 
 export class WmaStream extends ValueStream {
-  private readonly buf: Float64Array;
+  private readonly window: RingWindow;
   private readonly divider: number;
-  private idx = 0;
-  private count = 0;
   private periodSub = 0;
   private periodSum = 0;
   private trailingValue = 0;
@@ -51,34 +50,30 @@ export class WmaStream extends ValueStream {
   constructor(readonly period = 20) {
     super();
     checkPeriod("wma", "period", period, 1);
-    this.buf = new Float64Array(period);
+    this.window = new RingWindow(period);
     this.divider = (period * (period + 1)) / 2;
   }
 
   protected step(x: number): number {
     const p = this.period;
-    this.buf[this.idx] = x;
-    this.idx = this.idx + 1 === p ? 0 : this.idx + 1;
-    if (this.count < p - 1) {
-      this.count++;
+    const w = this.window;
+    w.push(x);
+    if (!w.full) {
       this.periodSub += x;
-      this.periodSum += x * this.count;
+      this.periodSum += x * w.length;
       return Number.NaN;
     }
-    this.count = p;
     this.periodSub += x;
     this.periodSub -= this.trailingValue;
     this.periodSum += x * p;
-    // After writing x, the ring slot at idx holds the oldest value of the window.
-    this.trailingValue = this.buf[this.idx];
+    this.trailingValue = w.oldest;
     const v = this.periodSum / this.divider;
     this.periodSum -= this.periodSub;
     return v;
   }
 
   reset(): void {
-    this.idx = 0;
-    this.count = 0;
+    this.window.reset();
     this.periodSub = 0;
     this.periodSum = 0;
     this.trailingValue = 0;
