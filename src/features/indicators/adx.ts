@@ -1,7 +1,7 @@
 import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator, hlcMissing } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { multi } from "./_shared/describe";
 
@@ -136,7 +136,6 @@ function adxRun(
 ): void {
   if (e - s <= p) return;
   const keep = (p - 1) / p;
-  const inv = 1 / p;
   let prevHigh = high[s];
   let prevLow = low[s];
   let prevClose = close[s];
@@ -155,12 +154,9 @@ function adxRun(
     trSum += Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
     prevClose = close[i];
   }
-  // Phase 1 (bars p .. 2p−1): DI from the smoothed sums, DX summed for the first ADX.
-  const adxStart = s + 2 * p - 1;
-  let sumDx = 0;
-  let adx = 0;
-  let i = s + p;
-  for (; i < e && i <= adxStart; i++) {
+  // From bar p on: DI from the smoothed sums, and DX (NaN where undefined) parked in adxOut
+  // for wilderAdx; a second pass keeps the ADX recurrence out of this loop's dependency chain.
+  for (let i = s + p; i < e; i++) {
     const h = high[i];
     const l = low[i];
     const diffP = h - prevHigh;
@@ -176,46 +172,43 @@ function adxRun(
     trSum = trSum * keep + tr;
     let minusDi = 0;
     let plusDi = 0;
+    let dx = Number.NaN;
     if (!taIsZero(trSum)) {
       const scale = 100 / trSum;
       minusDi = minusDm * scale;
       plusDi = plusDm * scale;
       const sum = minusDi + plusDi;
-      if (!taIsZero(sum)) sumDx += (100 * Math.abs(minusDi - plusDi)) / sum;
+      if (!taIsZero(sum)) dx = (100 * Math.abs(minusDi - plusDi)) / sum;
     }
     plusOut[i] = plusDi;
     minusOut[i] = minusDi;
+    adxOut[i] = dx;
   }
-  if (i <= adxStart) return;
-  adx = sumDx * inv;
-  adxOut[adxStart] = adx;
-  // Phase 2: Wilder-smoothed ADX (unchanged on bars where DX is undefined).
-  for (; i < e; i++) {
-    const h = high[i];
-    const l = low[i];
-    const diffP = h - prevHigh;
-    const diffM = prevLow - l;
-    prevHigh = h;
-    prevLow = l;
-    const tr = Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
-    prevClose = close[i];
-    minusDm *= keep;
-    plusDm *= keep;
-    if (diffM > 0 && diffP < diffM) minusDm += diffM;
-    else if (diffP > 0 && diffP > diffM) plusDm += diffP;
-    trSum = trSum * keep + tr;
-    let minusDi = 0;
-    let plusDi = 0;
-    if (!taIsZero(trSum)) {
-      const scale = 100 / trSum;
-      minusDi = minusDm * scale;
-      plusDi = plusDm * scale;
-      const sum = minusDi + plusDi;
-      if (!taIsZero(sum)) adx = adx * keep + ((100 * Math.abs(minusDi - plusDi)) / sum) * inv;
-    }
-    plusOut[i] = plusDi;
-    minusOut[i] = minusDi;
-    adxOut[i] = adx;
+  wilderAdx(adxOut, s + p, e, p);
+}
+
+/**
+ * ADX from the DX values in adx[from, end), in place: NaN over the first p − 1 bars, then the
+ * sum of the first p DX over p (undefined ones count 0), then Wilder-smoothed, unchanged on
+ * bars where DX is undefined.
+ */
+function wilderAdx(adx: Float64Array, from: number, end: number, p: number): void {
+  const keep = (p - 1) / p;
+  const inv = 1 / p;
+  const first = from + p - 1;
+  let sumDx = 0;
+  for (let i = from; i < end && i <= first; i++) {
+    const dx = adx[i];
+    if (!Number.isNaN(dx)) sumDx += dx;
+    adx[i] = Number.NaN;
+  }
+  if (end <= first) return;
+  let value = sumDx * inv;
+  adx[first] = value;
+  for (let i = first + 1; i < end; i++) {
+    const dx = adx[i];
+    if (!Number.isNaN(dx)) value = value * keep + dx * inv;
+    adx[i] = value;
   }
 }
 
@@ -229,7 +222,7 @@ export class AdxStream implements StreamingIndicator<AdxOutput<number>> {
 
   update(bar: OhlcvBar): AdxOutput<number> {
     const { high, low, close } = bar;
-    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+    if (hlcMissing(bar)) {
       this.st = new DmState(this.period);
       return { adx: Number.NaN, plusDi: Number.NaN, minusDi: Number.NaN };
     }
