@@ -136,6 +136,7 @@ function adxRun(
 ): void {
   if (e - s <= p) return;
   const keep = (p - 1) / p;
+  const inv = 1 / p;
   let prevHigh = high[s];
   let prevLow = low[s];
   let prevClose = close[s];
@@ -154,61 +155,51 @@ function adxRun(
     trSum += Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
     prevClose = close[i];
   }
-  // From bar p on: DI from the smoothed sums, and DX (NaN where undefined) parked in adxOut
-  // for wilderAdx; a second pass keeps the ADX recurrence out of this loop's dependency chain.
-  for (let i = s + p; i < e; i++) {
-    const h = high[i];
-    const l = low[i];
-    const diffP = h - prevHigh;
-    const diffM = prevLow - l;
-    prevHigh = h;
-    prevLow = l;
-    const tr = Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
-    prevClose = close[i];
-    minusDm *= keep;
-    plusDm *= keep;
-    if (diffM > 0 && diffP < diffM) minusDm += diffM;
-    else if (diffP > 0 && diffP > diffM) plusDm += diffP;
-    trSum = trSum * keep + tr;
-    let minusDi = 0;
-    let plusDi = 0;
-    let dx = Number.NaN;
-    if (!taIsZero(trSum)) {
-      const scale = 100 / trSum;
-      minusDi = minusDm * scale;
-      plusDi = plusDm * scale;
-      const sum = minusDi + plusDi;
-      if (!taIsZero(sum)) dx = (100 * Math.abs(minusDi - plusDi)) / sum;
-    }
-    plusOut[i] = plusDi;
-    minusOut[i] = minusDi;
-    adxOut[i] = dx;
-  }
-  wilderAdx(adxOut, s + p, e, p);
-}
-
-/**
- * ADX from the DX values in adx[from, end), in place: NaN over the first p − 1 bars, then the
- * sum of the first p DX over p (undefined ones count 0), then Wilder-smoothed, unchanged on
- * bars where DX is undefined.
- */
-function wilderAdx(adx: Float64Array, from: number, end: number, p: number): void {
-  const keep = (p - 1) / p;
-  const inv = 1 / p;
-  const first = from + p - 1;
+  // From bar p on: DI from the smoothed sums. Phase 0 (bars p .. 2p−1) sums DX for the first
+  // ADX; phase 1 Wilder-smooths it (unchanged on bars where DX is undefined). One body for both:
+  // the phase is constant through each inner loop, so its branches cost next to nothing.
+  const adxStart = s + 2 * p - 1;
   let sumDx = 0;
-  for (let i = from; i < end && i <= first; i++) {
-    const dx = adx[i];
-    if (!Number.isNaN(dx)) sumDx += dx;
-    adx[i] = Number.NaN;
-  }
-  if (end <= first) return;
-  let value = sumDx * inv;
-  adx[first] = value;
-  for (let i = first + 1; i < end; i++) {
-    const dx = adx[i];
-    if (!Number.isNaN(dx)) value = value * keep + dx * inv;
-    adx[i] = value;
+  let adx = 0;
+  let i = s + p;
+  for (let phase = 0; phase < 2; phase++) {
+    const to = phase === 0 ? Math.min(e, adxStart + 1) : e;
+    for (; i < to; i++) {
+      const h = high[i];
+      const l = low[i];
+      const diffP = h - prevHigh;
+      const diffM = prevLow - l;
+      prevHigh = h;
+      prevLow = l;
+      const tr = Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
+      prevClose = close[i];
+      minusDm *= keep;
+      plusDm *= keep;
+      if (diffM > 0 && diffP < diffM) minusDm += diffM;
+      else if (diffP > 0 && diffP > diffM) plusDm += diffP;
+      trSum = trSum * keep + tr;
+      let minusDi = 0;
+      let plusDi = 0;
+      if (!taIsZero(trSum)) {
+        const scale = 100 / trSum;
+        minusDi = minusDm * scale;
+        plusDi = plusDm * scale;
+        const sum = minusDi + plusDi;
+        if (!taIsZero(sum)) {
+          const dx = (100 * Math.abs(minusDi - plusDi)) / sum;
+          if (phase === 0) sumDx += dx;
+          else adx = adx * keep + dx * inv;
+        }
+      }
+      plusOut[i] = plusDi;
+      minusOut[i] = minusDi;
+      if (phase === 1) adxOut[i] = adx;
+    }
+    if (phase === 0) {
+      if (i <= adxStart) return;
+      adx = sumDx * inv;
+      adxOut[adxStart] = adx;
+    }
   }
 }
 

@@ -34,7 +34,9 @@ export function garmanKlassVolatility(
   return rangeVolatility(
     { indicator: "garmanKlassVolatility", period, annualization, scale: 1 },
     { open, high, low, close },
-    (i) => term(open[i], high[i], low[i], close[i]),
+    (terms) => {
+      for (let i = 0; i < terms.length; i++) terms[i] = term(open[i], high[i], low[i], close[i]);
+    },
   );
 }
 

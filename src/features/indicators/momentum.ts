@@ -8,7 +8,9 @@ function difference(x: number, prev: number): number {
 
 /** Momentum (TA-Lib MOM): x_t − x_{t−period}; first value at index period. */
 export function momentum(close: Float64Array, period = 10): Float64Array {
-  return lagged("mom", close, period, difference);
+  return lagged("mom", close, period, (out, from, to) => {
+    for (let i = from; i < to; i++) out[i] = difference(close[i], close[i - period]);
+  });
 }
 
 export class MomentumStream extends LaggedStream {

@@ -30,7 +30,9 @@ export function parkinsonVolatility(
   return rangeVolatility(
     { indicator: "parkinsonVolatility", period, annualization, scale: SCALE },
     { high, low },
-    (i) => squaredLogRange(high[i], low[i]),
+    (terms) => {
+      for (let i = 0; i < terms.length; i++) terms[i] = squaredLogRange(high[i], low[i]);
+    },
   );
 }
 

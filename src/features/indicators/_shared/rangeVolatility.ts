@@ -23,19 +23,24 @@ function check(e: RangeEstimator): number {
   return e.annualization * e.scale;
 }
 
-/** The estimator over whole series: `termAt(i)` is bar i's variance term. */
+/**
+ * The estimator over whole series (checked to be of one length): `fillTerms(terms)` writes each
+ * bar's variance term. The loop is the caller's, so its term is inlined there.
+ */
 export function rangeVolatility(
   e: RangeEstimator,
   series: Record<string, Float64Array>,
-  termAt: (i: number) => number,
+  fillTerms: (terms: Float64Array) => void,
 ): Float64Array {
   const k = check(e);
   const n = checkSameLength(e.indicator, series);
   requireBars(e.indicator, n, e.period - 1, `period=${e.period}`);
+  const terms = new Float64Array(n);
+  fillTerms(terms);
   const out = new Float64Array(n);
   const m = new RollingMoments(e.period);
   for (let i = 0; i < n; i++) {
-    m.push(termAt(i));
+    m.push(terms[i]);
     out[i] = m.ready ? Math.sqrt(k * Math.max(0, m.mean())) : Number.NaN;
   }
   return out;

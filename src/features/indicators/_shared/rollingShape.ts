@@ -15,9 +15,11 @@ export function rollingShape(indicator: string, shape: Shape, values: Float64Arr
   requireBars(indicator, n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const m = new RollingMoments(period, 4);
+  const skew = shape === "skew";
   for (let i = 0; i < n; i++) {
     m.push(values[i]);
-    out[i] = m.ready ? m[shape]() : Number.NaN;
+    // Two direct calls, not m[shape](): one keyed call site shared by both shapes runs slower.
+    out[i] = m.ready ? (skew ? m.skew() : m.kurtosis()) : Number.NaN;
   }
   return out;
 }
