@@ -27,14 +27,12 @@ export function rollingShape(indicator: string, shape: Shape, values: Float64Arr
 /** Streaming twin of {@link rollingShape}: `update` takes the close, `next` any series. */
 export class RollingShapeStream implements StreamingIndicator<number> {
   private readonly m: RollingMoments;
+  private readonly skew: boolean;
 
-  constructor(
-    indicator: string,
-    private readonly shape: Shape,
-    period: number,
-  ) {
+  constructor(indicator: string, shape: Shape, period: number) {
     checkPeriod(indicator, "period", period, MIN_PERIOD[shape]);
     this.m = new RollingMoments(period, 4);
+    this.skew = shape === "skew";
   }
 
   update(bar: OhlcvBar): number {
@@ -43,6 +41,6 @@ export class RollingShapeStream implements StreamingIndicator<number> {
 
   next(x: number): number {
     this.m.push(x);
-    return this.m.ready ? this.m[this.shape]() : Number.NaN;
+    return this.m.ready ? (this.skew ? this.m.skew() : this.m.kurtosis()) : Number.NaN;
   }
 }

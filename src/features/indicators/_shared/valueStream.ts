@@ -8,7 +8,13 @@ import type { OhlcvBar, StreamingIndicator } from "../indicator";
  */
 export abstract class ValueStream implements StreamingIndicator<number> {
   update(bar: OhlcvBar): number {
-    return this.next(bar.close);
+    // Not this.next(bar.close): each call through a method all subclasses share costs a lookup.
+    const x = bar.close;
+    if (Number.isNaN(x)) {
+      this.reset();
+      return Number.NaN;
+    }
+    return this.step(x);
   }
 
   /** Feed one value of the series; returns the indicator's value after it (NaN in warm-up). */
