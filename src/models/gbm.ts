@@ -181,7 +181,7 @@ function boostRounds(b: Booster, base: Float64Array, ev: EvalSet | undefined): B
     }
     if (ev) {
       probabilities(evMargin, evProb, nOut);
-      const ll = logLoss(evProb, ev.y, nOut, ev.sampleWeight);
+      const ll = logLoss(ev.y, evProb, ev.sampleWeight);
       out.evalLogLoss.push(ll);
       if (ll < best) {
         best = ll;

@@ -145,7 +145,7 @@ export async function hyperSearch(
       await m.fit(f.Xtr, f.ytr);
       const p = m.predictProba(f.Xte);
       const width = p.length / f.Xte.nRows;
-      foldScores.push(s.metric === "auc" ? foldAuc(f.yte, p, width, `${path}.metric`, k) : logLoss(p, f.yte, width));
+      foldScores.push(s.metric === "auc" ? foldAuc(f.yte, p, width, `${path}.metric`, k) : logLoss(f.yte, p));
     }
     const t: Trial = {
       params: variants[v],
