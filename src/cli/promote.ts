@@ -4,10 +4,11 @@
  * an unfinished run, one its own checks refused, one without a control, one whose holdout is
  * used up) is not registered: the error says why and the exit code is 1.
  */
+import { join } from "node:path";
 import type { Command } from "commander";
-import { promoteRun } from "../pipeline";
+import { PROMOTED_DIR, promoteRun } from "../pipeline";
+import { ensureMlflowServer, findRepoRoot } from "../services";
 import { MlflowClient } from "../tracking";
-import { ensureMlflowServer } from "../services";
 
 export function registerPromoteCommand(program: Command): void {
   program
@@ -23,6 +24,7 @@ export function registerPromoteCommand(program: Command): void {
         modelName: flags.modelName,
         force: flags.force,
         allowNoControl: flags.allowNoControl,
+        promotedDir: join(findRepoRoot(), PROMOTED_DIR),
       });
       console.log(`${r.name} version ${r.version} (run ${r.runId}, model ${r.model})${r.forced ? " FORCED" : ""}`);
       console.log(r.description);
@@ -31,6 +33,7 @@ export function registerPromoteCommand(program: Command): void {
           ? `champion: ${r.name}@champion = v${r.version}${r.previousChampion ? ` (was v${r.previousChampion})` : ""}`
           : `challenger: ${r.name}@challenger = v${r.version}; champion ${r.previousChampion ? `stays v${r.previousChampion}` : "not set"}`,
       );
+      if (r.promotedConfig) console.log(`promoted config (retrained on schedule): ${r.promotedConfig}`);
       console.log(`${server.uri}/#/models/${encodeURIComponent(r.name)}/versions/${r.version}`);
     });
 }

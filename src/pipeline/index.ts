@@ -15,3 +15,25 @@ export {
   parseCalibrationArtifact,
 } from "./calibrationArtifact";
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
+export * from "./scheduleConfig";
+export {
+  listPromotedConfigs,
+  PROMOTED_DIR,
+  type PromotedConfig,
+  promotedPath,
+  readPromotedConfig,
+  removePromotedConfig,
+  setPromotedPaused,
+  SWEEP_ID_TAG,
+  writePromotedConfig,
+} from "./promotedConfig";
+export { forwardComparison, selectedHoldoutProbs } from "./forwardWindow";
+export { type RetrainOptions, type RetrainOutcome, type RetrainResult, retrain, storeQuery } from "./retrain";
+export {
+  backtestModel,
+  type ModelBacktestOptions,
+  type ModelBacktestResult,
+  type ModelBacktestSpec,
+  type ModelBacktestSpecInput,
+  modelBacktestSchema,
+} from "./backtestModel";

@@ -6,6 +6,7 @@
 import {
   type Direction,
   decidePromotion,
+  type ForwardComparison,
   type Gate,
   holdoutRefusal,
   holdoutUse,
@@ -28,10 +29,21 @@ import {
   runStanding,
 } from "../tracking/promotion";
 import { ModelRegistry, tagRecord } from "../tracking/registry";
+import { writePromotedConfig } from "./promotedConfig";
 
 export interface PromoteOptions extends RefusalOverrides {
   /** Override of `wsp.model_name` / the experiment name. */
   modelName?: string;
+  /**
+   * A retrain's comparison (retrain.ts): beats_champion is decided on this forward window, and
+   * the window (when there is one) is what the holdout ledger counts the decision against.
+   */
+  forward?: ForwardComparison;
+  /**
+   * Where a version that is champion after the decision gets its promoted config
+   * (promotedConfig.ts; `wsp promote` passes `experiments/promoted`). Unset: none is written.
+   */
+  promotedDir?: string;
 }
 
 export interface PromotionResult {
@@ -49,6 +61,8 @@ export interface PromotionResult {
   /** Registered although the run's own checks refused it (`force`). */
   forced: boolean;
   description: string;
+  /** The promoted config written for the champion (null: not champion, or no `promotedDir`). */
+  promotedConfig: string | null;
 }
 
 /** Evaluates the gates for `runId`, registers its model and moves the aliases by the policy. */
@@ -73,7 +87,7 @@ export async function promoteRun(
   if (own) throw new PromotionRefused(own);
 
   const reg = await registryStanding(registry, name, runId);
-  const window = holdoutWindowOf(tagRecord(run.data.tags));
+  const window = opts.forward?.window ?? holdoutWindowOf(tagRecord(run.data.tags));
   const holdout = window ? holdoutUse(holdoutLedgerOf(reg.modelTags), window, settings.holdoutReuseLimit) : null;
   const previousChampion = reg.champion?.version ?? null;
   const isChampionAlready = reg.existing !== undefined && reg.existing.version === previousChampion;
@@ -82,10 +96,11 @@ export async function promoteRun(
   if (holdoutRefused) throw new PromotionRefused(`run ${runId} is not registered: ${holdoutRefused}`);
   await registry.getOrCreateRegisteredModel(name);
 
-  const evidence = await readEvidence(client, run, target.model, settings, reg, {
+  const read = await readEvidence(client, run, target.model, settings, reg, {
     verdict: standing.runChecks,
     refused,
   });
+  const evidence = opts.forward ? { ...read, forward: opts.forward } : read;
   const verdict = decidePromotion(evidence, name, holdout);
   const base = {
     name,
@@ -98,6 +113,14 @@ export async function promoteRun(
     previousChampion,
     forced: refused !== null,
   };
+  const promoted = async (version: string) =>
+    opts.promotedDir
+      ? writePromotedConfig(
+          opts.promotedDir,
+          new TextDecoder().decode(await client.downloadArtifact(runId, "config.yaml")),
+          { name, version, run, metric: settings.metric, gates: verdict.gates },
+        )
+      : null;
   if (reg.existing && isChampionAlready) {
     // Already the champion, and it stays so (nothing is decided): its tags and description keep
     // the evaluation that made it champion; `gates` shows how it would fare now.
@@ -107,8 +130,14 @@ export async function promoteRun(
       champion: true,
       version: reg.existing.version,
       description: current?.description ?? verdict.description,
+      promotedConfig: await promoted(reg.existing.version),
     };
   }
   const version = await recordPromotion({ client, registry, run, name, target, reg, holdout, evidence, verdict });
-  return { ...base, version, description: verdict.description };
+  return {
+    ...base,
+    version,
+    description: verdict.description,
+    promotedConfig: verdict.champion ? await promoted(version) : null,
+  };
 }
