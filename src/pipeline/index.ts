@@ -20,6 +20,7 @@ export {
   listPromotedConfigs,
   PROMOTED_DIR,
   type PromotedConfig,
+  parsePromotedConfig,
   promotedPath,
   readPromotedConfig,
   removePromotedConfig,

@@ -18,6 +18,7 @@ import {
 } from "../promotion";
 import { holdoutLedgerOf, holdoutWindowOf } from "../tracking/holdoutLedger";
 import type { MlflowClient } from "../tracking/mlflowClient";
+import { MlflowError } from "../tracking/mlflowError";
 import {
   failedRunChecks,
   promotionSettingsOf,
@@ -61,7 +62,7 @@ export interface PromotionResult {
   /** Registered although the run's own checks refused it (`force`). */
   forced: boolean;
   description: string;
-  /** The promoted config written for the champion (null: not champion, or no `promotedDir`). */
+  /** The promoted config written for the champion (null: not champion, no `promotedDir`, or a run without config.yaml). */
   promotedConfig: string | null;
 }
 
@@ -113,14 +114,19 @@ export async function promoteRun(
     previousChampion,
     forced: refused !== null,
   };
-  const promoted = async (version: string) =>
-    opts.promotedDir
-      ? writePromotedConfig(
-          opts.promotedDir,
-          new TextDecoder().decode(await client.downloadArtifact(runId, "config.yaml")),
-          { name, version, run, metric: settings.metric, gates: verdict.gates },
-        )
-      : null;
+  // A run the runner did not record has no config.yaml: it is registered, but has no config to retrain.
+  const promoted = async (version: string) => {
+    if (!opts.promotedDir) return null;
+    const text = await runConfigText(client, runId);
+    if (text === null) return null;
+    return writePromotedConfig(opts.promotedDir, text, {
+      name,
+      version,
+      run,
+      metric: settings.metric,
+      gates: verdict.gates,
+    });
+  };
   if (reg.existing && isChampionAlready) {
     // Already the champion, and it stays so (nothing is decided): its tags and description keep
     // the evaluation that made it champion; `gates` shows how it would fare now.
@@ -140,4 +146,14 @@ export async function promoteRun(
     description: verdict.description,
     promotedConfig: verdict.champion ? await promoted(version) : null,
   };
+}
+
+/** The run's `config.yaml` artifact; null when it has none. */
+async function runConfigText(client: MlflowClient, runId: string): Promise<string | null> {
+  try {
+    return new TextDecoder().decode(await client.downloadArtifact(runId, "config.yaml"));
+  } catch (err) {
+    if (err instanceof MlflowError && (err.status === 404 || err.errorCode === "RESOURCE_DOES_NOT_EXIST")) return null;
+    throw err;
+  }
 }

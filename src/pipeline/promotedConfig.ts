@@ -111,16 +111,24 @@ export interface PromotedConfig {
   schedule: ScheduleConfig;
 }
 
-/** Reads a promoted config; it must read the store (what retraining on fresh bars needs). */
-export function readPromotedConfig(path: string): PromotedConfig {
-  const loaded = parseConfig(readFileSync(path, "utf8"), path);
+/**
+ * A promoted config from its text (a queued retrain carries it, so a worker on another machine
+ * needs no shared disk); `file` names it in errors. It must read the store.
+ */
+export function parsePromotedConfig(text: string, name: string, file: string): PromotedConfig {
+  const loaded = parseConfig(text, file);
   if (loaded.config.data.source !== "store") {
-    throw new ConfigError(path, [
+    throw new ConfigError(file, [
       `data.source: expected store (a promoted config retrains on the store's bars), got ${loaded.config.data.source}`,
     ]);
   }
+  return { name, path: file, loaded, schedule: loaded.config.schedule ?? DEFAULT_SCHEDULE };
+}
+
+/** Reads a promoted config file; the model's name is the file's. */
+export function readPromotedConfig(path: string): PromotedConfig {
   const name = path.replace(/^.*\//, "").replace(/\.yaml$/, "");
-  return { name, path, loaded, schedule: loaded.config.schedule ?? DEFAULT_SCHEDULE };
+  return parsePromotedConfig(readFileSync(path, "utf8"), name, path);
 }
 
 /** Every promoted config in `dir`, by model name. */

@@ -16,7 +16,7 @@ import { HOLDOUT_END_TAG, MlflowClient, ModelRegistry, tagRecord } from "../trac
 import { forwardComparison } from "./forwardWindow";
 import { loadRegisteredModel } from "./loadRegisteredModel";
 import { type PromotionResult, promoteRun } from "./promote";
-import { readPromotedConfig } from "./promotedConfig";
+import { type PromotedConfig, readPromotedConfig } from "./promotedConfig";
 import { runTracked } from "./trackExperiment";
 
 export interface RetrainOptions {
@@ -70,9 +70,9 @@ function promotionReason(p: PromotionResult): string {
     .join("; ")}`;
 }
 
-/** Retrains the model of the promoted config at `path` on the store's bars and judges it. */
-export async function retrain(path: string, opts: RetrainOptions = {}): Promise<RetrainResult> {
-  const promoted = readPromotedConfig(path);
+/** Retrains the model of a promoted config (its path, or as parsed) on the store's bars and judges it. */
+export async function retrain(source: string | PromotedConfig, opts: RetrainOptions = {}): Promise<RetrainResult> {
+  const promoted = typeof source === "string" ? readPromotedConfig(source) : source;
   const name = promoted.name;
   const client = new MlflowClient({
     trackingUri: opts.trackingUri ?? defaultTrackingUri(),
