@@ -4,10 +4,9 @@
  * an unfinished run, one its own checks refused, one without a control, one whose holdout is
  * used up) is not registered: the error says why and the exit code is 1.
  */
-import { join } from "node:path";
 import type { Command } from "commander";
-import { PROMOTED_DIR, promoteRun } from "../pipeline";
-import { ensureMlflowServer, findRepoRoot } from "../services";
+import { promotedDir, promoteRun } from "../pipeline";
+import { ensureMlflowServer } from "../services";
 import { MlflowClient } from "../tracking";
 
 export function registerPromoteCommand(program: Command): void {
@@ -24,7 +23,7 @@ export function registerPromoteCommand(program: Command): void {
         modelName: flags.modelName,
         force: flags.force,
         allowNoControl: flags.allowNoControl,
-        promotedDir: join(findRepoRoot(), PROMOTED_DIR),
+        promotedDir: promotedDir(),
       });
       console.log(`${r.name} version ${r.version} (run ${r.runId}, model ${r.model})${r.forced ? " FORCED" : ""}`);
       console.log(r.description);

@@ -19,6 +19,7 @@ export * from "./scheduleConfig";
 export {
   listPromotedConfigs,
   PROMOTED_DIR,
+  promotedDir,
   type PromotedConfig,
   parsePromotedConfig,
   promotedPath,

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { type Gate, formatValue } from "../promotion";
+import { findRepoRoot } from "../services";
 import type { Run } from "../tracking";
 import { tagRecord } from "../tracking";
 import { ConfigError, type LoadedConfig, parseConfig } from "./config";
@@ -19,6 +20,11 @@ import { DEFAULT_SCHEDULE, type ScheduleConfig } from "./scheduleConfig";
 
 /** Where promoted configs live, relative to the repository root. */
 export const PROMOTED_DIR = "experiments/promoted";
+
+/** The promoted configs' directory: WSP_PROMOTED_DIR, else `experiments/promoted` of the repository. */
+export function promotedDir(): string {
+  return process.env.WSP_PROMOTED_DIR || join(findRepoRoot(), PROMOTED_DIR);
+}
 
 /** The tag a sweep's runs may carry (the sweep's parent run id); the header names it when present. */
 export const SWEEP_ID_TAG = "wsp.sweep_id";
