@@ -4,8 +4,14 @@
  * buy-and-hold, leakage flags, the promotion-gate verdict and the run's MLflow UI address.
  */
 import type { Command } from "commander";
-import { experimentSummary, loadConfigFile, type RunHooks, runExperiment, runTracked, storeQuery } from "../pipeline";
-import { openStore } from "../store";
+import {
+  experimentSummary,
+  loadConfigFile,
+  type RunHooks,
+  runExperiment,
+  runTracked,
+  withStoreQuery,
+} from "../pipeline";
 import { describeAbandoned } from "../tracking";
 
 export interface RunFlags {
@@ -18,12 +24,7 @@ export interface RunFlags {
 export async function runConfigFile(path: string, flags: RunFlags): Promise<string | null> {
   const loaded = loadConfigFile(path);
   // `data.source: store` (a promoted config) reads the operational store: DATABASE_URL, else PGlite.
-  const store = loaded.config.data.source === "store" ? await openStore() : null;
-  try {
-    return await runLoaded(loaded, flags, store ? { fromStore: storeQuery(store) } : {});
-  } finally {
-    await store?.close();
-  }
+  return withStoreQuery(loaded.config.data.source, {}, (fromStore) => runLoaded(loaded, flags, { fromStore }));
 }
 
 async function runLoaded(loaded: ReturnType<typeof loadConfigFile>, flags: RunFlags, hooks: RunHooks) {

@@ -17,15 +17,16 @@ import {
   signalsSchema,
   sizingSchema,
 } from "../backtest";
-import { dayMsOf, isoDate, type LoadDataOptions } from "../data";
+import { dayMsOf, isoDate } from "../data";
 import { fromColumns, takeRows } from "../models";
 import { flattenParams, MlflowClient, openRecorder, tagRecord } from "../tracking";
 import { trackingUri as defaultTrackingUri } from "../services";
-import { parseConfig } from "./config";
+import { type LoadedConfig, parseConfig } from "./config";
 import { loadRegisteredModel, type RegisteredModel } from "./loadRegisteredModel";
 import { tradedMarketFrom } from "./phases/tradedMarket";
 import { PhaseTimer } from "./progress";
 import { runPhases } from "./runExperiment";
+import { type StoreChoice, type StoreQuery, withStoreQuery } from "./storeSource";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
 
@@ -49,8 +50,8 @@ export type ModelBacktestSpecInput = z.input<typeof modelBacktestSchema>;
 export interface ModelBacktestOptions {
   trackingUri?: string;
   outboxDir?: string;
-  /** The store's query, for a model whose config reads `data.source: store`. */
-  fromStore?: LoadDataOptions["fromStore"];
+  /** The store, for a model whose config reads `data.source: store` (storeSource.ts). */
+  store?: StoreChoice;
   jobId?: string;
   progress?: boolean;
 }
@@ -104,15 +105,41 @@ export async function backtestModel(
     signals: spec.signals ?? base.config.signals,
     backtest: { ...base.config.backtest, stress: spec.stress ?? base.config.backtest.stress },
   };
-  const hooks = { progress: opts.progress ?? false, fromStore: opts.fromStore };
-  const phases = await runPhases({ ...base, config }, "rows", hooks);
-  const { data, labels, rows } = phases;
-  const from = dayMsOf(spec.period.start);
+  const sim = await withStoreQuery(config.data.source, opts.store ?? {}, (fromStore) =>
+    simulatePeriod({ ...base, config }, model, spec.period.start, { progress: opts.progress ?? false, fromStore }),
+  );
+  const runId = await recordModelBacktest(client, opts, {
+    experiment: config.tracking.experiment,
+    model: { name: model.name, version: model.version, runId: modelRunId },
+    spec,
+    report: sim.report,
+  });
+  return {
+    runId,
+    model: { name: model.name, version: model.version, runId: modelRunId },
+    report: sim.report,
+    predictions: sim.predictions,
+  };
+}
+
+/**
+ * The runner's phases through `rows` on the whole data (warm features), the model's predictions
+ * on the rows from `start` on, and the signals phase and runBacktest on them.
+ */
+async function simulatePeriod(
+  loaded: LoadedConfig,
+  model: RegisteredModel,
+  start: string,
+  hooks: { progress: boolean; fromStore: StoreQuery | undefined },
+): Promise<Pick<ModelBacktestResult, "report" | "predictions">> {
+  const config = loaded.config;
+  const { data, labels, rows } = await runPhases(loaded, "rows", hooks);
+  const from = dayMsOf(start);
   const inPeriod = Int32Array.from(rows.panel.ts.map((t, r) => (t >= from ? r : -1)).filter((r) => r >= 0));
   if (inPeriod.length < 3) {
     const last = rows.panel.ts[rows.panel.ts.length - 1];
     throw new Error(
-      `backtest block: period.start ${spec.period.start}: the data ends ${isoDate(last)}, fewer than 3 bars after it`,
+      `backtest block: period.start ${start}: the data ends ${isoDate(last)}, fewer than 3 bars after it`,
     );
   }
   const probs = predictRows(model, rows.panel, inPeriod, rows.regimeIds, rows.trend[0].scheme);
@@ -129,15 +156,7 @@ export async function backtestModel(
     stress: config.backtest.stress,
     regimes: { ids: Int32Array.from(market.index[0], (i) => trend.ids[i]), names: trend.names },
   });
-  const runId = await recordModelBacktest(client, opts, {
-    experiment: config.tracking.experiment,
-    model: { name: model.name, version: model.version, runId: modelRunId },
-    spec,
-    report: run.report,
-  });
   return {
-    runId,
-    model: { name: model.name, version: model.version, runId: modelRunId },
     report: run.report,
     predictions: { ts: Float64Array.from(inPeriod, (r) => rows.panel.ts[r]), probs, width },
   };

@@ -30,7 +30,8 @@ export {
   writePromotedConfig,
 } from "./promotedConfig";
 export { forwardComparison, selectedHoldoutProbs } from "./forwardWindow";
-export { type RetrainOptions, type RetrainOutcome, type RetrainResult, retrain, storeQuery } from "./retrain";
+export { type RetrainOptions, type RetrainOutcome, type RetrainResult, retrain } from "./retrain";
+export { type StoreChoice, type StoreQuery, storeQuery, withStoreQuery } from "./storeSource";
 export {
   backtestModel,
   type ModelBacktestOptions,

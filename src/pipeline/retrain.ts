@@ -8,20 +8,18 @@
  * (`wsp.retrain.outcome`, `wsp.retrain.reason`) and to the return value. Scheduled by
  * jobs/schedules.ts; the protocol is in docs/architecture.md ("Promotion").
  */
-import type { LoadDataOptions } from "../data";
 import { CHAMPION, type ForwardComparison, PromotionRefused } from "../promotion";
 import { trackingUri as defaultTrackingUri } from "../services";
-import { openStore, type Store } from "../store";
 import { HOLDOUT_END_TAG, MlflowClient, ModelRegistry, tagRecord } from "../tracking";
 import { forwardComparison } from "./forwardWindow";
 import { loadRegisteredModel } from "./loadRegisteredModel";
 import { type PromotionResult, promoteRun } from "./promote";
 import { type PromotedConfig, readPromotedConfig } from "./promotedConfig";
+import { type StoreChoice, withStoreQuery } from "./storeSource";
 import { runTracked } from "./trackExperiment";
 
-export interface RetrainOptions {
-  /** The store the fresh bars are read from (default: `openStore()`, DATABASE_URL else PGlite; closed after). */
-  store?: Store;
+/** `store` / `schema`: where the fresh bars are read (storeSource.ts). */
+export interface RetrainOptions extends StoreChoice {
   /** Tracking server (default MLFLOW_TRACKING_URI, else the local server). */
   trackingUri?: string;
   outboxDir?: string;
@@ -52,15 +50,6 @@ export interface RetrainResult {
   promotion: PromotionResult | null;
 }
 
-/** The store's bars for `data.source: store`, in the data block's [from, to) window. */
-export function storeQuery(store: Store): NonNullable<LoadDataOptions["fromStore"]> {
-  return (ticker, timeframe, from, to) =>
-    store.query(ticker, timeframe, {
-      from: Number.isFinite(from) ? from : undefined,
-      to: Number.isFinite(to) ? to : undefined,
-    });
-}
-
 /** The reason text of a promotion: every gate passed, or the failed gates' details. */
 function promotionReason(p: PromotionResult): string {
   if (p.champion) return `every gate passed: ${p.gates.map((g) => `${g.gate}: ${g.detail}`).join("; ")}`;
@@ -79,20 +68,16 @@ export async function retrain(source: string | PromotedConfig, opts: RetrainOpti
     retries: 3,
     backoffMs: 200,
   });
-  const store = opts.store ?? (await openStore());
-  let tracked: Awaited<ReturnType<typeof runTracked>>;
-  try {
-    tracked = await runTracked(promoted.loaded, {
-      fromStore: storeQuery(store),
+  const tracked = await withStoreQuery("store", opts, (fromStore) =>
+    runTracked(promoted.loaded, {
+      fromStore,
       trackingUri: client.trackingUri,
       outboxDir: opts.outboxDir,
       jobId: opts.jobId,
       progress: opts.progress,
       png: opts.png,
-    });
-  } finally {
-    if (!opts.store) await store.close();
-  }
+    }),
+  );
   const runId = tracked.runId;
   const finish = async (r: Omit<RetrainResult, "model" | "runId">): Promise<RetrainResult> => {
     const tags = {
