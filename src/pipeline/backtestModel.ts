@@ -44,6 +44,11 @@ export const modelBacktestSchema = z
   })
   .strict();
 
+/** A backtest block or period the model's data cannot serve: the input's fault, never retried. */
+export class BacktestBlockError extends Error {
+  override readonly name = "BacktestBlockError";
+}
+
 export type ModelBacktestSpec = z.output<typeof modelBacktestSchema>;
 export type ModelBacktestSpecInput = z.input<typeof modelBacktestSchema>;
 
@@ -84,7 +89,7 @@ export async function backtestModel(
   const parsed = modelBacktestSchema.safeParse(specInput);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new Error(`backtest block: ${i.path.join(".") || "(top level)"}: ${i.message}`);
+    throw new BacktestBlockError(`backtest block: ${i.path.join(".") || "(top level)"}: ${i.message}`);
   }
   const spec = parsed.data;
   const client = new MlflowClient({
@@ -138,7 +143,7 @@ async function simulatePeriod(
   const inPeriod = Int32Array.from(rows.panel.ts.map((t, r) => (t >= from ? r : -1)).filter((r) => r >= 0));
   if (inPeriod.length < 3) {
     const last = rows.panel.ts[rows.panel.ts.length - 1];
-    throw new Error(
+    throw new BacktestBlockError(
       `backtest block: period.start ${start}: the data ends ${isoDate(last)}, fewer than 3 bars after it`,
     );
   }

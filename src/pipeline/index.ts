@@ -33,6 +33,7 @@ export { forwardComparison, selectedHoldoutProbs } from "./forwardWindow";
 export { type RetrainOptions, type RetrainOutcome, type RetrainResult, retrain } from "./retrain";
 export { type StoreChoice, type StoreQuery, storeQuery, withStoreQuery } from "./storeSource";
 export {
+  BacktestBlockError,
   backtestModel,
   type ModelBacktestOptions,
   type ModelBacktestResult,

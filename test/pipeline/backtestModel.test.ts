@@ -9,7 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isoDate } from "../../src/data";
-import { backtestModel, promoteRun, runTracked, selectedHoldoutProbs, type TrackedRun } from "../../src/pipeline";
+import {
+  BacktestBlockError,
+  backtestModel,
+  promoteRun,
+  runTracked,
+  selectedHoldoutProbs,
+  type TrackedRun,
+} from "../../src/pipeline";
 import { MlflowClient, tagRecord } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
 import { plantedSignalConfig } from "./plantedSignal";
@@ -94,13 +101,17 @@ describe("backtestModel", { timeout: 300_000 }, () => {
   it("refuses a bad block, naming the field", async () => {
     await expect(
       backtestModel(`${modelName}@champion`, { period: { start: "2031-01-02" } }, { trackingUri: uri }),
-    ).rejects.toThrow("period.start 2031-01-02: the data ends 2024-12-31, fewer than 3 bars after it");
+    ).rejects.toThrow(
+      new BacktestBlockError(
+        "backtest block: period.start 2031-01-02: the data ends 2024-12-31, fewer than 3 bars after it",
+      ),
+    );
     await expect(
       backtestModel(
         `${modelName}@champion`,
         { period: { start: "2020-01-02", end: "2019-01-01" } },
         { trackingUri: uri },
       ),
-    ).rejects.toThrow("backtest block: period.start: start is after end");
+    ).rejects.toThrow(new BacktestBlockError("backtest block: period.start: start is after end"));
   });
 });
