@@ -8,7 +8,7 @@
  * (`wsp.retrain.outcome`, `wsp.retrain.reason`) and to the return value. Scheduled by
  * jobs/schedules.ts; the protocol is in docs/architecture.md ("Promotion").
  */
-import { CHAMPION, type ForwardComparison, PromotionRefused } from "../promotion";
+import { CHAMPION, type ForwardComparison, ownChecksVerdict, PromotionRefused } from "../promotion";
 import { trackingUri as defaultTrackingUri } from "../services";
 import { HOLDOUT_END_TAG, MlflowClient, ModelRegistry, tagRecord } from "../tracking";
 import { forwardComparison } from "./forwardWindow";
@@ -95,7 +95,9 @@ export async function retrain(source: string | PromotedConfig, opts: RetrainOpti
   }
   const result = tracked.result;
   const none = { version: null, champion: null, forward: null, promotion: null };
-  if (!result.gates.passed) {
+  // The run's own checks as `wsp promote` reads them (leakage, signal): the deflated Sharpe and the
+  // control are decided again at promotion, with the ledger and control runs as they then are.
+  if (ownChecksVerdict(result.gates) === "refused") {
     const failed = result.gates.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
     return finish({ ...none, outcome: "refused", reason: `the run's own checks refused it: ${failed.join("; ")}` });
   }
