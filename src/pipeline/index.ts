@@ -41,3 +41,5 @@ export {
   type ModelBacktestSpecInput,
   modelBacktestSchema,
 } from "./backtestModel";
+export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
+export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";
