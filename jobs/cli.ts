@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { ensureMlflowServer } from "../src/services";
 import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
 import { QUEUE_NAMES, parseQueueList } from "./queues";
+import { registerSchedulesCommands } from "./schedulesCommands";
 import { submit } from "./submit";
 import { followJob } from "./watch";
 import { DEFAULT_GRACE_MS, startWorkers } from "./worker";
@@ -103,4 +104,5 @@ export function registerJobCommands(program: Command): void {
   });
 
   registerJobsCommands(program);
+  registerSchedulesCommands(program);
 }

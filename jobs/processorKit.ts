@@ -59,6 +59,7 @@ const INPUT_ERRORS = new Set([
   "DurationError",
   "RegimeInputError",
   "PromotionRefused",
+  "BacktestBlockError",
 ]);
 
 function isInputError(err: unknown): err is Error {

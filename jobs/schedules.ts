@@ -20,6 +20,7 @@ import {
   type ScheduleConfig,
   setPromotedPaused,
 } from "../src/pipeline";
+import type { PayloadInput } from "./queues";
 
 /** The retrain job a scheduler produces. */
 export const RETRAIN_JOB = "retrain";
@@ -39,7 +40,7 @@ export interface ScheduleOptions {
 }
 
 /** The retrain job's data for a promoted config: its model, its text (and file, for errors), the store schema. */
-export function retrainPayload(p: PromotedConfig, opts: ScheduleOptions = {}) {
+export function retrainJobData(p: PromotedConfig, opts: ScheduleOptions = {}): PayloadInput<"retrain"> {
   return {
     model: p.name,
     config: { yaml: readFileSync(p.path, "utf8"), file: p.path },
@@ -58,7 +59,7 @@ export async function upsertSchedule(queue: Queue, p: PromotedConfig, opts: Sche
   }
   await queue.upsertJobScheduler(schedulerId(p.name), repeatOf(p.schedule), {
     name: RETRAIN_JOB,
-    data: retrainPayload(p, opts),
+    data: retrainJobData(p, opts),
   });
   return true;
 }

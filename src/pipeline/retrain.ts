@@ -16,6 +16,7 @@ import { loadRegisteredModel } from "./loadRegisteredModel";
 import { type PromotionResult, promoteRun } from "./promote";
 import { type PromotedConfig, readPromotedConfig } from "./promotedConfig";
 import { type StoreChoice, withStoreQuery } from "./storeSource";
+import type { RunHooks } from "./experimentResult";
 import { runTracked } from "./trackExperiment";
 
 /** `store` / `schema`: where the fresh bars are read (storeSource.ts). */
@@ -27,6 +28,8 @@ export interface RetrainOptions extends StoreChoice {
   promotedDir?: string;
   /** The queued job's id (tag `wsp.job_id`). */
   jobId?: string;
+  /** Told as each phase starts (a job's progress). */
+  onPhase?: RunHooks["onPhase"];
   progress?: boolean;
   png?: boolean;
 }
@@ -74,6 +77,7 @@ export async function retrain(source: string | PromotedConfig, opts: RetrainOpti
       trackingUri: client.trackingUri,
       outboxDir: opts.outboxDir,
       jobId: opts.jobId,
+      onPhase: opts.onPhase,
       progress: opts.progress,
       png: opts.png,
     }),

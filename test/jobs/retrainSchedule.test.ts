@@ -1,0 +1,149 @@
+/**
+ * A scheduled retrain end to end: the planted-signal champion (trained with the market's last
+ * months held back) promoted, its promoted config scheduled with a short `every`, the held-back
+ * months ingested into the suite's PostgreSQL, and a real `wsp worker` process serving the
+ * retrain queue (unique prefix). The scheduler fires; the worker retrains on the fresh bars and
+ * records the forward-window outcome and its reason on the run, the version and the job.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseDocument } from "yaml";
+import { scheduleModel, schedulerId } from "../../jobs/schedules";
+import { promoteRun, runTracked } from "../../src/pipeline";
+import { openStore, type Store } from "../../src/store";
+import { MlflowClient, ModelRegistry, type Run, tagRecord } from "../../src/tracking";
+import { plantedSignalConfig } from "../pipeline/plantedSignal";
+import { HELD_BACK_END, ingestFresh, ingestSeen } from "../pipeline/retrainFixture";
+import { testMlflowUri } from "../setup/testMlflow";
+import { postgresTarget, type StoreTarget } from "../store/storeFixtures";
+
+const tag = `sched-retrain-${randomBytes(4).toString("hex")}`;
+const modelName = `${tag}-model`;
+const prefix = `test-${tag}`;
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, () => {
+  let uri: string;
+  let client: MlflowClient;
+  let target: StoreTarget;
+  let store: Store;
+  let tmp: string;
+  let redis: Redis;
+  let queue: Queue;
+  let worker: ChildProcess | null = null;
+  let workerLog = "";
+  let champion: { runId: string; version: string };
+
+  beforeAll(async () => {
+    uri = await testMlflowUri();
+    client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
+    target = postgresTarget();
+    store = await openStore(target.options);
+    tmp = mkdtempSync(join(tmpdir(), "wsp-sched-retrain-"));
+    const promotedDir = join(tmp, "promoted");
+    const config = plantedSignalConfig(tag, modelName, (doc) => doc.setIn(["data", "end"], HELD_BACK_END));
+    const run = await runTracked(config, {
+      trackingUri: uri,
+      outboxDir: join(tmp, "outbox"),
+      progress: false,
+      png: false,
+    });
+    const promoted = await promoteRun(client, run.runId, { promotedDir });
+    expect(promoted.champion).toBe(true);
+    champion = { runId: run.runId, version: promoted.version };
+    // A short interval instead of the weekly default, as a test may.
+    const file = promoted.promotedConfig as string;
+    const doc = parseDocument(readFileSync(file, "utf8"));
+    doc.setIn(["schedule"], doc.createNode({ every: 2000 }));
+    writeFileSync(file, doc.toString());
+    await ingestSeen(store);
+    await ingestFresh(store);
+    redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
+    queue = new Queue("retrain", { connection: redis, prefix });
+    worker = spawn(
+      process.execPath,
+      ["bin/wsp.js", "worker", "--queues", "retrain", "--prefix", prefix, "--redis", inject("testRedisUrl")],
+      {
+        env: {
+          ...process.env,
+          MLFLOW_TRACKING_URI: uri,
+          DATABASE_URL: inject("testDatabaseUrl"),
+          WSP_PROMOTED_DIR: promotedDir,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    worker.stdout?.on("data", (d) => (workerLog += d));
+    worker.stderr?.on("data", (d) => (workerLog += d));
+    expect(await scheduleModel(queue, promotedDir, modelName, { schema: target.options.schema })).toBe(true);
+  }, 300_000);
+
+  afterAll(async () => {
+    worker?.kill("SIGTERM");
+    await queue?.obliterate({ force: true }).catch(() => undefined);
+    await queue?.close();
+    redis?.disconnect();
+    await store?.close();
+    await target?.cleanup();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("fires, retrains on the fresh bars and records the forward-window outcome and why", async () => {
+    const finished = await until(
+      "a retrain run of the scheduler's job",
+      async () => {
+        const runs: Run[] = await client.searchAllRuns({
+          experimentIds: [champion.runId ? (await client.getRun(champion.runId)).info.experiment_id : ""],
+          filter: `tags.\`wsp.retrain.of\` = '${modelName}'`,
+        });
+        return runs.find((r) => r.info.status === "FINISHED" && tagRecord(r.data.tags)["wsp.retrain.outcome"]);
+      },
+      400_000,
+    ).catch((err) => {
+      throw new Error(`${(err as Error).message}\nworker output:\n${workerLog}`);
+    });
+    // One is enough: the scheduler stops before it piles up more.
+    await queue.removeJobScheduler(schedulerId(modelName));
+    const tags = tagRecord(finished.data.tags);
+    // Fired by the scheduler: BullMQ's own job id, a repeat job of retrain:<model>.
+    expect(tags["wsp.job_id"]).toMatch(/^repeat:retrain:/);
+    const params = tagRecord(finished.data.params);
+    expect(params["data.source"]).toBe("store");
+    expect(params["schedule.every"]).toBe("2000");
+    const outcome = tags["wsp.retrain.outcome"];
+    expect(["champion", "challenger"]).toContain(outcome);
+    expect(tags["wsp.retrain.reason"]).toContain("forward window 2024-06-24..2024-12-23");
+    const registry = new ModelRegistry(client);
+    const version = tags["wsp.registered_version"]?.split("/")[1];
+    expect(version).toBeDefined();
+    const vtags = tagRecord((await registry.getModelVersion(modelName, version as string))?.tags);
+    expect(Number(vtags["wsp.forward.rows"])).toBeGreaterThan(100);
+    const gatesPassed = ["beats_champion", "min_deflated_sharpe", "beats_control", "run_checks"].every(
+      (g) => vtags[`gate.${g}`] === "pass",
+    );
+    expect(outcome).toBe(gatesPassed ? "champion" : "challenger");
+    expect((await registry.getAlias(modelName, "champion"))?.version).toBe(gatesPassed ? version : champion.version);
+    // The job's own result says the same.
+    const done = await until(
+      "the completed job",
+      async () => (await queue.getCompleted()).find((j) => j.returnvalue?.runId === finished.info.run_id),
+      60_000,
+    );
+    expect(done.returnvalue).toMatchObject({ model: modelName, outcome, reason: tags["wsp.retrain.reason"] });
+  });
+});
