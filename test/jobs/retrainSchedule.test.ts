@@ -77,7 +77,18 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     queue = new Queue("retrain", { connection: redis, prefix });
     worker = spawn(
       process.execPath,
-      ["bin/wsp.js", "worker", "--queues", "retrain", "--prefix", prefix, "--redis", inject("testRedisUrl")],
+      [
+        "bin/wsp.js",
+        "worker",
+        "--queues",
+        "retrain",
+        "--prefix",
+        prefix,
+        "--redis",
+        inject("testRedisUrl"),
+        "--grace",
+        "5",
+      ],
       {
         env: {
           ...process.env,
@@ -94,7 +105,15 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
   }, 300_000);
 
   afterAll(async () => {
-    worker?.kill("SIGTERM");
+    await queue?.removeJobScheduler(schedulerId(modelName)).catch(() => undefined);
+    if (worker && worker.exitCode === null) {
+      // A job the scheduler queued meanwhile gets the worker's grace, then returns to the (obliterated) queue.
+      const exited = new Promise((resolve) => worker?.once("exit", resolve));
+      worker.kill("SIGTERM");
+      const timer = setTimeout(() => worker?.kill("SIGKILL"), 45_000);
+      await exited;
+      clearTimeout(timer);
+    }
     await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
     redis?.disconnect();
