@@ -5,7 +5,6 @@
  * retrain queue (unique prefix). The scheduler fires; the worker retrains on the fresh bars and
  * records the forward-window outcome and its reason on the run, the version and the job.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,20 +21,11 @@ import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { HELD_BACK_END, ingestFresh, ingestSeen } from "../pipeline/retrainFixture";
 import { testMlflowUri } from "../setup/testMlflow";
 import { postgresTarget, type StoreTarget } from "../store/storeFixtures";
+import { startWorkerProcess, until, type WorkerProcess } from "./workerProcess";
 
 const tag = `sched-retrain-${randomBytes(4).toString("hex")}`;
 const modelName = `${tag}-model`;
 const prefix = `test-${tag}`;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, () => {
   let uri: string;
@@ -45,8 +35,7 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
   let tmp: string;
   let redis: Redis;
   let queue: Queue;
-  let worker: ChildProcess | null = null;
-  let workerLog = "";
+  let worker: WorkerProcess | null = null;
   let champion: { runId: string; version: string };
 
   beforeAll(async () => {
@@ -75,45 +64,18 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     await ingestFresh(store);
     redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
     queue = new Queue("retrain", { connection: redis, prefix });
-    worker = spawn(
-      process.execPath,
-      [
-        "bin/wsp.js",
-        "worker",
-        "--queues",
-        "retrain",
-        "--prefix",
-        prefix,
-        "--redis",
-        inject("testRedisUrl"),
-        "--grace",
-        "5",
-      ],
-      {
-        env: {
-          ...process.env,
-          MLFLOW_TRACKING_URI: uri,
-          DATABASE_URL: inject("testDatabaseUrl"),
-          WSP_PROMOTED_DIR: promotedDir,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    worker.stdout?.on("data", (d) => (workerLog += d));
-    worker.stderr?.on("data", (d) => (workerLog += d));
+    worker = startWorkerProcess("retrain", prefix, inject("testRedisUrl"), {
+      MLFLOW_TRACKING_URI: uri,
+      DATABASE_URL: inject("testDatabaseUrl"),
+      WSP_PROMOTED_DIR: promotedDir,
+    });
     expect(await scheduleModel(queue, promotedDir, modelName, { schema: target.options.schema })).toBe(true);
   }, 300_000);
 
   afterAll(async () => {
     await queue?.removeJobScheduler(schedulerId(modelName)).catch(() => undefined);
-    if (worker && worker.exitCode === null) {
-      // A job the scheduler queued meanwhile gets the worker's grace, then returns to the (obliterated) queue.
-      const exited = new Promise((resolve) => worker?.once("exit", resolve));
-      worker.kill("SIGTERM");
-      const timer = setTimeout(() => worker?.kill("SIGKILL"), 45_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    // A job the scheduler queued meanwhile gets the worker's grace, then returns to the (obliterated) queue.
+    await worker?.stop();
     await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
     redis?.disconnect();
@@ -134,7 +96,7 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
       },
       400_000,
     ).catch((err) => {
-      throw new Error(`${(err as Error).message}\nworker output:\n${workerLog}`);
+      throw new Error(`${(err as Error).message}\nworker output:\n${worker?.output()}`);
     });
     // One is enough: the scheduler stops before it piles up more.
     await queue.removeJobScheduler(schedulerId(modelName));
