@@ -18,11 +18,11 @@ import {
   sizingSchema,
 } from "../backtest";
 import { dayMsOf, isoDate } from "../data";
-import { fromColumns, takeRows } from "../models";
 import { flattenParams, MlflowClient, openRecorder, tagRecord } from "../tracking";
 import { trackingUri as defaultTrackingUri } from "../services";
 import { type LoadedConfig, parseConfig } from "./config";
 import { loadRegisteredModel, type RegisteredModel } from "./loadRegisteredModel";
+import { predictPanelRows } from "./panelPredictions";
 import { tradedMarketFrom } from "./phases/tradedMarket";
 import { PhaseTimer } from "./progress";
 import { runPhases } from "./runExperiment";
@@ -147,7 +147,7 @@ async function simulatePeriod(
       `backtest block: period.start ${start}: the data ends ${isoDate(last)}, fewer than 3 bars after it`,
     );
   }
-  const probs = predictRows(model, rows.panel, inPeriod, rows.regimeIds, rows.trend[0].scheme);
+  const probs = predictPanelRows(model, rows.panel, inPeriod, { scheme: rows.trend[0].scheme, ids: rows.regimeIds });
   const width = labels.width;
   const full = new Float64Array(rows.panel.ts.length * width).fill(Number.NaN);
   inPeriod.forEach((row, i) => {
@@ -165,39 +165,6 @@ async function simulatePeriod(
     report: run.report,
     predictions: { ts: Float64Array.from(inPeriod, (r) => rows.panel.ts[r]), probs, width },
   };
-}
-
-/** The version's calibrated probabilities on `rows` of the panel (per-regime calibration on the trend scheme). */
-function predictRows(
-  model: RegisteredModel,
-  panel: { names: string[]; columns: Float64Array[] },
-  rows: Int32Array,
-  regimeIds: Float64Array,
-  scheme: string,
-): Float64Array {
-  const index = new Map(panel.names.map((n, j) => [n, j]));
-  const missing = model.featureNames.filter((n) => !index.has(n));
-  if (missing.length > 0)
-    throw new Error(`${model.name}/${model.version} reads features the config does not build: ${missing.join(", ")}`);
-  const X = takeRows(
-    fromColumns(
-      model.featureNames,
-      model.featureNames.map((n) => panel.columns[index.get(n) as number]),
-    ),
-    rows,
-  );
-  const regime = model.calibration?.regime;
-  if (!model.calibration) return model.predictRawProba(X);
-  if (!regime) return model.predictProba(X);
-  if (regime.scheme !== scheme) {
-    throw new Error(
-      `${model.name}/${model.version} is calibrated per ${regime.scheme} regime; the config computes ${scheme}`,
-    );
-  }
-  return model.predictProba(
-    X,
-    Float64Array.from(rows, (r) => regimeIds[r]),
-  );
 }
 
 /** The backtest's run: the block as params, the report's headline figures as metrics, statistics.json. */

@@ -5,12 +5,12 @@
  * it); the challenger never trained on them (they are its holdout). Both predict them: the
  * challenger as its run did, the champion as its registered version loads.
  */
-import { type FeatureMatrix, fromColumns, takeRows } from "../models";
 import { type ForwardComparison, forwardTwin } from "../promotion";
 import type { Scores } from "./classificationMetrics";
 import { scoreProbabilities } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import type { RegisteredModel } from "./loadRegisteredModel";
+import { predictPanelRows } from "./panelPredictions";
 
 /** The probabilities the run's selected variant gave its final holdout (full panel length, NaN elsewhere). */
 export function selectedHoldoutProbs(r: ExperimentResult): Float64Array {
@@ -18,39 +18,6 @@ export function selectedHoldoutProbs(r: ExperimentResult): Float64Array {
   const m = r.models.find((x) => x.name === r.selected);
   if (!m) throw new Error(`run result: selected variant ${r.selected} is not among its models`);
   return m.holdoutProbs;
-}
-
-/** The run's panel columns a registered model reads, in its order, over `rows`. */
-function featuresFor(r: ExperimentResult, model: RegisteredModel, rows: Int32Array): FeatureMatrix {
-  const index = new Map(r.panel.names.map((n, j) => [n, j]));
-  const missing = model.featureNames.filter((n) => !index.has(n));
-  if (missing.length > 0) {
-    throw new Error(
-      `${model.name}/${model.version} reads features the retrained run does not compute: ${missing.join(", ")}`,
-    );
-  }
-  const all = fromColumns(
-    model.featureNames,
-    model.featureNames.map((n) => r.panel.columns[index.get(n) as number]),
-  );
-  return takeRows(all, rows);
-}
-
-/** The champion's calibrated probabilities on `rows` (raw for a version saved without calibration). */
-function championProbs(r: ExperimentResult, champion: RegisteredModel, rows: Int32Array): Float64Array {
-  const X = featuresFor(r, champion, rows);
-  if (!champion.calibration) return champion.predictRawProba(X);
-  const regime = champion.calibration.regime;
-  if (!regime) return champion.predictProba(X);
-  if (regime.scheme !== r.regimes.scheme) {
-    throw new Error(
-      `${champion.name}/${champion.version} is calibrated per ${regime.scheme} regime; the retrained run computes ${r.regimes.scheme}`,
-    );
-  }
-  return champion.predictProba(
-    X,
-    Float64Array.from(rows, (row) => r.regimes.ids[row]),
-  );
 }
 
 /** The Scores field a promotion metric reads (`oos_logloss` → logloss). */
@@ -81,7 +48,7 @@ export function forwardComparison(
   const field = scoreField(metric);
   const mineProbs = selectedHoldoutProbs(r);
   const theirs = new Float64Array(r.y.length * r.width).fill(Number.NaN);
-  const predicted = championProbs(r, champion, candidates);
+  const predicted = predictPanelRows(champion, r.panel, candidates, r.regimes);
   candidates.forEach((row, i) => {
     for (let c = 0; c < r.width; c++) theirs[row * r.width + c] = predicted[i * r.width + c];
   });
