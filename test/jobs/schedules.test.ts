@@ -4,10 +4,12 @@
  * promoted config's text as the job's data; pause removes the scheduler and marks the file,
  * resume re-upserts it; remove ends both; list shows where Redis and the files disagree.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -112,5 +114,53 @@ describe("retrain schedules", () => {
     expect(await removeSchedule(queue, dir, "weekly")).toEqual({ scheduler: false, file: true });
     expect(await listSchedules(queue, dir)).toEqual([]);
     await expect(pauseSchedule(queue, dir, "weekly")).rejects.toThrow("no promoted config for weekly");
+  });
+});
+
+describe("wsp schedules", { timeout: 120_000 }, () => {
+  let dir: string;
+  const cliPrefix = `${prefix}-cli`;
+
+  /** `wsp schedules <args>` against the suite's Redis, a prefix of its own and `dir`'s promoted configs. */
+  async function wsp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env = { ...process.env, WSP_PROMOTED_DIR: dir };
+    const flags = ["--redis", inject("testRedisUrl"), "--prefix", cliPrefix];
+    try {
+      const { stdout, stderr } = await promisify(execFile)("node", ["bin/wsp.js", "schedules", ...args, ...flags], {
+        env,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "wsp-schedules-cli-"));
+    writePromoted(dir, "cli-model", { every: 3_600_000 });
+  });
+
+  afterAll(async () => {
+    const redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
+    const q = new Queue("retrain", { connection: redis, prefix: cliPrefix });
+    await q.obliterate({ force: true }).catch(() => undefined);
+    await q.close();
+    redis.disconnect();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists, pauses, resumes and removes a model's schedule", async () => {
+    expect((await wsp("list")).stdout).toMatch(/^cli-model\s+unscheduled\s+every 3600000 ms\s+next -\n$/);
+    expect(await wsp("resume", "cli-model")).toMatchObject({ code: 0, stdout: "retrain:cli-model scheduled\n" });
+    expect((await wsp("list")).stdout).toMatch(/^cli-model\s+scheduled\s+every 3600000 ms\s+next \d{4}-/);
+    expect((await wsp("pause", "cli-model")).stdout).toContain("retrain:cli-model paused");
+    expect((await wsp("list")).stdout).toMatch(/^cli-model\s+paused\s/);
+    expect((await wsp("remove", "cli-model")).stdout).toBe(
+      "retrain:cli-model: scheduler was not set, promoted config removed\n",
+    );
+    const missing = await wsp("pause", "cli-model");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("no promoted config for cli-model");
   });
 });
