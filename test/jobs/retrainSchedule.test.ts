@@ -1,20 +1,23 @@
 /**
  * A scheduled retrain end to end: the planted-signal champion (trained with the market's last
- * months held back) promoted, its promoted config scheduled with a short `every`, the held-back
+ * months held back) promoted by `wsp promote`, which schedules it weekly; its promoted config
+ * rescheduled with a short `every`, the held-back
  * months ingested into the suite's PostgreSQL, and a real `wsp worker` process serving the
  * retrain queue (unique prefix). The scheduler fires; the worker retrains on the fresh bars and
  * records the forward-window outcome and its reason on the run, the version and the job.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseDocument } from "yaml";
 import { scheduleModel, schedulerId } from "../../jobs/schedules";
-import { promoteRun, runTracked } from "../../src/pipeline";
+import { runTracked } from "../../src/pipeline";
 import { openStore, type Store } from "../../src/store";
 import { MlflowClient, ModelRegistry, type Run, tagRecord } from "../../src/tracking";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
@@ -52,18 +55,33 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
       progress: false,
       png: false,
     });
-    const promoted = await promoteRun(client, run.runId, { promotedDir });
-    expect(promoted.champion).toBe(true);
-    champion = { runId: run.runId, version: promoted.version };
+    redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
+    queue = new Queue("retrain", { connection: redis, prefix });
+    // Promoted as a user does: `wsp promote` writes the promoted config and, Redis answering,
+    // schedules it with the weekly default.
+    const { stdout } = await promisify(execFile)("node", ["bin/wsp.js", "promote", run.runId], {
+      env: {
+        ...process.env,
+        MLFLOW_TRACKING_URI: uri,
+        REDIS_URL: inject("testRedisUrl"),
+        WSP_QUEUE_PREFIX: prefix,
+        WSP_PROMOTED_DIR: promotedDir,
+      },
+    });
+    expect(stdout).toContain(`champion: ${modelName}@champion = v1`);
+    expect(stdout).toContain(`scheduled retrain:${modelName}: 0 2 * * 0 America/New_York`);
+    expect(await queue.getJobScheduler(schedulerId(modelName))).toMatchObject({
+      pattern: "0 2 * * 0",
+      tz: "America/New_York",
+    });
+    champion = { runId: run.runId, version: "1" };
     // A short interval instead of the weekly default, as a test may.
-    const file = promoted.promotedConfig as string;
+    const file = join(promotedDir, `${modelName}.yaml`);
     const doc = parseDocument(readFileSync(file, "utf8"));
     doc.setIn(["schedule"], doc.createNode({ every: 2000 }));
     writeFileSync(file, doc.toString());
     await ingestSeen(store);
     await ingestFresh(store);
-    redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
-    queue = new Queue("retrain", { connection: redis, prefix });
     worker = startWorkerProcess("retrain", prefix, inject("testRedisUrl"), {
       MLFLOW_TRACKING_URI: uri,
       DATABASE_URL: inject("testDatabaseUrl"),
