@@ -17,3 +17,4 @@ export {
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
 export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
 export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";
+export { dataFilesOf, ingestData, type IngestRequest, type IngestSummary } from "./ingest";
