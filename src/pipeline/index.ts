@@ -43,3 +43,4 @@ export {
 } from "./backtestModel";
 export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
 export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";
+export { dataFilesOf, ingestData, type IngestRequest, type IngestSummary } from "./ingest";
