@@ -3,14 +3,17 @@
  * (pipeline/promote.ts). A refusal (a child run, an unfinished one, a used-up holdout, …) fails
  * the job at once with its reason; the gates' verdict is the result.
  */
-import { promoteRun } from "../../src/pipeline";
+import { promotedDir, promoteRun } from "../../src/pipeline";
 import { trackingUri } from "../../src/services";
 import { MlflowClient } from "../../src/tracking";
 import { failFastOnInput, payloadOf, sandboxed } from "../processorKit";
+import { scheduleChampion } from "../promotionSchedule";
 
 export default sandboxed(async (job) => {
   const { runId, ...opts } = payloadOf("promote", job);
   const client = new MlflowClient({ trackingUri: trackingUri(), retries: 3, backoffMs: 200 });
   // The verdict as JSON: each gate's value, threshold and detail (a missing value, NaN, becomes null).
-  return failFastOnInput(() => promoteRun(client, runId, opts));
+  const r = await failFastOnInput(() => promoteRun(client, runId, { ...opts, promotedDir: promotedDir() }));
+  // A champion's promoted config gets its retrain scheduler, on the worker's Redis and prefix (worker.ts).
+  return { ...r, schedule: r.promotedConfig ? await scheduleChampion(r.promotedConfig) : null };
 });

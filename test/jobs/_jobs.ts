@@ -34,6 +34,7 @@ export async function spawnWorker(
   prefix: string,
   args: string[],
   via: "wsp" | "node-import-tsx" = "wsp",
+  env: Record<string, string> = {},
 ): Promise<SpawnedWorker> {
   const entry = via === "wsp" ? ["bin/wsp.js"] : ["--import", "tsx", "src/cli.ts"];
   const proc = spawn(
@@ -41,7 +42,7 @@ export async function spawnWorker(
     [...entry, "worker", "--prefix", prefix, "--redis", inject("testRedisUrl"), ...args],
     {
       cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: inject("testDatabaseUrl") },
+      env: { ...process.env, DATABASE_URL: inject("testDatabaseUrl"), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

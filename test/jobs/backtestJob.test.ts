@@ -1,6 +1,6 @@
 /**
- * The `backtest` queue through a real `wsp worker` process (unique prefix): a registered
- * planted-signal champion × a backtest block → a run recording the backtest, tagged with the
+ * The `promote` and `backtest` queues through a real `wsp worker` process (unique prefix): the
+ * planted-signal run promoted by a job (which schedules its retrain), then the champion × a backtest block → a run recording the backtest, tagged with the
  * model's run; a bad block fails at once, without retries, naming the field.
  */
 import { randomBytes } from "node:crypto";
@@ -11,15 +11,15 @@ import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { QUEUES } from "../../jobs/queues";
-import { promoteRun, runTracked } from "../../src/pipeline";
+import { runTracked } from "../../src/pipeline";
 import { MlflowClient, tagRecord } from "../../src/tracking";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
-import { startWorkerProcess, until, type WorkerProcess } from "./workerProcess";
+import { killSpawnedWorkers, obliterateQueues, type SpawnedWorker, spawnWorker, uniquePrefix, waitFor } from "./_jobs";
 
 const tag = `backtest-job-${randomBytes(4).toString("hex")}`;
 const modelName = `${tag}-model`;
-const prefix = `test-${tag}`;
+const prefix = uniquePrefix("backtest-jobs");
 
 describe("backtest jobs", { timeout: 400_000 }, () => {
   let uri: string;
@@ -27,22 +27,22 @@ describe("backtest jobs", { timeout: 400_000 }, () => {
   let tmp: string;
   let redis: Redis;
   let queue: Queue;
-  let worker: WorkerProcess | null = null;
+  let worker: SpawnedWorker | null = null;
   let modelRunId: string;
+  let promote: Queue;
 
-  const settled = (job: Job) =>
-    until(
-      `backtest job ${job.id}`,
-      async () => {
-        const state = await queue.getJobState(job.id as string);
-        return state === "completed" || state === "failed"
-          ? ((await queue.getJob(job.id as string)) as Job)
-          : undefined;
-      },
+  /** The job once it completed or failed. */
+  async function settled(job: Job, on: Queue = queue): Promise<Job> {
+    const id = job.id as string;
+    await waitFor(
+      async () => ["completed", "failed"].includes(await on.getJobState(id)),
       240_000,
+      `backtest job ${id}`,
     ).catch((err) => {
       throw new Error(`${(err as Error).message}\nworker output:\n${worker?.output()}`);
     });
+    return (await on.getJob(id)) as Job;
+  }
 
   beforeAll(async () => {
     uri = await testMlflowUri();
@@ -54,19 +54,32 @@ describe("backtest jobs", { timeout: 400_000 }, () => {
       progress: false,
       png: false,
     });
-    expect((await promoteRun(client, run.runId)).champion).toBe(true);
     modelRunId = run.runId;
     redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
     queue = new Queue("backtest", { connection: redis, prefix });
-    worker = startWorkerProcess("backtest", prefix, inject("testRedisUrl"), { MLFLOW_TRACKING_URI: uri });
+    promote = new Queue("promote", { connection: redis, prefix });
+    worker = await spawnWorker(prefix, ["--queues", "backtest,promote"]);
   }, 300_000);
 
   afterAll(async () => {
-    await worker?.stop();
-    await queue?.obliterate({ force: true }).catch(() => undefined);
+    killSpawnedWorkers();
     await queue?.close();
+    await promote?.close();
+    await obliterateQueues(prefix);
     redis?.disconnect();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("a promote job makes the champion and schedules its retrain on the worker's Redis and prefix", async () => {
+    const done = await settled(await promote.add("promote", { runId: modelRunId }, QUEUES.promote.jobOptions), promote);
+    expect(done.failedReason).toBeUndefined();
+    expect(done.returnvalue).toMatchObject({
+      champion: true,
+      schedule: `scheduled retrain:${modelName}: 0 2 * * 0 America/New_York`,
+    });
+    const retrain = new Queue("retrain", { connection: redis, prefix });
+    expect(await retrain.getJobScheduler(`retrain:${modelName}`)).toMatchObject({ pattern: "0 2 * * 0" });
+    await retrain.close();
   });
 
   it("records a backtest run of the registered model, linked to the model's run", async () => {

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Queue } from "bullmq";
+import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseDocument } from "yaml";
@@ -24,11 +24,11 @@ import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { HELD_BACK_END, ingestFresh, ingestSeen } from "../pipeline/retrainFixture";
 import { testMlflowUri } from "../setup/testMlflow";
 import { postgresTarget, type StoreTarget } from "../store/storeFixtures";
-import { startWorkerProcess, until, type WorkerProcess } from "./workerProcess";
+import { killSpawnedWorkers, obliterateQueues, type SpawnedWorker, spawnWorker, uniquePrefix, waitFor } from "./_jobs";
 
 const tag = `sched-retrain-${randomBytes(4).toString("hex")}`;
 const modelName = `${tag}-model`;
-const prefix = `test-${tag}`;
+const prefix = uniquePrefix("retrain-schedule");
 
 describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, () => {
   let uri: string;
@@ -38,7 +38,7 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
   let tmp: string;
   let redis: Redis;
   let queue: Queue;
-  let worker: WorkerProcess | null = null;
+  let worker: SpawnedWorker | null = null;
   let champion: { runId: string; version: string };
 
   beforeAll(async () => {
@@ -82,20 +82,15 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     writeFileSync(file, doc.toString());
     await ingestSeen(store);
     await ingestFresh(store);
-    worker = startWorkerProcess("retrain", prefix, inject("testRedisUrl"), {
-      MLFLOW_TRACKING_URI: uri,
-      DATABASE_URL: inject("testDatabaseUrl"),
-      WSP_PROMOTED_DIR: promotedDir,
-    });
+    worker = await spawnWorker(prefix, ["--queues", "retrain"], "wsp", { WSP_PROMOTED_DIR: promotedDir });
     expect(await scheduleModel(queue, promotedDir, modelName, { schema: target.options.schema })).toBe(true);
   }, 300_000);
 
   afterAll(async () => {
     await queue?.removeJobScheduler(schedulerId(modelName)).catch(() => undefined);
-    // A job the scheduler queued meanwhile gets the worker's grace, then returns to the (obliterated) queue.
-    await worker?.stop();
-    await queue?.obliterate({ force: true }).catch(() => undefined);
+    killSpawnedWorkers();
     await queue?.close();
+    await obliterateQueues(prefix);
     redis?.disconnect();
     await store?.close();
     await target?.cleanup();
@@ -103,19 +98,24 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
   });
 
   it("fires, retrains on the fresh bars and records the forward-window outcome and why", async () => {
-    const finished = await until(
-      "a retrain run of the scheduler's job",
+    const experimentId = (await client.getRun(champion.runId)).info.experiment_id;
+    let finished: Run | undefined;
+    await waitFor(
       async () => {
-        const runs: Run[] = await client.searchAllRuns({
-          experimentIds: [champion.runId ? (await client.getRun(champion.runId)).info.experiment_id : ""],
+        const runs = await client.searchAllRuns({
+          experimentIds: [experimentId],
           filter: `tags.\`wsp.retrain.of\` = '${modelName}'`,
         });
-        return runs.find((r) => r.info.status === "FINISHED" && tagRecord(r.data.tags)["wsp.retrain.outcome"]);
+        finished = runs.find((r) => r.info.status === "FINISHED" && tagRecord(r.data.tags)["wsp.retrain.outcome"]);
+        return finished !== undefined;
       },
       400_000,
+      "a retrain run of the scheduler's job",
     ).catch((err) => {
       throw new Error(`${(err as Error).message}\nworker output:\n${worker?.output()}`);
     });
+    if (!finished) throw new Error("unreachable: waitFor returned without a run");
+    const runId = finished.info.run_id;
     // One is enough: the scheduler stops before it piles up more.
     await queue.removeJobScheduler(schedulerId(modelName));
     const tags = tagRecord(finished.data.tags);
@@ -138,11 +138,15 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     expect(outcome).toBe(gatesPassed ? "champion" : "challenger");
     expect((await registry.getAlias(modelName, "champion"))?.version).toBe(gatesPassed ? version : champion.version);
     // The job's own result says the same.
-    const done = await until(
-      "the completed job",
-      async () => (await queue.getCompleted()).find((j) => j.returnvalue?.runId === finished.info.run_id),
+    let done: Job | undefined;
+    await waitFor(
+      async () => {
+        done = (await queue.getCompleted()).find((j) => j.returnvalue?.runId === runId);
+        return done !== undefined;
+      },
       60_000,
+      "the completed job",
     );
-    expect(done.returnvalue).toMatchObject({ model: modelName, outcome, reason: tags["wsp.retrain.reason"] });
+    expect(done?.returnvalue).toMatchObject({ model: modelName, outcome, reason: tags["wsp.retrain.reason"] });
   });
 });
