@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { ensureMlflowServer } from "../src/services";
 import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
 import { QUEUE_NAMES, parseQueueList } from "./queues";
+import { registerSchedulesCommands } from "./schedulesCommands";
 import { submit } from "./submit";
 import { followJob } from "./watch";
 import { DEFAULT_GRACE_MS, startWorkers } from "./worker";
@@ -93,9 +94,10 @@ export function registerJobCommands(program: Command): void {
       .command("submit")
       .description("queue an experiment config as a train job (the same work twice is one job)")
       .argument("<config>", "experiment YAML")
-      .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails"),
-  ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean }) => {
-    const handle = await submit(config, { redisUrl: flags.redis, prefix: flags.prefix });
+      .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails")
+      .option("--no-png", "skip the PNG renderings of the figures"),
+  ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean; png: boolean }) => {
+    const handle = await submit(config, { redisUrl: flags.redis, prefix: flags.prefix, png: flags.png });
     const state = await handle.state();
     console.log(`${handle.existing ? "already queued" : "queued"}: train job ${handle.id} (${state})`);
     if (!flags.wait) return handle.close();
@@ -103,4 +105,5 @@ export function registerJobCommands(program: Command): void {
   });
 
   registerJobsCommands(program);
+  registerSchedulesCommands(program);
 }

@@ -5,3 +5,5 @@ export type { PhaseProgress } from "./processorKit";
 export * from "./worker";
 export * from "./submit";
 export { registerJobCommands } from "./cli";
+export * from "./schedules";
+export { reachableRedis, scheduleChampion } from "./promotionSchedule";

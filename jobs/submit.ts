@@ -18,6 +18,8 @@ import { type PayloadInput, QUEUES, type QueueName } from "./queues";
 export interface SubmitOptions extends ConnectionOptions {
   /** Job options over the queue's defaults (attempts, backoff, priority, …). */
   jobOptions?: JobsOptions;
+  /** A train job renders PNGs of its key figures (default true, as `wsp run`). */
+  png?: boolean;
 }
 
 /** A queued job: its id, whether it was already there, its progress and its result. */
@@ -133,6 +135,6 @@ export async function submit(
 ): Promise<JobHandle<TrainJobResult>> {
   const loaded = typeof config === "string" ? loadConfigFile(config) : config;
   const key = await trainKeyOf(loaded);
-  const payload = { config: { yaml: loaded.text, file: loaded.file }, key };
+  const payload = { config: { yaml: loaded.text, file: loaded.file }, key, png: opts.png ?? true };
   return (await enqueue("train", loaded.config.name, payload, key, opts)) as JobHandle<TrainJobResult>;
 }

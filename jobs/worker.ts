@@ -85,7 +85,8 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerFlee
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? 30_000,
       maxStalledCount: opts.maxStalledCount ?? 2,
-      workerForkOptions: { execArgv },
+      // The children reach this worker's Redis and prefix (a promote job schedules its champion's retrain there).
+      workerForkOptions: { execArgv, env: { ...process.env, REDIS_URL: conn.url, WSP_QUEUE_PREFIX: conn.prefix } },
     });
     const log = opts.log ?? (() => undefined);
     w.on("active", (job) => {

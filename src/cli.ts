@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { registerJobCommands } from "../jobs";
+import { registerJobCommands, scheduleChampion } from "../jobs";
 import { registerDataCommands } from "./cli/data";
 import { registerFeaturesCommands } from "./cli/features";
 import { registerMlflowCommands } from "./cli/mlflow";
@@ -29,7 +29,7 @@ registerDataCommands(program);
 registerFeaturesCommands(program);
 registerJobCommands(program);
 registerMlflowCommands(program);
-registerPromoteCommand(program);
+registerPromoteCommand(program, { scheduleChampion: (path) => scheduleChampion(path) });
 registerModelsCommands(program);
 registerRunCommand(program);
 registerServicesCommands(program);

@@ -23,7 +23,7 @@ export { type LogModelInput, openRecorder, Recorder, RunRecorder } from "./recor
 export { syncOutbox } from "./syncOutbox";
 export { type AbandonedSweep, describeAbandoned, endAbandonedRuns } from "./abandonedRuns";
 export { findRunLoggedModel, ModelRegistry, tagRecord } from "./registry";
-export { holdoutLedgerOf, holdoutWindowOf, holdoutWindowTags } from "./holdoutLedger";
+export { HOLDOUT_END_TAG, holdoutLedgerOf, holdoutWindowOf, holdoutWindowTags } from "./holdoutLedger";
 export {
   failedRunChecks,
   promotionSettingsOf,
