@@ -20,6 +20,7 @@ import { SINGLE_KINDS, specOptions } from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
+import { sweepConfigSchema } from "./sweep/sweepConfig";
 
 const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
 
@@ -96,6 +97,8 @@ export const experimentConfigSchema = z
     controls: controlsConfigSchema.prefault({}),
     leakage: leakageConfigSchema.prefault({}),
     promotion: promotionConfigSchema.prefault({}),
+    /** A sweep: this config is a template of variants (pipeline/sweep/, docs/architecture.md "Sweeps"). */
+    sweep: sweepConfigSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

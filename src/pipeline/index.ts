@@ -15,3 +15,9 @@ export {
   parseCalibrationArtifact,
 } from "./calibrationArtifact";
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
+export { type SweepConfig, sweepConfigSchema, SWEEP_VARIANT_LIMIT } from "./sweep/sweepConfig";
+export { expandSweep, parseSweepPath, SWEEP_TAGS, type SweepPlan, type SweepVariant } from "./sweep/expandSweep";
+export { type RankedVariant, type SweepSelection, selectSweep } from "./sweep/selectSweep";
+export { type SweepRecord, sweepSummary, variantTable } from "./sweep/sweepRun";
+export { runSweep, type SelectOptions, selectAndRecord, type SweepOutcome } from "./sweep/runSweep";
+export { parseReturnsCsv, RETURNS_ARTIFACT, type ReturnSeries } from "./returnsArtifact";

@@ -7,7 +7,7 @@
  * feed the ledger back into the deflated Sharpe.
  */
 import type { GateVerdict } from "../promotion";
-import type { ExperimentConfig, LoadedConfig } from "./config";
+import { ConfigError, type ExperimentConfig, type LoadedConfig } from "./config";
 import type { ControlResult, ExperimentResult, LeakageResult, RunHooks } from "./experimentResult";
 import { checkModelKinds, checkModels } from "./modelFactory";
 import { type RowsPhase, assembleRows } from "./phases/assembleRows";
@@ -98,6 +98,12 @@ export async function runPhases<P extends PhaseName>(
   hooks: RunHooks = {},
 ): Promise<PhasesThrough<P>> {
   const config = loaded.config;
+  if (config.sweep) {
+    // A template of variants, not one experiment: running it as one would track a run no sweep asked for.
+    throw new ConfigError(loaded.file, [
+      "sweep: this config is a sweep; run its variants with `wsp sweep` or `wsp submit` (or expandSweep)",
+    ]);
+  }
   checkModelKinds(config.models);
   checkModels(config.models, config.data.tickers.length, classCount(config));
   const ctx: PhaseContext = { config, hooks, timer: new PhaseTimer(hooks.progress ?? true) };

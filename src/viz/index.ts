@@ -4,5 +4,6 @@ export * from "./timeAxis";
 export * from "./candlestick";
 export * from "./lineFigure";
 export * from "./barFigure";
+export * from "./histogramFigure";
 export * from "./html";
 export * from "./png";
