@@ -98,12 +98,7 @@ export async function runPhases<P extends PhaseName>(
   hooks: RunHooks = {},
 ): Promise<PhasesThrough<P>> {
   const config = loaded.config;
-  if (config.sweep) {
-    // A template of variants, not one experiment: running it as one would track a run no sweep asked for.
-    throw new ConfigError(loaded.file, [
-      "sweep: this config is a sweep; run its variants with `wsp sweep` or `wsp submit` (or expandSweep)",
-    ]);
-  }
+  refuseSweep(loaded);
   checkModelKinds(config.models);
   checkModels(config.models, config.data.tickers.length, classCount(config));
   const ctx: PhaseContext = { config, hooks, timer: new PhaseTimer(hooks.progress ?? true) };
@@ -170,6 +165,18 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       ...backtest.backtest.run.report.notes,
     ],
   };
+}
+
+/**
+ * A config with a `sweep:` block is a template of variants, not one experiment: running it as
+ * one would track a run no sweep asked for.
+ */
+export function refuseSweep(loaded: LoadedConfig): void {
+  if (loaded.config.sweep) {
+    throw new ConfigError(loaded.file, [
+      "sweep: this config is a sweep; run its variants with `wsp sweep` or `wsp submit` (or expandSweep)",
+    ]);
+  }
 }
 
 /** Classes the `labels:` block produces. */

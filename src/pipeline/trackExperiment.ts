@@ -32,7 +32,7 @@ import { chromiumMissing, renderPng } from "../viz";
 import type { LoadedConfig } from "./config";
 import { experimentFigures, experimentSummary, type NamedFigure, reportHtml } from "./experimentReport";
 import { parentMetrics, type Recording, recordRun } from "./recordSteps";
-import { type ExperimentResult, type RunHooks, runExperiment } from "./runExperiment";
+import { type ExperimentResult, type RunHooks, refuseSweep, runExperiment } from "./runExperiment";
 
 export { noteOf } from "./recordSteps";
 
@@ -160,6 +160,7 @@ function parentTags(
 /** Runs the experiment and records it; the parent run is FAILED (with the error) when the pipeline throws. */
 export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}): Promise<TrackedRun> {
   const config = loaded.config;
+  refuseSweep(loaded);
   let trackingMs = 0;
   const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
