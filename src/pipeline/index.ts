@@ -19,5 +19,12 @@ export { type SweepConfig, sweepConfigSchema, SWEEP_VARIANT_LIMIT } from "./swee
 export { expandSweep, parseSweepPath, SWEEP_TAGS, type SweepPlan, type SweepVariant } from "./sweep/expandSweep";
 export { type RankedVariant, type SweepSelection, selectSweep } from "./sweep/selectSweep";
 export { type SweepRecord, sweepSummary, variantTable } from "./sweep/sweepRun";
-export { runSweep, type SelectOptions, selectAndRecord, type SweepOutcome } from "./sweep/runSweep";
+export {
+  runSweep,
+  type SelectOptions,
+  type SweepJobResult,
+  type SweepOutcome,
+  selectAndRecord,
+  sweepJobResult,
+} from "./sweep/runSweep";
 export { parseReturnsCsv, RETURNS_ARTIFACT, type ReturnSeries } from "./returnsArtifact";

@@ -48,3 +48,31 @@ export async function runSweep(
   });
   return { ...outcome, runs };
 }
+
+/** A sweep's outcome as plain JSON: what a queued `select` job returns (the sweep's run has the rest). */
+export interface SweepJobResult {
+  sweepId: string;
+  runId: string;
+  runUrl: string | null;
+  metric: string;
+  winner: { label: string; runId: string; metric: number | null };
+  variants: { rank: number; label: string; runId: string; metric: number | null }[];
+  trials: { sweep: number; ledger: number };
+  winnerDeflatedSharpe: number | null;
+  pbo: number | null;
+}
+
+export function sweepJobResult({ selection: s, record }: SweepOutcome): SweepJobResult {
+  const num = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    sweepId: s.sweepId,
+    runId: record.runId,
+    runUrl: record.runUrl,
+    metric: s.metric.key,
+    winner: { label: s.winner.label, runId: s.winner.runId, metric: num(s.winner.metric) },
+    variants: s.variants.map((v) => ({ rank: v.rank, label: v.label, runId: v.runId, metric: num(v.metric) })),
+    trials: s.trials,
+    winnerDeflatedSharpe: num(s.winnerDsr.value),
+    pbo: s.pbo ? s.pbo.pbo : null,
+  };
+}
