@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { registerJobCommands } from "../jobs";
 import { registerDataCommands } from "./cli/data";
 import { registerFeaturesCommands } from "./cli/features";
 import { registerMlflowCommands } from "./cli/mlflow";
@@ -27,6 +28,7 @@ const program = new Command()
 
 registerDataCommands(program);
 registerFeaturesCommands(program);
+registerJobCommands(program);
 registerMlflowCommands(program);
 registerPromoteCommand(program);
 registerModelsCommands(program);

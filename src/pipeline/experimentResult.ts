@@ -12,6 +12,7 @@ import type { LeakageReport, SplitPlan } from "../validation";
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
+import type { ProgressStep } from "./phaseNames";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -147,6 +148,8 @@ export interface RunHooks {
   recordTrials?: (trials: TrialEntry[]) => Promise<TrialLedger>;
   /** Draw progress bars on stderr (default true). */
   progress?: boolean;
+  /** Told as each phase starts (and `record` as a tracked run's record steps start): a job's progress. */
+  onPhase?: (step: ProgressStep) => void;
   /** Where `bundled` data is read (default: found from the working directory). */
   dataDir?: string;
 }

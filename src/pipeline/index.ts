@@ -28,3 +28,5 @@ export {
   sweepJobResult,
 } from "./sweep/runSweep";
 export { parseReturnsCsv, RETURNS_ARTIFACT, type ReturnSeries } from "./returnsArtifact";
+export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
+export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";

@@ -22,6 +22,7 @@ import { type DataPhase, loadData } from "./phases/loadData";
 import { type SplitsPhase, planSplits } from "./phases/planSplits";
 import { type BacktestPhase, signalsAndBacktest } from "./phases/signalsAndBacktest";
 import { type TradedMarket, tradedMarket } from "./phases/tradedMarket";
+import type { PHASES, PhaseName } from "./phaseNames";
 import { PhaseTimer } from "./progress";
 
 export * from "./experimentResult";
@@ -38,23 +39,7 @@ export type {
   TrainingPhase,
 };
 
-/** The phases in the order they run; each one's output is the entry of its name. */
-export const PHASES = [
-  "data",
-  "features",
-  "labels",
-  "rows",
-  "splits",
-  "training",
-  "calibration",
-  "ensemble",
-  "signals",
-  "backtest",
-  "leakage",
-  "control",
-  "gates",
-] as const;
-export type PhaseName = (typeof PHASES)[number];
+export { PHASES, type PhaseName, PROGRESS_STEPS, type ProgressStep } from "./phaseNames";
 
 export interface PhaseOutputs {
   data: DataPhase;
@@ -104,30 +89,44 @@ export async function runPhases<P extends PhaseName>(
   const ctx: PhaseContext = { config, hooks, timer: new PhaseTimer(hooks.progress ?? true) };
   const out: Partial<PhaseOutputs> = {};
   const done = () => ({ ...out, config, timings: ctx.timer.timings }) as PhasesThrough<P>;
+  const enter = (phase: PhaseName) => hooks.onPhase?.(phase);
+  enter("data");
   const data = (out.data = await loadData(ctx));
   if (through === "data") return done();
+  enter("features");
   const features = (out.features = await buildFeatures(ctx, data));
   if (through === "features") return done();
+  enter("labels");
   const labels = (out.labels = await buildLabels(ctx, data));
   if (through === "labels") return done();
+  enter("rows");
   const rows = (out.rows = assembleRows(ctx, data, features, labels));
   if (through === "rows") return done();
+  enter("splits");
   const splits = (out.splits = await planSplits(ctx, labels, rows));
   if (through === "splits") return done();
+  enter("training");
   const training = (out.training = await fitModels(ctx, labels, rows, splits));
   if (through === "training") return done();
+  enter("calibration");
   const calibration = (out.calibration = await calibrateModels(ctx, labels, rows, splits, training));
   if (through === "calibration") return done();
+  enter("ensemble");
   const blended = (out.ensemble = await blend(ctx, labels, rows, splits, calibration));
   if (through === "ensemble") return done();
+  enter("signals");
   const market = (out.signals = await tradedMarket(ctx, data, labels, rows, splits));
   if (through === "signals") return done();
+  enter("backtest");
   const bt = (out.backtest = await signalsAndBacktest(ctx, data, rows, splits, calibration, blended, market));
   if (through === "backtest") return done();
+  enter("leakage");
   const leakage = (out.leakage = await leakageChecks(ctx, data, labels, rows, splits, calibration, blended));
   if (through === "leakage") return done();
+  enter("control");
   const control = (out.control = await shuffledLabelControl(ctx, labels, rows, splits, blended, bt));
   if (through === "control") return done();
+  enter("gates");
   out.gates = runGates(ctx, labels, rows, splits, calibration, blended, bt, leakage, control);
   return done();
 }

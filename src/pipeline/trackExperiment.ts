@@ -18,19 +18,19 @@
  * ledger), and as metrics the deflated Sharpe's inputs per basis (`sharpe_inputs.<basis>.*`,
  * `trials.sharpe_variance.<basis>`), so promotion can recompute it with the ledger of its day.
  */
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { type AbandonedSweep, endAbandonedRuns } from "../tracking/abandonedRuns";
 import { flattenParams } from "../tracking/flattenParams";
-import { findRepoRoot } from "../services/mlflowServer";
+import { JOB_ID_TAG } from "../tracking/jobRuns";
 import { RUN_TAGS } from "../tracking/promotion";
 import { openRecorder } from "../tracking/recorder";
 import { chromiumMissing, renderPng } from "../viz";
 import type { LoadedConfig } from "./config";
 import { experimentFigures, experimentSummary, type NamedFigure, reportHtml } from "./experimentReport";
+import { codeVersion, git } from "./provenance";
 import { parentMetrics, type Recording, recordRun } from "./recordSteps";
 import { type ExperimentResult, type RunHooks, refuseSweep, runExperiment } from "./runExperiment";
 
@@ -62,19 +62,6 @@ export interface TrackedRun {
   /** Seconds spent writing to MLflow, and rendering figures and pages. */
   trackingSeconds: number;
   reportSeconds: number;
-}
-
-function git(args: string[]): string | null {
-  const r = spawnSync("git", args, { encoding: "utf8", cwd: findRepoRoot() });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-function codeVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(findRepoRoot(), "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
 }
 
 function currentUser(): string {
@@ -153,7 +140,7 @@ function parentTags(
     [RUN_TAGS.modelName]: config.tracking.model_name ?? config.tracking.experiment,
     [RUN_TAGS.control]: config.controls.shuffled_labels ? "shuffled_labels" : "none",
   };
-  if (jobId) tags["wsp.job_id"] = jobId;
+  if (jobId) tags[JOB_ID_TAG] = jobId;
   return tags;
 }
 
@@ -202,6 +189,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     const exp = await timed(() => recorder.client.getExperimentByName(config.tracking.experiment));
     if (exp) runUrl = runUrlOf(recorder.client.trackingUri, exp.experiment_id, parent.serverRunId);
   }
+  opts.onPhase?.("record");
   const reportStart = performance.now();
   const summary = experimentSummary(r, runUrl);
   const figures = experimentFigures(r);

@@ -15,3 +15,4 @@ export * from "./registry";
 export * from "./holdoutLedger";
 export * from "./promotion";
 export * from "./loadModelArtifact";
+export * from "./jobRuns";

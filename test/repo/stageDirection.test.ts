@@ -1,8 +1,8 @@
 /**
- * The one-way flow of docs/architecture.md, checked on the real import graph of src/: a stage
- * imports only stages to its left, no file reaches itself through its imports, and the CLI goes
- * through each stage's index.ts (its public surface). Type-only imports count: a type import
- * still ties a stage to a later one.
+ * The one-way flow of docs/architecture.md, checked on the real import graph of src/ and jobs/: a
+ * stage imports only stages to its left, no file reaches itself through its imports, and the CLI
+ * and the job runner (jobs/, top-level, called by the CLI) go through each stage's index.ts (its
+ * public surface). Type-only imports count: a type import still ties a stage to a later one.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -24,10 +24,14 @@ const STAGES = [
   "tracking",
   "viz",
   "pipeline",
+  "jobs",
   "cli",
 ] as const;
 
-/** A file (path relative to src/, forward slashes) and the relative specifiers it imports. */
+/** Stages that reach the others only through their index.ts. */
+const SURFACE_USERS = ["jobs", "cli"];
+
+/** A file (path relative to the repository, forward slashes) and the relative specifiers it imports. */
 type Graph = Map<string, { spec: string; target: string }[]>;
 
 /** Relative specifiers of `import … from`, `export … from`, `import "x"` and `import("x")`. */
@@ -61,16 +65,22 @@ function resolveSpec(fromFile: string, spec: string): string | undefined {
   return undefined;
 }
 
-function graphOf(srcDir: string): { graph: Graph; unresolved: string[] } {
+/** The graph of `dirs` under `root`; paths lose their `src/` (a stage's folder), `jobs/` keeps its name. */
+function graphOf(root: string, dirs: string[]): { graph: Graph; unresolved: string[] } {
   const graph: Graph = new Map();
   const unresolved: string[] = [];
-  for (const file of tsFiles(srcDir)) {
-    const rel = relative(srcDir, file).split("\\").join("/");
+  const name = (file: string) =>
+    relative(root, file)
+      .split("\\")
+      .join("/")
+      .replace(/^src\//, "");
+  for (const file of dirs.flatMap((d) => tsFiles(join(root, d)))) {
+    const rel = name(file);
     const edges = [];
     for (const spec of specifiersOf(readFileSync(file, "utf8"))) {
       const target = resolveSpec(file, spec);
       if (target === undefined) unresolved.push(`${rel}: ${spec}`);
-      else edges.push({ spec, target: relative(srcDir, target).split("\\").join("/") });
+      else edges.push({ spec, target: name(target) });
     }
     graph.set(rel, edges);
   }
@@ -137,14 +147,15 @@ function cycles(graph: Graph): string[] {
   return out;
 }
 
-/** CLI files importing another stage's inner file instead of its index.ts. */
+/** CLI and jobs files importing another stage's inner file instead of its index.ts. */
 function cliSurfaceViolations(graph: Graph): string[] {
   const out: string[] = [];
   for (const [file, edges] of graph) {
-    if (stageOf(file) !== "cli") continue;
+    const from = stageOf(file);
+    if (!SURFACE_USERS.includes(from)) continue;
     for (const { spec, target } of edges) {
       const to = stageOf(target);
-      if (to === "cli") continue;
+      if (to === from) continue;
       if (target !== `${to}/index.ts`) out.push(`${file}: ${spec} (reaches past ${to}/index.ts)`);
     }
   }
@@ -195,8 +206,8 @@ describe("the checks themselves", () => {
   });
 });
 
-describe("src/ import graph", () => {
-  const { graph, unresolved } = graphOf(join(process.cwd(), "src"));
+describe("src/ and jobs/ import graph", () => {
+  const { graph, unresolved } = graphOf(process.cwd(), ["src", "jobs"]);
   const report = (title: string, lines: string[]) => {
     if (lines.length > 0) console.error(`${title} (${lines.length}):\n  ${lines.join("\n  ")}`);
     return lines;

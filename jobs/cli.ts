@@ -1,0 +1,106 @@
+/**
+ * The job runner's commands: `wsp worker` (serve queues until SIGINT/SIGTERM) and `wsp submit`
+ * (queue a config; `--wait` follows it to its result). `wsp jobs …` and `wsp queues` are in
+ * jobsCommands.ts.
+ */
+import type { Command } from "commander";
+import { ensureMlflowServer } from "../src/services";
+import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
+import { QUEUE_NAMES, parseQueueList } from "./queues";
+import { submit } from "./submit";
+import { followJob } from "./watch";
+import { DEFAULT_GRACE_MS, startWorkers } from "./worker";
+
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} '${v.slice(0, 20)}': expected a positive integer`);
+    return n;
+  };
+}
+
+interface WorkerFlags extends ConnectionFlags {
+  queues?: string;
+  concurrency?: number;
+  grace: number;
+  lockDuration?: number;
+  stalledInterval?: number;
+}
+
+async function runWorker(flags: WorkerFlags): Promise<void> {
+  const queues = flags.queues === undefined ? QUEUE_NAMES : parseQueueList(flags.queues);
+  // Train and promote jobs record in MLflow: the configured server, else the local one (started if need be).
+  if (queues.some((q) => q === "train" || q === "promote")) await ensureMlflowServer();
+  const fleet = await startWorkers({
+    queues,
+    concurrency: flags.concurrency,
+    graceMs: flags.grace * 1000,
+    redisUrl: flags.redis,
+    prefix: flags.prefix,
+    lockDurationMs: flags.lockDuration,
+    stalledIntervalMs: flags.stalledInterval,
+    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+  });
+  console.log(
+    `worker ${process.pid}: queues ${queues.join(", ")} on ${fleet.redisUrl} (prefix ${fleet.prefix}), ` +
+      `concurrency ${flags.concurrency ?? 1}, grace ${flags.grace} s`,
+  );
+  let signals = 0;
+  const stop = async (signal: string) => {
+    // A second signal: no more grace.
+    const grace = ++signals === 1 ? flags.grace * 1000 : 0;
+    if (signals > 2) return;
+    console.log(`${signal}: taking no new jobs; active jobs have ${grace / 1000} s to finish`);
+    const { returned } = await fleet.close(grace);
+    if (returned.length > 0) console.log(`returned to the queue: ${returned.join(", ")}`);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+export function registerJobCommands(program: Command): void {
+  withConnection(
+    program
+      .command("worker")
+      .description("run queued jobs (each in a child process) until SIGINT/SIGTERM")
+      .option("--queues <list>", `comma-separated queues to serve (default: ${QUEUE_NAMES.join(",")})`)
+      .option(
+        "--concurrency <n>",
+        "jobs at once per queue, each in its own process (default 1)",
+        positiveInt("--concurrency"),
+      )
+      .option(
+        "--grace <s>",
+        "seconds active jobs may finish after SIGINT/SIGTERM before they return to the queue",
+        positiveInt("--grace"),
+        DEFAULT_GRACE_MS / 1000,
+      )
+      .option(
+        "--lock-duration <ms>",
+        "job lock duration (default 30000; a dead worker's job is retried after it)",
+        positiveInt("--lock-duration"),
+      )
+      .option(
+        "--stalled-interval <ms>",
+        "how often to look for stalled jobs (default 30000)",
+        positiveInt("--stalled-interval"),
+      ),
+  ).action(runWorker);
+
+  withConnection(
+    program
+      .command("submit")
+      .description("queue an experiment config as a train job (the same work twice is one job)")
+      .argument("<config>", "experiment YAML")
+      .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails"),
+  ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean }) => {
+    const handle = await submit(config, { redisUrl: flags.redis, prefix: flags.prefix });
+    const state = await handle.state();
+    console.log(`${handle.existing ? "already queued" : "queued"}: train job ${handle.id} (${state})`);
+    if (!flags.wait) return handle.close();
+    await followJob(handle);
+  });
+
+  registerJobsCommands(program);
+}

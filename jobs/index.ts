@@ -1,0 +1,7 @@
+/** Public surface of the job runner (jobs/, beside the CLI): queues, connection, workers, submission, commands. */
+export * from "./queues";
+export * from "./connection";
+export type { PhaseProgress } from "./processorKit";
+export * from "./worker";
+export * from "./submit";
+export { registerJobCommands } from "./cli";

@@ -1,0 +1,104 @@
+/**
+ * What every sandboxed processor shares: its payload parsed by its queue's schema, input errors
+ * (config, data, a refused promotion) turned into UnrecoverableError so the job fails at once
+ * instead of being retried, progress by pipeline phase, and the child's exit when its worker
+ * dies.
+ */
+import { type SandboxedJob, UnrecoverableError } from "bullmq";
+import type { z } from "zod";
+import { type LoadedConfig, loadConfigFile, PROGRESS_STEPS, type ProgressStep, parseConfig } from "../src/pipeline";
+import { type configSource, type Payload, QUEUES, type QueueName } from "./queues";
+
+/**
+ * A sandbox child whose worker died (SIGKILL, a crash) would finish its job unobserved and
+ * record a run the retried job records again: it exits when the worker's IPC channel closes.
+ */
+if (process.send) process.once("disconnect", () => process.exit(1));
+
+/**
+ * A processor as BullMQ calls it in the sandbox. A cancelled job (`wsp jobs cancel`, or a worker
+ * shutting down past its grace period, which has put the job back in the queue first) fails at
+ * once without retries, and its child exits: the pipeline has no cancellation points, and a
+ * computation left running would record a run nobody waits for.
+ */
+export function sandboxed<R>(fn: (job: SandboxedJob) => Promise<R>) {
+  return (job: SandboxedJob, _token?: string, signal?: AbortSignal): Promise<R> =>
+    new Promise<R>((resolve, reject) => {
+      signal?.addEventListener(
+        "abort",
+        () => {
+          reject(new UnrecoverableError(`cancelled: ${String(signal.reason ?? "no reason given")}`));
+          // After the failure has reached the worker.
+          setTimeout(() => process.exit(1), 500);
+        },
+        { once: true },
+      );
+      fn(job).then(resolve, reject);
+    });
+}
+
+/** The job's progress, as `job.updateProgress` stores it and `wsp jobs watch` draws it. */
+export interface PhaseProgress {
+  phase: ProgressStep;
+  /** 1-based position of the phase among `steps`. */
+  step: number;
+  steps: number;
+  percent: number;
+}
+
+/** Errors that say the input is wrong: retrying cannot help (by name, as they cross the sandbox). */
+const INPUT_ERRORS = new Set([
+  "ConfigError",
+  "ExperimentError",
+  "DataFormatError",
+  "DataValidationError",
+  "FeatureSpecError",
+  "IndicatorError",
+  "LabelError",
+  "SplitError",
+  "DurationError",
+  "RegimeInputError",
+  "PromotionRefused",
+]);
+
+function isInputError(err: unknown): err is Error {
+  if (!(err instanceof Error)) return false;
+  if (INPUT_ERRORS.has(err.name)) return true;
+  return err.name === "StoreError" && (err as { code?: string }).code === "bad_option";
+}
+
+/** Runs `fn`; an input error becomes UnrecoverableError with the same message (the YAML path, the file and line). */
+export async function failFastOnInput<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isInputError(err)) throw new UnrecoverableError(`${err.name}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The job's data parsed by its queue's schema; a bad payload names the field and fails at once. */
+export function payloadOf<Q extends QueueName>(queue: Q, job: SandboxedJob): Payload<Q> {
+  // Each entry of QUEUES pairs a queue with its schema; TypeScript cannot follow Q through the lookup.
+  const schema = QUEUES[queue].payload as unknown as z.ZodType<Payload<Q>>;
+  const r = schema.safeParse(job.data);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(payload)"}: ${i.message}`);
+  throw new UnrecoverableError(`${queue} job ${job.id}: invalid payload: ${issues.join("; ")}`);
+}
+
+export function loadConfigSource(source: z.output<typeof configSource>): LoadedConfig {
+  return "path" in source ? loadConfigFile(source.path) : parseConfig(source.yaml, source.file);
+}
+
+/** A run hook reporting each phase as the job's progress. */
+export function phaseProgress(job: SandboxedJob): (phase: ProgressStep) => void {
+  const steps = PROGRESS_STEPS.length;
+  return (phase) => {
+    const step = PROGRESS_STEPS.indexOf(phase) + 1;
+    const progress: PhaseProgress = { phase, step, steps, percent: Math.round(((step - 1) / steps) * 100) };
+    // Progress is advisory: a lost update must not fail the job.
+    job.updateProgress(progress).catch(() => undefined);
+    Promise.resolve(job.log(`${new Date().toISOString()} ${phase} (${step}/${steps})`)).catch(() => undefined);
+  };
+}

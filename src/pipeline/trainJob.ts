@@ -1,0 +1,89 @@
+/**
+ * A queued `train` job: `wsp run` with tracking, made idempotent by its content key (jobKey.ts).
+ * Before any work, the job's runs are looked up by their tag `wsp.job_id`: a FINISHED one is the
+ * job's result (a duplicate submission, a scheduler firing twice, a retry after the worker died
+ * between ending the run and completing the job), and RUNNING ones are earlier attempts that
+ * died or stalled, ended KILLED (tracking/jobRuns.ts) before the run starts again. So however
+ * often a job is retried, one FINISHED run carries its key.
+ */
+import { ownChecksVerdict } from "../promotion";
+import { isMlflowHealthy, trackingUri as defaultTrackingUri } from "../services/mlflowServer";
+import { endAbandonedJobRuns, jobRunsOf } from "../tracking/jobRuns";
+import { MlflowClient } from "../tracking/mlflowClient";
+import { RUN_TAGS } from "../tracking/promotion";
+import { tagRecord } from "../tracking/registry";
+import type { LoadedConfig } from "./config";
+import { parentMetrics } from "./recordSteps";
+import { runTracked, runUrlOf, type TrackOptions } from "./trackExperiment";
+
+/** The figures a job's result carries (the run has them all). */
+export const JOB_SUMMARY_METRICS = [
+  "oos_auc",
+  "oos_logloss",
+  "holdout_auc",
+  "sharpe",
+  "deflated_sharpe",
+  "trials",
+  "gates_passed",
+] as const;
+
+export interface TrainJobOptions extends TrackOptions {
+  /** The job's content key, tagged `wsp.job_id` on its run. */
+  jobId: string;
+}
+
+export interface TrainJobResult {
+  runId: string;
+  runUrl: string | null;
+  /** True when a FINISHED run with the key existed and nothing was run. */
+  reused: boolean;
+  /** Earlier attempts' RUNNING runs ended KILLED before this one. */
+  killed: string[];
+  /** The runner's own checks (`wsp.gates`). */
+  gates: string | null;
+  metrics: Partial<Record<(typeof JOB_SUMMARY_METRICS)[number], number | null>>;
+}
+
+function summaryOf(all: Record<string, number>): TrainJobResult["metrics"] {
+  const out: TrainJobResult["metrics"] = {};
+  for (const k of JOB_SUMMARY_METRICS) {
+    const v = all[k];
+    if (v !== undefined) out[k] = Number.isFinite(v) ? v : null;
+  }
+  return out;
+}
+
+/** Returns the job's FINISHED run if there is one; else ends its abandoned runs and runs it. */
+export async function runTrainJob(loaded: LoadedConfig, opts: TrainJobOptions): Promise<TrainJobResult> {
+  const uri = opts.trackingUri ?? defaultTrackingUri();
+  // Without the server the job's earlier runs cannot be checked, and running blind could record
+  // the work twice: fail this attempt (the queue retries it with backoff).
+  if (!(await isMlflowHealthy(uri, 5000))) {
+    throw new Error(`MLflow at ${uri} does not answer: cannot check job ${opts.jobId}'s earlier runs; retried later`);
+  }
+  const client = new MlflowClient({ trackingUri: uri, retries: 3, backoffMs: 200 });
+  const experiment = await client.getExperimentByName(loaded.config.tracking.experiment);
+  const earlier = experiment ? await jobRunsOf(client, experiment.experiment_id, opts.jobId) : [];
+  const finished = earlier.find((r) => r.info.status === "FINISHED");
+  if (finished && experiment) {
+    const metrics = Object.fromEntries((finished.data.metrics ?? []).map((m) => [m.key, Number(m.value)]));
+    return {
+      runId: finished.info.run_id,
+      runUrl: runUrlOf(uri, experiment.experiment_id, finished.info.run_id),
+      reused: true,
+      killed: [],
+      gates: tagRecord(finished.data.tags)[RUN_TAGS.runChecks] ?? null,
+      metrics: summaryOf(metrics),
+    };
+  }
+  const killed = await endAbandonedJobRuns(client, earlier, opts.jobId);
+  const run = await runTracked(loaded, { ...opts, trackingUri: uri });
+  return {
+    runId: run.runId,
+    runUrl: run.runUrl,
+    reused: false,
+    killed,
+    gates: ownChecksVerdict(run.result.gates),
+    metrics: summaryOf(parentMetrics(run.result)),
+  };
+}
