@@ -7,7 +7,9 @@ import type { Command } from "commander";
 import { ensureMlflowServer } from "../src/services";
 import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
 import { QUEUE_NAMES, parseQueueList } from "./queues";
+import { loadConfigFile } from "../src/pipeline";
 import { submit } from "./submit";
+import { submitSweep } from "./sweepFlow";
 import { followJob } from "./watch";
 import { DEFAULT_GRACE_MS, startWorkers } from "./worker";
 
@@ -91,13 +93,17 @@ export function registerJobCommands(program: Command): void {
   withConnection(
     program
       .command("submit")
-      .description("queue an experiment config as a train job (the same work twice is one job)")
+      .description("queue an experiment config as a train job, or a sweep as a flow (the same work twice is one job)")
       .argument("<config>", "experiment YAML")
       .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails"),
   ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean }) => {
-    const handle = await submit(config, { redisUrl: flags.redis, prefix: flags.prefix });
+    const loaded = loadConfigFile(config);
+    const conn = { redisUrl: flags.redis, prefix: flags.prefix };
+    // A sweep: block makes it a flow (a train job per variant, then select).
+    const handle = loaded.config.sweep ? await submitSweep(loaded, conn) : await submit(loaded, conn);
     const state = await handle.state();
-    console.log(`${handle.existing ? "already queued" : "queued"}: train job ${handle.id} (${state})`);
+    const what = loaded.config.sweep ? "sweep (select job, one train job per variant)" : "train job";
+    console.log(`${handle.existing ? "already queued" : "queued"}: ${what} ${handle.id} (${state})`);
     if (!flags.wait) return handle.close();
     await followJob(handle);
   });

@@ -68,6 +68,18 @@ export const promotePayload = z.strictObject({
 });
 
 /**
+ * `select`, a sweep's parent job: the sweep's template (a config with a `sweep:` block), expanded
+ * again by the job into the same variants (`sweepId` checks it), whose `train` children are the
+ * flow's (sweepFlow.ts). Their run ids reach it by `job.getChildrenValues()`.
+ */
+export const sweepPayload = z.strictObject({
+  config: configSource,
+  sweepId: z.string().regex(/^sweep-[0-9a-f]{12}$/, "expected a sweep id such as sweep-<12 hex>"),
+  /** The refusal line the sweep was submitted with, when it overrode `sweep.max_variants`. */
+  maxVariants: z.number().int().min(1).optional(),
+});
+
+/**
  * Options every job gets unless its queue or the caller says otherwise.
  * - attempts 3: a failure that is not the input's (MLflow or PostgreSQL briefly away, a worker
  *   that ran out of memory) gets two more tries; input errors are UnrecoverableError and fail
@@ -96,6 +108,9 @@ export const QUEUES = {
   },
   // A promotion is a decision at a moment: a retry re-reads the registry and decides again.
   promote: { payload: promotePayload, jobOptions: DEFAULT_JOB_OPTIONS },
+  // Reads and writes MLflow only: a retry (MLflow briefly away) re-reads the children's runs, and
+  // finds the sweep's run if the failed attempt had written it.
+  select: { payload: sweepPayload, jobOptions: DEFAULT_JOB_OPTIONS },
 } as const;
 
 export type QueueName = keyof typeof QUEUES;
