@@ -28,6 +28,7 @@ function binary(): string {
 
 async function answers(url: string): Promise<boolean> {
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on("error", () => undefined); // refused while the server starts: the answer is false
   try {
     await r.connect();
     return (await r.ping()) === "PONG";

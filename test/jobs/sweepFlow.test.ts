@@ -5,7 +5,10 @@
  * worker processes on the suite's Redis share a sweep: both run children, and the winner and the
  * trial count are those of (a)'s one worker.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -189,5 +192,44 @@ describe("a sweep queued as a flow", { timeout: 600_000 }, () => {
       oneWorker.result.variants.map((v) => [v.label, v.metric]),
     );
     expect(two.result.pbo).toBe(oneWorker.result.pbo);
+  });
+
+  it("wsp submit of a config with a sweep: block queues the flow, once", async () => {
+    const redisUrl = inject("testRedisUrl");
+    const prefix = `sweepflow-cli-${tag}`;
+    const dir = mkdtempSync(join(tmpdir(), "wsp-sweep-submit-"));
+    const file = join(dir, "sweep.yaml");
+    writeFileSync(file, sweepTemplate(`sweep-flow-cli-${tag}`).text);
+    const submitOnce = () => {
+      const r = spawnSync(process.execPath, ["bin/wsp.js", "submit", file, "--redis", redisUrl, "--prefix", prefix], {
+        encoding: "utf8",
+      });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      return r.stdout.trim();
+    };
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const select = new Queue("select", { connection, prefix });
+    const train = new Queue("train", { connection, prefix });
+    try {
+      const first = submitOnce();
+      const id = /select-[0-9a-f]{32}/.exec(first)?.[0] as string;
+      expect(first).toBe(`queued: sweep (select job, one train job per variant) ${id} (waiting-children)`);
+      expect(submitOnce()).toBe(
+        `already queued: sweep (select job, one train job per variant) ${id} (waiting-children)`,
+      );
+      const children = await train.getJobs(["waiting"]);
+      expect(children).toHaveLength(3);
+      expect(children.every((j) => j.parentKey === `${prefix}:select:${id}`)).toBe(true);
+      expect(children.map((j) => j.name).sort()).toEqual(VARIANTS.map((d) => `planted-signal.max_depth-${d}`));
+      expect((await select.getJob(id))?.data.sweepId).toMatch(/^sweep-[0-9a-f]{12}$/);
+    } finally {
+      await select.obliterate({ force: true });
+      await train.obliterate({ force: true });
+      await select.close();
+      await train.close();
+      connection.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
