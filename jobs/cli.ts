@@ -95,12 +95,13 @@ export function registerJobCommands(program: Command): void {
       .command("submit")
       .description("queue an experiment config as a train job, or a sweep as a flow (the same work twice is one job)")
       .argument("<config>", "experiment YAML")
-      .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails"),
-  ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean }) => {
+      .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails")
+      .option("--no-png", "skip the PNG renderings of the figures"),
+  ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean; png: boolean }) => {
     const loaded = loadConfigFile(config);
-    const conn = { redisUrl: flags.redis, prefix: flags.prefix };
+    const opts = { redisUrl: flags.redis, prefix: flags.prefix, png: flags.png };
     // A sweep: block makes it a flow (a train job per variant, then select).
-    const handle = loaded.config.sweep ? await submitSweep(loaded, conn) : await submit(loaded, conn);
+    const handle = loaded.config.sweep ? await submitSweep(loaded, opts) : await submit(loaded, opts);
     const state = await handle.state();
     const what = loaded.config.sweep ? "sweep (select job, one train job per variant)" : "train job";
     console.log(`${handle.existing ? "already queued" : "queued"}: ${what} ${handle.id} (${state})`);

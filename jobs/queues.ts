@@ -37,6 +37,8 @@ export const trainPayload = z.strictObject({
   config: configSource,
   /** Set by `wsp submit` / `submit()`; computed by the processor when absent (scheduler-fired jobs). */
   key: jobKey.optional(),
+  /** Render PNGs of the key figures, as `wsp run` does unless `--no-png`; not part of the key. */
+  png: z.boolean().default(true),
 });
 
 const storeSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier");

@@ -49,7 +49,7 @@ export async function submitSweep(
         children: plan.variants.map((v, i) => ({
           name: v.loaded.config.name,
           queueName: "train",
-          data: { config: { yaml: v.loaded.text, file: v.loaded.file }, key: keys[i] },
+          data: { config: { yaml: v.loaded.text, file: v.loaded.file }, key: keys[i], png: opts.png ?? true },
           opts: { ...QUEUES.train.jobOptions, ...opts.jobOptions, jobId: keys[i], failParentOnFailure: true },
         })),
       })

@@ -30,3 +30,4 @@ export {
 export { parseReturnsCsv, RETURNS_ARTIFACT, type ReturnSeries } from "./returnsArtifact";
 export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
 export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";
+export { dataFilesOf, ingestData, type IngestRequest, type IngestSummary } from "./ingest";

@@ -93,7 +93,7 @@ async function runQueuedSweep(
   experiment: string,
   during: (train: Queue) => Promise<void> = async () => undefined,
 ): Promise<SweepRun> {
-  const handle = await submitSweep(sweepTemplate(experiment), { redisUrl, prefix });
+  const handle = await submitSweep(sweepTemplate(experiment), { redisUrl, prefix, png: false });
   expect(handle.existing).toBe(false);
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const train = new Queue("train", { connection, prefix });
