@@ -5,7 +5,7 @@
  * worker processes on the suite's Redis share a sweep: both run children, and the winner and the
  * trial count are those of (a)'s one worker.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,9 +17,11 @@ import type { SweepJobResult, TrainJobResult } from "../../src/pipeline";
 import { MlflowClient, readLedger, tagRecord } from "../../src/tracking";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
+import { killSpawnedWorkers, obliterateQueues, runsOfKey, spawnWorker, uniquePrefix, waitFor } from "./_jobs";
 import { type OwnRedis, startOwnRedis } from "./ownRedis";
 
 const tag = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+const prefixB = uniquePrefix("sweep-b");
 const VARIANTS = [1, 2, 3];
 
 function sweepTemplate(experiment: string) {
@@ -28,42 +30,9 @@ function sweepTemplate(experiment: string) {
   });
 }
 
-async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 240_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await cond().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-interface WorkerProcess {
-  proc: ChildProcess;
-  output: string[];
-}
-
-const workers: WorkerProcess[] = [];
-
-function startWorker(redisUrl: string, prefix: string, trackingUri: string): WorkerProcess {
-  const proc = spawn(
-    process.execPath,
-    ["bin/wsp.js", "worker", "--queues", "train,select", "--redis", redisUrl, "--prefix", prefix, "--grace", "5"],
-    { env: { ...process.env, MLFLOW_TRACKING_URI: trackingUri }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const w = { proc, output: [] as string[] };
-  proc.stdout?.on("data", (d: Buffer) => w.output.push(d.toString()));
-  proc.stderr?.on("data", (d: Buffer) => w.output.push(d.toString()));
-  workers.push(w);
-  return w;
-}
-
-async function stopWorker(w: WorkerProcess): Promise<void> {
-  if (w.proc.exitCode !== null || w.proc.signalCode !== null) return;
-  const exited = new Promise<void>((r) => w.proc.once("exit", () => r()));
-  w.proc.kill("SIGTERM");
-  const timer = setTimeout(() => w.proc.kill("SIGKILL"), 20_000);
-  await exited;
-  clearTimeout(timer);
+/** A `wsp worker` serving the sweep's queues; `redisUrl` overrides the suite's Redis. */
+function sweepWorker(prefix: string, redisUrl?: string) {
+  return spawnWorker(prefix, ["--queues", "train,select", "--grace", "5", ...(redisUrl ? ["--redis", redisUrl] : [])]);
 }
 
 /** The train queue's worker count (BullMQ names each worker's connection). */
@@ -101,7 +70,8 @@ async function runQueuedSweep(
   for (const emitter of [connection, train, handle.queue]) emitter.on("error", () => undefined);
   try {
     await during(train);
-    await waitFor("the select job", async () => ["completed", "failed"].includes(await handle.state()));
+    const settled = async () => ["completed", "failed"].includes(await handle.state());
+    await waitFor(settled, 300_000, "the select job");
     const select = (await handle.queue.getJob(handle.id)) as Job;
     expect(select.failedReason ?? "").toBe("");
     const children = Object.values(await select.getChildrenValues<TrainJobResult>());
@@ -115,34 +85,30 @@ async function runQueuedSweep(
 }
 
 describe("a sweep queued as a flow", { timeout: 600_000 }, () => {
-  let trackingUri: string;
   let client: MlflowClient;
   let own: OwnRedis;
   let oneWorker: SweepRun;
 
   beforeAll(async () => {
-    trackingUri = await testMlflowUri();
-    client = new MlflowClient({ trackingUri, backoffMs: 20 });
+    client = new MlflowClient({ trackingUri: await testMlflowUri(), backoffMs: 20 });
     own = await startOwnRedis();
   }, 120_000);
 
   afterAll(async () => {
-    for (const w of workers) await stopWorker(w);
+    killSpawnedWorkers();
+    await obliterateQueues(prefixB);
     await own?.dispose();
   }, 60_000);
 
   it("(a) Redis killed and restarted mid-sweep: the sweep completes and select sees every child", async () => {
-    const prefix = `sweepflow-a-${tag}`;
+    const prefix = uniquePrefix("sweep-a");
     const experiment = `sweep-flow-a-${tag}`;
-    const worker = startWorker(own.url, prefix, trackingUri);
-    await waitFor("the worker", async () => (await trainWorkers(own.url, prefix)) >= 1, 60_000);
+    const worker = await sweepWorker(prefix, own.url);
     let killedWhile = "";
     oneWorker = await runQueuedSweep(own.url, prefix, experiment, async (train) => {
       // Mid-sweep: one child done, the next one training.
-      await waitFor(
-        "a completed child and an active one",
-        async () => (await train.getCompletedCount()) >= 1 && (await train.getActiveCount()) >= 1,
-      );
+      const midSweep = async () => (await train.getCompletedCount()) >= 1 && (await train.getActiveCount()) >= 1;
+      await waitFor(midSweep, 240_000, "a completed child and an active one");
       killedWhile = `${await train.getCompletedCount()} completed, ${await train.getActiveCount()} active`;
       await own.kill();
       await new Promise((r) => setTimeout(r, 2000));
@@ -158,13 +124,9 @@ describe("a sweep queued as a flow", { timeout: 600_000 }, () => {
     for (const c of children) {
       const run = await client.getRun(c.runId);
       expect(run.info.status).toBe("FINISHED");
-      // Exactly one FINISHED run carries the child's key, restart or not.
-      const jobId = tagRecord(run.data.tags)["wsp.job_id"];
-      const withKey = await client.searchAllRuns({
-        experimentIds: [run.info.experiment_id],
-        filter: `tags.\`wsp.job_id\` = '${jobId}' and attributes.status = 'FINISHED'`,
-      });
-      expect(withKey).toHaveLength(1);
+      // Exactly one run carries the child's key, restart or not.
+      const withKey = await runsOfKey(client, experiment, tagRecord(run.data.tags)["wsp.job_id"]);
+      expect(withKey.map((r) => r.info.status)).toEqual(["FINISHED"]);
     }
     expect(result.trials).toEqual({ sweep: 9, ledger: 9 });
     expect((await readLedger(client, experiment)).size).toBe(9);
@@ -175,11 +137,11 @@ describe("a sweep queued as a flow", { timeout: 600_000 }, () => {
 
   it("(b) two worker processes share a sweep: both run children; winner and trials as with one", async () => {
     const redisUrl = inject("testRedisUrl");
-    const prefix = `sweepflow-b-${tag}`;
+    const prefix = prefixB;
     const experiment = `sweep-flow-b-${tag}`;
-    startWorker(redisUrl, prefix, trackingUri);
-    startWorker(redisUrl, prefix, trackingUri);
-    await waitFor("two workers", async () => (await trainWorkers(redisUrl, prefix)) >= 2, 60_000);
+    await Promise.all([sweepWorker(prefix), sweepWorker(prefix)]);
+    // Both are taking train jobs before the sweep arrives.
+    await waitFor(async () => (await trainWorkers(redisUrl, prefix)) >= 2, 60_000, "two train workers");
     const two = await runQueuedSweep(redisUrl, prefix, experiment);
     const names = new Set(two.trainJobs.map((j) => j.processedBy));
     expect(two.trainJobs).toHaveLength(3);
@@ -196,7 +158,7 @@ describe("a sweep queued as a flow", { timeout: 600_000 }, () => {
 
   it("wsp submit of a config with a sweep: block queues the flow, once", async () => {
     const redisUrl = inject("testRedisUrl");
-    const prefix = `sweepflow-cli-${tag}`;
+    const prefix = uniquePrefix("sweep-cli");
     const dir = mkdtempSync(join(tmpdir(), "wsp-sweep-submit-"));
     const file = join(dir, "sweep.yaml");
     writeFileSync(file, sweepTemplate(`sweep-flow-cli-${tag}`).text);
