@@ -8,7 +8,9 @@ import { ensureMlflowServer } from "../src/services";
 import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
 import { QUEUE_NAMES, parseQueueList } from "./queues";
 import { registerSchedulesCommands } from "./schedulesCommands";
+import { loadConfigFile } from "../src/pipeline";
 import { submit } from "./submit";
+import { submitSweep } from "./sweepFlow";
 import { followJob } from "./watch";
 import { DEFAULT_GRACE_MS, startWorkers } from "./worker";
 
@@ -92,14 +94,18 @@ export function registerJobCommands(program: Command): void {
   withConnection(
     program
       .command("submit")
-      .description("queue an experiment config as a train job (the same work twice is one job)")
+      .description("queue an experiment config as a train job, or a sweep as a flow (the same work twice is one job)")
       .argument("<config>", "experiment YAML")
       .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails")
       .option("--no-png", "skip the PNG renderings of the figures"),
   ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean; png: boolean }) => {
-    const handle = await submit(config, { redisUrl: flags.redis, prefix: flags.prefix, png: flags.png });
+    const loaded = loadConfigFile(config);
+    const opts = { redisUrl: flags.redis, prefix: flags.prefix, png: flags.png };
+    // A sweep: block makes it a flow (a train job per variant, then select).
+    const handle = loaded.config.sweep ? await submitSweep(loaded, opts) : await submit(loaded, opts);
     const state = await handle.state();
-    console.log(`${handle.existing ? "already queued" : "queued"}: train job ${handle.id} (${state})`);
+    const what = loaded.config.sweep ? "sweep (select job, one train job per variant)" : "train job";
+    console.log(`${handle.existing ? "already queued" : "queued"}: ${what} ${handle.id} (${state})`);
     if (!flags.wait) return handle.close();
     await followJob(handle);
   });

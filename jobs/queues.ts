@@ -95,6 +95,18 @@ export const backtestPayload = z.strictObject({
 });
 
 /**
+ * `select`, a sweep's parent job: the sweep's template (a config with a `sweep:` block), expanded
+ * again by the job into the same variants (`sweepId` checks it), whose `train` children are the
+ * flow's (sweepFlow.ts). Their run ids reach it by `job.getChildrenValues()`.
+ */
+export const sweepPayload = z.strictObject({
+  config: configSource,
+  sweepId: z.string().regex(/^sweep-[0-9a-f]{12}$/, "expected a sweep id such as sweep-<12 hex>"),
+  /** The refusal line the sweep was submitted with, when it overrode `sweep.max_variants`. */
+  maxVariants: z.number().int().min(1).optional(),
+});
+
+/**
  * Options every job gets unless its queue or the caller says otherwise.
  * - attempts 3: a failure that is not the input's (MLflow or PostgreSQL briefly away, a worker
  *   that ran out of memory) gets two more tries; input errors are UnrecoverableError and fail
@@ -127,6 +139,9 @@ export const QUEUES = {
   // store's bars are its input), so one retry only, for a server briefly away.
   retrain: { payload: retrainPayload, jobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 2 } },
   backtest: { payload: backtestPayload, jobOptions: DEFAULT_JOB_OPTIONS },
+  // Reads and writes MLflow only: a retry (MLflow briefly away) re-reads the children's runs, and
+  // finds the sweep's run if the failed attempt had written it.
+  select: { payload: sweepPayload, jobOptions: DEFAULT_JOB_OPTIONS },
 } as const;
 
 export type QueueName = keyof typeof QUEUES;

@@ -12,6 +12,7 @@
  * KILLED then: pipeline/trainJob.ts).
  */
 import { createRequire } from "node:module";
+import { hostname } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -42,6 +43,8 @@ export interface WorkerOptions extends ConnectionOptions {
   maxStalledCount?: number;
   /** Told each job's start, completion and failure (`wsp worker` prints them). */
   log?: (line: string) => void;
+  /** The worker's name, stored on each job it runs (`job.processedBy`); default `<host>:<pid>`. */
+  name?: string;
 }
 
 export const DEFAULT_GRACE_MS = 120_000;
@@ -87,6 +90,7 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerFlee
       maxStalledCount: opts.maxStalledCount ?? 2,
       // The children reach this worker's Redis and prefix (a promote job schedules its champion's retrain there).
       workerForkOptions: { execArgv, env: { ...process.env, REDIS_URL: conn.url, WSP_QUEUE_PREFIX: conn.prefix } },
+      name: opts.name ?? `${hostname()}:${process.pid}`,
     });
     const log = opts.log ?? (() => undefined);
     w.on("active", (job) => {

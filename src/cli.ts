@@ -13,6 +13,7 @@ import { registerPromoteCommand } from "./cli/promote";
 import { registerRunCommand } from "./cli/run";
 import { registerServicesCommands } from "./cli/services";
 import { registerStartCommand } from "./cli/start";
+import { registerSweepCommand } from "./cli/sweep";
 
 /** The version users report in issues is the one in package.json, read at run time: one source. */
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -34,6 +35,7 @@ registerModelsCommands(program);
 registerRunCommand(program);
 registerServicesCommands(program);
 registerStartCommand(program);
+registerSweepCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

@@ -20,6 +20,7 @@ import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
 import { scheduleConfigSchema } from "./scheduleConfig";
+import { sweepConfigSchema } from "./sweep/sweepConfig";
 
 const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
 
@@ -98,6 +99,8 @@ export const experimentConfigSchema = z
     promotion: promotionConfigSchema.prefault({}),
     /** When a promoted config is retrained (scheduleConfig.ts); only promoted configs carry it. */
     schedule: scheduleConfigSchema.optional(),
+    /** A sweep: this config is a template of variants (pipeline/sweep/, docs/architecture.md "Sweeps"). */
+    sweep: sweepConfigSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

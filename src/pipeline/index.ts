@@ -54,6 +54,19 @@ export {
   type ModelBacktestSpecInput,
   modelBacktestSchema,
 } from "./backtestModel";
+export { type SweepConfig, sweepConfigSchema, SWEEP_VARIANT_LIMIT } from "./sweep/sweepConfig";
+export { expandSweep, parseSweepPath, SWEEP_TAGS, type SweepPlan, type SweepVariant } from "./sweep/expandSweep";
+export { type RankedVariant, type SweepSelection, selectSweep } from "./sweep/selectSweep";
+export { type SweepRecord, sweepSummary, variantTable } from "./sweep/sweepRun";
+export {
+  runSweep,
+  type SelectOptions,
+  type SweepJobResult,
+  type SweepOutcome,
+  selectAndRecord,
+  sweepJobResult,
+} from "./sweep/runSweep";
+export { parseReturnsCsv, RETURNS_ARTIFACT, type ReturnSeries } from "./returnsArtifact";
 export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
 export { type PhaseName, PROGRESS_STEPS, type ProgressStep } from "./phaseNames";
 export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";

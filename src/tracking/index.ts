@@ -18,6 +18,7 @@ export {
   trialKey,
   type TrialLedger,
   writeTrials,
+  experimentLedger,
 } from "./trials";
 export { type LogModelInput, openRecorder, Recorder, RunRecorder } from "./recorder";
 export { syncOutbox } from "./syncOutbox";

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
-import { QUEUE_NAMES } from "../../jobs";
+import { QUEUE_NAMES, type QueueName } from "../../jobs";
 import { JOB_ID_TAG, MlflowClient, type Run } from "../../src/tracking";
 
 /** A prefix no other test file or helper uses on the shared Redis. */
@@ -71,6 +71,25 @@ export async function obliterateQueues(prefix: string): Promise<void> {
     await q.close();
   }
   redis.disconnect();
+}
+
+/** What a job's record says now (a handle's `job` is a snapshot), read over a connection of its own. */
+export async function jobRecord(queueName: QueueName, prefix: string, id: string) {
+  const redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
+  const queue = new Queue(queueName, { connection: redis, prefix });
+  try {
+    const job = await queue.getJob(id);
+    if (!job) return null;
+    return {
+      state: await job.getState(),
+      attemptsMade: job.attemptsMade,
+      attempts: job.opts.attempts,
+      failedReason: job.failedReason,
+    };
+  } finally {
+    await queue.close();
+    redis.disconnect();
+  }
 }
 
 export async function waitFor(

@@ -5,7 +5,7 @@
  * (the worker then finds the FINISHED run by its key and returns it).
  */
 import { randomBytes } from "node:crypto";
-import { Job, Queue } from "bullmq";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import { ConfigError, type TrainJobResult } from "../../src/pipeline";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 import {
+  jobRecord,
   killSpawnedWorkers,
   mlflowClient,
   obliterateQueues,
@@ -60,15 +61,11 @@ describe("a bad config", () => {
       prefix,
     });
     await expect(handle.result()).rejects.toThrow(/models\[0\]\.params\.max_depth/);
-    const redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
-    const job = await Job.fromId(new Queue("train", { connection: redis, prefix }), handle.id);
-    expect(await job?.getState()).toBe("failed");
-    expect(job?.opts.attempts).toBe(3);
-    expect(job?.attemptsMade).toBe(1);
+    const job = await jobRecord("train", prefix, handle.id);
+    expect(job).toMatchObject({ state: "failed", attemptsMade: 1, attempts: 3 });
     expect(job?.failedReason).toMatch(
       /^ConfigError: bad\.yaml: invalid experiment config\n.*bad\.yaml:\d+:\d+ models\[0\]\.params\.max_depth: expected an integer/,
     );
-    redis.disconnect();
   }, 120_000);
 });
 
