@@ -1,10 +1,12 @@
 /**
  * The job runner's commands: `wsp worker` (serve queues until SIGINT/SIGTERM) and `wsp submit`
- * (queue a config; `--wait` follows it to its result). `wsp jobs …` and `wsp queues` are in
- * jobsCommands.ts.
+ * (queue a config; `--wait` follows it to its result), `wsp dashboard` (bull-board, dashboard.ts).
+ * `wsp jobs …` and `wsp queues` are in jobsCommands.ts.
  */
 import type { Command } from "commander";
 import { ensureMlflowServer } from "../src/services";
+import { maskUrl } from "../src/store";
+import { DEFAULT_DASHBOARD_PORT, startDashboard } from "./dashboard";
 import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
 import { QUEUE_NAMES, parseQueueList } from "./queues";
 import { submit } from "./submit";
@@ -100,6 +102,21 @@ export function registerJobCommands(program: Command): void {
     console.log(`${handle.existing ? "already queued" : "queued"}: train job ${handle.id} (${state})`);
     if (!flags.wait) return handle.close();
     await followJob(handle);
+  });
+
+  withConnection(
+    program
+      .command("dashboard")
+      .description("serve the queue dashboard (bull-board) on 127.0.0.1, each job linked to its MLflow run")
+      .option("--port <n>", `port on 127.0.0.1 (default ${DEFAULT_DASHBOARD_PORT})`, positiveInt("--port")),
+  ).action(async (flags: ConnectionFlags & { port?: number }) => {
+    const board = await startDashboard({ redisUrl: flags.redis, prefix: flags.prefix, port: flags.port });
+    console.log(
+      `dashboard: ${board.url} (queues of prefix ${board.prefix} on ${maskUrl(board.redisUrl)}); Ctrl-C stops it`,
+    );
+    const stop = () => void board.close().then(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
   });
 
   registerJobsCommands(program);
