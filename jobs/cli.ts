@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { ensureMlflowServer } from "../src/services";
 import { maskUrl } from "../src/store";
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from "./dashboard";
+import { HEARTBEAT_INTERVAL_MS } from "./heartbeat";
 import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
 import { QUEUE_NAMES, parseQueueList } from "./queues";
 import { submit } from "./submit";
@@ -27,6 +28,7 @@ interface WorkerFlags extends ConnectionFlags {
   grace: number;
   lockDuration?: number;
   stalledInterval?: number;
+  heartbeat?: string;
 }
 
 async function runWorker(flags: WorkerFlags): Promise<void> {
@@ -41,6 +43,7 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
     prefix: flags.prefix,
     lockDurationMs: flags.lockDuration,
     stalledIntervalMs: flags.stalledInterval,
+    heartbeatFile: flags.heartbeat,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   console.log(
@@ -87,6 +90,10 @@ export function registerJobCommands(program: Command): void {
         "--stalled-interval <ms>",
         "how often to look for stalled jobs (default 30000)",
         positiveInt("--stalled-interval"),
+      )
+      .option(
+        "--heartbeat <file>",
+        `write the time to <file> every ${HEARTBEAT_INTERVAL_MS / 1000} s while Redis answers (for a container healthcheck)`,
       ),
   ).action(runWorker);
 
