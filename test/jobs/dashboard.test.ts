@@ -68,8 +68,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await board?.close();
-  await train?.obliterate({ force: true });
   await train?.close();
+  // Every queue of the prefix: the board's Queue objects wrote their meta keys too.
+  for (const name of QUEUE_NAMES) {
+    const q = new Queue(name, { connection: redis, prefix });
+    await q.obliterate({ force: true });
+    await q.close();
+  }
   redis?.disconnect();
 });
 

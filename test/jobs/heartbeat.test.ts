@@ -7,8 +7,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Queue } from "bullmq";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
+import { redisConnection } from "../../jobs/connection";
 import { startWorkers, type WorkerFleet } from "../../jobs/worker";
 
 const dir = mkdtempSync(join(tmpdir(), "wsp-heartbeat-"));
@@ -34,6 +36,11 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 afterAll(async () => {
   await fleet?.close(0);
   rmSync(dir, { recursive: true, force: true });
+  const redis = redisConnection(inject("testRedisUrl"));
+  const queue = new Queue("train", { connection: redis, prefix });
+  await queue.obliterate({ force: true });
+  await queue.close();
+  redis.disconnect();
 });
 
 describe("worker heartbeat", () => {
