@@ -17,7 +17,7 @@ import { Queue } from "bullmq";
 import Fastify, { type FastifyInstance } from "fastify";
 import { runUrlOf } from "../src/pipeline";
 import { trackingUri as defaultTrackingUri } from "../src/services";
-import { JOB_ID_TAG, jobRunsOf, MlflowClient } from "../src/tracking";
+import { JOB_ID_TAG, jobRunsOf, MlflowClient, type Run } from "../src/tracking";
 import { type ConnectionOptions, openConnection } from "./connection";
 import { isQueueName, QUEUE_NAMES, type QueueName } from "./queues";
 
@@ -67,6 +67,18 @@ export function jobRunLink(queue: QueueName, job: { id?: string | number | null;
   return resultRunUrl(job.returnvalue) ?? `/runs/${queue}/${encodeURIComponent(String(job.id ?? ""))}`;
 }
 
+/** Runs tagged `wsp.job_id = key` in any experiment (a job's config names its experiment), newest first. */
+async function runsTagged(mlflowUri: string, key: string): Promise<Run[]> {
+  const client = new MlflowClient({ trackingUri: mlflowUri, retries: 1, backoffMs: 200 });
+  const experiments = await client.searchExperiments();
+  if (experiments.length === 0) return [];
+  return jobRunsOf(
+    client,
+    experiments.map((e) => e.experiment_id),
+    key,
+  );
+}
+
 export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashboard> {
   const conn = await openConnection(opts);
   const queues = new Map(QUEUE_NAMES.map((n) => [n, new Queue(n, { connection: conn.redis, prefix: conn.prefix })]));
@@ -79,7 +91,6 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
         ([name, queue]) =>
           new BullMQAdapter(queue, {
             description: DESCRIPTIONS[name] ?? "",
-            // Runs live in MLflow; a failed job is retried with `wsp jobs retry` or from here.
             externalJobUrl: (job) => ({ displayText: "MLflow run", href: jobRunLink(name, job) }),
           }),
       ),
@@ -96,17 +107,13 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
       if (direct) return reply.redirect(direct);
       // A removed job's runs still carry its id when it was submitted under its content key.
       const key = job ? jobRunKey(job) : id;
-      const client = new MlflowClient({ trackingUri: mlflowUri, retries: 1, backoffMs: 200 });
-      const experiments = await client.searchExperiments();
-      const runs =
-        key && experiments.length > 0
-          ? await jobRunsOf(
-              client,
-              experiments.map((e) => e.experiment_id),
-              key,
-            )
-          : [];
-      const newest = runs[0];
+      let newest: Run | undefined;
+      try {
+        newest = key ? (await runsTagged(mlflowUri, key))[0] : undefined;
+      } catch (err) {
+        const why = `MLflow at ${mlflowUri} could not be searched for job ${queue}/${id}'s run: ${(err as Error).message}`;
+        return reply.code(502).type("text/plain").send(why);
+      }
       if (newest) return reply.redirect(runUrlOf(mlflowUri, newest.info.experiment_id, newest.info.run_id));
       const state = job ? await job.getState() : "not in the queue: removed, or never queued";
       return reply

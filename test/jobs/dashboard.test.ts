@@ -136,6 +136,20 @@ describe("wsp dashboard", () => {
     expect(viaRoute.headers.get("location")).toBe(result.runUrl);
   });
 
+  it("says so when MLflow cannot be searched for a job's run", async () => {
+    const id = key(3);
+    await train.add("train", { config: { path: "experiments/fixtures/planted-signal.yaml" }, key: id }, { jobId: id });
+    const deadMlflow = `http://127.0.0.1:${await freePort()}`;
+    const blind = await startDashboard({ redisUrl: inject("testRedisUrl"), prefix, port: 0, trackingUri: deadMlflow });
+    try {
+      const res = await fetch(`${blind.url}/runs/train/${id}`, { redirect: "manual" });
+      expect(res.status).toBe(502);
+      expect(await res.text()).toContain(`MLflow at ${deadMlflow} could not be searched for job train/${id}'s run`);
+    } finally {
+      await blind.close();
+    }
+  });
+
   it("listens on 127.0.0.1 only", async () => {
     expect(board.address).toEqual({ address: "127.0.0.1", family: "IPv4", port });
     const external = Object.values(networkInterfaces())
