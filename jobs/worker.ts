@@ -23,6 +23,7 @@ import {
   type JobsConnection,
   openConnection,
 } from "./connection";
+import { startHeartbeat } from "./heartbeat";
 import { isQueueName, QUEUE_NAMES, type QueueName } from "./queues";
 
 export interface WorkerOptions extends ConnectionOptions {
@@ -41,6 +42,8 @@ export interface WorkerOptions extends ConnectionOptions {
   stalledIntervalMs?: number;
   /** Times a job may stall (its worker died) and return to the queue before it fails; default 2. */
   maxStalledCount?: number;
+  /** A file the worker writes the time to every few seconds while Redis answers (heartbeat.ts); none by default. */
+  heartbeatFile?: string;
   /** Told each job's start, completion and failure (`wsp worker` prints them). */
   log?: (line: string) => void;
   /** The worker's name, stored on each job it runs (`job.processedBy`); default `<host>:<pid>`. */
@@ -117,9 +120,12 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerFlee
     job.log("cancelled by `wsp jobs cancel`").catch(() => undefined);
     workers[queues.indexOf(queue)]?.cancelJob(id, "wsp jobs cancel");
   });
+  const stopHeartbeat = opts.heartbeatFile ? startHeartbeat(opts.heartbeatFile, conn.redis) : () => undefined;
   let closing: Promise<{ returned: string[] }> | null = null;
   const close = (graceMs = opts.graceMs ?? DEFAULT_GRACE_MS) =>
     (closing ??= (async () => {
+      // A draining worker takes no jobs: it stops reporting itself healthy.
+      stopHeartbeat();
       const closed = Promise.all(workers.map((w) => w.close()));
       const finished = await Promise.race([closed.then(() => true), delay(graceMs).then(() => false)]);
       const returned: string[] = [];
