@@ -8,14 +8,17 @@ import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { enqueue, submit } from "../../jobs";
+import { enqueue, type PhaseProgress, submit } from "../../jobs";
+import { tagRecord } from "../../src/tracking";
 import { ConfigError, type TrainJobResult } from "../../src/pipeline";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 import {
+  isAlive,
   jobRecord,
   killSpawnedWorkers,
   mlflowClient,
@@ -24,6 +27,7 @@ import {
   type SpawnedWorker,
   spawnWorker,
   uniquePrefix,
+  waitFor,
 } from "./_jobs";
 
 const prefix = uniquePrefix("train");
@@ -102,5 +106,32 @@ describe("the same config submitted twice", () => {
     expect(worker.output()).toMatch(new RegExp(`train/${first.id} completed[\\s\\S]*train/${first.id} completed`));
     await queue.close();
     redis.disconnect();
+  }, 300_000);
+});
+
+describe("wsp jobs cancel on an active job", () => {
+  it("stops it in its worker: it fails at once without retries, and its child exits", async () => {
+    const loaded = plantedSignalConfig(experiment, undefined, (doc) =>
+      doc.setIn(["models", 0, "params", "n_trees"], 300),
+    );
+    const handle = await submit(loaded, { redisUrl: inject("testRedisUrl"), prefix, png: false });
+    const phases: string[] = [];
+    handle.on("progress", (p: PhaseProgress) => phases.push(p.phase));
+    await handle.watch();
+    await waitFor(() => phases.includes("training"), 120_000, "the training phase");
+    const [run] = await runsOfKey(mlflowClient(uri), experiment, handle.id);
+    const childPid = Number(tagRecord(run.data.tags)["wsp.pid"]);
+
+    const cancel = spawnSync(
+      process.execPath,
+      ["bin/wsp.js", "jobs", "cancel", handle.id, "--prefix", prefix, "--redis", inject("testRedisUrl")],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(`${cancel.stdout}${cancel.stderr}`).toContain(
+      `job train/${handle.id} is active: asked 1 worker(s) to stop it`,
+    );
+    await expect(handle.result()).rejects.toThrow(/cancelled: wsp jobs cancel/);
+    expect(await jobRecord("train", prefix, handle.id)).toMatchObject({ state: "failed", attemptsMade: 1 });
+    await waitFor(() => !isAlive(childPid), 30_000, "the cancelled job's child to exit");
   }, 300_000);
 });

@@ -16,6 +16,7 @@ import { tagRecord } from "../../src/tracking";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 import {
+  isAlive,
   killSpawnedWorkers,
   mlflowClient,
   obliterateQueues,
@@ -44,15 +45,6 @@ async function submitted(loaded: LoadedConfig): Promise<{ handle: JobHandle<Trai
   return { handle, phases };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 beforeAll(async () => {
   uri = await testMlflowUri();
 });
@@ -78,7 +70,7 @@ describe("a worker killed with SIGKILL mid-train", () => {
     first.proc.kill("SIGKILL");
     await first.exited;
     // The sandbox child sees its worker's IPC channel close and exits rather than finish unobserved.
-    await waitFor(() => !alive(childPid), 30_000, "the orphaned sandbox child to exit");
+    await waitFor(() => !isAlive(childPid), 30_000, "the orphaned sandbox child to exit");
     expect(await handle.state()).toBe("active");
 
     const second = await spawnWorker(prefix, FAST_STALLS);
