@@ -72,7 +72,12 @@ const INPUT_ERRORS = new Set([
 function isInputError(err: unknown): err is Error {
   if (!(err instanceof Error)) return false;
   if (INPUT_ERRORS.has(err.name)) return true;
-  return err.name === "StoreError" && (err as { code?: string }).code === "bad_option";
+  if (err.name === "StoreError") return (err as { code?: string }).code === "bad_option";
+  // A run or model that does not exist, or a value MLflow refuses: the payload names it wrongly.
+  const mlflowCode = (err as { errorCode?: string }).errorCode;
+  return (
+    err.name === "MlflowError" && (mlflowCode === "RESOURCE_DOES_NOT_EXIST" || mlflowCode === "INVALID_PARAMETER_VALUE")
+  );
 }
 
 /** Runs `fn`; an input error becomes UnrecoverableError with the same message (the YAML path, the file and line). */

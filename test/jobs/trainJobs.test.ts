@@ -2,7 +2,9 @@
  * Train jobs through a real `wsp worker` (sandboxed processors, the suite's Redis and MLflow):
  * a bad config fails at once without retries and names its YAML path, both at submission and in
  * a worker; the same config submitted twice runs once, also after its job record was removed
- * (the worker then finds the FINISHED run by its key and returns it).
+ * (the worker then finds the FINISHED run by its key and returns it); the run is promoted by a
+ * promote job, and a promote job naming a run that does not exist fails at once; `wsp jobs
+ * cancel` stops an active job.
  */
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
@@ -38,7 +40,7 @@ let worker: SpawnedWorker;
 beforeAll(async () => {
   uri = await testMlflowUri();
   // `node --import tsx`: the sandbox children inherit tsx's loader from execArgv.
-  worker = await spawnWorker(prefix, ["--queues", "train"], "node-import-tsx");
+  worker = await spawnWorker(prefix, ["--queues", "train,promote"], "node-import-tsx");
 });
 
 afterAll(async () => {
@@ -100,6 +102,13 @@ describe("the same config submitted twice", () => {
     expect(r3).toMatchObject({ reused: true, runId: r1.runId, gates: "passed" });
     expect(r3.metrics.oos_logloss).toBeCloseTo(r1.metrics.oos_logloss as number, 12);
 
+    // The run promoted by a job: the policy of `wsp promote`; the planted signal passes every gate.
+    const promote = await enqueue("promote", "promote", { runId: r1.runId }, undefined, opts);
+    expect(await promote.result()).toMatchObject({ runId: r1.runId, version: "1", champion: true, forced: false });
+    const missing = await enqueue("promote", "promote", { runId: "0".repeat(32) }, undefined, opts);
+    await expect(missing.result()).rejects.toThrow(/RESOURCE_DOES_NOT_EXIST/);
+    expect(await jobRecord("promote", prefix, missing.id)).toMatchObject({ state: "failed", attemptsMade: 1 });
+
     const runs = await runsOfKey(mlflowClient(uri), experiment, first.id);
     expect(runs.map((r) => [r.info.run_id, r.info.status])).toEqual([[r1.runId, "FINISHED"]]);
     // The worker printed both jobs' starts and completions.
@@ -111,8 +120,9 @@ describe("the same config submitted twice", () => {
 
 describe("wsp jobs cancel on an active job", () => {
   it("stops it in its worker: it fails at once without retries, and its child exits", async () => {
+    // Enough trees that training (tens of seconds) outlasts the CLI's start-up; the cancel cuts it short.
     const loaded = plantedSignalConfig(experiment, undefined, (doc) =>
-      doc.setIn(["models", 0, "params", "n_trees"], 300),
+      doc.setIn(["models", 0, "params", "n_trees"], 20000),
     );
     const handle = await submit(loaded, { redisUrl: inject("testRedisUrl"), prefix, png: false });
     const phases: string[] = [];
