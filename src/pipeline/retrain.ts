@@ -8,9 +8,9 @@
  * (`wsp.retrain.outcome`, `wsp.retrain.reason`) and to the return value. Scheduled by
  * jobs/schedules.ts; the protocol is in docs/architecture.md ("Promotion").
  */
-import { CHAMPION, type ForwardComparison, ownChecksVerdict, PromotionRefused } from "../promotion";
+import { CHAMPION, type ForwardComparison, holdoutUse, ownChecksVerdict, PromotionRefused } from "../promotion";
 import { trackingUri as defaultTrackingUri } from "../services";
-import { HOLDOUT_END_TAG, MlflowClient, ModelRegistry, tagRecord } from "../tracking";
+import { HOLDOUT_END_TAG, holdoutLedgerOf, MlflowClient, ModelRegistry, tagRecord } from "../tracking";
 import { forwardComparison } from "./forwardWindow";
 import { loadRegisteredModel } from "./loadRegisteredModel";
 import { type PromotionResult, promoteRun } from "./promote";
@@ -105,16 +105,24 @@ export async function retrain(source: string | PromotedConfig, opts: RetrainOpti
     const failed = result.gates.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
     return finish({ ...none, outcome: "refused", reason: `the run's own checks refused it: ${failed.join("; ")}` });
   }
-  const championVersion = await new ModelRegistry(client).getAlias(name, CHAMPION);
+  const registry = new ModelRegistry(client);
+  const championVersion = await registry.getAlias(name, CHAMPION);
   let forward: ForwardComparison | undefined;
   if (championVersion?.run_id) {
     const championRun = await client.getRun(championVersion.run_id);
-    const after = Date.parse(tagRecord(championRun.data.tags)[HOLDOUT_END_TAG] ?? "");
-    if (Number.isNaN(after)) {
+    const holdoutEnd = Date.parse(tagRecord(championRun.data.tags)[HOLDOUT_END_TAG] ?? "");
+    if (Number.isNaN(holdoutEnd)) {
       throw new Error(
         `${name} v${championVersion.version}: its run ${championVersion.run_id} records no ${HOLDOUT_END_TAG}, so no forward window can be set after it`,
       );
     }
+    // Weekly retrains judge overlapping windows; once those have served the reuse limit they are a
+    // selection set, so the window starts after the latest used-up one (fresh bars only, and no
+    // forward window until they exist) rather than being refused for good.
+    const ledger = holdoutLedgerOf(tagRecord((await registry.getRegisteredModel(name))?.tags ?? []));
+    const limit = result.config.promotion.holdout_reuse_limit;
+    const usedUp = holdoutUse(ledger, { start: holdoutEnd, end: holdoutEnd }, limit).usedUp;
+    const after = Math.max(holdoutEnd, usedUp?.window.end ?? holdoutEnd);
     const champion = await loadRegisteredModel(`${name}/${championVersion.version}`, { client });
     forward = forwardComparison(result, champion, after, result.config.promotion.metric);
   }
