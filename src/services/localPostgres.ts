@@ -86,7 +86,9 @@ async function postgresBinaries(): Promise<PostgresBinaries> {
   } catch {
     throw new Error(`${name} is not installed: PostgreSQL binaries for this platform come from npm (npm install)`);
   }
-  const packageDir = dirname(dirname(createRequire(import.meta.url).resolve(name)));
+  // Resolved from the working directory, not import.meta: notebooks load src/ as CommonJS through
+  // tslab, where a module mentioning import.meta fails to load.
+  const packageDir = dirname(dirname(createRequire(join(process.cwd(), "package.json")).resolve(name)));
   const linksFile = join(packageDir, "native", "pg-symlinks.json");
   if (existsSync(linksFile)) {
     const links = JSON.parse(readFileSync(linksFile, "utf8")) as { target: string }[];
