@@ -8,3 +8,4 @@ export { type SweepSubmitOptions, submitSweep } from "./sweepFlow";
 export { registerJobCommands } from "./cli";
 export * from "./schedules";
 export { reachableRedis, scheduleChampion } from "./promotionSchedule";
+export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from "./workerProcess";

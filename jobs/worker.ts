@@ -13,9 +13,11 @@
  */
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { findRepoRoot } from "../src/services";
 import {
   cancelChannel,
   checkNoEviction,
@@ -60,15 +62,19 @@ export interface WorkerFleet {
   close(graceMs?: number): Promise<{ returned: string[] }>;
 }
 
-/** The processor file of a queue. */
+/**
+ * The processor file of a queue, found from the repository root (the working directory or a
+ * parent), not import.meta: notebooks load jobs/ as CommonJS through tslab, where a module
+ * mentioning import.meta fails to load.
+ */
 export function processorFile(queue: QueueName): string {
-  return fileURLToPath(new URL(`./processors/${queue}.ts`, import.meta.url));
+  return join(findRepoRoot(), "jobs", "processors", `${queue}.ts`);
 }
 
 /** The children's execArgv: this process's, with tsx's loader added when it lacks one. */
 export function sandboxExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
   if (execArgv.some((a) => a === "tsx" || /[\\/]tsx[\\/]/.test(a))) return [...execArgv];
-  const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const loader = pathToFileURL(createRequire(join(findRepoRoot(), "package.json")).resolve("tsx")).href;
   return [...execArgv, "--import", loader];
 }
 

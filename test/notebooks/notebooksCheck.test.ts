@@ -1,11 +1,13 @@
 /**
  * The notebooks run headless in the project venv's tslab kernel: notebooks/ passes, a broken
  * fixture fails naming its cell, and src/ conventions (folder imports, zod types) compile. The notebooks execute at once
- * (each kernel start costs seconds).
+ * (each kernel start costs seconds). Notebook 07 runs a queued sweep: a worker process, the suite's
+ * Redis and MLflow.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { testMlflowUri } from "../setup/testMlflow";
 
 const repo = process.cwd();
 const python = join(repo, ".venv", "bin", "python");
@@ -16,9 +18,12 @@ interface Run {
   stderr: string;
 }
 
-function notebooksCheck(...args: string[]): Promise<Run> {
+function notebooksCheck(args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [join(repo, "scripts", "notebooks-check.py"), ...args], { cwd: repo });
+    const child = spawn(python, [join(repo, "scripts", "notebooks-check.py"), ...args], {
+      cwd: repo,
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -33,16 +38,21 @@ function notebooksCheck(...args: string[]): Promise<Run> {
 }
 
 describe("notebooks:check", () => {
-  const shipped = notebooksCheck();
-  const broken = notebooksCheck("test/fixtures/notebooks/broken.ipynb");
-  const conventions = notebooksCheck("test/fixtures/notebooks/src-conventions.ipynb");
+  // 07 queues a sweep: it records in the suite's MLflow (MLFLOW_TRACKING_URI, started first) and
+  // queues on the suite's Redis, under a prefix of its own.
+  const shipped = testMlflowUri().then(() => notebooksCheck([], { REDIS_URL: inject("testRedisUrl") }));
+  const broken = notebooksCheck(["test/fixtures/notebooks/broken.ipynb"]);
+  const conventions = notebooksCheck(["test/fixtures/notebooks/src-conventions.ipynb"]);
 
   it("runs every notebook in notebooks/ without a cell error", async () => {
     const run = await shipped;
     expect(run.stderr).not.toContain("FAILED");
     expect(run.stdout).toMatch(/notebooks:check: ok notebooks\/00-data-tour\.ipynb \(\d+ cells, kernel tslab/);
+    // The queued sweep: Redis, MLflow, a worker child process and a BullMQ flow, from a notebook.
+    expect(run.stdout).toMatch(/notebooks:check: ok notebooks\/07-queued-sweep\.ipynb \(\d+ cells, kernel tslab/);
     expect(run.code).toBe(0);
-  }, 240_000);
+    // Three notebooks in a row, 07 with a worker process and a sweep (~1 min alone on this machine).
+  }, 480_000);
 
   it("accepts src/ conventions (folder imports, zod 4 types under strict checks, tree work on worker threads) and files added under src/ while it runs", async () => {
     const run = await conventions;
