@@ -57,7 +57,9 @@ async function ours(redisUrl: string, prefix: string): Promise<Side> {
   const queue = new Queue("noop", { connection: conn.redis, prefix });
   // serveQueues' fleets report completions through their log hook.
   const listeners: (() => void)[] = [];
-  const log = (line: string) => line.endsWith(" completed") && listeners.forEach((f) => f());
+  const log = (line: string) => {
+    if (line.endsWith(" completed")) for (const f of listeners) f();
+  };
   const fleets: Awaited<ReturnType<typeof serveQueues>>[] = [];
   for (let w = 0; w < WORKERS; w++) {
     fleets.push(
