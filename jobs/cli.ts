@@ -1,13 +1,19 @@
 /**
  * The job runner's commands: `wsp worker` (serve queues until SIGINT/SIGTERM) and `wsp submit`
- * (queue a config; `--wait` follows it to its result). `wsp jobs …` and `wsp queues` are in
- * jobsCommands.ts.
+ * (queue a config; `--wait` follows it to its result), `wsp dashboard` (bull-board, dashboard.ts).
+ * `wsp jobs …` and `wsp queues` are in jobsCommands.ts.
  */
 import type { Command } from "commander";
 import { ensureMlflowServer } from "../src/services";
+import { maskUrl } from "../src/store";
+import { DEFAULT_DASHBOARD_PORT, startDashboard } from "./dashboard";
+import { HEARTBEAT_INTERVAL_MS } from "./heartbeat";
 import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
 import { QUEUE_NAMES, parseQueueList } from "./queues";
+import { registerSchedulesCommands } from "./schedulesCommands";
+import { loadConfigFile } from "../src/pipeline";
 import { submit } from "./submit";
+import { submitSweep } from "./sweepFlow";
 import { followJob } from "./watch";
 import { DEFAULT_GRACE_MS, startWorkers } from "./worker";
 
@@ -25,6 +31,7 @@ interface WorkerFlags extends ConnectionFlags {
   grace: number;
   lockDuration?: number;
   stalledInterval?: number;
+  heartbeat?: string;
 }
 
 async function runWorker(flags: WorkerFlags): Promise<void> {
@@ -39,6 +46,7 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
     prefix: flags.prefix,
     lockDurationMs: flags.lockDuration,
     stalledIntervalMs: flags.stalledInterval,
+    heartbeatFile: flags.heartbeat,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   console.log(
@@ -85,22 +93,47 @@ export function registerJobCommands(program: Command): void {
         "--stalled-interval <ms>",
         "how often to look for stalled jobs (default 30000)",
         positiveInt("--stalled-interval"),
+      )
+      .option(
+        "--heartbeat <file>",
+        `write the time to <file> every ${HEARTBEAT_INTERVAL_MS / 1000} s while Redis answers (for a container healthcheck)`,
       ),
   ).action(runWorker);
 
   withConnection(
     program
       .command("submit")
-      .description("queue an experiment config as a train job (the same work twice is one job)")
+      .description("queue an experiment config as a train job, or a sweep as a flow (the same work twice is one job)")
       .argument("<config>", "experiment YAML")
-      .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails"),
-  ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean }) => {
-    const handle = await submit(config, { redisUrl: flags.redis, prefix: flags.prefix });
+      .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails")
+      .option("--no-png", "skip the PNG renderings of the figures"),
+  ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean; png: boolean }) => {
+    const loaded = loadConfigFile(config);
+    const opts = { redisUrl: flags.redis, prefix: flags.prefix, png: flags.png };
+    // A sweep: block makes it a flow (a train job per variant, then select).
+    const handle = loaded.config.sweep ? await submitSweep(loaded, opts) : await submit(loaded, opts);
     const state = await handle.state();
-    console.log(`${handle.existing ? "already queued" : "queued"}: train job ${handle.id} (${state})`);
+    const what = loaded.config.sweep ? "sweep (select job, one train job per variant)" : "train job";
+    console.log(`${handle.existing ? "already queued" : "queued"}: ${what} ${handle.id} (${state})`);
     if (!flags.wait) return handle.close();
     await followJob(handle);
   });
 
+  withConnection(
+    program
+      .command("dashboard")
+      .description("serve the queue dashboard (bull-board) on 127.0.0.1, each job linked to its MLflow run")
+      .option("--port <n>", `port on 127.0.0.1 (default ${DEFAULT_DASHBOARD_PORT})`, positiveInt("--port")),
+  ).action(async (flags: ConnectionFlags & { port?: number }) => {
+    const board = await startDashboard({ redisUrl: flags.redis, prefix: flags.prefix, port: flags.port });
+    console.log(
+      `dashboard: ${board.url} (queues of prefix ${board.prefix} on ${maskUrl(board.redisUrl)}); Ctrl-C stops it`,
+    );
+    const stop = () => void board.close().then(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+
   registerJobsCommands(program);
+  registerSchedulesCommands(program);
 }

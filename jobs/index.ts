@@ -4,4 +4,7 @@ export * from "./connection";
 export type { PhaseProgress } from "./processorKit";
 export * from "./worker";
 export * from "./submit";
+export { type SweepSubmitOptions, submitSweep } from "./sweepFlow";
 export { registerJobCommands } from "./cli";
+export * from "./schedules";
+export { reachableRedis, scheduleChampion } from "./promotionSchedule";

@@ -6,6 +6,7 @@
  */
 import { type SandboxedJob, UnrecoverableError } from "bullmq";
 import type { z } from "zod";
+import { discoverPostgres } from "../src/services";
 import { type LoadedConfig, loadConfigFile, PROGRESS_STEPS, type ProgressStep, parseConfig } from "../src/pipeline";
 import { type configSource, type Payload, QUEUES, type QueueName } from "./queues";
 
@@ -39,7 +40,8 @@ export function sandboxed<R>(fn: (job: SandboxedJob) => Promise<R>) {
 
 /** The job's progress, as `job.updateProgress` stores it and `wsp jobs watch` draws it. */
 export interface PhaseProgress {
-  phase: ProgressStep;
+  /** A train job's ProgressStep; an ingest's `load` or `ingest`. */
+  phase: string;
   /** 1-based position of the phase among `steps`. */
   step: number;
   steps: number;
@@ -59,6 +61,7 @@ const INPUT_ERRORS = new Set([
   "DurationError",
   "RegimeInputError",
   "PromotionRefused",
+  "BacktestBlockError",
 ]);
 
 function isInputError(err: unknown): err is Error {
@@ -89,6 +92,20 @@ export function payloadOf<Q extends QueueName>(queue: Q, job: SandboxedJob): Pay
 
 export function loadConfigSource(source: z.output<typeof configSource>): LoadedConfig {
   return "path" in source ? loadConfigFile(source.path) : parseConfig(source.yaml, source.file);
+}
+
+/** Reports a step of a job that is not a run (an ingest's load and write), with the share done of it. */
+export function stepProgress(job: SandboxedJob, phase: string, step: number, steps: number) {
+  return (done: number, total: number): void => {
+    const within = total > 0 ? done / total : 1;
+    const progress: PhaseProgress = { phase, step, steps, percent: Math.round(((step - 1 + within) / steps) * 100) };
+    job.updateProgress(progress).catch(() => undefined);
+  };
+}
+
+/** The PostgreSQL a worker fleet shares: DATABASE_URL, else the machine's, else the project-local one. */
+export async function sharedStoreUrl(): Promise<string> {
+  return (await discoverPostgres()).url;
 }
 
 /** A run hook reporting each phase as the job's progress. */

@@ -10,6 +10,7 @@
  */
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
+import { modelBacktestSchema } from "../src/pipeline";
 
 /** `wsp` unless WSP_QUEUE_PREFIX or the caller says otherwise. */
 export function queuePrefix(prefix?: string): string {
@@ -37,6 +38,8 @@ export const trainPayload = z.strictObject({
   config: configSource,
   /** Set by `wsp submit` / `submit()`; computed by the processor when absent (scheduler-fired jobs). */
   key: jobKey.optional(),
+  /** Render PNGs of the key figures, as `wsp run` does unless `--no-png`; not part of the key. */
+  png: z.boolean().default(true),
 });
 
 const storeSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier");
@@ -68,6 +71,42 @@ export const promotePayload = z.strictObject({
 });
 
 /**
+ * `retrain`: a promoted config (jobs/schedules.ts puts its text here, so a worker elsewhere needs
+ * no shared disk) on the store's fresh bars → a run judged against the champion on the forward
+ * window (pipeline/retrain.ts). `schema`: the store schema holding the bars.
+ */
+export const retrainPayload = z.strictObject({
+  /** The registered model: the promoted file's name. */
+  model: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a registered model name (letters, digits, _ . -)"),
+  config: configSource,
+  schema: storeSchema.default("public"),
+});
+
+/**
+ * `backtest`: a registered model (`name@alias`, `name/version`) or a registered run's id × a
+ * backtest block (period, costs, sizing, signals, stress windows) → a run recording the
+ * backtest, tagged with the model's run (pipeline/backtestModel.ts).
+ */
+export const backtestPayload = z.strictObject({
+  model: z.string().min(1),
+  backtest: modelBacktestSchema,
+  /** The store schema, for a model whose config reads `data.source: store`. */
+  schema: storeSchema.default("public"),
+});
+
+/**
+ * `select`, a sweep's parent job: the sweep's template (a config with a `sweep:` block), expanded
+ * again by the job into the same variants (`sweepId` checks it), whose `train` children are the
+ * flow's (sweepFlow.ts). Their run ids reach it by `job.getChildrenValues()`.
+ */
+export const sweepPayload = z.strictObject({
+  config: configSource,
+  sweepId: z.string().regex(/^sweep-[0-9a-f]{12}$/, "expected a sweep id such as sweep-<12 hex>"),
+  /** The refusal line the sweep was submitted with, when it overrode `sweep.max_variants`. */
+  maxVariants: z.number().int().min(1).optional(),
+});
+
+/**
  * Options every job gets unless its queue or the caller says otherwise.
  * - attempts 3: a failure that is not the input's (MLflow or PostgreSQL briefly away, a worker
  *   that ran out of memory) gets two more tries; input errors are UnrecoverableError and fail
@@ -96,6 +135,13 @@ export const QUEUES = {
   },
   // A promotion is a decision at a moment: a retry re-reads the registry and decides again.
   promote: { payload: promotePayload, jobOptions: DEFAULT_JOB_OPTIONS },
+  // Each attempt records its own run (a retrain has no content key to find an earlier one by: the
+  // store's bars are its input), so one retry only, for a server briefly away.
+  retrain: { payload: retrainPayload, jobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 2 } },
+  backtest: { payload: backtestPayload, jobOptions: DEFAULT_JOB_OPTIONS },
+  // Reads and writes MLflow only: a retry (MLflow briefly away) re-reads the children's runs, and
+  // finds the sweep's run if the failed attempt had written it.
+  select: { payload: sweepPayload, jobOptions: DEFAULT_JOB_OPTIONS },
 } as const;
 
 export type QueueName = keyof typeof QUEUES;

@@ -18,6 +18,8 @@ import { type PayloadInput, QUEUES, type QueueName } from "./queues";
 export interface SubmitOptions extends ConnectionOptions {
   /** Job options over the queue's defaults (attempts, backoff, priority, …). */
   jobOptions?: JobsOptions;
+  /** A train job renders PNGs of its key figures (default true, as `wsp run`). */
+  png?: boolean;
 }
 
 /** A queued job: its id, whether it was already there, its progress and its result. */
@@ -41,9 +43,17 @@ export class JobHandle<R = unknown> extends EventEmitter {
   /** Starts listening for progress events (`on("progress", p => …)` with a PhaseProgress). */
   async watch(): Promise<this> {
     if (this.events) return this;
+    // Read from the stream's newest event on: QueueEvents' default ("$", whatever arrives after its
+    // first blocking read) would miss a job that finishes in between, and waitUntilFinished's
+    // check of the job's state happens before that read.
+    const [newest] = await this.redis.xrevrange(this.queue.keys.events, "+", "-", "COUNT", 1);
     // A connection of its own (QueueEvents blocks on it), closed by close(): BullMQ leaves a given one open.
     const redis = this.redis.duplicate();
-    const listener = new QueueEvents(this.queue.name, { connection: redis, prefix: this.queue.opts.prefix });
+    const listener = new QueueEvents(this.queue.name, {
+      connection: redis,
+      prefix: this.queue.opts.prefix,
+      lastEventId: newest?.[0] ?? "0-0",
+    });
     listener.on("progress", ({ jobId, data }) => {
       if (jobId === this.id) this.emit("progress", data as PhaseProgress);
     });
@@ -133,6 +143,6 @@ export async function submit(
 ): Promise<JobHandle<TrainJobResult>> {
   const loaded = typeof config === "string" ? loadConfigFile(config) : config;
   const key = await trainKeyOf(loaded);
-  const payload = { config: { yaml: loaded.text, file: loaded.file }, key };
+  const payload = { config: { yaml: loaded.text, file: loaded.file }, key, png: opts.png ?? true };
   return (await enqueue("train", loaded.config.name, payload, key, opts)) as JobHandle<TrainJobResult>;
 }

@@ -12,6 +12,7 @@
  * KILLED then: pipeline/trainJob.ts).
  */
 import { createRequire } from "node:module";
+import { hostname } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -22,6 +23,7 @@ import {
   type JobsConnection,
   openConnection,
 } from "./connection";
+import { startHeartbeat } from "./heartbeat";
 import { QUEUE_NAMES, type QueueName } from "./queues";
 
 export interface WorkerOptions extends ConnectionOptions {
@@ -40,8 +42,12 @@ export interface WorkerOptions extends ConnectionOptions {
   stalledIntervalMs?: number;
   /** Times a job may stall (its worker died) and return to the queue before it fails; default 2. */
   maxStalledCount?: number;
+  /** A file the worker writes the time to every few seconds while Redis answers (heartbeat.ts); none by default. */
+  heartbeatFile?: string;
   /** Told each job's start, completion and failure (`wsp worker` prints them). */
   log?: (line: string) => void;
+  /** The worker's name, stored on each job it runs (`job.processedBy`); default `<host>:<pid>`. */
+  name?: string;
 }
 
 export const DEFAULT_GRACE_MS = 120_000;
@@ -104,7 +110,9 @@ export async function serveQueues(
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? 30_000,
       maxStalledCount: opts.maxStalledCount ?? 2,
-      workerForkOptions: { execArgv },
+      // The children reach this worker's Redis and prefix (a promote job schedules its champion's retrain there).
+      workerForkOptions: { execArgv, env: { ...process.env, REDIS_URL: conn.url, WSP_QUEUE_PREFIX: conn.prefix } },
+      name: opts.name ?? `${hostname()}:${process.pid}`,
     });
     const log = opts.log ?? (() => undefined);
     w.on("active", (job) => {
@@ -131,9 +139,12 @@ export async function serveQueues(
     job.log("cancelled by `wsp jobs cancel`").catch(() => undefined);
     workers[queues.indexOf(queue)]?.cancelJob(id, "wsp jobs cancel");
   });
+  const stopHeartbeat = opts.heartbeatFile ? startHeartbeat(opts.heartbeatFile, conn.redis) : () => undefined;
   let closing: Promise<{ returned: string[] }> | null = null;
   const close = (graceMs = opts.graceMs ?? DEFAULT_GRACE_MS) =>
     (closing ??= (async () => {
+      // A draining worker takes no jobs: it stops reporting itself healthy.
+      stopHeartbeat();
       const closed = Promise.all(workers.map((w) => w.close()));
       const finished = await Promise.race([closed.then(() => true), delay(graceMs).then(() => false)]);
       const returned: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { registerJobCommands } from "../jobs";
+import { registerJobCommands, scheduleChampion } from "../jobs";
 import { registerDataCommands } from "./cli/data";
 import { registerFeaturesCommands } from "./cli/features";
 import { registerMlflowCommands } from "./cli/mlflow";
@@ -13,6 +13,7 @@ import { registerPromoteCommand } from "./cli/promote";
 import { registerRunCommand } from "./cli/run";
 import { registerServicesCommands } from "./cli/services";
 import { registerStartCommand } from "./cli/start";
+import { registerSweepCommand } from "./cli/sweep";
 
 /** The version users report in issues is the one in package.json, read at run time: one source. */
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -29,11 +30,12 @@ registerDataCommands(program);
 registerFeaturesCommands(program);
 registerJobCommands(program);
 registerMlflowCommands(program);
-registerPromoteCommand(program);
+registerPromoteCommand(program, { scheduleChampion: (path) => scheduleChampion(path) });
 registerModelsCommands(program);
 registerRunCommand(program);
 registerServicesCommands(program);
 registerStartCommand(program);
+registerSweepCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

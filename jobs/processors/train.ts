@@ -11,5 +11,7 @@ export default sandboxed(async (job) => {
   const loaded = await failFastOnInput(() => loadConfigSource(payload.config));
   // Scheduler-fired jobs carry BullMQ's own ids: the key is computed from the config and its data.
   const jobId = payload.key ?? (await failFastOnInput(() => trainKeyOf(loaded)));
-  return failFastOnInput(() => runTrainJob(loaded, { jobId, progress: false, onPhase: phaseProgress(job) }));
+  return failFastOnInput(() =>
+    runTrainJob(loaded, { jobId, png: payload.png, progress: false, onPhase: phaseProgress(job) }),
+  );
 });

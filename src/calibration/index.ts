@@ -13,9 +13,10 @@ export {
 export { crossFitCalibration, type RowSplit } from "./crossFitCalibration";
 export { applyIsotonic, fitIsotonic, type IsotonicParams } from "./isotonic";
 export { accuracy, balancedAccuracy, confusionMatrix, type PrecisionRecallF1, precisionRecallF1 } from "./metrics";
-export { brierScore, logLoss, rocAucOvr } from "./metricsProbabilistic";
-// The binary AUC lives in validation (the leakage screen scores with it first); it belongs to
-// the metric report all the same.
+export { brierScore, rocAucOvr } from "./metricsProbabilistic";
+// The binary AUC lives in validation (the leakage screen scores with it first), the log-loss in
+// models (early stopping scores with it first); both belong to the metric report all the same.
+export { logLoss } from "../models";
 export { rocAuc } from "../validation";
 export {
   type BinStrategy,

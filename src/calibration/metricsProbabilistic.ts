@@ -30,21 +30,6 @@ function column(probs: Float64Array, k: number, c: number): Float64Array {
   return out;
 }
 
-const EPS = 2.220446049250313e-16; // float64 machine epsilon, sklearn's log_loss clip
-
-/** Mean negative log-likelihood, probabilities clipped to [eps, 1-eps] as sklearn's log_loss does. */
-export function logLoss(y: ArrayLike<number>, probs: Float64Array): number {
-  const k = classCountOf("logLoss", y, probs);
-  checkLabels("logLoss", y, k);
-  const binary = probs.length === y.length;
-  let sum = 0;
-  for (let i = 0; i < y.length; i++) {
-    const p = probOf(probs, k, binary, i, y[i]);
-    sum -= Math.log(Math.min(Math.max(p, EPS), 1 - EPS));
-  }
-  return sum / y.length;
-}
-
 /**
  * Brier score as sklearn's brier_score_loss (scale_by_half="auto"): binary, the mean squared
  * error of P(class 1); K >= 3 classes, the mean over rows of the squared distance to the one-hot label.

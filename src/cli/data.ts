@@ -210,35 +210,7 @@ export function registerDataCommands(program: Command): void {
       .option("--bundled", "validate every file under data/")
       .option("--examples <n>", "findings shown per kind", "3")
       .option("--no-record", "do not record the run in the store"),
-  ).action(async (files: string[], flags: StoreFlags & { bundled?: boolean; examples: string; record: boolean }) => {
-    const examples = Number(flags.examples);
-    if (!Number.isInteger(examples) || examples < 0) {
-      throw new Error(`--examples '${flags.examples}' is not a non-negative integer`);
-    }
-    const startedAt = Date.now();
-    const { series, source } = loadInputs("validate", files, flags.bundled ?? false);
-    const reports = series.map((bars) => validateBars(bars));
-    const summary = validationSummary(reports);
-    process.stdout.write(`${formatReport(reports, examples)}\n`);
-    process.stdout.write(
-      `${reports.length} series, ${summary.errors} errors, ${summary.anomalies} anomalies` +
-        ` (research policy: errors fail an ingest, anomalies are kept and reported)\n`,
-    );
-    if (flags.record) {
-      await withStore(flags, (store) =>
-        store.recordRun({
-          kind: "validate",
-          source,
-          status: summary.errors > 0 ? "failed" : summary.anomalies > 0 ? "warn" : "ok",
-          startedAt,
-          series: reports.length,
-          rows: reports.reduce((sum, r) => sum + r.rows, 0),
-          report: summary,
-        }),
-      );
-    }
-    if (summary.errors > 0) process.exitCode = 1;
-  });
+  ).action(validateCommand);
 
   withStoreOptions(data.command("list").description("the series in the store, with bar counts and extents"))
     .option("--format <format>", "table or json", "table")
@@ -262,35 +234,7 @@ export function registerDataCommands(program: Command): void {
     .option("--kind <kind>", "ingest or validate")
     .option("--limit <n>", "how many runs", "20")
     .option("--format <format>", "table or json (json includes each run's report)", "table")
-    .action(async (flags: StoreFlags & { kind?: string; limit: string; format: string }) => {
-      if (flags.kind !== undefined && flags.kind !== "ingest" && flags.kind !== "validate") {
-        throw new Error(`--kind '${flags.kind}' is not one of ingest, validate`);
-      }
-      const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit '${flags.limit}' is not a positive integer`);
-      if (flags.format !== "table" && flags.format !== "json") {
-        throw new Error(`--format '${flags.format}' is not one of table, json`);
-      }
-      const kind = flags.kind;
-      const runs = await withStore(flags, (store) => store.runs({ kind, limit }));
-      if (flags.format === "json") {
-        process.stdout.write(`${JSON.stringify(runs)}\n`);
-        return;
-      }
-      printTable(
-        ["id", "kind", "status", "finished", "series", "bars", "source"],
-        runs.map((r) => [
-          String(r.id),
-          r.kind,
-          r.status,
-          new Date(r.finishedAt).toISOString(),
-          String(r.series),
-          String(r.rows),
-          r.source,
-        ]),
-        [true, false, false, false, true, true, false],
-      );
-    });
+    .action(runsCommand);
 
   withStoreOptions(
     data
@@ -301,25 +245,94 @@ export function registerDataCommands(program: Command): void {
       .option("--from <time>", "first bar: YYYY-MM-DD or ISO timestamp with offset (inclusive)")
       .option("--to <time>", "last bar: YYYY-MM-DD (that whole day) or ISO timestamp (inclusive)")
       .option("--format <format>", "table, csv or json", "table"),
-  ).action(
-    async (ticker: string, flags: StoreFlags & { timeframe: string; from?: string; to?: string; format: string }) => {
-      if (!isTimeframe(flags.timeframe))
-        throw new Error(`--timeframe '${flags.timeframe}' is not one of 1m 5m 15m 1h 1d 1w`);
-      if (!(FORMATS as readonly string[]).includes(flags.format)) {
-        throw new Error(`--format '${flags.format}' is not one of ${FORMATS.join(", ")}`);
-      }
-      const timeframe = flags.timeframe;
-      const from = flags.from === undefined ? undefined : parseTime("--from", flags.from);
-      // Inclusive end: a bare date covers its whole day.
-      const to =
-        flags.to === undefined
-          ? undefined
-          : parseTime("--to", flags.to) + (/^\d{4}-\d{2}-\d{2}$/.test(flags.to) ? 86_400_000 : 1);
-      if (from !== undefined && to !== undefined && from >= to) {
-        throw new Error(`--from ${flags.from} is after --to ${flags.to}`);
-      }
-      const bars = await withStore(flags, (store) => store.query(ticker, timeframe, { from, to }));
-      printBars(bars, flags.format as Format);
-    },
+  ).action(queryCommand);
+}
+
+/** `wsp data validate`: the report of each series, recorded in the store unless --no-record. */
+async function validateCommand(
+  files: string[],
+  flags: StoreFlags & { bundled?: boolean; examples: string; record: boolean },
+): Promise<void> {
+  const examples = Number(flags.examples);
+  if (!Number.isInteger(examples) || examples < 0) {
+    throw new Error(`--examples '${flags.examples}' is not a non-negative integer`);
+  }
+  const startedAt = Date.now();
+  const { series, source } = loadInputs("validate", files, flags.bundled ?? false);
+  const reports = series.map((bars) => validateBars(bars));
+  const summary = validationSummary(reports);
+  process.stdout.write(`${formatReport(reports, examples)}\n`);
+  process.stdout.write(
+    `${reports.length} series, ${summary.errors} errors, ${summary.anomalies} anomalies` +
+      ` (research policy: errors fail an ingest, anomalies are kept and reported)\n`,
   );
+  if (flags.record) {
+    await withStore(flags, (store) =>
+      store.recordRun({
+        kind: "validate",
+        source,
+        status: summary.errors > 0 ? "failed" : summary.anomalies > 0 ? "warn" : "ok",
+        startedAt,
+        series: reports.length,
+        rows: reports.reduce((sum, r) => sum + r.rows, 0),
+        report: summary,
+      }),
+    );
+  }
+  if (summary.errors > 0) process.exitCode = 1;
+}
+
+/** `wsp data runs`: recent ingest and validation runs, newest first. */
+async function runsCommand(flags: StoreFlags & { kind?: string; limit: string; format: string }): Promise<void> {
+  if (flags.kind !== undefined && flags.kind !== "ingest" && flags.kind !== "validate") {
+    throw new Error(`--kind '${flags.kind}' is not one of ingest, validate`);
+  }
+  const limit = Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit '${flags.limit}' is not a positive integer`);
+  if (flags.format !== "table" && flags.format !== "json") {
+    throw new Error(`--format '${flags.format}' is not one of table, json`);
+  }
+  const kind = flags.kind;
+  const runs = await withStore(flags, (store) => store.runs({ kind, limit }));
+  if (flags.format === "json") {
+    process.stdout.write(`${JSON.stringify(runs)}\n`);
+    return;
+  }
+  printTable(
+    ["id", "kind", "status", "finished", "series", "bars", "source"],
+    runs.map((r) => [
+      String(r.id),
+      r.kind,
+      r.status,
+      new Date(r.finishedAt).toISOString(),
+      String(r.series),
+      String(r.rows),
+      r.source,
+    ]),
+    [true, false, false, false, true, true, false],
+  );
+}
+
+/** `wsp data query`: one series' bars from the store, the --to day inclusive. */
+async function queryCommand(
+  ticker: string,
+  flags: StoreFlags & { timeframe: string; from?: string; to?: string; format: string },
+): Promise<void> {
+  if (!isTimeframe(flags.timeframe))
+    throw new Error(`--timeframe '${flags.timeframe}' is not one of 1m 5m 15m 1h 1d 1w`);
+  if (!(FORMATS as readonly string[]).includes(flags.format)) {
+    throw new Error(`--format '${flags.format}' is not one of ${FORMATS.join(", ")}`);
+  }
+  const timeframe = flags.timeframe;
+  const from = flags.from === undefined ? undefined : parseTime("--from", flags.from);
+  // Inclusive end: a bare date covers its whole day.
+  const to =
+    flags.to === undefined
+      ? undefined
+      : parseTime("--to", flags.to) + (/^\d{4}-\d{2}-\d{2}$/.test(flags.to) ? 86_400_000 : 1);
+  if (from !== undefined && to !== undefined && from >= to) {
+    throw new Error(`--from ${flags.from} is after --to ${flags.to}`);
+  }
+  const bars = await withStore(flags, (store) => store.query(ticker, timeframe, { from, to }));
+  printBars(bars, flags.format as Format);
 }

@@ -5,11 +5,19 @@
  * used up) is not registered: the error says why and the exit code is 1.
  */
 import type { Command } from "commander";
-import { promoteRun } from "../pipeline";
-import { MlflowClient } from "../tracking";
+import { promotedDir, promoteRun } from "../pipeline";
 import { ensureMlflowServer } from "../services";
+import { MlflowClient } from "../tracking";
 
-export function registerPromoteCommand(program: Command): void {
+export interface PromoteCommandHooks {
+  /**
+   * After a decision that leaves a champion with a promoted config: its retrain scheduler (the
+   * job runner's, which the CLI cannot import; src/cli.ts passes it). Returns a line to print.
+   */
+  scheduleChampion?: (promotedConfig: string) => Promise<string>;
+}
+
+export function registerPromoteCommand(program: Command, hooks: PromoteCommandHooks = {}): void {
   program
     .command("promote <parent-run-id>")
     .description("register a parent run's model; it becomes champion only when it passes every promotion gate")
@@ -23,6 +31,7 @@ export function registerPromoteCommand(program: Command): void {
         modelName: flags.modelName,
         force: flags.force,
         allowNoControl: flags.allowNoControl,
+        promotedDir: promotedDir(),
       });
       console.log(`${r.name} version ${r.version} (run ${r.runId}, model ${r.model})${r.forced ? " FORCED" : ""}`);
       console.log(r.description);
@@ -31,6 +40,10 @@ export function registerPromoteCommand(program: Command): void {
           ? `champion: ${r.name}@champion = v${r.version}${r.previousChampion ? ` (was v${r.previousChampion})` : ""}`
           : `challenger: ${r.name}@challenger = v${r.version}; champion ${r.previousChampion ? `stays v${r.previousChampion}` : "not set"}`,
       );
+      if (r.promotedConfig) {
+        console.log(`promoted config (retrained on schedule): ${r.promotedConfig}`);
+        if (hooks.scheduleChampion) console.log(await hooks.scheduleChampion(r.promotedConfig));
+      }
       console.log(`${server.uri}/#/models/${encodeURIComponent(r.name)}/versions/${r.version}`);
     });
 }

@@ -4,7 +4,14 @@
  * buy-and-hold, leakage flags, the promotion-gate verdict and the run's MLflow UI address.
  */
 import type { Command } from "commander";
-import { experimentSummary, loadConfigFile, runExperiment, runTracked } from "../pipeline";
+import {
+  experimentSummary,
+  loadConfigFile,
+  type RunHooks,
+  runExperiment,
+  runTracked,
+  withStoreQuery,
+} from "../pipeline";
 import { describeAbandoned } from "../tracking";
 
 export interface RunFlags {
@@ -16,12 +23,17 @@ export interface RunFlags {
 /** Runs one config file as `wsp run` does and prints its summary; returns the run's UI address. */
 export async function runConfigFile(path: string, flags: RunFlags): Promise<string | null> {
   const loaded = loadConfigFile(path);
+  // `data.source: store` (a promoted config) reads the operational store: DATABASE_URL, else PGlite.
+  return withStoreQuery(loaded.config.data.source, {}, (fromStore) => runLoaded(loaded, flags, { fromStore }));
+}
+
+async function runLoaded(loaded: ReturnType<typeof loadConfigFile>, flags: RunFlags, hooks: RunHooks) {
   if (!flags.track) {
-    const result = await runExperiment(loaded);
+    const result = await runExperiment(loaded, hooks);
     process.stdout.write(`${experimentSummary(result, null)}\n(not tracked: --no-track)\n`);
     return null;
   }
-  const run = await runTracked(loaded, { jobId: flags.jobId, png: flags.png });
+  const run = await runTracked(loaded, { ...hooks, jobId: flags.jobId, png: flags.png });
   for (const line of describeAbandoned(run.abandoned)) process.stdout.write(`${line}\n`);
   // Before the summary, which ends with the run's address.
   if (run.pngSkipped) process.stdout.write(`PNG figures skipped: ${run.pngSkipped}; report.html has them all\n`);

@@ -4,8 +4,9 @@
  * present in every series, and reports per series what the join dropped and why.
  */
 import { type Bars, isIntraday } from "./bars";
-import { isSession, sessionClose, sessionOpen } from "./calendar";
-import { DAY_MS, isoDate, isoNewYork, newYorkDayOf, newYorkToUtc } from "./newYorkTime";
+import { isSession } from "./calendar";
+import { DAY_MS, isoDate, isoNewYork } from "./newYorkTime";
+import { SessionDay } from "./sessionDay";
 
 export interface AlignDropped {
   ticker: string;
@@ -25,25 +26,9 @@ export interface AlignResult {
 
 /** Calendar membership test with the session bounds of the current day cached (inputs are sorted). */
 function calendarTest(intraday: boolean): (t: number) => boolean {
-  let dayStart = Number.POSITIVE_INFINITY;
-  let dayEnd = Number.NEGATIVE_INFINITY;
-  let open = 0;
-  let close = 0;
-  let session = false;
   if (!intraday) return (t) => isSession(Math.floor(t / DAY_MS) * DAY_MS);
-  return (t) => {
-    if (t < dayStart || t >= dayEnd) {
-      const day = newYorkDayOf(t);
-      dayStart = newYorkToUtc(day, 0);
-      dayEnd = newYorkToUtc(day + DAY_MS, 0);
-      session = isSession(day);
-      if (session) {
-        open = sessionOpen(day);
-        close = sessionClose(day);
-      }
-    }
-    return session && t >= open && t < close;
-  };
+  const nyDay = new SessionDay();
+  return (t) => nyDay.inRegularHours(t);
 }
 
 export function alignOnCalendar(series: readonly Bars[]): AlignResult {

@@ -52,5 +52,5 @@ export { ALLOWED_ACTIONS, applyPolicy, DataValidationError, repairPolicy, RESEAR
 export { resample } from "./resample";
 export { alignOnCalendar } from "./align";
 export { loadLongParquet, loadParquet } from "./parquet";
-export { type DataConfig, dataConfigSchema, loadDataBlock } from "./dataConfig";
+export { type DataConfig, dataConfigSchema, type LoadDataOptions, loadDataBlock } from "./dataConfig";
 export { plantedSignalMarket } from "./plantedSignal";

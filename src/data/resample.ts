@@ -7,9 +7,10 @@
  * close = last, volume = sum, adjClose = last.
  */
 import { type Bars, INTRADAY_TIMEFRAME_MS, type Timeframe, TIMEFRAMES, isIntraday } from "./bars";
-import { isSession, sessionClose, sessionOpen, weekStart } from "./calendar";
+import { isSession, weekStart } from "./calendar";
 import { DataFormatError } from "./dataFormatError";
-import { DAY_MS, isoDate, isoNewYork, newYorkDayOf, newYorkToUtc } from "./newYorkTime";
+import { DAY_MS, isoDate, isoNewYork } from "./newYorkTime";
+import { SessionDay } from "./sessionDay";
 
 export interface ResampleOptions {
   /**
@@ -37,12 +38,9 @@ export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {
   const keys = new Float64Array(n);
   const stamps = new Float64Array(n);
   const step = isIntraday(to) ? INTRADAY_TIMEFRAME_MS[to] : 0;
-  let dayStart = Number.POSITIVE_INFINITY;
-  let dayEnd = Number.NEGATIVE_INFINITY;
+  const nyDay = new SessionDay();
   let day = 0;
-  let session = false;
   let open = 0;
-  let close = 0;
   for (let i = 0; i < n; i++) {
     const t = ts[i];
     if (!Number.isFinite(t) || (i > 0 && !(t > ts[i - 1]))) {
@@ -55,17 +53,7 @@ export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {
       );
     }
     if (isIntraday(from)) {
-      if (t < dayStart || t >= dayEnd) {
-        day = newYorkDayOf(t);
-        dayStart = newYorkToUtc(day, 0);
-        dayEnd = newYorkToUtc(day + DAY_MS, 0);
-        session = isSession(day);
-        if (session) {
-          open = sessionOpen(day);
-          close = sessionClose(day);
-        }
-      }
-      if (!session || t < open || t >= close) {
+      if (!nyDay.inRegularHours(t)) {
         if (outsideHours === "error") {
           throw new DataFormatError(
             where,
@@ -78,6 +66,8 @@ export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {
         keys[i] = Number.NaN;
         continue;
       }
+      day = nyDay.day;
+      open = nyDay.open;
     } else {
       day = Math.floor(t / DAY_MS) * DAY_MS;
       if (from === "1d" && !isSession(day)) {

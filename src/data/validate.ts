@@ -8,6 +8,7 @@
 import { type Bars, INTRADAY_TIMEFRAME_MS, isIntraday } from "./bars";
 import { isSession, sessionClose, sessionOpen, sessionsBetween } from "./calendar";
 import { DAY_MS, isoDate, isoNewYork, newYorkDayOf, newYorkToUtc } from "./newYorkTime";
+import { SessionDay } from "./sessionDay";
 
 export const FINDING_KINDS = [
   "duplicate",
@@ -212,26 +213,13 @@ function checkIntradayCalendar(bars: Bars, add: Add): void {
   // Regular-hours bars per session, by slot; the first and last sessions are only checked
   // between the first and the last bar of the file (the data starts and ends somewhere).
   const slotsBySession = new Map<number, Set<number>>();
-  let dayStart = Number.POSITIVE_INFINITY;
-  let dayEnd = Number.NEGATIVE_INFINITY;
-  let day = 0;
-  let session = false;
-  let open = 0;
-  let close = 0;
+  const nyDay = new SessionDay();
   for (let i = 0; i < ts.length; i++) {
     const t = ts[i];
     if (!Number.isFinite(t)) continue;
-    if (t < dayStart || t >= dayEnd) {
-      day = newYorkDayOf(t);
-      dayStart = newYorkToUtc(day, 0);
-      dayEnd = newYorkToUtc(day + DAY_MS, 0);
-      session = isSession(day);
-      if (session) {
-        open = sessionOpen(day);
-        close = sessionClose(day);
-      }
-    }
-    if (!session) {
+    nyDay.moveTo(t);
+    const { day, open, close } = nyDay;
+    if (!nyDay.session) {
       add("non_session_row", t, i, "ts", t, `bar on ${isoDate(day)}, not an NYSE session`);
     } else if (t < open || t >= close) {
       add(

@@ -41,9 +41,8 @@ export function permutationImportance(
   if (metric === "auc" && model.nClasses !== 2)
     throw new Error(`permutationImportance: metric "auc" needs a binary model, this one has ${model.nClasses} classes`);
   const repeats = opts.repeats ?? 3;
-  const nOut = model.nClasses === 2 ? 1 : model.nClasses;
   // Higher is better for both, so the importance is baseline − permuted.
-  const score = (p: Float64Array) => (metric === "auc" ? rocAuc(y, p) : -logLoss(p, y, nOut));
+  const score = (p: Float64Array) => (metric === "auc" ? rocAuc(y, p) : -logLoss(y, p));
   const baseline = score(model.predictProba(X));
   if (Number.isNaN(baseline))
     throw new Error(`permutationImportance: the rows hold one class only, so the AUC is undefined`);

@@ -5,7 +5,8 @@
  * cache line (row-wise builds measured about twice as fast as column-wise ones). Partitions
  * read a column-major copy, which binIntoKernel writes in the same pass.
  */
-import { type BinBlock, wasmArena } from "./kernel";
+import { wasmArena } from "./kernelArena";
+import type { BinBlock } from "./kernelTypes";
 import type { TreeKernel } from "./wasm/treeKernelExports";
 import type { FeatureMatrix } from "./matrix";
 import { treeKernelModule } from "./wasm/treeKernelModule";

@@ -10,7 +10,7 @@ import { type GbmArena, gbmArena, gbmLayout, startGbmThreads } from "./gbmArena"
 import type { z } from "zod";
 import { type GbmParams, type gbmParamsSchema, parseParams } from "./gbmParams";
 import { type Booster, boostTree, probabilities } from "./gbmTree";
-import { addTreeRaw } from "./kernel";
+import { addTreeRaw } from "./treeTraversal";
 import type { FeatureMatrix } from "./matrix";
 import { logLoss } from "./metrics";
 import { assertSameFeatures, checkLabels, checkWeights, type EvalSet, type FitOptions, type FitReport } from "./model";
@@ -181,7 +181,7 @@ function boostRounds(b: Booster, base: Float64Array, ev: EvalSet | undefined): B
     }
     if (ev) {
       probabilities(evMargin, evProb, nOut);
-      const ll = logLoss(evProb, ev.y, nOut, ev.sampleWeight);
+      const ll = logLoss(ev.y, evProb, ev.sampleWeight);
       out.evalLogLoss.push(ll);
       if (ll < best) {
         best = ll;

@@ -6,7 +6,9 @@
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import { type BinCuts, binCounts, binIntoKernel } from "./binning";
 import type { GbmParams } from "./gbmParams";
-import { featureShareStart, type growTree, joinTask, postTask, runRowTask, type TreeArrays, wasmArena } from "./kernel";
+import { wasmArena } from "./kernelArena";
+import { featureShareStart, joinTask, postTask, runRowTask } from "./kernelTasks";
+import type { RemoteThreads, TreeArrays } from "./kernelTypes";
 import type { FeatureMatrix } from "./matrix";
 import { treeKernelModule } from "./wasm/treeKernelModule";
 import { firstMessage, resolveThreads, startWorker } from "./workers";
@@ -128,7 +130,7 @@ function sharedI32(n: number): Int32Array {
 export interface GbmThreads {
   /** growTree's shared settings; cfg[10..12] = [2^sb, gScale, hScale] of the round's quantisation. */
   cfg: Float64Array;
-  remote: Parameters<typeof growTree>[6];
+  remote: RemoteThreads | null;
   /** A row-wise step over all threads (runRowTask): [op, rows, arguments…]. */
   rowStep(args: number[]): void;
   /** Stops the workers and closes their error ports. */

@@ -7,7 +7,11 @@
 import type { BinCuts } from "./binning";
 import type { GbmParams } from "./gbmParams";
 import type { GbmArena, GbmLayout, GbmThreads } from "./gbmArena";
-import { growTree, leafOfBinned, rngNext, type TreeArrays } from "./kernel";
+import { growTree } from "./growTree";
+import { rngNext } from "./kernelArena";
+import { kernelFns } from "./kernelFns";
+import type { GrownNodes, TreeArrays } from "./kernelTypes";
+import { leafOfBinned } from "./treeTraversal";
 import { softmaxRows } from "./softmax";
 import { type Tree, treeFromGrown } from "./tree";
 
@@ -164,10 +168,8 @@ function quantise(b: Booster, q: { kg: number; kh: number; sb2: number }): void 
   cfg[12] = hScale;
 }
 
-type Grown = ReturnType<typeof growTree>;
-
 /** The leaf table: leaves in row order (runRowTask gives each thread whole leaves); their node ids. */
-function leafTable(g: Grown, leaves: Float64Array): number[] {
+function leafTable(g: GrownNodes, leaves: Float64Array): number[] {
   const leafIds: number[] = [];
   for (let node = 0; node < g.feature.length; node++) if (g.feature[node] < 0) leafIds.push(node);
   leafIds.sort((x, z) => g.segBegin[x] - g.segBegin[z]);
@@ -183,7 +185,14 @@ function leafTable(g: Grown, leaves: Float64Array): number[] {
  * its rows' (G, H) at [4l + 2, 4l + 3]; children have higher ids than their parent, so sums
  * go upwards.
  */
-function refitNodes(g: Grown, leafIds: number[], table: Float64Array, lambda: number, alpha: number, lr: number): void {
+function refitNodes(
+  g: GrownNodes,
+  leafIds: number[],
+  table: Float64Array,
+  lambda: number,
+  alpha: number,
+  lr: number,
+): void {
   const sg = new Float64Array(g.feature.length);
   leafIds.forEach((id, l) => {
     sg[id] = table[4 * l + 2];
@@ -201,7 +210,7 @@ function refitNodes(g: Grown, leafIds: number[], table: Float64Array, lambda: nu
 }
 
 /** Adds the tree of output k to the training margins: the m sampled rows from their leaf segments, the rest by traversal. */
-function addToMargins(b: Booster, g: Grown, tree: Tree, leafIds: number[], m: number, k: number): void {
+function addToMargins(b: Booster, g: GrownNodes, tree: Tree, leafIds: number[], m: number, k: number): void {
   const { arena, n, nOut, inSample } = b;
   const { margin, expNeg, leaves, rows } = arena;
   const binary = nOut === 1;
@@ -237,7 +246,7 @@ export function boostTree(b: Booster, round: number, k: number): Tree {
   const nf = sampleFeatures(b);
   if (round === 0 && k === 0) checkRootHessian(b, m);
   if (layout.quant) quantise(b, layout.quant);
-  const g = growTree(b.arrays, m, nf, layout.nSlots, b.threads.cfg, b.rng, b.threads.remote);
+  const g = growTree(kernelFns, b.arrays, m, nf, layout.nSlots, b.threads.cfg, b.rng, b.threads.remote);
   const leafIds = leafTable(g, arena.leaves);
   if (layout.quant) {
     b.threads.rowStep([2, m, arena.leaves.byteOffset, leafIds.length, arena.gh.byteOffset, arena.rows.byteOffset]);

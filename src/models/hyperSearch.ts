@@ -13,7 +13,7 @@ import { takeRows, type FeatureMatrix } from "./matrix";
 import { createMember, MEMBER_KINDS, memberSpecSchema } from "./memberKinds";
 import { issuesAt } from "./model";
 import { logLoss } from "./metrics";
-import { rngNext } from "./kernel";
+import { rngNext } from "./kernelArena";
 
 const rangeSchema = z.strictObject({
   low: z.number(),
@@ -145,7 +145,7 @@ export async function hyperSearch(
       await m.fit(f.Xtr, f.ytr);
       const p = m.predictProba(f.Xte);
       const width = p.length / f.Xte.nRows;
-      foldScores.push(s.metric === "auc" ? foldAuc(f.yte, p, width, `${path}.metric`, k) : logLoss(p, f.yte, width));
+      foldScores.push(s.metric === "auc" ? foldAuc(f.yte, p, width, `${path}.metric`, k) : logLoss(f.yte, p));
     }
     const t: Trial = {
       params: variants[v],

@@ -57,3 +57,4 @@ export { createZooModel, loadAnyModel, type ZooModelSpec, zooModelSpecSchema } f
 export { kindCapabilities, MODEL_KIND_TABLE, PYFUNC_KINDS, SINGLE_KINDS, type SingleKind } from "./kinds";
 export { specOptions } from "./memberKinds";
 export type { KindWork, WorkShape } from "./workCost";
+export { rngNext } from "./kernelArena";

@@ -5,7 +5,7 @@
  * values already divided by its tree count, so the same identity (margin = base + Σ trees) holds
  * for both and TreeSHAP needs no special case.
  */
-import { addTreeRaw } from "./kernel";
+import { addTreeRaw } from "./treeTraversal";
 import type { FeatureMatrix } from "./matrix";
 import { softmaxRows } from "./softmax";
 import type { Tree } from "./tree";

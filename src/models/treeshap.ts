@@ -5,7 +5,7 @@
 import { expectedMargin, type TreeEnsemble } from "./treeEnsemble";
 import { flattenTrees } from "./flatTrees";
 import type { FeatureMatrix } from "./matrix";
-import { wasmArena } from "./kernel";
+import { wasmArena } from "./kernelArena";
 import type { TreeKernel } from "./wasm/treeKernelExports";
 import { treeKernelModule } from "./wasm/treeKernelModule";
 import { firstMessage, resolveThreads, startWorker } from "./workers";

@@ -1,55 +1,18 @@
 /**
- * Worker threads for the tree engine. A worker's code is the kernel's functions as source text
- * plus a small entry function: no worker file path (src/ may not use import.meta, and tslab
- * compiles to CommonJS) and no TS loader in the worker. Measured here: an eval worker answers
- * its first message after ~20 ms; a `.ts` worker started with
- * `execArgv: ["--import", "tsx"]` fails on Node 20.20 (ERR_UNKNOWN_FILE_EXTENSION: the loader
- * is not applied inside the worker), so a file-based worker would have to be plain .mjs and
- * duplicate the kernel.
+ * Worker threads for the tree engine: eval workers whose script is the engine's functions as
+ * source text (kernelFns.ts says why, and what that asks of the engine's files) plus a small
+ * entry. Measured here: an eval worker answers its first message after ~20 ms.
  */
 import { availableParallelism } from "node:os";
 import { type MessagePort, Worker } from "node:worker_threads";
-import {
-  featureShareStart,
-  gbmWorkerLoop,
-  growTree,
-  leafOfBinned,
-  rfGrowTrees,
-  rngNext,
-  runNodeTask,
-  wasmArena,
-  joinTask,
-  postTask,
-  rowShareStart,
-  runRowTask,
-} from "./kernel";
-
-const KERNEL: readonly ((...args: never[]) => unknown)[] = [
-  rngNext,
-  wasmArena,
-  featureShareStart,
-  rowShareStart,
-  runNodeTask,
-  runRowTask,
-  postTask,
-  joinTask,
-  growTree,
-  gbmWorkerLoop,
-  leafOfBinned,
-  rfGrowTrees,
-];
-
-let kernelSource: string | null = null;
+import { kernelSource } from "./kernelFns";
 
 /**
- * `entry` is the body of a function `(workerData, parentPort)`. The `__name` shim covers
- * esbuild's keepNames helper that tsx inserts into compiled function bodies.
+ * `entry` is the body of a function `(workerData, parentPort)`; it sees the engine's functions
+ * by name and as `fns` (kernelFns.ts).
  */
 export function startWorker(entry: string, workerData: unknown, transferList: MessagePort[] = []): Worker {
-  if (kernelSource === null) {
-    kernelSource = `"use strict";\nconst __name = (f) => f;\n${KERNEL.map((f) => f.toString()).join("\n")}\n`;
-  }
-  const src = `${kernelSource}const { workerData, parentPort } = require("node:worker_threads");\n(function (workerData, parentPort) {\n${entry}\n})(workerData, parentPort);\n`;
+  const src = `${kernelSource()}const { workerData, parentPort } = require("node:worker_threads");\n(function (workerData, parentPort) {\n${entry}\n})(workerData, parentPort);\n`;
   const w = new Worker(src, { eval: true, workerData, transferList });
   w.unref();
   return w;

@@ -19,6 +19,8 @@ import { SINGLE_KINDS, specOptions } from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
+import { scheduleConfigSchema } from "./scheduleConfig";
+import { sweepConfigSchema } from "./sweep/sweepConfig";
 
 const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
 
@@ -95,6 +97,10 @@ export const experimentConfigSchema = z
     controls: controlsConfigSchema.prefault({}),
     leakage: leakageConfigSchema.prefault({}),
     promotion: promotionConfigSchema.prefault({}),
+    /** When a promoted config is retrained (scheduleConfig.ts); only promoted configs carry it. */
+    schedule: scheduleConfigSchema.optional(),
+    /** A sweep: this config is a template of variants (pipeline/sweep/, docs/architecture.md "Sweeps"). */
+    sweep: sweepConfigSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -190,10 +196,17 @@ export function configHash(config: ExperimentConfig): string {
  * change the variants evaluated: the run's name and description, where it is tracked, and the
  * controls (the shuffled-label control is not a trial, and a run that permutes its target or
  * injects a leak records no trials, so in a run that does, `controls` changes nothing it
- * evaluates). YAML comments never reach the parsed config.
+ * evaluates), and when it is retrained (`schedule`). YAML comments never reach the parsed config.
  */
 export function trialConfigHash(config: ExperimentConfig): string {
-  const { name: _name, description: _description, tracking: _tracking, controls: _controls, ...rest } = config;
+  const {
+    name: _name,
+    description: _description,
+    tracking: _tracking,
+    controls: _controls,
+    schedule: _schedule,
+    ...rest
+  } = config;
   return createHash("sha256")
     .update(JSON.stringify(canonical(rest)))
     .digest("hex");

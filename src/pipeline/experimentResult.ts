@@ -4,7 +4,7 @@
  */
 import type { BacktestReport, BacktestRun } from "../backtest";
 import type { Calibrator } from "../calibration";
-import type { Bars, ValidationReport } from "../data";
+import type { Bars, LoadDataOptions, ValidationReport } from "../data";
 import type { Importance, Model } from "../models";
 import type { GateVerdict } from "../promotion";
 import type { LedgerStats, TrialEntry, TrialLedger } from "../tracking";
@@ -152,4 +152,6 @@ export interface RunHooks {
   onPhase?: (step: ProgressStep) => void;
   /** Where `bundled` data is read (default: found from the working directory). */
   dataDir?: string;
+  /** The operational store's query, for `data.source: store` (a retrain's fresh bars). */
+  fromStore?: LoadDataOptions["fromStore"];
 }

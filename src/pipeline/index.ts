@@ -17,6 +17,7 @@ export { type Scores, scoreProbabilities } from "./classificationMetrics";
 export { type PromoteOptions, type PromotionResult, promoteRun } from "./promote";
 export { type Panel, panelPlan, stackPanel, type TickerInput } from "./panel";
 export { dsrOnBasis, type ExperimentResult, PHASES, runExperiment, runPhases } from "./runExperiment";
+export type { RunHooks } from "./experimentResult";
 export { experimentSummary, experimentFigures, reportHtml } from "./experimentReport";
 export { type TrackedRun, type TrackOptions, runTracked, runUrlOf } from "./trackExperiment";
 export { RECORD_STEPS, type RecordStep, type Recording, recordRun } from "./recordSteps";
@@ -27,6 +28,46 @@ export {
   parseCalibrationArtifact,
 } from "./calibrationArtifact";
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
+export * from "./scheduleConfig";
+export {
+  listPromotedConfigs,
+  PROMOTED_DIR,
+  promotedDir,
+  type PromotedConfig,
+  parsePromotedConfig,
+  promotedPath,
+  readPromotedConfig,
+  removePromotedConfig,
+  setPromotedPaused,
+  SWEEP_ID_TAG,
+  writePromotedConfig,
+} from "./promotedConfig";
+export { forwardComparison, selectedHoldoutProbs } from "./forwardWindow";
+export { type RetrainOptions, type RetrainOutcome, type RetrainResult, retrain } from "./retrain";
+export { type StoreChoice, type StoreQuery, storeQuery, withStoreQuery } from "./storeSource";
+export {
+  BacktestBlockError,
+  backtestModel,
+  type ModelBacktestOptions,
+  type ModelBacktestResult,
+  type ModelBacktestSpec,
+  type ModelBacktestSpecInput,
+  modelBacktestSchema,
+} from "./backtestModel";
+export { type SweepConfig, sweepConfigSchema, SWEEP_VARIANT_LIMIT } from "./sweep/sweepConfig";
+export { expandSweep, parseSweepPath, SWEEP_TAGS, type SweepPlan, type SweepVariant } from "./sweep/expandSweep";
+export { type RankedVariant, type SweepSelection, selectSweep } from "./sweep/selectSweep";
+export { type SweepRecord, sweepSummary, variantTable } from "./sweep/sweepRun";
+export {
+  runSweep,
+  type SelectOptions,
+  type SweepJobResult,
+  type SweepOutcome,
+  selectAndRecord,
+  sweepJobResult,
+} from "./sweep/runSweep";
+export { parseReturnsCsv, RETURNS_ARTIFACT, type ReturnSeries } from "./returnsArtifact";
 export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
 export { type PhaseName, PROGRESS_STEPS, type ProgressStep } from "./phaseNames";
 export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";
+export { dataFilesOf, ingestData, type IngestRequest, type IngestSummary } from "./ingest";

@@ -6,6 +6,7 @@
 import {
   type Direction,
   decidePromotion,
+  type ForwardComparison,
   type Gate,
   holdoutRefusal,
   holdoutUse,
@@ -27,13 +28,25 @@ import {
   registeredNameOf,
   registryStanding,
   runStanding,
+  MlflowError,
   ModelRegistry,
   tagRecord,
 } from "../tracking";
+import { writePromotedConfig } from "./promotedConfig";
 
 export interface PromoteOptions extends RefusalOverrides {
   /** Override of `wsp.model_name` / the experiment name. */
   modelName?: string;
+  /**
+   * A retrain's comparison (retrain.ts): beats_champion is decided on this forward window, and
+   * the window (when there is one) is what the holdout ledger counts the decision against.
+   */
+  forward?: ForwardComparison;
+  /**
+   * Where a version that is champion after the decision gets its promoted config
+   * (promotedConfig.ts; `wsp promote` passes `experiments/promoted`). Unset: none is written.
+   */
+  promotedDir?: string;
 }
 
 export interface PromotionResult {
@@ -51,6 +64,8 @@ export interface PromotionResult {
   /** Registered although the run's own checks refused it (`force`). */
   forced: boolean;
   description: string;
+  /** The promoted config written for the champion (null: not champion, no `promotedDir`, or a run without config.yaml). */
+  promotedConfig: string | null;
 }
 
 /** Evaluates the gates for `runId`, registers its model and moves the aliases by the policy. */
@@ -75,7 +90,7 @@ export async function promoteRun(
   if (own) throw new PromotionRefused(own);
 
   const reg = await registryStanding(registry, name, runId);
-  const window = holdoutWindowOf(tagRecord(run.data.tags));
+  const window = opts.forward?.window ?? holdoutWindowOf(tagRecord(run.data.tags));
   const holdout = window ? holdoutUse(holdoutLedgerOf(reg.modelTags), window, settings.holdoutReuseLimit) : null;
   const previousChampion = reg.champion?.version ?? null;
   const isChampionAlready = reg.existing !== undefined && reg.existing.version === previousChampion;
@@ -84,10 +99,11 @@ export async function promoteRun(
   if (holdoutRefused) throw new PromotionRefused(`run ${runId} is not registered: ${holdoutRefused}`);
   await registry.getOrCreateRegisteredModel(name);
 
-  const evidence = await readEvidence(client, run, target.model, settings, reg, {
+  const read = await readEvidence(client, run, target.model, settings, reg, {
     verdict: standing.runChecks,
     refused,
   });
+  const evidence = opts.forward ? { ...read, forward: opts.forward } : read;
   const verdict = decidePromotion(evidence, name, holdout);
   const base = {
     name,
@@ -100,6 +116,19 @@ export async function promoteRun(
     previousChampion,
     forced: refused !== null,
   };
+  // A run the runner did not record has no config.yaml: it is registered, but has no config to retrain.
+  const promoted = async (version: string) => {
+    if (!opts.promotedDir) return null;
+    const text = await runConfigText(client, runId);
+    if (text === null) return null;
+    return writePromotedConfig(opts.promotedDir, text, {
+      name,
+      version,
+      run,
+      metric: settings.metric,
+      gates: verdict.gates,
+    });
+  };
   if (reg.existing && isChampionAlready) {
     // Already the champion, and it stays so (nothing is decided): its tags and description keep
     // the evaluation that made it champion; `gates` shows how it would fare now.
@@ -109,8 +138,24 @@ export async function promoteRun(
       champion: true,
       version: reg.existing.version,
       description: current?.description ?? verdict.description,
+      promotedConfig: await promoted(reg.existing.version),
     };
   }
   const version = await recordPromotion({ client, registry, run, name, target, reg, holdout, evidence, verdict });
-  return { ...base, version, description: verdict.description };
+  return {
+    ...base,
+    version,
+    description: verdict.description,
+    promotedConfig: verdict.champion ? await promoted(version) : null,
+  };
+}
+
+/** The run's `config.yaml` artifact; null when it has none. */
+async function runConfigText(client: MlflowClient, runId: string): Promise<string | null> {
+  try {
+    return new TextDecoder().decode(await client.downloadArtifact(runId, "config.yaml"));
+  } catch (err) {
+    if (err instanceof MlflowError && (err.status === 404 || err.errorCode === "RESOURCE_DOES_NOT_EXIST")) return null;
+    throw err;
+  }
 }

@@ -21,6 +21,7 @@ import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
 import { variantModel } from "./modelExport";
+import { RETURNS_ARTIFACT, returnsCsv } from "./returnsArtifact";
 
 /** What the record steps share besides the run's result. */
 export interface Recording {
@@ -50,6 +51,8 @@ export const RECORD_STEPS: readonly RecordStep[] = [
   { name: "signals", record: recordSignals },
   { name: "importance", record: recordImportance },
   { name: "trades", record: (r, rec) => rec.parent.logArtifact("backtest/trades.csv", tradesCsv(r)) },
+  // Per-bar returns, out of sample and holdout apart: a sweep's PBO reads the former.
+  { name: "returns", record: (r, rec) => rec.parent.logArtifact(RETURNS_ARTIFACT, returnsCsv(r)) },
   { name: "checks", record: recordChecks },
   { name: "report", record: recordReport },
   { name: "model runs", child: true, record: recordModelRuns },

@@ -7,7 +7,7 @@
  * feed the ledger back into the deflated Sharpe.
  */
 import type { GateVerdict } from "../promotion";
-import type { ExperimentConfig, LoadedConfig } from "./config";
+import { ConfigError, type ExperimentConfig, type LoadedConfig } from "./config";
 import type { ControlResult, ExperimentResult, LeakageResult, RunHooks } from "./experimentResult";
 import { checkModelKinds, checkModels } from "./modelFactory";
 import { type RowsPhase, assembleRows } from "./phases/assembleRows";
@@ -83,6 +83,7 @@ export async function runPhases<P extends PhaseName>(
   hooks: RunHooks = {},
 ): Promise<PhasesThrough<P>> {
   const config = loaded.config;
+  refuseSweep(loaded);
   checkModelKinds(config.models);
   checkModels(config.models, config.data.tickers.length, classCount(config));
   const ctx: PhaseContext = { config, hooks, timer: new PhaseTimer(hooks.progress ?? true) };
@@ -163,6 +164,18 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       ...backtest.backtest.run.report.notes,
     ],
   };
+}
+
+/**
+ * A config with a `sweep:` block is a template of variants, not one experiment: running it as
+ * one would track a run no sweep asked for.
+ */
+export function refuseSweep(loaded: LoadedConfig): void {
+  if (loaded.config.sweep) {
+    throw new ConfigError(loaded.file, [
+      "sweep: this config is a sweep; run its variants with `wsp sweep` or `wsp submit` (or expandSweep)",
+    ]);
+  }
 }
 
 /** Classes the `labels:` block produces. */

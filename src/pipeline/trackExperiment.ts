@@ -28,7 +28,7 @@ import type { LoadedConfig } from "./config";
 import { experimentFigures, experimentSummary, type NamedFigure, reportHtml } from "./experimentReport";
 import { codeVersion, git } from "./provenance";
 import { parentMetrics, type Recording, recordRun } from "./recordSteps";
-import { type ExperimentResult, type RunHooks, runExperiment } from "./runExperiment";
+import { type ExperimentResult, type RunHooks, refuseSweep, runExperiment } from "./runExperiment";
 
 export { noteOf } from "./recordSteps";
 
@@ -143,6 +143,7 @@ function parentTags(
 /** Runs the experiment and records it; the parent run is FAILED (with the error) when the pipeline throws. */
 export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}): Promise<TrackedRun> {
   const config = loaded.config;
+  refuseSweep(loaded);
   let trackingMs = 0;
   const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();

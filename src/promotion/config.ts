@@ -67,3 +67,11 @@ export function defaultDirection(metric: string): Direction {
 export function holdoutTwin(metric: string): string {
   return metric.replace(/^oos_/, "holdout_");
 }
+
+/**
+ * The forward-window twin of a metric (a retrain's comparison, src/pipeline/retrain.ts):
+ * `oos_logloss` and `holdout_logloss` → `forward_logloss`.
+ */
+export function forwardTwin(metric: string): string {
+  return metric.replace(/^(oos|holdout)_/, "forward_");
+}

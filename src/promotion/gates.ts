@@ -6,6 +6,7 @@
 import { DSR_LABEL, deflatedSharpe, type SharpeInputs } from "../backtest";
 import { beats, beatThreshold, bestOf, formatValue as fmt } from "./compare";
 import type { PromotionSettings } from "./config";
+import { describeWindow, type HoldoutWindow, windowStamp } from "./holdout";
 
 export type GateName = "beats_champion" | "min_deflated_sharpe" | "beats_control" | "run_checks";
 
@@ -38,6 +39,23 @@ export interface TrialStats {
   activeSharpeVariance: number;
 }
 
+/**
+ * A retrain's comparison with the champion: both predict the bars after the champion's final
+ * holdout (which trained nothing of it and selected it), among the challenger's own holdout rows
+ * (which trained nothing of the challenger). beats_champion is decided there, not on the final
+ * holdouts, which differ between the two runs.
+ */
+export interface ForwardComparison {
+  /** The forward rows' first and last bar times; null when no labelled bar follows the champion's holdout yet. */
+  window: HoldoutWindow | null;
+  rows: number;
+  /** The champion's final-holdout end, after which the window starts. */
+  after: number;
+  /** Both models' value of the metric's forward twin (`forward_logloss`) on the window's rows. */
+  challenger: MetricReading;
+  champion: MetricReading;
+}
+
 /** Everything the gates read, as plain values. */
 export interface PromotionEvidence {
   settings: PromotionSettings;
@@ -61,6 +79,8 @@ export interface PromotionEvidence {
   controls: { runs: number; values: number[] } | null;
   /** The run's own verdict tag (`wsp.gates`) and, when refused, why. */
   runChecks: { verdict: string | undefined; refused: string | null };
+  /** Set by a retrain: beats_champion compares on this forward window instead of the final holdouts. */
+  forward?: ForwardComparison;
 }
 
 export interface DsrDecision {
@@ -99,6 +119,7 @@ function beatsChampion(e: PromotionEvidence): Gate {
     const detail = `this run is already the champion (version ${champion.version})`;
     return { gate, passed: true, value: mine.value, threshold: mine.value, detail };
   }
+  if (e.forward) return beatsChampionForward(e.forward, champion.version, s);
   const theirs = champion.holdout;
   const threshold = beatThreshold(theirs.value, s.direction, s.margin);
   return {
@@ -107,6 +128,30 @@ function beatsChampion(e: PromotionEvidence): Gate {
     value: mine.value,
     threshold,
     detail: `${mineKey} ${fmt(mine.value)} vs champion v${champion.version} ${theirs.key ?? "(missing)"} ${fmt(theirs.value)}, margin ${s.margin}: needs ${s.direction === "min" ? "<=" : ">="} ${fmt(threshold)} and strictly better`,
+  };
+}
+
+/** (a) on a retrain's forward window: no window yet fails (the new version stays challenger). */
+function beatsChampionForward(f: ForwardComparison, version: string, s: PromotionSettings): Gate {
+  const gate = "beats_champion";
+  const key = f.challenger.key ?? "the forward metric";
+  if (f.window === null || f.rows === 0) {
+    return {
+      gate,
+      passed: false,
+      value: Number.NaN,
+      threshold: Number.NaN,
+      detail: `no forward window yet: no labelled bar after champion v${version}'s final holdout (ends ${windowStamp(f.after)}) to compare both on`,
+    };
+  }
+  const mine = f.challenger.value;
+  const threshold = beatThreshold(f.champion.value, s.direction, s.margin);
+  return {
+    gate,
+    passed: beats(mine, f.champion.value, s.direction, s.margin),
+    value: mine,
+    threshold,
+    detail: `forward window ${describeWindow(f.window)} (${f.rows} rows after champion v${version}'s holdout): ${key} ${fmt(mine)} vs champion ${fmt(f.champion.value)}, margin ${s.margin}: needs ${s.direction === "min" ? "<=" : ">="} ${fmt(threshold)} and strictly better`,
   };
 }
 

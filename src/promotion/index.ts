@@ -11,6 +11,7 @@ export {
   promotionConfigSchema,
   type PromotionSettings,
   UNRECORDED_SETTINGS,
+  forwardTwin,
 } from "./config";
 export { formatValue } from "./compare";
 export { evaluateGates, type GateVerdict, ownChecksVerdict } from "./runChecks";
@@ -32,5 +33,5 @@ export {
   type HoldoutWindow,
   windowStamp,
 } from "./holdout";
-export type { ChampionStanding, Gate, MetricReading, PromotionEvidence } from "./gates";
+export type { ChampionStanding, ForwardComparison, Gate, MetricReading, PromotionEvidence } from "./gates";
 export { CHALLENGER, CHAMPION, decidePromotion, type PromotionVerdict } from "./verdict";

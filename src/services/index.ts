@@ -1,6 +1,7 @@
 /** Public surface of services: project-local PostgreSQL, Redis and MLflow, `wsp services`, and discovery. */
 export { isAlive } from "./detachedProcess";
 export { type DiscoveredService, discoverPostgres, discoverRedis } from "./discovery";
+export { localRedisUrl, redisServerBinary } from "./localRedis";
 export { postgresAnswers, redisAnswers } from "./probes";
 export {
   SERVICE_NAMES,

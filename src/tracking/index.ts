@@ -18,12 +18,13 @@ export {
   trialKey,
   type TrialLedger,
   writeTrials,
+  experimentLedger,
 } from "./trials";
 export { type LogModelInput, openRecorder, Recorder, RunRecorder } from "./recorder";
 export { syncOutbox } from "./syncOutbox";
 export { type AbandonedSweep, describeAbandoned, endAbandonedRuns } from "./abandonedRuns";
 export { findRunLoggedModel, ModelRegistry, tagRecord } from "./registry";
-export { holdoutLedgerOf, holdoutWindowOf, holdoutWindowTags } from "./holdoutLedger";
+export { HOLDOUT_END_TAG, holdoutLedgerOf, holdoutWindowOf, holdoutWindowTags } from "./holdoutLedger";
 export {
   failedRunChecks,
   promotionSettingsOf,

@@ -12,10 +12,14 @@ import type { Run } from "./types";
 
 export const JOB_ID_TAG = "wsp.job_id";
 
-/** Runs tagged with `jobId` in the experiment, newest first (deleted runs excluded). */
-export async function jobRunsOf(client: MlflowClient, experimentId: string, jobId: string): Promise<Run[]> {
+/** Runs tagged with `jobId` in the experiment(s), newest first (deleted runs excluded). */
+export async function jobRunsOf(
+  client: MlflowClient,
+  experimentIds: string | readonly string[],
+  jobId: string,
+): Promise<Run[]> {
   return client.searchAllRuns({
-    experimentIds: [experimentId],
+    experimentIds: typeof experimentIds === "string" ? [experimentIds] : [...experimentIds],
     filter: `tags.\`${JOB_ID_TAG}\` = '${jobId.replace(/'/g, "\\'")}'`,
     orderBy: ["attributes.start_time DESC"],
   });

@@ -341,12 +341,7 @@ export class MlflowClient extends MlflowTransport {
     content: Uint8Array | string,
     contentType = "application/octet-stream",
   ): Promise<void> {
-    const root = proxiedArtifactRoot(model.info.artifact_uri);
-    const body = typeof content === "string" ? new TextEncoder().encode(content) : content;
-    await this.call("PUT", `/api/2.0/mlflow-artifacts/artifacts/${encodePath(`${root}/${path}`)}`, {
-      raw: body,
-      contentType,
-    });
+    await this.putArtifact(proxiedArtifactRoot(model.info.artifact_uri), path, content, contentType);
   }
 
   // ---- artifacts (through the server's proxy) -------------------------------------------------
@@ -366,7 +361,16 @@ export class MlflowClient extends MlflowTransport {
     content: Uint8Array | string,
     contentType = "application/octet-stream",
   ): Promise<void> {
-    const root = await this.artifactRoot(runId);
+    await this.putArtifact(await this.artifactRoot(runId), path, content, contentType);
+  }
+
+  /** Writes one file at `path` under an artifact root (a run's or a logged model's) through the proxy. */
+  private async putArtifact(
+    root: string,
+    path: string,
+    content: Uint8Array | string,
+    contentType: string,
+  ): Promise<void> {
     const body = typeof content === "string" ? new TextEncoder().encode(content) : content;
     await this.call("PUT", `/api/2.0/mlflow-artifacts/artifacts/${encodePath(`${root}/${path}`)}`, {
       raw: body,

@@ -333,6 +333,12 @@ function versionTags(
     tags["wsp.holdout.window"] = describeWindow(d.holdout.window);
     tags["wsp.holdout.decisions"] = String(d.holdout.served + 1);
   }
+  if (e.forward) {
+    tags["wsp.forward.window"] = e.forward.window ? describeWindow(e.forward.window) : "none";
+    tags["wsp.forward.rows"] = String(e.forward.rows);
+    if (e.forward.challenger.key) tags[`wsp.metric.${e.forward.challenger.key}`] = fmt(e.forward.challenger.value);
+    if (e.forward.champion.key) tags[`wsp.champion.${e.forward.champion.key}`] = fmt(e.forward.champion.value);
+  }
   if (e.runChecks.refused) {
     tags["wsp.forced"] = "true";
     tags["wsp.forced.reason"] = e.runChecks.refused.slice(0, 5000);

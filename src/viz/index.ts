@@ -4,5 +4,6 @@ export { timeLabels } from "./timeAxis";
 export { candlestickFigure } from "./candlestick";
 export { equityFigure, lineFigure } from "./lineFigure";
 export { barFigure } from "./barFigure";
-export { figureHtml, plotlyJs, renderHtml } from "./html";
+export { escapeHtml, figureHtml, plotlyJs, renderHtml } from "./html";
 export { chromiumAvailable, chromiumMissing, chromiumPath, renderPng } from "./png";
+export { histogramFigure } from "./histogramFigure";

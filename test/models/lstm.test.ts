@@ -69,9 +69,8 @@ describe("lstm on SPY daily features under purged K-fold", () => {
     const pe = again.predictProba(folds[0].eval.X, folds[0].evalRows);
     const idx = [...pe.keys()].filter((i) => !Number.isNaN(pe[i]));
     const ll = logLoss(
-      Float64Array.from(idx, (i) => pe[i]),
       Float64Array.from(idx, (i) => folds[0].eval.y[i]),
-      1,
+      Float64Array.from(idx, (i) => pe[i]),
     );
     expect(Math.abs(ll - rep.evalLogLoss[rep.bestIteration])).toBeLessThan(1e-4);
 

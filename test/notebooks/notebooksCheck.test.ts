@@ -44,10 +44,10 @@ describe("notebooks:check", () => {
     expect(run.code).toBe(0);
   }, 240_000);
 
-  it("accepts src/ conventions (folder imports, zod 4 types under strict checks) and files added under src/ while it runs", async () => {
+  it("accepts src/ conventions (folder imports, zod 4 types under strict checks, tree work on worker threads) and files added under src/ while it runs", async () => {
     const run = await conventions;
     expect(run.stderr).toBe("");
-    expect(run.stdout).toContain("ok test/fixtures/notebooks/src-conventions.ipynb (8 cells");
+    expect(run.stdout).toContain("ok test/fixtures/notebooks/src-conventions.ipynb (9 cells");
     expect(run.code).toBe(0);
   }, 240_000);
 

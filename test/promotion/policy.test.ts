@@ -129,3 +129,47 @@ describe("the holdout reuse rule", () => {
     expect(holdoutRefusal("m", forward)).toBeNull();
   });
 });
+
+describe("a retrain's forward window", () => {
+  const champion = { kind: "other" as const, version: "3", holdout: { key: "holdout_logloss", value: 0.9 } };
+  const window = { start: Date.UTC(2024, 6, 1), end: Date.UTC(2024, 11, 20) };
+  const forward = (mine: number, theirs: number, rows = 120) => ({
+    window: rows > 0 ? window : null,
+    rows,
+    after: Date.UTC(2024, 5, 28),
+    challenger: { key: "forward_logloss", value: mine },
+    champion: { key: "forward_logloss", value: theirs },
+  });
+
+  it("decides beats_champion on the window, not on the final holdouts", () => {
+    // The final holdouts say the challenger wins by far; the forward window says it loses.
+    const lose = decidePromotion(evidence({ champion, forward: forward(0.69, 0.68) }), "m", null);
+    expect(lose.champion).toBe(false);
+    const gate = lose.gates.find((g) => g.gate === "beats_champion");
+    expect(gate).toMatchObject({ passed: false, value: 0.69, threshold: 0.68 });
+    expect(gate?.detail).toContain("forward window 2024-07-01..2024-12-20 (120 rows after champion v3's holdout)");
+    // It wins there, and every other gate passes: the champion moves.
+    const win = decidePromotion(
+      evidence({ champion, holdout: { key: "holdout_logloss", value: 0.95 }, forward: forward(0.67, 0.68) }),
+      "m",
+      null,
+    );
+    expect(win.champion).toBe(true);
+    expect(win.description).toMatch(/^Promoted to champion/);
+  });
+
+  it("with no forward window yet, the version stays challenger and says why", () => {
+    const v = decidePromotion(evidence({ champion, forward: forward(Number.NaN, Number.NaN, 0) }), "m", null);
+    expect(v.champion).toBe(false);
+    expect(v.gates.find((g) => g.gate === "beats_champion")?.detail).toBe(
+      "no forward window yet: no labelled bar after champion v3's final holdout (ends 2024-06-28) to compare both on",
+    );
+    // Another gate failing keeps it challenger whatever the window says.
+    const dsr = evidence({
+      champion,
+      forward: forward(0.6, 0.68),
+      dsr: { ...evidence().dsr, logged: { key: "x", value: 0.1 }, inputs: { sr: 0, nObs: 500, skew: 0, kurtosis: 3 } },
+    });
+    expect(decidePromotion(dsr, "m", null).champion).toBe(false);
+  });
+});

@@ -1,13 +1,15 @@
 /**
  * docker-compose.yml without a Docker engine: its structure (pinned images, a healthcheck on
  * every service, MLflow's backend store in the postgres service with the driver installed, Redis
- * with noeviction) and its agreement with README.md (every compose service the README names
+ * with noeviction, a scalable `worker` wired to the other services) and its agreement with README.md (every compose service the README names
  * exists, and the URLs it lists carry compose's credentials, ports and database).
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { HEARTBEAT_INTERVAL_MS } from "../../jobs/heartbeat";
 
 const root = process.cwd();
 
@@ -20,6 +22,7 @@ interface ComposeService {
   volumes?: string[];
   healthcheck?: { test?: string[] | string };
   depends_on?: Record<string, { condition: string }>;
+  stop_grace_period?: string;
 }
 
 const compose = parse(readFileSync(join(root, "docker-compose.yml"), "utf8")) as {
@@ -91,6 +94,79 @@ describe("docker-compose.yml", () => {
   it("runs Redis with noeviction, as BullMQ needs", () => {
     expect((services.redis.command ?? []).join(" ")).toMatch(/--maxmemory-policy noeviction/);
   });
+});
+
+/** The container port of `name`'s published mapping (`host:container`). */
+function containerPort(name: string): number {
+  return Number((services[name].ports ?? [])[0]?.split(":")[1]);
+}
+
+function seconds(duration: string | undefined): number {
+  const m = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration ?? "");
+  return m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : Number.NaN;
+}
+
+describe("docker-compose.yml worker service", () => {
+  const worker = services.worker;
+  const command = worker.command ?? [];
+  const flag = (name: string) => command[command.indexOf(name) + 1];
+
+  it("builds the workspace image and runs `wsp worker` under node, with no port and no shared disk", () => {
+    expect(worker.build).toEqual({ context: ".", dockerfile: "docker/workspace/Dockerfile" });
+    const dockerfile = dockerfileOf(worker) ?? "";
+    expect(dockerfile).toMatch(/^FROM node:20\.\d+\.\d+-\S*slim$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev --ignore-scripts/m);
+    expect(command.slice(0, 3)).toEqual(["node", "bin/wsp.js", "worker"]);
+    // `--scale worker=4` needs no published port; artifacts go through MLflow, not a volume.
+    expect(worker.ports).toBeUndefined();
+    expect(worker.volumes).toBeUndefined();
+    expect(services.mlflow.command).toContain("--serve-artifacts");
+  });
+
+  it("points REDIS_URL, DATABASE_URL and MLFLOW_TRACKING_URI at the compose services, started healthy", () => {
+    const env = worker.environment ?? {};
+    const pg = services.postgres.environment ?? {};
+    const redis = new URL(env.REDIS_URL);
+    expect([redis.protocol, redis.hostname, Number(redis.port)]).toEqual(["redis:", "redis", containerPort("redis")]);
+    const db = new URL(env.DATABASE_URL);
+    expect([db.protocol, db.username, db.password, db.hostname, Number(db.port), db.pathname]).toEqual([
+      "postgres:",
+      pg.POSTGRES_USER,
+      pg.POSTGRES_PASSWORD,
+      "postgres",
+      containerPort("postgres"),
+      `/${pg.POSTGRES_DB}`,
+    ]);
+    const mlflowArgs = services.mlflow.command ?? [];
+    const port = Number(mlflowArgs.find((a) => a.startsWith("--port="))?.slice(7));
+    const mlflow = new URL(env.MLFLOW_TRACKING_URI);
+    expect([mlflow.protocol, mlflow.hostname, Number(mlflow.port)]).toEqual(["http:", "mlflow", port]);
+    // MLflow 3 answers only the Host headers it allows.
+    const allowed = mlflowArgs
+      .find((a) => a.startsWith("--allowed-hosts="))
+      ?.slice(16)
+      .split(",");
+    expect(allowed).toContain(mlflow.host);
+    for (const dep of ["postgres", "redis", "mlflow"])
+      expect(worker.depends_on?.[dep]?.condition).toBe("service_healthy");
+  });
+
+  it("is healthy while its heartbeat file is fresh, and gets its grace period on stop", () => {
+    const file = flag("--heartbeat");
+    const test = worker.healthcheck?.test as string[];
+    expect(test.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+    expect(test[3]).toContain(`'${file}'`);
+    const maxAge = Number(/Date\.now\(\) - t < (\d+)/.exec(test[3])?.[1]);
+    expect(maxAge).toBeGreaterThanOrEqual(3 * HEARTBEAT_INTERVAL_MS);
+    // docker stop waits out the worker's grace before SIGKILL.
+    expect(seconds(worker.stop_grace_period)).toBeGreaterThan(Number(flag("--grace")));
+  });
+
+  it("passes `wsp worker` only options it has", () => {
+    const help = spawnSync(process.execPath, ["bin/wsp.js", "worker", "--help"], { cwd: root, encoding: "utf8" });
+    expect(help.status, help.stderr).toBe(0);
+    for (const option of command.filter((a) => a.startsWith("--"))) expect(help.stdout).toContain(`${option} <`);
+  }, 60_000);
 });
 
 describe("README.md against docker-compose.yml", () => {

@@ -3,7 +3,8 @@
  * with its own store in a temporary directory (never the user's mlruns/). The server starts on
  * first use: the first test file calling `testMlflowUri()` (test/setup/testMlflow.ts) spawns it,
  * so runs of suites that never touch MLflow do not pay for it. Teardown stops it and removes the
- * store. MLFLOW_TRACKING_URI is exported to the workers so code under test finds the server.
+ * store. MLFLOW_TRACKING_URI is exported to the workers so code under test finds the server, and
+ * WSP_PROMOTED_DIR points promoted configs into the store.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,6 +37,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("mlflowStoreDir", storeDir);
   project.provide("mlflowPort", port);
   process.env.MLFLOW_TRACKING_URI = uri;
+  // Promotions under test (`wsp promote`, promote jobs) write their promoted configs beside the
+  // suite's store, never into the checkout's experiments/promoted/.
+  process.env.WSP_PROMOTED_DIR = join(storeDir, "promoted");
   return async () => {
     await stopMlflowServer({ repoRoot, storeDir }, 5000);
     rmSync(storeDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator, hlcMissing } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { multi } from "./_shared/describe";
 
@@ -155,67 +155,51 @@ function adxRun(
     trSum += Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
     prevClose = close[i];
   }
-  // Phase 1 (bars p .. 2p−1): DI from the smoothed sums, DX summed for the first ADX.
+  // From bar p on: DI from the smoothed sums. Phase 0 (bars p .. 2p−1) sums DX for the first
+  // ADX; phase 1 Wilder-smooths it (unchanged on bars where DX is undefined). One body for both:
+  // the phase is constant through each inner loop, so its branches cost next to nothing.
   const adxStart = s + 2 * p - 1;
   let sumDx = 0;
   let adx = 0;
   let i = s + p;
-  for (; i < e && i <= adxStart; i++) {
-    const h = high[i];
-    const l = low[i];
-    const diffP = h - prevHigh;
-    const diffM = prevLow - l;
-    prevHigh = h;
-    prevLow = l;
-    const tr = Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
-    prevClose = close[i];
-    minusDm *= keep;
-    plusDm *= keep;
-    if (diffM > 0 && diffP < diffM) minusDm += diffM;
-    else if (diffP > 0 && diffP > diffM) plusDm += diffP;
-    trSum = trSum * keep + tr;
-    let minusDi = 0;
-    let plusDi = 0;
-    if (!taIsZero(trSum)) {
-      const scale = 100 / trSum;
-      minusDi = minusDm * scale;
-      plusDi = plusDm * scale;
-      const sum = minusDi + plusDi;
-      if (!taIsZero(sum)) sumDx += (100 * Math.abs(minusDi - plusDi)) / sum;
+  for (let phase = 0; phase < 2; phase++) {
+    const to = phase === 0 ? Math.min(e, adxStart + 1) : e;
+    for (; i < to; i++) {
+      const h = high[i];
+      const l = low[i];
+      const diffP = h - prevHigh;
+      const diffM = prevLow - l;
+      prevHigh = h;
+      prevLow = l;
+      const tr = Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
+      prevClose = close[i];
+      minusDm *= keep;
+      plusDm *= keep;
+      if (diffM > 0 && diffP < diffM) minusDm += diffM;
+      else if (diffP > 0 && diffP > diffM) plusDm += diffP;
+      trSum = trSum * keep + tr;
+      let minusDi = 0;
+      let plusDi = 0;
+      if (!taIsZero(trSum)) {
+        const scale = 100 / trSum;
+        minusDi = minusDm * scale;
+        plusDi = plusDm * scale;
+        const sum = minusDi + plusDi;
+        if (!taIsZero(sum)) {
+          const dx = (100 * Math.abs(minusDi - plusDi)) / sum;
+          if (phase === 0) sumDx += dx;
+          else adx = adx * keep + dx * inv;
+        }
+      }
+      plusOut[i] = plusDi;
+      minusOut[i] = minusDi;
+      if (phase === 1) adxOut[i] = adx;
     }
-    plusOut[i] = plusDi;
-    minusOut[i] = minusDi;
-  }
-  if (i <= adxStart) return;
-  adx = sumDx * inv;
-  adxOut[adxStart] = adx;
-  // Phase 2: Wilder-smoothed ADX (unchanged on bars where DX is undefined).
-  for (; i < e; i++) {
-    const h = high[i];
-    const l = low[i];
-    const diffP = h - prevHigh;
-    const diffM = prevLow - l;
-    prevHigh = h;
-    prevLow = l;
-    const tr = Math.max(h - l, Math.max(Math.abs(h - prevClose), Math.abs(l - prevClose)));
-    prevClose = close[i];
-    minusDm *= keep;
-    plusDm *= keep;
-    if (diffM > 0 && diffP < diffM) minusDm += diffM;
-    else if (diffP > 0 && diffP > diffM) plusDm += diffP;
-    trSum = trSum * keep + tr;
-    let minusDi = 0;
-    let plusDi = 0;
-    if (!taIsZero(trSum)) {
-      const scale = 100 / trSum;
-      minusDi = minusDm * scale;
-      plusDi = plusDm * scale;
-      const sum = minusDi + plusDi;
-      if (!taIsZero(sum)) adx = adx * keep + ((100 * Math.abs(minusDi - plusDi)) / sum) * inv;
+    if (phase === 0) {
+      if (i <= adxStart) return;
+      adx = sumDx * inv;
+      adxOut[adxStart] = adx;
     }
-    plusOut[i] = plusDi;
-    minusOut[i] = minusDi;
-    adxOut[i] = adx;
   }
 }
 
@@ -229,7 +213,7 @@ export class AdxStream implements StreamingIndicator<AdxOutput<number>> {
 
   update(bar: OhlcvBar): AdxOutput<number> {
     const { high, low, close } = bar;
-    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+    if (hlcMissing(bar)) {
       this.st = new DmState(this.period);
       return { adx: Number.NaN, plusDi: Number.NaN, minusDi: Number.NaN };
     }

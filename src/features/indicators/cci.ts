@@ -1,7 +1,7 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator, hlcMissing } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
@@ -49,7 +49,7 @@ export class CciStream implements StreamingIndicator<number> {
 
   update(bar: OhlcvBar): number {
     const { high, low, close } = bar;
-    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+    if (hlcMissing(bar)) {
       this.count = 0;
       return Number.NaN;
     }

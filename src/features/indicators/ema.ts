@@ -1,8 +1,9 @@
 import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /**
  * Exponential moving average (TA-Lib EMA): k = 2/(period+1), seeded with the SMA of the first
@@ -51,26 +52,18 @@ export function emaRun(
   if (i < end) out[i] = prev * a + src[i] * k;
 }
 
-export class EmaStream implements StreamingIndicator<number> {
+export class EmaStream extends ValueStream {
   private readonly k: number;
   private count = 0;
   private prev = 0;
 
   constructor(readonly period = 20) {
+    super();
     checkPeriod("ema", "period", period, 1);
     this.k = 2 / (period + 1);
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
-  }
-
-  /** Feed one value (for indicators that smooth a derived series). */
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.reset();
-      return Number.NaN;
-    }
+  protected step(x: number): number {
     if (this.count < this.period) {
       this.prev += x;
       if (++this.count < this.period) return Number.NaN;

@@ -1,6 +1,5 @@
-import { checkRealParam, requireBars } from "./_shared/requireBars";
-import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./_shared/rollingMoments";
+import { RangeVolatilityStream, rangeVolatility } from "./_shared/rangeVolatility";
+import type { OhlcvBar } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
@@ -11,6 +10,10 @@ function term(open: number, high: number, low: number, close: number): number {
   const hl = Math.log(high / low);
   const co = Math.log(close / open);
   return 0.5 * hl * hl - CO_WEIGHT * co * co;
+}
+
+function termOf(bar: OhlcvBar): number {
+  return term(bar.open, bar.high, bar.low, bar.close);
 }
 
 /**
@@ -28,34 +31,19 @@ export function garmanKlassVolatility(
   period = 20,
   annualization = 252,
 ): Float64Array {
-  checkPeriod("garmanKlassVolatility", "period", period);
-  checkRealParam("garmanKlassVolatility", "annualization", annualization, 0, 1e7);
-  const n = checkSameLength("garmanKlassVolatility", { open, high, low, close });
-  requireBars("garmanKlassVolatility", n, period - 1, `period=${period}`);
-  const out = new Float64Array(n);
-  const m = new RollingMoments(period);
-  for (let i = 0; i < n; i++) {
-    m.push(term(open[i], high[i], low[i], close[i]));
-    out[i] = m.ready ? Math.sqrt(annualization * Math.max(0, m.mean())) : Number.NaN;
-  }
-  return out;
+  return rangeVolatility(
+    { indicator: "garmanKlassVolatility", period, annualization, scale: 1 },
+    { open, high, low, close },
+    (terms) => {
+      for (let i = 0; i < terms.length; i++) terms[i] = term(open[i], high[i], low[i], close[i]);
+    },
+  );
 }
 
 /** Streaming twin of {@link garmanKlassVolatility}. */
-export class GarmanKlassVolatilityStream implements StreamingIndicator<number> {
-  private readonly annualization: number;
-  private readonly m: RollingMoments;
-
+export class GarmanKlassVolatilityStream extends RangeVolatilityStream {
   constructor(period = 20, annualization = 252) {
-    checkPeriod("garmanKlassVolatility", "period", period);
-    checkRealParam("garmanKlassVolatility", "annualization", annualization, 0, 1e7);
-    this.annualization = annualization;
-    this.m = new RollingMoments(period);
-  }
-
-  update(bar: OhlcvBar): number {
-    this.m.push(term(bar.open, bar.high, bar.low, bar.close));
-    return this.m.ready ? Math.sqrt(this.annualization * Math.max(0, this.m.mean())) : Number.NaN;
+    super({ indicator: "garmanKlassVolatility", period, annualization, scale: 1 }, termOf);
   }
 }
 

@@ -1,9 +1,10 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
 import { WmaStream, wmaRun } from "./wma";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /**
  * Hull moving average (Alan Hull; not in TA-Lib): WMA(2·WMA(x, ⌊p/2⌋) − WMA(x, p), ⌊√p⌋).
@@ -30,27 +31,20 @@ export function hma(close: Float64Array, period = 20): Float64Array {
   return out;
 }
 
-export class HmaStream implements StreamingIndicator<number> {
+export class HmaStream extends ValueStream {
   private readonly wHalf: WmaStream;
   private readonly wFull: WmaStream;
   private readonly wRoot: WmaStream;
 
   constructor(readonly period = 20) {
+    super();
     checkPeriod("hma", "period", period, 2);
     this.wHalf = new WmaStream(Math.floor(period / 2));
     this.wFull = new WmaStream(period);
     this.wRoot = new WmaStream(Math.floor(Math.sqrt(period)));
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
-  }
-
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.reset();
-      return Number.NaN;
-    }
+  protected step(x: number): number {
     const a = this.wHalf.next(x);
     const b = this.wFull.next(x);
     if (Number.isNaN(b)) return Number.NaN;

@@ -55,3 +55,11 @@ export function checkSameLength(indicator: string, series: Record<string, ArrayL
   }
   return n;
 }
+
+/**
+ * True when the bar's high, low or close is NaN: a high-low-close indicator's stream restarts
+ * its warm-up there, as its batch twin restarts at the next clean run.
+ */
+export function hlcMissing(bar: OhlcvBar): boolean {
+  return Number.isNaN(bar.high) || Number.isNaN(bar.low) || Number.isNaN(bar.close);
+}

@@ -1,9 +1,10 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /** TA-Lib's fixed fast (2) and slow (30) smoothing constants. */
 const SC_SLOW = 2 / (30 + 1);
@@ -48,7 +49,7 @@ function kamaRun(x: Float64Array, s: number, e: number, p: number, out: Float64A
   }
 }
 
-export class KamaStream implements StreamingIndicator<number> {
+export class KamaStream extends ValueStream {
   private readonly buf: Float64Array;
   private idx = 0;
   private count = 0;
@@ -58,19 +59,12 @@ export class KamaStream implements StreamingIndicator<number> {
   private prev = 0;
 
   constructor(readonly period = 10) {
+    super();
     checkPeriod("kama", "period", period, 2);
     this.buf = new Float64Array(period + 1);
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
-  }
-
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.reset();
-      return Number.NaN;
-    }
+  protected step(x: number): number {
     const p = this.period;
     this.buf[this.idx] = x;
     this.idx = this.idx === p ? 0 : this.idx + 1;

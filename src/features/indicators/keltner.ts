@@ -1,6 +1,6 @@
 import { AtrStream, atr } from "./atr";
 import { checkRealParam, requireBars } from "./_shared/requireBars";
-import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
+import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength, hlcMissing } from "./indicator";
 import { type IndicatorDescriptor, int, real, num } from "./descriptor";
 import { channel } from "./_shared/describe";
 
@@ -99,7 +99,7 @@ export class KeltnerStream implements StreamingIndicator<KeltnerChannel<number>>
     const a = this.atr.update(bar);
     const c = bar.close;
     const nan = { upper: Number.NaN, middle: Number.NaN, lower: Number.NaN };
-    if (Number.isNaN(bar.high) || Number.isNaN(bar.low) || Number.isNaN(c)) {
+    if (hlcMissing(bar)) {
       this.count = 0;
       return nan;
     }

@@ -1,8 +1,10 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
+import { RingWindow } from "./_shared/ringWindow";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /**
  * Least-squares slope of the last `period` values against bar number (TA-Lib LINEARREG_SLOPE),
@@ -32,41 +34,34 @@ export function linRegSlope(close: Float64Array, period = 14): Float64Array {
   return out;
 }
 
-export class LinRegSlopeStream implements StreamingIndicator<number> {
-  private readonly buf: Float64Array;
+export class LinRegSlopeStream extends ValueStream {
+  private readonly window: RingWindow;
   private readonly sumX: number;
   private readonly divisor: number;
-  private idx = 0;
-  private count = 0;
 
   constructor(readonly period = 14) {
+    super();
     checkPeriod("linreg_slope", "period", period, 2);
-    this.buf = new Float64Array(period);
+    this.window = new RingWindow(period);
     this.sumX = period * (period - 1) * 0.5;
     const sumXSqr = (period * (period - 1) * (2 * period - 1)) / 6;
     this.divisor = this.sumX * this.sumX - period * sumXSqr;
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
+  reset(): void {
+    this.window.reset();
   }
 
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.idx = 0;
-      this.count = 0;
-      return Number.NaN;
-    }
+  protected step(x: number): number {
+    const w = this.window;
+    w.push(x);
+    if (!w.full) return Number.NaN;
     const p = this.period;
-    this.buf[this.idx] = x;
-    this.idx = this.idx + 1 === p ? 0 : this.idx + 1;
-    if (this.count < p) this.count++;
-    if (this.count < p) return Number.NaN;
     let sumXY = 0;
     let sumY = 0;
-    // Oldest first: after the write, slot idx holds the oldest value.
-    for (let i = p - 1, j = this.idx; i >= 0; i--) {
-      const y = this.buf[j];
+    // Oldest first, from the slot at head.
+    for (let i = p - 1, j = w.head; i >= 0; i--) {
+      const y = w.values[j];
       sumY += y;
       sumXY += i * y;
       j = j + 1 === p ? 0 : j + 1;

@@ -1,39 +1,21 @@
-import { eachCleanRun } from "./_shared/cleanRuns";
-import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { LaggedStream, lagged } from "./_shared/lagged";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
-/** Momentum (TA-Lib MOM): x_t − x_{t−period}; first value at index period. */
-export function momentum(close: Float64Array, period = 10): Float64Array {
-  checkPeriod("mom", "period", period, 1);
-  requireBars("mom", close.length, period, `period=${period}`);
-  const out = new Float64Array(close.length);
-  eachCleanRun([close], [out], period, (s, e) => {
-    for (let i = s + period; i < e; i++) out[i] = close[i] - close[i - period];
-  });
-  return out;
+function difference(x: number, prev: number): number {
+  return x - prev;
 }
 
-export class MomentumStream implements StreamingIndicator<number> {
-  private readonly buf: Float64Array;
-  private count = 0;
+/** Momentum (TA-Lib MOM): x_t − x_{t−period}; first value at index period. */
+export function momentum(close: Float64Array, period = 10): Float64Array {
+  return lagged("mom", close, period, (out, from, to) => {
+    for (let i = from; i < to; i++) out[i] = difference(close[i], close[i - period]);
+  });
+}
 
-  constructor(readonly period = 10) {
-    checkPeriod("mom", "period", period, 1);
-    this.buf = new Float64Array(period + 1);
-  }
-
-  update(bar: OhlcvBar): number {
-    const x = bar.close;
-    if (Number.isNaN(x)) {
-      this.count = 0;
-      return Number.NaN;
-    }
-    const len = this.period + 1;
-    const t = this.count++;
-    this.buf[t % len] = x;
-    return t < this.period ? Number.NaN : x - this.buf[(t + 1) % len];
+export class MomentumStream extends LaggedStream {
+  constructor(period = 10) {
+    super("mom", period, difference);
   }
 }
 

@@ -1,11 +1,20 @@
-import { checkRealParam, requireBars } from "./_shared/requireBars";
-import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
-import { RollingMoments } from "./_shared/rollingMoments";
+import { RangeVolatilityStream, rangeVolatility } from "./_shared/rangeVolatility";
+import type { OhlcvBar } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
 /** 1 / (4 ln 2): Parkinson's scaling of the squared log range into a variance. */
 const SCALE = 1 / (4 * Math.LN2);
+
+/** Parkinson's per-bar term before scaling: ln(H/L)². */
+function squaredLogRange(high: number, low: number): number {
+  const r = Math.log(high / low);
+  return r * r;
+}
+
+function termOf(bar: OhlcvBar): number {
+  return squaredLogRange(bar.high, bar.low);
+}
 
 /**
  * Parkinson (1980) high-low volatility: √(annualization · mean(ln(H/L)²) / (4 ln 2)) over the
@@ -18,37 +27,19 @@ export function parkinsonVolatility(
   period = 20,
   annualization = 252,
 ): Float64Array {
-  checkPeriod("parkinsonVolatility", "period", period);
-  checkRealParam("parkinsonVolatility", "annualization", annualization, 0, 1e7);
-  const n = checkSameLength("parkinsonVolatility", { high, low });
-  requireBars("parkinsonVolatility", n, period - 1, `period=${period}`);
-  const out = new Float64Array(n);
-  const m = new RollingMoments(period);
-  const k = annualization * SCALE;
-  for (let i = 0; i < n; i++) {
-    const r = Math.log(high[i] / low[i]);
-    m.push(r * r);
-    out[i] = m.ready ? Math.sqrt(k * m.mean()) : Number.NaN;
-  }
-  return out;
+  return rangeVolatility(
+    { indicator: "parkinsonVolatility", period, annualization, scale: SCALE },
+    { high, low },
+    (terms) => {
+      for (let i = 0; i < terms.length; i++) terms[i] = squaredLogRange(high[i], low[i]);
+    },
+  );
 }
 
 /** Streaming twin of {@link parkinsonVolatility}. */
-export class ParkinsonVolatilityStream implements StreamingIndicator<number> {
-  private readonly k: number;
-  private readonly m: RollingMoments;
-
+export class ParkinsonVolatilityStream extends RangeVolatilityStream {
   constructor(period = 20, annualization = 252) {
-    checkPeriod("parkinsonVolatility", "period", period);
-    checkRealParam("parkinsonVolatility", "annualization", annualization, 0, 1e7);
-    this.k = annualization * SCALE;
-    this.m = new RollingMoments(period);
-  }
-
-  update(bar: OhlcvBar): number {
-    const r = Math.log(bar.high / bar.low);
-    this.m.push(r * r);
-    return this.m.ready ? Math.sqrt(this.k * this.m.mean()) : Number.NaN;
+    super({ indicator: "parkinsonVolatility", period, annualization, scale: SCALE }, termOf);
   }
 }
 

@@ -1,6 +1,4 @@
-import { eachCleanRun } from "./_shared/cleanRuns";
-import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { LaggedStream, lagged } from "./_shared/lagged";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
@@ -11,34 +9,14 @@ function rocValue(x: number, prev: number): number {
 
 /** Rate of change in percent (TA-Lib ROC): 100·(x_t/x_{t−period} − 1); first value at index period. */
 export function roc(close: Float64Array, period = 10): Float64Array {
-  checkPeriod("roc", "period", period, 1);
-  requireBars("roc", close.length, period, `period=${period}`);
-  const out = new Float64Array(close.length);
-  eachCleanRun([close], [out], period, (s, e) => {
-    for (let i = s + period; i < e; i++) out[i] = rocValue(close[i], close[i - period]);
+  return lagged("roc", close, period, (out, from, to) => {
+    for (let i = from; i < to; i++) out[i] = rocValue(close[i], close[i - period]);
   });
-  return out;
 }
 
-export class RocStream implements StreamingIndicator<number> {
-  private readonly buf: Float64Array;
-  private count = 0;
-
-  constructor(readonly period = 10) {
-    checkPeriod("roc", "period", period, 1);
-    this.buf = new Float64Array(period + 1);
-  }
-
-  update(bar: OhlcvBar): number {
-    const x = bar.close;
-    if (Number.isNaN(x)) {
-      this.count = 0;
-      return Number.NaN;
-    }
-    const len = this.period + 1;
-    const t = this.count++;
-    this.buf[t % len] = x;
-    return t < this.period ? Number.NaN : rocValue(x, this.buf[(t + 1) % len]);
+export class RocStream extends LaggedStream {
+  constructor(period = 10) {
+    super("roc", period, rocValue);
   }
 }
 

@@ -1,6 +1,4 @@
-import { requireBars } from "./_shared/requireBars";
-import { type OhlcvBar, type StreamingIndicator, checkPeriod } from "./indicator";
-import { RollingMoments } from "./_shared/rollingMoments";
+import { RollingShapeStream, rollingShape } from "./_shared/rollingShape";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { ofReturns } from "./logReturns";
 
@@ -11,34 +9,13 @@ import { ofReturns } from "./logReturns";
  * NaN rule: windows containing a NaN are NaN.
  */
 export function rollingSkew(values: Float64Array, period = 60): Float64Array {
-  checkPeriod("rollingSkew", "period", period, 3);
-  const n = values.length;
-  requireBars("rollingSkew", n, period - 1, `period=${period}`);
-  const out = new Float64Array(n);
-  const m = new RollingMoments(period, 4);
-  for (let i = 0; i < n; i++) {
-    m.push(values[i]);
-    out[i] = m.ready ? m.skew() : Number.NaN;
-  }
-  return out;
+  return rollingShape("rollingSkew", "skew", values, period);
 }
 
 /** Streaming twin of {@link rollingSkew}: `update` takes the close, `next` any series. */
-export class RollingSkewStream implements StreamingIndicator<number> {
-  private readonly m: RollingMoments;
-
+export class RollingSkewStream extends RollingShapeStream {
   constructor(period = 60) {
-    checkPeriod("rollingSkew", "period", period, 3);
-    this.m = new RollingMoments(period, 4);
-  }
-
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
-  }
-
-  next(x: number): number {
-    this.m.push(x);
-    return this.m.ready ? this.m.skew() : Number.NaN;
+    super("rollingSkew", "skew", period);
   }
 }
 

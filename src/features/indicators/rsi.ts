@@ -1,9 +1,10 @@
 import { eachCleanRunRecursive } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /**
  * Relative strength index (Wilder, TA-Lib RSI): average gain and loss seeded with the plain
@@ -52,7 +53,7 @@ export function rsiRun(src: Float64Array, start: number, end: number, period: nu
   }
 }
 
-export class RsiStream implements StreamingIndicator<number> {
+export class RsiStream extends ValueStream {
   private count = 0;
   private prevValue = 0;
   private gain = 0;
@@ -61,20 +62,13 @@ export class RsiStream implements StreamingIndicator<number> {
   private readonly b: number;
 
   constructor(readonly period = 14) {
+    super();
     checkPeriod("rsi", "period", period, 2);
     this.a = (period - 1) / period;
     this.b = 0.5 / period;
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
-  }
-
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.reset();
-      return Number.NaN;
-    }
+  protected step(x: number): number {
     const p = this.period;
     const t = this.count++;
     const d = x - this.prevValue;

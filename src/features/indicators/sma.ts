@@ -1,8 +1,9 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /**
  * Simple moving average (TA-Lib SMA): running window sum / period. First value at index
@@ -28,27 +29,19 @@ export function smaRun(src: Float64Array, start: number, end: number, period: nu
   }
 }
 
-export class SmaStream implements StreamingIndicator<number> {
+export class SmaStream extends ValueStream {
   private readonly buf: Float64Array;
   private idx = 0;
   private count = 0;
   private sum = 0;
 
   constructor(readonly period = 20) {
+    super();
     checkPeriod("sma", "period", period, 1);
     this.buf = new Float64Array(period);
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
-  }
-
-  /** Feed one value (for indicators that smooth a derived series). */
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.reset();
-      return Number.NaN;
-    }
+  protected step(x: number): number {
     const p = this.period;
     this.sum += x;
     this.buf[this.idx] = x;

@@ -1,7 +1,7 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator, hlcMissing } from "./indicator";
 import { SmaStream, smaRun } from "./sma";
 import { type IndicatorDescriptor, int, num } from "./descriptor";
 import { multi } from "./_shared/describe";
@@ -85,7 +85,7 @@ export class StochasticStream implements StreamingIndicator<StochasticOutput<num
 
   update(bar: OhlcvBar): StochasticOutput<number> {
     const { high, low, close } = bar;
-    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+    if (hlcMissing(bar)) {
       this.hi.reset();
       this.lo.reset();
       this.smoothK.reset();

@@ -1,7 +1,14 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { taIsZero } from "./_shared/taIsZero";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, checkSameLength, IndicatorError, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import {
+  checkPeriod,
+  checkSameLength,
+  IndicatorError,
+  type OhlcvBar,
+  type StreamingIndicator,
+  hlcMissing,
+} from "./indicator";
 import { type IndicatorDescriptor, int, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
@@ -117,7 +124,7 @@ export class UltimateOscillatorStream implements StreamingIndicator<number> {
 
   update(bar: OhlcvBar): number {
     const { high, low, close } = bar;
-    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+    if (hlcMissing(bar)) {
       this.count = 0;
       this.sums.fill(0);
       return Number.NaN;

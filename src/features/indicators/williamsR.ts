@@ -1,7 +1,7 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { RollingExtreme, rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod, checkSameLength, type OhlcvBar, type StreamingIndicator, hlcMissing } from "./indicator";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
@@ -39,7 +39,7 @@ export class WilliamsRStream implements StreamingIndicator<number> {
 
   update(bar: OhlcvBar): number {
     const { high, low, close } = bar;
-    if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
+    if (hlcMissing(bar)) {
       this.hi.reset();
       this.lo.reset();
       return Number.NaN;

@@ -1,8 +1,10 @@
 import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
-import { checkPeriod, type OhlcvBar, type StreamingIndicator } from "./indicator";
+import { checkPeriod } from "./indicator";
+import { RingWindow } from "./_shared/ringWindow";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
+import { ValueStream } from "./_shared/valueStream";
 
 /**
  * Weighted moving average (TA-Lib WMA): weights 1..period, newest heaviest, divided by
@@ -38,54 +40,40 @@ export function wmaRun(src: Float64Array, start: number, end: number, period: nu
   }
 }
 
-export class WmaStream implements StreamingIndicator<number> {
-  private readonly buf: Float64Array;
+export class WmaStream extends ValueStream {
+  private readonly window: RingWindow;
   private readonly divider: number;
-  private idx = 0;
-  private count = 0;
   private periodSub = 0;
   private periodSum = 0;
   private trailingValue = 0;
 
   constructor(readonly period = 20) {
+    super();
     checkPeriod("wma", "period", period, 1);
-    this.buf = new Float64Array(period);
+    this.window = new RingWindow(period);
     this.divider = (period * (period + 1)) / 2;
   }
 
-  update(bar: OhlcvBar): number {
-    return this.next(bar.close);
-  }
-
-  /** Feed one value (for indicators that smooth a derived series). */
-  next(x: number): number {
-    if (Number.isNaN(x)) {
-      this.reset();
-      return Number.NaN;
-    }
+  protected step(x: number): number {
     const p = this.period;
-    this.buf[this.idx] = x;
-    this.idx = this.idx + 1 === p ? 0 : this.idx + 1;
-    if (this.count < p - 1) {
-      this.count++;
+    const w = this.window;
+    w.push(x);
+    if (!w.full) {
       this.periodSub += x;
-      this.periodSum += x * this.count;
+      this.periodSum += x * w.length;
       return Number.NaN;
     }
-    this.count = p;
     this.periodSub += x;
     this.periodSub -= this.trailingValue;
     this.periodSum += x * p;
-    // After writing x, the ring slot at idx holds the oldest value of the window.
-    this.trailingValue = this.buf[this.idx];
+    this.trailingValue = w.oldest;
     const v = this.periodSum / this.divider;
     this.periodSum -= this.periodSub;
     return v;
   }
 
   reset(): void {
-    this.idx = 0;
-    this.count = 0;
+    this.window.reset();
     this.periodSub = 0;
     this.periodSum = 0;
     this.trailingValue = 0;

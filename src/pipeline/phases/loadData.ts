@@ -16,16 +16,17 @@ export interface DataPhase {
 }
 
 export async function loadData({ config, hooks, timer }: PhaseContext): Promise<DataPhase> {
+  const options = { dataDir: hooks.dataDir, fromStore: hooks.fromStore };
   const data = await timer.run("load", 1, async () => {
     if (!isIntraday(config.data.timeframe) || config.data.context.length === 0) {
-      return loadDataBlock(config.data, { dataDir: hooks.dataDir });
+      return loadDataBlock(config.data, options);
     }
-    const loaded = await loadDataBlock({ ...config.data, context: [] }, { dataDir: hooks.dataDir });
+    const loaded = await loadDataBlock({ ...config.data, context: [] }, options);
     // Context series (VIX) exist as daily bars only; features carry a daily value onto intraday
     // bars once its session has closed.
     const daily = await loadDataBlock(
       { ...config.data, timeframe: "1d", tickers: config.data.context, context: [] },
-      { dataDir: hooks.dataDir },
+      options,
     );
     return { tickers: loaded.tickers, context: daily.tickers };
   });

@@ -6,6 +6,7 @@
 import { type AssetInput, assetFromProbabilities } from "../../backtest";
 import { type Bars, loadDataBlock } from "../../data";
 import type { ExperimentConfig } from "../config";
+import type { RunHooks } from "../experimentResult";
 import type { LabelsPhase } from "./buildLabels";
 import type { PhaseContext } from "./context";
 import type { DataPhase } from "./loadData";
@@ -26,21 +27,35 @@ export interface TradedMarket {
 }
 
 export async function tradedMarket(
-  { config, hooks }: PhaseContext,
+  ctx: PhaseContext,
   data: DataPhase,
   labels: LabelsPhase,
   rows: RowsPhase,
   splits: SplitsPhase,
 ): Promise<TradedMarket> {
+  const { plan } = splits;
+  const first = plan.splits.length > 0 ? plan.splits[0].test[0] : plan.holdout[0];
+  return tradedMarketFrom(ctx, data, labels, rows, rows.panel.ts[first]);
+}
+
+/**
+ * The traded market from bar time `from` on: the run's from its first out-of-sample prediction,
+ * a registered model's backtest (backtestModel.ts) from its period's start.
+ */
+export async function tradedMarketFrom(
+  { config, hooks }: PhaseContext,
+  data: DataPhase,
+  labels: LabelsPhase,
+  rows: RowsPhase,
+  from: number,
+): Promise<TradedMarket> {
   const { tickerBars, tickers } = data;
   const { panel, trend } = rows;
-  const { plan } = splits;
   const engine = { signals: config.signals, sizing: config.sizing, costs: config.costs, backtest: config.backtest };
-  const first = plan.splits.length > 0 ? plan.splits[0].test[0] : plan.holdout[0];
-  const traded = commonBars(tickerBars, panel.ts[first]);
+  const traded = commonBars(tickerBars, from);
   const benchmark = tickers.includes(config.backtest.benchmark)
     ? (traded.bars[tickers.indexOf(config.backtest.benchmark)] ?? null)
-    : await loadBenchmark(config, traded.bars[0], hooks.dataDir);
+    : await loadBenchmark(config, traded.bars[0], hooks);
   const n = panel.ts.length;
   const assetsOf = (oof: Float64Array, holdout: Float64Array): AssetInput[] => {
     const sides = sideProbs(mergeOutOfSample(oof, holdout), labels.width, n);
@@ -65,10 +80,13 @@ export async function tradedMarket(
   return { bars: traded.bars, index: traded.index, benchmark, assetsOf, engine };
 }
 
-async function loadBenchmark(config: ExperimentConfig, bars: Bars, dataDir: string | undefined): Promise<Bars | null> {
+async function loadBenchmark(config: ExperimentConfig, bars: Bars, hooks: RunHooks): Promise<Bars | null> {
   const name = config.backtest.benchmark;
   if (name === bars.ticker) return bars;
-  const loaded = await loadDataBlock({ ...config.data, tickers: [name], context: [] }, { dataDir });
+  const loaded = await loadDataBlock(
+    { ...config.data, tickers: [name], context: [] },
+    { dataDir: hooks.dataDir, fromStore: hooks.fromStore },
+  );
   const b = loaded.tickers[0].bars;
   if (b.ts.length !== bars.ts.length || b.ts.some((t, i) => t !== bars.ts[i])) return null;
   return b;

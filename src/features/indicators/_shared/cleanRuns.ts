@@ -40,6 +40,17 @@ function allFinite(cols: readonly Float64Array[]): boolean {
   return true;
 }
 
+/** Bars at the start of each clean run an output leaves NaN: one number for all outputs, or one per output. */
+export type Lookbacks = number | readonly number[];
+
+/** NaN over the first lookback bars of [start, end) in each output. */
+function fillWarmUp(outs: readonly Float64Array[], lookbacks: Lookbacks, start: number, end: number): void {
+  for (let k = 0; k < outs.length; k++) {
+    const lb = typeof lookbacks === "number" ? lookbacks : lookbacks[k];
+    outs[k].fill(Number.NaN, start, Math.min(end, start + lb));
+  }
+}
+
 /**
  * Calls `run(start, end)` for every maximal run [start, end) of bars where all `cols` are
  * non-NaN, in order, and writes NaN into `outs` (zero-initialised output arrays) everywhere the
@@ -50,18 +61,12 @@ function allFinite(cols: readonly Float64Array[]): boolean {
 export function eachCleanRun(
   cols: readonly Float64Array[],
   outs: readonly Float64Array[],
-  lookbacks: number | readonly number[],
+  lookbacks: Lookbacks,
   run: (start: number, end: number) => void,
 ): void {
   const n = cols[0].length;
-  const warmUp = (start: number, end: number) => {
-    for (let k = 0; k < outs.length; k++) {
-      const lb = typeof lookbacks === "number" ? lookbacks : lookbacks[k];
-      outs[k].fill(Number.NaN, start, Math.min(end, start + lb));
-    }
-  };
   if (allFinite(cols)) {
-    warmUp(0, n);
+    fillWarmUp(outs, lookbacks, 0, n);
     run(0, n);
     return;
   }
@@ -73,7 +78,7 @@ export function eachCleanRun(
     if (i >= n) return;
     const start = i;
     while (i < n && isCleanAt(cols, i)) i++;
-    warmUp(start, i);
+    fillWarmUp(outs, lookbacks, start, i);
     run(start, i);
   }
 }
@@ -89,13 +94,11 @@ export function eachCleanRun(
 export function eachCleanRunRecursive(
   cols: readonly Float64Array[],
   outs: readonly Float64Array[],
-  lookbacks: number | readonly number[],
+  lookbacks: Lookbacks,
   run: (start: number, end: number) => void,
 ): void {
   const n = cols[0].length;
-  for (let k = 0; k < outs.length; k++) {
-    outs[k].fill(Number.NaN, 0, Math.min(n, typeof lookbacks === "number" ? lookbacks : lookbacks[k]));
-  }
+  fillWarmUp(outs, lookbacks, 0, n);
   run(0, n);
   let clean = isCleanAt(cols, 0) && isCleanAt(cols, n - 1);
   for (const out of outs) clean &&= Number.isFinite(out[n - 1]);

@@ -1,0 +1,168 @@
+/**
+ * Promoted configs: when promotion makes a version champion, the config of its run is written to
+ * `experiments/promoted/<model-name>.yaml`, the file scheduled retraining reads (retrain.ts,
+ * jobs/schedules.ts). It reads `data.source: store`, with no `data.end`, so a retrain sees every
+ * bar ingested since; it carries a `schedule:` block (scheduleConfig.ts; the default weekly one
+ * when the run's config had none); a comment header gives its provenance. Written atomically
+ * (a temporary file renamed over it), so a reader never sees half a file. Removing the model's
+ * schedule removes the file: MLflow keeps the run, its config and the version's reasons.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { type Gate, formatValue } from "../promotion";
+import { findRepoRoot } from "../services";
+import type { Run } from "../tracking";
+import { tagRecord } from "../tracking";
+import { ConfigError, type LoadedConfig, parseConfig } from "./config";
+import { DEFAULT_SCHEDULE, type ScheduleConfig } from "./scheduleConfig";
+
+/** Where promoted configs live, relative to the repository root. */
+export const PROMOTED_DIR = "experiments/promoted";
+
+/** The promoted configs' directory: WSP_PROMOTED_DIR, else `experiments/promoted` of the repository. */
+export function promotedDir(): string {
+  return process.env.WSP_PROMOTED_DIR || join(findRepoRoot(), PROMOTED_DIR);
+}
+
+/** The tag a sweep's runs may carry (the sweep's parent run id); the header names it when present. */
+export const SWEEP_ID_TAG = "wsp.sweep_id";
+
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** The promoted config's path for a registered model; names unfit for a file name are refused. */
+export function promotedPath(dir: string, modelName: string): string {
+  if (!FILE_NAME.test(modelName) || modelName.includes("..")) {
+    throw new Error(
+      `registered model "${modelName}": a promoted config needs a name of letters, digits, _ . - (it names ${dir}/<name>.yaml)`,
+    );
+  }
+  return join(dir, `${modelName}.yaml`);
+}
+
+/** Writes `text` to `path` through a temporary file in the same directory and a rename. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** What the header records of the promotion. */
+export interface PromotionProvenance {
+  name: string;
+  version: string;
+  run: Run;
+  metric: string;
+  gates: readonly Gate[];
+}
+
+function headerOf(p: PromotionProvenance, schedule: ScheduleConfig): string {
+  const tags = tagRecord(p.run.data.tags);
+  const params = tagRecord(p.run.data.params);
+  const metrics = (p.run.data.metrics ?? [])
+    .filter((m) => /^(oos_|holdout_|deflated_sharpe|sharpe$|trials$)/.test(m.key))
+    .map((m) => `${m.key}=${formatValue(Number(m.value))}`)
+    .sort();
+  const gates = p.gates.map(
+    (g) =>
+      `${g.gate}=${g.passed ? "pass" : "fail"} (value ${formatValue(g.value)}, threshold ${formatValue(g.threshold)})`,
+  );
+  const lines = [
+    ` Promoted config of ${p.name}: version ${p.version} became champion on ${new Date().toISOString()}.`,
+    ` Written by promotion (src/pipeline/promotedConfig.ts); retraining reads it. Do not edit by hand:`,
+    ` the next champion rewrites it. Fresh bars come from the store (\`wsp data ingest\`).`,
+    ` run: ${p.run.info.run_id} (experiment ${p.run.info.experiment_id})`,
+    ` sweep: ${tags[SWEEP_ID_TAG] ?? "none"}`,
+    ` promotion metric: ${p.metric}`,
+    ` metrics: ${metrics.join(", ") || "none"}`,
+    ` gates: ${gates.join("; ")}`,
+    ` git commit: ${tags.git_commit ?? tags["mlflow.source.git.commit"] ?? "unknown"}${tags.git_dirty === "true" ? " (dirty)" : ""}`,
+    ` data hash: ${tags.data_hash ?? "unknown"} (data.source ${params["data.source"] ?? "unknown"})`,
+    ` config hash: ${tags.config_hash ?? "unknown"}`,
+    ` holdout: ${tags["wsp.holdout.start"] ?? "?"}..${tags["wsp.holdout.end"] ?? "?"}`,
+    ` schedule: ${"every" in schedule ? `every ${schedule.every} ms` : `${schedule.cron} (${schedule.timezone})`}${schedule.paused ? ", paused" : ""}`,
+  ];
+  return lines.join("\n");
+}
+
+/**
+ * The promoted config written from the run's `config.yaml`: `data.source: store` without an end,
+ * its `schedule:` block kept (default weekly), the header replaced. Returns the file's path.
+ */
+export function writePromotedConfig(dir: string, configText: string, p: PromotionProvenance): string {
+  const path = promotedPath(dir, p.name);
+  const doc = parseDocument(configText);
+  if (doc.errors.length > 0) throw new ConfigError(`run ${p.run.info.run_id} config.yaml`, [doc.errors[0].message]);
+  doc.setIn(["data", "source"], "store");
+  doc.deleteIn(["data", "end"]);
+  if (!doc.hasIn(["schedule"])) doc.setIn(["schedule"], doc.createNode({ ...DEFAULT_SCHEDULE }));
+  // Validated as the retrain will read it, so a bad file is never written.
+  const schedule = parseConfig(doc.toString(), path).config.schedule ?? DEFAULT_SCHEDULE;
+  doc.commentBefore = headerOf(p, schedule);
+  mkdirSync(dir, { recursive: true });
+  writeAtomically(path, doc.toString());
+  return path;
+}
+
+export interface PromotedConfig {
+  /** The registered model's name (the file's). */
+  name: string;
+  path: string;
+  loaded: LoadedConfig;
+  schedule: ScheduleConfig;
+}
+
+/**
+ * A promoted config from its text (a queued retrain carries it, so a worker on another machine
+ * needs no shared disk); `file` names it in errors. It must read the store.
+ */
+export function parsePromotedConfig(text: string, name: string, file: string): PromotedConfig {
+  const loaded = parseConfig(text, file);
+  if (loaded.config.data.source !== "store") {
+    throw new ConfigError(file, [
+      `data.source: expected store (a promoted config retrains on the store's bars), got ${loaded.config.data.source}`,
+    ]);
+  }
+  return { name, path: file, loaded, schedule: loaded.config.schedule ?? DEFAULT_SCHEDULE };
+}
+
+/** Reads a promoted config file; the model's name is the file's. */
+export function readPromotedConfig(path: string): PromotedConfig {
+  const name = path.replace(/^.*\//, "").replace(/\.yaml$/, "");
+  return parsePromotedConfig(readFileSync(path, "utf8"), name, path);
+}
+
+/** Every promoted config in `dir`, by model name. */
+export function listPromotedConfigs(dir: string): PromotedConfig[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => readPromotedConfig(join(dir, f)));
+}
+
+/** Marks the schedule paused or running, keeping the rest of the file (comments included). */
+export function setPromotedPaused(dir: string, modelName: string, paused: boolean): PromotedConfig {
+  const path = promotedPath(dir, modelName);
+  if (!existsSync(path)) throw new Error(`${path}: no promoted config for ${modelName}`);
+  const doc = parseDocument(readFileSync(path, "utf8"));
+  if (!doc.hasIn(["schedule"])) doc.setIn(["schedule"], doc.createNode({ ...DEFAULT_SCHEDULE }));
+  doc.setIn(["schedule", "paused"], paused);
+  const text = doc.toString();
+  parseConfig(text, path);
+  writeAtomically(path, text);
+  return readPromotedConfig(path);
+}
+
+/** Removes a model's promoted config; false when there was none. */
+export function removePromotedConfig(dir: string, modelName: string): boolean {
+  const path = promotedPath(dir, modelName);
+  if (!existsSync(path)) return false;
+  rmSync(path);
+  return true;
+}

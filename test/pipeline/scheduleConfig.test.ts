@@ -1,0 +1,44 @@
+/** The `schedule:` block: the weekly default, an interval for tests, and errors that name the YAML path. */
+import { describe, expect, it } from "vitest";
+import { ConfigError, describeSchedule, scheduleConfigSchema, trialConfigHash } from "../../src/pipeline";
+import { plantedSignalConfig } from "./plantedSignal";
+
+const withSchedule = (schedule: unknown) =>
+  plantedSignalConfig("schedule-test", "m", (doc) => doc.setIn(["schedule"], doc.createNode(schedule)));
+
+describe("schedule:", () => {
+  it("defaults to Sunday 02:00 America/New_York, or an interval in ms", () => {
+    expect(scheduleConfigSchema.parse({})).toEqual({ cron: "0 2 * * 0", timezone: "America/New_York", paused: false });
+    expect(withSchedule({ every: 5000 }).config.schedule).toEqual({ every: 5000, paused: false });
+    expect(describeSchedule(scheduleConfigSchema.parse({ cron: "30 1 * * 1-5", timezone: "Europe/London" }))).toBe(
+      "30 1 * * 1-5 Europe/London",
+    );
+    expect(plantedSignalConfig("schedule-test", "m").config.schedule).toBeUndefined();
+  });
+
+  it("does not change the trial identity", () => {
+    expect(trialConfigHash(withSchedule({ every: 5000 }).config)).toBe(
+      trialConfigHash(plantedSignalConfig("schedule-test", "m").config),
+    );
+  });
+
+  it("refuses a bad pattern, time zone or interval, naming the path", () => {
+    const bad = (schedule: unknown) => {
+      try {
+        withSchedule(schedule);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).message;
+      }
+      throw new Error("accepted");
+    };
+    expect(bad({ cron: "every sunday" })).toContain("schedule.cron: expected a cron pattern of 5 fields");
+    expect(bad({ cron: "0 2 * * 0", timezone: "Mars/Olympus" })).toContain(
+      'schedule.timezone: expected an IANA time zone such as America/New_York, got "Mars/Olympus"',
+    );
+    expect(bad({ every: 10 })).toMatch(/schedule\.every: .*1000/);
+    expect(bad({ every: 5000, cron: "0 2 * * 0" })).toContain(
+      "schedule.every: give every (ms) or cron and timezone, not both",
+    );
+  });
+});
