@@ -129,7 +129,8 @@ async function retry(ref: string, flags: Flags): Promise<void> {
     const { queue, job } = await findJob(queues, ref);
     const state = await job.getState();
     if (state !== "failed") throw new Error(`job ${queue}/${job.id} is ${state}: only a failed job is retried`);
-    await job.retry("failed");
+    // A fresh set of attempts: the retry is a decision to try again, not one more automatic try.
+    await job.retry("failed", { resetAttemptsMade: true });
     console.log(`job ${queue}/${job.id} queued again`);
   });
 }
@@ -202,7 +203,7 @@ export function registerJobsCommands(program: Command): void {
     withConnection(jobs.command(name).description(what).argument("<job>", "job id, or <queue>/<id>")).action(fn);
   one("show", "a job's state, attempts, payload, result or failure", show);
   one("watch", "follow a job with a progress bar until it finishes (exit 1 if it fails)", watch);
-  one("retry", "queue a failed job again", retry);
+  one("retry", "queue a failed job again, with its attempts reset", retry);
   one("cancel", "remove a waiting job, or stop an active one (it fails, not retried)", cancel);
   one("logs", "the log lines a job wrote (its phases, its outcome)", logs);
   withConnection(program.command("queues").description("job counts per queue and state")).action(counts);

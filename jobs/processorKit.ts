@@ -4,6 +4,7 @@
  * instead of being retried, progress by pipeline phase, and the child's exit when its worker
  * dies.
  */
+import { hostname } from "node:os";
 import { type SandboxedJob, UnrecoverableError } from "bullmq";
 import type { z } from "zod";
 import { discoverPostgres } from "../src/services";
@@ -34,7 +35,12 @@ export function sandboxed<R>(fn: (job: SandboxedJob) => Promise<R>) {
         },
         { once: true },
       );
-      fn(job).then(resolve, reject);
+      // Which host and process ran each attempt: `wsp jobs logs`.
+      note(job, `attempt ${job.attemptsStarted} on ${hostname()} (pid ${process.pid})`);
+      fn(job).then(resolve, (err: unknown) => {
+        note(job, `failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+        reject(err);
+      });
     });
 }
 
@@ -67,7 +73,12 @@ const INPUT_ERRORS = new Set([
 function isInputError(err: unknown): err is Error {
   if (!(err instanceof Error)) return false;
   if (INPUT_ERRORS.has(err.name)) return true;
-  return err.name === "StoreError" && (err as { code?: string }).code === "bad_option";
+  if (err.name === "StoreError") return (err as { code?: string }).code === "bad_option";
+  // A run or model that does not exist, or a value MLflow refuses: the payload names it wrongly.
+  const mlflowCode = (err as { errorCode?: string }).errorCode;
+  return (
+    err.name === "MlflowError" && (mlflowCode === "RESOURCE_DOES_NOT_EXIST" || mlflowCode === "INVALID_PARAMETER_VALUE")
+  );
 }
 
 /** Runs `fn`; an input error becomes UnrecoverableError with the same message (the YAML path, the file and line). */
@@ -94,6 +105,11 @@ export function loadConfigSource(source: z.output<typeof configSource>): LoadedC
   return "path" in source ? loadConfigFile(source.path) : parseConfig(source.yaml, source.file);
 }
 
+/** A timestamped line in the job's log; advisory, like progress. */
+function note(job: SandboxedJob, line: string): void {
+  Promise.resolve(job.log(`${new Date().toISOString()} ${line}`)).catch(() => undefined);
+}
+
 /** Reports a step of a job that is not a run (an ingest's load and write), with the share done of it. */
 export function stepProgress(job: SandboxedJob, phase: string, step: number, steps: number) {
   return (done: number, total: number): void => {
@@ -116,6 +132,6 @@ export function phaseProgress(job: SandboxedJob): (phase: ProgressStep) => void 
     const progress: PhaseProgress = { phase, step, steps, percent: Math.round(((step - 1) / steps) * 100) };
     // Progress is advisory: a lost update must not fail the job.
     job.updateProgress(progress).catch(() => undefined);
-    Promise.resolve(job.log(`${new Date().toISOString()} ${phase} (${step}/${steps})`)).catch(() => undefined);
+    note(job, `${phase} (${step}/${steps})`);
   };
 }

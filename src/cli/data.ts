@@ -6,15 +6,8 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { type Bars, isoDate, isoNewYork, isTimeframe, type Timeframe, formatReport, validateBars } from "../data";
-import {
-  checkForIngest,
-  ingestChecked,
-  loadSeriesInputs,
-  openStore,
-  type SeriesInfo,
-  type Store,
-  validationSummary,
-} from "../store";
+import { ingestData } from "../pipeline";
+import { loadSeriesInputs, openStore, type SeriesInfo, type Store, validationSummary } from "../store";
 
 export interface StoreFlags {
   db?: string;
@@ -145,8 +138,9 @@ function printBars(bars: Bars, format: Format): void {
 }
 
 /**
- * `wsp data ingest`: validates the files (or all bundled data) and writes them into the store in
- * one transaction, printing progress and a summary. `wsp start` reuses it for the bundled data.
+ * `wsp data ingest`: validates the files (or all bundled data; a folder stands for its data
+ * files) and writes them into the store in one transaction (pipeline `ingestData`, what an ingest
+ * job runs), printing progress and a summary. `wsp start` reuses it for the bundled data.
  */
 export async function ingestFiles(
   files: string[],
@@ -154,38 +148,42 @@ export async function ingestFiles(
   flags: StoreFlags & { force?: boolean } = {},
 ): Promise<void> {
   const startedAt = performance.now();
-  const checked = checkForIngest(loadInputs("ingest", files, bundled));
-  const { summary } = checked;
-  if (summary.anomalies > 0) {
-    const kinds = Object.entries(summary.totals).filter(([, count]) => count > 0);
-    process.stderr.write(
-      `validation: ${summary.anomalies} anomalies kept (${kinds.map(([k, c]) => `${k} ${c}`).join(", ")});` +
-        " `wsp data validate` shows them\n",
-    );
-  }
-  await withStore(flags, async (store) => {
-    const bar = progressBar("ingest", "bars");
-    // Started on the first chunk: its total counts only the series that are written.
-    let started = false;
-    const result = await ingestChecked(store, checked, {
-      force: flags.force,
-      onProgress: (done, total) => {
-        if (!started) bar.start(total, 0);
-        started = true;
-        bar.update(done);
-      },
-    }).finally(() => {
-      if (started) bar.stop();
-    });
-    const notes = [
-      result.replaced > 0 ? `replaced ${result.replaced} stored bars in the same ranges` : "",
-      result.unchanged > 0 ? `${result.unchanged} series unchanged and skipped, --force rewrites them` : "",
-    ].filter((n) => n !== "");
-    process.stdout.write(
-      `ingested ${result.series} series, ${result.rows} bars into ${describeStore(store)} as run ${result.runId}` +
-        ` in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${notes.length > 0 ? ` (${notes.join("; ")})` : ""}\n`,
-    );
+  const loadBar = progressBar("load  ", "files");
+  const bar = progressBar("ingest", "bars");
+  // The write's bar starts on the first chunk: its total counts only the series that are written.
+  let started = false;
+  const result = await ingestData({
+    paths: files,
+    bundled,
+    force: flags.force,
+    store: { url: flags.db, dir: flags.dir, schema: flags.schema },
+    onLoad: (done, total) => (done === 0 ? loadBar.start(total, 0) : loadBar.update(done)),
+    onChecked: (summary) => {
+      loadBar.stop();
+      if (summary.anomalies === 0) return;
+      const kinds = Object.entries(summary.totals).filter(([, count]) => count > 0);
+      process.stderr.write(
+        `validation: ${summary.anomalies} anomalies kept (${kinds.map(([k, c]) => `${k} ${c}`).join(", ")});` +
+          " `wsp data validate` shows them\n",
+      );
+    },
+    onIngest: (done, total) => {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    },
+  }).finally(() => {
+    loadBar.stop();
+    if (started) bar.stop();
   });
+  const notes = [
+    result.replaced > 0 ? `replaced ${result.replaced} stored bars in the same ranges` : "",
+    result.unchanged > 0 ? `${result.unchanged} series unchanged and skipped, --force rewrites them` : "",
+  ].filter((n) => n !== "");
+  process.stdout.write(
+    `ingested ${result.series} series, ${result.rows} bars into ${result.store} as run ${result.runId}` +
+      ` in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${notes.length > 0 ? ` (${notes.join("; ")})` : ""}\n`,
+  );
 }
 
 export function registerDataCommands(program: Command): void {
@@ -195,7 +193,10 @@ export function registerDataCommands(program: Command): void {
     data
       .command("ingest")
       .description("load CSV/CSV.GZ files (or all bundled data) into the store, in one transaction")
-      .argument("[files...]", "CSV or CSV.GZ files: single-ticker (date|timestamp,open,…) or long (ticker,date,…)")
+      .argument(
+        "[files...]",
+        "CSV or CSV.GZ files (a folder: its .csv and .csv.gz files): single-ticker (date|timestamp,open,…) or long (ticker,date,…)",
+      )
       .option("--bundled", "ingest every file under data/ (daily, intraday and the 480-stock universe)")
       .option("--force", "rewrite series even when they are stored unchanged"),
   ).action((files: string[], flags: StoreFlags & { bundled?: boolean; force?: boolean }) =>

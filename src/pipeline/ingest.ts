@@ -14,6 +14,7 @@ import {
   loadSeriesInputs,
   type OpenStoreOptions,
   openStore,
+  type ValidationSummary,
 } from "../store";
 
 export interface IngestRequest {
@@ -25,11 +26,13 @@ export interface IngestRequest {
   force?: boolean;
   store?: OpenStoreOptions;
   onLoad?: (filesDone: number, filesTotal: number) => void;
+  /** Told the validation's summary once every file passed, before the store is opened. */
+  onChecked?: (summary: ValidationSummary) => void;
   onIngest?: (rowsDone: number, rowsTotal: number) => void;
 }
 
 export interface IngestSummary extends IngestResult {
-  /** The store, as `<backend> <location> (schema <name>)`. */
+  /** The store, as `<backend> store <location> (schema <name>)`. */
   store: string;
   /** Anomalies kept (counted in the store's run record); errors fail the ingest instead. */
   anomalies: number;
@@ -58,12 +61,13 @@ export function dataFilesOf(path: string): string[] {
 export async function ingestData(req: IngestRequest): Promise<IngestSummary> {
   const files = req.bundled ? [] : (req.paths ?? []).flatMap(dataFilesOf);
   const checked = checkForIngest(loadSeriesInputs("ingest", { files, bundled: req.bundled ?? false }, req.onLoad));
+  req.onChecked?.(checked.summary);
   const store = await openStore(req.store);
   try {
     const result = await ingestChecked(store, checked, { force: req.force, onProgress: req.onIngest });
     return {
       ...result,
-      store: `${store.backend} ${store.location} (schema ${store.schema})`,
+      store: `${store.backend} store ${store.location} (schema ${store.schema})`,
       anomalies: checked.summary.anomalies,
       files: req.bundled ? ["(bundled)"] : files,
     };

@@ -11,7 +11,6 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import {
   chmodSync,
   chownSync,
@@ -86,7 +85,8 @@ async function postgresBinaries(): Promise<PostgresBinaries> {
   } catch {
     throw new Error(`${name} is not installed: PostgreSQL binaries for this platform come from npm (npm install)`);
   }
-  const packageDir = dirname(dirname(createRequire(import.meta.url).resolve(name)));
+  // <package>/native/bin/postgres: found from the binary, not import.meta (notebooks load this module as CommonJS).
+  const packageDir = dirname(dirname(dirname(mod.postgres)));
   const linksFile = join(packageDir, "native", "pg-symlinks.json");
   if (existsSync(linksFile)) {
     const links = JSON.parse(readFileSync(linksFile, "utf8")) as { target: string }[];

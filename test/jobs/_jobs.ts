@@ -118,3 +118,13 @@ export async function runsOfKey(client: MlflowClient, experiment: string, key: s
 export function mlflowClient(uri: string): MlflowClient {
   return new MlflowClient({ trackingUri: uri });
 }
+
+/** Whether a process runs (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -2,20 +2,25 @@
  * Train jobs through a real `wsp worker` (sandboxed processors, the suite's Redis and MLflow):
  * a bad config fails at once without retries and names its YAML path, both at submission and in
  * a worker; the same config submitted twice runs once, also after its job record was removed
- * (the worker then finds the FINISHED run by its key and returns it).
+ * (the worker then finds the FINISHED run by its key and returns it); the run is promoted by a
+ * promote job, and a promote job naming a run that does not exist fails at once; `wsp jobs
+ * cancel` stops an active job.
  */
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { enqueue, submit } from "../../jobs";
+import { enqueue, type PhaseProgress, submit } from "../../jobs";
+import { tagRecord } from "../../src/tracking";
 import { ConfigError, type TrainJobResult } from "../../src/pipeline";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 import {
+  isAlive,
   jobRecord,
   killSpawnedWorkers,
   mlflowClient,
@@ -24,6 +29,7 @@ import {
   type SpawnedWorker,
   spawnWorker,
   uniquePrefix,
+  waitFor,
 } from "./_jobs";
 
 const prefix = uniquePrefix("train");
@@ -34,7 +40,7 @@ let worker: SpawnedWorker;
 beforeAll(async () => {
   uri = await testMlflowUri();
   // `node --import tsx`: the sandbox children inherit tsx's loader from execArgv.
-  worker = await spawnWorker(prefix, ["--queues", "train"], "node-import-tsx");
+  worker = await spawnWorker(prefix, ["--queues", "train,promote"], "node-import-tsx");
 });
 
 afterAll(async () => {
@@ -96,11 +102,46 @@ describe("the same config submitted twice", () => {
     expect(r3).toMatchObject({ reused: true, runId: r1.runId, gates: "passed" });
     expect(r3.metrics.oos_logloss).toBeCloseTo(r1.metrics.oos_logloss as number, 12);
 
+    // The run promoted by a job: the policy of `wsp promote`; the planted signal passes every gate.
+    const promote = await enqueue("promote", "promote", { runId: r1.runId }, undefined, opts);
+    expect(await promote.result()).toMatchObject({ runId: r1.runId, version: "1", champion: true, forced: false });
+    const missing = await enqueue("promote", "promote", { runId: "0".repeat(32) }, undefined, opts);
+    await expect(missing.result()).rejects.toThrow(/RESOURCE_DOES_NOT_EXIST/);
+    expect(await jobRecord("promote", prefix, missing.id)).toMatchObject({ state: "failed", attemptsMade: 1 });
+
     const runs = await runsOfKey(mlflowClient(uri), experiment, first.id);
     expect(runs.map((r) => [r.info.run_id, r.info.status])).toEqual([[r1.runId, "FINISHED"]]);
     // The worker printed both jobs' starts and completions.
     expect(worker.output()).toMatch(new RegExp(`train/${first.id} completed[\\s\\S]*train/${first.id} completed`));
     await queue.close();
     redis.disconnect();
+  }, 300_000);
+});
+
+describe("wsp jobs cancel on an active job", () => {
+  it("stops it in its worker: it fails at once without retries, and its child exits", async () => {
+    // Enough trees that training (tens of seconds) outlasts the CLI's start-up; the cancel cuts it short.
+    const loaded = plantedSignalConfig(experiment, undefined, (doc) =>
+      doc.setIn(["models", 0, "params", "n_trees"], 20000),
+    );
+    const handle = await submit(loaded, { redisUrl: inject("testRedisUrl"), prefix, png: false });
+    const phases: string[] = [];
+    handle.on("progress", (p: PhaseProgress) => phases.push(p.phase));
+    await handle.watch();
+    await waitFor(() => phases.includes("training"), 120_000, "the training phase");
+    const [run] = await runsOfKey(mlflowClient(uri), experiment, handle.id);
+    const childPid = Number(tagRecord(run.data.tags)["wsp.pid"]);
+
+    const cancel = spawnSync(
+      process.execPath,
+      ["bin/wsp.js", "jobs", "cancel", handle.id, "--prefix", prefix, "--redis", inject("testRedisUrl")],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(`${cancel.stdout}${cancel.stderr}`).toContain(
+      `job train/${handle.id} is active: asked 1 worker(s) to stop it`,
+    );
+    await expect(handle.result()).rejects.toThrow(/cancelled: wsp jobs cancel/);
+    expect(await jobRecord("train", prefix, handle.id)).toMatchObject({ state: "failed", attemptsMade: 1 });
+    await waitFor(() => !isAlive(childPid), 30_000, "the cancelled job's child to exit");
   }, 300_000);
 });

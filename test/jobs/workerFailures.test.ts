@@ -16,6 +16,7 @@ import { tagRecord } from "../../src/tracking";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 import { testMlflowUri } from "../setup/testMlflow";
 import {
+  isAlive,
   killSpawnedWorkers,
   mlflowClient,
   obliterateQueues,
@@ -44,15 +45,6 @@ async function submitted(loaded: LoadedConfig): Promise<{ handle: JobHandle<Trai
   return { handle, phases };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 beforeAll(async () => {
   uri = await testMlflowUri();
 });
@@ -68,7 +60,7 @@ afterAll(async () => {
 describe("a worker killed with SIGKILL mid-train", () => {
   it("leaves the job to stall detection; another worker runs it; one FINISHED run carries its key", async () => {
     const first = await spawnWorker(prefix, FAST_STALLS);
-    const { handle, phases } = await submitted(config(300));
+    const { handle, phases } = await submitted(config(2000));
     await waitFor(() => phases.includes("training"), 120_000, "the training phase");
     const [dying] = await runsOfKey(mlflowClient(uri), experiment, handle.id);
     expect(dying.info.status).toBe("RUNNING");
@@ -78,7 +70,7 @@ describe("a worker killed with SIGKILL mid-train", () => {
     first.proc.kill("SIGKILL");
     await first.exited;
     // The sandbox child sees its worker's IPC channel close and exits rather than finish unobserved.
-    await waitFor(() => !alive(childPid), 30_000, "the orphaned sandbox child to exit");
+    await waitFor(() => !isAlive(childPid), 30_000, "the orphaned sandbox child to exit");
     expect(await handle.state()).toBe("active");
 
     const second = await spawnWorker(prefix, FAST_STALLS);
@@ -97,8 +89,8 @@ describe("a worker killed with SIGKILL mid-train", () => {
 describe("graceful shutdown", () => {
   it("past the grace period returns the active job to the queue; after a restart no job is lost", async () => {
     const worker = await spawnWorker(prefix, [...FAST_STALLS, "--grace", "1"]);
-    const active = await submitted(config(301));
-    const waiting = await submitted(config(302));
+    const active = await submitted(config(2001));
+    const waiting = await submitted(config(2002));
     await waitFor(() => active.phases.includes("training"), 120_000, "the training phase");
     expect(await waiting.handle.state()).toBe("waiting");
 
@@ -131,7 +123,7 @@ describe("graceful shutdown", () => {
 
   it("within the grace period lets the active job finish before the worker exits", async () => {
     const worker = await spawnWorker(prefix, [...FAST_STALLS, "--grace", "120"]);
-    const { handle, phases } = await submitted(config(303));
+    const { handle, phases } = await submitted(config(2003));
     await waitFor(() => phases.includes("training"), 120_000, "the training phase");
     worker.proc.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
