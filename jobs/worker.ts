@@ -26,7 +26,7 @@ import {
   openConnection,
 } from "./connection";
 import { startHeartbeat } from "./heartbeat";
-import { isQueueName, QUEUE_NAMES, type QueueName } from "./queues";
+import { QUEUE_NAMES, type QueueName } from "./queues";
 
 export interface WorkerOptions extends ConnectionOptions {
   /** Queues to serve; default all of them. */
@@ -80,6 +80,25 @@ export function sandboxExecArgv(execArgv: readonly string[] = process.execArgv):
 
 export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerFleet> {
   const queues = opts.queues ?? QUEUE_NAMES;
+  const fleet = await serveQueues(
+    queues.map((queue) => ({ queue, processor: processorFile(queue) })),
+    opts,
+  );
+  return { ...fleet, queues };
+}
+
+/** A queue served by a processor file (the job runner's own queues; the jobs benchmark's no-op queue). */
+export interface QueueProcessor {
+  queue: string;
+  processor: string;
+}
+
+/** Workers for `served`, with every option and the shutdown protocol of startWorkers. */
+export async function serveQueues(
+  served: readonly QueueProcessor[],
+  opts: Omit<WorkerOptions, "queues"> = {},
+): Promise<Omit<WorkerFleet, "queues">> {
+  const queues = served.map((s) => s.queue);
   const conn = await openConnection(opts);
   try {
     await checkNoEviction(conn.redis, conn.url);
@@ -89,8 +108,8 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerFlee
   }
   const execArgv = sandboxExecArgv();
   const active = new Map<string, Job>();
-  const workers = queues.map((queue) => {
-    const w = new Worker(queue, processorFile(queue), {
+  const workers = served.map(({ queue, processor }) => {
+    const w = new Worker(queue, processor, {
       connection: conn.redis,
       prefix: conn.prefix,
       concurrency: opts.concurrency ?? 1,
@@ -151,16 +170,16 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerFlee
       conn.redis.disconnect();
       return { returned };
     })());
-  return { prefix: conn.prefix, redisUrl: conn.url, queues, close };
+  return { prefix: conn.prefix, redisUrl: conn.url, close };
 }
 
 /** Subscribes to `wsp jobs cancel`'s requests (a connection of its own: a subscriber can do nothing else). */
-async function listenForCancels(conn: JobsConnection, cancel: (queue: QueueName, id: string) => void): Promise<Redis> {
+async function listenForCancels(conn: JobsConnection, cancel: (queue: string, id: string) => void): Promise<Redis> {
   const sub = conn.redis.duplicate();
   sub.on("message", (_channel: string, message: string) => {
     try {
       const { queue, id } = JSON.parse(message) as { queue?: unknown; id?: unknown };
-      if (typeof queue === "string" && isQueueName(queue) && typeof id === "string") cancel(queue, id);
+      if (typeof queue === "string" && typeof id === "string") cancel(queue, id);
     } catch {
       // Not a request of ours: ignored.
     }
