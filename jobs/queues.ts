@@ -135,9 +135,9 @@ export const QUEUES = {
   },
   // A promotion is a decision at a moment: a retry re-reads the registry and decides again.
   promote: { payload: promotePayload, jobOptions: DEFAULT_JOB_OPTIONS },
-  // Each attempt records its own run (a retrain has no content key to find an earlier one by: the
-  // store's bars are its input), so one retry only, for a server briefly away.
-  retrain: { payload: retrainPayload, jobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 2 } },
+  // A retry finds its earlier attempt's run by the job's id (pipeline/retrain.ts): a decided run is
+  // returned, an abandoned one ended KILLED, so the defaults hold.
+  retrain: { payload: retrainPayload, jobOptions: DEFAULT_JOB_OPTIONS },
   backtest: { payload: backtestPayload, jobOptions: DEFAULT_JOB_OPTIONS },
   // Reads and writes MLflow only: a retry (MLflow briefly away) re-reads the children's runs, and
   // finds the sweep's run if the failed attempt had written it.

@@ -5,12 +5,22 @@
  * (promote.ts, the one policy) registers it, with beats_champion decided on the forward window:
  * the champion moves only when every gate passes there; with no forward window yet, the new
  * version stays `challenger`. The outcome and its reason go to the run's tags
- * (`wsp.retrain.outcome`, `wsp.retrain.reason`) and to the return value. Scheduled by
+ * (`wsp.retrain.outcome`, `wsp.retrain.reason`) and to the return value. A queued retrain is
+ * found again by its job id (`wsp.job_id`): a retried attempt returns the decided run of an
+ * earlier one, and ends an abandoned RUNNING one KILLED first, as a train job does. Scheduled by
  * jobs/schedules.ts; the protocol is in docs/architecture.md ("Promotion").
  */
 import { CHAMPION, type ForwardComparison, holdoutUse, ownChecksVerdict, PromotionRefused } from "../promotion";
 import { trackingUri as defaultTrackingUri } from "../services";
-import { HOLDOUT_END_TAG, holdoutLedgerOf, MlflowClient, ModelRegistry, tagRecord } from "../tracking";
+import {
+  endAbandonedJobRuns,
+  HOLDOUT_END_TAG,
+  holdoutLedgerOf,
+  jobRunsOf,
+  MlflowClient,
+  ModelRegistry,
+  tagRecord,
+} from "../tracking";
 import { forwardComparison } from "./forwardWindow";
 import { loadRegisteredModel } from "./loadRegisteredModel";
 import { type PromotionResult, promoteRun } from "./promote";
@@ -51,6 +61,50 @@ export interface RetrainResult {
   /** The forward-window comparison (null when there was no champion to compare with). */
   forward: ForwardComparison | null;
   promotion: PromotionResult | null;
+  /** True when a retried job found its earlier attempt's decided run (forward and promotion are then null). */
+  reused: boolean;
+}
+
+/** The run's tags that record the decision, so a retried job can return it. */
+const RETRAIN_TAGS = {
+  of: "wsp.retrain.of",
+  outcome: "wsp.retrain.outcome",
+  reason: "wsp.retrain.reason",
+  version: "wsp.retrain.version",
+  champion: "wsp.retrain.champion",
+} as const;
+
+/**
+ * An earlier attempt of the queued retrain `jobId`: its decided run as the result, or null after
+ * ending its abandoned runs (RUNNING: the attempt died) KILLED. A FINISHED run without a decision
+ * (the attempt died between the run and the judging) is left as it is: the job runs again.
+ */
+async function earlierAttempt(
+  client: MlflowClient,
+  promoted: PromotedConfig,
+  jobId: string,
+): Promise<RetrainResult | null> {
+  const experiment = await client.getExperimentByName(promoted.loaded.config.tracking.experiment);
+  if (!experiment) return null;
+  const runs = await jobRunsOf(client, experiment.experiment_id, jobId);
+  for (const run of runs) {
+    const tags = tagRecord(run.data.tags);
+    const outcome = tags[RETRAIN_TAGS.outcome] as RetrainOutcome | undefined;
+    if (run.info.status !== "FINISHED" || outcome === undefined) continue;
+    return {
+      model: promoted.name,
+      runId: run.info.run_id,
+      outcome,
+      reason: tags[RETRAIN_TAGS.reason] ?? "",
+      version: tags[RETRAIN_TAGS.version] || null,
+      champion: tags[RETRAIN_TAGS.champion] || null,
+      forward: null,
+      promotion: null,
+      reused: true,
+    };
+  }
+  await endAbandonedJobRuns(client, runs, jobId);
+  return null;
 }
 
 /** The reason text of a promotion: every gate passed, or the failed gates' details. */
@@ -71,6 +125,10 @@ export async function retrain(source: string | PromotedConfig, opts: RetrainOpti
     retries: 3,
     backoffMs: 200,
   });
+  if (opts.jobId) {
+    const earlier = await earlierAttempt(client, promoted, opts.jobId);
+    if (earlier) return earlier;
+  }
   const tracked = await withStoreQuery("store", opts, (fromStore) =>
     runTracked(promoted.loaded, {
       fromStore,
@@ -83,14 +141,17 @@ export async function retrain(source: string | PromotedConfig, opts: RetrainOpti
     }),
   );
   const runId = tracked.runId;
-  const finish = async (r: Omit<RetrainResult, "model" | "runId">): Promise<RetrainResult> => {
+  const finish = async (r: Omit<RetrainResult, "model" | "runId" | "reused">): Promise<RetrainResult> => {
+    // One batch: a retried job sees the whole decision or none of it.
     const tags = {
-      "wsp.retrain.of": name,
-      "wsp.retrain.outcome": r.outcome,
-      "wsp.retrain.reason": r.reason.slice(0, 5000),
+      [RETRAIN_TAGS.of]: name,
+      [RETRAIN_TAGS.outcome]: r.outcome,
+      [RETRAIN_TAGS.reason]: r.reason.slice(0, 5000),
+      ...(r.version ? { [RETRAIN_TAGS.version]: r.version } : {}),
+      ...(r.champion ? { [RETRAIN_TAGS.champion]: r.champion } : {}),
     };
     await client.logBatch(runId, { tags });
-    return { model: name, runId, ...r };
+    return { model: name, runId, ...r, reused: false };
   };
   if (tracked.offline) {
     throw new Error(

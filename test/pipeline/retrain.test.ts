@@ -169,4 +169,29 @@ describe("promotion → promoted config → retrain", { timeout: 600_000 }, () =
     expect(tags["wsp.retrain.reason"]).toBe(r.reason);
     expect(tags["wsp.registered_version"]).toBeUndefined();
   });
+
+  it("a retried retrain job returns its earlier attempt's decision, and ends an abandoned attempt KILLED", async () => {
+    const jobId = `repeat:retrain:${tag}:1`;
+    const first = await retrain(file, { ...retrainOpts(), jobId });
+    expect(first.reused).toBe(false);
+    const before = (await registry.searchModelVersions(modelName)).length;
+    const again = await retrain(file, { ...retrainOpts(), jobId });
+    expect(again).toMatchObject({
+      reused: true,
+      runId: first.runId,
+      outcome: first.outcome,
+      reason: first.reason,
+      version: first.version,
+      champion: first.champion,
+    });
+    expect((await registry.searchModelVersions(modelName)).length).toBe(before);
+    // An attempt that died mid-run left its run RUNNING: the next attempt ends it and runs anew.
+    const dead = `repeat:retrain:${tag}:2`;
+    const experimentId = (await client.getRun(first.runId)).info.experiment_id;
+    const abandoned = await client.createRun({ experimentId, runName: "died", tags: { "wsp.job_id": dead } });
+    const fresh = await retrain(file, { ...retrainOpts(), jobId: dead });
+    expect(fresh.reused).toBe(false);
+    expect(fresh.runId).not.toBe(abandoned.info.run_id);
+    expect((await client.getRun(abandoned.info.run_id)).info.status).toBe("KILLED");
+  });
 });
