@@ -5,10 +5,16 @@
  * between ending the run and completing the job), and RUNNING ones are earlier attempts that
  * died or stalled, ended KILLED (tracking/jobRuns.ts) before the run starts again. So however
  * often a job is retried, one FINISHED run carries its key.
+ *
+ * A run that went to the outbox (MLflow stopped answering mid-run) has no server id a sweep's
+ * select or a user could open: the job replays the outbox at once, and if the server is still
+ * away it fails the attempt; the retry replays the outbox before its lookup, finds the run by its
+ * key and returns it, without training again.
  */
+import { join } from "node:path";
 import { ownChecksVerdict } from "../promotion";
-import { isMlflowHealthy, trackingUri as defaultTrackingUri } from "../services";
-import { endAbandonedJobRuns, jobRunsOf, MlflowClient, RUN_TAGS, tagRecord } from "../tracking";
+import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "../services";
+import { endAbandonedJobRuns, jobRunsOf, MlflowClient, RUN_TAGS, syncOutbox, tagRecord } from "../tracking";
 import type { LoadedConfig } from "./config";
 import { parentMetrics } from "./recordSteps";
 import { runTracked, runUrlOf, type TrackOptions } from "./trackExperiment";
@@ -59,6 +65,9 @@ export async function runTrainJob(loaded: LoadedConfig, opts: TrainJobOptions): 
     throw new Error(`MLflow at ${uri} does not answer: cannot check job ${opts.jobId}'s earlier runs; retried later`);
   }
   const client = new MlflowClient({ trackingUri: uri, retries: 3, backoffMs: 200 });
+  const outboxDir = opts.outboxDir ?? join(findRepoRoot(), "mlruns", "outbox");
+  // An earlier attempt's run left in the outbox reaches the server first, so the lookup sees it.
+  await syncOutbox(client, outboxDir);
   const experiment = await client.getExperimentByName(loaded.config.tracking.experiment);
   const earlier = experiment ? await jobRunsOf(client, experiment.experiment_id, opts.jobId) : [];
   const finished = earlier.find((r) => r.info.status === "FINISHED");
@@ -74,13 +83,24 @@ export async function runTrainJob(loaded: LoadedConfig, opts: TrainJobOptions): 
     };
   }
   const killed = await endAbandonedJobRuns(client, earlier, opts.jobId);
-  const run = await runTracked(loaded, { ...opts, trackingUri: uri });
+  const run = await runTracked(loaded, { ...opts, trackingUri: uri, outboxDir });
+  const runId = run.offline ? await replayed(client, outboxDir, run.runId, opts.jobId) : run.runId;
+  const runUrl = run.offline ? runUrlOf(uri, (await client.getRun(runId)).info.experiment_id, runId) : run.runUrl;
   return {
-    runId: run.runId,
-    runUrl: run.runUrl,
+    runId,
+    runUrl,
     reused: false,
     killed,
     gates: ownChecksVerdict(run.result.gates),
     metrics: summaryOf(parentMetrics(run.result)),
   };
+}
+
+/** The server id of the outbox run `localId` once replayed; throws (the attempt fails, its retry finds the run) when it cannot be. */
+async function replayed(client: MlflowClient, outboxDir: string, localId: string, jobId: string): Promise<string> {
+  const synced = (await syncOutbox(client, outboxDir)).find((r) => r.localId === localId);
+  if (synced?.state === "synced" && synced.serverRunId) return synced.serverRunId;
+  throw new Error(
+    `job ${jobId}: MLflow stopped answering during the run, which waits in the outbox as ${localId} (${synced?.reason ?? "not replayed"}); the retry replays it and returns it`,
+  );
 }

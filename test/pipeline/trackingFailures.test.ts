@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig, runTracked } from "../../src/pipeline";
+import { parseConfig, runTracked, runTrainJob } from "../../src/pipeline";
 import { MlflowClient, syncOutbox } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
 
@@ -39,6 +39,22 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("tracking failures", () => {
+  it("a train job whose earlier attempt went to the outbox replays it and returns that run", async () => {
+    const outboxDir = join(dir, "outbox-job");
+    // An experiment of its own: the next test counts the runs of the shared one.
+    const loaded = parseConfig(config("QQQ").replace(experiment, `${experiment}-job`));
+    const jobId = `train-${"5a".repeat(16)}`;
+    const quiet = { outboxDir, jobId, progress: false, png: false } as const;
+    const first = await runTracked(loaded, { ...quiet, trackingUri: "http://127.0.0.1:9" });
+    expect(first.offline).toBe(true);
+    const job = await runTrainJob(loaded, { ...quiet, trackingUri: uri });
+    expect(job.reused).toBe(true);
+    expect(job.runId).toMatch(/^[0-9a-f]{32}$/);
+    expect(job.runUrl).toContain(job.runId);
+    expect((await client.getRun(job.runId)).info.status).toBe("FINISHED");
+    expect(existsSync(outboxDir) ? readdirSync(outboxDir).length : 0).toBe(0);
+  });
+
   it("completes into the outbox with MLflow down, and the replay lands the whole run", async () => {
     const outboxDir = join(dir, "outbox");
     // Port 9 (discard) refuses connections on loopback: the server is "down".
