@@ -56,7 +56,7 @@ function summaryOf(all: Record<string, number>): TrainJobResult["metrics"] {
   return out;
 }
 
-/** Returns the job's FINISHED run if there is one; else ends its abandoned runs and runs it. */
+/** Ends the job's abandoned runs; returns its FINISHED run if there is one, else runs it. */
 export async function runTrainJob(loaded: LoadedConfig, opts: TrainJobOptions): Promise<TrainJobResult> {
   const uri = opts.trackingUri ?? defaultTrackingUri();
   // Without the server the job's earlier runs cannot be checked, and running blind could record
@@ -66,23 +66,27 @@ export async function runTrainJob(loaded: LoadedConfig, opts: TrainJobOptions): 
   }
   const client = new MlflowClient({ trackingUri: uri, retries: 3, backoffMs: 200 });
   const outboxDir = opts.outboxDir ?? join(findRepoRoot(), "mlruns", "outbox");
-  // An earlier attempt's run left in the outbox reaches the server first, so the lookup sees it.
+  const lookup = async () => {
+    const experiment = await client.getExperimentByName(loaded.config.tracking.experiment);
+    return { experiment, runs: experiment ? await jobRunsOf(client, experiment.experiment_id, opts.jobId) : [] };
+  };
+  // The job's own dead attempts first (so the result names them), then the outbox: an earlier
+  // attempt's run recorded there while MLflow was away reaches the server, and the lookup sees it.
+  const killed = await endAbandonedJobRuns(client, (await lookup()).runs, opts.jobId);
   await syncOutbox(client, outboxDir);
-  const experiment = await client.getExperimentByName(loaded.config.tracking.experiment);
-  const earlier = experiment ? await jobRunsOf(client, experiment.experiment_id, opts.jobId) : [];
-  const finished = earlier.find((r) => r.info.status === "FINISHED");
+  const { experiment, runs } = await lookup();
+  const finished = runs.find((r) => r.info.status === "FINISHED");
   if (finished && experiment) {
     const metrics = Object.fromEntries((finished.data.metrics ?? []).map((m) => [m.key, Number(m.value)]));
     return {
       runId: finished.info.run_id,
       runUrl: runUrlOf(uri, experiment.experiment_id, finished.info.run_id),
       reused: true,
-      killed: [],
+      killed,
       gates: tagRecord(finished.data.tags)[RUN_TAGS.runChecks] ?? null,
       metrics: summaryOf(metrics),
     };
   }
-  const killed = await endAbandonedJobRuns(client, earlier, opts.jobId);
   const run = await runTracked(loaded, { ...opts, trackingUri: uri, outboxDir });
   const runId = run.offline ? await replayed(client, outboxDir, run.runId, opts.jobId) : run.runId;
   const runUrl = run.offline ? runUrlOf(uri, (await client.getRun(runId)).info.experiment_id, runId) : run.runUrl;

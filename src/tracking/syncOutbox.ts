@@ -9,7 +9,8 @@ import { listOutboxRuns } from "./outbox";
 import { drainOutboxRun } from "./outboxReplay";
 import { ERROR_TAG } from "./recorder";
 
-const ABANDONED = "the process recording this run exited without ending it; ended by wsp mlflow sync";
+const ABANDONED =
+  "abandoned: the process recording this run exited without ending it; ended KILLED when its outbox was replayed";
 
 export interface SyncedRun {
   localId: string;
