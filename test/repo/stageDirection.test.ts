@@ -26,6 +26,7 @@ const STAGES = [
   "tracking",
   "viz",
   "pipeline",
+  "serving",
   "cli",
 ] as const;
 
