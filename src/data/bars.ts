@@ -53,6 +53,43 @@ export function barCount(bars: Bars): number {
   return bars.ts.length;
 }
 
+/**
+ * `a` continued by `later` (the same series, every bar after a's last): a new series; both are
+ * left as they are. Throws, naming the series and the times, when `later` does not continue `a`.
+ */
+export function appendBars(a: Bars, later: Bars): Bars {
+  if (later.ts.length === 0) return a;
+  if (a.ticker !== later.ticker || a.timeframe !== later.timeframe) {
+    throw new RangeError(`appendBars: ${later.ticker} ${later.timeframe} does not continue ${a.ticker} ${a.timeframe}`);
+  }
+  const n = a.ts.length;
+  if (n > 0 && later.ts[0] <= a.ts[n - 1]) {
+    throw new RangeError(
+      `appendBars: ${a.ticker} ${a.timeframe}: the new bars start at ${new Date(later.ts[0]).toISOString()}, not after the last bar ${new Date(a.ts[n - 1]).toISOString()}`,
+    );
+  }
+  if ((a.volume === null) !== (later.volume === null) || (a.adjClose === null) !== (later.adjClose === null)) {
+    throw new RangeError(`appendBars: ${a.ticker} ${a.timeframe}: the new bars carry other columns (volume, adjusted close)`);
+  }
+  const join = (x: Float64Array, y: Float64Array) => {
+    const out = new Float64Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return {
+    ticker: a.ticker,
+    timeframe: a.timeframe,
+    ts: join(a.ts, later.ts),
+    open: join(a.open, later.open),
+    high: join(a.high, later.high),
+    low: join(a.low, later.low),
+    close: join(a.close, later.close),
+    volume: a.volume && later.volume ? join(a.volume, later.volume) : null,
+    adjClose: a.adjClose && later.adjClose ? join(a.adjClose, later.adjClose) : null,
+  };
+}
+
 /** Rows [start, end) as views over the same memory (no copy). */
 export function sliceBars(bars: Bars, start: number, end: number = bars.ts.length): Bars {
   return {

@@ -1,5 +1,6 @@
 /** Public surface of the data layer: bars, loaders, calendar, validation, resampling, alignment. */
 export {
+  appendBars,
   type Bars,
   barsBetween,
   INTRADAY_TIMEFRAME_MS,

@@ -20,7 +20,8 @@ import {
 import { dayMsOf, isoDate } from "../data";
 import { flattenParams, MlflowClient, openRecorder, tagRecord } from "../tracking";
 import { trackingUri as defaultTrackingUri } from "../services";
-import { type LoadedConfig, parseConfig } from "./config";
+import type { LoadedConfig } from "./config";
+import { readModelConfig } from "./modelConfig";
 import { loadRegisteredModel, type RegisteredModel } from "./loadRegisteredModel";
 import { predictPanelRows } from "./panelPredictions";
 import { tradedMarketFrom } from "./phases/tradedMarket";
@@ -98,10 +99,8 @@ export async function backtestModel(
     backoffMs: 200,
   });
   const model = await resolveModel(client, ref);
-  if (!model.runId) throw new Error(`${model.name}/${model.version}: the version names no run to read its config from`);
-  const modelRunId = model.runId;
-  const text = new TextDecoder().decode(await client.downloadArtifact(modelRunId, "config.yaml"));
-  const base = parseConfig(text, `run ${modelRunId} config.yaml`);
+  const base = await readModelConfig(client, model);
+  const modelRunId = model.runId as string;
   const config = {
     ...base.config,
     data: { ...base.config.data, end: spec.period.end },

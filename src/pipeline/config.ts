@@ -131,6 +131,14 @@ export const experimentConfigSchema = z
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
 export type ModelEntry = ExperimentConfig["models"][number];
+
+/** How many classes the config's labels have: what its models predict. */
+export function classCount(config: Pick<ExperimentConfig, "labels">): 2 | 3 {
+  const l = config.labels;
+  if (l.kind === "fixed_horizon") return l.classes;
+  if (l.kind === "triple_barrier") return l.output === "binary" ? 2 : 3;
+  return 2;
+}
 export type ModelEntryInput = z.input<typeof modelEntrySchema>;
 
 /** The name a model entry's results go by (`gbm`, `rf`, or its `name`). */

@@ -7,7 +7,7 @@
  * feed the ledger back into the deflated Sharpe.
  */
 import type { GateVerdict } from "../promotion";
-import { ConfigError, type ExperimentConfig, type LoadedConfig } from "./config";
+import { classCount, ConfigError, type ExperimentConfig, type LoadedConfig } from "./config";
 import type { ControlResult, ExperimentResult, LeakageResult, RunHooks } from "./experimentResult";
 import { checkModelKinds, checkModels } from "./modelFactory";
 import { type RowsPhase, assembleRows } from "./phases/assembleRows";
@@ -179,9 +179,3 @@ export function refuseSweep(loaded: LoadedConfig): void {
 }
 
 /** Classes the `labels:` block produces. */
-function classCount(config: ExperimentConfig): number {
-  const l = config.labels;
-  if (l.kind === "fixed_horizon") return l.classes;
-  if (l.kind === "triple_barrier") return l.output === "binary" ? 2 : 3;
-  return 2;
-}

@@ -1,7 +1,8 @@
 /** Phase `features`: every ticker's feature frame, from bars ≤ t only (computeFeatures). */
-import { isIntraday, loadUniverse } from "../../data";
-import { computeFeatures } from "../../features";
+import { type Bars, isIntraday, loadUniverse } from "../../data";
+import { computeFeatures, type FeatureInput } from "../../features";
 import { skippedFeaturesNote } from "../runNotes";
+import type { ExperimentConfig } from "../config";
 import type { PhaseContext } from "./context";
 import type { DataPhase } from "./loadData";
 
@@ -11,23 +12,41 @@ export interface FeaturesPhase {
   notes: string[];
 }
 
+/** The stock universe the config asks for (`universe: bundled`), or none. */
+export function universeOf(config: Pick<ExperimentConfig, "universe">, dataDir?: string): Map<string, Bars> | undefined {
+  return config.universe === "bundled" ? loadUniverse(dataDir) : undefined;
+}
+
+/**
+ * What ticker `k`'s features are computed from: its bars, the context series and the other
+ * tickers (benchmark-relative features; daily ones only, as context is carried onto bars once
+ * its bar has closed), and the universe. The forecast service builds its feeds from the same.
+ */
+export function featureInputOf(
+  data: Pick<DataPhase, "tickerBars" | "context">,
+  k: number,
+  universe: Map<string, Bars> | undefined,
+): FeatureInput {
+  const bars = data.tickerBars[k];
+  const context = Object.fromEntries([
+    ...data.context.map((c) => [c.ticker, c] as const),
+    ...data.tickerBars.filter((b) => b !== bars && !isIntraday(b.timeframe)).map((b) => [b.ticker, b] as const),
+  ]);
+  return { bars, context, universe };
+}
+
 export async function buildFeatures({ config, hooks, timer }: PhaseContext, data: DataPhase): Promise<FeaturesPhase> {
   const notes: string[] = [];
-  const universe = config.universe === "bundled" ? loadUniverse(hooks.dataDir) : undefined;
+  const universe = universeOf(config, hooks.dataDir);
   if (universe) {
     notes.push(
       `universe: ${universe.size} stocks that were S&P 500 members when the file was pulled (Jan 2020): survivorship-biased (names that left the index are missing), so breadth and cross-sectional features look healthier than they were`,
     );
   }
   const { tickerBars } = data;
-  // Each ticker sees the context series and the other tickers (benchmark-relative features).
   const results = await timer.run("features", tickerBars.length, (h) =>
-    tickerBars.map((bars) => {
-      const context = Object.fromEntries([
-        ...data.context.map((c) => [c.ticker, c] as const),
-        ...tickerBars.filter((b) => b !== bars && !isIntraday(b.timeframe)).map((b) => [b.ticker, b] as const),
-      ]);
-      const result = computeFeatures(config.features, { bars, context, universe });
+    tickerBars.map((_, k) => {
+      const result = computeFeatures(config.features, featureInputOf(data, k, universe));
       h.tick();
       return result;
     }),

@@ -1,0 +1,306 @@
+/**
+ * The forecast service's engine, behind `wsp forecast`, the HTTP routes and the `forecast` job:
+ * registered models served from warm feeds over the store, each (ticker, bar, version) computed
+ * once, remembered and stored as a signal; the registry watched, and a new version swapped in
+ * whole. docs/architecture.md, "Serving forecasts".
+ *
+ * A model request (`name`, `name@alias`, `name/version`) has a slot. A slot's state is replaced,
+ * never edited: a request reads the state once when it starts, so a request in flight finishes on
+ * the version it began with and names it, while the next one gets the new version.
+ */
+import { performance } from "node:perf_hooks";
+import type { NewSignal, SeriesInfo, SignalPage, SignalQuery, Store } from "../../store";
+import type { MlflowClient } from "../../tracking";
+import { type ComputedForecast, type ForecastDetail, forecastAt } from "./forecastAt";
+import { checkTicker, parseAsof } from "./forecastRequest";
+import { type Forecast, ForecastError, type ForecastErrorCode } from "./forecastTypes";
+import { type MarketOptions, ModelMarket } from "./modelMarket";
+import {
+  loadServedModel,
+  type ModelRequest,
+  modelRequestText,
+  parseModelRequest,
+  resolveVersion,
+  type ServedModel,
+} from "./servedModel";
+
+export interface ForecasterOptions extends MarketOptions {
+  store: Store;
+  client: MlflowClient;
+  /** The model a request that names none gets: `name` (its champion), `name@alias` or `name/version`. */
+  model: string;
+  /** When the champion is gone: serve the `previous` alias, or answer no_model (default `none`). */
+  fallback?: "previous" | "none";
+  /** Registry poll interval (ms, default 10,000; 0: only on `checkRegistry()`). */
+  pollMs?: number;
+  /** Store poll for new bars (ms, default 1,000; 0: only on `refreshBars()` and late `asof`s). */
+  refreshMs?: number;
+  /** Forecasts remembered (default 100,000; the oldest go first). */
+  cacheSize?: number;
+  /** Store every new forecast in `trading_signals` (default true). */
+  storeSignals?: boolean;
+}
+
+export interface BatchForecast {
+  forecasts: Forecast[];
+  errors: { ticker: string; code: ForecastErrorCode; message: string }[];
+}
+
+type SlotState =
+  | { readonly kind: "served"; readonly served: ServedModel; readonly market: ModelMarket }
+  | { readonly kind: "none"; readonly reason: string };
+
+interface Slot {
+  readonly request: ModelRequest;
+  state: SlotState;
+  /** The swap under way, so concurrent checks load a version once. */
+  loading: Promise<void> | null;
+}
+
+const NO_MODEL_HINT = "promote a run with `wsp promote <run-id>` (or submit a `promote` job)";
+
+export class Forecaster {
+  private readonly slots = new Map<string, Slot>();
+  private readonly cache = new Map<string, ComputedForecast>();
+  private readonly pending = new Map<string, Promise<ComputedForecast>>();
+  private catalog: SeriesInfo[] = [];
+  private refreshing: Promise<number> | null = null;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly defaultRequest: ModelRequest;
+
+  private constructor(private readonly opts: ForecasterOptions) {
+    this.defaultRequest = parseModelRequest(opts.model);
+  }
+
+  /** Loads the default model and warms its feeds; a missing champion is a state, not an error. */
+  static async open(opts: ForecasterOptions): Promise<Forecaster> {
+    const f = new Forecaster(opts);
+    f.catalog = await f.readCatalog();
+    await f.slotOf(f.defaultRequest);
+    const poll = opts.pollMs ?? 10_000;
+    const refresh = opts.refreshMs ?? 1_000;
+    if (poll > 0) f.every(poll, () => f.checkRegistry());
+    if (refresh > 0) f.every(refresh, () => f.refreshBars());
+    return f;
+  }
+
+  private every(ms: number, task: () => Promise<unknown>): void {
+    // A failed poll (store or registry restarting) is retried on the next tick; readiness reports it.
+    const t = setInterval(() => void task().catch(() => undefined), ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  /** The default model's identity now (null: none served). */
+  served(): ServedModel["id"] | null {
+    const slot = this.slots.get(modelRequestText(this.defaultRequest));
+    return slot?.state.kind === "served" ? slot.state.served.id : null;
+  }
+
+  private async slotOf(request: ModelRequest): Promise<Slot> {
+    const key = modelRequestText(request);
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = { request, state: { kind: "none", reason: "not loaded yet" }, loading: null };
+      this.slots.set(key, slot);
+      await this.check(slot);
+    } else if (slot.loading) await slot.loading;
+    return slot;
+  }
+
+  /** Which version a slot should serve now, with the alias it is served under. */
+  private async target(r: ModelRequest): Promise<{ version: string; request: ModelRequest } | { reason: string }> {
+    const version = await resolveVersion(this.opts.client, r);
+    if (version) return { version, request: r };
+    const what = r.alias ? `no version of ${r.name} has the alias ${r.alias}` : `${r.name} has no version ${r.version}`;
+    if (r.alias === "champion" && this.opts.fallback === "previous") {
+      const previous = { ...r, alias: "previous" };
+      const fallback = await resolveVersion(this.opts.client, previous);
+      if (fallback) return { version: fallback, request: previous };
+      return { reason: `${what}, and none has the alias previous; ${NO_MODEL_HINT}` };
+    }
+    return { reason: `${what}; ${NO_MODEL_HINT}` };
+  }
+
+  /** Resolves the slot's alias and swaps in the version behind it when that changed. */
+  private check(slot: Slot): Promise<void> {
+    slot.loading ??= (async () => {
+      try {
+        const t = await this.target(slot.request);
+        if ("reason" in t) {
+          slot.state = { kind: "none", reason: t.reason };
+          return;
+        }
+        const now = slot.state;
+        if (now.kind === "served" && now.served.id.version === t.version && now.served.id.alias === t.request.alias)
+          return;
+        const served = await loadServedModel(this.opts.client, t.request, t.version);
+        const market = await ModelMarket.open(served, this.opts.store, this.opts);
+        slot.state = { kind: "served", served, market };
+      } finally {
+        slot.loading = null;
+      }
+    })();
+    return slot.loading;
+  }
+
+  /** Checks every served alias against the registry now (after a promote or a retrain). */
+  async checkRegistry(): Promise<void> {
+    await Promise.all([...this.slots.values()].map((s) => this.check(s)));
+  }
+
+  private async readCatalog(): Promise<SeriesInfo[]> {
+    try {
+      return await this.opts.store.listSeries();
+    } catch (err) {
+      throw new ForecastError("unavailable", `the store cannot be read: ${(err as Error).message}`);
+    }
+  }
+
+  /** Streams bars stored since the last look into every served feed; returns how many. */
+  refreshBars(): Promise<number> {
+    this.refreshing ??= (async () => {
+      try {
+        this.catalog = await this.readCatalog();
+        let added = 0;
+        for (const slot of this.slots.values()) {
+          if (slot.state.kind === "served") added += await slot.state.market.refresh(this.catalog);
+        }
+        return added;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private unknownTicker(ticker: string, served: ServedModel): ForecastError {
+    const stored = this.catalog.some((s) => s.ticker === ticker);
+    const trained = served.loaded.config.data.tickers.join(", ");
+    return stored
+      ? new ForecastError(
+          "not_trained",
+          `${served.id.name}/${served.id.version} was trained on ${trained}, not ${ticker}`,
+          "ticker",
+        )
+      : new ForecastError("unknown_symbol", `no stored bars for ${ticker}; ingest them with \`wsp ingest\``, "ticker");
+  }
+
+  async forecast(req: { ticker: string; asof?: string; model?: string }): Promise<Forecast> {
+    const start = performance.now();
+    const { forecast, cached } = await this.compute(req);
+    return { ...forecast, cached, latencyMs: performance.now() - start };
+  }
+
+  private async compute(req: {
+    ticker: string;
+    asof?: string;
+    model?: string;
+  }): Promise<{ forecast: ComputedForecast; cached: boolean }> {
+    const ticker = checkTicker(req.ticker);
+    const asof = req.asof === undefined ? Number.POSITIVE_INFINITY : parseAsof(req.asof);
+    const slot = await this.slotOf(req.model === undefined ? this.defaultRequest : parseModelRequest(req.model));
+    const state = slot.state;
+    if (state.kind === "none") throw new ForecastError("no_model", state.reason);
+    const feed = state.market.feedOf(ticker);
+    if (!feed) throw this.unknownTicker(ticker, state.served);
+    // An asof past the last streamed bar may name a bar stored since the last poll.
+    if (Number.isFinite(asof) && asof > feed.lastTs) await this.refreshBars();
+    const barTs = feed.barAtOrBefore(asof);
+    if (barTs === null) {
+      throw new ForecastError("bad_request", `asof: ${req.asof} is before ${ticker}'s first served bar`, "asof");
+    }
+    const key = `${state.served.id.name}/${state.served.id.version}|${ticker}|${barTs}`;
+    const hit = this.cache.get(key);
+    if (hit) return { forecast: hit, cached: true };
+    let computing = this.pending.get(key);
+    if (!computing) {
+      computing = this.computeAndStore(state.served, () => forecastAt(state.served, feed, barTs)).finally(() =>
+        this.pending.delete(key),
+      );
+      this.pending.set(key, computing);
+    }
+    const forecast = await computing;
+    this.remember(key, forecast);
+    return { forecast, cached: false };
+  }
+
+  private async computeAndStore(served: ServedModel, make: () => ForecastDetail): Promise<ComputedForecast> {
+    const detail = make();
+    if (this.opts.storeSignals ?? true) {
+      try {
+        await this.opts.store.insertSignal(signalOf(served, detail));
+      } catch (err) {
+        throw new ForecastError("unavailable", `the signal could not be stored: ${(err as Error).message}`);
+      }
+    }
+    return detail.forecast;
+  }
+
+  private remember(key: string, forecast: ComputedForecast): void {
+    this.cache.set(key, forecast);
+    const max = this.opts.cacheSize ?? 100_000;
+    if (this.cache.size > max) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** Many tickers at once; one ticker's error does not fail the others. */
+  async forecastBatch(req: { tickers: string[]; asof?: string; model?: string }): Promise<BatchForecast> {
+    const out: BatchForecast = { forecasts: [], errors: [] };
+    for (const ticker of req.tickers) {
+      try {
+        out.forecasts.push(await this.forecast({ ticker, asof: req.asof, model: req.model }));
+      } catch (err) {
+        if (!(err instanceof ForecastError) || err.code === "no_model" || err.code === "unavailable") throw err;
+        out.errors.push({ ticker, code: err.code, message: err.message });
+      }
+    }
+    return out;
+  }
+
+  signals(q: SignalQuery): Promise<SignalPage> {
+    return this.opts.store.listSignals(q);
+  }
+
+  /** Model loaded, store reachable: what `/ready` reports. */
+  async readiness(): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail: string }> }> {
+    const slot = this.slots.get(modelRequestText(this.defaultRequest));
+    const state = slot?.state;
+    const model =
+      state?.kind === "served"
+        ? { ok: true, detail: `${state.served.id.name}/${state.served.id.version} (${state.market.tickers.join(", ")})` }
+        : { ok: false, detail: state?.reason ?? "not loaded" };
+    let store: { ok: boolean; detail: string };
+    try {
+      const n = (await this.opts.store.listSeries()).length;
+      store = { ok: true, detail: `${this.opts.store.backend} ${this.opts.store.location}: ${n} series` };
+    } catch (err) {
+      store = { ok: false, detail: (err as Error).message };
+    }
+    return { ready: model.ok && store.ok, checks: { model, store } };
+  }
+
+  close(): void {
+    for (const t of this.timers) clearInterval(t);
+  }
+}
+
+function signalOf(served: ServedModel, d: ForecastDetail): NewSignal {
+  const f = d.forecast;
+  return {
+    symbol: f.ticker,
+    signalType: f.signal,
+    confidence: f.probabilities[f.direction],
+    targetPrice: f.takeProfit,
+    stopLoss: f.stopLoss,
+    positionSize: f.positionSize,
+    reasoning: d.reasoning,
+    modelName: served.id.name,
+    modelVersion: served.id.version,
+    barTs: d.barTs,
+    features: d.features,
+    featureHash: f.featureHash,
+    probabilities: { ...f.probabilities },
+    regime: f.regime.name,
+    expiresAt: Date.parse(f.expiresAt),
+  };
+}
