@@ -26,3 +26,4 @@ export {
   regimesConfigSchema,
   trendRegime,
 } from "./regimes";
+export { FeatureFeed, type FeatureFeedOptions } from "./featureFeed";

@@ -15,6 +15,7 @@
  */
 import {
   type Bars,
+  type Timeframe,
   INTRADAY_TIMEFRAME_MS,
   isIntraday,
   isSession,
@@ -25,37 +26,40 @@ import {
 } from "../data";
 import { NewYorkClock } from "./indicators/newYorkClock";
 
+/**
+ * Close times of bars of one timeframe, one bar at a time (bars in time order), for the stream
+ * and for {@link closeTimes} alike. Intraday bars cache their New York day's session close.
+ */
+export class BarCloseClock {
+  private readonly clock = new NewYorkClock();
+  private day = Number.NaN;
+  private close = Number.NaN;
+
+  constructor(readonly timeframe: Timeframe) {}
+
+  closeOf(t: number): number {
+    const tf = this.timeframe;
+    if (isIntraday(tf)) {
+      const d = this.clock.day(t) * DAY_MS;
+      if (d !== this.day) {
+        this.day = d;
+        this.close = isSession(d) ? sessionClose(d) : Number.NaN;
+      }
+      const end = t + INTRADAY_TIMEFRAME_MS[tf];
+      return t < this.close && end > this.close ? this.close : end;
+    }
+    if (tf === "1d") return isSession(t) ? sessionClose(t) : t + DAY_MS;
+    // 1w: the last session of the calendar week.
+    const last = previousSession(weekStart(t) + 7 * DAY_MS);
+    return last >= t ? sessionClose(last) : t + 7 * DAY_MS;
+  }
+}
+
 export function closeTimes(bars: Bars): Float64Array {
   const { ts } = bars;
-  const n = ts.length;
-  const out = new Float64Array(n);
-  const tf = bars.timeframe;
-  if (isIntraday(tf)) {
-    const step = INTRADAY_TIMEFRAME_MS[tf];
-    const clock = new NewYorkClock();
-    let day = Number.NaN;
-    let close = Number.NaN;
-    for (let i = 0; i < n; i++) {
-      const t = ts[i];
-      const d = clock.day(t) * DAY_MS;
-      if (d !== day) {
-        day = d;
-        close = isSession(d) ? sessionClose(d) : Number.NaN;
-      }
-      const end = t + step;
-      out[i] = t < close && end > close ? close : end;
-    }
-    return out;
-  }
-  if (tf === "1d") {
-    for (let i = 0; i < n; i++) out[i] = isSession(ts[i]) ? sessionClose(ts[i]) : ts[i] + DAY_MS;
-    return out;
-  }
-  // 1w: the last session of the calendar week.
-  for (let i = 0; i < n; i++) {
-    const last = previousSession(weekStart(ts[i]) + 7 * DAY_MS);
-    out[i] = last >= ts[i] ? sessionClose(last) : ts[i] + 7 * DAY_MS;
-  }
+  const out = new Float64Array(ts.length);
+  const clock = new BarCloseClock(bars.timeframe);
+  for (let i = 0; i < ts.length; i++) out[i] = clock.closeOf(ts[i]);
   return out;
 }
 
