@@ -71,3 +71,15 @@ export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
 export { type PhaseName, PROGRESS_STEPS, type ProgressStep } from "./phaseNames";
 export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";
 export { dataFilesOf, ingestData, type IngestRequest, type IngestSummary } from "./ingest";
+export { readModelConfig } from "./modelConfig";
+export { predictPanelRows } from "./panelPredictions";
+export {
+  type Direction,
+  type Forecast,
+  ForecastError,
+  type ForecastErrorCode,
+  type ForecastModel,
+  type SignalSide,
+} from "./forecast/forecastTypes";
+export { type BatchForecast, Forecaster, type ForecasterOptions } from "./forecast/forecaster";
+export { type ScoreOptions, type ScoreRequest, scoreTickers } from "./forecast/scoreTickers";

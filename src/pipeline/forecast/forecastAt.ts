@@ -29,7 +29,7 @@ export function forecastAt(served: ServedModel, feed: TickerFeed, barTs: number)
   const names = served.model.featureNames;
   const probs = predictPanelRows(
     served.model,
-    { names, columns: Array.from(x, (v) => Float64Array.of(v)) },
+    { names: [...names], columns: Array.from(x, (v) => Float64Array.of(v)) },
     Int32Array.of(0),
     { scheme: state.regime.scheme, ids: Float64Array.of(state.regime.id < 0 ? Number.NaN : state.regime.id) },
   );

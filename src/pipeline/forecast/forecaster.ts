@@ -103,7 +103,12 @@ export class Forecaster {
     if (!slot) {
       slot = { request, state: { kind: "none", reason: "not loaded yet" }, loading: null };
       this.slots.set(key, slot);
-      await this.check(slot);
+      try {
+        await this.check(slot);
+      } finally {
+        // A request for a model that is not there leaves nothing behind; the default stays watched.
+        if (slot.state.kind === "none" && key !== modelRequestText(this.defaultRequest)) this.slots.delete(key);
+      }
     } else if (slot.loading) await slot.loading;
     return slot;
   }
@@ -241,6 +246,13 @@ export class Forecaster {
     this.cache.set(key, forecast);
     const max = this.opts.cacheSize ?? 100_000;
     if (this.cache.size > max) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** The tickers a model was trained on (the default model when none is named). */
+  async tickersOf(model?: string): Promise<string[]> {
+    const slot = await this.slotOf(model === undefined ? this.defaultRequest : parseModelRequest(model));
+    if (slot.state.kind === "none") throw new ForecastError("no_model", slot.state.reason);
+    return slot.state.market.tickers;
   }
 
   /** Many tickers at once; one ticker's error does not fail the others. */

@@ -5,10 +5,63 @@
  * bar for that time: a feature row, once emitted, is what batch computes on the same bars, and a
  * late VIX close must not leave a row that batch would compute differently.
  */
-import { type Bars, barsBetween, isIntraday, nextSession, sessionClose } from "../../data";
-import { FeatureFeed, type FeatureInput } from "../../features";
+import { type BarRisk, BarRiskStream } from "../../backtest";
+import {
+  type Bars,
+  barsBetween,
+  DAY_MS,
+  INTRADAY_TIMEFRAME_MS,
+  isIntraday,
+  lowerBound,
+  nextSession,
+  sessionClose,
+} from "../../data";
+import { FeatureFeed, type FeatureInput, TREND_REGIMES, TrendRegimeStream } from "../../features";
 import { FeatureRow } from "./featureRow";
 import type { ServedModel } from "./servedModel";
+
+/** What the decision at a bar reads besides the probabilities. */
+export interface BarState {
+  readonly close: number;
+  readonly risk: BarRisk;
+  /** The trend regime (the runner's `regime_trend`): id −1 and name null while it warms up. */
+  readonly regime: { readonly scheme: "regime_trend"; readonly id: number; readonly name: string | null };
+}
+
+/** The per-bar streams beside the features, and the states they gave for the bars kept. */
+class BarStates {
+  private readonly regime: TrendRegimeStream;
+  private readonly risk: BarRiskStream;
+  private readonly kept = new Map<number, BarState>();
+
+  constructor(
+    served: ServedModel,
+    timeframe: Bars["timeframe"],
+    private readonly keep: number,
+  ) {
+    const config = served.loaded.config;
+    this.regime = new TrendRegimeStream(config.regimes.trend);
+    this.risk = new BarRiskStream(config, timeframe);
+  }
+
+  /** Feeds bars [from, to) of `bars`. */
+  feed(bars: Bars, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const bar = { ts: bars.ts[i], open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume ? bars.volume[i] : Number.NaN };
+      const id = this.regime.update(bar);
+      this.kept.set(bar.ts, {
+        close: bar.close,
+        risk: this.risk.update(bar),
+        regime: { scheme: "regime_trend", id, name: id < 0 ? null : TREND_REGIMES[id] },
+      });
+      if (this.kept.size > this.keep) this.kept.delete(this.kept.keys().next().value as number);
+    }
+  }
+
+  at(ts: number): BarState | undefined {
+    return this.kept.get(ts);
+  }
+}
 
 /** The last base-bar time whose context is complete: bars after it wait for their context. */
 function contextWatermark(input: FeatureInput): number {
@@ -30,7 +83,10 @@ export class TickerFeed {
   readonly ticker: string;
   private readonly features: FeatureFeed;
   private readonly row: FeatureRow;
+  private readonly states: BarStates;
   private input: FeatureInput;
+  /** Base bars streamed so far. */
+  private streamed = 0;
 
   constructor(
     private readonly served: ServedModel,
@@ -40,8 +96,12 @@ export class TickerFeed {
     this.ticker = input.bars.ticker;
     this.input = input;
     const spec = served.loaded.config.features;
-    this.features = new FeatureFeed(spec, this.visible(input), { keep });
+    const visible = this.visible(input);
+    this.features = new FeatureFeed(spec, visible, { keep });
     this.row = new FeatureRow(served, this.features.names);
+    this.states = new BarStates(served, input.bars.timeframe, keep);
+    this.states.feed(visible.bars, 0, visible.bars.ts.length);
+    this.streamed = visible.bars.ts.length;
   }
 
   private visible(input: FeatureInput): FeatureInput {
@@ -50,13 +110,45 @@ export class TickerFeed {
 
   /** Streams the bars `input` adds to the one seen so far (the same series, extended). */
   advance(input: FeatureInput): void {
+    const visible = this.visible(input);
+    this.features.advance(visible);
+    this.states.feed(visible.bars, this.streamed, visible.bars.ts.length);
     this.input = input;
-    this.features.advance(this.visible(input));
+    this.streamed = visible.bars.ts.length;
   }
 
-  /** The bars streamed so far. */
-  get bars(): Bars {
-    return barsBetween(this.input.bars, Number.NEGATIVE_INFINITY, this.features.lastTs + 1);
+  /** Open time of the last streamed bar (−∞ before any). */
+  get lastTs(): number {
+    return this.streamed > 0 ? this.input.bars.ts[this.streamed - 1] : Number.NEGATIVE_INFINITY;
+  }
+
+  /** The latest streamed bar at or before `asof`, or null when `asof` precedes them all. */
+  barAtOrBefore(asof: number): number | null {
+    const i = Math.min(lowerBound(this.input.bars.ts, asof + 1), this.streamed) - 1;
+    return i >= 0 ? this.input.bars.ts[i] : null;
+  }
+
+  /** The decision inputs at streamed bar `ts`: kept, else from the bars through `ts` (an old asof). */
+  stateAt(ts: number): BarState {
+    const kept = this.states.at(ts);
+    if (kept) return kept;
+    const bars = barsBetween(this.input.bars, Number.NEGATIVE_INFINITY, ts + 1);
+    const replay = new BarStates(this.served, bars.timeframe, 1);
+    replay.feed(bars, 0, bars.ts.length);
+    return replay.at(ts) as BarState;
+  }
+
+  /**
+   * When a signal at bar `ts` stops being actionable: the close of the `hold`-th bar after it
+   * (daily: sessions by the NYSE calendar; intraday and weekly: bars of the timeframe, by the clock).
+   */
+  expiryOf(ts: number, hold: number): number {
+    const tf = this.input.bars.timeframe;
+    if (isIntraday(tf)) return ts + (hold + 1) * INTRADAY_TIMEFRAME_MS[tf];
+    if (tf === "1w") return ts + (hold + 1) * 7 * DAY_MS;
+    let day = ts;
+    for (let k = 0; k < hold; k++) day = nextSession(day);
+    return sessionClose(day);
   }
 
   /**

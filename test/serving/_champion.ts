@@ -1,0 +1,53 @@
+/**
+ * A served champion for the serving suites: the planted-signal fixture trained, promoted (its
+ * own experiment and registered model name, so suites sharing one server do not meet), and its
+ * market in a store.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { barsBetween, plantedSignalMarket } from "../../src/data";
+import { promoteRun, runTracked } from "../../src/pipeline";
+import type { Store } from "../../src/store";
+import { MlflowClient } from "../../src/tracking";
+import { plantedSignalConfig } from "../pipeline/plantedSignal";
+
+export interface Champion {
+  modelName: string;
+  runId: string;
+  version: string;
+  cleanup: () => void;
+}
+
+/** Trains and promotes the fixture; `edit` changes its YAML (a second version that differs). */
+export async function trainChampion(
+  uri: string,
+  tag = `serve-${randomBytes(4).toString("hex")}`,
+  modelName = `${tag}-model`,
+): Promise<Champion> {
+  const tmp = mkdtempSync(join(tmpdir(), "wsp-serve-"));
+  const quiet = { progress: false, png: false } as const;
+  const run = await runTracked(plantedSignalConfig(tag, modelName), {
+    trackingUri: uri,
+    outboxDir: join(tmp, "outbox"),
+    ...quiet,
+  });
+  const client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
+  const promoted = await promoteRun(client, run.runId, { promotedDir: join(tmp, "promoted") });
+  if (!promoted.champion) throw new Error(`the planted fixture did not become champion: ${promoted.description}`);
+  return {
+    modelName,
+    runId: run.runId,
+    version: promoted.version,
+    cleanup: () => rmSync(tmp, { recursive: true, force: true }),
+  };
+}
+
+/** Stores the fixture's market (PLNT and its context SENT) through `until` (epoch ms, exclusive). */
+export async function ingestPlanted(store: Store, from = Number.NEGATIVE_INFINITY, until = Number.POSITIVE_INFINITY) {
+  const m = plantedSignalMarket();
+  await store.ingest([barsBetween(m.asset, from, until), barsBetween(m.context, from, until)], {
+    source: "synthetic:planted-signal",
+  });
+}
