@@ -24,5 +24,7 @@ export {
   gridRegime,
   type RegimesConfig,
   regimesConfigSchema,
+  TREND_REGIMES,
   trendRegime,
+  TrendRegimeStream,
 } from "./regimes";
