@@ -23,3 +23,39 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   }
   return out;
 }
+
+/**
+ * The streaming twin of {@link atr}: the same arithmetic in the same order, one bar at a time,
+ * so its value at a bar is the batch column's (bit for bit) when fed the same bars from the same
+ * first bar. Wilder's recursion remembers its seed, so a stream started at another bar differs,
+ * by a factor (1 − 1/period) less with every bar.
+ */
+export class AtrStream {
+  private bars = 0;
+  private sum = 0;
+  private prev = 0;
+  private prevClose = 0;
+
+  constructor(private readonly period = 14) {
+    if (!Number.isInteger(period) || period < 1) {
+      throw new Error(`backtest atr stream: period must be an integer >= 1, got ${period}`);
+    }
+  }
+
+  /** Feeds the next bar; returns the ATR at it (NaN for the first period − 1 bars). */
+  update(high: number, low: number, close: number): number {
+    const t = this.bars++;
+    const period = this.period;
+    const hl = high - low;
+    const tr = t === 0 ? hl : Math.max(hl, Math.abs(high - this.prevClose), Math.abs(low - this.prevClose));
+    this.prevClose = close;
+    if (t < period) {
+      this.sum += tr;
+      if (t < period - 1) return Number.NaN;
+      this.prev = this.sum / period;
+      return this.prev;
+    }
+    this.prev = (this.prev * (period - 1) + tr) / period;
+    return this.prev;
+  }
+}

@@ -20,6 +20,7 @@ import { type BarStepSpec, sameShape } from "./barStepSpec";
 import { GuardRails, PAUSED, TRADING } from "./guardRails";
 import { perPeriodRate } from "./returnStatistics";
 import { stopExitPrice } from "./stopExitPrice";
+import { stopLossLevel, takeProfitLevel } from "./stopLevels";
 import { EXIT } from "./tradeLog";
 
 const NONE = 2;
@@ -376,8 +377,9 @@ export class BarStepKernel {
     this.holdUntil[c] = t + this.hold;
     const st = backtest.stops;
     const widen = mk.volatile?.[d] ? st.volatile_widen : 1;
-    this.stopLoss[c] = st.stop_loss_atr === null ? Number.NaN : px - dir * st.stop_loss_atr * widen * mk.atr![d];
-    this.takeProfit[c] = st.take_profit_atr === null ? Number.NaN : px + dir * st.take_profit_atr * widen * mk.atr![d];
+    const atr = mk.atr ? mk.atr[d] : Number.NaN;
+    this.stopLoss[c] = stopLossLevel(px, dir, st.stop_loss_atr, widen, atr);
+    this.takeProfit[c] = takeProfitLevel(px, dir, st.take_profit_atr, widen, atr);
   }
 
   /** Closes column c's position at raw price `fillPrice`, with costs. */

@@ -2,7 +2,8 @@
  * Public surface of the backtest engine: its config, probabilities to signals, the one-asset and
  * portfolio simulation and the N-column sweep (whole or bar by bar), trade logs, and the statistics
  * that judge a run (returns, deflated Sharpe, PBO, breakdowns, capacity). Costs, sizing and the
- * bar-step kernel stay inside: they are reached through the config.
+ * bar-step kernel stay inside, reached through the config; what a live feed needs to decide at a
+ * bar as the engine does (the risk inputs bar by bar, an entry's size, its stop levels) is out.
  */
 export {
   type BacktestConfig,
@@ -23,6 +24,9 @@ export {
 } from "./config";
 export { STRESS_WINDOW_NAMES, type StressWindowName } from "./stressWindows";
 export { sideProbabilities, type SignalColumn, signalsFromProbabilities } from "./signals";
+export { type BarRisk, BarRiskStream } from "./barRisk";
+export { type EntrySizeConfig, entryFraction, riskReady } from "./entrySize";
+export { stopLevels } from "./stopLevels";
 export { capacityEstimate, type CapacityInput } from "./capacity";
 export { EXIT, EXIT_REASONS, type ExitReason, type TradeLog, tradeLogToCsv } from "./tradeLog";
 export { signalMatrix } from "./barStepSpec";

@@ -35,3 +35,55 @@ export function rollingVolatility(close: Float64Array, lookback: number): Float6
   }
   return out;
 }
+
+/**
+ * The streaming twin of {@link rollingVolatility}: the same sums, recomputed at the same bars
+ * and otherwise slid in the same order, so its value at a bar is the batch column's bit for bit
+ * when fed the same closes from the same first bar. It keeps the last `lookback` returns.
+ */
+export class RollingVolatilityStream {
+  private readonly returns: Float64Array;
+  private bars = 0;
+  private prevClose = 0;
+  private s = 0;
+  private ss = 0;
+
+  constructor(private readonly lookback: number) {
+    if (!Number.isInteger(lookback) || lookback < 2) {
+      throw new Error(`rollingVolatility stream: lookback must be an integer >= 2, got ${lookback}`);
+    }
+    this.returns = new Float64Array(lookback);
+  }
+
+  /** Feeds the next close; returns the per-bar volatility at it (NaN for the first `lookback` bars). */
+  update(close: number): number {
+    const t = this.bars++;
+    const lookback = this.lookback;
+    const prevClose = this.prevClose;
+    this.prevClose = close;
+    if (t === 0) return Number.NaN;
+    // Return t goes where return t − lookback was: that one leaves the window at this bar.
+    const slot = t % lookback;
+    const add = close / prevClose - 1;
+    const drop = this.returns[slot];
+    this.returns[slot] = add;
+    if (t < lookback) return Number.NaN;
+    if ((t - lookback) % lookback === 0) {
+      // The batch's periodic fresh sum, over returns t − lookback + 1 .. t in time order.
+      let s = 0;
+      let ss = 0;
+      for (let k = t - lookback + 1; k <= t; k++) {
+        const r = this.returns[k % lookback];
+        s += r;
+        ss += r * r;
+      }
+      this.s = s;
+      this.ss = ss;
+    } else {
+      this.s += add - drop;
+      this.ss += add * add - drop * drop;
+    }
+    const v = (this.ss - (this.s * this.s) / lookback) / (lookback - 1);
+    return v > 0 ? Math.sqrt(v) : 0;
+  }
+}

@@ -28,12 +28,12 @@
  * next session (UTC date; US sessions never straddle midnight UTC). Signals seen while
  * paused are dropped, not queued. Every pause and resume is in `guardEvents`.
  */
-import { periodsPerYear } from "./annualization";
+import { enginePeriodsPerYear } from "./barRisk";
 import { BarStepKernel } from "./barStep";
 import { signalMatrix } from "./barStepSpec";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config";
 import { type AssetInput, type PreparedAsset, prepareAssets, type ReturnBasis } from "./simulationInputs";
-import { positionFraction } from "./sizing";
+import { entryFraction, riskReady } from "./entrySize";
 import { type TradeLog, TradeLogBuilder } from "./tradeLog";
 
 export { type AssetInput, impliedDividends, type ReturnBasis } from "./simulationInputs";
@@ -91,7 +91,7 @@ function buildSimulation(input: AssetInput | AssetInput[], config: EngineConfigI
   const { prepared, basis } = prepareAssets(Array.isArray(input) ? input : [input], cfg);
   const ts = prepared[0].bars.ts;
   const n = ts.length;
-  const ppy = cfg.backtest.periods_per_year ?? periodsPerYear(prepared[0].bars.timeframe);
+  const ppy = enginePeriodsPerYear(cfg.backtest, prepared[0].bars.timeframe);
   const log = new TradeLogBuilder(prepared.map((p) => p.bars.ticker));
   const events: GuardEvent[] = [];
   const record = { equity: new Float64Array(n), returns: new Float64Array(n), gross: new Float64Array(n) };
@@ -169,20 +169,16 @@ function buildSimulation(input: AssetInput | AssetInput[], config: EngineConfigI
 
 /** Entry size per asset and bar: explicit size, else the sizing kind; 0 during ATR/volatility warm-up. */
 function assetSizer(prepared: PreparedAsset[], cfg: EngineConfig, ppy: number) {
-  const { sizing, backtest } = cfg;
-  const st = backtest.stops;
-  const payoff =
-    sizing.payoff_ratio ?? (st.stop_loss_atr && st.take_profit_atr ? st.take_profit_atr / st.stop_loss_atr : 1);
+  const sizeConfig = { sizing: cfg.sizing, costs: cfg.costs, stops: cfg.backtest.stops };
   const sqrtPpy = Math.sqrt(ppy);
   return (a: number, t: number): number => {
     const p = prepared[a];
-    if ((p.atr !== null && Number.isNaN(p.atr[t])) || (p.sigma !== null && Number.isNaN(p.sigma[t]))) return 0;
-    if (p.size) return Math.min(p.size[t], sizing.max_position);
-    return positionFraction(sizing, {
+    const risk = {
       sigmaAnnual: p.sigma ? p.sigma[t] * sqrtPpy : Number.NaN,
-      probability: p.probability ? p.probability[t] : Number.NaN,
-      payoffRatio: payoff,
-    });
+      atr: p.atr ? p.atr[t] : Number.NaN,
+    };
+    if (!p.size) return entryFraction(sizeConfig, risk, p.probability ? p.probability[t] : Number.NaN);
+    return riskReady(sizeConfig, risk) ? Math.min(p.size[t], cfg.sizing.max_position) : 0;
   };
 }
 

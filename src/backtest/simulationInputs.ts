@@ -1,6 +1,7 @@
 /** The inputs of `simulate`, checked and prepared: one place for what the engine may assume. */
 import type { Bars } from "../data";
 import { atr as atrSeries } from "./atr";
+import { riskNeeds } from "./barRisk";
 import type { EngineConfig } from "./config";
 import { rollingVolatility } from "./rollingVolatility";
 import { checkAligned, checkBars, checkRange, checkSameTimestamps, checkSignalValues } from "./validateInputs";
@@ -75,8 +76,7 @@ export function prepareAssets(
   }
   checkSameTimestamps(assets.map((a) => a.bars));
   const st = cfg.backtest.stops;
-  const needAtr = st.stop_loss_atr !== null || st.take_profit_atr !== null || cfg.costs.slippage_atr > 0;
-  const needSigma = cfg.sizing.kind === "vol_target" || cfg.costs.impact === "sqrt";
+  const needs = riskNeeds({ sizing: cfg.sizing, costs: cfg.costs, stops: st });
   let basis: ReturnBasis = "price";
   const prepared = assets.map((a): PreparedAsset => {
     const b = a.bars;
@@ -95,8 +95,8 @@ export function prepareAssets(
       size: a.size ?? null,
       dividends,
       volatile: a.volatile ?? null,
-      atr: needAtr ? atrSeries(b.high, b.low, b.close, st.atr_period) : null,
-      sigma: needSigma ? rollingVolatility(b.close, cfg.sizing.vol_lookback) : null,
+      atr: needs.atr ? atrSeries(b.high, b.low, b.close, st.atr_period) : null,
+      sigma: needs.sigma ? rollingVolatility(b.close, cfg.sizing.vol_lookback) : null,
     };
   });
   return { prepared, basis };

@@ -24,6 +24,8 @@ export {
   gridRegime,
   type RegimesConfig,
   regimesConfigSchema,
+  TREND_REGIMES,
   trendRegime,
+  TrendRegimeStream,
 } from "./regimes";
 export { FeatureFeed, type FeatureFeedOptions } from "./featureFeed";

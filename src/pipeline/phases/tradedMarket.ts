@@ -6,6 +6,7 @@
 import { type AssetInput, assetFromProbabilities } from "../../backtest";
 import { type Bars, loadDataBlock } from "../../data";
 import type { ExperimentConfig } from "../config";
+import { downProbability, upProbability } from "../sideProbabilities";
 import type { RunHooks } from "../experimentResult";
 import type { LabelsPhase } from "./buildLabels";
 import type { PhaseContext } from "./context";
@@ -97,13 +98,8 @@ function sideProbs(probs: Float64Array, width: number, n: number): { up: Float64
   const up = new Float64Array(n);
   const down = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    if (width === 1) {
-      up[i] = probs[i];
-      down[i] = 1 - probs[i];
-    } else {
-      up[i] = probs[i * width + width - 1];
-      down[i] = probs[i * width];
-    }
+    up[i] = upProbability(probs, i, width);
+    down[i] = downProbability(probs, i, width);
   }
   return { up, down };
 }
