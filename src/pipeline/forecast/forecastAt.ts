@@ -4,9 +4,10 @@
  * the signal, size and stops from the backtest's rules at that bar's close (decision.ts).
  */
 import { predictPanelRows } from "../panelPredictions";
-import { decide } from "./decision";
+import type { SignalsConfig } from "../../backtest";
+import { type Decision, decide } from "./decision";
 import { featureHash } from "./featureRow";
-import type { Direction, Forecast } from "./forecastTypes";
+import type { Forecast } from "./forecastTypes";
 import type { ServedModel } from "./servedModel";
 import type { TickerFeed } from "./tickerFeed";
 
@@ -21,8 +22,6 @@ export interface ForecastDetail {
   readonly reasoning: string;
 }
 
-const DIRECTIONS: Record<string, Direction> = { down: "down", flat: "flat", up: "up" };
-
 export function forecastAt(served: ServedModel, feed: TickerFeed, barTs: number): ForecastDetail {
   const x = feed.modelRowAt(barTs);
   const state = feed.stateAt(barTs);
@@ -34,41 +33,60 @@ export function forecastAt(served: ServedModel, feed: TickerFeed, barTs: number)
     { scheme: state.regime.scheme, ids: Float64Array.of(state.regime.id < 0 ? Number.NaN : state.regime.id) },
   );
   const classProbs = served.classes.length === 2 ? [1 - probs[0], probs[0]] : Array.from(probs);
-  const probabilities = Object.fromEntries(served.classes.map((c, k) => [c, classProbs[k]]));
-  let best = 0;
-  for (let k = 1; k < classProbs.length; k++) if (classProbs[k] > classProbs[best]) best = k;
   const config = served.loaded.config;
-  const decision = decide(config, classProbs, state);
+  const decision = decide(
+    {
+      signals: config.signals,
+      sizing: config.sizing,
+      stops: config.backtest.stops,
+      costs: config.costs,
+      labelsHorizon: config.labels.horizon,
+    },
+    Array.from(probs),
+    state.risk,
+    state.regime.id,
+    state.close,
+  );
   const forecast: ComputedForecast = {
     ticker: feed.ticker,
     model: served.id,
     barTime: new Date(barTs).toISOString(),
-    probabilities,
-    direction: DIRECTIONS[served.classes[best]],
+    probabilities: Object.fromEntries(served.classes.map((c, k) => [c, classProbs[k]])),
+    direction: decision.direction,
     signal: decision.signal,
     positionSize: decision.positionSize,
     stopLoss: decision.stopLoss,
     takeProfit: decision.takeProfit,
     regime: { scheme: state.regime.scheme, name: state.regime.name },
     featureHash: featureHash(x),
-    expiresAt: new Date(feed.expiryOf(barTs, config.signals.hold_bars ?? labelHorizon(config))).toISOString(),
+    expiresAt: new Date(feed.expiryOf(barTs, decision.holdBars)).toISOString(),
   };
   return {
     forecast,
     barTs,
     features: Object.fromEntries(names.map((n, j) => [n, Number.isFinite(x[j]) ? x[j] : null])),
-    reasoning: reasoningOf(forecast, decision.rule),
+    reasoning: reasoningOf(forecast, decision, config.signals),
   };
 }
 
-function labelHorizon(config: ServedModel["loaded"]["config"]): number {
-  return config.labels.horizon;
-}
-
-function reasoningOf(f: ComputedForecast, rule: string): string {
+/** One line a desk reads: the probabilities, the rule that fired and why nothing else did. */
+function reasoningOf(f: ComputedForecast, d: Decision, signals: SignalsConfig): string {
   const p = Object.entries(f.probabilities)
     .map(([c, v]) => `P(${c})=${v.toFixed(3)}`)
     .join(", ");
+  const thresholds = `long_above ${signals.long_above}, short_above ${signals.short_above}`;
+  const act =
+    d.action === "none"
+      ? `no threshold met (${thresholds})`
+      : d.action === "exit"
+        ? `${d.signal} signal, exit only (${EXIT_WHY[d.reason]})`
+        : `${d.signal} entry, size ${d.positionSize.toFixed(4)} of equity, held ${d.holdBars} bars`;
   const regime = f.regime.name ? `${f.regime.name} regime` : "regime warming up";
-  return `${f.model.name} v${f.model.version}: ${p}; ${rule}; ${regime}`;
+  return `${f.model.name} v${f.model.version}: ${p}; ${act}; ${regime}`;
 }
+
+const EXIT_WHY = {
+  long_only: "the config is long-only",
+  warm_up: "the volatility or ATR the config sizes with is still warming up",
+  no_size: "the sizing rule gives no positive size",
+} as const;
