@@ -74,7 +74,12 @@ export interface ExitOnly extends DecisionBase {
 export interface Entry extends DecisionBase {
   readonly action: "enter";
   readonly signal: "long" | "short";
-  /** Fraction of equity, after the per-position cap and the gross cap of a flat account. */
+  /**
+   * Fraction of equity, after the per-position cap and the gross cap of a flat account. The
+   * engine may still cut it: to `costs.max_participation` of the signal bar's volume (a count of
+   * shares, so it needs the account's equity in currency), and to the gross room other open
+   * tickers leave; a guard-rail pause (the account's own path) drops the entry.
+   */
   readonly positionSize: number;
   readonly stopLoss: number | null;
   readonly takeProfit: number | null;
