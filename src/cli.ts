@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { registerJobCommands, scheduleChampion } from "../jobs";
 import { registerDataCommands } from "./cli/data";
 import { registerFeaturesCommands } from "./cli/features";
+import { registerForecastCommand } from "./cli/forecast";
 import { registerMlflowCommands } from "./cli/mlflow";
 import { registerModelsCommands } from "./cli/models";
 import { registerPromoteCommand } from "./cli/promote";
@@ -28,6 +29,7 @@ const program = new Command()
 
 registerDataCommands(program);
 registerFeaturesCommands(program);
+registerForecastCommand(program);
 registerJobCommands(program);
 registerMlflowCommands(program);
 registerPromoteCommand(program, { scheduleChampion: (path) => scheduleChampion(path) });

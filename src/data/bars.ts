@@ -69,7 +69,9 @@ export function appendBars(a: Bars, later: Bars): Bars {
     );
   }
   if ((a.volume === null) !== (later.volume === null) || (a.adjClose === null) !== (later.adjClose === null)) {
-    throw new RangeError(`appendBars: ${a.ticker} ${a.timeframe}: the new bars carry other columns (volume, adjusted close)`);
+    throw new RangeError(
+      `appendBars: ${a.ticker} ${a.timeframe}: the new bars carry other columns (volume, adjusted close)`,
+    );
   }
   const join = (x: Float64Array, y: Float64Array) => {
     const out = new Float64Array(x.length + y.length);

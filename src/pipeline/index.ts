@@ -83,3 +83,4 @@ export {
 } from "./forecast/forecastTypes";
 export { type BatchForecast, Forecaster, type ForecasterOptions } from "./forecast/forecaster";
 export { type ScoreOptions, type ScoreRequest, scoreTickers } from "./forecast/scoreTickers";
+export { defaultModel } from "./forecast/defaultModel";

@@ -67,7 +67,7 @@ describe("forecaster on the planted-signal champion", { timeout: 600_000 }, () =
       );
       const all = Int32Array.from(rows.panel.ts, (_, i) => i);
       const p = predictPanelRows(model, rows.panel, all, { scheme: rows.trend[0].scheme, ids: rows.regimeIds });
-      rows.panel.ts.forEach((t, i) => offline.set(t, p[i]));
+      for (const [i, t] of rows.panel.ts.entries()) offline.set(t, p[i]);
       // The 50 last bars: inside the run's final holdout (the last two years), never fitted on.
       heldOut = [...rows.panel.ts.slice(-50)];
     } finally {
@@ -103,7 +103,12 @@ describe("forecaster on the planted-signal champion", { timeout: 600_000 }, () =
       const expected = offline.get(t) as number;
       expect(equal(f.probabilities.up, expected), `${isoDate(t)}: ${f.probabilities.up} vs ${expected}`).toBe(true);
       expect(f.probabilities.down + f.probabilities.up).toBeCloseTo(1, 12);
-      expect(f.model).toEqual({ name: champion.modelName, version: champion.version, alias: "champion", runId: champion.runId });
+      expect(f.model).toEqual({
+        name: champion.modelName,
+        version: champion.version,
+        alias: "champion",
+        runId: champion.runId,
+      });
     }
   });
 
@@ -147,8 +152,12 @@ describe("forecaster on the planted-signal champion", { timeout: 600_000 }, () =
     };
     expect(await code({ ticker: "PLNT", asof: "2024-13-01" })).toMatch(/^bad_request asof: asof: expected an ISO date/);
     expect(await code({ ticker: "PLNT", asof: "2024-06-03 10:00" })).toMatch(/^bad_request asof: .*with its zone/);
-    expect(await code({ ticker: "PLNT", asof: "1999-01-04" })).toMatch(/^bad_request asof: .*before PLNT's first served bar/);
-    expect(await code({ ticker: "PLNT", model: "no such/model/x" })).toMatch(/^bad_request model: model: model reference/);
+    expect(await code({ ticker: "PLNT", asof: "1999-01-04" })).toMatch(
+      /^bad_request asof: .*before PLNT's first served bar/,
+    );
+    expect(await code({ ticker: "PLNT", model: "no such/model/x" })).toMatch(
+      /^bad_request model: model: model reference/,
+    );
     expect(await code({ ticker: "pl nt" })).toMatch(/^bad_request ticker: ticker: ticker "pl nt" is not valid/);
     expect(await code({ ticker: "ZZZZ" })).toMatch(/^unknown_symbol ticker: no stored bars for ZZZZ/);
     // SENT is stored (PLNT's context), but the model was trained on PLNT alone.
@@ -195,8 +204,18 @@ describe("forecaster on the planted-signal champion", { timeout: 600_000 }, () =
     const next = heldOut[41];
     try {
       // PLNT through `next`, SENT through `cut` only: PLNT's bar at `next` waits for SENT's.
-      await late.ingest([barsBetween(m.asset, Number.NEGATIVE_INFINITY, next + 1), barsBetween(m.context, Number.NEGATIVE_INFINITY, cut + 1)]);
-      const f = await Forecaster.open({ store: late, client, model: champion.modelName, pollMs: 0, refreshMs: 0, storeSignals: false });
+      await late.ingest([
+        barsBetween(m.asset, Number.NEGATIVE_INFINITY, next + 1),
+        barsBetween(m.context, Number.NEGATIVE_INFINITY, cut + 1),
+      ]);
+      const f = await Forecaster.open({
+        store: late,
+        client,
+        model: champion.modelName,
+        pollMs: 0,
+        refreshMs: 0,
+        storeSignals: false,
+      });
       try {
         expect((await f.forecast({ ticker: "PLNT" })).barTime).toBe(new Date(cut).toISOString());
         await late.ingest([barsBetween(m.context, cut + 1, next + 1)]);

@@ -26,5 +26,7 @@ export class FeatureRow {
 
 /** SHA-256 (hex) of the vector's IEEE-754 bytes: equal hashes, bit-identical features. */
 export function featureHash(x: Float64Array): string {
-  return createHash("sha256").update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)).digest("hex");
+  return createHash("sha256")
+    .update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength))
+    .digest("hex");
 }

@@ -279,7 +279,10 @@ export class Forecaster {
     const state = slot?.state;
     const model =
       state?.kind === "served"
-        ? { ok: true, detail: `${state.served.id.name}/${state.served.id.version} (${state.market.tickers.join(", ")})` }
+        ? {
+            ok: true,
+            detail: `${state.served.id.name}/${state.served.id.version} (${state.market.tickers.join(", ")})`,
+          }
         : { ok: false, detail: state?.reason ?? "not loaded" };
     let store: { ok: boolean; detail: string };
     try {

@@ -44,7 +44,9 @@ export function modelRequestText(r: ModelRequest): string {
 export async function resolveVersion(client: MlflowClient, r: ModelRequest): Promise<string | null> {
   const registry = new ModelRegistry(client);
   try {
-    const mv = r.alias ? await registry.getAlias(r.name, r.alias) : await registry.getModelVersion(r.name, r.version as string);
+    const mv = r.alias
+      ? await registry.getAlias(r.name, r.alias)
+      : await registry.getModelVersion(r.name, r.version as string);
     return mv?.version ?? null;
   } catch (err) {
     throw unavailable(err);

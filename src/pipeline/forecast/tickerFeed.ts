@@ -47,7 +47,14 @@ class BarStates {
   /** Feeds bars [from, to) of `bars`. */
   feed(bars: Bars, from: number, to: number): void {
     for (let i = from; i < to; i++) {
-      const bar = { ts: bars.ts[i], open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume ? bars.volume[i] : Number.NaN };
+      const bar = {
+        ts: bars.ts[i],
+        open: bars.open[i],
+        high: bars.high[i],
+        low: bars.low[i],
+        close: bars.close[i],
+        volume: bars.volume ? bars.volume[i] : Number.NaN,
+      };
       const id = this.regime.update(bar);
       this.kept.set(bar.ts, {
         close: bar.close,
@@ -72,8 +79,7 @@ function contextWatermark(input: FeatureInput): number {
     const last = c.ts[n - 1];
     // A daily context bar is carried onto intraday bars once its session has closed: the next
     // session's intraday bars are the last it can serve.
-    const reach =
-      c.timeframe === "1d" && isIntraday(input.bars.timeframe) ? sessionClose(nextSession(last)) : last;
+    const reach = c.timeframe === "1d" && isIntraday(input.bars.timeframe) ? sessionClose(nextSession(last)) : last;
     until = Math.min(until, reach);
   }
   return until;

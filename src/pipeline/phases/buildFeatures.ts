@@ -13,7 +13,10 @@ export interface FeaturesPhase {
 }
 
 /** The stock universe the config asks for (`universe: bundled`), or none. */
-export function universeOf(config: Pick<ExperimentConfig, "universe">, dataDir?: string): Map<string, Bars> | undefined {
+export function universeOf(
+  config: Pick<ExperimentConfig, "universe">,
+  dataDir?: string,
+): Map<string, Bars> | undefined {
   return config.universe === "bundled" ? loadUniverse(dataDir) : undefined;
 }
 
