@@ -71,3 +71,11 @@ export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
 export { type PhaseName, PROGRESS_STEPS, type ProgressStep } from "./phaseNames";
 export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";
 export { dataFilesOf, ingestData, type IngestRequest, type IngestSummary } from "./ingest";
+export {
+  type Direction,
+  type Forecast,
+  ForecastError,
+  type ForecastErrorCode,
+  type ForecastModel,
+  type SignalSide,
+} from "./forecast/forecastTypes";
