@@ -3,6 +3,8 @@
  * a route without one is public (the probes, the docs). The hook runs first among the route's
  * hooks, so the rate limit (keyed by the token's name) and the handler see `req.principal`.
  *
+ * Log lines after the check carry the token's name (`token`), never the token.
+ *
  * A server without tokens runs only if built with `allowAnonymous: true`: every request is then
  * the `anonymous` admin, which is safe only when no one else can connect, so such a server answers
  * loopback clients only (and startServer refuses a non-loopback host outright).
@@ -36,10 +38,12 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 export function authHook(access: Access) {
-  return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const needed = req.routeOptions.config.scope;
     if (needed === undefined) return;
     req.principal = principalOf(req, access);
+    // The rest of the request's lines (fastify's "request completed" is the reply's) name the caller.
+    reply.log = req.log = req.log.child({ token: req.principal.name });
     if (!grants(req.principal.scopes, needed)) {
       const held = [...req.principal.scopes].join("+");
       throw new ApiError(

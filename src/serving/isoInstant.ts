@@ -21,7 +21,8 @@ export function parseIsoInstant(text: string): number | null {
   if (base === null) return null;
   const offset = zone === "Z" ? 0 : zoneMinutes(zone);
   if (offset === null) return null;
-  return base + Number(`0.${frac || "0"}`) * 1000 - offset * 60_000;
+  // Whole milliseconds, from the digits (a float product would make .57 s 569.999… ms).
+  return base + Number(frac.padEnd(3, "0").slice(0, 3)) - offset * 60_000;
 }
 
 /** UTC ms of a civil date and time, or null when a field is out of range (2024-02-30, 24:00). */

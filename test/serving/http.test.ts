@@ -318,6 +318,7 @@ describe("tokens and scopes", () => {
   it("404 not_found for a route that does not exist", async () => {
     const res = await s.call("/v1/forecasts?x=1", { token: s.tokens.admin });
     expect(res.status).toBe(404);
+    expect(res.headers.get("x-request-id")).toBeTruthy();
     expect(await errorOf(res)).toEqual({ code: "not_found", message: "no route GET /v1/forecasts" });
   });
 
@@ -348,6 +349,8 @@ describe("request ids", () => {
     expect(res.headers.get("x-request-id")).toBe("trace-7f3a.b:1");
     const lines = s.logs.map((l) => JSON.parse(l)).filter((l) => l.reqId === "trace-7f3a.b:1");
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["incoming request", "request completed"]));
+    // From the token check on, the lines name the caller.
+    expect(lines.find((l) => l.msg === "request completed")?.token).toBe("forecaster");
   });
 
   it("makes a fresh one when none comes or the one given is not plausible, errors included", async () => {

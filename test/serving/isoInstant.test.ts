@@ -9,13 +9,13 @@ describe("parseIsoInstant", () => {
     ["2024-01-31T14:30Z", Date.UTC(2024, 0, 31, 14, 30)],
     ["2024-01-31T14:30:05Z", Date.UTC(2024, 0, 31, 14, 30, 5)],
     ["2024-01-31T14:30:05.25Z", Date.UTC(2024, 0, 31, 14, 30, 5, 250)],
-    ["2024-01-31T14:30:05.123456789Z", Date.UTC(2024, 0, 31, 14, 30, 5, 123.456789)],
+    ["2024-01-31T14:30:05.57Z", Date.UTC(2024, 0, 31, 14, 30, 5, 570)],
+    ["2024-01-31T14:30:05.123456789Z", Date.UTC(2024, 0, 31, 14, 30, 5, 123)],
     ["2024-01-31T09:30:00-05:00", Date.UTC(2024, 0, 31, 14, 30)],
     ["2024-01-01T03:00:00+05:30", Date.UTC(2023, 11, 31, 21, 30)],
     ["0050-06-01", Date.parse("0050-06-01T00:00:00.000Z")],
-  ])("%s → its epoch ms", (text, ms) => {
-    const got = parseIsoInstant(text) as number;
-    expect(Math.abs(got - ms)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ms)));
+  ])("%s → its epoch ms, whole", (text, ms) => {
+    expect(parseIsoInstant(text)).toBe(ms);
   });
 
   it.each([

@@ -204,11 +204,17 @@ describe("the OpenAPI document", () => {
     expect(doc.paths["/health"].get.security).toBeUndefined();
   });
 
-  it("/docs serves the Swagger UI page", async () => {
+  it("/docs serves the Swagger UI page, which loads the document above", async () => {
     const res = await s.call("/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(await res.text()).toMatch(/swagger-ui/i);
+    const page = await res.text();
+    const initializer = /src="([^"]*swagger-initializer\.js)"/.exec(page)?.[1] as string;
+    expect(initializer).toBe("/docs/static/swagger-initializer.js");
+    const script = await s.call(initializer);
+    expect(script.status).toBe(200);
+    // Relative to /docs/: /docs/json.
+    expect(await script.text()).toContain("resolveUrl('./json')");
   });
 });
 
