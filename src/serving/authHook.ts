@@ -1,7 +1,8 @@
 /**
  * The authentication hook every route passes through. A route's `config.scope` says what it needs;
- * a route without one is public (the probes, the docs). The hook runs first among the route's
- * hooks, so the rate limit (keyed by the token's name) and the handler see `req.principal`.
+ * a route without one is public (the probes, the docs). It is an instance hook, and fastify runs
+ * those before a route's own hooks, among them the rate limit's: the rate limit (keyed by the
+ * token's name) and the handler see `req.principal`, and a 401 or 403 costs no rate.
  *
  * Log lines after the check carry the token's name (`token`), never the token.
  *
@@ -26,7 +27,7 @@ declare module "fastify" {
 
 export type Access = { readonly kind: "tokens"; readonly tokens: TokenSet } | { readonly kind: "anonymous" };
 
-export const ANONYMOUS: Principal = { name: "anonymous", scopes: new Set(SCOPES) };
+const ANONYMOUS: Principal = { name: "anonymous", scopes: new Set(SCOPES) };
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 

@@ -15,7 +15,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client
 import type { Forecast, ForecastErrorCode } from "../pipeline";
 import type { HttpErrorCode } from "./httpErrors";
 
-export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
 export type ForecastRoute = "single" | "batch";
 

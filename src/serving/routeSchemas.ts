@@ -41,7 +41,9 @@ export function forecastBatchBody(maxTickers: number) {
   const tickers = z
     .array(ticker)
     .min(1, { error: "expected at least one ticker" })
-    .max(maxTickers, { error: (iss) => `at most ${maxTickers} tickers per request, got ${lengthOf(iss.input)}` })
+    .max(maxTickers, {
+      error: (iss) => `at most ${maxTickers} tickers per request, got ${(iss.input as unknown[]).length}`,
+    })
     .superRefine((list, ctx) => {
       const first = new Map<string, number>();
       list.forEach((t, i) => {
@@ -53,12 +55,8 @@ export function forecastBatchBody(maxTickers: number) {
   return z.strictObject({ tickers, asof: asof.optional(), model: model.optional() });
 }
 
-function lengthOf(input: unknown): number | string {
-  return Array.isArray(input) ? input.length : "more";
-}
-
-export const SIGNALS_DEFAULT_LIMIT = 100;
-export const SIGNALS_MAX_LIMIT = 1000;
+const SIGNALS_DEFAULT_LIMIT = 100;
+const SIGNALS_MAX_LIMIT = 1000;
 const LIMIT_FORM = `expected a whole number from 1 to ${SIGNALS_MAX_LIMIT}`;
 
 const instantMs = instantText.transform((t) => parseIsoInstant(t) as number);
