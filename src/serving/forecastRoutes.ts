@@ -12,6 +12,7 @@ import {
   forecastBatchResponse,
   forecastBody,
   forecastResponse,
+  reloadResponse,
   signalsQuery,
   signalsResponse,
 } from "./routeSchemas";
@@ -107,5 +108,22 @@ export function registerForecastRoutes(
       },
     },
     async (req) => service.signals(req.query),
+  );
+
+  app.post(
+    "/v1/admin/reload",
+    {
+      config: { scope: "admin" },
+      schema: {
+        summary: "Re-read the registry and the store now",
+        description:
+          "Swaps in the version an alias now names (the service also polls, and hears promote and retrain jobs) " +
+          "and streams bars stored since the last look. Needs scope admin.",
+        tags: ["admin"],
+        security: BEARER_SECURITY,
+        response: { 200: jsonSchema(reloadResponse, "output"), ...errorResponses([401, 403, 429, 500, 503]) },
+      },
+    },
+    async () => service.reload(),
   );
 }

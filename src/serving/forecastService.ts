@@ -4,7 +4,7 @@
  * which bars, caching) is the implementation's, built in src/pipeline. A method that fails for the
  * whole request throws a ForecastError; a batch reports per-ticker failures in `errors` instead.
  */
-import type { Forecast, ForecastErrorCode } from "../pipeline";
+import type { Forecast, ForecastErrorCode, ForecastModel } from "../pipeline";
 
 export interface ForecastRequest {
   readonly ticker: string;
@@ -70,4 +70,6 @@ export interface ForecastService {
   signals(q: SignalsQuery): Promise<SignalsPage>;
   /** Readiness: model loaded, store reachable; each check with a detail. */
   readiness(): Promise<Readiness>;
+  /** Re-reads the registry's aliases and the store's new bars now; returns the default model served after. */
+  reload(): Promise<{ model: ForecastModel | null; newBars: number }>;
 }

@@ -37,3 +37,5 @@ export type {
 } from "./forecastService";
 export { type ErrorBody, type HttpErrorCode, PROMOTE_HINT, STATUS_OF } from "./httpErrors";
 export type { LoggerSetting } from "./logging";
+export { announceRegistryChange, registryChannel, watchRegistryChanges } from "./registryChanges";
+export { type RunningService, type ServeOptions, serveForecasts } from "./serveForecasts";

@@ -126,6 +126,11 @@ export const forecastBatchResponse = z.object({
   ),
 }) satisfies z.ZodType<ForecastBatchResult>;
 
+export const reloadResponse = z.object({
+  model: forecastModel.nullable().meta({ description: "The default model served after the reload; null: none" }),
+  newBars: z.number().int().meta({ description: "Bars stored since the last look, now streamed" }),
+});
+
 export const signalsResponse = z.object({
   signals: z.array(z.unknown()),
   next: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }),

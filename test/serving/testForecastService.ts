@@ -154,6 +154,10 @@ export function createTestForecastService(): TestService {
       };
       return { ready: checks.model.ok && checks.store.ok, checks };
     },
+    async reload() {
+      guard();
+      return { model: state.model, newBars: 0 };
+    },
   };
   return { service, state, signalQueries };
 }

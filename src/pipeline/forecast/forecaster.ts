@@ -97,6 +97,11 @@ export class Forecaster {
     return slot?.state.kind === "served" ? slot.state.served.id : null;
   }
 
+  /** Whether a model of this name is served (by any alias or version). */
+  serves(model: string): boolean {
+    return [...this.slots.values()].some((s) => s.request.name === model);
+  }
+
   private async slotOf(request: ModelRequest): Promise<Slot> {
     const key = modelRequestText(request);
     let slot = this.slots.get(key);
@@ -269,8 +274,15 @@ export class Forecaster {
     return out;
   }
 
-  signals(q: SignalQuery): Promise<SignalPage> {
-    return this.opts.store.listSignals(q);
+  /** Stored signals, newest first; `to` is inclusive here (the HTTP query's), exclusive in the store. */
+  signals(q: Omit<SignalQuery, "to"> & { to?: number }): Promise<SignalPage> {
+    return this.opts.store.listSignals({ ...q, to: q.to === undefined ? undefined : q.to + 1 });
+  }
+
+  /** The registry's aliases and the store's new bars, read now (`POST /v1/admin/reload`). */
+  async reload(): Promise<{ model: ServedModel["id"] | null; newBars: number }> {
+    await this.checkRegistry();
+    return { model: this.served(), newBars: await this.refreshBars() };
   }
 
   /** Model loaded, store reachable: what `/ready` reports. */
