@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { type Bars, isoDate, loadDataBlock, lowerBound, sliceBars } from "../../src/data";
+import { type Bars, isoDate, loadDataBlock, loadUniverse, lowerBound, sliceBars } from "../../src/data";
 import {
   computeFeatures,
   type FeatureInput,
@@ -37,6 +37,23 @@ function cutBefore(input: FeatureInput, t: number): FeatureInput {
     bars: cut(input.bars),
     context: Object.fromEntries(Object.entries(input.context ?? {}).map(([k, b]) => [k, cut(b)])),
     universe: input.universe && new Map([...input.universe].map(([k, b]) => [k, cut(b)])),
+  };
+}
+
+/** `bars` without the bars of the given dates (a series with holes). */
+function withoutDates(bars: Bars, dates: string[]): Bars {
+  const drop = new Set(dates.map((d) => Date.parse(`${d}T00:00:00Z`)));
+  const keep = [...bars.ts.keys()].filter((i) => !drop.has(bars.ts[i]));
+  const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+  return {
+    ...bars,
+    ts: pick(bars.ts),
+    open: pick(bars.open),
+    high: pick(bars.high),
+    low: pick(bars.low),
+    close: pick(bars.close),
+    volume: bars.volume && pick(bars.volume),
+    adjClose: bars.adjClose && pick(bars.adjClose),
   };
 }
 
@@ -92,6 +109,70 @@ describe("FeatureFeed", () => {
     const feed = expectFeedEqualsBatch(daily, input, ["2007-01-03", "2020-03-16", "2026-07-20"]);
     expect(feed.names.length).toBeGreaterThanOrEqual(100);
     expect(feed.names).toContain("VIX/zscore_20(close)");
+  });
+
+  it("spy-daily's features block (default set, 1w, VIX): every column, weekly ones shown when their week closes", async () => {
+    const { features, input } = await experiment("experiments/spy-daily.yaml");
+    // Cuts mid-week (Wednesdays): the feed holds a week in progress across advance().
+    const feed = expectFeedEqualsBatch(features, input, ["2003-04-09", "2014-10-15", "2026-07-08"]);
+    const weekly = feed.names.filter((n) => n.startsWith("1w:"));
+    expect(weekly.length).toBeGreaterThanOrEqual(80);
+    // The data ends on Thursday 2026-07-23: that week has not closed, so the rows of its sessions
+    // show the week of 2026-07-13..17, as from its Friday on (batch and feed alike).
+    const ts = input.bars.ts;
+    const n = ts.length;
+    expect(isoDate(ts[n - 1])).toBe("2026-07-23");
+    const friday = lowerBound(ts, Date.parse("2026-07-17T00:00:00Z"));
+    const j = feed.names.indexOf("1w:rsi_14");
+    const thursday = feed.rowAt(ts[n - 1]) as Float64Array;
+    expect(thursday[j]).toBe((feed.rowAt(ts[friday]) as Float64Array)[j]);
+    expect(thursday[j]).not.toBe((feed.rowAt(ts[friday - 1]) as Float64Array)[j]);
+  });
+
+  it("universe-daily's features block (default set, breadth from the bundled universe): every column", async () => {
+    const { features, input } = await experiment("experiments/universe-daily.yaml");
+    const universe = loadUniverse();
+    expect(universe.size).toBe(480);
+    const feed = expectFeedEqualsBatch(features, { ...input, universe }, ["2016-02-10", "2019-12-31"]);
+    expect(feed.names).toContain("breadth_above_share_50");
+    const proxy = feed.names.indexOf("breadth_proxy_50");
+    const last = feed.rowAt(feed.lastTs) as Float64Array;
+    expect(last[proxy]).toBe(0);
+  });
+
+  it("cs_rank over the universe's bar of the date, on the bars and through a benchmark; weekly benchmark", async () => {
+    // QQQ with SPY as context: the members' beta reads SPY's close of their date, the weekly beta
+    // SPY's weekly close. QQQ lacks a Wednesday and a Friday that SPY and the members have: those
+    // members' bars are run at the next QQQ bar yet read SPY's close of their own date, and QQQ's
+    // week closes at the next Monday, after SPY's new week has begun.
+    const { input } = await experiment("experiments/universe-daily.yaml");
+    const full = (await loadDataBlock({ tickers: ["QQQ"], start: "2015-01-12", end: "2020-01-10" })).tickers[0].bars;
+    const qqq = withoutDates(full, ["2017-05-17", "2017-05-19"]);
+    expect(qqq.ts.length).toBe(full.ts.length - 2);
+    const universe = loadUniverse();
+    const data = { bars: qqq, context: { ...input.context, SPY: input.bars }, universe };
+    const spec: FeaturesConfigInput = {
+      set: [
+        { indicator: "ret", params: { period: 20 }, transforms: ["cs_rank", "zscore(5) | cs_rank"] },
+        { indicator: "beta", params: { benchmark: "SPY", period: 20 }, transforms: ["cs_rank"] },
+        { indicator: "rsi", timeframe: "1w" },
+      ],
+      extra: [{ indicator: "beta", params: { benchmark: "SPY", period: 10 }, timeframe: "1w" }],
+      nan: "ffill",
+    };
+    const feed = expectFeedEqualsBatch(spec, data, ["2015-06-17", "2018-03-07"]);
+    expect(feed.names).toEqual([
+      "ret_20",
+      "cs_rank(ret_20)",
+      "cs_rank(zscore_5(ret_20))",
+      "beta_SPY_20",
+      "cs_rank(beta_SPY_20)",
+      "1w:rsi_14",
+      "1w:beta_SPY_10",
+    ]);
+    const row = feed.rowAt(feed.lastTs) as Float64Array;
+    for (const j of [1, 2, 4]) expect(row[j]).toBeGreaterThan(0);
+    for (const j of [1, 2, 4]) expect(row[j]).toBeLessThan(1);
   });
 
   it("keeps the last `keep` rows; rowAt copies; lastTs is NaN before any bar", async () => {
