@@ -11,7 +11,7 @@
  * It keeps the last `keep` rows for `rowAt`.
  */
 import { type Bars, isIntraday, isoDate, isoNewYork } from "../data";
-import { availabilityOf, parseFeaturesConfig } from "./computeFeatures";
+import { availabilityOf, checkCoverage, parseFeaturesConfig } from "./computeFeatures";
 import type { FeatureInput } from "./featureResult";
 import { FeatureStream } from "./featureStream";
 import type { FeaturesConfig, FeaturesConfigInput } from "./featuresConfig";
@@ -121,6 +121,7 @@ export class FeatureFeed {
       context: Object.fromEntries(av.context),
       universe: av.hasUniverse,
     });
+    this.checkCoverage(input);
     this.names = this.stream.names;
     this.skipped = this.stream.skipped;
     this.bars = input.bars;
@@ -169,11 +170,23 @@ export class FeatureFeed {
       if (!b) throw new RangeError(`FeatureFeed.advance: universe member ${m.ticker} was given before, not now`);
       checkExtends(`input.universe ${m.ticker}`, m.bars, b);
     }
+    this.checkCoverage(next);
     // Only once every series is checked: a refused input leaves the feed as it was.
     this.bars = next.bars;
     for (const c of this.contexts) c.bars = given[c.ticker];
     for (const m of this.members) m.bars = universe.get(m.ticker) as Bars;
     this.streamNew();
+  }
+
+  /**
+   * The batch's refusal of a context series that does not reach the bars (a live VIX lagging
+   * SPY): streamed on, those rows would hold stale values the batch never gives.
+   */
+  private checkCoverage(input: FeatureInput): void {
+    for (const { path, ticker } of this.stream.contextNeeds) {
+      const ctx = input.context?.[ticker];
+      if (ctx) checkCoverage(path, ctx, input.bars);
+    }
   }
 
   /** The row at base bar time `ts` if it is among the last `keep` streamed, else null (a copy). */

@@ -95,6 +95,11 @@ export class FeatureStream {
   readonly names: string[] = [];
   /** Preset entries left out, as in the batch report. */
   readonly skipped: { path: string; reason: string }[] = [];
+  /**
+   * The context series the columns read (as a source or a benchmark), by the first step reading
+   * each, in plan order: the batch refuses an input where one does not cover the bars.
+   */
+  readonly contextNeeds: { path: string; ticker: string }[] = [];
   private readonly base: Runner[] = [];
   private readonly contextRunners = new Map<string, Runner[]>();
   private readonly crossSections: CrossSectionRunner[] = [];
@@ -168,6 +173,12 @@ export class FeatureStream {
         throw new FeatureSpecError(step.path, `${step.def.name} has no streaming twin`);
       }
       const source = step.source;
+      const benchmark = step.def.needsBenchmark ? (step.params.benchmark as string) : null;
+      for (const t of [source.kind === "context" ? source.ticker : null, benchmark]) {
+        if (t !== null && t !== this.ticker && !this.contextNeeds.some((c) => c.ticker === t)) {
+          this.contextNeeds.push({ path: step.path, ticker: t });
+        }
+      }
       if (source.kind === "context") {
         const runner = this.runnerOf(step, av.context.get(source.ticker)?.timeframe ?? options.timeframe);
         const list = this.contextRunners.get(source.ticker) ?? [];

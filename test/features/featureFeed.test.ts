@@ -83,7 +83,7 @@ function expectFeedEqualsBatch(spec: FeaturesConfigInput, input: FeatureInput, c
   const whole = new FeatureFeed(spec, input, { keep: n });
   expect(whole.lastTs).toBe(input.bars.ts[n - 1]);
   expect(firstMismatch(whole, spec, input)).toBeNull();
-  const times = cuts.map((d) => Date.parse(`${d}T00:00:00Z`));
+  const times = cuts.map((d) => Date.parse(d.length === 10 ? `${d}T00:00:00Z` : `${d}:00Z`));
   const pieces = new FeatureFeed(spec, cutBefore(input, times[0]), { keep: n });
   for (const t of times.slice(1)) pieces.advance(cutBefore(input, t));
   pieces.advance(input);
@@ -175,6 +175,17 @@ describe("FeatureFeed", () => {
     for (const j of [1, 2, 4]) expect(row[j]).toBeLessThan(1);
   });
 
+  it("spy-5m's features block (default set, 1h, daily VIX under 5-minute bars): every column", async () => {
+    // Loaded as the data phase loads an intraday run: the context series as daily bars.
+    const doc = parse(readFileSync(join(process.cwd(), "experiments/spy-5m.yaml"), "utf8"));
+    const bars = (await loadDataBlock({ ...doc.data, context: [] })).tickers[0].bars;
+    const vix = (await loadDataBlock({ ...doc.data, timeframe: "1d", tickers: ["VIX"], context: [] })).tickers[0].bars;
+    const input = { bars, context: { VIX: vix } };
+    // Cuts at 15:00 New York (19:00 UTC in winter, the hour in progress) and at a midnight.
+    const feed = expectFeedEqualsBatch(doc.features, input, ["2025-12-15T19:00", "2026-02-02"]);
+    expect(feed.names.filter((n) => n.startsWith("1h:")).length).toBeGreaterThanOrEqual(80);
+  });
+
   it("keeps the last `keep` rows; rowAt copies; lastTs is NaN before any bar", async () => {
     const { features, input } = await experiment("experiments/fixtures/planted-signal.yaml");
     const ts = input.bars.ts;
@@ -214,6 +225,13 @@ describe("FeatureFeed", () => {
       /input\.bars \(PLNT\) has \d+ bars, fewer than the \d+ given before/,
     );
     expect(() => feed.advance({ bars: input.bars })).toThrow(/context series SENT was given before, not now/);
+    // A context series lagging the bars (SENT not yet in for the new sessions): refused, as the batch refuses it.
+    const lagging = { ...input, context: { SENT: cutBefore(input, cut).context?.SENT as Bars } };
+    const refusal =
+      /^features\.set\[0\] \(close on SENT\): context series SENT covers 2011-01-03\.\.2019-12-31; the bars need it from 2011-01-03 to 2024-12-31/;
+    expect(() => computeFeatures(features, lagging)).toThrow(refusal);
+    expect(() => feed.advance(lagging)).toThrow(refusal);
+    expect(() => new FeatureFeed(features, lagging)).toThrow(refusal);
     feed.advance(input);
     expect(firstMismatch(feed, features, input, input.bars.ts.length - 512)).toBeNull();
   });
