@@ -14,13 +14,14 @@
  * and its values shown from the first base bar closing at or after its close (the batch's
  * higherTimeframeIndex), so a week cut short by the end of the data stays invisible, as in
  * batch. `cs_rank` reruns the indicator on every universe member's bars as they are pushed and
- * ranks the base value among the members' values of the base bar's date.
+ * ranks the base value among the members' values of the base bar's date. Column entries
+ * transform a finished column's value bar by bar; the NaN policy comes last, as in batch.
  */
 import { ResampleStream, type Timeframe } from "../data";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { type Availability, parseFeaturesConfig, unavailableReason } from "./computeFeatures";
 import type { CrossSectionStep, StreamCore } from "./indicators/descriptor";
-import { type IndicatorStep, planFeatures } from "./featurePlan";
+import { type ColumnStep, type IndicatorStep, planFeatures } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import type { FeaturesConfig, FeaturesConfigInput } from "./featuresConfig";
 import type { OhlcvBar } from "./indicators";
@@ -117,10 +118,14 @@ export class FeatureStream {
     bars: ResampleStream | null;
     closes: RecentCloses;
   }[] = [];
+  /** Column entries' chains, in plan order: from a column's value, after every step has written the row. */
+  private readonly columnChains: { from: number; chain: ((x: number) => number)[]; col: number }[] = [];
+  private readonly owner = new Map<string, string>();
   private readonly baseClock: BarCloseClock;
   private readonly row: Float64Array;
   private readonly scratch: Float64Array;
   private readonly last: Float64Array;
+  private readonly out: Float64Array;
   private readonly ffill: boolean;
   private readonly ticker: string;
   private readonly hasUniverse: boolean;
@@ -148,10 +153,8 @@ export class FeatureStream {
     this.contextTimeframes = av.context;
     for (const step of planFeatures(config, options.timeframe)) {
       if (step.kind === "column") {
-        throw new FeatureSpecError(
-          step.path,
-          "column transforms have no streaming twin here; put the transforms on the indicator entry",
-        );
+        this.columnOf(step);
+        continue;
       }
       const reason = unavailableReason(step, av);
       if (reason !== null) {
@@ -204,6 +207,30 @@ export class FeatureStream {
     this.row = new Float64Array(this.names.length).fill(Number.NaN);
     this.scratch = new Float64Array(this.names.length).fill(Number.NaN);
     this.last = new Float64Array(this.names.length).fill(Number.NaN);
+    this.out = new Float64Array(this.names.length);
+  }
+
+  /** Transforms of a column made above, applied to its finished value at each bar (as the batch transforms the frame's column). */
+  private columnOf(step: ColumnStep): void {
+    const from = this.names.indexOf(step.column);
+    if (from < 0) {
+      throw new FeatureSpecError(
+        step.path,
+        `no column ${step.column} to transform; columns so far: ${this.names.join(", ") || "none"}`,
+      );
+    }
+    for (const c of step.chains) {
+      this.columnChains.push({ from, chain: c.transforms.map(transformStream), col: this.names.length });
+      this.name(step.path, c.name);
+    }
+  }
+
+  /** Appends a column name; two steps making one name is the batch's error too. */
+  private name(path: string, name: string): void {
+    const prev = this.owner.get(name);
+    if (prev !== undefined) throw new FeatureSpecError(path, `column ${name} is already made by ${prev}`);
+    this.owner.set(name, path);
+    this.names.push(name);
   }
 
   private higherOf(timeframe: Timeframe, base: Timeframe): HigherTimeframe {
@@ -258,7 +285,7 @@ export class FeatureStream {
     for (const out of step.outputs) {
       if (out.raw) {
         sinks.push({ output: out.output, chain: [], col: this.names.length });
-        this.names.push(out.name);
+        this.name(step.path, out.name);
       }
       for (const c of out.chains) {
         const ranked = c.transforms.some((t) => t.kind === "cs_rank");
@@ -277,7 +304,7 @@ export class FeatureStream {
           group.chains.push({ output: out.output, prior, col: this.names.length });
         }
         sinks.push({ output: out.output, chain: prior.map(transformStream), col: this.names.length });
-        this.names.push(c.name);
+        this.name(step.path, c.name);
       }
     }
     return sinks;
@@ -333,12 +360,17 @@ export class FeatureStream {
     }
     if (this.higher.length > 0) this.updateHigher(bar);
     if (this.ranks.length > 0) this.rank(bar.ts);
-    if (!this.ffill) return this.row;
-    for (let j = 0; j < this.row.length; j++) {
-      if (Number.isNaN(this.row[j])) this.row[j] = this.last[j];
-      else this.last[j] = this.row[j];
+    for (const c of this.columnChains) {
+      let v = this.row[c.from];
+      for (const f of c.chain) v = f(v);
+      this.row[c.col] = v;
     }
-    return this.row;
+    if (!this.ffill) return this.row;
+    // Into another buffer: `row` keeps the values before the policy, which a context column
+    // carries to the next bars and a column entry transforms (the batch applies it last).
+    const { row, last, out } = this;
+    for (let j = 0; j < row.length; j++) out[j] = Number.isNaN(row[j]) ? last[j] : (last[j] = row[j]);
+    return out;
   }
 
   private benchmarkAt(ticker: string | null, bar: OhlcvBar): number {

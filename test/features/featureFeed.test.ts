@@ -186,6 +186,43 @@ describe("FeatureFeed", () => {
     expect(feed.names.filter((n) => n.startsWith("1h:")).length).toBeGreaterThanOrEqual(80);
   });
 
+  it("column entries transform the finished columns: of the bars, a context, a weekly entry, a rank", async () => {
+    const { input } = await experiment("experiments/universe-daily.yaml");
+    const qqq = (await loadDataBlock({ tickers: ["QQQ"], start: "2015-01-12", end: "2020-01-10" })).tickers[0].bars;
+    const data = { bars: qqq, context: input.context, universe: loadUniverse() };
+    const set: FeaturesConfigInput["set"] = [
+      { indicator: "rsi" },
+      { column: "rsi_14", transforms: ["diff(5)", "lag(1) | zscore(20)"] },
+      { indicator: "stochrsi", context: "VIX" },
+      { column: "VIX/stochrsi_k_14_14_3", transforms: ["diff(1)"] },
+      { indicator: "adx", timeframe: "1w", outputs: ["plus_di"] },
+      { column: "1w:adx_plus_di_14", transforms: ["pct_change(3)"] },
+      { indicator: "ret", params: { period: 20 }, transforms: ["cs_rank"] },
+      { column: "cs_rank(ret_20)", transforms: ["lag(1)"] },
+    ];
+    for (const nan of ["keep", "ffill"] as const) {
+      const feed = expectFeedEqualsBatch({ set, nan }, data, ["2016-08-31"]);
+      expect(feed.names).toContain("diff_1(VIX/stochrsi_k_14_14_3)");
+    }
+  });
+
+  it("ffill is applied last: a column entry reads a carried context value as the batch does, before the policy", async () => {
+    // SENT without a close on 2019-06-03 and without a bar on 2019-06-04: its NaN is carried onto
+    // PLNT's 06-04 row; the batch's diff(1) of that column is NaN on 06-04 and 06-05 (then
+    // forward-filled), not a difference with a filled-in value.
+    const { input } = await experiment("experiments/fixtures/planted-signal.yaml");
+    const sent = withoutDates(input.context?.SENT as Bars, ["2019-06-04"]);
+    const k = lowerBound(sent.ts, Date.parse("2019-06-03T00:00:00Z"));
+    const close = Float64Array.from(sent.close);
+    close[k] = Number.NaN;
+    const data = { bars: input.bars, context: { SENT: { ...sent, close } } };
+    const set = [
+      { indicator: "close", context: "SENT" },
+      { column: "SENT/close", transforms: ["diff(1)"] },
+    ];
+    expectFeedEqualsBatch({ set, nan: "ffill" }, data, ["2019-06-04"]);
+  });
+
   it("keeps the last `keep` rows; rowAt copies; lastTs is NaN before any bar", async () => {
     const { features, input } = await experiment("experiments/fixtures/planted-signal.yaml");
     const ts = input.bars.ts;
