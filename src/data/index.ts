@@ -51,6 +51,7 @@ export {
 } from "./validate";
 export { ALLOWED_ACTIONS, applyPolicy, DataValidationError, repairPolicy, RESEARCH_POLICY } from "./repairPolicy";
 export { resample } from "./resample";
+export { ResampleStream, type StreamBar } from "./resampleStream";
 export { alignOnCalendar } from "./align";
 export { loadLongParquet, loadParquet } from "./parquet";
 export { type DataConfig, dataConfigSchema, type LoadDataOptions, loadDataBlock } from "./dataConfig";

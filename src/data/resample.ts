@@ -24,6 +24,48 @@ function rank(tf: Timeframe): number {
   return TIMEFRAMES.indexOf(tf);
 }
 
+/**
+ * The bucket a bar of `from` falls in among bars of `to`, one bar at a time (the rule of
+ * {@link resample}, shared with the streaming resampler): `place(t)` sets `key` (equal for the
+ * bars of one bucket) and `stamp` (the bucket's timestamp), or returns false when the bar is
+ * dropped (outside regular hours, not a session).
+ */
+export class BucketOf {
+  key = Number.NaN;
+  stamp = Number.NaN;
+  private readonly step: number;
+  private readonly nyDay = new SessionDay();
+
+  constructor(
+    readonly from: Timeframe,
+    readonly to: Timeframe,
+  ) {
+    this.step = isIntraday(to) ? INTRADAY_TIMEFRAME_MS[to] : 0;
+  }
+
+  place(t: number): boolean {
+    let day: number;
+    let open = 0;
+    if (isIntraday(this.from)) {
+      if (!this.nyDay.inRegularHours(t)) return false;
+      day = this.nyDay.day;
+      open = this.nyDay.open;
+    } else {
+      day = Math.floor(t / DAY_MS) * DAY_MS;
+      if (this.from === "1d" && !isSession(day)) return false;
+    }
+    if (this.step > 0) {
+      this.key = this.stamp = open + Math.floor((t - open) / this.step) * this.step;
+    } else if (this.to === "1d") {
+      this.key = this.stamp = day;
+    } else {
+      this.key = weekStart(day);
+      this.stamp = day;
+    }
+    return true;
+  }
+}
+
 export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {}): Bars {
   const from = bars.timeframe;
   const where = `resample ${bars.ticker} ${from}→${to}`;
@@ -37,10 +79,7 @@ export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {
   // Bucket key per input bar (NaN = dropped); the output ts of the bucket.
   const keys = new Float64Array(n);
   const stamps = new Float64Array(n);
-  const step = isIntraday(to) ? INTRADAY_TIMEFRAME_MS[to] : 0;
-  const nyDay = new SessionDay();
-  let day = 0;
-  let open = 0;
+  const bucket = new BucketOf(from, to);
   for (let i = 0; i < n; i++) {
     const t = ts[i];
     if (!Number.isFinite(t) || (i > 0 && !(t > ts[i - 1]))) {
@@ -52,40 +91,18 @@ export function resample(bars: Bars, to: Timeframe, options: ResampleOptions = {
         `row ${i}: timestamps must be finite and strictly increasing; validate first`,
       );
     }
-    if (isIntraday(from)) {
-      if (!nyDay.inRegularHours(t)) {
-        if (outsideHours === "error") {
-          throw new DataFormatError(
-            where,
-            null,
-            null,
-            "ts",
-            `row ${i}: bar ${isoNewYork(t)} is outside regular session hours`,
-          );
-        }
-        keys[i] = Number.NaN;
-        continue;
+    if (!bucket.place(t)) {
+      if (outsideHours === "error") {
+        const why = isIntraday(from)
+          ? `bar ${isoNewYork(t)} is outside regular session hours`
+          : `${isoDate(t)} is not an NYSE session`;
+        throw new DataFormatError(where, null, null, "ts", `row ${i}: ${why}`);
       }
-      day = nyDay.day;
-      open = nyDay.open;
-    } else {
-      day = Math.floor(t / DAY_MS) * DAY_MS;
-      if (from === "1d" && !isSession(day)) {
-        if (outsideHours === "error") {
-          throw new DataFormatError(where, null, null, "ts", `row ${i}: ${isoDate(day)} is not an NYSE session`);
-        }
-        keys[i] = Number.NaN;
-        continue;
-      }
+      keys[i] = Number.NaN;
+      continue;
     }
-    if (step > 0) {
-      keys[i] = stamps[i] = open + Math.floor((t - open) / step) * step;
-    } else if (to === "1d") {
-      keys[i] = stamps[i] = day;
-    } else {
-      keys[i] = weekStart(day);
-      stamps[i] = day;
-    }
+    keys[i] = bucket.key;
+    stamps[i] = bucket.stamp;
   }
   let m = 0;
   let last = Number.NaN;

@@ -133,8 +133,8 @@ export function unavailableReason(step: IndicatorStep, av: Availability): string
   return null;
 }
 
-/** Throws unless the context series has values visible from the first to the last base bar. */
-function checkCoverage(path: string, ctx: Bars, base: Bars): void {
+/** Throws unless the context series has values visible from the first to the last base bar (the feed checks it too). */
+export function checkCoverage(path: string, ctx: Bars, base: Bars): void {
   const n = base.ts.length;
   if (n === 0) return;
   const intraday = isIntraday(base.timeframe);

@@ -58,7 +58,7 @@ function expectStreamEqualsBatch(
     for (const m of members) {
       const price = m.b.adjClose ?? m.b.close;
       for (; m.next < m.b.ts.length && m.b.ts[m.next] <= bars.ts[i]; m.next++) {
-        stream.pushUniverse(m.t, { ts: m.b.ts[m.next], price: price[m.next] });
+        stream.pushUniverse(m.t, barAt(m.b, m.next), price[m.next]);
       }
     }
     const row = stream.update(barAt(bars, i));
@@ -107,24 +107,26 @@ describe("FeatureStream", () => {
     expect(expectStreamEqualsBatch({ set: "confluence" }, spy1m, {})).toBe(14);
   });
 
-  it("refuses what it cannot stream (higher timeframes, drop_rows) and universe bars it cannot place", () => {
+  it("refuses what it cannot stream (cs_rank off the bars, drop_rows) and universe bars it cannot place", () => {
     const opts = { ticker: "SPY", timeframe: "1d" as const, hasVolume: true };
-    expect(() => new FeatureStream({ set: "default", timeframes: ["1w"] }, opts)).toThrow(FeatureSpecError);
-    expect(() => new FeatureStream({ set: "default", timeframes: ["1w"] }, opts)).toThrow(
-      /higher timeframes \(1w\) are batch only/,
+    const weeklyRank = { set: [{ indicator: "rsi", transforms: ["cs_rank"] }], timeframes: ["1w" as const] };
+    expect(() => new FeatureStream(weeklyRank, { ...opts, universe: true })).toThrow(FeatureSpecError);
+    expect(() => new FeatureStream(weeklyRank, { ...opts, universe: true })).toThrow(
+      /features\.set\[0\] \(rsi on 1w\): cs_rank ranks the daily bars of the universe; .* not on a higher timeframe \(1w\)/,
     );
     expect(() => new FeatureStream({ set: "default", nan: "drop_rows" }, opts)).toThrow(
       /features\.nan: a stream emits every row/,
     );
-    // Universe bars to a stream that was not told of a universe (its batch twin has none).
     const day = dayMsOf("2020-03-16");
-    expect(() => new FeatureStream({ set: "default" }, opts).pushUniverse("AAPL", { ts: day, price: 60 })).toThrow(
+    const bar = { ts: day, open: 60, high: 61, low: 59, close: 60, volume: 1e6 };
+    // Universe bars to a stream that was not told of a universe (its batch twin has none).
+    expect(() => new FeatureStream({ set: "default" }, opts).pushUniverse("AAPL", bar, 60)).toThrow(
       /pushUniverse\(AAPL\): the stream was built without options\.universe/,
     );
     // A member's bars must come in date order.
     const s = new FeatureStream({ set: "default" }, { ...opts, universe: true });
-    s.pushUniverse("AAPL", { ts: day, price: 60 });
-    expect(() => s.pushUniverse("AAPL", { ts: day, price: 61 })).toThrow(
+    s.pushUniverse("AAPL", bar, 60);
+    expect(() => s.pushUniverse("AAPL", bar, 61)).toThrow(
       /AAPL bar of 2020-03-16 is not after its previous one \(2020-03-16\)/,
     );
   });
