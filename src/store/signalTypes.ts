@@ -28,7 +28,9 @@ export interface NewSignal {
   readonly barTs: number;
   /**
    * The feature vector the model read. NaN and ±Infinity are stored (and read back) as null:
-   * the column is JSON, which has no such numbers.
+   * the column is JSON, which has no such numbers. JSONB keeps neither the key order (it reads
+   * back shorter names first) nor -0: the model's feature order is its own feature list, which
+   * `featureHash` follows.
    */
   readonly features: Readonly<Record<string, number | null>>;
   /** sha256 of the feature vector, 64 lower-case hex digits. */
