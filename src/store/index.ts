@@ -1,4 +1,4 @@
-/** The operational store: bars and ingest/validation runs in PostgreSQL or the embedded PGlite. */
+/** The operational store: bars, ingest/validation runs and trading signals in PostgreSQL or the embedded PGlite. */
 export { maskUrl } from "./connectionUrl";
 export { MIGRATIONS, type Migration } from "./migrations";
 export { DEFAULT_PGLITE_DIR, type OpenStoreOptions, openStore } from "./openStore";
@@ -14,6 +14,16 @@ export type {
   StoreBackend,
   TimeRange,
 } from "./store";
+export { DEFAULT_SIGNAL_LIMIT, MAX_SIGNAL_LIMIT } from "./signalCheck";
+export type {
+  NewSignal,
+  SignalInsert,
+  SignalPage,
+  SignalQuery,
+  SignalRecord,
+  SignalStatus,
+  SignalType,
+} from "./signalTypes";
 export { StoreError, type StoreErrorCode } from "./storeError";
 export {
   type CheckedSeries,

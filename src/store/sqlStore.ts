@@ -11,7 +11,10 @@
 import { type Bars, isTimeframe, type Timeframe, tickerProblem } from "../data";
 import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy, PG_EPOCH_MS, TWO_32 } from "./binaryCopy";
 import { contentHash } from "./contentHash";
+import { insertSignal, listSignals, markExpiredSignals } from "./signalSql";
+import type { NewSignal, SignalInsert, SignalPage, SignalQuery } from "./signalTypes";
 import type { SqlClient } from "./sqlClient";
+import { EPOCH_MS } from "./sqlTime";
 import type {
   IngestOptions,
   IngestResult,
@@ -28,8 +31,6 @@ import { StoreError } from "./storeError";
 
 /** Rows per COPY statement: bounds the payload buffer (~100 B/row) and paces progress reports. */
 const COPY_CHUNK_ROWS = 50_000;
-
-const EPOCH_MS = (col: string) => `round(date_part('epoch', ${col}) * 1000)`;
 
 function isoOf(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().replace(".000Z", "Z") : String(ms);
@@ -362,6 +363,18 @@ export class SqlStore implements Store {
       rows: num(r[7]),
       report: r[8],
     }));
+  }
+
+  insertSignal(signal: NewSignal): Promise<SignalInsert> {
+    return insertSignal(this.db, signal);
+  }
+
+  listSignals(query: SignalQuery = {}): Promise<SignalPage> {
+    return listSignals(this.db, query, Date.now());
+  }
+
+  markExpiredSignals(now: number = Date.now()): Promise<number> {
+    return markExpiredSignals(this.db, now);
   }
 
   close(): Promise<void> {

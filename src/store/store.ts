@@ -1,8 +1,10 @@
 /**
- * The operational store: bars by (ticker, timeframe, ts) plus a log of ingest and validation runs.
+ * The operational store: bars by (ticker, timeframe, ts), a log of ingest and validation runs, and
+ * the forecast service's trading signals.
  * PostgreSQL and the embedded PGlite implement it with the same SQL (see sqlStore.ts).
  */
 import type { Bars, Timeframe } from "../data";
+import type { NewSignal, SignalInsert, SignalPage, SignalQuery } from "./signalTypes";
 
 export type StoreBackend = "postgres" | "pglite";
 
@@ -89,5 +91,22 @@ export interface Store {
   recordRun(run: NewRun): Promise<number>;
   /** Most recent first. */
   runs(options?: { kind?: RunKind; limit?: number }): Promise<RunRecord[]>;
+  /**
+   * Stores a signal once per (symbol, barTs, modelName, modelVersion): when that key is stored
+   * already, returns its id with `inserted: false` and changes nothing. Throws
+   * StoreError("bad_signal") naming the first invalid field, before touching the database.
+   */
+  insertSignal(signal: NewSignal): Promise<SignalInsert>;
+  /**
+   * One page of signals, newest first, after marking the due ones expired (as markExpiredSignals
+   * now), so no page shows a signal open past its expiry. Throws StoreError("bad_query") naming
+   * an invalid field (including a cursor this store did not give out).
+   */
+  listSignals(query?: SignalQuery): Promise<SignalPage>;
+  /**
+   * Marks expired every signal neither executed nor expired whose expiresAt ≤ now (default: the
+   * present), setting its expiredAt to now; rows are never deleted. Returns how many it marked.
+   */
+  markExpiredSignals(now?: number): Promise<number>;
   close(): Promise<void>;
 }

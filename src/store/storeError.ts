@@ -8,6 +8,10 @@ export type StoreErrorCode =
   | "busy"
   | "bad_option"
   | "bad_input"
+  /** A field of a signal to insert is invalid: `field` names it. */
+  | "bad_signal"
+  /** An argument of a signal read or of the expiry sweep is invalid (including a malformed cursor): `field` names it. */
+  | "bad_query"
   | "unknown_series"
   | "empty_range"
   | "ingest_failed"
@@ -15,10 +19,13 @@ export type StoreErrorCode =
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
+  /** The input field at fault, so that an HTTP layer can point at it; set with bad_signal and bad_query. */
+  readonly field?: string;
 
-  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
     super(message, options);
     this.name = "StoreError";
     this.code = code;
+    if (options?.field !== undefined) this.field = options.field;
   }
 }

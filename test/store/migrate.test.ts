@@ -1,14 +1,16 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { tickerProblem } from "../../src/data";
-import { MIGRATIONS } from "../../src/store";
+import { loadBundled, tickerProblem } from "../../src/data";
+import { MIGRATIONS, openStore } from "../../src/store";
 import { migrate } from "../../src/store/migrate";
 import { createPgClient } from "../../src/store/pgClient";
 import { openPgliteClient } from "../../src/store/pgliteClient";
 import type { SqlClient } from "../../src/store/sqlClient";
-import { postgresTarget, TEST_DATABASE_URL } from "./storeFixtures";
+import { SqlStore } from "../../src/store/sqlStore";
+import { barsDifference, pgliteTarget, postgresTarget, TEST_DATABASE_URL } from "./storeFixtures";
 
 const versions = MIGRATIONS.map((m) => m.version);
 
@@ -21,7 +23,7 @@ async function checkMigrations(db: SqlClient, schema: string): Promise<void> {
     `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
     [schema],
   );
-  expect(tables.map((r) => r[0])).toEqual(["bars", "runs", "schema_migrations", "series"]);
+  expect(tables.map((r) => r[0])).toEqual(["bars", "runs", "schema_migrations", "series", "trading_signals"]);
   const key = await db.query(
     `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`,
@@ -33,6 +35,15 @@ async function checkMigrations(db: SqlClient, schema: string): Promise<void> {
     [schema],
   );
   expect(tsType).toEqual([["timestamp with time zone"]]);
+  // Signal times are timestamptz like the bars they refer to.
+  const signalTimes = await db.query(
+    `SELECT column_name, data_type FROM information_schema.columns
+     WHERE table_schema = $1 AND table_name = 'trading_signals' AND column_name LIKE ANY ('{%_at,%_ts}') ORDER BY column_name`,
+    [schema],
+  );
+  expect(signalTimes).toEqual(
+    ["bar_ts", "created_at", "expired_at", "expires_at"].map((c) => [c, "timestamp with time zone"]),
+  );
   await checkTickerRule(db, schema);
 }
 
@@ -117,5 +128,60 @@ describe("migrations", () => {
       await again.close();
     }
     expect(existsSync(`${dir}.lock`)).toBe(false);
+  });
+});
+
+describe.each([
+  ["postgres", postgresTarget],
+  ["pglite", pgliteTarget],
+] as const)("the trading_signals migration on a %s store made before it", (_name, makeTarget) => {
+  const target = makeTarget();
+  afterAll(() => target.cleanup());
+
+  it("applies alone, keeps the stored bars, and the store then keeps signals", async () => {
+    const schema = target.options.schema ?? "public";
+    const older = MIGRATIONS.filter((m) => m.version < 6);
+    const db =
+      target.name === "postgres"
+        ? createPgClient({ url: TEST_DATABASE_URL, searchPath: [schema, "public"] })
+        : await openPgliteClient(target.options.dir!);
+    const spy = loadBundled("SPY", "1d");
+    try {
+      expect(await migrate(db, schema, older)).toEqual(older.map((m) => m.version));
+      await new SqlStore(db, target.name, "before 0006", schema).ingest([spy], { source: "bundled" });
+      expect(await migrate(db, schema)).toEqual([6]);
+    } finally {
+      await db.close();
+    }
+    const store = await openStore(target.options);
+    try {
+      expect(barsDifference(await store.query("SPY", "1d"), spy)).toBeNull();
+      const i = spy.ts.length - 10;
+      const features = { ret_1: spy.close[i] / spy.close[i - 1] - 1 };
+      const signal = {
+        symbol: "SPY",
+        signalType: "long",
+        confidence: 0.6,
+        targetPrice: spy.close[i] * 1.02,
+        stopLoss: spy.close[i] * 0.99,
+        positionSize: 0.1,
+        reasoning: "upgrade path",
+        modelName: "gbm_daily",
+        modelVersion: "1",
+        barTs: spy.ts[i],
+        features,
+        featureHash: createHash("sha256").update(JSON.stringify(features)).digest("hex"),
+        probabilities: { down: 0.4, up: 0.6 },
+        regime: null,
+        expiresAt: spy.ts[i + 5],
+        createdAt: spy.ts[i] + 1,
+      } as const;
+      const { id, inserted } = await store.insertSignal(signal);
+      expect(inserted).toBe(true);
+      const { signals } = await store.listSignals({ ticker: "SPY" });
+      expect(signals.map((s) => [s.id, s.status])).toEqual([[id, "expired"]]);
+    } finally {
+      await store.close();
+    }
   });
 });

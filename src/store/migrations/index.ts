@@ -4,6 +4,7 @@ import { runsMigration } from "./0002_runs";
 import { hypertableMigration } from "./0003_hypertable";
 import { seriesMigration } from "./0004_series";
 import { seriesHashMigration } from "./0005_series_hash";
+import { tradingSignalsMigration } from "./0006_trading_signals";
 
 export interface Migration {
   readonly version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   hypertableMigration,
   seriesMigration,
   seriesHashMigration,
+  tradingSignalsMigration,
 ];
