@@ -38,7 +38,11 @@ export function registerServeCommand(program: Command): void {
     .option("--fallback <previous|none>", "when the champion is removed: serve `previous`, or answer 503", "none")
     .option("--poll <ms>", "registry poll interval", "10000")
     .option("--refresh <ms>", "store poll interval for new bars", "1000")
-    .option("--prefix <prefix>", "job runner key prefix whose announcements to hear", process.env.WSP_QUEUE_PREFIX ?? "wsp")
+    .option(
+      "--prefix <prefix>",
+      "job runner key prefix whose announcements to hear",
+      process.env.WSP_QUEUE_PREFIX ?? "wsp",
+    )
     .option("--anonymous", "no tokens, loopback only: a developer's machine")
     .action(
       async (flags: {

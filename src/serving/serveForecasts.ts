@@ -31,7 +31,10 @@ export async function serveForecasts(opts: ServeOptions): Promise<RunningService
       const { url, prefix } = opts.announcements;
       watch = await watchRegistryChanges(url, prefix, (model) => {
         if (forecaster.serves(model)) {
-          server.app.log.info({ model, channel: registryChannel(prefix) }, "registry change announced: checking aliases");
+          server.app.log.info(
+            { model, channel: registryChannel(prefix) },
+            "registry change announced: checking aliases",
+          );
           void forecaster.checkRegistry().catch((err) => server.app.log.warn({ err }, "registry check failed"));
         }
       });

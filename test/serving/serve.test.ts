@@ -79,7 +79,9 @@ describe("the forecast service over HTTP", { timeout: 600_000 }, () => {
     expect(f.barTime).toBe("2024-06-03T00:00:00.000Z");
     expect(f.model).toMatchObject({ name: champion.modelName, version: champion.version, alias: "champion" });
     expect(f.cached).toBe(false);
-    const again = (await (await call(service, "/v1/forecast", { ticker: "PLNT", asof: "2024-06-03" })).json()) as Forecast;
+    const again = (await (
+      await call(service, "/v1/forecast", { ticker: "PLNT", asof: "2024-06-03" })
+    ).json()) as Forecast;
     expect(again.cached).toBe(true);
     expect(again.featureHash).toBe(f.featureHash);
   });
@@ -104,7 +106,12 @@ describe("the forecast service over HTTP", { timeout: 600_000 }, () => {
       /model reference/,
     );
     await expectError(await call(service, "/v1/forecast", { ticker: "PLNT" }, ""), 401, "unauthorized", /token/);
-    await expectError(await call(service, "/v1/forecast", { ticker: "PLNT" }, tokens.read), 403, "forbidden", /forecast/);
+    await expectError(
+      await call(service, "/v1/forecast", { ticker: "PLNT" }, tokens.read),
+      403,
+      "forbidden",
+      /forecast/,
+    );
     await expectError(await call(service, "/v1/forecast", { ticker: "ZZZZ" }), 404, "unknown_symbol", /ZZZZ/);
     await expectError(await call(service, "/v1/forecast", { ticker: "SENT" }), 422, "not_trained", /trained on PLNT/);
     const nobody = await start({ model: `nobody-${prefix}` });
@@ -124,7 +131,7 @@ describe("the forecast service over HTTP", { timeout: 600_000 }, () => {
       for (let i = 0; i < 2; i++) expect((await call(limited, "/v1/forecast", { ticker: "PLNT" })).status).toBe(200);
       const res = await call(limited, "/v1/forecast", { ticker: "PLNT" });
       expect(res.headers.get("retry-after")).not.toBeNull();
-      await expectError(res, 429, "rate_limited", /rate/i);
+      await expectError(res, 429, "rate_limited", /token desk passed 2 requests in 60 s; retry in/);
     } finally {
       await limited.close();
     }
@@ -133,11 +140,13 @@ describe("the forecast service over HTTP", { timeout: 600_000 }, () => {
   it("swaps to the version the alias moves to while requests run, with no failed request", async () => {
     const registry = new ModelRegistry(client);
     const v1 = await registry.getModelVersion(champion.modelName, champion.version);
+    // Version 2: the same logged model registered again (what a retrain's registration does).
+    const source = v1?.source as string;
     const v2 = await registry.createModelVersion({
       name: champion.modelName,
-      source: v1?.source as string,
+      source,
       runId: champion.runId,
-      modelId: v1?.model_id,
+      modelId: source.replace(/^models:\//, ""),
     });
     const seen: string[] = [];
     let stop = false;

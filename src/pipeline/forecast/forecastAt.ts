@@ -7,7 +7,7 @@ import { predictPanelRows } from "../panelPredictions";
 import type { SignalsConfig } from "../../backtest";
 import { type Decision, decide } from "./decision";
 import { featureHash } from "./featureRow";
-import type { Forecast } from "./forecastTypes";
+import { type Forecast, ForecastError } from "./forecastTypes";
 import type { ServedModel } from "./servedModel";
 import type { TickerFeed } from "./tickerFeed";
 
@@ -24,6 +24,14 @@ export interface ForecastDetail {
 
 export function forecastAt(served: ServedModel, feed: TickerFeed, barTs: number): ForecastDetail {
   const x = feed.modelRowAt(barTs);
+  const missing = served.model.featureNames.filter((_, j) => !Number.isFinite(x[j]));
+  if (missing.length > 0) {
+    throw new ForecastError(
+      "bad_request",
+      `asof: at ${new Date(barTs).toISOString()} ${feed.ticker}'s features are not all defined (${missing.join(", ")}: warm-up or a gap in the bars)`,
+      "asof",
+    );
+  }
   const state = feed.stateAt(barTs);
   const names = served.model.featureNames;
   const probs = predictPanelRows(
