@@ -180,6 +180,7 @@ describe("the OpenAPI document", () => {
       "get /metrics",
       "get /ready",
       "get /v1/signals",
+      "post /v1/admin/reload",
       "post /v1/forecast",
       "post /v1/forecast/batch",
     ]);

@@ -112,6 +112,7 @@ describe("the forecast service over HTTP", { timeout: 600_000 }, () => {
       "forbidden",
       /forecast/,
     );
+    await expectError(await call(service, "/v1/admin/reload", {}), 403, "forbidden", /needs scope admin; token desk/);
     await expectError(await call(service, "/v1/forecast", { ticker: "ZZZZ" }), 404, "unknown_symbol", /ZZZZ/);
     await expectError(await call(service, "/v1/forecast", { ticker: "SENT" }), 422, "not_trained", /trained on PLNT/);
     const nobody = await start({ model: `nobody-${prefix}` });
