@@ -18,19 +18,19 @@ export interface StoreFlags {
 const FORMATS = ["table", "csv", "json"] as const;
 type Format = (typeof FORMATS)[number];
 
-function withStoreOptions(cmd: Command): Command {
+export function withStoreOptions(cmd: Command): Command {
   return cmd
     .option("--db <url>", "PostgreSQL URL (default: DATABASE_URL; without either, the embedded PGlite store)")
     .option("--dir <path>", "PGlite data directory (default: .wsp/pglite in the working directory)")
     .option("--schema <name>", "database schema holding the store's tables", "public");
 }
 
-function open(flags: StoreFlags): Promise<Store> {
+export function openStoreOf(flags: StoreFlags): Promise<Store> {
   return openStore({ url: flags.db, dir: flags.dir, schema: flags.schema });
 }
 
 async function withStore<T>(flags: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await open(flags);
+  const store = await openStoreOf(flags);
   try {
     return await fn(store);
   } finally {
@@ -145,7 +145,7 @@ function printBars(bars: Bars, format: Format): void {
 export async function ingestFiles(
   files: string[],
   bundled: boolean,
-  flags: StoreFlags & { force?: boolean } = {},
+  flags: StoreFlags & { force?: boolean; plantedSignal?: boolean } = {},
 ): Promise<void> {
   const startedAt = performance.now();
   const loadBar = progressBar("load  ", "files");
@@ -155,6 +155,7 @@ export async function ingestFiles(
   const result = await ingestData({
     paths: files,
     bundled,
+    plantedSignal: flags.plantedSignal,
     force: flags.force,
     store: { url: flags.db, dir: flags.dir, schema: flags.schema },
     onLoad: (done, total) => (done === 0 ? loadBar.start(total, 0) : loadBar.update(done)),
@@ -198,8 +199,9 @@ export function registerDataCommands(program: Command): void {
         "CSV or CSV.GZ files (a folder: its .csv and .csv.gz files): single-ticker (date|timestamp,open,…) or long (ticker,date,…)",
       )
       .option("--bundled", "ingest every file under data/ (daily, intraday and the 480-stock universe)")
+      .option("--planted-signal", "ingest the planted-signal fixture's market (PLNT, SENT), to serve its champion")
       .option("--force", "rewrite series even when they are stored unchanged"),
-  ).action((files: string[], flags: StoreFlags & { bundled?: boolean; force?: boolean }) =>
+  ).action((files: string[], flags: StoreFlags & { bundled?: boolean; force?: boolean; plantedSignal?: boolean }) =>
     ingestFiles(files, flags.bundled ?? false, flags),
   );
 

@@ -8,6 +8,7 @@
 import type { Command } from "commander";
 import { type BatchForecast, defaultModel, type Forecast, scoreTickers } from "../pipeline";
 import { ensureMlflowServer } from "../services";
+import { openStoreOf, type StoreFlags, withStoreOptions } from "./data";
 
 function fixed(v: number | null, digits: number): string {
   return v === null ? "-" : v.toFixed(digits);
@@ -39,27 +40,30 @@ function printForecasts(forecasts: readonly Forecast[]): void {
 }
 
 export function registerForecastCommand(program: Command): void {
-  program
-    .command("forecast [ticker]")
+  withStoreOptions(program.command("forecast [ticker]"))
     .description("a registered model's forecast for a ticker, as the forecast service gives it; stored as a signal")
     .option("--model <ref>", "name (its champion), name@alias or name/version (default: the one promoted model)")
     .option("--asof <time>", "the latest bar at or before this date (2024-06-03) or date-time with zone")
     .option("--all", "every ticker the model was trained on (the `forecast` job's work)")
     .option("--json", "print the forecasts as JSON")
     .action(
-      async (ticker: string | undefined, flags: { model?: string; asof?: string; all?: boolean; json?: boolean }) => {
+      async (
+        ticker: string | undefined,
+        flags: { model?: string; asof?: string; all?: boolean; json?: boolean } & StoreFlags,
+      ) => {
         if (flags.all === (ticker !== undefined)) {
           throw new Error("wsp forecast: give a ticker, or --all (not both)");
         }
         const server = await ensureMlflowServer();
+        const store = await openStoreOf(flags);
         const out: BatchForecast = await scoreTickers(
           {
             model: flags.model ?? defaultModel(),
             tickers: ticker === undefined ? undefined : [ticker],
             asof: flags.asof,
           },
-          { trackingUri: server.uri },
-        );
+          { trackingUri: server.uri, store },
+        ).finally(() => store.close());
         if (flags.json) console.log(JSON.stringify(out, null, 2));
         else {
           if (out.forecasts.length > 0) printForecasts(out.forecasts);

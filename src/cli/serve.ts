@@ -1,7 +1,8 @@
 /**
- * `wsp serve`: the forecast service (docs/architecture.md, "Serving forecasts over HTTP"). The
- * default model is the one promoted model's champion; the store is DATABASE_URL's PostgreSQL, else
- * PGlite (then the service must be the store's only process); MLflow is the project's server.
+ * `wsp serve`: the forecast service (docs/architecture.md, "Serving forecasts"). The
+ * default model is the one promoted model's champion; the store is --db or DATABASE_URL's
+ * PostgreSQL, else PGlite (then the service must be the store's only process); MLflow is the
+ * project's server.
  * Promote and retrain jobs announce alias moves on Redis when it is reachable; the registry is
  * polled regardless. SIGINT/SIGTERM close the server, then the store.
  */
@@ -9,8 +10,8 @@ import type { Command } from "commander";
 import { defaultModel } from "../pipeline";
 import { discoverRedis, ensureMlflowServer } from "../services";
 import { DEFAULT_HOST, DEFAULT_PORT, serveForecasts } from "../serving";
-import { openStore } from "../store";
 import { MlflowClient } from "../tracking";
+import { openStoreOf, type StoreFlags, withStoreOptions } from "./data";
 
 function positiveInt(name: string, text: string, min = 0): number {
   const v = Number(text);
@@ -29,8 +30,7 @@ async function announcementsOf(prefix: string): Promise<{ url: string; prefix: s
 }
 
 export function registerServeCommand(program: Command): void {
-  program
-    .command("serve")
+  withStoreOptions(program.command("serve"))
     .description("the forecast service over HTTP: the champion's calibrated signals, stored as they are made")
     .option("--model <ref>", "name (its champion), name@alias or name/version (default: the one promoted model)")
     .option("--host <host>", "address to listen on", DEFAULT_HOST)
@@ -45,22 +45,24 @@ export function registerServeCommand(program: Command): void {
     )
     .option("--anonymous", "no tokens, loopback only: a developer's machine")
     .action(
-      async (flags: {
-        model?: string;
-        host: string;
-        port: string;
-        fallback: string;
-        poll: string;
-        refresh: string;
-        prefix: string;
-        anonymous?: boolean;
-      }) => {
+      async (
+        flags: {
+          model?: string;
+          host: string;
+          port: string;
+          fallback: string;
+          poll: string;
+          refresh: string;
+          prefix: string;
+          anonymous?: boolean;
+        } & StoreFlags,
+      ) => {
         if (flags.fallback !== "previous" && flags.fallback !== "none") {
           throw new Error(`--fallback ${flags.fallback}: expected previous or none`);
         }
         const model = flags.model ?? defaultModel();
         const mlflow = await ensureMlflowServer();
-        const store = await openStore();
+        const store = await openStoreOf(flags);
         try {
           const service = await serveForecasts({
             model,

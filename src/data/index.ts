@@ -55,4 +55,4 @@ export { ResampleStream, type StreamBar } from "./resampleStream";
 export { alignOnCalendar } from "./align";
 export { loadLongParquet, loadParquet } from "./parquet";
 export { type DataConfig, dataConfigSchema, type LoadDataOptions, loadDataBlock } from "./dataConfig";
-export { plantedSignalMarket } from "./plantedSignal";
+export { PLANTED_SIGNAL_SOURCE, plantedSignalMarket } from "./plantedSignal";

@@ -22,6 +22,8 @@ export interface IngestRequest {
   paths?: readonly string[];
   /** Every bundled file and the universe, as `wsp data ingest --bundled`. */
   bundled?: boolean;
+  /** The planted-signal fixture's market, as `wsp data ingest --planted-signal` (serving its champion). */
+  plantedSignal?: boolean;
   /** Rewrite series stored unchanged. */
   force?: boolean;
   store?: OpenStoreOptions;
@@ -59,8 +61,10 @@ export function dataFilesOf(path: string): string[] {
 }
 
 export async function ingestData(req: IngestRequest): Promise<IngestSummary> {
-  const files = req.bundled ? [] : (req.paths ?? []).flatMap(dataFilesOf);
-  const checked = checkForIngest(loadSeriesInputs("ingest", { files, bundled: req.bundled ?? false }, req.onLoad));
+  const files = req.bundled || req.plantedSignal ? [] : (req.paths ?? []).flatMap(dataFilesOf);
+  const checked = checkForIngest(
+    loadSeriesInputs("ingest", { files, bundled: req.bundled ?? false, plantedSignal: req.plantedSignal }, req.onLoad),
+  );
   req.onChecked?.(checked.summary);
   const store = await openStore(req.store);
   try {
@@ -69,7 +73,7 @@ export async function ingestData(req: IngestRequest): Promise<IngestSummary> {
       ...result,
       store: `${store.backend} store ${store.location} (schema ${store.schema})`,
       anomalies: checked.summary.anomalies,
-      files: req.bundled ? ["(bundled)"] : files,
+      files: req.bundled ? ["(bundled)"] : req.plantedSignal ? ["(synthetic:planted-signal)"] : files,
     };
   } finally {
     await store.close();

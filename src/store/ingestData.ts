@@ -10,6 +10,8 @@ import {
   loadUniverse,
   parseBarsCsv,
   parseLongCsv,
+  PLANTED_SIGNAL_SOURCE,
+  plantedSignalMarket,
   readCsvBytes,
   totalCounts,
   type ValidationReport,
@@ -52,6 +54,8 @@ export type ValidationSummary = ReturnType<typeof validationSummary>;
 export interface SeriesInputs {
   files: readonly string[];
   bundled: boolean;
+  /** The planted-signal fixture's market (PLNT and its context SENT), as generated on load. */
+  plantedSignal?: boolean;
 }
 
 /** Called as inputs load: `done` of `total` steps (a file, or the universe). */
@@ -63,11 +67,19 @@ export type LoadProgress = (done: number, total: number) => void;
  */
 export function loadSeriesInputs(
   verb: "ingest" | "validate",
-  { files, bundled }: SeriesInputs,
+  { files, bundled, plantedSignal }: SeriesInputs,
   onProgress?: LoadProgress,
 ): { series: Bars[]; source: string } {
-  if (bundled && files.length > 0) throw new Error("give either files or --bundled, not both");
-  if (!bundled && files.length === 0) throw new Error(`nothing to ${verb}: give CSV files or --bundled`);
+  if ([bundled, files.length > 0, plantedSignal === true].filter(Boolean).length > 1) {
+    throw new Error("give one of: files, --bundled, --planted-signal");
+  }
+  if (plantedSignal) {
+    const m = plantedSignalMarket();
+    onProgress?.(1, 1);
+    return { series: [m.asset, m.context], source: PLANTED_SIGNAL_SOURCE };
+  }
+  if (!bundled && files.length === 0)
+    throw new Error(`nothing to ${verb}: give CSV files, --bundled or --planted-signal`);
   const checkOrder = verb === "ingest";
   const paths = bundled ? listBundled().map((f) => f.path) : files;
   const total = paths.length + (bundled ? 1 : 0);
