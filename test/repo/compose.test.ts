@@ -203,3 +203,35 @@ describe("README.md against docker-compose.yml", () => {
     ]);
   });
 });
+
+describe("docker-compose.yml forecast service", () => {
+  const forecast = services.forecast;
+  const command = forecast.command ?? [];
+  const flag = (name: string) => command[command.indexOf(name) + 1];
+
+  it("runs `wsp serve` from the workspace image on every interface, its port published", () => {
+    expect(forecast.build).toEqual(services.worker.build);
+    expect(forecast.image).toBe(services.worker.image);
+    expect(command.slice(0, 3)).toEqual(["node", "bin/wsp.js", "serve"]);
+    expect(flag("--host")).toBe("0.0.0.0");
+    expect(forecast.ports).toEqual([`${flag("--port")}:${flag("--port")}`]);
+    expect(flag("--model")).toMatch(/^\$\{WSP_SERVE_MODEL:-[\w.-]+\}$/);
+  });
+
+  it("reads its tokens from a compose secret, since a server beyond the loopback refuses to start without", () => {
+    const env = forecast.environment ?? {};
+    expect(env.WSP_API_TOKENS_FILE).toBe("/run/secrets/wsp_api_tokens");
+    expect((forecast as { secrets?: string[] }).secrets).toEqual(["wsp_api_tokens"]);
+    expect(env.DATABASE_URL).toBe(services.worker.environment?.DATABASE_URL);
+    expect(env.MLFLOW_TRACKING_URI).toBe(services.worker.environment?.MLFLOW_TRACKING_URI);
+    for (const dep of ["postgres", "redis", "mlflow"]) {
+      expect(forecast.depends_on?.[dep]?.condition).toBe("service_healthy");
+    }
+  });
+
+  it("is healthy when /ready answers 200 on the port it serves", () => {
+    const test = forecast.healthcheck?.test ?? [];
+    expect(test.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+    expect(test[3]).toContain(`http://127.0.0.1:${flag("--port")}/ready`);
+  });
+});
