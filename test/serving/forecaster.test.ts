@@ -18,7 +18,7 @@ import {
 import { openStore, type Store } from "../../src/store";
 import { MlflowClient, ModelRegistry } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
-import { postgresTarget, type StoreTarget } from "../store/storeFixtures";
+import { pgliteTarget, postgresTarget, type StoreTarget } from "../store/storeFixtures";
 import { type Champion, ingestPlanted, trainChampion } from "./_champion";
 
 const equal = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
@@ -195,6 +195,30 @@ describe("forecaster on the planted-signal champion", { timeout: 600_000 }, () =
       await registry.deleteAlias(champion.modelName, "previous");
       strict.close();
       lenient.close();
+    }
+  });
+
+  it("serves the same forecast from a PGlite store", async () => {
+    const lite = pgliteTarget();
+    scratch.push(lite);
+    const liteStore = await openStore(lite.options);
+    try {
+      await ingestPlanted(liteStore);
+      const f = await Forecaster.open({ store: liteStore, client, model: champion.modelName, pollMs: 0, refreshMs: 0 });
+      try {
+        for (const t of heldOut.slice(-5)) {
+          const a = await f.forecast({ ticker: "PLNT", asof: isoDate(t) });
+          const b = await forecaster.forecast({ ticker: "PLNT", asof: isoDate(t) });
+          expect(a.featureHash).toBe(b.featureHash);
+          expect(a.probabilities).toEqual(b.probabilities);
+        }
+        const stored = await f.signals({ ticker: "PLNT", status: "all" });
+        expect(stored.signals).toHaveLength(5);
+      } finally {
+        f.close();
+      }
+    } finally {
+      await liteStore.close();
     }
   });
 
