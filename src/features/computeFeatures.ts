@@ -23,7 +23,7 @@ import {
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { featureCacheKey, readFeatureCache, writeFeatureCache } from "./cache";
 import type { BatchEnv } from "./indicators/descriptor";
-import { type ColumnStep, type IndicatorStep, type PlanStep, planFeatures } from "./featurePlan";
+import { type ColumnStep, type IndicatorStep, missingColumnError, type PlanStep, planFeatures } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
 import { IndicatorError } from "./indicators";
@@ -292,10 +292,7 @@ class FrameRun {
 function transformColumn(run: FrameRun, step: ColumnStep): void {
   const i = run.names.indexOf(step.column);
   if (i < 0) {
-    throw new FeatureSpecError(
-      step.path,
-      `no column ${step.column} to transform; columns so far: ${run.names.join(", ") || "none"}`,
-    );
+    throw missingColumnError(step, run.names);
   }
   for (const chain of step.chains) {
     let v = run.columns[i];

@@ -40,7 +40,8 @@ interface MemberFeed {
   next: number;
 }
 
-function barAt(b: Bars, i: number): OhlcvBar {
+/** Bar `i` of a series as the streaming twins take it (no volume: NaN). */
+export function barAt(b: Bars, i: number): OhlcvBar {
   return {
     ts: b.ts[i],
     open: b.open[i],

@@ -58,6 +58,14 @@ export interface ColumnStep {
 
 export type PlanStep = IndicatorStep | ColumnStep;
 
+/** A column step whose column is not made by an earlier step (batch and stream say it alike). */
+export function missingColumnError(step: ColumnStep, names: readonly string[]): FeatureSpecError {
+  return new FeatureSpecError(
+    step.path,
+    `no column ${step.column} to transform; columns so far: ${names.join(", ") || "none"}`,
+  );
+}
+
 /** `<indicator>[_<output>]_<param values>`: `rsi_14`, `macd_hist_12_26_9`, `beta_SPY_60`. */
 export function columnBaseName(def: IndicatorDescriptor, params: Params, output: string): string {
   const parts = [def.name];

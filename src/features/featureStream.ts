@@ -21,7 +21,7 @@ import { ResampleStream, type Timeframe } from "../data";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { type Availability, parseFeaturesConfig, unavailableReason } from "./computeFeatures";
 import type { CrossSectionStep, StreamCore } from "./indicators/descriptor";
-import { type ColumnStep, type IndicatorStep, planFeatures } from "./featurePlan";
+import { type ColumnStep, type IndicatorStep, missingColumnError, planFeatures } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import type { FeaturesConfig, FeaturesConfigInput } from "./featuresConfig";
 import type { OhlcvBar } from "./indicators";
@@ -214,10 +214,7 @@ export class FeatureStream {
   private columnOf(step: ColumnStep): void {
     const from = this.names.indexOf(step.column);
     if (from < 0) {
-      throw new FeatureSpecError(
-        step.path,
-        `no column ${step.column} to transform; columns so far: ${this.names.join(", ") || "none"}`,
-      );
+      throw missingColumnError(step, this.names);
     }
     for (const c of step.chains) {
       this.columnChains.push({ from, chain: c.transforms.map(transformStream), col: this.names.length });

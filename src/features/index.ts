@@ -28,4 +28,4 @@ export {
   trendRegime,
   TrendRegimeStream,
 } from "./regimes";
-export { FeatureFeed, type FeatureFeedOptions } from "./featureFeed";
+export { barAt, FeatureFeed, type FeatureFeedOptions } from "./featureFeed";

@@ -16,7 +16,7 @@ import {
   nextSession,
   sessionClose,
 } from "../../data";
-import { FeatureFeed, type FeatureInput, TREND_REGIMES, TrendRegimeStream } from "../../features";
+import { barAt, FeatureFeed, type FeatureInput, TREND_REGIMES, TrendRegimeStream } from "../../features";
 import { FeatureRow } from "./featureRow";
 import type { ServedModel } from "./servedModel";
 
@@ -47,14 +47,7 @@ class BarStates {
   /** Feeds bars [from, to) of `bars`. */
   feed(bars: Bars, from: number, to: number): void {
     for (let i = from; i < to; i++) {
-      const bar = {
-        ts: bars.ts[i],
-        open: bars.open[i],
-        high: bars.high[i],
-        low: bars.low[i],
-        close: bars.close[i],
-        volume: bars.volume ? bars.volume[i] : Number.NaN,
-      };
+      const bar = barAt(bars, i);
       const id = this.regime.update(bar);
       this.kept.set(bar.ts, {
         close: bar.close,
@@ -97,7 +90,7 @@ export class TickerFeed {
   constructor(
     private readonly served: ServedModel,
     input: FeatureInput,
-    private readonly keep: number,
+    keep: number,
   ) {
     this.ticker = input.bars.ticker;
     this.input = input;
