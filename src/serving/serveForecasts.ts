@@ -3,6 +3,7 @@
  * registry, its HTTP server, and the registry announcements it listens to. `wsp serve`, the
  * docker-compose service, the tests and the serving benchmark all start it here.
  */
+import type { FastifyBaseLogger } from "fastify";
 import { Forecaster, type ForecasterOptions } from "../pipeline";
 import { registryChannel, watchRegistryChanges } from "./registryChanges";
 import { type RunningServer, type ServerOptions, startServer } from "./server";
@@ -23,10 +24,15 @@ export interface RunningService {
 }
 
 export async function serveForecasts(opts: ServeOptions): Promise<RunningService> {
-  const forecaster = await Forecaster.open(opts);
+  let log: FastifyBaseLogger | null = null;
+  const forecaster = await Forecaster.open({
+    ...opts,
+    onPollError: (err) => log?.warn({ err }, "registry or store poll failed; serving what was loaded"),
+  });
   let watch: { close: () => Promise<void> } | null = null;
   try {
     const server = await startServer({ ...opts, service: forecaster });
+    log = server.app.log;
     if (opts.announcements) {
       const { url, prefix } = opts.announcements;
       watch = await watchRegistryChanges(url, prefix, (model) => {

@@ -37,6 +37,8 @@ export interface ForecasterOptions extends MarketOptions {
   refreshMs?: number;
   /** Forecasts remembered (default 100,000; the oldest go first). */
   cacheSize?: number;
+  /** Told of a failed poll (registry or store away, a new version that cannot load); the old state stays served. */
+  onPollError?: (err: unknown) => void;
   /** Store every new forecast in `trading_signals` (default true). */
   storeSignals?: boolean;
 }
@@ -85,8 +87,8 @@ export class Forecaster {
   }
 
   private every(ms: number, task: () => Promise<unknown>): void {
-    // A failed poll (store or registry restarting) is retried on the next tick; readiness reports it.
-    const t = setInterval(() => void task().catch(() => undefined), ms);
+    // A failed poll (store or registry restarting) is retried on the next tick; what is served stays.
+    const t = setInterval(() => void task().catch((err) => this.opts.onPollError?.(err)), ms);
     t.unref();
     this.timers.push(t);
   }
@@ -221,8 +223,9 @@ export class Forecaster {
       throw new ForecastError("bad_request", `asof: ${req.asof} is before ${ticker}'s first served bar`, "asof");
     }
     const key = `${state.served.id.name}/${state.served.id.version}|${ticker}|${barTs}`;
+    // The alias is the slot's now: the same version may be served as champion, then as previous.
     const hit = this.cache.get(key);
-    if (hit) return { forecast: hit, cached: true };
+    if (hit) return { forecast: { ...hit, model: state.served.id }, cached: true };
     let computing = this.pending.get(key);
     if (!computing) {
       computing = this.computeAndStore(state.served, () => forecastAt(state.served, feed, barTs)).finally(() =>
@@ -232,7 +235,7 @@ export class Forecaster {
     }
     const forecast = await computing;
     this.remember(key, forecast);
-    return { forecast, cached: false };
+    return { forecast: { ...forecast, model: state.served.id }, cached: false };
   }
 
   private async computeAndStore(served: ServedModel, make: () => ForecastDetail): Promise<ComputedForecast> {
