@@ -23,6 +23,7 @@ const STAGES = [
   "explain",
   "backtest",
   "promotion",
+  "monitoring",
   "tracking",
   "viz",
   "pipeline",
