@@ -182,7 +182,7 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
     expect(timeframe.stderr).toMatch(/--timeframe '2d' is not one of 1m 5m 15m 1h 1d 1w/);
     expect(format.stderr).toMatch(/--format 'xml' is not one of table, csv, json/);
     expect(dates.stderr).toMatch(/--from '2020-02-30' is not a date/);
-    expect(nothing.stderr).toMatch(/nothing to ingest: give CSV files or --bundled/);
+    expect(nothing.stderr).toMatch(/nothing to ingest: give CSV files, --bundled or --planted-signal/);
   });
 
   it("ingests and queries through --db on PostgreSQL, in a schema of its own", async () => {
