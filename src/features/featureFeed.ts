@@ -97,12 +97,31 @@ function checkExtends(what: string, before: Bars, next: Bars): void {
   }
 }
 
+function streamFor(spec: FeaturesConfigInput | FeaturesConfig, input: FeatureInput): FeatureStream {
+  const av = availabilityOf(input);
+  return new FeatureStream(parseFeaturesConfig(spec), {
+    ticker: av.baseTicker,
+    timeframe: av.timeframe,
+    hasVolume: av.hasVolume,
+    context: Object.fromEntries(av.context),
+    universe: av.hasUniverse,
+  });
+}
+
+/** The context series of `input` the features of `spec` read (a feed walks only these). */
+export function contextReadBy(spec: FeaturesConfigInput | FeaturesConfig, input: FeatureInput): string[] {
+  const stream = streamFor(spec, input);
+  return Object.keys(input.context ?? {}).filter((t) => stream.readsContext(t));
+}
+
 export class FeatureFeed {
   readonly names: readonly string[];
   readonly skipped: readonly { path: string; reason: string }[];
   private readonly stream: FeatureStream;
   private bars: Bars;
   private readonly contexts: ContextFeed[];
+  /** The context series given when the feed was built: `advance` must give the same. */
+  private readonly given: Set<string>;
   private readonly members: MemberFeed[];
   private readonly keep: number;
   private readonly rows: Float64Array;
@@ -113,27 +132,24 @@ export class FeatureFeed {
     const keep = opts.keep ?? 512;
     if (!Number.isInteger(keep) || keep < 1)
       throw new RangeError(`FeatureFeed: opts.keep must be an integer ≥ 1, got ${keep}`);
-    const config = parseFeaturesConfig(spec);
-    const av = availabilityOf(input);
-    this.stream = new FeatureStream(config, {
-      ticker: av.baseTicker,
-      timeframe: av.timeframe,
-      hasVolume: av.hasVolume,
-      context: Object.fromEntries(av.context),
-      universe: av.hasUniverse,
-    });
+    this.stream = streamFor(spec, input);
     this.checkCoverage(input);
     this.names = this.stream.names;
     this.skipped = this.stream.skipped;
     this.bars = input.bars;
-    this.contexts = Object.entries(input.context ?? {}).map(([ticker, bars]) => ({
-      ticker,
-      bars,
-      next: 0,
-      clock: bars.timeframe === input.bars.timeframe ? null : new BarCloseClock(bars.timeframe),
-      nextVisible: Number.NaN,
-    }));
-    this.members = av.hasUniverse
+    this.given = new Set(Object.keys(input.context ?? {}));
+    // Only the series the features read are walked: a multi-ticker model gives every ticker the
+    // others as context, and walking them all costs the square of the ticker count.
+    this.contexts = Object.entries(input.context ?? {})
+      .filter(([ticker]) => this.stream.readsContext(ticker))
+      .map(([ticker, bars]) => ({
+        ticker,
+        bars,
+        next: 0,
+        clock: bars.timeframe === input.bars.timeframe ? null : new BarCloseClock(bars.timeframe),
+        nextVisible: Number.NaN,
+      }));
+    this.members = availabilityOf(input).hasUniverse
       ? [...(input.universe as Map<string, Bars>)].map(([ticker, bars]) => ({ ticker, bars, next: 0 }))
       : [];
     this.keep = keep;
@@ -156,7 +172,7 @@ export class FeatureFeed {
       checkExtends(`input.context.${c.ticker}`, c.bars, b);
     }
     for (const t of Object.keys(given)) {
-      if (!this.contexts.some((c) => c.ticker === t)) {
+      if (!this.given.has(t)) {
         throw new RangeError(`FeatureFeed.advance: context series ${t} was not given when the feed was built`);
       }
     }

@@ -315,6 +315,14 @@ export class FeatureStream {
     }
   }
 
+  /**
+   * Whether a context series changes anything this stream computes: a context entry's series, a
+   * benchmark, or a breadth proxy ETF when breadth is computed. The others need not be pushed.
+   */
+  readsContext(ticker: string): boolean {
+    return this.contextNeeds.some((c) => c.ticker === ticker) || (isProxy(ticker) && this.crossSections.length > 0);
+  }
+
   /** Feed the next bar of a context series (VIX, the benchmark) once it is visible. */
   pushContext(ticker: string, bar: OhlcvBar): void {
     this.lastClose.set(ticker, bar.close);

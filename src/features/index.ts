@@ -28,4 +28,4 @@ export {
   trendRegime,
   TrendRegimeStream,
 } from "./regimes";
-export { barAt, FeatureFeed, type FeatureFeedOptions } from "./featureFeed";
+export { barAt, contextReadBy, FeatureFeed, type FeatureFeedOptions } from "./featureFeed";

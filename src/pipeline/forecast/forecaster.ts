@@ -59,6 +59,9 @@ interface Slot {
   loading: Promise<void> | null;
 }
 
+/** Batch forecasts in flight at once. */
+const BATCH_CONCURRENCY = 16;
+
 const NO_MODEL_HINT = "promote a run with `wsp promote <run-id>` (or submit a `promote` job)";
 
 export class Forecaster {
@@ -220,7 +223,13 @@ export class Forecaster {
     if (Number.isFinite(asof) && asof > feed.lastTs) await this.refreshBars();
     const barTs = feed.barAtOrBefore(asof);
     if (barTs === null) {
-      throw new ForecastError("bad_request", `asof: ${req.asof} is before ${ticker}'s first served bar`, "asof");
+      throw req.asof === undefined
+        ? new ForecastError(
+            "unknown_symbol",
+            `${ticker} has no bar to forecast yet: its bars, or the context series they read, are not stored that far`,
+            "ticker",
+          )
+        : new ForecastError("bad_request", `asof: ${req.asof} is before ${ticker}'s first served bar`, "asof");
     }
     const key = `${state.served.id.name}/${state.served.id.version}|${ticker}|${barTs}`;
     // The alias is the slot's now: the same version may be served as champion, then as previous.
@@ -263,16 +272,30 @@ export class Forecaster {
     return slot.state.market.tickers;
   }
 
-  /** Many tickers at once; one ticker's error does not fail the others. */
-  async forecastBatch(req: { tickers: string[]; asof?: string; model?: string }): Promise<BatchForecast> {
-    const out: BatchForecast = { forecasts: [], errors: [] };
-    for (const ticker of req.tickers) {
-      try {
-        out.forecasts.push(await this.forecast({ ticker, asof: req.asof, model: req.model }));
-      } catch (err) {
-        if (!(err instanceof ForecastError) || err.code === "no_model" || err.code === "unavailable") throw err;
-        out.errors.push({ ticker, code: err.code, message: err.message });
+  /**
+   * Many tickers at once; one ticker's error does not fail the others. Up to BATCH_CONCURRENCY
+   * run at a time, so the signal inserts' round trips overlap (the computing is synchronous).
+   */
+  async forecastBatch(req: { tickers: readonly string[]; asof?: string; model?: string }): Promise<BatchForecast> {
+    const results: (Forecast | { ticker: string; code: ForecastErrorCode; message: string })[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < req.tickers.length) {
+        const k = next++;
+        const ticker = req.tickers[k];
+        try {
+          results[k] = await this.forecast({ ticker, asof: req.asof, model: req.model });
+        } catch (err) {
+          if (!(err instanceof ForecastError) || err.code === "no_model" || err.code === "unavailable") throw err;
+          results[k] = { ticker, code: err.code, message: err.message };
+        }
       }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, req.tickers.length) }, worker));
+    const out: BatchForecast = { forecasts: [], errors: [] };
+    for (const r of results) {
+      if ("code" in r) out.errors.push(r);
+      else out.forecasts.push(r);
     }
     return out;
   }

@@ -16,7 +16,7 @@ import {
   nextSession,
   sessionClose,
 } from "../../data";
-import { barAt, FeatureFeed, type FeatureInput, TREND_REGIMES, TrendRegimeStream } from "../../features";
+import { barAt, contextReadBy, FeatureFeed, type FeatureInput, TREND_REGIMES, TrendRegimeStream } from "../../features";
 import { FeatureRow } from "./featureRow";
 import type { ServedModel } from "./servedModel";
 
@@ -63,10 +63,15 @@ class BarStates {
   }
 }
 
-/** The last base-bar time whose context is complete: bars after it wait for their context. */
-function contextWatermark(input: FeatureInput): number {
+/**
+ * The last base-bar time whose context is complete: bars after it wait for their context. Only
+ * the series the features read count: another ticker of the model that stopped trading holds
+ * nothing back.
+ */
+function contextWatermark(input: FeatureInput, read: readonly string[]): number {
   let until = Number.POSITIVE_INFINITY;
-  for (const c of Object.values(input.context ?? {})) {
+  for (const t of read) {
+    const c = input.context?.[t] as Bars;
     const n = c.ts.length;
     if (n === 0) return Number.NEGATIVE_INFINITY;
     const last = c.ts[n - 1];
@@ -83,6 +88,8 @@ export class TickerFeed {
   private readonly features: FeatureFeed;
   private readonly row: FeatureRow;
   private readonly states: BarStates;
+  /** The context series the features read: the watermark's. */
+  private readonly read: readonly string[];
   private input: FeatureInput;
   /** Base bars streamed so far. */
   private streamed = 0;
@@ -95,6 +102,7 @@ export class TickerFeed {
     this.ticker = input.bars.ticker;
     this.input = input;
     const spec = served.loaded.config.features;
+    this.read = contextReadBy(spec, input);
     const visible = this.visible(input);
     this.features = new FeatureFeed(spec, visible, { keep });
     this.row = new FeatureRow(served, this.features.names);
@@ -104,7 +112,10 @@ export class TickerFeed {
   }
 
   private visible(input: FeatureInput): FeatureInput {
-    return { ...input, bars: barsBetween(input.bars, Number.NEGATIVE_INFINITY, contextWatermark(input) + 1) };
+    return {
+      ...input,
+      bars: barsBetween(input.bars, Number.NEGATIVE_INFINITY, contextWatermark(input, this.read) + 1),
+    };
   }
 
   /** Streams the bars `input` adds to the one seen so far (the same series, extended). */
