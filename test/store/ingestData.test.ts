@@ -13,13 +13,22 @@ const tmp = mkdtempSync(join(tmpdir(), "wsp-ingest-data-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("ingest policy", () => {
-  it("refuses to mix files and --bundled, and an empty input", () => {
+  it("refuses to mix files, --bundled and --planted-signal, and an empty input", () => {
     expect(() => loadSeriesInputs("ingest", { files: ["data/daily/SPY.csv"], bundled: true })).toThrow(
-      "give either files or --bundled, not both",
+      "give one of: files, --bundled, --planted-signal",
+    );
+    expect(() => loadSeriesInputs("ingest", { files: [], bundled: true, plantedSignal: true })).toThrow(
+      "give one of: files, --bundled, --planted-signal",
     );
     expect(() => loadSeriesInputs("validate", { files: [], bundled: false })).toThrow(
-      "nothing to validate: give CSV files or --bundled",
+      "nothing to validate: give CSV files, --bundled or --planted-signal",
     );
+  });
+
+  it("loads the planted-signal market as its fixture generates it", () => {
+    const { series, source } = loadSeriesInputs("ingest", { files: [], bundled: false, plantedSignal: true });
+    expect(source).toBe("synthetic:planted-signal");
+    expect(series.map((b) => `${b.ticker} ${b.timeframe} ${b.ts.length}`)).toEqual(["PLNT 1d 3522", "SENT 1d 3522"]);
   });
 
   it("fails a series with errors before anything is written", () => {
