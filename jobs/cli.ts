@@ -106,9 +106,8 @@ export function registerJobCommands(program: Command): void {
     .description(
       "queue an experiment config as a train job, or a sweep as a flow (the same work twice is one job); `submit forecast <model>` queues a forecast",
     )
-    .argument("<config>", "experiment YAML")
-    // Its options (--wait, --redis, --prefix) before `forecast` are its own; after it, forecast's.
-    .enablePositionalOptions();
+    // `wsp submit forecast m --wait`: options after `forecast` are its own (src/cli.ts enables positional options).
+    .argument("<config>", "experiment YAML");
   withConnection(
     submitCommand
       .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails")

@@ -77,6 +77,8 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     expect(stdout).toContain(`champion: ${modelName}@champion = v1`);
     expect(stdout).toContain(`scheduled retrain:${modelName}: 0 2 * * 0 America/New_York`);
     expect(stdout).toContain(`scheduled forecast:${modelName}: 15 16 * * 1-5 America/New_York`);
+    // And tells forecast services on the same Redis and prefix that the aliases moved.
+    expect(stdout).toContain(`announced the registry change of ${modelName} on ${prefix}:registry`);
     expect(await queues.retrain.getJobScheduler(schedulerId("retrain", modelName))).toMatchObject({
       pattern: "0 2 * * 0",
       tz: "America/New_York",
@@ -157,6 +159,12 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
       60_000,
       "the completed job",
     );
-    expect(done?.returnvalue).toMatchObject({ model: modelName, outcome, reason: tags["wsp.retrain.reason"] });
+    // A registered version took an alias: the change was announced on the worker's Redis and prefix.
+    expect(done?.returnvalue).toMatchObject({
+      model: modelName,
+      outcome,
+      reason: tags["wsp.retrain.reason"],
+      announced: true,
+    });
   });
 });
