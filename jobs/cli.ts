@@ -12,7 +12,7 @@ import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jo
 import { QUEUE_NAMES, parseQueueList } from "./queues";
 import { registerSchedulesCommands } from "./schedulesCommands";
 import { loadConfigFile } from "../src/pipeline";
-import { submit } from "./submit";
+import { submit, submitForecast } from "./submit";
 import { submitSweep } from "./sweepFlow";
 import { followJob } from "./watch";
 import { DEFAULT_GRACE_MS, startWorkers } from "./worker";
@@ -36,8 +36,9 @@ interface WorkerFlags extends ConnectionFlags {
 
 async function runWorker(flags: WorkerFlags): Promise<void> {
   const queues = flags.queues === undefined ? QUEUE_NAMES : parseQueueList(flags.queues);
-  // Train and promote jobs record in MLflow: the configured server, else the local one (started if need be).
-  if (queues.some((q) => q === "train" || q === "promote")) await ensureMlflowServer();
+  // Train and promote jobs record in MLflow and a forecast job loads its model from it: the
+  // configured server, else the local one (started if need be).
+  if (queues.some((q) => q === "train" || q === "promote" || q === "forecast")) await ensureMlflowServer();
   const fleet = await startWorkers({
     queues,
     concurrency: flags.concurrency,
@@ -100,11 +101,15 @@ export function registerJobCommands(program: Command): void {
       ),
   ).action(runWorker);
 
+  const submitCommand = program
+    .command("submit")
+    .description(
+      "queue an experiment config as a train job, or a sweep as a flow (the same work twice is one job); `submit forecast <model>` queues a forecast",
+    )
+    // `wsp submit forecast m --wait`: options after `forecast` are its own (src/cli.ts enables positional options).
+    .argument("<config>", "experiment YAML");
   withConnection(
-    program
-      .command("submit")
-      .description("queue an experiment config as a train job, or a sweep as a flow (the same work twice is one job)")
-      .argument("<config>", "experiment YAML")
+    submitCommand
       .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails")
       .option("--no-png", "skip the PNG renderings of the figures"),
   ).action(async (config: string, flags: ConnectionFlags & { wait?: boolean; png: boolean }) => {
@@ -118,6 +123,30 @@ export function registerJobCommands(program: Command): void {
     if (!flags.wait) return handle.close();
     await followJob(handle);
   });
+  withConnection(
+    submitCommand
+      .command("forecast <model>")
+      .description(
+        "queue a forecast job: the model (name: its champion; name@alias; name/version) scores its tickers and stores the signals",
+      )
+      .option("--tickers <list>", "comma-separated tickers (default: every ticker the model was trained on)")
+      .option("--asof <time>", "the latest bar at or before this date (2024-06-03) or date-time with zone")
+      .option("--schema <name>", "the store schema of the bars and signals (default public)")
+      .option("--wait", "follow the job with a progress bar until it finishes; exit 1 if it fails"),
+  ).action(
+    async (
+      model: string,
+      flags: ConnectionFlags & { tickers?: string; asof?: string; schema?: string; wait?: boolean },
+    ) => {
+      const handle = await submitForecast(
+        { model, tickers: flags.tickers?.split(",").map((t) => t.trim()), asof: flags.asof, schema: flags.schema },
+        { redisUrl: flags.redis, prefix: flags.prefix },
+      );
+      console.log(`queued: forecast job ${handle.id} (${await handle.state()})`);
+      if (!flags.wait) return handle.close();
+      await followJob(handle);
+    },
+  );
 
   withConnection(
     program

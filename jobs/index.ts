@@ -8,4 +8,5 @@ export { type SweepSubmitOptions, submitSweep } from "./sweepFlow";
 export { registerJobCommands } from "./cli";
 export * from "./schedules";
 export { reachableRedis, scheduleChampion } from "./promotionSchedule";
+export { announceModelChange } from "./announce";
 export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from "./workerProcess";

@@ -70,9 +70,17 @@ const INPUT_ERRORS = new Set([
   "BacktestBlockError",
 ]);
 
+/**
+ * A forecast's errors that name the request wrongly: a malformed field, a model with no version
+ * behind the reference, a ticker the model was not trained on or that has no bars. `unavailable`
+ * (the store or the registry away) is retried.
+ */
+const FORECAST_INPUT_CODES = new Set(["bad_request", "no_model", "not_trained", "unknown_symbol"]);
+
 function isInputError(err: unknown): err is Error {
   if (!(err instanceof Error)) return false;
   if (INPUT_ERRORS.has(err.name)) return true;
+  if (err.name === "ForecastError") return FORECAST_INPUT_CODES.has((err as { code?: string }).code ?? "");
   if (err.name === "StoreError") return (err as { code?: string }).code === "bad_option";
   // A run or model that does not exist, or a value MLflow refuses: the payload names it wrongly.
   const mlflowCode = (err as { errorCode?: string }).errorCode;
@@ -106,7 +114,7 @@ export function loadConfigSource(source: z.output<typeof configSource>): LoadedC
 }
 
 /** A timestamped line in the job's log; advisory, like progress. */
-function note(job: SandboxedJob, line: string): void {
+export function note(job: SandboxedJob, line: string): void {
   Promise.resolve(job.log(`${new Date().toISOString()} ${line}`)).catch(() => undefined);
 }
 

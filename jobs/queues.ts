@@ -2,8 +2,8 @@
  * The job runner's queues: each queue's payload schema (zod; a processor parses its job's data
  * with it, so a bad payload fails at once and names the field) and default job options. A queue
  * is added here (payload + defaults) with a processor in jobs/processors/<queue>.ts that calls one
- * pipeline function (docs/architecture.md, "Jobs"). The sweep, select, backtest and retrain
- * queues are added the same way.
+ * pipeline function (docs/architecture.md, "Jobs"). The sweep, select, backtest, retrain and
+ * forecast queues are added the same way.
  *
  * Queue keys in Redis start with a prefix: `wsp`, or WSP_QUEUE_PREFIX, or the `prefix` option
  * (tests use one per file, so parallel suites on one Redis never see each other's jobs).
@@ -95,6 +95,21 @@ export const backtestPayload = z.strictObject({
 });
 
 /**
+ * `forecast`: a registered model (`name`, its champion; `name@alias`; `name/version`) scores
+ * `tickers` (default every ticker it was trained on) as of their latest stored bar, or `asof`,
+ * and stores one signal per (ticker, bar, version) (pipeline/forecast/scoreTickers.ts): what
+ * `wsp forecast --all` does, and what a champion's `forecast:<model>` scheduler fires.
+ */
+export const forecastPayload = z.strictObject({
+  model: z.string().min(1),
+  tickers: z.array(z.string().min(1)).min(1).optional(),
+  /** An ISO date (`2024-06-03`) or a date-time with a zone; default the latest stored bar. */
+  asof: z.string().min(1).optional(),
+  /** The store schema holding the bars and the signals. */
+  schema: storeSchema.default("public"),
+});
+
+/**
  * `select`, a sweep's parent job: the sweep's template (a config with a `sweep:` block), expanded
  * again by the job into the same variants (`sweepId` checks it), whose `train` children are the
  * flow's (sweepFlow.ts). Their run ids reach it by `job.getChildrenValues()`.
@@ -139,6 +154,9 @@ export const QUEUES = {
   // returned, an abandoned one ended KILLED, so the defaults hold.
   retrain: { payload: retrainPayload, jobOptions: DEFAULT_JOB_OPTIONS },
   backtest: { payload: backtestPayload, jobOptions: DEFAULT_JOB_OPTIONS },
+  // A signal is stored once per (ticker, bar, version): a retry stores only what the failed
+  // attempt had not.
+  forecast: { payload: forecastPayload, jobOptions: DEFAULT_JOB_OPTIONS },
   // Reads and writes MLflow only: a retry (MLflow briefly away) re-reads the children's runs, and
   // finds the sweep's run if the failed attempt had written it.
   select: { payload: sweepPayload, jobOptions: DEFAULT_JOB_OPTIONS },

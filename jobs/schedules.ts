@@ -1,15 +1,18 @@
 /**
- * Promoted configs → BullMQ job schedulers on the `retrain` queue, one per model, keyed
- * `retrain:<model-name>` (docs/architecture.md, "Promoted configs, retraining and a model's
- * backtest"). The scheduler's job carries the promoted config's text, so a worker on another
- * machine needs no shared disk; re-upserting after a new champion rewrote the file refreshes it.
+ * Promoted configs → BullMQ job schedulers, two per model (docs/architecture.md, "Promoted
+ * configs, retraining and a model's backtest"): `retrain:<model>` on the `retrain` queue, from
+ * the `schedule:` block, whose job carries the promoted config's text (a worker on another
+ * machine needs no shared disk; re-upserting after a new champion rewrote the file refreshes
+ * it), and `forecast:<model>` on the `forecast` queue, from `forecast_schedule:`, whose job
+ * scores every ticker the model's champion was trained on.
  *
- * BullMQ has no per-scheduler pause. Pausing removes the scheduler and marks the promoted file
- * `schedule.paused: true`; resuming clears the mark and upserts it again. The file is the record
- * of what should be scheduled; `listSchedules` shows where Redis disagrees with it.
+ * BullMQ has no per-scheduler pause. Pausing removes the scheduler and marks its block
+ * `paused: true` in the promoted file; resuming clears the mark and upserts it again. The file is
+ * the record of what should be scheduled; `listSchedules` shows where Redis disagrees with it.
  */
 import { readFileSync } from "node:fs";
-import type { Queue } from "bullmq";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import {
   describeSchedule,
   listPromotedConfigs,
@@ -17,25 +20,45 @@ import {
   promotedPath,
   readPromotedConfig,
   removePromotedConfig,
+  type ScheduleBlock,
   type ScheduleConfig,
   setPromotedPaused,
 } from "../src/pipeline";
 import type { PayloadInput } from "./queues";
 
-/** The retrain job a scheduler produces. */
-export const RETRAIN_JOB = "retrain";
+/** What a promoted model is scheduled to do; each kind is also the queue its jobs go to and their name. */
+export type ScheduleKind = "retrain" | "forecast";
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = ["retrain", "forecast"];
 
-export function schedulerId(model: string): string {
-  return `retrain:${model}`;
+export function isScheduleKind(s: string): s is ScheduleKind {
+  return (SCHEDULE_KINDS as readonly string[]).includes(s);
 }
 
-/** BullMQ's repeat options of a `schedule:` block. */
+/** The queues the schedulers live on, by kind. */
+export type ScheduleQueues = Readonly<Record<ScheduleKind, Queue>>;
+
+export function openScheduleQueues(connection: Redis, prefix: string): ScheduleQueues {
+  return {
+    retrain: new Queue("retrain", { connection, prefix }),
+    forecast: new Queue("forecast", { connection, prefix }),
+  };
+}
+
+export async function closeScheduleQueues(queues: ScheduleQueues): Promise<void> {
+  await Promise.all(SCHEDULE_KINDS.map((k) => queues[k].close()));
+}
+
+export function schedulerId(kind: ScheduleKind, model: string): string {
+  return `${kind}:${model}`;
+}
+
+/** BullMQ's repeat options of a schedule block. */
 export function repeatOf(s: ScheduleConfig): { every: number } | { pattern: string; tz: string } {
   return "every" in s ? { every: s.every } : { pattern: s.cron, tz: s.timezone };
 }
 
 export interface ScheduleOptions {
-  /** The store schema the retrain reads its bars from (default the worker's `public`). */
+  /** The store schema the jobs read bars from (and a forecast stores its signals in); default the worker's `public`. */
   schema?: string;
 }
 
@@ -48,59 +71,106 @@ export function retrainJobData(p: PromotedConfig, opts: ScheduleOptions = {}): P
   };
 }
 
+/** The forecast job's data: the model by name (its champion when the job runs), every ticker it was trained on. */
+export function forecastJobData(p: PromotedConfig, opts: ScheduleOptions = {}): PayloadInput<"forecast"> {
+  return { model: p.name, ...(opts.schema ? { schema: opts.schema } : {}) };
+}
+
+/** Per kind: the promoted file's block and the job a firing adds. */
+const KINDS: Record<
+  ScheduleKind,
+  {
+    block: ScheduleBlock;
+    of: (p: PromotedConfig) => ScheduleConfig;
+    data: typeof retrainJobData | typeof forecastJobData;
+  }
+> = {
+  retrain: { block: "schedule", of: (p) => p.schedule, data: retrainJobData },
+  forecast: { block: "forecast_schedule", of: (p) => p.forecastSchedule, data: forecastJobData },
+};
+
+export function scheduleOf(kind: ScheduleKind, p: PromotedConfig): ScheduleConfig {
+  return KINDS[kind].of(p);
+}
+
 /**
- * Upserts the model's scheduler from its promoted config, or removes it when the file is marked
- * paused. Returns whether a scheduler is now in place.
+ * Upserts one of the model's schedulers from its promoted config, or removes it when the block is
+ * marked paused. Returns whether a scheduler is now in place.
  */
-export async function upsertSchedule(queue: Queue, p: PromotedConfig, opts: ScheduleOptions = {}): Promise<boolean> {
-  if (p.schedule.paused) {
-    await queue.removeJobScheduler(schedulerId(p.name));
+async function upsertOne(queue: Queue, kind: ScheduleKind, p: PromotedConfig, opts: ScheduleOptions): Promise<boolean> {
+  const schedule = KINDS[kind].of(p);
+  if (schedule.paused) {
+    await queue.removeJobScheduler(schedulerId(kind, p.name));
     return false;
   }
-  await queue.upsertJobScheduler(schedulerId(p.name), repeatOf(p.schedule), {
-    name: RETRAIN_JOB,
-    data: retrainJobData(p, opts),
+  await queue.upsertJobScheduler(schedulerId(kind, p.name), repeatOf(schedule), {
+    name: kind,
+    data: KINDS[kind].data(p, opts),
   });
   return true;
 }
 
-/** The scheduler of `dir/<model>.yaml` (after promotion or a new champion). */
+/** Upserts the model's schedulers of `kinds` (default both); per kind, whether it is now in place. */
+export async function upsertSchedules(
+  queues: ScheduleQueues,
+  p: PromotedConfig,
+  opts: ScheduleOptions = {},
+  kinds: readonly ScheduleKind[] = SCHEDULE_KINDS,
+): Promise<Partial<Record<ScheduleKind, boolean>>> {
+  const out: Partial<Record<ScheduleKind, boolean>> = {};
+  for (const kind of kinds) out[kind] = await upsertOne(queues[kind], kind, p, opts);
+  return out;
+}
+
+/** The schedulers of `dir/<model>.yaml` (after promotion or a new champion). */
 export async function scheduleModel(
-  queue: Queue,
+  queues: ScheduleQueues,
   dir: string,
   model: string,
   opts: ScheduleOptions = {},
-): Promise<boolean> {
-  return upsertSchedule(queue, readPromotedConfig(promotedPath(dir, model)), opts);
+): Promise<Partial<Record<ScheduleKind, boolean>>> {
+  return upsertSchedules(queues, readPromotedConfig(promotedPath(dir, model)), opts);
 }
 
-/** Demoted or removed: the scheduler and the promoted file go. Returns what existed. */
+/** Demoted or removed: both schedulers and the promoted file go. Returns what existed. */
 export async function removeSchedule(
-  queue: Queue,
+  queues: ScheduleQueues,
   dir: string,
   model: string,
-): Promise<{ scheduler: boolean; file: boolean }> {
-  const scheduler = await queue.removeJobScheduler(schedulerId(model));
-  return { scheduler, file: removePromotedConfig(dir, model) };
+): Promise<{ schedulers: Record<ScheduleKind, boolean>; file: boolean }> {
+  const retrain = await queues.retrain.removeJobScheduler(schedulerId("retrain", model));
+  const forecast = await queues.forecast.removeJobScheduler(schedulerId("forecast", model));
+  return { schedulers: { retrain, forecast }, file: removePromotedConfig(dir, model) };
 }
 
-export async function pauseSchedule(queue: Queue, dir: string, model: string): Promise<void> {
-  setPromotedPaused(dir, model, true);
-  await queue.removeJobScheduler(schedulerId(model));
+export async function pauseSchedule(
+  queues: ScheduleQueues,
+  dir: string,
+  model: string,
+  kinds: readonly ScheduleKind[] = SCHEDULE_KINDS,
+): Promise<void> {
+  for (const kind of kinds) {
+    setPromotedPaused(dir, model, true, KINDS[kind].block);
+    await queues[kind].removeJobScheduler(schedulerId(kind, model));
+  }
 }
 
 export async function resumeSchedule(
-  queue: Queue,
+  queues: ScheduleQueues,
   dir: string,
   model: string,
+  kinds: readonly ScheduleKind[] = SCHEDULE_KINDS,
   opts: ScheduleOptions = {},
 ): Promise<void> {
-  await upsertSchedule(queue, setPromotedPaused(dir, model, false), opts);
+  for (const kind of kinds) {
+    await upsertOne(queues[kind], kind, setPromotedPaused(dir, model, false, KINDS[kind].block), opts);
+  }
 }
 
 export interface ScheduleRow {
   model: string;
-  /** `5000 ms` / `0 2 * * 0 America/New_York`; `-` for a scheduler without a promoted file. */
+  kind: ScheduleKind;
+  /** `every 5000 ms` / `0 2 * * 0 America/New_York`; `-` for a scheduler without a promoted file. */
   schedule: string;
   /**
    * scheduled: file and scheduler agree; paused: marked paused, no scheduler; unscheduled: a
@@ -112,19 +182,26 @@ export interface ScheduleRow {
   next: number | null;
 }
 
-/** The promoted configs of `dir` beside the queue's schedulers. */
-export async function listSchedules(queue: Queue, dir: string): Promise<ScheduleRow[]> {
-  const schedulers = new Map(
-    (await queue.getJobSchedulers(0, -1, true)).filter((s) => s.key.startsWith("retrain:")).map((s) => [s.key, s]),
+/** The promoted configs of `dir` beside the queues' schedulers: per model a row per kind, then the orphans. */
+export async function listSchedules(queues: ScheduleQueues, dir: string): Promise<ScheduleRow[]> {
+  const schedulers = new Map<string, { kind: ScheduleKind; next: number | null }>();
+  for (const kind of SCHEDULE_KINDS) {
+    for (const s of await queues[kind].getJobSchedulers(0, -1, true)) {
+      if (s.key.startsWith(`${kind}:`)) schedulers.set(s.key, { kind, next: s.next ?? null });
+    }
+  }
+  const rows: ScheduleRow[] = listPromotedConfigs(dir).flatMap((p) =>
+    SCHEDULE_KINDS.map((kind): ScheduleRow => {
+      const id = schedulerId(kind, p.name);
+      const s = schedulers.get(id);
+      schedulers.delete(id);
+      const schedule = KINDS[kind].of(p);
+      const state = schedule.paused ? "paused" : s ? "scheduled" : "unscheduled";
+      return { model: p.name, kind, schedule: describeSchedule(schedule), state, next: s?.next ?? null };
+    }),
   );
-  const rows: ScheduleRow[] = listPromotedConfigs(dir).map((p) => {
-    const s = schedulers.get(schedulerId(p.name));
-    schedulers.delete(schedulerId(p.name));
-    const state = p.schedule.paused ? "paused" : s ? "scheduled" : "unscheduled";
-    return { model: p.name, schedule: describeSchedule(p.schedule), state, next: s?.next ?? null };
-  });
-  for (const s of schedulers.values()) {
-    rows.push({ model: s.key.slice("retrain:".length), schedule: "-", state: "orphaned", next: s.next ?? null });
+  for (const [key, s] of schedulers) {
+    rows.push({ model: key.slice(s.kind.length + 1), kind: s.kind, schedule: "-", state: "orphaned", next: s.next });
   }
   return rows;
 }

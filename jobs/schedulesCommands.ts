@@ -1,61 +1,105 @@
 /**
- * `wsp schedules list|pause|resume|remove`: the retrain schedulers of the promoted configs
- * (schedules.ts). Pause and resume are honest about BullMQ, which has no per-scheduler pause:
- * pause removes the scheduler and marks the file paused, resume upserts it again.
+ * `wsp schedules list|pause|resume|remove`: the schedulers of the promoted configs
+ * (schedules.ts), two per model: `retrain:<model>` and `forecast:<model>`. `list` prints a line
+ * per model and kind: model, kind, state, schedule, next firing. `pause` and `resume` act on both
+ * kinds unless `--kind` names one, and are honest about BullMQ, which has no per-scheduler pause:
+ * pause removes the scheduler and marks its block paused, resume upserts it again. `remove` ends
+ * both schedulers and the promoted config.
  */
-import { Queue } from "bullmq";
 import type { Command } from "commander";
 import { promotedDir } from "../src/pipeline";
 import { type ConnectionOptions, openConnection } from "./connection";
 import { type ConnectionFlags, withConnection } from "./jobsCommands";
-import { listSchedules, pauseSchedule, removeSchedule, resumeSchedule, schedulerId } from "./schedules";
+import {
+  closeScheduleQueues,
+  isScheduleKind,
+  listSchedules,
+  openScheduleQueues,
+  pauseSchedule,
+  removeSchedule,
+  resumeSchedule,
+  SCHEDULE_KINDS,
+  type ScheduleKind,
+  type ScheduleQueues,
+  schedulerId,
+} from "./schedules";
 
-async function withRetrainQueue<T>(flags: ConnectionFlags, fn: (queue: Queue) => Promise<T>): Promise<T> {
+async function withScheduleQueues<T>(flags: ConnectionFlags, fn: (queues: ScheduleQueues) => Promise<T>): Promise<T> {
   const opts: ConnectionOptions = { redisUrl: flags.redis, prefix: flags.prefix };
   const conn = await openConnection(opts);
-  const queue = new Queue("retrain", { connection: conn.redis, prefix: conn.prefix });
+  const queues = openScheduleQueues(conn.redis, conn.prefix);
   try {
-    return await fn(queue);
+    return await fn(queues);
   } finally {
-    await queue.close();
+    await closeScheduleQueues(queues);
     conn.redis.disconnect();
   }
+}
+
+/** `--kind retrain`: that one; absent: both. */
+function kindsOf(kind: string | undefined): readonly ScheduleKind[] {
+  if (kind === undefined) return SCHEDULE_KINDS;
+  if (!isScheduleKind(kind)) throw new Error(`--kind '${kind.slice(0, 20)}': expected ${SCHEDULE_KINDS.join(" or ")}`);
+  return [kind];
 }
 
 export function registerSchedulesCommands(program: Command): void {
   const schedules = program
     .command("schedules")
-    .description(`retrain schedulers of the promoted configs (${promotedDir()})`);
-  withConnection(schedules.command("list").description("each promoted model: its schedule, state and next run")).action(
-    (flags: ConnectionFlags) =>
-      withRetrainQueue(flags, async (queue) => {
-        const rows = await listSchedules(queue, promotedDir());
-        if (rows.length === 0) console.log(`no promoted configs in ${promotedDir()} and no retrain schedulers`);
-        for (const r of rows) {
-          const next = r.next ? new Date(r.next).toISOString() : "-";
-          console.log(`${r.model.padEnd(30)} ${r.state.padEnd(12)} ${r.schedule.padEnd(34)} next ${next}`);
-        }
-      }),
+    .description(`retrain and forecast schedulers of the promoted configs (${promotedDir()})`);
+  withConnection(
+    schedules
+      .command("list")
+      .description("each promoted model and kind (retrain, forecast): state, schedule, next run"),
+  ).action((flags: ConnectionFlags) =>
+    withScheduleQueues(flags, async (queues) => {
+      const rows = await listSchedules(queues, promotedDir());
+      if (rows.length === 0) console.log(`no promoted configs in ${promotedDir()} and no schedulers`);
+      for (const r of rows) {
+        const next = r.next ? new Date(r.next).toISOString() : "-";
+        console.log(
+          `${r.model.padEnd(30)} ${r.kind.padEnd(8)} ${r.state.padEnd(12)} ${r.schedule.padEnd(34)} next ${next}`,
+        );
+      }
+    }),
   );
-  const one = (name: string, description: string, act: (queue: Queue, model: string) => Promise<string>) =>
-    withConnection(schedules.command(`${name} <model>`).description(description)).action(
-      (model: string, flags: ConnectionFlags) =>
-        withRetrainQueue(flags, async (queue) => console.log(await act(queue, model))),
-    );
-  one("pause", "remove the scheduler and mark the promoted config paused", async (queue, model) => {
-    await pauseSchedule(queue, promotedDir(), model);
-    return `${schedulerId(model)} paused (removed; the promoted config is marked paused)`;
-  });
-  one("resume", "clear the paused mark and schedule the promoted config again", async (queue, model) => {
-    await resumeSchedule(queue, promotedDir(), model);
-    return `${schedulerId(model)} scheduled`;
-  });
-  one(
-    "remove",
-    "remove the scheduler and the promoted config (the model is no longer retrained)",
-    async (queue, model) => {
-      const r = await removeSchedule(queue, promotedDir(), model);
-      return `${schedulerId(model)}: scheduler ${r.scheduler ? "removed" : "was not set"}, promoted config ${r.file ? "removed" : "was not there"}`;
-    },
+  const kindOption = `only this scheduler: ${SCHEDULE_KINDS.join(" or ")} (default both)`;
+  withConnection(
+    schedules
+      .command("pause <model>")
+      .description("remove the schedulers and mark their blocks paused in the promoted config")
+      .option("--kind <kind>", kindOption),
+  ).action((model: string, flags: ConnectionFlags & { kind?: string }) =>
+    withScheduleQueues(flags, async (queues) => {
+      const kinds = kindsOf(flags.kind);
+      await pauseSchedule(queues, promotedDir(), model, kinds);
+      for (const k of kinds)
+        console.log(`${schedulerId(k, model)} paused (removed; the promoted config is marked paused)`);
+    }),
+  );
+  withConnection(
+    schedules
+      .command("resume <model>")
+      .description("clear the paused marks and schedule the promoted config again")
+      .option("--kind <kind>", kindOption),
+  ).action((model: string, flags: ConnectionFlags & { kind?: string }) =>
+    withScheduleQueues(flags, async (queues) => {
+      const kinds = kindsOf(flags.kind);
+      await resumeSchedule(queues, promotedDir(), model, kinds);
+      for (const k of kinds) console.log(`${schedulerId(k, model)} scheduled`);
+    }),
+  );
+  withConnection(
+    schedules
+      .command("remove <model>")
+      .description("remove both schedulers and the promoted config (the model is no longer retrained or forecast)"),
+  ).action((model: string, flags: ConnectionFlags) =>
+    withScheduleQueues(flags, async (queues) => {
+      const r = await removeSchedule(queues, promotedDir(), model);
+      const schedulers = SCHEDULE_KINDS.map(
+        (k) => `${schedulerId(k, model)} ${r.schedulers[k] ? "removed" : "was not set"}`,
+      );
+      console.log(`${schedulers.join(", ")}; promoted config ${r.file ? "removed" : "was not there"}`);
+    }),
   );
 }

@@ -10,10 +10,10 @@
 import { EventEmitter } from "node:events";
 import { type Job, type JobsOptions, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { type LoadedConfig, loadConfigFile, type TrainJobResult, trainKeyOf } from "../src/pipeline";
+import { type LoadedConfig, loadConfigFile, type ScoreSummary, type TrainJobResult, trainKeyOf } from "../src/pipeline";
 import { type ConnectionOptions, openConnection } from "./connection";
 import type { PhaseProgress } from "./processorKit";
-import { type PayloadInput, QUEUES, type QueueName } from "./queues";
+import { forecastPayload, type PayloadInput, QUEUES, type QueueName } from "./queues";
 
 export interface SubmitOptions extends ConnectionOptions {
   /** Job options over the queue's defaults (attempts, backoff, priority, …). */
@@ -145,4 +145,22 @@ export async function submit(
   const key = await trainKeyOf(loaded);
   const payload = { config: { yaml: loaded.text, file: loaded.file }, key, png: opts.png ?? true };
   return (await enqueue("train", loaded.config.name, payload, key, opts)) as JobHandle<TrainJobResult>;
+}
+
+/**
+ * Queues a forecast job (`wsp submit forecast`, notebooks). The payload is checked here, so a bad
+ * field fails at submission and names it; whether the model has a version is the job's to find
+ * (it fails at once when none). No job id of its own: the store keeps one signal per ticker, bar
+ * and version, so a second job stores only what is new.
+ */
+export async function submitForecast(
+  payload: PayloadInput<"forecast">,
+  opts: SubmitOptions = {},
+): Promise<JobHandle<ScoreSummary>> {
+  const r = forecastPayload.safeParse(payload);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(payload)"}: ${i.message}`);
+    throw new Error(`forecast job: ${issues.join("; ")}`);
+  }
+  return (await enqueue("forecast", r.data.model, r.data, undefined, opts)) as JobHandle<ScoreSummary>;
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { registerJobCommands, scheduleChampion } from "../jobs";
+import { announceModelChange, registerJobCommands, scheduleChampion } from "../jobs";
 import { registerDataCommands } from "./cli/data";
 import { registerFeaturesCommands } from "./cli/features";
 import { registerForecastCommand } from "./cli/forecast";
@@ -26,14 +26,20 @@ const program = new Command()
   .name("wsp")
   .description("Trading-research workspace: data, features, experiments, MLflow, local services")
   .version(version)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // A command's options are its own, not its parent's: `wsp submit forecast m --wait` waits for
+  // the forecast job (inherited by every command; no group command has options of its own).
+  .enablePositionalOptions();
 
 registerDataCommands(program);
 registerFeaturesCommands(program);
 registerForecastCommand(program);
 registerJobCommands(program);
 registerMlflowCommands(program);
-registerPromoteCommand(program, { scheduleChampion: (path) => scheduleChampion(path) });
+registerPromoteCommand(program, {
+  scheduleChampion: (path) => scheduleChampion(path),
+  announceChange: async (model) => (await announceModelChange(model)).line,
+});
 registerModelsCommands(program);
 registerRunCommand(program);
 registerServeCommand(program);

@@ -4,7 +4,8 @@
  * outcome and its reason are the job's result and the run's tags. Runs sandboxed (worker.ts).
  */
 import { parsePromotedConfig, promotedDir, readPromotedConfig, retrain } from "../../src/pipeline";
-import { failFastOnInput, payloadOf, phaseProgress, sandboxed } from "../processorKit";
+import { announceModelChange } from "../announce";
+import { failFastOnInput, note, payloadOf, phaseProgress, sandboxed } from "../processorKit";
 
 export default sandboxed(async (job) => {
   const p = payloadOf("retrain", job);
@@ -20,7 +21,14 @@ export default sandboxed(async (job) => {
       onPhase: phaseProgress(job),
     }),
   );
+  // A registered version took an alias (champion or challenger): forecast services hear it; a refusal moved none.
+  let announced = false;
+  if (r.outcome !== "refused") {
+    const a = await announceModelChange(r.model);
+    note(job, a.line);
+    announced = a.announced;
+  }
   // The promotion's details are on the version; the job keeps the decision and its reason.
   const { promotion: _promotion, ...result } = r;
-  return result;
+  return { ...result, announced };
 });

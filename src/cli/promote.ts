@@ -15,6 +15,11 @@ export interface PromoteCommandHooks {
    * job runner's, which the CLI cannot import; src/cli.ts passes it). Returns a line to print.
    */
   scheduleChampion?: (promotedConfig: string) => Promise<string>;
+  /**
+   * After every decision (it moved `challenger` or `champion`): tell running forecast services on
+   * the job runner's Redis, best effort (src/cli.ts passes the job runner's). Returns a line to print.
+   */
+  announceChange?: (modelName: string) => Promise<string>;
 }
 
 export function registerPromoteCommand(program: Command, hooks: PromoteCommandHooks = {}): void {
@@ -44,6 +49,7 @@ export function registerPromoteCommand(program: Command, hooks: PromoteCommandHo
         console.log(`promoted config (retrained on schedule): ${r.promotedConfig}`);
         if (hooks.scheduleChampion) console.log(await hooks.scheduleChampion(r.promotedConfig));
       }
+      if (hooks.announceChange) console.log(await hooks.announceChange(r.name));
       console.log(`${server.uri}/#/models/${encodeURIComponent(r.name)}/versions/${r.version}`);
     });
 }

@@ -19,6 +19,7 @@ import { SINGLE_KINDS, specOptions } from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
+import { forecastScheduleConfigSchema } from "./forecastScheduleConfig";
 import { scheduleConfigSchema } from "./scheduleConfig";
 import { sweepConfigSchema } from "./sweep/sweepConfig";
 
@@ -99,6 +100,8 @@ export const experimentConfigSchema = z
     promotion: promotionConfigSchema.prefault({}),
     /** When a promoted config is retrained (scheduleConfig.ts); only promoted configs carry it. */
     schedule: scheduleConfigSchema.optional(),
+    /** When a promoted config's champion forecasts (forecastScheduleConfig.ts); only promoted configs carry it. */
+    forecast_schedule: forecastScheduleConfigSchema.optional(),
     /** A sweep: this config is a template of variants (pipeline/sweep/, docs/architecture.md "Sweeps"). */
     sweep: sweepConfigSchema.optional(),
   })
@@ -204,7 +207,7 @@ export function configHash(config: ExperimentConfig): string {
  * change the variants evaluated: the run's name and description, where it is tracked, and the
  * controls (the shuffled-label control is not a trial, and a run that permutes its target or
  * injects a leak records no trials, so in a run that does, `controls` changes nothing it
- * evaluates), and when it is retrained (`schedule`). YAML comments never reach the parsed config.
+ * evaluates), and when it is retrained or forecasts (`schedule`, `forecast_schedule`). YAML comments never reach the parsed config.
  */
 export function trialConfigHash(config: ExperimentConfig): string {
   const {
@@ -213,6 +216,7 @@ export function trialConfigHash(config: ExperimentConfig): string {
     tracking: _tracking,
     controls: _controls,
     schedule: _schedule,
+    forecast_schedule: _forecastSchedule,
     ...rest
   } = config;
   return createHash("sha256")

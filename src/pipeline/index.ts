@@ -29,15 +29,18 @@ export {
 } from "./calibrationArtifact";
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
 export * from "./scheduleConfig";
+export * from "./forecastScheduleConfig";
 export {
   listPromotedConfigs,
   PROMOTED_DIR,
   promotedDir,
   type PromotedConfig,
   parsePromotedConfig,
+  type PromotedSchedules,
   promotedPath,
   readPromotedConfig,
   removePromotedConfig,
+  type ScheduleBlock,
   setPromotedPaused,
   SWEEP_ID_TAG,
   writePromotedConfig,
@@ -82,5 +85,12 @@ export {
   type SignalSide,
 } from "./forecast/forecastTypes";
 export { type BatchForecast, Forecaster, type ForecasterOptions } from "./forecast/forecaster";
-export { type ScoreOptions, type ScoreRequest, scoreTickers } from "./forecast/scoreTickers";
+export {
+  type ScoreOptions,
+  type ScoreRequest,
+  type ScoreResult,
+  type ScoreSummary,
+  scoreTickers,
+  summarizeScore,
+} from "./forecast/scoreTickers";
 export { defaultModel } from "./forecast/defaultModel";

@@ -3,7 +3,8 @@
  * `experiments/promoted/<model-name>.yaml`, the file scheduled retraining reads (retrain.ts,
  * jobs/schedules.ts). It reads `data.source: store`, with no `data.end`, so a retrain sees every
  * bar ingested since; it carries a `schedule:` block (scheduleConfig.ts; the default weekly one
- * when the run's config had none); a comment header gives its provenance. Written atomically
+ * when the run's config had none) and a `forecast_schedule:` block (forecastScheduleConfig.ts;
+ * default weekdays after the close); a comment header gives its provenance. Written atomically
  * (a temporary file renamed over it), so a reader never sees half a file. Removing the model's
  * schedule removes the file: MLflow keeps the run, its config and the version's reasons.
  */
@@ -16,7 +17,20 @@ import { findRepoRoot } from "../services";
 import type { Run } from "../tracking";
 import { tagRecord } from "../tracking";
 import { ConfigError, type LoadedConfig, parseConfig } from "./config";
-import { DEFAULT_SCHEDULE, type ScheduleConfig } from "./scheduleConfig";
+import { DEFAULT_FORECAST_SCHEDULE } from "./forecastScheduleConfig";
+import { DEFAULT_SCHEDULE, describeSchedule, type ScheduleConfig } from "./scheduleConfig";
+
+/** A promoted config's schedule blocks: the retrain's and the champion's forecast's. */
+export type ScheduleBlock = "schedule" | "forecast_schedule";
+
+const DEFAULT_BLOCK: Record<ScheduleBlock, ScheduleConfig> = {
+  schedule: DEFAULT_SCHEDULE,
+  forecast_schedule: DEFAULT_FORECAST_SCHEDULE,
+};
+
+function describeBlock(s: ScheduleConfig): string {
+  return `${describeSchedule(s)}${s.paused ? ", paused" : ""}`;
+}
 
 /** Where promoted configs live, relative to the repository root. */
 export const PROMOTED_DIR = "experiments/promoted";
@@ -61,7 +75,7 @@ export interface PromotionProvenance {
   gates: readonly Gate[];
 }
 
-function headerOf(p: PromotionProvenance, schedule: ScheduleConfig): string {
+function headerOf(p: PromotionProvenance, blocks: PromotedSchedules): string {
   const tags = tagRecord(p.run.data.tags);
   const params = tagRecord(p.run.data.params);
   const metrics = (p.run.data.metrics ?? [])
@@ -85,14 +99,16 @@ function headerOf(p: PromotionProvenance, schedule: ScheduleConfig): string {
     ` data hash: ${tags.data_hash ?? "unknown"} (data.source ${params["data.source"] ?? "unknown"})`,
     ` config hash: ${tags.config_hash ?? "unknown"}`,
     ` holdout: ${tags["wsp.holdout.start"] ?? "?"}..${tags["wsp.holdout.end"] ?? "?"}`,
-    ` schedule: ${"every" in schedule ? `every ${schedule.every} ms` : `${schedule.cron} (${schedule.timezone})`}${schedule.paused ? ", paused" : ""}`,
+    ` retrain schedule: ${describeBlock(blocks.schedule)}`,
+    ` forecast schedule: ${describeBlock(blocks.forecastSchedule)}`,
   ];
   return lines.join("\n");
 }
 
 /**
  * The promoted config written from the run's `config.yaml`: `data.source: store` without an end,
- * its `schedule:` block kept (default weekly), the header replaced. Returns the file's path.
+ * its `schedule:` and `forecast_schedule:` blocks kept (else the defaults), the header replaced.
+ * Returns the file's path.
  */
 export function writePromotedConfig(dir: string, configText: string, p: PromotionProvenance): string {
   const path = promotedPath(dir, p.name);
@@ -100,21 +116,35 @@ export function writePromotedConfig(dir: string, configText: string, p: Promotio
   if (doc.errors.length > 0) throw new ConfigError(`run ${p.run.info.run_id} config.yaml`, [doc.errors[0].message]);
   doc.setIn(["data", "source"], "store");
   doc.deleteIn(["data", "end"]);
-  if (!doc.hasIn(["schedule"])) doc.setIn(["schedule"], doc.createNode({ ...DEFAULT_SCHEDULE }));
+  for (const block of ["schedule", "forecast_schedule"] as const) {
+    if (!doc.hasIn([block])) doc.setIn([block], doc.createNode({ ...DEFAULT_BLOCK[block] }));
+  }
   // Validated as the retrain will read it, so a bad file is never written.
-  const schedule = parseConfig(doc.toString(), path).config.schedule ?? DEFAULT_SCHEDULE;
-  doc.commentBefore = headerOf(p, schedule);
+  doc.commentBefore = headerOf(p, schedulesOf(parseConfig(doc.toString(), path)));
   mkdirSync(dir, { recursive: true });
   writeAtomically(path, doc.toString());
   return path;
 }
 
-export interface PromotedConfig {
+export interface PromotedSchedules {
+  /** When the model is retrained (`schedule:`). */
+  schedule: ScheduleConfig;
+  /** When its champion forecasts every ticker it was trained on (`forecast_schedule:`). */
+  forecastSchedule: ScheduleConfig;
+}
+
+export interface PromotedConfig extends PromotedSchedules {
   /** The registered model's name (the file's). */
   name: string;
   path: string;
   loaded: LoadedConfig;
-  schedule: ScheduleConfig;
+}
+
+function schedulesOf(loaded: LoadedConfig): PromotedSchedules {
+  return {
+    schedule: loaded.config.schedule ?? DEFAULT_SCHEDULE,
+    forecastSchedule: loaded.config.forecast_schedule ?? DEFAULT_FORECAST_SCHEDULE,
+  };
 }
 
 /**
@@ -128,7 +158,7 @@ export function parsePromotedConfig(text: string, name: string, file: string): P
       `data.source: expected store (a promoted config retrains on the store's bars), got ${loaded.config.data.source}`,
     ]);
   }
-  return { name, path: file, loaded, schedule: loaded.config.schedule ?? DEFAULT_SCHEDULE };
+  return { name, path: file, loaded, ...schedulesOf(loaded) };
 }
 
 /** Reads a promoted config file; the model's name is the file's. */
@@ -146,13 +176,18 @@ export function listPromotedConfigs(dir: string): PromotedConfig[] {
     .map((f) => readPromotedConfig(join(dir, f)));
 }
 
-/** Marks the schedule paused or running, keeping the rest of the file (comments included). */
-export function setPromotedPaused(dir: string, modelName: string, paused: boolean): PromotedConfig {
+/** Marks a schedule block paused or running, keeping the rest of the file (comments included). */
+export function setPromotedPaused(
+  dir: string,
+  modelName: string,
+  paused: boolean,
+  block: ScheduleBlock = "schedule",
+): PromotedConfig {
   const path = promotedPath(dir, modelName);
   if (!existsSync(path)) throw new Error(`${path}: no promoted config for ${modelName}`);
   const doc = parseDocument(readFileSync(path, "utf8"));
-  if (!doc.hasIn(["schedule"])) doc.setIn(["schedule"], doc.createNode({ ...DEFAULT_SCHEDULE }));
-  doc.setIn(["schedule", "paused"], paused);
+  if (!doc.hasIn([block])) doc.setIn([block], doc.createNode({ ...DEFAULT_BLOCK[block] }));
+  doc.setIn([block, "paused"], paused);
   const text = doc.toString();
   parseConfig(text, path);
   writeAtomically(path, text);

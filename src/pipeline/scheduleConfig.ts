@@ -29,32 +29,44 @@ const timezone = z.string().refine((tz) => {
 /** A fixed interval (tests), or a cron pattern in a time zone. */
 export type ScheduleConfig = { every: number; paused: boolean } | { cron: string; timezone: string; paused: boolean };
 
-export const scheduleConfigSchema = z
-  .object({
-    /** Milliseconds between retrains (at least a second, at most a year); instead of cron. */
-    every: z
-      .number()
-      .int()
-      .min(1000)
-      .max(366 * 24 * 3600 * 1000)
-      .optional(),
-    cron: cron.optional(),
-    timezone: timezone.optional(),
-    /** Kept while no scheduler fires it (`wsp schedules pause`). */
-    paused: z.boolean().default(false),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    if (s.every !== undefined && (s.cron !== undefined || s.timezone !== undefined)) {
-      ctx.addIssue({ code: "custom", path: ["every"], message: "give every (ms) or cron and timezone, not both" });
-    }
-  })
-  .transform(
-    (s): ScheduleConfig =>
-      s.every !== undefined
-        ? { every: s.every, paused: s.paused }
-        : { cron: s.cron ?? DEFAULT_RETRAIN_CRON, timezone: s.timezone ?? DEFAULT_RETRAIN_TIMEZONE, paused: s.paused },
-  );
+/**
+ * A schedule block's schema whose cron pattern and time zone default to `defaults` when neither
+ * `every` nor `cron` is given: the retrain's `schedule:` here, the forecast's `forecast_schedule:`
+ * (forecastScheduleConfig.ts) with its own default.
+ */
+export function scheduleBlockSchema(defaults: { cron: string; timezone: string }) {
+  return z
+    .object({
+      /** Milliseconds between firings (at least a second, at most a year); instead of cron. */
+      every: z
+        .number()
+        .int()
+        .min(1000)
+        .max(366 * 24 * 3600 * 1000)
+        .optional(),
+      cron: cron.optional(),
+      timezone: timezone.optional(),
+      /** Kept while no scheduler fires it (`wsp schedules pause`). */
+      paused: z.boolean().default(false),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+      if (s.every !== undefined && (s.cron !== undefined || s.timezone !== undefined)) {
+        ctx.addIssue({ code: "custom", path: ["every"], message: "give every (ms) or cron and timezone, not both" });
+      }
+    })
+    .transform(
+      (s): ScheduleConfig =>
+        s.every !== undefined
+          ? { every: s.every, paused: s.paused }
+          : { cron: s.cron ?? defaults.cron, timezone: s.timezone ?? defaults.timezone, paused: s.paused },
+    );
+}
+
+export const scheduleConfigSchema = scheduleBlockSchema({
+  cron: DEFAULT_RETRAIN_CRON,
+  timezone: DEFAULT_RETRAIN_TIMEZONE,
+});
 
 /** The block a promoted config gets when its run's config had none. */
 export const DEFAULT_SCHEDULE: ScheduleConfig = {

@@ -12,11 +12,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Job, Queue } from "bullmq";
+import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseDocument } from "yaml";
-import { scheduleModel, schedulerId } from "../../jobs/schedules";
+import {
+  closeScheduleQueues,
+  openScheduleQueues,
+  type ScheduleQueues,
+  scheduleModel,
+  schedulerId,
+} from "../../jobs/schedules";
 import { runTracked } from "../../src/pipeline";
 import { openStore, type Store } from "../../src/store";
 import { MlflowClient, ModelRegistry, type Run, tagRecord } from "../../src/tracking";
@@ -37,7 +43,7 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
   let store: Store;
   let tmp: string;
   let redis: Redis;
-  let queue: Queue;
+  let queues: ScheduleQueues;
   let worker: SpawnedWorker | null = null;
   let champion: { runId: string; version: string };
 
@@ -56,7 +62,7 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
       png: false,
     });
     redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
-    queue = new Queue("retrain", { connection: redis, prefix });
+    queues = openScheduleQueues(redis, prefix);
     // Promoted as a user does: `wsp promote` writes the promoted config and, Redis answering,
     // schedules it with the weekly default.
     const { stdout } = await promisify(execFile)("node", ["bin/wsp.js", "promote", run.runId], {
@@ -70,7 +76,10 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     });
     expect(stdout).toContain(`champion: ${modelName}@champion = v1`);
     expect(stdout).toContain(`scheduled retrain:${modelName}: 0 2 * * 0 America/New_York`);
-    expect(await queue.getJobScheduler(schedulerId(modelName))).toMatchObject({
+    expect(stdout).toContain(`scheduled forecast:${modelName}: 15 16 * * 1-5 America/New_York`);
+    // And tells forecast services on the same Redis and prefix that the aliases moved.
+    expect(stdout).toContain(`announced the registry change of ${modelName} on ${prefix}:registry`);
+    expect(await queues.retrain.getJobScheduler(schedulerId("retrain", modelName))).toMatchObject({
       pattern: "0 2 * * 0",
       tz: "America/New_York",
     });
@@ -83,13 +92,16 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     await ingestSeen(store);
     await ingestFresh(store);
     worker = await spawnWorker(prefix, ["--queues", "retrain"], "wsp", { WSP_PROMOTED_DIR: promotedDir });
-    expect(await scheduleModel(queue, promotedDir, modelName, { schema: target.options.schema })).toBe(true);
+    const placed = await scheduleModel(queues, promotedDir, modelName, { schema: target.options.schema });
+    expect(placed.retrain).toBe(true);
+    // The forecast scheduler is not this test's (forecastJob.test.ts's): removed, so it fires nothing here.
+    await queues.forecast.removeJobScheduler(schedulerId("forecast", modelName));
   }, 300_000);
 
   afterAll(async () => {
-    await queue?.removeJobScheduler(schedulerId(modelName)).catch(() => undefined);
+    await queues?.retrain.removeJobScheduler(schedulerId("retrain", modelName)).catch(() => undefined);
     killSpawnedWorkers();
-    await queue?.close();
+    if (queues) await closeScheduleQueues(queues);
     await obliterateQueues(prefix);
     redis?.disconnect();
     await store?.close();
@@ -117,7 +129,7 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     if (!finished) throw new Error("unreachable: waitFor returned without a run");
     const runId = finished.info.run_id;
     // One is enough: the scheduler stops before it piles up more.
-    await queue.removeJobScheduler(schedulerId(modelName));
+    await queues.retrain.removeJobScheduler(schedulerId("retrain", modelName));
     const tags = tagRecord(finished.data.tags);
     // Fired by the scheduler: BullMQ's own job id, a repeat job of retrain:<model>.
     expect(tags["wsp.job_id"]).toMatch(/^repeat:retrain:/);
@@ -141,12 +153,18 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     let done: Job | undefined;
     await waitFor(
       async () => {
-        done = (await queue.getCompleted()).find((j) => j.returnvalue?.runId === runId);
+        done = (await queues.retrain.getCompleted()).find((j) => j.returnvalue?.runId === runId);
         return done !== undefined;
       },
       60_000,
       "the completed job",
     );
-    expect(done?.returnvalue).toMatchObject({ model: modelName, outcome, reason: tags["wsp.retrain.reason"] });
+    // A registered version took an alias: the change was announced on the worker's Redis and prefix.
+    expect(done?.returnvalue).toMatchObject({
+      model: modelName,
+      outcome,
+      reason: tags["wsp.retrain.reason"],
+      announced: true,
+    });
   });
 });

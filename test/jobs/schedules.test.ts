@@ -1,8 +1,9 @@
 /**
- * Promoted configs → job schedulers on a real Redis (unique queue prefix): the key
- * `retrain:<model>`, the cron pattern and time zone or the interval from `schedule:`, the
- * promoted config's text as the job's data; pause removes the scheduler and marks the file,
- * resume re-upserts it; remove ends both; list shows where Redis and the files disagree.
+ * Promoted configs → job schedulers on a real Redis (unique queue prefix): the keys
+ * `retrain:<model>` (the cron pattern and time zone or the interval from `schedule:`, the
+ * promoted config's text as the job's data) and `forecast:<model>` (from `forecast_schedule:`,
+ * the model's name as the job's data); pause removes a scheduler and marks its block, resume
+ * re-upserts it; remove ends both and the file; list shows where Redis and the files disagree.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,10 +16,13 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseDocument } from "yaml";
 import {
+  closeScheduleQueues,
   listSchedules,
+  openScheduleQueues,
   pauseSchedule,
   removeSchedule,
   resumeSchedule,
+  type ScheduleQueues,
   scheduleModel,
   schedulerId,
 } from "../../jobs/schedules";
@@ -37,20 +41,32 @@ function writePromoted(dir: string, model: string, schedule?: unknown): string {
   return path;
 }
 
-describe("retrain schedules", () => {
+/** The weekday and time in New York of an instant. */
+const inNewYork = (ms: number) =>
+  new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/New_York",
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(ms));
+
+describe("retrain and forecast schedules", () => {
   let redis: Redis;
-  let queue: Queue;
+  let queues: ScheduleQueues;
   let dir: string;
 
   beforeAll(() => {
     redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
-    queue = new Queue("retrain", { connection: redis, prefix });
+    queues = openScheduleQueues(redis, prefix);
     dir = mkdtempSync(join(tmpdir(), "wsp-schedules-"));
   });
 
   afterAll(async () => {
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
+    if (queues) {
+      for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
+      await closeScheduleQueues(queues);
+    }
     redis?.disconnect();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -58,9 +74,9 @@ describe("retrain schedules", () => {
   it("upserts retrain:<model> with the weekly default, or the interval, carrying the config's text", async () => {
     writePromoted(dir, "weekly");
     const fast = writePromoted(dir, "fast", { every: 60_000 });
-    expect(await scheduleModel(queue, dir, "weekly")).toBe(true);
-    expect(await scheduleModel(queue, dir, "fast")).toBe(true);
-    const weekly = await queue.getJobScheduler(schedulerId("weekly"));
+    expect(await scheduleModel(queues, dir, "weekly")).toEqual({ retrain: true, forecast: true });
+    expect(await scheduleModel(queues, dir, "fast")).toEqual({ retrain: true, forecast: true });
+    const weekly = await queues.retrain.getJobScheduler(schedulerId("retrain", "weekly"));
     expect(weekly).toMatchObject({
       key: "retrain:weekly",
       name: "retrain",
@@ -68,52 +84,75 @@ describe("retrain schedules", () => {
       tz: "America/New_York",
     });
     // The next firing is a Sunday, 02:00 in New York.
-    const next = new Date(weekly?.next ?? 0);
-    const ny = new Intl.DateTimeFormat("en-US", {
-      timeZone: "America/New_York",
-      weekday: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).format(next);
-    expect(ny).toBe("Sun 02:00");
-    const f = await queue.getJobScheduler(schedulerId("fast"));
+    expect(inNewYork(weekly?.next ?? 0)).toBe("Sun 02:00");
+    const f = await queues.retrain.getJobScheduler(schedulerId("retrain", "fast"));
     expect(f).toMatchObject({ key: "retrain:fast", every: 60_000 });
     expect(f?.template?.data).toEqual({ model: "fast", config: { yaml: readFileSync(fast, "utf8"), file: fast } });
+    // The forecast: weekdays 16:15 in New York (after the close) by default, the model by name (its champion).
+    const forecast = await queues.forecast.getJobScheduler(schedulerId("forecast", "fast"));
+    expect(forecast).toMatchObject({
+      key: "forecast:fast",
+      name: "forecast",
+      pattern: "15 16 * * 1-5",
+      tz: "America/New_York",
+    });
+    expect(forecast?.template?.data).toEqual({ model: "fast" });
+    expect(inNewYork(forecast?.next ?? 0)).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 16:15$/);
     // Upserting again replaces, never duplicates.
-    await scheduleModel(queue, dir, "fast");
-    expect(await queue.getJobSchedulersCount()).toBe(2);
+    await scheduleModel(queues, dir, "fast");
+    expect(await queues.retrain.getJobSchedulersCount()).toBe(2);
+    expect(await queues.forecast.getJobSchedulersCount()).toBe(2);
   });
 
   it("pauses by removing the scheduler and marking the file; resumes by upserting it again", async () => {
-    await pauseSchedule(queue, dir, "fast");
-    expect(await queue.getJobScheduler(schedulerId("fast"))).toBeUndefined();
-    expect(readPromotedConfig(join(dir, "fast.yaml")).schedule).toEqual({ every: 60_000, paused: true });
-    // A paused file is not scheduled by an upsert (a new champion's rewrite keeps the mark).
-    expect(await scheduleModel(queue, dir, "fast")).toBe(false);
-    expect(await queue.getJobScheduler(schedulerId("fast"))).toBeUndefined();
-    const rows = await listSchedules(queue, dir);
-    expect(rows.map((r) => [r.model, r.state])).toEqual([
-      ["fast", "paused"],
-      ["weekly", "scheduled"],
+    await pauseSchedule(queues, dir, "fast", ["retrain"]);
+    expect(await queues.retrain.getJobScheduler(schedulerId("retrain", "fast"))).toBeUndefined();
+    const paused = readPromotedConfig(join(dir, "fast.yaml"));
+    expect(paused.schedule).toEqual({ every: 60_000, paused: true });
+    // The other kind is untouched.
+    expect(paused.forecastSchedule.paused).toBe(false);
+    expect(await queues.forecast.getJobScheduler(schedulerId("forecast", "fast"))).toBeDefined();
+    // A paused block is not scheduled by an upsert (a new champion's rewrite keeps the mark).
+    expect(await scheduleModel(queues, dir, "fast")).toEqual({ retrain: false, forecast: true });
+    expect(await queues.retrain.getJobScheduler(schedulerId("retrain", "fast"))).toBeUndefined();
+    await pauseSchedule(queues, dir, "fast");
+    expect(await queues.forecast.getJobScheduler(schedulerId("forecast", "fast"))).toBeUndefined();
+    const rows = await listSchedules(queues, dir);
+    expect(rows.map((r) => [r.model, r.kind, r.state])).toEqual([
+      ["fast", "retrain", "paused"],
+      ["fast", "forecast", "paused"],
+      ["weekly", "retrain", "scheduled"],
+      ["weekly", "forecast", "scheduled"],
     ]);
-    await resumeSchedule(queue, dir, "fast");
-    expect(await queue.getJobScheduler(schedulerId("fast"))).toMatchObject({ every: 60_000 });
-    expect(readPromotedConfig(join(dir, "fast.yaml")).schedule.paused).toBe(false);
+    await resumeSchedule(queues, dir, "fast");
+    expect(await queues.retrain.getJobScheduler(schedulerId("retrain", "fast"))).toMatchObject({ every: 60_000 });
+    expect(await queues.forecast.getJobScheduler(schedulerId("forecast", "fast"))).toMatchObject({
+      pattern: "15 16 * * 1-5",
+    });
+    const resumed = readPromotedConfig(join(dir, "fast.yaml"));
+    expect([resumed.schedule.paused, resumed.forecastSchedule.paused]).toEqual([false, false]);
   });
 
   it("lists a file without its scheduler and a scheduler without its file; remove ends both", async () => {
-    await queue.removeJobScheduler(schedulerId("weekly"));
+    await queues.retrain.removeJobScheduler(schedulerId("retrain", "weekly"));
     rmSync(join(dir, "fast.yaml"));
-    const rows = await listSchedules(queue, dir);
-    expect(rows.map((r) => [r.model, r.state, r.schedule])).toEqual([
-      ["weekly", "unscheduled", "0 2 * * 0 America/New_York"],
-      ["fast", "orphaned", "-"],
+    const rows = await listSchedules(queues, dir);
+    expect(rows.map((r) => [r.model, r.kind, r.state, r.schedule])).toEqual([
+      ["weekly", "retrain", "unscheduled", "0 2 * * 0 America/New_York"],
+      ["weekly", "forecast", "scheduled", "15 16 * * 1-5 America/New_York"],
+      ["fast", "retrain", "orphaned", "-"],
+      ["fast", "forecast", "orphaned", "-"],
     ]);
-    expect(await removeSchedule(queue, dir, "fast")).toEqual({ scheduler: true, file: false });
-    expect(await removeSchedule(queue, dir, "weekly")).toEqual({ scheduler: false, file: true });
-    expect(await listSchedules(queue, dir)).toEqual([]);
-    await expect(pauseSchedule(queue, dir, "weekly")).rejects.toThrow("no promoted config for weekly");
+    expect(await removeSchedule(queues, dir, "fast")).toEqual({
+      schedulers: { retrain: true, forecast: true },
+      file: false,
+    });
+    expect(await removeSchedule(queues, dir, "weekly")).toEqual({
+      schedulers: { retrain: false, forecast: true },
+      file: true,
+    });
+    expect(await listSchedules(queues, dir)).toEqual([]);
+    await expect(pauseSchedule(queues, dir, "weekly")).rejects.toThrow("no promoted config for weekly");
   });
 });
 
@@ -143,21 +182,37 @@ describe("wsp schedules", { timeout: 120_000 }, () => {
 
   afterAll(async () => {
     const redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
-    const q = new Queue("retrain", { connection: redis, prefix: cliPrefix });
-    await q.obliterate({ force: true }).catch(() => undefined);
-    await q.close();
+    for (const name of ["retrain", "forecast"]) {
+      const q = new Queue(name, { connection: redis, prefix: cliPrefix });
+      await q.obliterate({ force: true }).catch(() => undefined);
+      await q.close();
+    }
     redis.disconnect();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("lists, pauses, resumes and removes a model's schedule", async () => {
-    expect((await wsp("list")).stdout).toMatch(/^cli-model\s+unscheduled\s+every 3600000 ms\s+next -\n$/);
-    expect(await wsp("resume", "cli-model")).toMatchObject({ code: 0, stdout: "retrain:cli-model scheduled\n" });
-    expect((await wsp("list")).stdout).toMatch(/^cli-model\s+scheduled\s+every 3600000 ms\s+next \d{4}-/);
+  it("lists, pauses, resumes and removes a model's schedules, a line per kind", async () => {
+    expect((await wsp("list")).stdout).toMatch(
+      /^cli-model\s+retrain\s+unscheduled\s+every 3600000 ms\s+next -\ncli-model\s+forecast\s+unscheduled\s+15 16 \* \* 1-5 America\/New_York\s+next -\n$/,
+    );
+    expect(await wsp("resume", "cli-model")).toMatchObject({
+      code: 0,
+      stdout: "retrain:cli-model scheduled\nforecast:cli-model scheduled\n",
+    });
+    expect((await wsp("list")).stdout).toMatch(
+      /^cli-model\s+retrain\s+scheduled\s+every 3600000 ms\s+next \d{4}-.*\ncli-model\s+forecast\s+scheduled\s+15 16/,
+    );
+    expect((await wsp("pause", "cli-model", "--kind", "forecast")).stdout).toBe(
+      "forecast:cli-model paused (removed; the promoted config is marked paused)\n",
+    );
+    expect((await wsp("list")).stdout).toMatch(/\ncli-model\s+forecast\s+paused\s/);
     expect((await wsp("pause", "cli-model")).stdout).toContain("retrain:cli-model paused");
-    expect((await wsp("list")).stdout).toMatch(/^cli-model\s+paused\s/);
+    expect((await wsp("list")).stdout).toMatch(/^cli-model\s+retrain\s+paused\s/);
+    const badKind = await wsp("pause", "cli-model", "--kind", "train");
+    expect(badKind.code).toBe(1);
+    expect(badKind.stderr).toContain("--kind 'train': expected retrain or forecast");
     expect((await wsp("remove", "cli-model")).stdout).toBe(
-      "retrain:cli-model: scheduler was not set, promoted config removed\n",
+      "retrain:cli-model was not set, forecast:cli-model was not set; promoted config removed\n",
     );
     const missing = await wsp("pause", "cli-model");
     expect(missing.code).toBe(1);

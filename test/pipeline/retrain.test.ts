@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { dayMsOf } from "../../src/data";
 import {
+  DEFAULT_FORECAST_SCHEDULE,
   DEFAULT_SCHEDULE,
   promoteRun,
   readPromotedConfig,
@@ -87,6 +88,8 @@ describe("promotion → promoted config → retrain", { timeout: 600_000 }, () =
       "beats_champion=pass",
       "min_deflated_sharpe=pass",
       "holdout_logloss=",
+      "retrain schedule: 0 2 * * 0 America/New_York",
+      "forecast schedule: 15 16 * * 1-5 America/New_York",
     ]) {
       expect(text).toContain(expected);
     }
@@ -98,6 +101,11 @@ describe("promotion → promoted config → retrain", { timeout: 600_000 }, () =
     expect(setPromotedPaused(promotedDir, modelName, true).schedule.paused).toBe(true);
     expect(readFileSync(file, "utf8")).toContain(`run: ${champion.runId}`);
     expect(setPromotedPaused(promotedDir, modelName, false).schedule.paused).toBe(false);
+    // The forecast's block, written with its default, is marked on its own.
+    expect(read.forecastSchedule).toEqual(DEFAULT_FORECAST_SCHEDULE);
+    const forecastPaused = setPromotedPaused(promotedDir, modelName, true, "forecast_schedule");
+    expect([forecastPaused.forecastSchedule.paused, forecastPaused.schedule.paused]).toEqual([true, false]);
+    expect(setPromotedPaused(promotedDir, modelName, false, "forecast_schedule").forecastSchedule.paused).toBe(false);
   });
 
   it("retrained on the bars the champion saw: no forward window, the new version stays challenger", async () => {

@@ -1,6 +1,15 @@
-/** The `schedule:` block: the weekly default, an interval for tests, and errors that name the YAML path. */
+/**
+ * The `schedule:` block: the weekly default, an interval for tests, and errors that name the YAML
+ * path; `forecast_schedule:`, the same shape with its weekday after-the-close default.
+ */
 import { describe, expect, it } from "vitest";
-import { ConfigError, describeSchedule, scheduleConfigSchema, trialConfigHash } from "../../src/pipeline";
+import {
+  ConfigError,
+  describeSchedule,
+  forecastScheduleConfigSchema,
+  scheduleConfigSchema,
+  trialConfigHash,
+} from "../../src/pipeline";
 import { plantedSignalConfig } from "./plantedSignal";
 
 const withSchedule = (schedule: unknown) =>
@@ -40,5 +49,35 @@ describe("schedule:", () => {
     expect(bad({ every: 5000, cron: "0 2 * * 0" })).toContain(
       "schedule.every: give every (ms) or cron and timezone, not both",
     );
+  });
+});
+
+describe("forecast_schedule:", () => {
+  const withForecast = (block: unknown) =>
+    plantedSignalConfig("schedule-test", "m", (doc) => doc.setIn(["forecast_schedule"], doc.createNode(block)));
+
+  it("defaults to 16:15 America/New_York on weekdays, or an interval in ms", () => {
+    expect(forecastScheduleConfigSchema.parse({})).toEqual({
+      cron: "15 16 * * 1-5",
+      timezone: "America/New_York",
+      paused: false,
+    });
+    expect(withForecast({ timezone: "Europe/London" }).config.forecast_schedule).toEqual({
+      cron: "15 16 * * 1-5",
+      timezone: "Europe/London",
+      paused: false,
+    });
+    expect(withForecast({ every: 5000, paused: true }).config.forecast_schedule).toEqual({ every: 5000, paused: true });
+  });
+
+  it("does not change the trial identity, and refuses what schedule: refuses, naming its path", () => {
+    expect(trialConfigHash(withForecast({ every: 5000 }).config)).toBe(
+      trialConfigHash(plantedSignalConfig("schedule-test", "m").config),
+    );
+    expect(() => withForecast({ every: 5000, cron: "0 2 * * 0" })).toThrow(
+      "forecast_schedule.every: give every (ms) or cron and timezone, not both",
+    );
+    expect(() => withForecast({ cron: "after the close" })).toThrow("forecast_schedule.cron: expected a cron pattern");
+    expect(() => withForecast({ at: "16:15" })).toThrow("forecast_schedule");
   });
 });

@@ -9,7 +9,7 @@
  * the version it began with and names it, while the next one gets the new version.
  */
 import { performance } from "node:perf_hooks";
-import type { NewSignal, SeriesInfo, SignalPage, SignalQuery, Store } from "../../store";
+import type { NewSignal, SeriesInfo, SignalInsert, SignalPage, SignalQuery, Store } from "../../store";
 import type { MlflowClient } from "../../tracking";
 import { type ComputedForecast, type ForecastDetail, forecastAt } from "./forecastAt";
 import { checkTicker, parseAsof } from "./forecastRequest";
@@ -41,6 +41,8 @@ export interface ForecasterOptions extends MarketOptions {
   onPollError?: (err: unknown) => void;
   /** Store every new forecast in `trading_signals` (default true). */
   storeSignals?: boolean;
+  /** Told of each signal stored: `inserted` false when its (ticker, bar, version) was there already. */
+  onSignalStored?: (insert: SignalInsert) => void;
 }
 
 export interface BatchForecast {
@@ -250,11 +252,13 @@ export class Forecaster {
   private async computeAndStore(served: ServedModel, make: () => ForecastDetail): Promise<ComputedForecast> {
     const detail = make();
     if (this.opts.storeSignals ?? true) {
+      let insert: SignalInsert;
       try {
-        await this.opts.store.insertSignal(signalOf(served, detail));
+        insert = await this.opts.store.insertSignal(signalOf(served, detail));
       } catch (err) {
         throw new ForecastError("unavailable", `the signal could not be stored: ${(err as Error).message}`);
       }
+      this.opts.onSignalStored?.(insert);
     }
     return detail.forecast;
   }
