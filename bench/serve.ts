@@ -245,13 +245,13 @@ try {
   const res = await post(batchService.url, "/v1/forecast/batch", { tickers: names });
   const batch = (await res.json()) as {
     forecasts: Forecast[];
-    errors: { ticker: string; code: string; message: string }[];
+    errors: { ticker: string; code: string }[];
   };
   const batchSeconds = (performance.now() - t0) / 1000;
   if (res.status !== 200) throw new Error(`batch: HTTP ${res.status} ${JSON.stringify(batch)}`);
   const serverBatch = batch.forecasts.reduce((s, f) => s + f.latencyMs, 0) / 1000;
   console.log(
-    `  ${batch.forecasts.length} forecasts, ${batch.errors.length} errors (${batch.errors.map((e) => `${e.ticker} ${e.code}: ${e.message}`).join("; ")}) in ${batchSeconds.toFixed(2)} s` +
+    `  ${batch.forecasts.length} forecasts, ${batch.errors.length} errors (${batch.errors.map((e) => `${e.ticker} ${e.code}`).join(", ")}) in ${batchSeconds.toFixed(2)} s` +
       ` (service: Σ latencyMs ${serverBatch.toFixed(2)} s, median ${percentile(
         batch.forecasts.map((f) => f.latencyMs),
         50,
