@@ -84,3 +84,16 @@ export {
 export { type BatchForecast, Forecaster, type ForecasterOptions } from "./forecast/forecaster";
 export { type ScoreOptions, type ScoreRequest, scoreTickers } from "./forecast/scoreTickers";
 export { defaultModel } from "./forecast/defaultModel";
+export {
+  type EvaluateOptions,
+  type Evaluation,
+  evaluateSignals,
+  type SkippedVersion,
+  type VersionEvaluation,
+} from "./monitoring/evaluate";
+export {
+  type LabelledBars,
+  type UnmatchedSignal,
+  type VersionOutcomes,
+  versionOutcomes,
+} from "./monitoring/signalOutcomes";
