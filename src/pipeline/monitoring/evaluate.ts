@@ -1,11 +1,12 @@
 /**
- * The feedback loop's step (issue 18; docs/architecture.md "Monitoring"): every stored signal
- * without an outcome is judged against the bars stored since. Per model version: the run's
- * config read back (as the forecast service does), the version's tickers loaded by the run's
- * own data phase from the store, labelled by the labels phase's own call, and the signals whose
- * horizon has passed given their outcome (signalOutcomes.ts). Then each version's live metrics
- * over its last 100 outcomes. Idempotent: a signal with an outcome is never looked at again, and
- * the store keeps the first outcome of a signal should two evaluations race.
+ * The feedback loop's step (issue 18; docs/architecture.md, "Outcomes of served signals"):
+ * every stored signal without an outcome is judged against the bars stored since. Per model
+ * version: the run's config read back (as the forecast service does), the version's tickers
+ * loaded by the run's own data phase from the store, labelled by the labels phase's own call,
+ * and the signals whose horizon has passed given their outcome (signalOutcomes.ts). Then each
+ * version's live metrics over its last 100 outcomes. Idempotent: a signal with an outcome is
+ * never looked at again, and the store keeps the first outcome of a signal should two
+ * evaluations race.
  */
 import { type LiveMetrics, type LiveOutcome, liveMetrics } from "../../monitoring";
 import type { SignalOutcome, SignalRecord, Store } from "../../store";

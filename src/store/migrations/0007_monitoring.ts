@@ -1,5 +1,6 @@
 /**
- * What monitoring keeps about served models (issue 18, docs/architecture.md "Monitoring").
+ * What monitoring keeps about served models (issue 18; docs/architecture.md, "Outcomes of
+ * served signals").
  *
  * `signal_outcomes`: one row per matured signal, what its label turned out to be. The signal's
  * identity (symbol, bar, model, version) and regime are copied from `trading_signals` by the
