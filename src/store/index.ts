@@ -19,6 +19,7 @@ export type {
   NewSignal,
   SignalInsert,
   SignalPage,
+  SignalPerformance,
   SignalQuery,
   SignalRecord,
   SignalStatus,

@@ -82,13 +82,16 @@ export async function recordOutcomes(db: SqlClient, outcomes: readonly NewSignal
   });
 }
 
-/** Signals without an outcome, oldest id first. */
+/**
+ * Signals without an outcome, oldest id first. A signal's `performance` is written only with its
+ * outcome (recordOutcomes, one statement), so `performance IS NULL` is "no outcome", and it reads
+ * the partial index of unjudged signals (migration 0007) rather than every signal ever stored.
+ */
 export async function unevaluatedSignals(db: SqlQueries, q: UnevaluatedQuery): Promise<SignalRecord[]> {
   const { model, afterId, limit } = checkUnevaluatedQuery(q);
   const rows = await db.query(
-    `SELECT ${SIGNAL_COLUMNS} FROM trading_signals s
-     WHERE ($1::text IS NULL OR model_name = $1) AND id > $2::float8::bigint
-       AND NOT EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id)
+    `SELECT ${SIGNAL_COLUMNS} FROM trading_signals
+     WHERE performance IS NULL AND ($1::text IS NULL OR model_name = $1) AND id > $2::float8::bigint
      ORDER BY id LIMIT $3`,
     [model, afterId, limit],
   );

@@ -12,6 +12,7 @@ import type {
   NewSignal,
   SignalInsert,
   SignalPage,
+  SignalPerformance,
   SignalQuery,
   SignalRecord,
   SignalStatus,
@@ -115,7 +116,7 @@ export function toSignal(r: unknown[]): SignalRecord {
     createdAt: Number(r[16]),
     executed,
     expiredAt,
-    performance: r[19],
+    performance: r[19] as SignalPerformance | null,
     status: statusOf(executed, expiredAt),
   };
 }

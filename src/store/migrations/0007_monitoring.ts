@@ -8,7 +8,10 @@
  * `correct` is generated from the two classes for the same reason. A signal can mature without a
  * label (its window crosses a session, or a price or volatility it reads is NaN: the labeller
  * leaves that row absent, as training did): the four label columns are then all null, hence the
- * all-or-none CHECK. Reads go newest decision first per model version, hence the index.
+ * all-or-none CHECK. Reads go newest decision first per model version, hence the index. The
+ * signal's `performance` is written in the statement that stores its outcome, so the partial
+ * index of signals without one holds exactly those an evaluation still has to look at: its
+ * search stays as small as the signals waiting to mature, however many have been judged.
  *
  * `drift_monitoring`: one row per drift check of a model version. `rolling_accuracy` and `band`
  * are null until 100 outcomes have matured; `confirmed_band` is the band after hysteresis (two
@@ -35,6 +38,7 @@ CREATE TABLE signal_outcomes (
   CONSTRAINT signal_outcomes_label_all_or_none CHECK (
     (realized_class IS NULL) = (realized_return IS NULL) AND (realized_class IS NULL) = (p_realized IS NULL))
 );
+CREATE INDEX trading_signals_unevaluated ON trading_signals (id) WHERE performance IS NULL;
 CREATE INDEX signal_outcomes_model_recent
   ON signal_outcomes (model_name, model_version, horizon_end_ts DESC, bar_ts DESC, signal_id DESC);
 
