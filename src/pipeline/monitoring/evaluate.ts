@@ -8,7 +8,7 @@
  * never looked at again, and the store keeps the first outcome of a signal should two
  * evaluations race.
  */
-import { type LiveMetrics, type LiveOutcome, liveMetrics } from "../../monitoring";
+import { type BaselineFigures, type LiveMetrics, type LiveOutcome, liveMetrics } from "../../monitoring";
 import type { SignalOutcome, SignalRecord, Store } from "../../store";
 import { type MlflowClient, ModelRegistry } from "../../tracking";
 import type { LoadedConfig } from "../config";
@@ -70,7 +70,9 @@ async function unevaluatedByVersion(store: Store, model: string | undefined): Pr
     const page = await store.unevaluatedSignals({ model, afterId, limit: PAGE });
     for (const s of page) {
       const key = JSON.stringify([s.modelName, s.modelVersion]);
-      groups.set(key, [...(groups.get(key) ?? []), s]);
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [s]);
+      else group.push(s);
     }
     if (page.length < PAGE) return groups;
     afterId = page[page.length - 1].id;
@@ -103,7 +105,7 @@ async function labelledBars(ctx: VersionContext, store: Store, dataDir?: string)
 }
 
 /** The run's out-of-sample accuracy and ECE (the selected variant's, as the run logs them); it logs no Brier. */
-async function baselineOf(client: MlflowClient, runId: string) {
+async function baselineOf(client: MlflowClient, runId: string): Promise<BaselineFigures> {
   const run = await client.getRun(runId);
   const metrics = new Map((run.data.metrics ?? []).map((m) => [m.key, Number(m.value)]));
   const read = (key: string) => {
