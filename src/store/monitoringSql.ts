@@ -60,6 +60,8 @@ export async function recordOutcomes(db: SqlClient, outcomes: readonly NewSignal
            u.realized_class, u.realized_return, u.predicted_class, (s.probabilities ->> u.realized_class)::float8,
            s.regime, ${FROM_MS("u.evaluated_ms")}
          FROM u JOIN trading_signals s ON s.id = u.id::bigint
+         -- Racing evaluations take the rows' locks in one order, so they cannot deadlock.
+         ORDER BY s.id
          ON CONFLICT (signal_id) DO NOTHING
          RETURNING signal_id, realized_class, realized_return, correct, evaluated_at),
        p AS (

@@ -164,6 +164,29 @@ describe.each([
     expect((await storeError(store.unevaluatedSignals({ afterId: -1 }))).field).toBe("afterId");
   });
 
+  it("stores each outcome once when two evaluations race", async () => {
+    const batch = (predictedClass: string, evaluatedAt: number) =>
+      ids.slice(6).map((signalId, k) => ({
+        signalId,
+        horizonEndTs: spy.ts[first + 6 + k + 5],
+        realized: { className: "up", return: 0.01 },
+        predictedClass,
+        evaluatedAt,
+      }));
+    const counts = await Promise.all([store.recordOutcomes(batch("up", 1)), store.recordOutcomes(batch("down", 2))]);
+    expect(counts[0] + counts[1]).toBe(4);
+    const stored = (await store.recentOutcomes({ model: "outcomes", limit: 100 })).filter((o) => o.signalId >= ids[6]);
+    expect(stored).toHaveLength(4);
+    // Each row's outcome and its signal's performance come from the same batch.
+    const { signals } = await store.listSignals({ ticker: "SPY", limit: 1000 });
+    for (const o of stored) {
+      const p = signals.find((s) => s.id === o.signalId)?.performance;
+      expect(p?.correct).toBe(o.realized?.correct);
+      expect(p?.evaluatedAt).toBe(new Date(o.evaluatedAt).toISOString());
+    }
+    expect(await store.unevaluatedSignals({ model: "outcomes" })).toEqual([]);
+  });
+
   it("stores drift checks and reads them back, the latest first", async () => {
     const check: NewDriftCheck = {
       modelName: "outcomes",
