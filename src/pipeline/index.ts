@@ -94,3 +94,16 @@ export {
   summarizeScore,
 } from "./forecast/scoreTickers";
 export { defaultModel } from "./forecast/defaultModel";
+export {
+  type EvaluateOptions,
+  type Evaluation,
+  evaluateSignals,
+  type SkippedVersion,
+  type VersionEvaluation,
+} from "./monitoring/evaluate";
+export {
+  type LabelledBars,
+  type UnmatchedSignal,
+  type VersionOutcomes,
+  versionOutcomes,
+} from "./monitoring/signalOutcomes";

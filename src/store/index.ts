@@ -1,4 +1,4 @@
-/** The operational store: bars, ingest/validation runs and trading signals in PostgreSQL or the embedded PGlite. */
+/** The operational store: bars, ingest/validation runs, trading signals, their outcomes and drift checks in PostgreSQL or the embedded PGlite. */
 export { maskUrl } from "./connectionUrl";
 export { MIGRATIONS, type Migration } from "./migrations";
 export { DEFAULT_PGLITE_DIR, type OpenStoreOptions, openStore } from "./openStore";
@@ -19,12 +19,26 @@ export type {
   NewSignal,
   SignalInsert,
   SignalPage,
+  SignalPerformance,
   SignalQuery,
   SignalRecord,
   SignalStatus,
   SignalType,
 } from "./signalTypes";
 export { StoreError, type StoreErrorCode } from "./storeError";
+export { MAX_OUTCOME_LIMIT } from "./monitoringCheck";
+export type {
+  AccuracyBand,
+  DriftCheckQuery,
+  DriftCheckRecord,
+  DriftVerdict,
+  NewDriftCheck,
+  NewSignalOutcome,
+  OutcomeQuery,
+  RealizedLabel,
+  SignalOutcome,
+  UnevaluatedQuery,
+} from "./monitoringTypes";
 export {
   type CheckedSeries,
   checkForIngest,

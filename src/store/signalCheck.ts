@@ -16,7 +16,7 @@ const MAX_EPOCH_MS = 8.64e15;
 export const DEFAULT_SIGNAL_LIMIT = 100;
 export const MAX_SIGNAL_LIMIT = 1000;
 
-function shown(value: unknown): string {
+export function shown(value: unknown): string {
   if (typeof value === "string") return quoteInput(value);
   if (typeof value === "number") return String(value);
   if (value === null) return "null";
@@ -24,15 +24,15 @@ function shown(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-function isEpochMs(value: unknown): value is number {
+export function isEpochMs(value: unknown): value is number {
   return Number.isInteger(value) && Math.abs(value as number) <= MAX_EPOCH_MS;
 }
 
-function isFiniteIn(value: unknown, lo: number, hi: number): value is number {
+export function isFiniteIn(value: unknown, lo: number, hi: number): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= lo && value <= hi;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

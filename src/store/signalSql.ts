@@ -12,6 +12,7 @@ import type {
   NewSignal,
   SignalInsert,
   SignalPage,
+  SignalPerformance,
   SignalQuery,
   SignalRecord,
   SignalStatus,
@@ -81,7 +82,8 @@ export async function markExpiredSignals(db: SqlQueries, now: number): Promise<n
   return Number(marked);
 }
 
-const SIGNAL_COLUMNS = `id::float8, symbol, signal_type, confidence, target_price, stop_loss, position_size,
+/** The columns `toSignal` reads, in its order; unqualified, so a query naming them reads trading_signals alone. */
+export const SIGNAL_COLUMNS = `id::float8, symbol, signal_type, confidence, target_price, stop_loss, position_size,
   reasoning, model_name, model_version, ${EPOCH_MS("bar_ts")}, features, feature_hash, probabilities, regime,
   ${EPOCH_MS("expires_at")}, ${EPOCH_MS("created_at")}, executed, ${EPOCH_MS("expired_at")}, performance,
   (extract(epoch FROM created_at) * 1000000)::bigint::text`;
@@ -91,7 +93,7 @@ function statusOf(executed: boolean, expiredAt: number | null): SignalStatus {
   return expiredAt === null ? "open" : "expired";
 }
 
-function toSignal(r: unknown[]): SignalRecord {
+export function toSignal(r: unknown[]): SignalRecord {
   const executed = r[17] === true;
   const expiredAt = r[18] === null ? null : Number(r[18]);
   return {
@@ -114,7 +116,7 @@ function toSignal(r: unknown[]): SignalRecord {
     createdAt: Number(r[16]),
     executed,
     expiredAt,
-    performance: r[19],
+    performance: r[19] as SignalPerformance | null,
     status: statusOf(executed, expiredAt),
   };
 }

@@ -44,13 +44,24 @@ export interface NewSignal {
   readonly createdAt?: number;
 }
 
+/** A matured signal's outcome, as its `performance` column holds it (JSON). */
+export interface SignalPerformance {
+  /** The label's class name; null (and so the next two) when the signal matured without a label. */
+  readonly realizedClass: string | null;
+  readonly realizedReturn: number | null;
+  /** Whether the forecast's direction was the realised class. */
+  readonly correct: boolean | null;
+  /** ISO 8601, UTC. */
+  readonly evaluatedAt: string;
+}
+
 export interface SignalRecord extends Required<NewSignal> {
   readonly id: number;
   readonly executed: boolean;
   /** When the expiry sweep marked it; null while open or once executed. */
   readonly expiredAt: number | null;
-  /** Whatever the evaluation of the signal stored (JSON), null until then. */
-  readonly performance: unknown | null;
+  /** What the signal turned out to be, written with its outcome (recordOutcomes); null until it matures. */
+  readonly performance: SignalPerformance | null;
   readonly status: SignalStatus;
 }
 

@@ -11,8 +11,18 @@
 import { type Bars, isTimeframe, type Timeframe, tickerProblem } from "../data";
 import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy, PG_EPOCH_MS, TWO_32 } from "./binaryCopy";
 import { contentHash } from "./contentHash";
+import { driftChecks, recentOutcomes, recordDriftCheck, recordOutcomes, unevaluatedSignals } from "./monitoringSql";
+import type {
+  DriftCheckQuery,
+  DriftCheckRecord,
+  NewDriftCheck,
+  NewSignalOutcome,
+  OutcomeQuery,
+  SignalOutcome,
+  UnevaluatedQuery,
+} from "./monitoringTypes";
 import { insertSignal, listSignals, markExpiredSignals } from "./signalSql";
-import type { NewSignal, SignalInsert, SignalPage, SignalQuery } from "./signalTypes";
+import type { NewSignal, SignalInsert, SignalPage, SignalQuery, SignalRecord } from "./signalTypes";
 import type { SqlClient } from "./sqlClient";
 import { EPOCH_MS } from "./sqlTime";
 import type {
@@ -375,6 +385,26 @@ export class SqlStore implements Store {
 
   markExpiredSignals(now: number = Date.now()): Promise<number> {
     return markExpiredSignals(this.db, now);
+  }
+
+  recordOutcomes(outcomes: readonly NewSignalOutcome[]): Promise<number> {
+    return recordOutcomes(this.db, outcomes);
+  }
+
+  unevaluatedSignals(query: UnevaluatedQuery = {}): Promise<SignalRecord[]> {
+    return unevaluatedSignals(this.db, query);
+  }
+
+  recentOutcomes(query: OutcomeQuery): Promise<SignalOutcome[]> {
+    return recentOutcomes(this.db, query);
+  }
+
+  recordDriftCheck(check: NewDriftCheck): Promise<number> {
+    return recordDriftCheck(this.db, check);
+  }
+
+  driftChecks(query: DriftCheckQuery): Promise<DriftCheckRecord[]> {
+    return driftChecks(this.db, query);
   }
 
   close(): Promise<void> {

@@ -1,10 +1,19 @@
 /**
- * The operational store: bars by (ticker, timeframe, ts), a log of ingest and validation runs, and
- * the forecast service's trading signals.
+ * The operational store: bars by (ticker, timeframe, ts), a log of ingest and validation runs, the
+ * forecast service's trading signals, and what monitoring keeps: signal outcomes and drift checks.
  * PostgreSQL and the embedded PGlite implement it with the same SQL (see sqlStore.ts).
  */
 import type { Bars, Timeframe } from "../data";
-import type { NewSignal, SignalInsert, SignalPage, SignalQuery } from "./signalTypes";
+import type {
+  DriftCheckQuery,
+  DriftCheckRecord,
+  NewDriftCheck,
+  NewSignalOutcome,
+  OutcomeQuery,
+  SignalOutcome,
+  UnevaluatedQuery,
+} from "./monitoringTypes";
+import type { NewSignal, SignalInsert, SignalPage, SignalQuery, SignalRecord } from "./signalTypes";
 
 export type StoreBackend = "postgres" | "pglite";
 
@@ -108,5 +117,20 @@ export interface Store {
    * present), setting its expiredAt to now; rows are never deleted. Returns how many it marked.
    */
   markExpiredSignals(now?: number): Promise<number>;
+  /**
+   * Stores each matured signal's outcome once (a signal with an outcome already is left as it is)
+   * and writes the signal's `performance` ({realizedClass, realizedReturn, correct, evaluatedAt})
+   * with it, in one transaction. Returns how many it stored. Throws StoreError("bad_outcome")
+   * naming the field (`outcomes[i].signalId` for an id no signal has), writing nothing.
+   */
+  recordOutcomes(outcomes: readonly NewSignalOutcome[]): Promise<number>;
+  /** Signals (any status) without an outcome yet, by id ascending: what an evaluation examines. */
+  unevaluatedSignals(query?: UnevaluatedQuery): Promise<SignalRecord[]>;
+  /** A model's outcomes, the latest decided first (by horizon end, bar, signal id). */
+  recentOutcomes(query: OutcomeQuery): Promise<SignalOutcome[]>;
+  /** Stores one drift check; returns its id. Throws StoreError("bad_drift_check") naming the field. */
+  recordDriftCheck(check: NewDriftCheck): Promise<number>;
+  /** A model's drift checks, the latest first. */
+  driftChecks(query: DriftCheckQuery): Promise<DriftCheckRecord[]>;
   close(): Promise<void>;
 }

@@ -12,6 +12,10 @@ export type StoreErrorCode =
   | "bad_signal"
   /** An argument of a signal read or of the expiry sweep is invalid (including a malformed cursor): `field` names it. */
   | "bad_query"
+  /** A field of a signal outcome to record is invalid, or names no stored signal: `field` names it. */
+  | "bad_outcome"
+  /** A field of a drift check to record is invalid: `field` names it. */
+  | "bad_drift_check"
   | "unknown_series"
   | "empty_range"
   | "ingest_failed"
@@ -19,7 +23,7 @@ export type StoreErrorCode =
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
-  /** The input field at fault, so that an HTTP layer can point at it; set with bad_signal and bad_query. */
+  /** The input field at fault, so that an HTTP layer can point at it; set with bad_signal, bad_query, bad_outcome and bad_drift_check. */
   readonly field?: string;
 
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown; field?: string }) {

@@ -134,7 +134,11 @@ export function decide(
   return { ...base, action: "enter", signal, positionSize: size, ...levels };
 }
 
-function directionOf(probs: readonly number[]): Direction {
+/**
+ * The most probable class; `flat` on a tie (and for binary labels at P(up) = 0.5). `probs` as
+ * the model gives them: P(up) alone for binary labels, else P(down), P(flat), P(up).
+ */
+export function directionOf(probs: readonly number[]): Direction {
   if (probs.length === 1) return probs[0] > 0.5 ? "up" : probs[0] < 0.5 ? "down" : "flat";
   const [down, flat, up] = probs;
   if (up > down && up > flat) return "up";

@@ -24,7 +24,7 @@ export interface MarketOptions {
 }
 
 /** The run's config as the service reads it: the store's bars, through the latest one. */
-function servingConfig(loaded: LoadedConfig): LoadedConfig {
+export function servingConfig(loaded: LoadedConfig): LoadedConfig {
   const { end: _end, ...data } = loaded.config.data;
   return { ...loaded, config: { ...loaded.config, data: { ...data, source: "store" } } };
 }

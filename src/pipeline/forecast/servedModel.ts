@@ -61,6 +61,11 @@ export function unavailable(err: unknown): unknown {
 
 const CLASS_NAMES = { 2: ["down", "up"], 3: ["down", "flat", "up"] } as const;
 
+/** The names a version's probabilities are reported under, by label code. */
+export function classNamesOf(config: Parameters<typeof classCount>[0]): readonly string[] {
+  return CLASS_NAMES[classCount(config)];
+}
+
 /** Loads version `version` of the request's model for serving. */
 export async function loadServedModel(client: MlflowClient, r: ModelRequest, version: string): Promise<ServedModel> {
   let model: RegisteredModel;
@@ -89,6 +94,6 @@ export async function loadServedModel(client: MlflowClient, r: ModelRequest, ver
     model,
     id: { name: model.name, version: model.version, alias: r.alias, runId: model.runId },
     loaded,
-    classes: CLASS_NAMES[classCount(loaded.config)],
+    classes: classNamesOf(loaded.config),
   };
 }

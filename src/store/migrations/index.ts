@@ -5,6 +5,7 @@ import { hypertableMigration } from "./0003_hypertable";
 import { seriesMigration } from "./0004_series";
 import { seriesHashMigration } from "./0005_series_hash";
 import { tradingSignalsMigration } from "./0006_trading_signals";
+import { monitoringMigration } from "./0007_monitoring";
 
 export interface Migration {
   readonly version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   seriesMigration,
   seriesHashMigration,
   tradingSignalsMigration,
+  monitoringMigration,
 ];
