@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { MlflowClient, ModelRegistry, tagRecord } from "../tracking";
+import { pauseVersion, resumeVersion } from "../pipeline";
 import { ensureMlflowServer } from "../services";
 
 const ALIAS_ORDER = ["champion", "challenger"];
@@ -17,12 +18,40 @@ function aliasList(aliases: { alias: string; version: string }[]): string {
     .join(" ");
 }
 
+/** `name/version`, as `wsp models pause|resume` take it. */
+function versionRef(ref: string): { name: string; version: string } {
+  const m = /^(.+)\/(\d+)$/.exec(ref);
+  if (!m) throw new Error(`'${ref}': expected <name>/<version>, e.g. spy-daily/3`);
+  return { name: m[1], version: m[2] };
+}
+
 function when(ms: number | undefined): string {
   return ms ? new Date(Number(ms)).toISOString().slice(0, 16).replace("T", " ") : "";
 }
 
 export function registerModelsCommands(program: Command): void {
   const models = program.command("models").description("registered models: versions, aliases, promotion reasons");
+
+  models
+    .command("pause <name/version>")
+    .description("stop the forecast service serving a version (it serves previous, or refuses with the reason)")
+    .requiredOption("--reason <text>", "why: shown to every caller the service refuses")
+    .action(async (ref: string, flags: { reason: string }) => {
+      const { name, version } = versionRef(ref);
+      const server = await ensureMlflowServer();
+      await pauseVersion(new MlflowClient({ trackingUri: server.uri }), name, version, flags.reason);
+      console.log(`${name}/${version} paused: ${flags.reason}`);
+    });
+
+  models
+    .command("resume <name/version>")
+    .description("serve a paused version again")
+    .action(async (ref: string) => {
+      const { name, version } = versionRef(ref);
+      const server = await ensureMlflowServer();
+      await resumeVersion(new MlflowClient({ trackingUri: server.uri }), name, version);
+      console.log(`${name}/${version} resumed`);
+    });
 
   models
     .command("list")

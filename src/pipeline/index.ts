@@ -107,3 +107,4 @@ export {
   type VersionOutcomes,
   versionOutcomes,
 } from "./monitoring/signalOutcomes";
+export { PAUSED_TAG, pauseVersion, pausedReason, resumeVersion } from "./forecast/versionPause";

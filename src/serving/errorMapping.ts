@@ -39,8 +39,9 @@ export function mapError(err: unknown, requestId: string, bodyLimit: number): Ma
 }
 
 function fromForecastError(err: ForecastError): ApiError {
-  // A client asking for a forecast with no model behind the alias is told how one gets there.
-  const message =
-    err.code === "no_model" && !err.message.includes("wsp promote") ? `${err.message}; ${PROMOTE_HINT}` : err.message;
+  // A client asking for a forecast with no model behind the alias is told how one gets there
+  // (unless the service said already: promote one, or resume a paused one).
+  const told = /`wsp (promote|models resume)\b/.test(err.message);
+  const message = err.code === "no_model" && !told ? `${err.message}; ${PROMOTE_HINT}` : err.message;
   return new ApiError(err.code, message, err.field);
 }

@@ -203,6 +203,15 @@ export class ModelRegistry {
     }
   }
 
+  /** Removes one tag of a version; a tag that is not there is not an error. */
+  async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    try {
+      await this.client.call("DELETE", `${API}/model-versions/delete-tag`, { body: { name, version, key } });
+    } catch (err) {
+      if (!(err instanceof MlflowError && err.errorCode === "RESOURCE_DOES_NOT_EXIST")) throw err;
+    }
+  }
+
   /** Sets (or overwrites) one tag of the registered model itself. */
   async setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
     await this.client.call("POST", `${API}/registered-models/set-tag`, { body: { name, key, value } });

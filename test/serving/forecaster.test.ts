@@ -10,8 +10,10 @@ import {
   Forecaster,
   ForecastError,
   loadRegisteredModel,
+  pauseVersion,
   predictPanelRows,
   readModelConfig,
+  resumeVersion,
   runPhases,
   storeQuery,
 } from "../../src/pipeline";
@@ -190,6 +192,49 @@ describe("forecaster on the planted-signal champion", { timeout: 600_000 }, () =
       const f = await lenient.forecast({ ticker: "PLNT" });
       expect(f.model.alias).toBe("previous");
       expect(f.model.version).toBe(champion.version);
+    } finally {
+      await registry.setAlias(champion.modelName, "champion", champion.version);
+      await registry.deleteAlias(champion.modelName, "previous");
+      strict.close();
+      lenient.close();
+    }
+  });
+
+  it("stops serving a paused version: previous when told to, else a refusal with the reason", async () => {
+    const registry = new ModelRegistry(client);
+    const v1 = (await registry.getModelVersion(champion.modelName, champion.version))?.source as string;
+    const v2 = await registry.createModelVersion({
+      name: champion.modelName,
+      source: v1,
+      runId: champion.runId,
+      modelId: v1.replace(/^models:\//, ""),
+    });
+    await registry.setAlias(champion.modelName, "previous", champion.version);
+    await registry.setAlias(champion.modelName, "champion", v2.version);
+    const strict = await Forecaster.open({ store, client, model: champion.modelName, pollMs: 0, refreshMs: 0 });
+    const lenient = await Forecaster.open({
+      store,
+      client,
+      model: champion.modelName,
+      fallback: "previous",
+      pollMs: 0,
+      refreshMs: 0,
+    });
+    try {
+      expect((await strict.forecast({ ticker: "PLNT" })).model.version).toBe(v2.version);
+      await pauseVersion(client, champion.modelName, v2.version, "accuracy band emergency on 2 checks");
+      await strict.checkRegistry();
+      await lenient.checkRegistry();
+      await expect(strict.forecast({ ticker: "PLNT" })).rejects.toThrow(
+        new RegExp(
+          `${champion.modelName}/${v2.version} is paused \\(accuracy band emergency on 2 checks\\); \`wsp models resume`,
+        ),
+      );
+      const f = await lenient.forecast({ ticker: "PLNT" });
+      expect(f.model).toMatchObject({ version: champion.version, alias: "previous" });
+      await resumeVersion(client, champion.modelName, v2.version);
+      await strict.checkRegistry();
+      expect((await strict.forecast({ ticker: "PLNT" })).model.version).toBe(v2.version);
     } finally {
       await registry.setAlias(champion.modelName, "champion", champion.version);
       await registry.deleteAlias(champion.modelName, "previous");

@@ -125,18 +125,27 @@ export class Forecaster {
     return slot;
   }
 
-  /** Which version a slot should serve now, with the alias it is served under. */
+  /**
+   * Which version a slot should serve now, with the alias it is served under: the request's, unless
+   * it is gone or paused; then the champion's `previous` when the service was started with that
+   * fallback (and it is not paused too).
+   */
   private async target(r: ModelRequest): Promise<{ version: string; request: ModelRequest } | { reason: string }> {
-    const version = await resolveVersion(this.opts.client, r);
-    if (version) return { version, request: r };
-    const what = r.alias ? `no version of ${r.name} has the alias ${r.alias}` : `${r.name} has no version ${r.version}`;
+    const found = await resolveVersion(this.opts.client, r);
+    if (found && found.paused === null) return { version: found.version, request: r };
+    const what = !found
+      ? r.alias
+        ? `no version of ${r.name} has the alias ${r.alias}`
+        : `${r.name} has no version ${r.version}`
+      : `${r.name}/${found.version} is paused (${found.paused}); \`wsp models resume ${r.name}/${found.version}\` serves it again`;
+    const hint = found ? "" : `; ${NO_MODEL_HINT}`;
     if (r.alias === "champion" && this.opts.fallback === "previous") {
       const previous = { ...r, alias: "previous" };
       const fallback = await resolveVersion(this.opts.client, previous);
-      if (fallback) return { version: fallback, request: previous };
-      return { reason: `${what}, and none has the alias previous; ${NO_MODEL_HINT}` };
+      if (fallback && fallback.paused === null) return { version: fallback.version, request: previous };
+      return { reason: `${what}, and no unpaused version has the alias previous${hint}` };
     }
-    return { reason: `${what}; ${NO_MODEL_HINT}` };
+    return { reason: `${what}${hint}` };
   }
 
   /** Resolves the slot's alias and swaps in the version behind it when that changed. */

@@ -8,6 +8,7 @@ import { classCount, type LoadedConfig } from "../config";
 import { loadRegisteredModel, type RegisteredModel } from "../loadRegisteredModel";
 import { readModelConfig } from "../modelConfig";
 import { ForecastError, type ForecastModel } from "./forecastTypes";
+import { pausedReason } from "./versionPause";
 
 export interface ServedModel {
   readonly model: RegisteredModel;
@@ -40,14 +41,17 @@ export function modelRequestText(r: ModelRequest): string {
   return r.alias ? `${r.name}@${r.alias}` : `${r.name}/${r.version}`;
 }
 
-/** The version behind a request now (null: no such alias or version). */
-export async function resolveVersion(client: MlflowClient, r: ModelRequest): Promise<string | null> {
+/** The version behind a request now, with the reason it is paused (null: no such alias or version). */
+export async function resolveVersion(
+  client: MlflowClient,
+  r: ModelRequest,
+): Promise<{ version: string; paused: string | null } | null> {
   const registry = new ModelRegistry(client);
   try {
     const mv = r.alias
       ? await registry.getAlias(r.name, r.alias)
       : await registry.getModelVersion(r.name, r.version as string);
-    return mv?.version ?? null;
+    return mv ? { version: mv.version, paused: pausedReason(mv.tags) } : null;
   } catch (err) {
     throw unavailable(err);
   }
