@@ -84,3 +84,10 @@ export {
 export { type BatchForecast, Forecaster, type ForecasterOptions } from "./forecast/forecaster";
 export { type ScoreOptions, type ScoreRequest, scoreTickers } from "./forecast/scoreTickers";
 export { defaultModel } from "./forecast/defaultModel";
+export {
+  computeReferenceProfile,
+  loadReferenceProfile,
+  type VersionProfile,
+  type VersionProfileOptions,
+} from "./monitoring/versionProfile";
+export { variantReferenceProfile } from "./referenceProfileArtifact";
