@@ -108,3 +108,10 @@ export {
   versionOutcomes,
 } from "./monitoring/signalOutcomes";
 export { PAUSED_TAG, pauseVersion, pausedReason, resumeVersion } from "./forecast/versionPause";
+export {
+  computeReferenceProfile,
+  loadReferenceProfile,
+  type VersionProfile,
+  type VersionProfileOptions,
+} from "./monitoring/versionProfile";
+export { variantReferenceProfile } from "./referenceProfileArtifact";

@@ -8,6 +8,7 @@
  * To record something more (a drift reference profile, a report addition), add one entry to
  * `RECORD_STEPS` (docs/architecture.md, "How to add a record step").
  */
+import { REFERENCE_PROFILE_FILE, referenceProfileJson } from "../monitoring";
 import { ownChecksVerdict } from "../promotion";
 import {
   flattenParams,
@@ -21,6 +22,7 @@ import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
 import { variantModel } from "./modelExport";
+import { variantReferenceProfile } from "./referenceProfileArtifact";
 import { RETURNS_ARTIFACT, returnsCsv } from "./returnsArtifact";
 
 /** What the record steps share besides the run's result. */
@@ -48,6 +50,8 @@ export interface RecordStep {
 export const RECORD_STEPS: readonly RecordStep[] = [
   { name: "metrics", record: recordMetrics },
   { name: "model export", record: recordModelExport },
+  // After the export: the profiles are files of the logged models it wrote.
+  { name: "reference profile", record: recordReferenceProfiles },
   { name: "signals", record: recordSignals },
   { name: "importance", record: recordImportance },
   { name: "trades", record: (r, rec) => rec.parent.logArtifact("backtest/trades.csv", tradesCsv(r)) },
@@ -66,6 +70,11 @@ export async function recordRun(r: ExperimentResult, rec: Recording, steps = REC
     for (const s of steps.filter((x) => !x.child)) await s.record(r, rec);
   };
   await Promise.all([parentSteps(), ...steps.filter((s) => s.child).map((s) => s.record(r, rec))]);
+}
+
+/** The run's variants, each a logged model: its models, then the ensemble when it has one. */
+function variantsOf(r: ExperimentResult): string[] {
+  return [...r.models.map((m) => m.name), ...(r.ensemble ? ["ensemble"] : [])];
 }
 
 /** The parent's metrics: the selected variant's scores and backtest, every variant's scores, the timings. */
@@ -116,10 +125,17 @@ async function recordMetrics(r: ExperimentResult, { parent, metrics, metricsTime
 
 /** One logged model per variant, each with the run's metrics for it (`<variant>.<metric>`). */
 async function recordModelExport(r: ExperimentResult, { parent, metrics, metricsTimestamp }: Recording): Promise<void> {
-  const variants = [...r.models.map((m) => m.name), ...(r.ensemble ? ["ensemble"] : [])];
-  for (const variant of variants) {
+  for (const variant of variantsOf(r)) {
     const own = Object.fromEntries(Object.entries(metrics).filter(([k]) => k.startsWith(`${variant}.`)));
     await parent.logModel(variantModel(r, variant, own, metricsTimestamp));
+  }
+}
+
+/** Each logged model's drift reference profile (`reference_profile.json` beside its model.json). */
+async function recordReferenceProfiles(r: ExperimentResult, { parent }: Recording): Promise<void> {
+  for (const variant of variantsOf(r)) {
+    const profile = variantReferenceProfile(r, variant);
+    await parent.logModelFiles(variant, [{ path: REFERENCE_PROFILE_FILE, content: referenceProfileJson(profile) }]);
   }
 }
 

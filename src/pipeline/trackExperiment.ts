@@ -27,7 +27,7 @@ import { chromiumMissing, renderPng } from "../viz";
 import type { LoadedConfig } from "./config";
 import { experimentFigures, experimentSummary, type NamedFigure, reportHtml } from "./experimentReport";
 import { codeVersion, git } from "./provenance";
-import { parentMetrics, type Recording, recordRun } from "./recordSteps";
+import { parentMetrics, type Recording, type RecordStep, recordRun } from "./recordSteps";
 import { type ExperimentResult, type RunHooks, refuseSweep, runExperiment } from "./runExperiment";
 
 export { noteOf } from "./recordSteps";
@@ -41,6 +41,8 @@ export interface TrackOptions extends RunHooks {
   outboxDir?: string;
   /** Render PNGs of the key figures when Chromium is present (default true). */
   png?: boolean;
+  /** The record steps to run (default RECORD_STEPS): a test leaves one out to record a run as older code did. */
+  steps?: readonly RecordStep[];
 }
 
 export interface TrackedRun {
@@ -203,7 +205,7 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
   };
   try {
     await timed(async () => {
-      await recordRun(r, recording);
+      await recordRun(r, recording, opts.steps);
       await parent.end("FINISHED");
     });
   } catch (err) {

@@ -80,6 +80,12 @@ export type OutboxEntry =
       metrics: Metric[];
     }
   /**
+   * More files for a logged model this run logged earlier (by name; its `logged_model` entry comes
+   * first): stored at `models/<name>/<path>` like its own and uploaded to its artifact location,
+   * e.g. a record step's `reference_profile.json` beside the `model.json` another step wrote.
+   */
+  | { op: "logged_model_files"; name: string; files: { path: string; contentType: string }[] }
+  /**
    * Trials for the experiment's ledger (one tag per trial id, so replays are idempotent; see
    * trials.ts). Outboxes written before the ledger hold a bare count here instead (`owner`,
    * `count`, no `trials`): it names no trial, so replay adds nothing for it.

@@ -140,6 +140,15 @@ export async function applyEntry(
           p.experimentId ?? (await client.getRun(runId)).info.experiment_id,
         );
         return;
+      case "logged_model_files":
+        await applyLoggedModelFiles(
+          client,
+          run,
+          entry,
+          runId,
+          p.experimentId ?? (await client.getRun(runId)).info.experiment_id,
+        );
+        return;
       case "end":
         await client.updateRun(runId, { status: entry.status, endTime: entry.endTime });
         return;
@@ -203,6 +212,26 @@ async function applyLoggedModel(
     await client.logOutputs(runId, [{ modelId: id }]);
   }
   if (model.info.status !== "LOGGED_MODEL_READY") await client.finalizeLoggedModel(id, "LOGGED_MODEL_READY");
+}
+
+/** Uploads more files of a logged model of the run, found by source run and name (PUTs: safe to repeat). */
+async function applyLoggedModelFiles(
+  client: MlflowClient,
+  run: OutboxRun,
+  entry: Extract<OutboxEntry, { op: "logged_model_files" }>,
+  runId: string,
+  experimentId: string,
+): Promise<void> {
+  const found = await client.searchLoggedModels(
+    [experimentId],
+    `source_run_id = '${runId}' AND name = '${entry.name.replace(/'/g, "\\'")}'`,
+  );
+  if (!found[0])
+    throw new Error(`${run.entriesPath}: files for logged model ${entry.name}, which run ${runId} has not logged`);
+  for (const f of entry.files) {
+    const content = new Uint8Array(readFileSync(join(run.dir, "models", entry.name, f.path)));
+    await client.uploadLoggedModelArtifact(found[0], f.path, content, f.contentType);
+  }
 }
 
 export interface DrainResult {

@@ -334,6 +334,21 @@ export class RunRecorder {
     await this.flush();
   }
 
+  /**
+   * Adds `files` to the logged model `name` this run logged already (`logModel`), beside its own
+   * files: what a later record step derives for each model (its drift reference profile). The
+   * upload replaces a file of the same path; offline it waits in the outbox after the model.
+   */
+  async logModelFiles(name: string, files: { path: string; content: string | Uint8Array }[]): Promise<void> {
+    checkKey(name, "model name");
+    this.write({
+      op: "logged_model_files",
+      name,
+      files: files.map((f) => this.outbox.storeModelFile(name, f.path, f.content)),
+    });
+    await this.flush();
+  }
+
   async logJsonArtifact(relativePath: string, value: unknown): Promise<void> {
     await this.logArtifact(relativePath, `${JSON.stringify(value, null, 2)}\n`);
   }

@@ -35,7 +35,11 @@ describe("record steps", () => {
 
   it("records signals, the backtest, the control, the report and the model export", () => {
     const names = RECORD_STEPS.map((s) => s.name);
-    for (const n of ["signals", "backtest run", "control run", "report", "model export"]) expect(names).toContain(n);
+    for (const n of ["signals", "backtest run", "control run", "report", "model export", "reference profile"]) {
+      expect(names).toContain(n);
+    }
+    // The profiles are files of the logged models the export writes.
+    expect(names.indexOf("reference profile")).toBeGreaterThan(names.indexOf("model export"));
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -44,6 +44,8 @@ describe("logged models through the outbox", () => {
       metrics: { "gbm.holdout_auc": 0.61 },
       metricsTimestamp: 1_700_000_000_000,
     });
+    // A later record step's file for the same model (the drift reference profile).
+    await run.logModelFiles("gbm", [{ path: "reference_profile.json", content: '{"variant":"gbm"}\n' }]);
     const ended = await run.end("FINISHED");
     expect(ended.synced).toBe(false);
     const copy = join(dir, "outbox-copy");
@@ -61,6 +63,8 @@ describe("logged models through the outbox", () => {
     );
     // The ids only the server knows, filled in at replay.
     expect(mlmodel).toMatchObject({ model_id: model.info.model_id, run_id: runId, flavors: { wsp: { kind: "gbm" } } });
+    const profileFile = () => client.downloadArtifactUri(`models:/${model.info.model_id}/reference_profile.json`);
+    expect(new TextDecoder().decode(await profileFile())).toBe('{"variant":"gbm"}\n');
 
     // The same outbox again, as an interrupted replay leaves it (nothing marked applied).
     const second = await syncOutbox(client, copy);
@@ -71,6 +75,16 @@ describe("logged models through the outbox", () => {
     expect(full.data?.metrics?.map((m) => [m.key, m.value])).toEqual([["gbm.holdout_auc", 0.61]]);
     expect(full.data?.params).toEqual([{ key: "n_trees", value: "20" }]);
     expect(await client.getMetricHistory(runId, "gbm.holdout_auc")).toHaveLength(1);
+  });
+
+  it("refuses files for a model the run has not logged, naming it", async () => {
+    const experiment = `logged-files-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const recorder = await openRecorder({ client, outboxDir: join(dir, "outbox-files") });
+    const run = await recorder.startRun({ experiment, runName: "r" });
+    await expect(run.logModelFiles("rf", [{ path: "reference_profile.json", content: "{}\n" }])).rejects.toThrow(
+      /files for logged model rf, which run \w+ has not logged/,
+    );
+    await run.end("FINISHED");
   });
 
   it("promotion registers the run's logged model, unless wsp.promote_path names the run's own files", async () => {
