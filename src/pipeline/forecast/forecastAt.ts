@@ -24,22 +24,27 @@ export interface ForecastDetail {
 
 export function forecastAt(served: ServedModel, feed: TickerFeed, barTs: number): ForecastDetail {
   const x = feed.modelRowAt(barTs);
-  const missing = served.model.featureNames.filter((_, j) => !Number.isFinite(x[j]));
-  if (missing.length > 0) {
+  const state = feed.stateAt(barTs);
+  const names = served.model.featureNames;
+  let probs: Float64Array;
+  try {
+    probs = predictPanelRows(
+      served.model,
+      { names: [...names], columns: Array.from(x, (v) => Float64Array.of(v)) },
+      Int32Array.of(0),
+      { scheme: state.regime.scheme, ids: Float64Array.of(state.regime.id < 0 ? Number.NaN : state.regime.id) },
+    );
+  } catch (err) {
+    // A model fitted with `missing: learn` predicts on undefined features, as offline; one that
+    // cannot is refused here by name rather than with the model's own error.
+    const missing = names.filter((_, j) => !Number.isFinite(x[j]));
+    if (missing.length === 0) throw err;
     throw new ForecastError(
       "bad_request",
-      `asof: at ${new Date(barTs).toISOString()} ${feed.ticker}'s features are not all defined (${missing.join(", ")}: warm-up or a gap in the bars)`,
+      `asof: at ${new Date(barTs).toISOString()} ${feed.ticker}'s features are not all defined (${missing.join(", ")}: warm-up or a gap in the bars) and ${served.id.name}/${served.id.version} takes no missing values`,
       "asof",
     );
   }
-  const state = feed.stateAt(barTs);
-  const names = served.model.featureNames;
-  const probs = predictPanelRows(
-    served.model,
-    { names: [...names], columns: Array.from(x, (v) => Float64Array.of(v)) },
-    Int32Array.of(0),
-    { scheme: state.regime.scheme, ids: Float64Array.of(state.regime.id < 0 ? Number.NaN : state.regime.id) },
-  );
   const classProbs = served.classes.length === 2 ? [1 - probs[0], probs[0]] : Array.from(probs);
   const config = served.loaded.config;
   const decision = decide(
