@@ -84,3 +84,12 @@ export {
 export { type BatchForecast, Forecaster, type ForecasterOptions } from "./forecast/forecaster";
 export { type ScoreOptions, type ScoreRequest, scoreTickers } from "./forecast/scoreTickers";
 export { defaultModel } from "./forecast/defaultModel";
+export { paperTrade } from "./paper/paperTrade";
+export type {
+  PaperForecast,
+  PaperOptions,
+  PaperPeriod,
+  PaperProgress,
+  PaperResult,
+} from "./paper/paperTypes";
+export type { PaperBook, PaperSession } from "./paper/paperReport";
