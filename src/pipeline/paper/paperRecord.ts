@@ -49,7 +49,8 @@ export async function recordPaper(
       sessions: r.sessions.length,
       forecasts: r.forecasts.length,
       unforecast_bars: r.unforecast.length,
-      replay_seconds: r.seconds,
+      seconds: r.seconds,
+      replay_seconds: r.replaySeconds,
     });
     await run.logMetricSeries(
       "session_equity",

@@ -1,7 +1,7 @@
 /**
  * `wsp paper`: a registered model traded on paper over a recorded period, bar by bar through the
- * online path. Each close of the model's timeframe (paperSource.ts): its bars are ingested into
- * the store, the forecaster streams them into its warm features and forecasts the bar (storing
+ * online path. Each close of the model's timeframe (paperSource.ts): its bars are appended to
+ * the store (`Store.append`, one statement, as a live feed writes), the forecaster streams them into its warm features and forecasts the bar (storing
  * the signal once per ticker, bar and version), and the backtest's own kernel, fed bar by bar
  * (simulationFeed), fills the signal with the run's costs, sizing and stops. The paper portfolio
  * is what the feed holds at each close; the daily report and the portfolio go to a run in the
@@ -98,13 +98,18 @@ class StoredWindow {
     return new StoredWindow(held);
   }
 
-  check(bars: Bars): void {
+  /** The bars the store does not hold yet; a held bar must be the replay's own. */
+  unstored(bars: Bars): Bars {
     const held = this.held.get(`${bars.ticker}/${bars.timeframe}`);
-    if (!held) return;
+    if (!held) return bars;
     const stored = held.bars;
+    const keep: number[] = [];
     for (let i = 0; i < bars.ts.length; i++) {
       const j = held.at.get(bars.ts[i]);
-      if (j === undefined) continue;
+      if (j === undefined) {
+        keep.push(i);
+        continue;
+      }
       for (const k of ["open", "high", "low", "close"] as const) {
         const a = bars[k][i];
         const b = stored[k][j];
@@ -115,6 +120,18 @@ class StoredWindow {
         }
       }
     }
+    if (keep.length === bars.ts.length) return bars;
+    const take = (c: Float64Array) => Float64Array.from(keep, (i) => c[i]);
+    return {
+      ...bars,
+      ts: take(bars.ts),
+      open: take(bars.open),
+      high: take(bars.high),
+      low: take(bars.low),
+      close: take(bars.close),
+      volume: bars.volume && take(bars.volume),
+      adjClose: bars.adjClose && take(bars.adjClose),
+    };
   }
 }
 
@@ -183,8 +200,8 @@ export async function paperTrade(ref: string, period: PaperPeriod, opts: PaperOp
         const wait = wallStart + (close.closeTime - firstClose) / speed - performance.now();
         if (wait > 0) await sleep(wait);
       }
-      for (const s of close.ingest) stored.check(s);
-      await opts.store.ingest(close.ingest as Bars[], { source: `paper:${model.name}/${model.version}` });
+      // Appended, not re-ingested: a bar per close, each after its series' last stored one.
+      await opts.store.append(close.ingest.map((s) => stored.unstored(s)).filter((s) => s.ts.length > 0));
       await forecaster.refreshBars();
       const steps = await Promise.all(
         tickers.map(async (ticker, a) => {
@@ -213,6 +230,7 @@ export async function paperTrade(ref: string, period: PaperPeriod, opts: PaperOp
   } finally {
     forecaster.close();
   }
+  const replaySeconds = (performance.now() - wallStart) / 1000;
   const simulation = feed.result();
   const n = feed.stepped;
   if (n === 0) throw new Error(`paper: no ${tf} bar of ${tickers.join(", ")} in ${period.from}..${period.to}`);
@@ -237,6 +255,7 @@ export async function paperTrade(ref: string, period: PaperPeriod, opts: PaperOp
     unforecast,
     sourceBars: replay.sourceBars,
     seconds: (performance.now() - started) / 1000,
+    replaySeconds,
   };
   if (opts.record ?? true) {
     result.runId = await recordPaper(

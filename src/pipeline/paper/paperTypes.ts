@@ -57,5 +57,7 @@ export interface PaperResult {
   /** Bars whose features were not all defined (warm-up): no forecast, no signal. */
   unforecast: { ticker: string; barTs: number; reason: string }[];
   sourceBars: number;
+  /** Wall time of the whole call, and of the bar loop alone (ingest, forecast, fill per close). */
   seconds: number;
+  replaySeconds: number;
 }
