@@ -248,8 +248,10 @@ export class SqlStore implements Store {
   }
 
   async append(series: readonly Bars[]): Promise<number> {
-    series.forEach((bars, i) => checkSeries(bars, i));
-    const rows = series.flatMap((b) => Array.from(b.ts, (t, i) => ({ b, t, i })));
+    series.forEach((bars, i) => {
+      checkSeries(bars, i);
+    });
+    const rows = series.flatMap((b) => Array.from(b.ts, (_, i) => ({ b, i })));
     if (rows.length === 0) return 0;
     const col = (pick: (b: Bars, i: number) => number | null) => rows.map((r) => pick(r.b, r.i));
     return this.db.transaction(async (tx) => {

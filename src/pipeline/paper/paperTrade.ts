@@ -1,8 +1,9 @@
 /**
  * `wsp paper`: a registered model traded on paper over a recorded period, bar by bar through the
  * online path. Each close of the model's timeframe (paperSource.ts): its bars are appended to
- * the store (`Store.append`, one statement, as a live feed writes), the forecaster streams them into its warm features and forecasts the bar (storing
- * the signal once per ticker, bar and version), and the backtest's own kernel, fed bar by bar
+ * the store (`Store.append`, one statement, as a live feed writes), the forecaster streams them
+ * into its warm features and forecasts the bar (storing the signal once per ticker, bar and
+ * version), and the backtest's own kernel, fed bar by bar
  * (simulationFeed), fills the signal with the run's costs, sizing and stops. The paper portfolio
  * is what the feed holds at each close; the daily report and the portfolio go to a run in the
  * model's experiment tagged `wsp.role=paper` (paperRecord.ts).
