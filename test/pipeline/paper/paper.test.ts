@@ -5,9 +5,11 @@
  * the equity `backtestModel` gives over the same period; the signals stored are the forecasts
  * made; a second run over the same window stores nothing new and trades the same.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayMsOf } from "../../../src/data";
 import { backtestModel, type ModelBacktestResult, type PaperResult, paperTrade } from "../../../src/pipeline";
@@ -128,5 +130,45 @@ describe("paper trading the planted-signal champion", { timeout: 600_000 }, () =
     expect(await storedSignals()).toHaveLength(signals.length);
     expect(Array.from(again.book.equity)).toEqual(Array.from(paper.book.equity));
     expect(again.forecasts).toEqual(paper.forecasts);
+  });
+
+  it("runs as `wsp paper`, printing the daily report and the backtest's final equity", async () => {
+    const { url, schema } = target.options;
+    const { stdout } = await promisify(execFile)(
+      "npx",
+      [
+        "tsx",
+        "src/cli.ts",
+        "paper",
+        "--model",
+        `${champion.modelName}@champion`,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--db",
+        url as string,
+        "--schema",
+        schema as string,
+        "--no-record",
+      ],
+      { env: { ...process.env, MLFLOW_TRACKING_URI: uri }, timeout: 240_000 },
+    );
+    const lines = stdout.trim().split("\n");
+    expect(lines[0].split("\t")).toEqual([
+      "date",
+      "bars",
+      "fills",
+      "closed",
+      "trade_pnl",
+      "pnl",
+      "return",
+      "equity",
+      "exposure",
+    ]);
+    expect(lines.filter((l) => /^\d{4}-\d{2}-\d{2}\t/.test(l))).toHaveLength(paper.sessions.length);
+    const sim = bt.simulation;
+    const final = (sim.equity.at(-1) as number).toFixed(2);
+    expect(lines.at(-1)).toContain(`${sim.ts.length} 1d bars, ${sim.trades.length} trades, equity ${final}`);
   });
 });
