@@ -125,8 +125,11 @@ describe("paper trading the planted-signal champion", { timeout: 600_000 }, () =
     const again = await paperTrade(
       `${champion.modelName}@champion`,
       { from: FROM, to: TO },
-      { store, trackingUri: uri, outboxDir, record: false },
+      // Paced: the period's market time (~4 months of closes) in about a second of wall time.
+      { store, trackingUri: uri, outboxDir, record: false, speed: 1e7 },
     );
+    const span = (paper.book.ts.at(-1) as number) - paper.book.ts[0];
+    expect(again.replaySeconds).toBeGreaterThanOrEqual(span / 1e7 / 1000);
     expect(await storedSignals()).toHaveLength(signals.length);
     expect(Array.from(again.book.equity)).toEqual(Array.from(paper.book.equity));
     expect(again.forecasts).toEqual(paper.forecasts);
