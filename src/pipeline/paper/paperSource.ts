@@ -27,6 +27,9 @@ import {
   type Timeframe,
 } from "../../data";
 
+/** A replayed bar: a daily series' adjusted close comes along (the engine implies dividends from it). */
+export type ReplayBar = StreamBar & { readonly adjClose?: number };
+
 /** One close of the model's timeframe. */
 export interface ReplayClose {
   /** Open time of the model's bar: the time a forecast and the paper portfolio key it by. */
@@ -34,7 +37,7 @@ export interface ReplayClose {
   /** When the bar closed: the replay clock. */
   readonly closeTime: number;
   /** Each traded ticker's bar, in the run's ticker order. */
-  readonly bars: readonly StreamBar[];
+  readonly bars: readonly ReplayBar[];
   /** What reached the store by this close: the tickers' bars (and minutes), the context that closed. */
   readonly ingest: readonly Bars[];
   /** The period's last bar: what is open closes at its close. */
@@ -44,6 +47,8 @@ export interface ReplayClose {
 export interface Replay {
   /** Bars of the source replayed (minutes for an intraday model, daily bars else): the progress total. */
   readonly sourceBars: number;
+  /** The traded bars carry an adjusted close (daily series that have one). */
+  readonly adjusted: boolean;
   /** At least the number of closes (the paper portfolio's capacity). */
   readonly maxCloses: number;
   /** The closes in time order; `done` is told how many source bars are behind each. */
@@ -80,8 +85,9 @@ function sessionCloseOr(day: number): number {
   return isSession(day) ? sessionClose(day) : newYorkToUtc(day, REGULAR_CLOSE_MIN);
 }
 
-function oneSeries(ticker: string, timeframe: Timeframe, bars: readonly StreamBar[]): Bars {
+function oneSeries(ticker: string, timeframe: Timeframe, bars: readonly ReplayBar[]): Bars {
   const col = (k: keyof StreamBar) => Float64Array.from(bars, (b) => b[k]);
+  const adjusted = bars.length > 0 && bars.every((b) => b.adjClose !== undefined);
   const volume = col("volume");
   return {
     ticker,
@@ -92,12 +98,12 @@ function oneSeries(ticker: string, timeframe: Timeframe, bars: readonly StreamBa
     low: col("low"),
     close: col("close"),
     volume: volume.some((v) => !Number.isNaN(v)) ? volume : null,
-    adjClose: null,
+    adjClose: adjusted ? Float64Array.from(bars, (b) => b.adjClose as number) : null,
   };
 }
 
-function barOf(b: Bars, i: number): StreamBar {
-  return {
+function barOf(b: Bars, i: number): ReplayBar {
+  const bar = {
     ts: b.ts[i],
     open: b.open[i],
     high: b.high[i],
@@ -105,6 +111,7 @@ function barOf(b: Bars, i: number): StreamBar {
     close: b.close[i],
     volume: b.volume ? b.volume[i] : Number.NaN,
   };
+  return b.adjClose ? { ...bar, adjClose: b.adjClose[i] } : bar;
 }
 
 /** Context bars handed out as their close passes the replay clock. */
@@ -121,7 +128,7 @@ class ContextQueue {
   closedBy(clock: number): Bars[] {
     const out: Bars[] = [];
     this.series.forEach((s, k) => {
-      const taken: StreamBar[] = [];
+      const taken: ReplayBar[] = [];
       while (this.next[k] < s.ts.length && closeTimeOf(s.ts[this.next[k]], s.timeframe) <= clock) {
         taken.push(barOf(s, this.next[k]++));
       }
@@ -144,6 +151,7 @@ export function dailyReplay(tickerBars: readonly Bars[], context: readonly Bars[
   const index = tickerBars.map((b) => new Map(Array.from(b.ts, (t, i) => [t, i])));
   return {
     sourceBars: shared.length,
+    adjusted: tickerBars.every((b) => b.adjClose !== null),
     maxCloses: shared.length,
     closes: () => markLast(dailyCloses()),
   };
@@ -194,6 +202,7 @@ export function minuteReplay(
   const sourceBars = minutes.reduce((n, m) => n + m.hi - m.lo, 0);
   return {
     sourceBars,
+    adjusted: false,
     maxCloses: times.length,
     closes: () => markLast(minuteCloses()),
   };

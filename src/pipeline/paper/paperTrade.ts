@@ -181,7 +181,7 @@ export async function paperTrade(ref: string, period: PaperPeriod, opts: PaperOp
     keep: replay.maxCloses + 512,
   });
   const feed = simulationFeed(
-    { tickers, timeframe: tf, capacity: replay.maxCloses },
+    { tickers, timeframe: tf, capacity: replay.maxCloses, adjusted: replay.adjusted },
     { signals: config.signals, sizing: config.sizing, costs: config.costs, backtest: config.backtest },
   );
   const cap = replay.maxCloses;

@@ -12,6 +12,7 @@ import {
   dayMsOf,
   isSession,
   loadBundled,
+  loadUniverse,
   newYorkToUtc,
   resample,
   sessionClose,
@@ -92,6 +93,20 @@ describe("minuteReplay", () => {
       "SPY:1 VIX:2",
     ]);
     expect(closes.map((c) => c.last)).toEqual([false, false, true]);
+  });
+
+  it("carries a daily series' adjusted close to the engine and the store", () => {
+    const aapl = barsBetween(loadUniverse().get("AAPL") as Bars, 0, dayMsOf("2019-11-30"));
+    const replay = dailyReplay([aapl], [], "2019-11-25");
+    expect(replay.adjusted).toBe(true);
+    const closes = [...replay.closes()];
+    expect(closes).toHaveLength(4); // Thanksgiving on the 28th
+    for (const c of closes) {
+      const i = aapl.ts.indexOf(c.ts);
+      expect(c.bars[0].adjClose).toBe(aapl.adjClose?.[i]);
+      expect(Array.from(c.ingest[0].adjClose ?? [])).toEqual([aapl.adjClose?.[i]]);
+    }
+    expect(dailyReplay([loadBundled("SPY", "1d")], [], "2019-11-25").adjusted).toBe(false);
   });
 
   it("names a period the minutes do not cover", () => {
