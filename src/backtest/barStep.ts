@@ -66,6 +66,8 @@ export class BarStepKernel {
   readonly anyPending: Uint8Array;
   readonly nextBar: Int32Array;
   private readonly guards: GuardRails | null;
+  /** The bar where open positions close ("end"); −1 until a feed learns its last bar (`endAt`). */
+  private lastBar: number;
 
   readonly columns: number;
   readonly accounts: number;
@@ -113,6 +115,7 @@ export class BarStepKernel {
     this.closes = this.spec.markets.map((mk) => mk.close);
     this.signals = spec.signals;
     this.bars = spec.ts.length;
+    this.lastBar = spec.lastBar ?? -1;
     this.longOnly = cfg.signals.long_only;
     this.columns = m;
     this.accounts = k;
@@ -162,6 +165,16 @@ export class BarStepKernel {
       bt.guards && new GuardRails(bt.guards, spec.ts, k, capital, this.equity, this.marked, spec.hooks?.onGuard);
   }
 
+  /**
+   * Makes bar t the last: its step closes what is open at its close. A feed with no last bar in
+   * its spec learns it as the bar comes (a paper run's period ends), before stepping it.
+   */
+  endAt(t: number): void {
+    if (this.nextBar.some((next) => t < next))
+      throw new Error(`bar step: bar ${t} was already stepped; the last bar comes later`);
+    this.lastBar = t;
+  }
+
   /** Steps bar t for every account. */
   step(t: number): void {
     for (let g = 0; g < this.accounts; g++) this.advance(g, t, t + 1);
@@ -176,7 +189,7 @@ export class BarStepKernel {
     if (from !== this.nextBar[g]) throw new Error(`bar step: account ${g} is at bar ${this.nextBar[g]}, not ${from}`);
     const spec = this.spec;
     const guarded = spec.config.backtest.guards !== null;
-    const last = spec.lastBar ?? -1;
+    const last = this.lastBar;
     const c0 = this.firstColumn[g];
     const c1 = this.firstColumn[g + 1];
     const { qty, cash, equity, marked, openPositions, anyPending, holdUntil, closes } = this;

@@ -38,6 +38,13 @@ export {
   simulationStepper,
   type SimulationStepper,
 } from "./simulate";
+export {
+  type FeedBar,
+  type FeedStep,
+  simulationFeed,
+  type SimulationFeed,
+  type SimulationFeedOptions,
+} from "./simulationFeed";
 export { sweep, type SweepOptions, type SweepResult, sweepStepper, type SweepStepper } from "./sweep";
 export { returnStatistics, type ReturnStatistics, type ReturnStatisticsOptions } from "./returnStatistics";
 export { tradeStatistics, type TradeStatistics } from "./tradeStatistics";

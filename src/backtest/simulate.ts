@@ -74,7 +74,7 @@ export interface SimulationStepper {
 
 /** Runs the backtest. One asset or several (a portfolio with one cash account). */
 export function simulate(input: AssetInput | AssetInput[], config: EngineConfigInput = {}): SimulationResult {
-  const sim = buildSimulation(input, config);
+  const sim = batchSimulation(input, config);
   // Without dividends nothing happens between bars: the kernel runs the series in one call.
   if (sim.hasDividends) for (let t = 0; t < sim.stepper.bars; t++) sim.stepper.step(t);
   else sim.kernel.advance(0, 0, sim.stepper.bars);
@@ -83,12 +83,29 @@ export function simulate(input: AssetInput | AssetInput[], config: EngineConfigI
 
 /** The simulation as a bar-by-bar stepper; `simulate` runs the same kernel over the whole series. */
 export function simulationStepper(input: AssetInput | AssetInput[], config: EngineConfigInput = {}): SimulationStepper {
-  return buildSimulation(input, config).stepper;
+  return batchSimulation(input, config).stepper;
 }
 
-function buildSimulation(input: AssetInput | AssetInput[], config: EngineConfigInput) {
+function batchSimulation(input: AssetInput | AssetInput[], config: EngineConfigInput) {
   const cfg = parseEngineConfig(config);
   const { prepared, basis } = prepareAssets(Array.isArray(input) ? input : [input], cfg);
+  const sim = buildSimulation(prepared, basis, cfg, signalMatrix(prepared.map((p) => p.signal)), true);
+  return { ...sim, stepper: { ...sim.stepper, result: () => sim.resultOf(sim.stepper.bars) } };
+}
+
+/**
+ * The kernel over prepared assets, with the trade log and guard events, for `simulate` (every
+ * input array full) and for a feed (simulationFeed.ts: arrays of a capacity, written bar by bar
+ * before each step, the last bar named as it comes). `signals` is the column-major matrix the
+ * kernel reads; `endsAtLast`: the last array slot is the "end" bar.
+ */
+export function buildSimulation(
+  prepared: PreparedAsset[],
+  basis: ReturnBasis,
+  cfg: EngineConfig,
+  signals: Int8Array,
+  endsAtLast: boolean,
+) {
   const ts = prepared[0].bars.ts;
   const n = ts.length;
   const ppy = enginePeriodsPerYear(cfg.backtest, prepared[0].bars.timeframe);
@@ -106,10 +123,10 @@ function buildSimulation(input: AssetInput | AssetInput[], config: EngineConfigI
       sigma: p.sigma,
       volatile: p.volatile,
     })),
-    signals: signalMatrix(prepared.map((p) => p.signal)),
+    signals,
     accountSizes: [prepared.length],
     entryFraction: assetSizer(prepared, cfg, ppy),
-    lastBar: n - 1,
+    lastBar: endsAtLast ? n - 1 : null,
     record,
     hooks: {
       onExit: (a, t, exitPrice, costs, impact, grossPnl, reason) => {
@@ -143,18 +160,15 @@ function buildSimulation(input: AssetInput | AssetInput[], config: EngineConfigI
     signalMessage: (a, t, raw) => `signal for ${prepared[a].bars.ticker}: value at index ${t} is ${raw}`,
   });
   const hasDividends = prepared.some((p) => p.dividends !== null);
-  const stepper: SimulationStepper = {
-    bars: n,
-    step: (t) => {
-      if (hasDividends) payDividends(kernel, prepared, t);
-      kernel.step(t);
-    },
-    result: () => ({
-      ts,
-      equity: record.equity,
-      returns: record.returns,
-      drawdown: drawdownSeries(record.equity, cfg.backtest.initial_capital),
-      grossExposure: record.gross,
+  /** The result over the first `bars` bars (a feed's arrays are longer than what it stepped). */
+  const resultOf = (bars: number): SimulationResult => {
+    const equity = record.equity.subarray(0, bars);
+    return {
+      ts: ts.subarray(0, bars),
+      equity,
+      returns: record.returns.subarray(0, bars),
+      drawdown: drawdownSeries(equity, cfg.backtest.initial_capital),
+      grossExposure: record.gross.subarray(0, bars),
       trades: log.build(),
       guardEvents: events,
       tradedFraction: kernel.traded[0],
@@ -162,9 +176,16 @@ function buildSimulation(input: AssetInput | AssetInput[], config: EngineConfigI
       periodsPerYear: ppy,
       returnBasis: basis,
       config: cfg,
-    }),
+    };
   };
-  return { stepper, kernel, hasDividends };
+  const stepper = {
+    bars: n,
+    step: (t: number) => {
+      if (hasDividends) payDividends(kernel, prepared, t);
+      kernel.step(t);
+    },
+  };
+  return { stepper, kernel, hasDividends, resultOf };
 }
 
 /** Entry size per asset and bar: explicit size, else the sizing kind; 0 during ATR/volatility warm-up. */

@@ -26,12 +26,16 @@ export type ReturnBasis = "price" | "total_return_dividends" | "total_return_adj
 /** Implied cash dividend per share from an adjusted close: close[t-1] * adj[t]/adj[t-1] - close[t]. */
 export function impliedDividends(close: Float64Array, adjClose: Float64Array): Float64Array {
   const out = new Float64Array(close.length);
-  for (let t = 1; t < close.length; t++) {
-    const d = close[t - 1] * (adjClose[t] / adjClose[t - 1]) - close[t];
-    // Rounded source prices leave noise of ~1e-6 relative; only real distributions count.
-    out[t] = d > 1e-4 * close[t] ? d : 0;
-  }
+  for (let t = 1; t < close.length; t++)
+    out[t] = impliedDividendAt(close[t - 1], close[t], adjClose[t - 1], adjClose[t]);
   return out;
+}
+
+/** One bar's implied dividend from its and the previous bar's close and adjusted close. */
+export function impliedDividendAt(prevClose: number, close: number, prevAdj: number, adj: number): number {
+  const d = prevClose * (adj / prevAdj) - close;
+  // Rounded source prices leave noise of ~1e-6 relative; only real distributions count.
+  return d > 1e-4 * close ? d : 0;
 }
 
 /** One asset's validated inputs and the series derived from them once. */

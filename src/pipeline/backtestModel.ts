@@ -14,6 +14,7 @@ import {
   runBacktest,
   STRESS_WINDOW_NAMES,
   type BacktestReport,
+  type SimulationResult,
   signalsSchema,
   sizingSchema,
 } from "../backtest";
@@ -67,6 +68,8 @@ export interface ModelBacktestResult {
   runId: string;
   model: { name: string; version: string; runId: string };
   report: BacktestReport;
+  /** The simulation behind the report: equity, exposure and trades per bar of the period. */
+  simulation: SimulationResult;
   /** The period's rows: bar time and the model's calibrated probabilities (`width` per row). */
   predictions: { ts: Float64Array; probs: Float64Array; width: number };
 }
@@ -122,6 +125,7 @@ export async function backtestModel(
     runId,
     model: { name: model.name, version: model.version, runId: modelRunId },
     report: sim.report,
+    simulation: sim.simulation,
     predictions: sim.predictions,
   };
 }
@@ -135,7 +139,7 @@ async function simulatePeriod(
   model: RegisteredModel,
   start: string,
   hooks: { progress: boolean; fromStore: StoreQuery | undefined },
-): Promise<Pick<ModelBacktestResult, "report" | "predictions">> {
+): Promise<Pick<ModelBacktestResult, "report" | "simulation" | "predictions">> {
   const config = loaded.config;
   const { data, labels, rows } = await runPhases(loaded, "rows", hooks);
   const from = dayMsOf(start);
@@ -162,6 +166,7 @@ async function simulatePeriod(
   });
   return {
     report: run.report,
+    simulation: run.simulation,
     predictions: { ts: Float64Array.from(inPeriod, (r) => rows.panel.ts[r]), probs, width },
   };
 }

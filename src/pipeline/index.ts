@@ -115,3 +115,12 @@ export {
   type VersionProfileOptions,
 } from "./monitoring/versionProfile";
 export { variantReferenceProfile } from "./referenceProfileArtifact";
+export { paperTrade } from "./paper/paperTrade";
+export type {
+  PaperForecast,
+  PaperOptions,
+  PaperPeriod,
+  PaperProgress,
+  PaperResult,
+} from "./paper/paperTypes";
+export type { PaperBook, PaperSession } from "./paper/paperReport";

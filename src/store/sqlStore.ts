@@ -257,6 +257,56 @@ export class SqlStore implements Store {
     return result;
   }
 
+  async append(series: readonly Bars[]): Promise<number> {
+    series.forEach((bars, i) => {
+      checkSeries(bars, i);
+    });
+    const rows = series.flatMap((b) => Array.from(b.ts, (_, i) => ({ b, i })));
+    if (rows.length === 0) return 0;
+    const col = (pick: (b: Bars, i: number) => number | null) => rows.map((r) => pick(r.b, r.i));
+    return this.db.transaction(async (tx) => {
+      const added = await tx.query(
+        `WITH r AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
+                                $7::float8[], $8::float8[], $9::float8[])
+             AS r (ticker, timeframe, ms, open, high, low, close, volume, adj_close)),
+         ins AS (
+           INSERT INTO bars (ticker, timeframe, ts, open, high, low, close, volume, adj_close)
+           SELECT r.ticker, r.timeframe, to_timestamp(r.ms / 1000), r.open, r.high, r.low, r.close, r.volume, r.adj_close
+           FROM r LEFT JOIN series s ON s.ticker = r.ticker AND s.timeframe = r.timeframe
+           WHERE s.last_ts IS NULL OR to_timestamp(r.ms / 1000) > s.last_ts
+           RETURNING ticker, timeframe, ts),
+         moved AS (
+           INSERT INTO series (ticker, timeframe, rows, first_ts, last_ts)
+           SELECT ticker, timeframe, count(*), min(ts), max(ts) FROM ins GROUP BY ticker, timeframe
+           ON CONFLICT (ticker, timeframe) DO UPDATE
+             SET rows = series.rows + EXCLUDED.rows, last_ts = EXCLUDED.last_ts, content_hash = NULL
+           RETURNING rows)
+         SELECT count(*)::float8 FROM ins`,
+        [
+          rows.map((r) => r.b.ticker),
+          rows.map((r) => r.b.timeframe),
+          col((b, i) => b.ts[i]),
+          col((b, i) => b.open[i]),
+          col((b, i) => b.high[i]),
+          col((b, i) => b.low[i]),
+          col((b, i) => b.close[i]),
+          col((b, i) => (b.volume ? b.volume[i] : null)),
+          col((b, i) => (b.adjClose ? b.adjClose[i] : null)),
+        ],
+      );
+      const n = num(added[0][0]);
+      if (n !== rows.length) {
+        const at = series.map((b) => `${b.ticker} ${b.timeframe} from ${isoOf(b.ts[0])}`).join(", ");
+        throw new StoreError(
+          "bad_input",
+          `append: ${rows.length - n} of ${rows.length} bars (${at}) are not after their series' last stored bar; nothing was written (use ingest to replace stored bars)`,
+        );
+      }
+      return n;
+    });
+  }
+
   async listSeries(): Promise<SeriesInfo[]> {
     const rows = await this.db.query(
       `SELECT ticker, timeframe, rows::float8, ${EPOCH_MS("first_ts")}, ${EPOCH_MS("last_ts")}

@@ -94,6 +94,13 @@ export interface Store {
    * Any failure rolls everything back: nothing is written.
    */
   ingest(series: readonly Bars[], options?: IngestOptions): Promise<IngestResult>;
+  /**
+   * Adds bars after each series' last stored bar (a live feed or a paper run, a few bars per
+   * close): one insert and the catalog moved on, without `ingest`'s range replace, recount,
+   * statistics refresh and run record. A bar at or before its series' last stored bar is refused
+   * and nothing is written. Returns the rows added.
+   */
+  append(series: readonly Bars[]): Promise<number>;
   listSeries(): Promise<SeriesInfo[]>;
   /** Bars of one series in [from, to). Throws StoreError("unknown_series" | "empty_range") naming what exists. */
   query(ticker: string, timeframe: Timeframe, range?: TimeRange): Promise<Bars>;
