@@ -11,8 +11,7 @@
  * by the backtest's kernel. Figure: minutes replayed / wall seconds of the bar loop (model
  * loading and feature warm-up excluded). Floor 200, goal 2,000.
  *
- * `benchPaperReplay()` returns the figures (bench/monitoring.ts calls it); run alone as
- * `npm run bench -- paperReplay` it prints them and the JSON line.
+ * `benchPaperReplay()` returns the figures; bench/monitoring.ts calls it.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -68,7 +67,7 @@ export async function benchPaperReplay(sessions = 5): Promise<PaperReplayFigures
   const store = await openStore({ url, schema });
   try {
     const t0 = performance.now();
-    const run = await runTracked(parseConfig(config(tag), "bench/paperReplay.ts"), {
+    const run = await runTracked(parseConfig(config(tag), "bench/_monitoringPaper.ts"), {
       trackingUri: mlflow.uri,
       outboxDir,
       progress: false,
@@ -124,6 +123,3 @@ export async function benchPaperReplay(sessions = 5): Promise<PaperReplayFigures
     if (mlflow.started) await stopMlflowServer();
   }
 }
-
-// `npm run bench -- paperReplay` runs this file as an area; imported (bench/monitoring.ts), it only exports.
-if (process.argv[2] === "paperReplay") console.log(JSON.stringify(await benchPaperReplay()));
