@@ -7,7 +7,8 @@
  * new sessions (CSV files) queues `evaluate-after-<ingest job id>`, which stores exactly the three
  * signals those bars mature; `wsp data ingest --evaluate` of the last two sessions queues one that
  * stores the last two. A bad payload fails at once; `--evaluate` on the embedded store is refused
- * before anything is written.
+ * before anything is written. Apart: the scheduler upserted with another interval and schema is
+ * still one scheduler when set again, and a bad interval or schema is refused.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,7 +18,13 @@ import { promisify } from "node:util";
 import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DEFAULT_EVALUATE_EVERY_MINUTES, EVALUATE_SCHEDULER_ID, QUEUES } from "../../jobs";
+import {
+  DEFAULT_EVALUATE_EVERY_MINUTES,
+  EVALUATE_SCHEDULER_ID,
+  QUEUES,
+  readEvaluateSchedule,
+  upsertEvaluateSchedule,
+} from "../../jobs";
 import { type Bars, barsBetween, DAY_MS, isoDate, plantedSignalMarket } from "../../src/data";
 import { type EvaluationSummary, Forecaster } from "../../src/pipeline";
 import { openStore, type Store } from "../../src/store";
@@ -247,5 +254,40 @@ describe("evaluate jobs: every N minutes and after each ingest", { timeout: 600_
       stderr: expect.stringContaining("--evaluate: the evaluate job runs on a worker"),
     });
     await expect(run.catch((e: { stdout: string }) => e.stdout)).resolves.not.toContain("ingested");
+  });
+});
+
+describe("the evaluate:every scheduler as a worker upserts it", () => {
+  const own = uniquePrefix("evaluate-schedule");
+  let redis: Redis;
+  let queue: Queue;
+
+  beforeAll(() => {
+    redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
+    queue = new Queue("evaluate", { connection: redis, prefix: own });
+  });
+
+  afterAll(async () => {
+    await queue?.close();
+    await obliterateQueues(own);
+    redis?.disconnect();
+  });
+
+  it("takes another interval and schema, stays one scheduler when set again, and refuses bad ones", async () => {
+    const set = () => upsertEvaluateSchedule(redis, own, { everyMinutes: 2, schema: "feed_b" });
+    const first = await set();
+    const again = await set();
+    expect(first).toMatchObject({ everyMs: 120_000, data: { schema: "feed_b" } });
+    expect(again).toMatchObject({ everyMs: 120_000, data: { schema: "feed_b" } });
+    expect(await queue.getJobSchedulersCount()).toBe(1);
+    expect(await readEvaluateSchedule(queue)).toMatchObject({ everyMs: 120_000, data: { schema: "feed_b" } });
+    await expect(upsertEvaluateSchedule(redis, own, { everyMinutes: 0 })).rejects.toThrow(
+      "evaluate:every every 0 min: expected a whole number of minutes ≥ 1",
+    );
+    await expect(upsertEvaluateSchedule(redis, own, { schema: "Feed" })).rejects.toThrow(
+      "evaluate:every schema 'Feed': expected a lower-case SQL identifier",
+    );
+    // The refused ones changed nothing.
+    expect(await readEvaluateSchedule(queue)).toMatchObject({ everyMs: 120_000, data: { schema: "feed_b" } });
   });
 });
