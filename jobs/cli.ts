@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { ensureMlflowServer } from "../src/services";
 import { maskUrl } from "../src/store";
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from "./dashboard";
+import { DEFAULT_EVALUATE_EVERY_MINUTES, EVALUATE_SCHEDULER_ID } from "./evaluateSchedule";
 import { HEARTBEAT_INTERVAL_MS } from "./heartbeat";
 import { type ConnectionFlags, registerJobsCommands, withConnection } from "./jobsCommands";
 import { QUEUE_NAMES, parseQueueList } from "./queues";
@@ -32,13 +33,18 @@ interface WorkerFlags extends ConnectionFlags {
   lockDuration?: number;
   stalledInterval?: number;
   heartbeat?: string;
+  evaluateEvery: number;
+  evaluateSchema?: string;
 }
 
 async function runWorker(flags: WorkerFlags): Promise<void> {
   const queues = flags.queues === undefined ? QUEUE_NAMES : parseQueueList(flags.queues);
   // Train and promote jobs record in MLflow and a forecast job loads its model from it: the
-  // configured server, else the local one (started if need be).
-  if (queues.some((q) => q === "train" || q === "promote" || q === "forecast")) await ensureMlflowServer();
+  // configured server, else the local one (started if need be); an evaluate job reads each
+  // version's config and baseline from it.
+  if (queues.some((q) => q === "train" || q === "promote" || q === "forecast" || q === "evaluate")) {
+    await ensureMlflowServer();
+  }
   const fleet = await startWorkers({
     queues,
     concurrency: flags.concurrency,
@@ -48,12 +54,19 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
     lockDurationMs: flags.lockDuration,
     stalledIntervalMs: flags.stalledInterval,
     heartbeatFile: flags.heartbeat,
+    evaluateSchedule: { everyMinutes: flags.evaluateEvery, schema: flags.evaluateSchema },
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   console.log(
     `worker ${process.pid}: queues ${queues.join(", ")} on ${fleet.redisUrl} (prefix ${fleet.prefix}), ` +
       `concurrency ${flags.concurrency ?? 1}, grace ${flags.grace} s`,
   );
+  const evaluate = fleet.evaluateSchedule;
+  if (evaluate) {
+    console.log(
+      `${EVALUATE_SCHEDULER_ID}: every ${evaluate.everyMs / 60_000} min on schema ${evaluate.data.schema} (and after each ingest job)`,
+    );
+  }
   let signals = 0;
   const stop = async (signal: string) => {
     // A second signal: no more grace.
@@ -95,6 +108,13 @@ export function registerJobCommands(program: Command): void {
         "how often to look for stalled jobs (default 30000)",
         positiveInt("--stalled-interval"),
       )
+      .option(
+        "--evaluate-every <minutes>",
+        `serving the evaluate queue: minutes between the scheduled evaluations of every model's signals (${EVALUATE_SCHEDULER_ID})`,
+        positiveInt("--evaluate-every"),
+        DEFAULT_EVALUATE_EVERY_MINUTES,
+      )
+      .option("--evaluate-schema <name>", "the store schema the scheduled evaluations read (default public)")
       .option(
         "--heartbeat <file>",
         `write the time to <file> every ${HEARTBEAT_INTERVAL_MS / 1000} s while Redis answers (for a container healthcheck)`,

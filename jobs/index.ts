@@ -10,3 +10,4 @@ export * from "./schedules";
 export { reachableRedis, scheduleChampion } from "./promotionSchedule";
 export { announceModelChange } from "./announce";
 export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from "./workerProcess";
+export * from "./evaluateSchedule";

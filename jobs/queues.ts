@@ -2,8 +2,8 @@
  * The job runner's queues: each queue's payload schema (zod; a processor parses its job's data
  * with it, so a bad payload fails at once and names the field) and default job options. A queue
  * is added here (payload + defaults) with a processor in jobs/processors/<queue>.ts that calls one
- * pipeline function (docs/architecture.md, "Jobs"). The sweep, select, backtest, retrain and
- * forecast queues are added the same way.
+ * pipeline function (docs/architecture.md, "Jobs"). The sweep, select, backtest, retrain,
+ * forecast and evaluate queues are added the same way.
  *
  * Queue keys in Redis start with a prefix: `wsp`, or WSP_QUEUE_PREFIX, or the `prefix` option
  * (tests use one per file, so parallel suites on one Redis never see each other's jobs).
@@ -110,6 +110,22 @@ export const forecastPayload = z.strictObject({
 });
 
 /**
+ * `evaluate`: the stored signals whose horizon has passed in the stored bars get their outcomes
+ * (`signal_outcomes` and the signal's `performance`), and each version its live metrics over the
+ * last 100 (pipeline/monitoring/evaluate.ts). Fired by the `evaluate:every` scheduler
+ * (evaluateSchedule.ts), after each ingest job that wrote bars, and by `wsp data ingest --evaluate`.
+ */
+export const evaluatePayload = z.strictObject({
+  /** A registered model's name; default every model with signals to evaluate. */
+  model: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a registered model name (letters, digits, _ . -)")
+    .optional(),
+  /** The store schema holding the bars, the signals and their outcomes. */
+  schema: storeSchema.default("public"),
+});
+
+/**
  * `select`, a sweep's parent job: the sweep's template (a config with a `sweep:` block), expanded
  * again by the job into the same variants (`sweepId` checks it), whose `train` children are the
  * flow's (sweepFlow.ts). Their run ids reach it by `job.getChildrenValues()`.
@@ -160,6 +176,9 @@ export const QUEUES = {
   // Reads and writes MLflow only: a retry (MLflow briefly away) re-reads the children's runs, and
   // finds the sweep's run if the failed attempt had written it.
   select: { payload: sweepPayload, jobOptions: DEFAULT_JOB_OPTIONS },
+  // A signal gets one outcome (the store keeps the first should two evaluations race): a retry
+  // stores only what the failed attempt had not.
+  evaluate: { payload: evaluatePayload, jobOptions: DEFAULT_JOB_OPTIONS },
 } as const;
 
 export type QueueName = keyof typeof QUEUES;

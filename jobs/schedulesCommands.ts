@@ -1,14 +1,18 @@
 /**
  * `wsp schedules list|pause|resume|remove`: the schedulers of the promoted configs
  * (schedules.ts), two per model: `retrain:<model>` and `forecast:<model>`. `list` prints a line
- * per model and kind: model, kind, state, schedule, next firing. `pause` and `resume` act on both
+ * per model and kind: model, kind, state, schedule, next firing; then `evaluate:every`, the one
+ * evaluate scheduler for every model (evaluateSchedule.ts), once a worker serving the evaluate
+ * queue has set it. `pause` and `resume` act on both
  * kinds unless `--kind` names one, and are honest about BullMQ, which has no per-scheduler pause:
  * pause removes the scheduler and marks its block paused, resume upserts it again. `remove` ends
  * both schedulers and the promoted config.
  */
+import { Queue } from "bullmq";
 import type { Command } from "commander";
 import { promotedDir } from "../src/pipeline";
-import { type ConnectionOptions, openConnection } from "./connection";
+import { type ConnectionOptions, type JobsConnection, openConnection } from "./connection";
+import { EVALUATE_SCHEDULER_ID, readEvaluateSchedule } from "./evaluateSchedule";
 import { type ConnectionFlags, withConnection } from "./jobsCommands";
 import {
   closeScheduleQueues,
@@ -24,12 +28,15 @@ import {
   schedulerId,
 } from "./schedules";
 
-async function withScheduleQueues<T>(flags: ConnectionFlags, fn: (queues: ScheduleQueues) => Promise<T>): Promise<T> {
+async function withScheduleQueues<T>(
+  flags: ConnectionFlags,
+  fn: (queues: ScheduleQueues, conn: JobsConnection) => Promise<T>,
+): Promise<T> {
   const opts: ConnectionOptions = { redisUrl: flags.redis, prefix: flags.prefix };
   const conn = await openConnection(opts);
   const queues = openScheduleQueues(conn.redis, conn.prefix);
   try {
-    return await fn(queues);
+    return await fn(queues, conn);
   } finally {
     await closeScheduleQueues(queues);
     conn.redis.disconnect();
@@ -52,15 +59,21 @@ export function registerSchedulesCommands(program: Command): void {
       .command("list")
       .description("each promoted model and kind (retrain, forecast): state, schedule, next run"),
   ).action((flags: ConnectionFlags) =>
-    withScheduleQueues(flags, async (queues) => {
+    withScheduleQueues(flags, async (queues, conn) => {
       const rows = await listSchedules(queues, promotedDir());
-      if (rows.length === 0) console.log(`no promoted configs in ${promotedDir()} and no schedulers`);
-      for (const r of rows) {
-        const next = r.next ? new Date(r.next).toISOString() : "-";
+      const line = (model: string, kind: string, state: string, schedule: string, next: number | null) =>
         console.log(
-          `${r.model.padEnd(30)} ${r.kind.padEnd(8)} ${r.state.padEnd(12)} ${r.schedule.padEnd(34)} next ${next}`,
+          `${model.padEnd(30)} ${kind.padEnd(8)} ${state.padEnd(12)} ${schedule.padEnd(34)} next ${next ? new Date(next).toISOString() : "-"}`,
         );
+      for (const r of rows) line(r.model, r.kind, r.state, r.schedule, r.next);
+      const evaluateQueue = new Queue("evaluate", { connection: conn.redis, prefix: conn.prefix });
+      const evaluate = await readEvaluateSchedule(evaluateQueue).finally(() => evaluateQueue.close());
+      // One scheduler for every model, set by a worker serving the evaluate queue: shown when set.
+      if (evaluate) {
+        const schedule = `every ${evaluate.everyMs} ms (schema ${evaluate.data.schema})`;
+        line(`(every model) ${EVALUATE_SCHEDULER_ID}`, "evaluate", "scheduled", schedule, evaluate.next);
       }
+      if (rows.length === 0 && !evaluate) console.log(`no promoted configs in ${promotedDir()} and no schedulers`);
     }),
   );
   const kindOption = `only this scheduler: ${SCHEDULE_KINDS.join(" or ")} (default both)`;

@@ -24,7 +24,9 @@ import {
   type ConnectionOptions,
   type JobsConnection,
   openConnection,
+  redisConnection,
 } from "./connection";
+import { type EvaluateSchedule, type EvaluateScheduleOptions, upsertEvaluateSchedule } from "./evaluateSchedule";
 import { startHeartbeat } from "./heartbeat";
 import { QUEUE_NAMES, type QueueName } from "./queues";
 
@@ -50,6 +52,8 @@ export interface WorkerOptions extends ConnectionOptions {
   log?: (line: string) => void;
   /** The worker's name, stored on each job it runs (`job.processedBy`); default `<host>:<pid>`. */
   name?: string;
+  /** Serving the evaluate queue: the `evaluate:every` scheduler it upserts (evaluateSchedule.ts); every 5 min on `public` by default. */
+  evaluateSchedule?: EvaluateScheduleOptions;
 }
 
 export const DEFAULT_GRACE_MS = 120_000;
@@ -58,6 +62,8 @@ export interface WorkerFleet {
   readonly prefix: string;
   readonly redisUrl: string;
   readonly queues: readonly QueueName[];
+  /** The `evaluate:every` scheduler as upserted, when the fleet serves the evaluate queue. */
+  readonly evaluateSchedule: EvaluateSchedule | null;
   /** Stops taking jobs, waits up to `graceMs` for active ones, returns the rest to the queue; gives their ids. */
   close(graceMs?: number): Promise<{ returned: string[] }>;
 }
@@ -84,7 +90,17 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerFlee
     queues.map((queue) => ({ queue, processor: processorFile(queue) })),
     opts,
   );
-  return { ...fleet, queues };
+  if (!queues.includes("evaluate")) return { ...fleet, queues, evaluateSchedule: null };
+  const redis = redisConnection(fleet.redisUrl);
+  try {
+    const evaluateSchedule = await upsertEvaluateSchedule(redis, fleet.prefix, opts.evaluateSchedule);
+    return { ...fleet, queues, evaluateSchedule };
+  } catch (err) {
+    await fleet.close(0);
+    throw err;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A queue served by a processor file (the job runner's own queues; the jobs benchmark's no-op queue). */
@@ -97,7 +113,7 @@ export interface QueueProcessor {
 export async function serveQueues(
   served: readonly QueueProcessor[],
   opts: Omit<WorkerOptions, "queues"> = {},
-): Promise<Omit<WorkerFleet, "queues">> {
+): Promise<Omit<WorkerFleet, "queues" | "evaluateSchedule">> {
   const queues = served.map((s) => s.queue);
   const conn = await openConnection(opts);
   try {

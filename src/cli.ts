@@ -4,7 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { announceModelChange, registerJobCommands, scheduleChampion } from "../jobs";
+import {
+  announceModelChange,
+  EVALUATE_SCHEDULER_ID,
+  queueEvaluationAfter,
+  reachableRedis,
+  registerJobCommands,
+  scheduleChampion,
+} from "../jobs";
 import { registerDataCommands } from "./cli/data";
 import { registerFeaturesCommands } from "./cli/features";
 import { registerForecastCommand } from "./cli/forecast";
@@ -32,7 +39,20 @@ const program = new Command()
   // the forecast job (inherited by every command; no group command has options of its own).
   .enablePositionalOptions();
 
-registerDataCommands(program);
+registerDataCommands(program, {
+  queueEvaluation: async (source, schema) => {
+    // A Redis that answers now: an ingest starts no server for a job nobody may serve.
+    const redisUrl = await reachableRedis();
+    if (!redisUrl) {
+      throw new Error(
+        `--evaluate: no Redis answers (REDIS_URL, 127.0.0.1:6379, the project-local one), so no evaluate job was queued; ` +
+          `the bars are stored, and a worker serving the evaluate queue evaluates them at its next ${EVALUATE_SCHEDULER_ID} firing`,
+      );
+    }
+    const job = await queueEvaluationAfter(source, schema, { redisUrl });
+    return `evaluate job ${job.id} ${job.existing ? "was queued already" : "queued"} (schema ${schema})`;
+  },
+});
 registerFeaturesCommands(program);
 registerForecastCommand(program);
 registerJobCommands(program);

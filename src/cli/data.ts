@@ -6,13 +6,20 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { type Bars, isoDate, isoNewYork, isTimeframe, type Timeframe, formatReport, validateBars } from "../data";
-import { ingestData } from "../pipeline";
+import { type IngestSummary, ingestData } from "../pipeline";
 import { loadSeriesInputs, openStore, type SeriesInfo, type Store, validationSummary } from "../store";
 
 export interface StoreFlags {
   db?: string;
   dir?: string;
   schema?: string;
+}
+
+interface IngestFlags extends StoreFlags {
+  bundled?: boolean;
+  force?: boolean;
+  plantedSignal?: boolean;
+  evaluate?: boolean;
 }
 
 const FORMATS = ["table", "csv", "json"] as const;
@@ -146,7 +153,7 @@ export async function ingestFiles(
   files: string[],
   bundled: boolean,
   flags: StoreFlags & { force?: boolean; plantedSignal?: boolean } = {},
-): Promise<void> {
+): Promise<IngestSummary> {
   const startedAt = performance.now();
   const loadBar = progressBar("load  ", "files");
   const bar = progressBar("ingest", "bars");
@@ -185,9 +192,32 @@ export async function ingestFiles(
     `ingested ${result.series} series, ${result.rows} bars into ${result.store} as run ${result.runId}` +
       ` in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${notes.length > 0 ? ` (${notes.join("; ")})` : ""}\n`,
   );
+  return result;
 }
 
-export function registerDataCommands(program: Command): void {
+export interface DataCommandHooks {
+  /**
+   * `wsp data ingest --evaluate`: queues the evaluate job that follows the ingest `source` on the
+   * store `schema` (the job runner's, which the CLI cannot import; src/cli.ts passes it). Returns
+   * a line to print.
+   */
+  queueEvaluation: (source: string, schema: string) => Promise<string>;
+}
+
+/**
+ * `--evaluate` needs a store the worker reads: the job runs on a worker, which evaluates the
+ * PostgreSQL the fleet shares, never this machine's embedded PGlite. Checked before the ingest.
+ */
+function checkEvaluable(flags: StoreFlags): void {
+  if (flags.dir !== undefined || (flags.db ?? process.env.DATABASE_URL) === undefined) {
+    throw new Error(
+      "--evaluate: the evaluate job runs on a worker, which reads the shared PostgreSQL (DATABASE_URL), " +
+        "not the embedded PGlite store this ingest would write: give --db <url> or set DATABASE_URL",
+    );
+  }
+}
+
+export function registerDataCommands(program: Command, hooks: DataCommandHooks): void {
   const data = program.command("data").description("bundled market data and the operational store");
 
   withStoreOptions(
@@ -200,10 +230,19 @@ export function registerDataCommands(program: Command): void {
       )
       .option("--bundled", "ingest every file under data/ (daily, intraday and the 480-stock universe)")
       .option("--planted-signal", "ingest the planted-signal fixture's market (PLNT, SENT), to serve its champion")
-      .option("--force", "rewrite series even when they are stored unchanged"),
-  ).action((files: string[], flags: StoreFlags & { bundled?: boolean; force?: boolean; plantedSignal?: boolean }) =>
-    ingestFiles(files, flags.bundled ?? false, flags),
-  );
+      .option("--force", "rewrite series even when they are stored unchanged")
+      .option(
+        "--evaluate",
+        "then queue an evaluate job on this schema (outcomes of the signals the new bars mature); needs Redis and a worker serving the evaluate queue",
+      ),
+  ).action(async (files: string[], flags: IngestFlags) => {
+    if (flags.evaluate) checkEvaluable(flags);
+    const result = await ingestFiles(files, flags.bundled ?? false, flags);
+    if (!flags.evaluate) return;
+    // The store's run id names the ingest; the schema makes it unique across schemas of one database.
+    const schema = flags.schema ?? "public";
+    process.stdout.write(`${await hooks.queueEvaluation(`ingest-run-${schema}-${result.runId}`, schema)}\n`);
+  });
 
   withStoreOptions(
     data

@@ -101,6 +101,7 @@ export {
   type SkippedVersion,
   type VersionEvaluation,
 } from "./monitoring/evaluate";
+export { type EvaluationSummary, summarizeEvaluation, type VersionSummary } from "./monitoring/evaluationSummary";
 export {
   type LabelledBars,
   type UnmatchedSignal,

@@ -29,6 +29,8 @@ export interface EvaluateOptions {
   readonly now?: number;
   /** Where `universe: bundled` is read, as for the forecast service. */
   readonly dataDir?: string;
+  /** Told after each model version, evaluated or skipped, with the number of versions (a job's progress). */
+  readonly onVersion?: (done: number, total: number) => void;
 }
 
 export interface VersionEvaluation {
@@ -125,11 +127,15 @@ export async function evaluateSignals(opts: EvaluateOptions): Promise<Evaluation
   const evaluatedAt = opts.now ?? Date.now();
   const versions: VersionEvaluation[] = [];
   const skipped: SkippedVersion[] = [];
-  for (const [key, signals] of await unevaluatedByVersion(store, opts.model)) {
+  const groups = await unevaluatedByVersion(store, opts.model);
+  // Nothing to evaluate is all done at once.
+  if (groups.size === 0) opts.onVersion?.(0, 0);
+  for (const [key, signals] of groups) {
     const [model, version] = JSON.parse(key) as [string, string];
     const ctx = await versionContext(client, model, version);
     if (typeof ctx === "string") {
       skipped.push({ model, version, signals: signals.length, reason: ctx });
+      opts.onVersion?.(versions.length + skipped.length, groups.size);
       continue;
     }
     const { config } = ctx.loaded;
@@ -151,6 +157,7 @@ export async function evaluateSignals(opts: EvaluateOptions): Promise<Evaluation
       unmatched: judged.unmatched,
       metrics: liveMetrics(liveOutcomes(recent), { classes, baseline: await baselineOf(client, ctx.runId) }),
     });
+    opts.onVersion?.(versions.length + skipped.length, groups.size);
   }
   return { evaluatedAt, stored: versions.reduce((sum, v) => sum + v.stored, 0), versions, skipped };
 }
