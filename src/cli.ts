@@ -10,6 +10,7 @@ import { registerFeaturesCommands } from "./cli/features";
 import { registerForecastCommand } from "./cli/forecast";
 import { registerMlflowCommands } from "./cli/mlflow";
 import { registerModelsCommands } from "./cli/models";
+import { registerMonitorCommand } from "./cli/monitor";
 import { registerPromoteCommand } from "./cli/promote";
 import { registerRunCommand } from "./cli/run";
 import { registerServeCommand } from "./cli/serve";
@@ -41,6 +42,7 @@ registerPromoteCommand(program, {
   announceChange: async (model) => (await announceModelChange(model)).line,
 });
 registerModelsCommands(program);
+registerMonitorCommand(program);
 registerRunCommand(program);
 registerServeCommand(program);
 registerServicesCommands(program);

@@ -107,3 +107,24 @@ export {
   type VersionOutcomes,
   versionOutcomes,
 } from "./monitoring/signalOutcomes";
+export {
+  type AccuracyPanel,
+  BAND_DROP_POINTS,
+  type BandThreshold,
+  bandOfAccuracy,
+  bandThresholds,
+  DEFAULT_DASHBOARD_URL,
+  type DriftCheckSummary,
+  type DriftPanel,
+  driftPanel,
+  type ForecastRow,
+  type MonitorData,
+  type MonitorDataOptions,
+  type MonitoredModel,
+  monitorData,
+  resolveMonitoredModel,
+  rollingAccuracy,
+} from "./monitoring/monitorData";
+export { forecastTable, MONITOR_PANEL_IDS, monitorPageHtml } from "./monitoring/monitorPage";
+export { type FeaturePsi, featurePsiOf } from "./monitoring/driftReport";
+export { type PaperEquity, paperEquity } from "./monitoring/paperEquity";
