@@ -35,7 +35,9 @@ export function heatmapFigure(
         x: [...columns],
         y: [...rows],
         z: z.map((row) => plainNumbers(row)),
+        // plotly's YlOrRd runs dark to light; reversed, a higher value is a darker red.
         colorscale: "YlOrRd",
+        reversescale: true,
         ...(opts.zmin === undefined ? {} : { zmin: opts.zmin }),
         ...(opts.zmax === undefined ? {} : { zmax: opts.zmax }),
         colorbar: { title: { text: opts.valueTitle ?? "" } },

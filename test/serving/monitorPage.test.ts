@@ -132,7 +132,7 @@ describe("the monitoring page on the planted-signal champion", { timeout: 600_00
       labelled = (await store.recentOutcomes({ model: champion.modelName, limit: 1000 })).reverse();
     });
 
-    it("lists the model's newest forecasts, not another model's", () => {
+    it("lists the model's newest forecasts, not another model's", async () => {
       expect(evaluation.versions[0]).toMatchObject({ examined: FORECASTS, stored: FORECASTS, pending: 0 });
       const own = signals.filter((s) => s.modelName === champion.modelName);
       expect(data.forecasts.map((f) => f.id)).toEqual(own.slice(0, 20).map((s) => s.id));
@@ -140,6 +140,10 @@ describe("the monitoring page on the planted-signal champion", { timeout: 600_00
       expect(data.timeframe).toBe("1d");
       expect(data.dashboardUrl).toBe(DASHBOARD);
       expect(data.paper).toBeNull();
+      // The store's filter: a version alone would match any model's version 1.
+      await expect(store.listSignals({ version: "1" })).rejects.toThrow(
+        'signal query field version = "1": expected a version string, given with model',
+      );
     });
 
     it("draws the rolling accuracy over 100 outcomes, each point a hand count", async () => {
