@@ -344,13 +344,15 @@ export class Forecaster {
   async monitor(): Promise<MonitorData> {
     const slot = await this.slotOf(this.defaultRequest);
     if (slot.state.kind === "none") throw new ForecastError("no_model", slot.state.reason);
-    const { name, version, alias } = slot.state.served.id;
+    const { id, loaded } = slot.state.served;
     try {
       return await monitorData({
         store: this.opts.store,
         client: this.opts.client,
-        model: { name, version, alias },
+        model: { name: id.name, version: id.version, alias: id.alias },
         dashboardUrl: this.opts.dashboardUrl,
+        // The config the version is served with: no second read of the run's artifacts per page.
+        context: id.runId === null ? undefined : { loaded, runId: id.runId },
       });
     } catch (err) {
       throw unavailable(err);

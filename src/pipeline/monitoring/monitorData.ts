@@ -116,6 +116,8 @@ export interface MonitorDataOptions {
   /** Latest drift checks on the heat map (default 60, at most 1000). */
   readonly driftChecks?: number;
   readonly now?: number;
+  /** The version's run config and id when the caller has them (the forecaster has), else read from MLflow. */
+  readonly context?: VersionContext;
 }
 
 function forecastRow(s: SignalRecord): ForecastRow {
@@ -225,7 +227,7 @@ export async function resolveMonitoredModel(client: MlflowClient, ref: string): 
 
 export async function monitorData(opts: MonitorDataOptions): Promise<MonitorData> {
   const { store, client, model } = opts;
-  const ctx = await versionContext(client, model.name, model.version);
+  const ctx = opts.context ?? (await versionContext(client, model.name, model.version));
   if (typeof ctx === "string") throw new Error(`monitoring ${model.name}/${model.version}: ${ctx}`);
   const page = await store.listSignals({ model: model.name, version: model.version, limit: opts.forecasts ?? 20 });
   const checks = await store.driftChecks({ model: model.name, version: model.version, limit: opts.driftChecks ?? 60 });
