@@ -18,6 +18,7 @@ import { registerForecastCommand } from "./cli/forecast";
 import { registerMlflowCommands } from "./cli/mlflow";
 import { registerModelsCommands } from "./cli/models";
 import { registerPaperCommand } from "./cli/paper";
+import { registerMonitorCommand } from "./cli/monitor";
 import { registerPromoteCommand } from "./cli/promote";
 import { registerRunCommand } from "./cli/run";
 import { registerServeCommand } from "./cli/serve";
@@ -63,6 +64,7 @@ registerPromoteCommand(program, {
 });
 registerModelsCommands(program);
 registerPaperCommand(program);
+registerMonitorCommand(program);
 registerRunCommand(program);
 registerServeCommand(program);
 registerServicesCommands(program);

@@ -102,7 +102,7 @@ function printSeries(list: SeriesInfo[]): void {
   printTable(["ticker", "timeframe", "bars", "first", "last"], rows, [false, false, true, false, false]);
 }
 
-function printTable(header: string[], rows: string[][], rightAligned: boolean[]): void {
+export function printTable(header: string[], rows: string[][], rightAligned: boolean[]): void {
   const widths = header.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c].length), h.length));
   const line = (cells: string[]) =>
     cells

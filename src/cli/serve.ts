@@ -7,7 +7,7 @@
  * polled regardless. SIGINT/SIGTERM close the server, then the store.
  */
 import type { Command } from "commander";
-import { defaultModel } from "../pipeline";
+import { DEFAULT_DASHBOARD_URL, defaultModel } from "../pipeline";
 import { discoverRedis, ensureMlflowServer } from "../services";
 import { DEFAULT_HOST, DEFAULT_PORT, serveForecasts } from "../serving";
 import { MlflowClient } from "../tracking";
@@ -43,7 +43,8 @@ export function registerServeCommand(program: Command): void {
       "job runner key prefix whose announcements to hear",
       process.env.WSP_QUEUE_PREFIX ?? "wsp",
     )
-    .option("--anonymous", "no tokens, loopback only: a developer's machine")
+    .option("--anonymous", "no tokens, loopback only: a developer's machine (and a browser can open /monitor)")
+    .option("--dashboard <url>", "the queue dashboard the monitoring page links to", DEFAULT_DASHBOARD_URL)
     .action(
       async (
         flags: {
@@ -55,6 +56,7 @@ export function registerServeCommand(program: Command): void {
           refresh: string;
           prefix: string;
           anonymous?: boolean;
+          dashboard: string;
         } & StoreFlags,
       ) => {
         if (flags.fallback !== "previous" && flags.fallback !== "none") {
@@ -74,6 +76,7 @@ export function registerServeCommand(program: Command): void {
             host: flags.host,
             port: positiveInt("port", flags.port),
             allowAnonymous: flags.anonymous,
+            dashboardUrl: flags.dashboard,
             announcements: await announcementsOf(flags.prefix),
           });
           const served = service.forecaster.served();

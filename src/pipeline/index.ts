@@ -125,3 +125,22 @@ export type {
   PaperResult,
 } from "./paper/paperTypes";
 export type { PaperBook, PaperSession } from "./paper/paperReport";
+export {
+  type AccuracyPanel,
+  type BandThreshold,
+  bandThresholds,
+  DEFAULT_DASHBOARD_URL,
+  type DriftCheckSummary,
+  type DriftPanel,
+  driftPanel,
+  type ForecastRow,
+  type MonitorData,
+  type MonitorDataOptions,
+  type MonitoredModel,
+  monitorData,
+  resolveMonitoredModel,
+  rollingAccuracy,
+} from "./monitoring/monitorData";
+export { forecastTable, MONITOR_PANEL_IDS, monitorPageHtml } from "./monitoring/monitorPage";
+export { type FeaturePsi, featurePsiOf } from "./monitoring/driftReport";
+export { type PaperEquity, paperEquity } from "./monitoring/paperEquity";

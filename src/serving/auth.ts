@@ -2,7 +2,7 @@
  * API tokens: who may call what. Each token has a name (what logs, metrics and rate limits key
  * on; the token itself is never logged or echoed) and scopes:
  *
- * - `read`: the signal listing;
+ * - `read`: the signal listing, the metrics and the monitoring page;
  * - `forecast`: the forecast routes, and everything `read` allows;
  * - `admin`: every route.
  *

@@ -4,7 +4,7 @@
  * which bars, caching) is the implementation's, built in src/pipeline. A method that fails for the
  * whole request throws a ForecastError; a batch reports per-ticker failures in `errors` instead.
  */
-import type { Forecast, ForecastErrorCode, ForecastModel } from "../pipeline";
+import type { Forecast, ForecastErrorCode, ForecastModel, MonitorData } from "../pipeline";
 
 export interface ForecastRequest {
   readonly ticker: string;
@@ -72,4 +72,6 @@ export interface ForecastService {
   readiness(): Promise<Readiness>;
   /** Re-reads the registry's aliases and the store's new bars now; returns the default model served after. */
   reload(): Promise<{ model: ForecastModel | null; newBars: number }>;
+  /** The monitoring page's data for the default model (no_model when none is served). */
+  monitor(): Promise<MonitorData>;
 }

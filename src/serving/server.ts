@@ -20,6 +20,7 @@ import type { ForecastService } from "./forecastService";
 import { ApiError } from "./httpErrors";
 import { type LoggerSetting, loggerOptions, REQUEST_ID_HEADER, requestIdOf } from "./logging";
 import { ServingMetrics } from "./metrics";
+import { registerMonitorRoutes } from "./monitorRoutes";
 import { registerOpsRoutes } from "./opsRoutes";
 import { jsonSerializerCompiler, zodValidatorCompiler } from "./zodRoutes";
 
@@ -111,6 +112,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   registerForecastRoutes(app, opts.service, metrics, opts.maxBatchTickers ?? DEFAULT_MAX_BATCH_TICKERS);
   registerOpsRoutes(app, opts.service, metrics);
+  registerMonitorRoutes(app, opts.service);
 
   app.setErrorHandler((err, req, reply) => {
     const { error, unexpected } = mapError(err, req.id, bodyLimit);

@@ -93,6 +93,8 @@ function queryError(field: string, value: unknown, expected: string): StoreError
 
 export interface CheckedSignalQuery {
   readonly ticker: string | null;
+  readonly model: string | null;
+  readonly version: string | null;
   readonly from: number | null;
   readonly to: number | null;
   readonly status: SignalStatus | "all";
@@ -107,6 +109,12 @@ export function checkSignalQuery(q: SignalQuery): CheckedSignalQuery {
     const problem = tickerProblem(ticker);
     if (problem !== null) throw queryError("ticker", ticker, `a valid ticker (${problem})`);
   }
+  const model = q.model ?? null;
+  if (model !== null && (typeof model !== "string" || model === "")) throw queryError("model", model, "a model name");
+  const version = q.version ?? null;
+  if (version !== null && (typeof version !== "string" || version === "" || model === null)) {
+    throw queryError("version", version, "a version string, given with model");
+  }
   const from = q.from ?? null;
   const to = q.to ?? null;
   if (from !== null && !isEpochMs(from)) throw queryError("from", from, "an integral UTC epoch-ms timestamp");
@@ -118,7 +126,7 @@ export function checkSignalQuery(q: SignalQuery): CheckedSignalQuery {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SIGNAL_LIMIT) {
     throw queryError("limit", limit, `an integer in 1..${MAX_SIGNAL_LIMIT}`);
   }
-  return { ticker, from, to, status, limit };
+  return { ticker, model, version, from, to, status, limit };
 }
 
 /** The expiry sweep's time. */

@@ -123,7 +123,7 @@ export function toSignal(r: unknown[]): SignalRecord {
 
 /** Marks due signals expired first (at `now`), so a page never shows a signal open past its expiry. */
 export async function listSignals(db: SqlQueries, q: SignalQuery, now: number): Promise<SignalPage> {
-  const { ticker, from, to, status, limit } = checkSignalQuery(q);
+  const { ticker, model, version, from, to, status, limit } = checkSignalQuery(q);
   const after: SignalPosition | null = q.cursor === undefined || q.cursor === null ? null : decodeCursor(q.cursor);
   await markExpiredSignals(db, now);
   // One row past the page tells whether another page follows.
@@ -139,9 +139,11 @@ export async function listSignals(db: SqlQueries, q: SignalQuery, now: number): 
              ELSE true END
        AND ($5::float8 IS NULL
             OR (created_at, id) < (timestamptz 'epoch' + $5::float8 * interval '1 microsecond', $6::bigint))
+       AND ($8::text IS NULL OR model_name = $8)
+       AND ($9::text IS NULL OR model_version = $9)
      ORDER BY created_at DESC, id DESC
      LIMIT $7`,
-    [ticker, from, to, status, after?.createdAtUs ?? null, after?.id ?? null, limit + 1],
+    [ticker, from, to, status, after?.createdAtUs ?? null, after?.id ?? null, limit + 1, model, version],
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

@@ -67,6 +67,10 @@ export interface SignalRecord extends Required<NewSignal> {
 
 export interface SignalQuery {
   readonly ticker?: string;
+  /** One model's signals (the monitoring page's latest forecasts); default every model. */
+  readonly model?: string;
+  /** With `model`: one version's; default every version. */
+  readonly version?: string;
   /** created_at range [from, to). */
   readonly from?: number;
   readonly to?: number;

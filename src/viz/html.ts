@@ -69,3 +69,48 @@ ${body}
 </html>
 `;
 }
+
+/**
+ * A page panel under a heading. The element carrying `id` is the figure's div, the note's
+ * paragraph or the link itself, so a test or a script finds each panel by its id.
+ */
+export type PagePanel =
+  | { readonly id: string; readonly heading: string; readonly figure: Figure }
+  /** A panel with nothing to draw says why in its note. */
+  | { readonly id: string; readonly heading: string; readonly note: string }
+  | { readonly id: string; readonly heading: string; readonly link: { readonly href: string; readonly text: string } };
+
+function panelHtml(p: PagePanel): string {
+  const body =
+    "figure" in p
+      ? figureHtml(p.figure, { id: p.id })
+      : "note" in p
+        ? `<p id="${escapeHtml(p.id)}" class="wsp-note">${escapeHtml(p.note)}</p>`
+        : `<p><a id="${escapeHtml(p.id)}" href="${escapeHtml(p.link.href)}">${escapeHtml(p.link.text)}</a></p>`;
+  return `<section>\n<h2>${escapeHtml(p.heading)}</h2>\n${body}\n</section>`;
+}
+
+/** A self-contained page of panels, plotly inlined once; `subtitle` is a line under the title. */
+export function panelPageHtml(title: string, panels: readonly PagePanel[], subtitle = ""): string {
+  const ids = new Set<string>();
+  for (const p of panels) {
+    if (ids.has(p.id)) throw new Error(`panelPageHtml: two panels have the id ${p.id}`);
+    ids.add(p.id);
+  }
+  // The empty icon keeps the browser from asking the server for /favicon.ico (a 404 in its console).
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:16px}.wsp-figure{margin-bottom:24px}.wsp-note{color:#555}</style>
+<script>${plotlyJs()}</script>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${subtitle === "" ? "" : `<p>${escapeHtml(subtitle)}</p>\n`}${panels.map(panelHtml).join("\n")}
+</body>
+</html>
+`;
+}

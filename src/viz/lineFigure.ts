@@ -16,25 +16,40 @@ export interface LineOptions {
   yTitle?: string;
   logY?: boolean;
   height?: number;
+  /** Horizontal reference lines (thresholds, a baseline), dashed across the first series' span. */
+  levels?: readonly { name: string; value: number }[];
+}
+
+/** A level as a two-point dashed line from the first to the last label of `x`. */
+function levelTrace(level: { name: string; value: number }, x: string[]) {
+  return {
+    type: "scatter",
+    mode: "lines",
+    name: level.name,
+    x: [x[0], x[x.length - 1]],
+    y: [level.value, level.value],
+    line: { dash: "dash", width: 1 },
+  };
 }
 
 export function lineFigure(series: LineSeries[], opts: LineOptions = {}): Figure {
   const timeframe = opts.timeframe ?? "1d";
+  const lines = series.map((s, i) => {
+    if (s.ts.length !== s.values.length) {
+      throw new RangeError(`series[${i}] (${s.name}): ts has ${s.ts.length} points but values has ${s.values.length}`);
+    }
+    return {
+      type: "scatter",
+      mode: "lines",
+      name: s.name,
+      x: timeLabels(s.ts, timeframe),
+      y: plainNumbers(s.values),
+    };
+  });
+  const span = lines[0]?.x ?? [];
+  const levels = span.length === 0 ? [] : (opts.levels ?? []).map((l) => levelTrace(l, span));
   return {
-    data: series.map((s, i) => {
-      if (s.ts.length !== s.values.length) {
-        throw new RangeError(
-          `series[${i}] (${s.name}): ts has ${s.ts.length} points but values has ${s.values.length}`,
-        );
-      }
-      return {
-        type: "scatter",
-        mode: "lines",
-        name: s.name,
-        x: timeLabels(s.ts, timeframe),
-        y: plainNumbers(s.values),
-      };
-    }),
+    data: [...lines, ...levels],
     layout: {
       title: { text: opts.title ?? "" },
       height: opts.height ?? 450,

@@ -152,6 +152,26 @@ describe("probes and metrics", () => {
     // The 401 of the test before.
     expect(sampleValue(samples, "wsp_http_errors_total", { code: "unauthorized", status: "401" })).toBe(1);
   });
+
+  it("/monitor needs read; the page says what it lacks; no model is 503", async () => {
+    expect((await s.call("/monitor")).status).toBe(401);
+    const res = await s.call("/monitor", { token: s.tokens.read });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const page = await res.text();
+    expect(page).toContain('<p id="monitor-forecasts" class="wsp-note">No forecasts stored for this version yet.</p>');
+    expect(page).toContain('<p id="monitor-paper" class="wsp-note">No paper run for this version.</p>');
+    expect(page).toContain('<a id="monitor-dashboard-link" href="http://127.0.0.1:3030">');
+    const model = s.state.model;
+    s.state.model = null;
+    try {
+      const none = await s.call("/monitor", { token: s.tokens.read });
+      expect(none.status).toBe(503);
+      expect(await errorOf(none)).toMatchObject({ code: "no_model" });
+    } finally {
+      s.state.model = model;
+    }
+  });
 });
 
 describe("the OpenAPI document", () => {
@@ -178,6 +198,7 @@ describe("the OpenAPI document", () => {
     expect(routes.sort()).toEqual([
       "get /health",
       "get /metrics",
+      "get /monitor",
       "get /ready",
       "get /v1/signals",
       "post /v1/admin/reload",

@@ -9,7 +9,14 @@
  */
 import { createHash } from "node:crypto";
 import { type Bars, listBundled, loadBundled, lowerBound } from "../../src/data";
-import { type Forecast, ForecastError, type ForecastModel } from "../../src/pipeline";
+import { liveMetrics, ROLLING_WINDOW } from "../../src/monitoring";
+import {
+  DEFAULT_DASHBOARD_URL,
+  driftPanel,
+  type Forecast,
+  ForecastError,
+  type ForecastModel,
+} from "../../src/pipeline";
 import type { ForecastService, SignalsQuery } from "../../src/serving";
 
 /** The model's training set; the other bundled daily tickers are stored but not trained on. */
@@ -157,6 +164,31 @@ export function createTestForecastService(): TestService {
     async reload() {
       guard();
       return { model: state.model, newBars: 0 };
+    },
+    // Nothing matured and no drift check yet: the page's empty state (the real forecaster's page
+    // is tested in test/serving/monitorPage.test.ts).
+    async monitor() {
+      guard();
+      const model = state.model;
+      if (model === null) throw new ForecastError("no_model", "no version of spy-direction has the alias champion");
+      return {
+        model: { name: model.name, version: model.version, alias: model.alias },
+        timeframe: "1d",
+        generatedAt: Date.now(),
+        forecasts: [],
+        accuracy: {
+          window: ROLLING_WINDOW,
+          ts: [],
+          accuracy: [],
+          baseline: null,
+          thresholds: [],
+          band: null,
+          metrics: liveMetrics([], { classes: ["down", "up"] }),
+        },
+        drift: driftPanel([]),
+        paper: null,
+        dashboardUrl: DEFAULT_DASHBOARD_URL,
+      };
     },
   };
   return { service, state, signalQueries };

@@ -14,6 +14,7 @@ import type { MlflowClient } from "../../tracking";
 import { type ComputedForecast, type ForecastDetail, forecastAt } from "./forecastAt";
 import { checkTicker, parseAsof } from "./forecastRequest";
 import { type Forecast, ForecastError, type ForecastErrorCode } from "./forecastTypes";
+import { type MonitorData, monitorData } from "../monitoring/monitorData";
 import { type MarketOptions, ModelMarket } from "./modelMarket";
 import {
   loadServedModel,
@@ -22,6 +23,7 @@ import {
   parseModelRequest,
   resolveVersion,
   type ServedModel,
+  unavailable,
 } from "./servedModel";
 
 export interface ForecasterOptions extends MarketOptions {
@@ -43,6 +45,8 @@ export interface ForecasterOptions extends MarketOptions {
   storeSignals?: boolean;
   /** Told of each signal stored: `inserted` false when its (ticker, bar, version) was there already. */
   onSignalStored?: (insert: SignalInsert) => void;
+  /** Where the monitoring page links to the queue dashboard (default `wsp dashboard`'s, http://127.0.0.1:3030). */
+  dashboardUrl?: string;
 }
 
 export interface BatchForecast {
@@ -343,6 +347,25 @@ export class Forecaster {
       store = { ok: false, detail: (err as Error).message };
     }
     return { ready: model.ok && store.ok, checks: { model, store } };
+  }
+
+  /** The monitoring page's data for the default model's version served now. */
+  async monitor(): Promise<MonitorData> {
+    const slot = await this.slotOf(this.defaultRequest);
+    if (slot.state.kind === "none") throw new ForecastError("no_model", slot.state.reason);
+    const { id, loaded } = slot.state.served;
+    try {
+      return await monitorData({
+        store: this.opts.store,
+        client: this.opts.client,
+        model: { name: id.name, version: id.version, alias: id.alias },
+        dashboardUrl: this.opts.dashboardUrl,
+        // The config the version is served with: no second read of the run's artifacts per page.
+        context: id.runId === null ? undefined : { loaded, runId: id.runId },
+      });
+    } catch (err) {
+      throw unavailable(err);
+    }
   }
 
   close(): void {

@@ -81,12 +81,17 @@ async function unevaluatedByVersion(store: Store, model: string | undefined): Pr
   }
 }
 
-interface VersionContext {
+export interface VersionContext {
   readonly loaded: LoadedConfig;
   readonly runId: string;
 }
 
-async function versionContext(client: MlflowClient, name: string, version: string): Promise<VersionContext | string> {
+/** The version's run config and run id, or why it cannot be monitored. */
+export async function versionContext(
+  client: MlflowClient,
+  name: string,
+  version: string,
+): Promise<VersionContext | string> {
   const mv = await new ModelRegistry(client).getModelVersion(name, version);
   if (mv === null) return `${name}/${version} is not in the model registry`;
   if (!mv.run_id) return `${name}/${version} names no run to read its config from`;
@@ -107,7 +112,7 @@ async function labelledBars(ctx: VersionContext, store: Store, dataDir?: string)
 }
 
 /** The run's out-of-sample accuracy and ECE (the selected variant's, as the run logs them); it logs no Brier. */
-async function baselineOf(client: MlflowClient, runId: string): Promise<BaselineFigures> {
+export async function baselineOf(client: MlflowClient, runId: string): Promise<BaselineFigures> {
   const run = await client.getRun(runId);
   const metrics = new Map((run.data.metrics ?? []).map((m) => [m.key, Number(m.value)]));
   const read = (key: string) => {
@@ -118,7 +123,7 @@ async function baselineOf(client: MlflowClient, runId: string): Promise<Baseline
 }
 
 /** The labelled outcomes as the metrics read them (recentOutcomes gives labelled ones only, by default). */
-function liveOutcomes(outcomes: readonly SignalOutcome[]): LiveOutcome[] {
+export function liveOutcomes(outcomes: readonly SignalOutcome[]): LiveOutcome[] {
   return outcomes.flatMap((o) => (o.realized === null ? [] : [{ ...o, realizedClass: o.realized.className }]));
 }
 
