@@ -220,7 +220,7 @@ export async function monitorData(opts: MonitorDataOptions): Promise<MonitorData
     forecasts: page.signals.map(forecastRow),
     accuracy: await accuracyPanel(opts, ctx),
     drift: driftPanel(checks),
-    paper: await paperEquity(store, model),
+    paper: await paperEquity(store, client, model, ctx.loaded.config.tracking.experiment),
     dashboardUrl: opts.dashboardUrl ?? DEFAULT_DASHBOARD_URL,
   };
 }

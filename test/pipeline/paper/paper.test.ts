@@ -12,7 +12,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayMsOf } from "../../../src/data";
-import { backtestModel, type ModelBacktestResult, type PaperResult, paperTrade } from "../../../src/pipeline";
+import {
+  backtestModel,
+  type ModelBacktestResult,
+  type PaperResult,
+  paperEquity,
+  paperTrade,
+} from "../../../src/pipeline";
 import { openStore, type SignalRecord, type Store } from "../../../src/store";
 import { MlflowClient, tagRecord } from "../../../src/tracking";
 import { testMlflowUri } from "../../setup/testMlflow";
@@ -108,6 +114,21 @@ describe("paper trading the planted-signal champion", { timeout: 600_000 }, () =
     expect(tags["wsp.paper.model_run"]).toBe(champion.runId);
     const daily = new TextDecoder().decode(await client.downloadArtifact(paper.runId as string, "paper/daily.csv"));
     expect(daily.trim().split("\n")).toHaveLength(sessions.length + 1);
+  });
+
+  it("is what the monitoring page's paper panel reads: its equity, against holding PLNT", async () => {
+    const client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
+    const model = { name: champion.modelName, version: champion.version };
+    const panel = await paperEquity(store, client, model, champion.modelName.replace(/-model$/, ""));
+    expect(panel?.runId).toBe(paper.runId);
+    expect(panel?.ts).toEqual([...paper.book.ts]);
+    expect(panel?.equity.every((e, i) => equal(e, paper.book.equity[i]))).toBe(true);
+    const closes = (await store.query("PLNT", "1d", { from: dayMsOf(FROM) })).close;
+    expect(panel?.benchmark.name).toBe("PLNT");
+    expect(panel?.benchmark.values.every((v, i) => equal(v, (paper.book.equity[0] * closes[i]) / closes[0]))).toBe(
+      true,
+    );
+    expect(await paperEquity(store, client, { ...model, version: "999" }, "no-such-experiment")).toBeNull();
   });
 
   it("stores one signal per forecast made, and nothing new on a second run over the window", async () => {
