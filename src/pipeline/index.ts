@@ -115,3 +115,20 @@ export {
   type VersionProfileOptions,
 } from "./monitoring/versionProfile";
 export { variantReferenceProfile } from "./referenceProfileArtifact";
+export {
+  checkDrift,
+  type CheckDriftOptions,
+  DEFAULT_WINDOW_DAYS,
+  type DriftReport,
+  type DriftWindow,
+  featureTableCsv,
+  type FeatureRow,
+  MONITORING_EXPERIMENT,
+} from "./monitoring/checkDrift";
+export {
+  ALERT_TIMEOUT_MS,
+  ALERT_WEBHOOK_ENV,
+  type AlertDelivery,
+  type DriftAlert,
+  postDriftAlert,
+} from "./monitoring/driftAlert";

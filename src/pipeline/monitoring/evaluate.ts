@@ -116,7 +116,7 @@ async function baselineOf(client: MlflowClient, runId: string): Promise<Baseline
 }
 
 /** The labelled outcomes as the metrics read them (recentOutcomes gives labelled ones only, by default). */
-function liveOutcomes(outcomes: readonly SignalOutcome[]): LiveOutcome[] {
+export function liveOutcomes(outcomes: readonly SignalOutcome[]): LiveOutcome[] {
   return outcomes.flatMap((o) => (o.realized === null ? [] : [{ ...o, realizedClass: o.realized.className }]));
 }
 
