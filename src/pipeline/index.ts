@@ -30,6 +30,7 @@ export {
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
 export * from "./scheduleConfig";
 export * from "./forecastScheduleConfig";
+export * from "./driftScheduleConfig";
 export {
   listPromotedConfigs,
   PROMOTED_DIR,
