@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { announceModelChange, registerJobCommands, scheduleChampion } from "../jobs";
 import { registerDataCommands } from "./cli/data";
+import { registerDriftCommand } from "./cli/drift";
 import { registerFeaturesCommands } from "./cli/features";
 import { registerForecastCommand } from "./cli/forecast";
 import { registerMlflowCommands } from "./cli/mlflow";
@@ -32,6 +33,7 @@ const program = new Command()
   .enablePositionalOptions();
 
 registerDataCommands(program);
+registerDriftCommand(program);
 registerFeaturesCommands(program);
 registerForecastCommand(program);
 registerJobCommands(program);

@@ -33,10 +33,16 @@ import { ALERT_WEBHOOK_ENV, type AlertDelivery, type DriftAlert, postDriftAlert 
 import { liveOutcomes } from "./evaluate";
 import { loadReferenceProfile } from "./versionProfile";
 
-/** Bars [from, to] (epoch ms; an open end reads to the first or last signal), or the latest n signals. */
-export type DriftWindow = { readonly from?: number; readonly to?: number } | { readonly last: number };
+/**
+ * Bars [from, to] (epoch ms; an open end reads to the first or last signal), the latest n
+ * signals, or the signals of the last `days` days up to the version's latest one.
+ */
+export type DriftWindow =
+  | { readonly from?: number; readonly to?: number }
+  | { readonly last: number }
+  | { readonly days: number };
 
-/** The default window: the version's signals of the last 30 days up to its latest one. */
+/** The default window: `{ days: 30 }`. */
 export const DEFAULT_WINDOW_DAYS = 30;
 export const MONITORING_EXPERIMENT = "monitoring";
 
@@ -110,12 +116,18 @@ const DAY_MS = 86_400_000;
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 const iso = (t: number) => new Date(t).toISOString();
 
-async function windowSignals(store: Store, model: string, version: string, w?: DriftWindow): Promise<SignalRecord[]> {
-  if (w && "last" in w) return store.versionSignals({ model, version, last: w.last });
-  if (w && (w.from !== undefined || w.to !== undefined)) return store.versionSignals({ model, version, ...w });
+async function windowSignals(
+  store: Store,
+  model: string,
+  version: string,
+  w: DriftWindow = { days: DEFAULT_WINDOW_DAYS },
+): Promise<SignalRecord[]> {
+  if ("last" in w) return store.versionSignals({ model, version, last: w.last });
+  if (!("days" in w)) return store.versionSignals({ model, version, ...w });
+  if (!(w.days > 0)) throw new Error(`drift check of ${model}/${version}: window days ${w.days} must be > 0`);
   const [latest] = await store.versionSignals({ model, version, last: 1 });
   if (!latest) return [];
-  return store.versionSignals({ model, version, from: latest.barTs - DEFAULT_WINDOW_DAYS * DAY_MS, to: latest.barTs });
+  return store.versionSignals({ model, version, from: latest.barTs - w.days * DAY_MS, to: latest.barTs });
 }
 
 /** The live columns by profiled feature name (a missing or null value is NaN) and the predicted probability. */
@@ -189,7 +201,7 @@ export async function checkDrift(opts: CheckDriftOptions): Promise<DriftReport> 
   const signals = await windowSignals(store, model, version, opts.window);
   if (signals.length === 0) {
     throw new Error(
-      `drift check of ${model}/${version}: no stored signal of this version in the window ${JSON.stringify(opts.window ?? `last ${DEFAULT_WINDOW_DAYS} days`)}; forecast first (wsp forecast, the forecast job)`,
+      `drift check of ${model}/${version}: no stored signal of this version in the window ${JSON.stringify(opts.window ?? { days: DEFAULT_WINDOW_DAYS })}; forecast first (wsp forecast, the forecast job)`,
     );
   }
   const classes = classNamesOf((await readModelConfig(client, { name: model, version, runId })).config);

@@ -11,13 +11,17 @@
  *   below 0.2 there (see the case);
  * - a replay where PLNT moves against every forecast (each matured outcome wrong, 110 of them):
  *   the accuracy band is emergency only on the second check, which pauses the version; a
- *   Forecaster without fallback refuses with the reason, one with fallback previous serves it.
+ *   Forecaster without fallback refuses with the reason, one with fallback previous serves it;
+ * - `wsp drift` on the shifted window (exit 2, the table, nothing enqueued without --act) and a
+ *   `drift` job on a real worker (the retrain of the day deduplicated).
  */
+import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -34,10 +38,10 @@ import {
 } from "../../../src/pipeline";
 import { openStore, type Store } from "../../../src/store";
 import { MlflowClient, ModelRegistry, tagRecord } from "../../../src/tracking";
-import { uniquePrefix } from "../../jobs/_jobs";
+import { killSpawnedWorkers, spawnWorker, uniquePrefix, waitFor } from "../../jobs/_jobs";
 import { type Champion, trainChampion } from "../../serving/_champion";
 import { testMlflowUri } from "../../setup/testMlflow";
-import { postgresTarget, type StoreTarget } from "../../store/storeFixtures";
+import { postgresTarget, type StoreTarget, TEST_DATABASE_URL } from "../../store/storeFixtures";
 
 const market = plantedSignalMarket();
 const TS = [...market.asset.ts];
@@ -87,6 +91,8 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
   const prefix = uniquePrefix("drift");
   const outboxDir = mkdtempSync(join(tmpdir(), "wsp-drift-outbox-"));
   const targets: StoreTarget[] = [];
+  /** The shifted market's store schema (the first case's), for the CLI and the job. */
+  let shiftedSchema: string;
   const stores: Store[] = [];
   const newStore = async () => {
     const t = postgresTarget();
@@ -138,6 +144,7 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
   }, 300_000);
 
   afterAll(async () => {
+    killSpawnedWorkers();
     await retrainQueue?.obliterate({ force: true }).catch(() => undefined);
     await retrainQueue?.close();
     redis?.disconnect();
@@ -150,11 +157,12 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
 
   it("finds the top feature shifted by 1 sd: PSI > 0.2 on it, drift, one retrain a day, the webhook told", async () => {
     const store = await newStore();
+    shiftedSchema = targets[targets.length - 1].options.schema as string;
     const from = indexOf("2024-01-02");
     const sd = sentCloseSd(indexOf("2023-01-01"));
     await store.ingest([market.asset, shiftedContext(from, sd)], { source: "test:shifted-sentiment" });
     await forecastBars(store, TS.slice(from, from + 60));
-    const now = Date.UTC(2026, 11, 7, 21, 45);
+    const now = Date.now();
     const r = await check(store, { window: { last: 60 }, now });
 
     expect(r.window).toEqual({ from: TS[from], to: TS[from + 59], rows: 60 });
@@ -170,7 +178,7 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
 
     // The retrain: the promoted config's text, under the day's id; a second check that day adds none.
     const jobId = driftRetrainJobId(champion.modelName, now);
-    expect(jobId).toBe(`retrain-drift-${champion.modelName}-2026-12-07`);
+    expect(jobId).toBe(`retrain-drift-${champion.modelName}-${new Date(now).toISOString().slice(0, 10)}`);
     const job = await retrainQueue.getJob(jobId);
     expect(job?.name).toBe("retrain");
     expect(job?.data.model).toBe(champion.modelName);
@@ -335,6 +343,54 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
       lenient.close();
       await registry.setAlias(champion.modelName, "champion", champion.version);
       await registry.deleteAlias(champion.modelName, "previous");
+    }
+  });
+
+  it("wsp drift prints the table, top feature first, and exits 2 on drift without acting", async () => {
+    const args = ["bin/wsp.js", "drift", champion.modelName, "--last", "60", "--db", TEST_DATABASE_URL];
+    const env = { ...process.env, MLFLOW_TRACKING_URI: uri, WSP_ALERT_WEBHOOK: "" };
+    const run = (extra: string[]) =>
+      promisify(execFile)("node", [...args, "--schema", shiftedSchema, ...extra], { env }).then(
+        () => ({ code: 0, stdout: "" }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+    const waiting = await retrainQueue.getJobCounts("waiting");
+    const text = await run([]);
+    expect(text.code).toBe(2);
+    const lines = text.stdout.split("\n");
+    expect(lines[1]).toBe("feature\ttop\tpsi\tks\tks_p\tdrifted");
+    expect(lines[2]).toMatch(new RegExp(`^${sentFeature.replace(/[()]/g, "\\$&")}\ttop\t\\d+\\.\\d{3}\t.*\tPSI>0.2$`));
+    expect(text.stdout).toMatch(/\nverdict drift: PSI \d+\.\d{3} > 0\.2 on top feature /);
+    expect(text.stdout).toContain("not acted on (--act would enqueue a retrain)");
+    const json = await run(["--json"]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ model: champion.modelName, verdict: "drift", paused: false });
+    // Nothing enqueued without --act (the CLI's Redis and prefix are not this file's anyway).
+    expect(await retrainQueue.getJobCounts("waiting")).toEqual(waiting);
+  });
+
+  it("a drift job on a real worker checks, logs and enqueues the day's retrain once", async () => {
+    await spawnWorker(prefix, ["--queues", "drift"], "wsp", {
+      MLFLOW_TRACKING_URI: uri,
+      WSP_PROMOTED_DIR: champion.promotedDir,
+    });
+    const drift = new Queue("drift", { connection: redis, prefix });
+    try {
+      const job = await drift.add("drift", { model: champion.modelName, window: { last: 60 }, schema: shiftedSchema });
+      await waitFor(async () => (await job.isCompleted()) || (await job.isFailed()), 180_000, "the drift job");
+      const done = await drift.getJob(job.id as string);
+      expect(done?.failedReason).toBeUndefined();
+      expect(done?.returnvalue).toMatchObject({ model: champion.modelName, verdict: "drift", paused: false });
+      const { checkedAt } = (done?.returnvalue ?? {}) as { checkedAt: number };
+      expect(await retrainQueue.getJob(driftRetrainJobId(champion.modelName, checkedAt))).toBeDefined();
+      // The first case enqueued the same day's retrain: still one.
+      expect(await retrainQueue.getJobCounts("waiting")).toEqual({ waiting: 1 });
+      const logs = (await drift.getJobLogs(job.id as string)).logs.join("\n");
+      expect(logs).toMatch(/drift check \d+ of .*: drift: PSI/);
+      expect(logs).toMatch(/retrain retrain-drift-.* after drift is queued already/);
+    } finally {
+      await drift.obliterate({ force: true }).catch(() => undefined);
+      await drift.close();
     }
   });
 });
