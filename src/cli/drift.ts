@@ -58,7 +58,10 @@ function printReport(r: DriftReport, act: boolean): void {
 export function registerDriftCommand(program: Command): void {
   withStoreOptions(program.command("drift <model>"))
     .description("check a model's champion for drift (PSI, KS, accuracy band); exits 2 on drift, 3 on emergency")
-    .option("--window <days>", "its signals of the last days up to its latest one, e.g. 30d (default 30d)")
+    .option(
+      "--window <days>",
+      "its signals of the last days up to its latest one, e.g. 30d (default: 30d, and at least its latest 250)",
+    )
     .option("--last <n>", "its latest n signals")
     .option("--json", "print the check as JSON")
     .option("--act", "act as the drift job does: enqueue a retrain on drift, pause the version on emergency")

@@ -119,7 +119,7 @@ export { variantReferenceProfile } from "./referenceProfileArtifact";
 export {
   checkDrift,
   type CheckDriftOptions,
-  DEFAULT_WINDOW_DAYS,
+  DEFAULT_WINDOW,
   type DriftReport,
   type DriftWindow,
   featureTableCsv,

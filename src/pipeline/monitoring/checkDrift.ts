@@ -35,15 +35,22 @@ import { loadReferenceProfile } from "./versionProfile";
 
 /**
  * Bars [from, to] (epoch ms; an open end reads to the first or last signal), the latest n
- * signals, or the signals of the last `days` days up to the version's latest one.
+ * signals, or the signals of the last `days` days up to the version's latest one, reaching
+ * further back to the latest `atLeast` signals when those days hold fewer.
  */
 export type DriftWindow =
   | { readonly from?: number; readonly to?: number }
   | { readonly last: number }
-  | { readonly days: number };
+  | { readonly days: number; readonly atLeast?: number };
 
-/** The default window: `{ days: 30 }`. */
-export const DEFAULT_WINDOW_DAYS = 30;
+/**
+ * The default window: 30 days, and at least 250 signals. A daily model has ~21 signals in 30
+ * days, too few for PSI over 10 bins: a sample of 21 from the reference itself leaves a bin
+ * empty about two times in three, and an empty bin alone (its share floored at 1e-4) adds ~0.6 to
+ * PSI, a false alarm. At 250 rows an in-distribution window's PSI is ~0.04 (9 / n).
+ */
+export const DEFAULT_WINDOW: DriftWindow = { days: 30, atLeast: 250 };
+
 export const MONITORING_EXPERIMENT = "monitoring";
 
 export interface CheckDriftOptions {
@@ -51,7 +58,6 @@ export interface CheckDriftOptions {
   readonly client: MlflowClient;
   /** A registered model's name: its champion is checked. */
   readonly model: string;
-  readonly window?: DriftWindow;
   /** Default: WSP_ALERT_WEBHOOK; none: no POST. */
   readonly webhookUrl?: string;
   readonly webhookTimeoutMs?: number;
@@ -61,6 +67,8 @@ export interface CheckDriftOptions {
   readonly outboxDir?: string;
   /** The check's time (default now). */
   readonly now?: number;
+  /** Default DEFAULT_WINDOW (30 days, at least 250 signals). */
+  readonly window?: DriftWindow;
   /** Pause on emergency and call onDrift (default true; `wsp drift` without --act: false). */
   readonly act?: boolean;
   /** Called on drift and emergency (the job enqueues a retrain); its failure fails the check, after the row is written. */
@@ -120,14 +128,18 @@ async function windowSignals(
   store: Store,
   model: string,
   version: string,
-  w: DriftWindow = { days: DEFAULT_WINDOW_DAYS },
+  w: DriftWindow = DEFAULT_WINDOW,
 ): Promise<SignalRecord[]> {
   if ("last" in w) return store.versionSignals({ model, version, last: w.last });
   if (!("days" in w)) return store.versionSignals({ model, version, ...w });
   if (!(w.days > 0)) throw new Error(`drift check of ${model}/${version}: window days ${w.days} must be > 0`);
   const [latest] = await store.versionSignals({ model, version, last: 1 });
   if (!latest) return [];
-  return store.versionSignals({ model, version, from: latest.barTs - w.days * DAY_MS, to: latest.barTs });
+  const days = await store.versionSignals({ model, version, from: latest.barTs - w.days * DAY_MS, to: latest.barTs });
+  // The latest `atLeast` signals include the days' ones when the days hold fewer.
+  return w.atLeast !== undefined && days.length < w.atLeast
+    ? store.versionSignals({ model, version, last: w.atLeast })
+    : days;
 }
 
 /** The live columns by profiled feature name (a missing or null value is NaN) and the predicted probability. */
@@ -201,7 +213,7 @@ export async function checkDrift(opts: CheckDriftOptions): Promise<DriftReport> 
   const signals = await windowSignals(store, model, version, opts.window);
   if (signals.length === 0) {
     throw new Error(
-      `drift check of ${model}/${version}: no stored signal of this version in the window ${JSON.stringify(opts.window ?? { days: DEFAULT_WINDOW_DAYS })}; forecast first (wsp forecast, the forecast job)`,
+      `drift check of ${model}/${version}: no stored signal of this version in the window ${JSON.stringify(opts.window ?? DEFAULT_WINDOW)}; forecast first (wsp forecast, the forecast job)`,
     );
   }
   const classes = classNamesOf((await readModelConfig(client, { name: model, version, runId })).config);

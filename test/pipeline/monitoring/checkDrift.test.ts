@@ -301,6 +301,8 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
     // First check: emergency seen once, pending; nothing paused. A dead webhook does not fail it.
     const first: DriftReport = await check(store, { webhookUrl: "http://127.0.0.1:9/alert", webhookTimeoutMs: 2000 });
     expect(first.version).toBe(v2.version);
+    // The default window: 30 days hold ~21 daily signals, fewer than 250, so the latest 250 (all 110).
+    expect(first.window).toEqual({ from: TS[k0], to: TS[k0 + N - 1], rows: N });
     expect(first.rollingAccuracy).toBe(0);
     expect(first.band).toBe("emergency");
     expect(first.bandState).toEqual({ confirmed: "normal", pending: "emergency", count: 1 });
