@@ -348,13 +348,13 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
     }
   });
 
-  it("wsp drift prints the table, top feature first, and exits 2 on drift without acting", async () => {
+  it("wsp drift prints the table, top feature first, exits 2 on drift, and acts only with --act", async () => {
     const args = ["bin/wsp.js", "drift", champion.modelName, "--last", "60", "--db", TEST_DATABASE_URL];
     const env = { ...process.env, MLFLOW_TRACKING_URI: uri, WSP_ALERT_WEBHOOK: "" };
-    const run = (extra: string[]) =>
-      promisify(execFile)("node", [...args, "--schema", shiftedSchema, ...extra], { env }).then(
-        () => ({ code: 0, stdout: "" }),
-        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    const run = (extra: string[], more: Record<string, string> = {}) =>
+      promisify(execFile)("node", [...args, "--schema", shiftedSchema, ...extra], { env: { ...env, ...more } }).then(
+        () => ({ code: 0, stdout: "", stderr: "" }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
       );
     const waiting = await retrainQueue.getJobCounts("waiting");
     const text = await run([]);
@@ -367,8 +367,18 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
     const json = await run(["--json"]);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ model: champion.modelName, verdict: "drift", paused: false });
-    // Nothing enqueued without --act (the CLI's Redis and prefix are not this file's anyway).
+    // Nothing enqueued without --act; with it, on this file's Redis and prefix, the day's retrain
+    // (queued by the first case already, so still one).
     expect(await retrainQueue.getJobCounts("waiting")).toEqual(waiting);
+    const acted = await run(["--act"], {
+      REDIS_URL: inject("testRedisUrl"),
+      WSP_QUEUE_PREFIX: prefix,
+      WSP_PROMOTED_DIR: champion.promotedDir,
+    });
+    expect(acted.code).toBe(2);
+    expect(acted.stderr).toMatch(/retrain retrain-drift-.* after drift is queued already/);
+    expect(acted.stdout).not.toContain("not acted on");
+    expect(await retrainQueue.getJobCounts("waiting")).toEqual({ waiting: 1 });
   });
 
   it("a drift job on a real worker checks, logs and enqueues the day's retrain once", async () => {
