@@ -239,7 +239,7 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
     expect(r.band).toBeNull();
     // What else could make it drift: the predicted probability alone. Its reference is the
     // run's out-of-fold predictions (fold models fitted on 4 to 10 years), the live one the final
-    // model's (fitted on all 12): on this unchanged market their PSI is about 0.47, so the
+    // model's (fitted on all 12): on this unchanged market their PSI is 0.45, so the
     // verdict is drift. Reported, not asserted away: the profile's prediction reference is at issue.
     expect(r.reasons.filter((x) => !x.endsWith("on the predicted probability"))).toEqual([]);
   });
