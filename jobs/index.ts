@@ -9,5 +9,6 @@ export { registerJobCommands } from "./cli";
 export * from "./schedules";
 export { reachableRedis, scheduleChampion } from "./promotionSchedule";
 export { announceModelChange } from "./announce";
+export { driftRetrainJobId, type DriftRetrainOptions, enqueueDriftRetrain } from "./driftRetrain";
 export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from "./workerProcess";
 export * from "./evaluateSchedule";

@@ -109,6 +109,27 @@ export const forecastPayload = z.strictObject({
   schema: storeSchema.default("public"),
 });
 
+const isoTime = z.string().refine((t) => Number.isFinite(Date.parse(t)), "expected an ISO date or date-time");
+
+/**
+ * `drift`: a drift check of a model's champion against its reference profile
+ * (pipeline/monitoring/checkDrift.ts): its signals over `window` (bars `from`..`to`, or its
+ * latest `last` signals; default the last 30 days of them), a `drift_monitoring` row, a run in
+ * the `monitoring` experiment, an alert; drift enqueues a retrain of the model (driftRetrain.ts),
+ * an emergency also pauses the version. What a champion's `drift:<model>` scheduler fires.
+ */
+export const driftPayload = z.strictObject({
+  model: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a registered model name (letters, digits, _ . -)"),
+  window: z
+    .union([
+      z.strictObject({ last: z.number().int().min(1).max(100_000) }),
+      z.strictObject({ from: isoTime.optional(), to: isoTime.optional() }),
+    ])
+    .optional(),
+  /** The store schema holding the signals and outcomes. */
+  schema: storeSchema.default("public"),
+});
+
 /**
  * `evaluate`: the stored signals whose horizon has passed in the stored bars get their outcomes
  * (`signal_outcomes` and the signal's `performance`), and each version its live metrics over the
@@ -173,6 +194,9 @@ export const QUEUES = {
   // A signal is stored once per (ticker, bar, version): a retry stores only what the failed
   // attempt had not.
   forecast: { payload: forecastPayload, jobOptions: DEFAULT_JOB_OPTIONS },
+  // A check is one row and one run: a retry (store or MLflow away) checks again, which the
+  // hysteresis counts as one more observation; the retrain it enqueues has a job id per model and day.
+  drift: { payload: driftPayload, jobOptions: DEFAULT_JOB_OPTIONS },
   // Reads and writes MLflow only: a retry (MLflow briefly away) re-reads the children's runs, and
   // finds the sweep's run if the failed attempt had written it.
   select: { payload: sweepPayload, jobOptions: DEFAULT_JOB_OPTIONS },

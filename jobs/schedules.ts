@@ -1,10 +1,11 @@
 /**
- * Promoted configs → BullMQ job schedulers, two per model (docs/architecture.md, "Promoted
+ * Promoted configs → BullMQ job schedulers, three per model (docs/architecture.md, "Promoted
  * configs, retraining and a model's backtest"): `retrain:<model>` on the `retrain` queue, from
  * the `schedule:` block, whose job carries the promoted config's text (a worker on another
  * machine needs no shared disk; re-upserting after a new champion rewrote the file refreshes
- * it), and `forecast:<model>` on the `forecast` queue, from `forecast_schedule:`, whose job
- * scores every ticker the model's champion was trained on.
+ * it); `forecast:<model>` on the `forecast` queue, from `forecast_schedule:`, whose job
+ * scores every ticker the model's champion was trained on; and `drift:<model>` on the `drift`
+ * queue, from `drift_schedule:`, whose job checks the champion's recent signals for drift.
  *
  * BullMQ has no per-scheduler pause. Pausing removes the scheduler and marks its block
  * `paused: true` in the promoted file; resuming clears the mark and upserts it again. The file is
@@ -27,8 +28,8 @@ import {
 import type { PayloadInput } from "./queues";
 
 /** What a promoted model is scheduled to do; each kind is also the queue its jobs go to and their name. */
-export type ScheduleKind = "retrain" | "forecast";
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = ["retrain", "forecast"];
+export type ScheduleKind = "retrain" | "forecast" | "drift";
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = ["retrain", "forecast", "drift"];
 
 export function isScheduleKind(s: string): s is ScheduleKind {
   return (SCHEDULE_KINDS as readonly string[]).includes(s);
@@ -41,6 +42,7 @@ export function openScheduleQueues(connection: Redis, prefix: string): ScheduleQ
   return {
     retrain: new Queue("retrain", { connection, prefix }),
     forecast: new Queue("forecast", { connection, prefix }),
+    drift: new Queue("drift", { connection, prefix }),
   };
 }
 
@@ -76,17 +78,23 @@ export function forecastJobData(p: PromotedConfig, opts: ScheduleOptions = {}): 
   return { model: p.name, ...(opts.schema ? { schema: opts.schema } : {}) };
 }
 
+/** The drift job's data: the model by name (its champion when the job runs), the default window. */
+export function driftJobData(p: PromotedConfig, opts: ScheduleOptions = {}): PayloadInput<"drift"> {
+  return { model: p.name, ...(opts.schema ? { schema: opts.schema } : {}) };
+}
+
 /** Per kind: the promoted file's block and the job a firing adds. */
 const KINDS: Record<
   ScheduleKind,
   {
     block: ScheduleBlock;
     of: (p: PromotedConfig) => ScheduleConfig;
-    data: typeof retrainJobData | typeof forecastJobData;
+    data: typeof retrainJobData | typeof forecastJobData | typeof driftJobData;
   }
 > = {
   retrain: { block: "schedule", of: (p) => p.schedule, data: retrainJobData },
   forecast: { block: "forecast_schedule", of: (p) => p.forecastSchedule, data: forecastJobData },
+  drift: { block: "drift_schedule", of: (p) => p.driftSchedule, data: driftJobData },
 };
 
 export function scheduleOf(kind: ScheduleKind, p: PromotedConfig): ScheduleConfig {
@@ -110,7 +118,7 @@ async function upsertOne(queue: Queue, kind: ScheduleKind, p: PromotedConfig, op
   return true;
 }
 
-/** Upserts the model's schedulers of `kinds` (default both); per kind, whether it is now in place. */
+/** Upserts the model's schedulers of `kinds` (default all); per kind, whether it is now in place. */
 export async function upsertSchedules(
   queues: ScheduleQueues,
   p: PromotedConfig,
@@ -132,15 +140,15 @@ export async function scheduleModel(
   return upsertSchedules(queues, readPromotedConfig(promotedPath(dir, model)), opts);
 }
 
-/** Demoted or removed: both schedulers and the promoted file go. Returns what existed. */
+/** Demoted or removed: every scheduler and the promoted file go. Returns what existed. */
 export async function removeSchedule(
   queues: ScheduleQueues,
   dir: string,
   model: string,
 ): Promise<{ schedulers: Record<ScheduleKind, boolean>; file: boolean }> {
-  const retrain = await queues.retrain.removeJobScheduler(schedulerId("retrain", model));
-  const forecast = await queues.forecast.removeJobScheduler(schedulerId("forecast", model));
-  return { schedulers: { retrain, forecast }, file: removePromotedConfig(dir, model) };
+  const schedulers = {} as Record<ScheduleKind, boolean>;
+  for (const kind of SCHEDULE_KINDS) schedulers[kind] = await queues[kind].removeJobScheduler(schedulerId(kind, model));
+  return { schedulers, file: removePromotedConfig(dir, model) };
 }
 
 export async function pauseSchedule(

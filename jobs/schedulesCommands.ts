@@ -1,12 +1,12 @@
 /**
  * `wsp schedules list|pause|resume|remove`: the schedulers of the promoted configs
- * (schedules.ts), two per model: `retrain:<model>` and `forecast:<model>`. `list` prints a line
- * per model and kind: model, kind, state, schedule, next firing; then `evaluate:every`, the one
- * evaluate scheduler for every model (evaluateSchedule.ts), once a worker serving the evaluate
- * queue has set it. `pause` and `resume` act on both
- * kinds unless `--kind` names one, and are honest about BullMQ, which has no per-scheduler pause:
- * pause removes the scheduler and marks its block paused, resume upserts it again. `remove` ends
- * both schedulers and the promoted config.
+ * (schedules.ts), three per model: `retrain:<model>`, `forecast:<model>` and `drift:<model>`.
+ * `list` prints a line per model and kind: model, kind, state, schedule, next firing; then
+ * `evaluate:every`, the one evaluate scheduler for every model (evaluateSchedule.ts), once a worker
+ * serving the evaluate queue has set it. `pause` and `resume` act on every kind unless `--kind`
+ * names one, and are honest about BullMQ, which has no per-scheduler pause: pause removes the
+ * scheduler and marks its block paused, resume upserts it again. `remove` ends every scheduler and
+ * the promoted config.
  */
 import { Queue } from "bullmq";
 import type { Command } from "commander";
@@ -43,21 +43,23 @@ async function withScheduleQueues<T>(
   }
 }
 
-/** `--kind retrain`: that one; absent: both. */
+const KIND_LIST = `${SCHEDULE_KINDS.slice(0, -1).join(", ")} or ${SCHEDULE_KINDS[SCHEDULE_KINDS.length - 1]}`;
+
+/** `--kind retrain`: that one; absent: all. */
 function kindsOf(kind: string | undefined): readonly ScheduleKind[] {
   if (kind === undefined) return SCHEDULE_KINDS;
-  if (!isScheduleKind(kind)) throw new Error(`--kind '${kind.slice(0, 20)}': expected ${SCHEDULE_KINDS.join(" or ")}`);
+  if (!isScheduleKind(kind)) throw new Error(`--kind '${kind.slice(0, 20)}': expected ${KIND_LIST}`);
   return [kind];
 }
 
 export function registerSchedulesCommands(program: Command): void {
   const schedules = program
     .command("schedules")
-    .description(`retrain and forecast schedulers of the promoted configs (${promotedDir()})`);
+    .description(`retrain, forecast and drift schedulers of the promoted configs (${promotedDir()})`);
   withConnection(
     schedules
       .command("list")
-      .description("each promoted model and kind (retrain, forecast): state, schedule, next run"),
+      .description("each promoted model and kind (retrain, forecast, drift): state, schedule, next run"),
   ).action((flags: ConnectionFlags) =>
     withScheduleQueues(flags, async (queues, conn) => {
       const rows = await listSchedules(queues, promotedDir());
@@ -76,7 +78,7 @@ export function registerSchedulesCommands(program: Command): void {
       if (rows.length === 0 && !evaluate) console.log(`no promoted configs in ${promotedDir()} and no schedulers`);
     }),
   );
-  const kindOption = `only this scheduler: ${SCHEDULE_KINDS.join(" or ")} (default both)`;
+  const kindOption = `only this scheduler: ${KIND_LIST} (default all)`;
   withConnection(
     schedules
       .command("pause <model>")
@@ -105,7 +107,9 @@ export function registerSchedulesCommands(program: Command): void {
   withConnection(
     schedules
       .command("remove <model>")
-      .description("remove both schedulers and the promoted config (the model is no longer retrained or forecast)"),
+      .description(
+        "remove every scheduler and the promoted config (the model is no longer retrained, forecast or checked)",
+      ),
   ).action((model: string, flags: ConnectionFlags) =>
     withScheduleQueues(flags, async (queues) => {
       const r = await removeSchedule(queues, promotedDir(), model);

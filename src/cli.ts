@@ -13,6 +13,7 @@ import {
   scheduleChampion,
 } from "../jobs";
 import { registerDataCommands } from "./cli/data";
+import { registerDriftCommand } from "./cli/drift";
 import { registerFeaturesCommands } from "./cli/features";
 import { registerForecastCommand } from "./cli/forecast";
 import { registerMlflowCommands } from "./cli/mlflow";
@@ -54,6 +55,7 @@ registerDataCommands(program, {
     return `evaluate job ${job.id} ${job.existing ? "was queued already" : "queued"} (schema ${schema})`;
   },
 });
+registerDriftCommand(program);
 registerFeaturesCommands(program);
 registerForecastCommand(program);
 registerJobCommands(program);

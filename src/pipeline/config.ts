@@ -19,6 +19,7 @@ import { SINGLE_KINDS, specOptions } from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
+import { driftScheduleConfigSchema } from "./driftScheduleConfig";
 import { forecastScheduleConfigSchema } from "./forecastScheduleConfig";
 import { scheduleConfigSchema } from "./scheduleConfig";
 import { sweepConfigSchema } from "./sweep/sweepConfig";
@@ -102,6 +103,8 @@ export const experimentConfigSchema = z
     schedule: scheduleConfigSchema.optional(),
     /** When a promoted config's champion forecasts (forecastScheduleConfig.ts); only promoted configs carry it. */
     forecast_schedule: forecastScheduleConfigSchema.optional(),
+    /** When a promoted config's champion is checked for drift (driftScheduleConfig.ts); only promoted configs carry it. */
+    drift_schedule: driftScheduleConfigSchema.optional(),
     /** A sweep: this config is a template of variants (pipeline/sweep/, docs/architecture.md "Sweeps"). */
     sweep: sweepConfigSchema.optional(),
   })
@@ -207,7 +210,8 @@ export function configHash(config: ExperimentConfig): string {
  * change the variants evaluated: the run's name and description, where it is tracked, and the
  * controls (the shuffled-label control is not a trial, and a run that permutes its target or
  * injects a leak records no trials, so in a run that does, `controls` changes nothing it
- * evaluates), and when it is retrained or forecasts (`schedule`, `forecast_schedule`). YAML comments never reach the parsed config.
+ * evaluates), and when it is retrained, forecasts or is checked for drift (`schedule`, `forecast_schedule`,
+ * `drift_schedule`). YAML comments never reach the parsed config.
  */
 export function trialConfigHash(config: ExperimentConfig): string {
   const {
@@ -217,6 +221,7 @@ export function trialConfigHash(config: ExperimentConfig): string {
     controls: _controls,
     schedule: _schedule,
     forecast_schedule: _forecastSchedule,
+    drift_schedule: _driftSchedule,
     ...rest
   } = config;
   return createHash("sha256")

@@ -30,6 +30,7 @@ export {
 export { loadRegisteredModel, type RegisteredModel, type RegisteredModelMember } from "./loadRegisteredModel";
 export * from "./scheduleConfig";
 export * from "./forecastScheduleConfig";
+export * from "./driftScheduleConfig";
 export {
   listPromotedConfigs,
   PROMOTED_DIR,
@@ -144,3 +145,20 @@ export {
 export { forecastTable, MONITOR_PANEL_IDS, monitorPageHtml } from "./monitoring/monitorPage";
 export { type FeaturePsi, featurePsiOf } from "./monitoring/driftReport";
 export { type PaperEquity, paperEquity } from "./monitoring/paperEquity";
+export {
+  checkDrift,
+  type CheckDriftOptions,
+  DEFAULT_WINDOW,
+  type DriftReport,
+  type DriftWindow,
+  featureTableCsv,
+  type FeatureRow,
+  MONITORING_EXPERIMENT,
+} from "./monitoring/checkDrift";
+export {
+  ALERT_TIMEOUT_MS,
+  ALERT_WEBHOOK_ENV,
+  type AlertDelivery,
+  type DriftAlert,
+  postDriftAlert,
+} from "./monitoring/driftAlert";

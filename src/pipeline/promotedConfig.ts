@@ -3,8 +3,9 @@
  * `experiments/promoted/<model-name>.yaml`, the file scheduled retraining reads (retrain.ts,
  * jobs/schedules.ts). It reads `data.source: store`, with no `data.end`, so a retrain sees every
  * bar ingested since; it carries a `schedule:` block (scheduleConfig.ts; the default weekly one
- * when the run's config had none) and a `forecast_schedule:` block (forecastScheduleConfig.ts;
- * default weekdays after the close); a comment header gives its provenance. Written atomically
+ * when the run's config had none), a `forecast_schedule:` block (forecastScheduleConfig.ts;
+ * default weekdays after the close) and a `drift_schedule:` block (driftScheduleConfig.ts;
+ * default half an hour after the forecast); a comment header gives its provenance. Written atomically
  * (a temporary file renamed over it), so a reader never sees half a file. Removing the model's
  * schedule removes the file: MLflow keeps the run, its config and the version's reasons.
  */
@@ -17,15 +18,17 @@ import { findRepoRoot } from "../services";
 import type { Run } from "../tracking";
 import { tagRecord } from "../tracking";
 import { ConfigError, type LoadedConfig, parseConfig } from "./config";
+import { DEFAULT_DRIFT_SCHEDULE } from "./driftScheduleConfig";
 import { DEFAULT_FORECAST_SCHEDULE } from "./forecastScheduleConfig";
 import { DEFAULT_SCHEDULE, describeSchedule, type ScheduleConfig } from "./scheduleConfig";
 
-/** A promoted config's schedule blocks: the retrain's and the champion's forecast's. */
-export type ScheduleBlock = "schedule" | "forecast_schedule";
+/** A promoted config's schedule blocks: the retrain's, the champion's forecast's and its drift check's. */
+export type ScheduleBlock = "schedule" | "forecast_schedule" | "drift_schedule";
 
 const DEFAULT_BLOCK: Record<ScheduleBlock, ScheduleConfig> = {
   schedule: DEFAULT_SCHEDULE,
   forecast_schedule: DEFAULT_FORECAST_SCHEDULE,
+  drift_schedule: DEFAULT_DRIFT_SCHEDULE,
 };
 
 function describeBlock(s: ScheduleConfig): string {
@@ -101,13 +104,14 @@ function headerOf(p: PromotionProvenance, blocks: PromotedSchedules): string {
     ` holdout: ${tags["wsp.holdout.start"] ?? "?"}..${tags["wsp.holdout.end"] ?? "?"}`,
     ` retrain schedule: ${describeBlock(blocks.schedule)}`,
     ` forecast schedule: ${describeBlock(blocks.forecastSchedule)}`,
+    ` drift schedule: ${describeBlock(blocks.driftSchedule)}`,
   ];
   return lines.join("\n");
 }
 
 /**
  * The promoted config written from the run's `config.yaml`: `data.source: store` without an end,
- * its `schedule:` and `forecast_schedule:` blocks kept (else the defaults), the header replaced.
+ * its `schedule:`, `forecast_schedule:` and `drift_schedule:` blocks kept (else the defaults), the header replaced.
  * Returns the file's path.
  */
 export function writePromotedConfig(dir: string, configText: string, p: PromotionProvenance): string {
@@ -116,7 +120,7 @@ export function writePromotedConfig(dir: string, configText: string, p: Promotio
   if (doc.errors.length > 0) throw new ConfigError(`run ${p.run.info.run_id} config.yaml`, [doc.errors[0].message]);
   doc.setIn(["data", "source"], "store");
   doc.deleteIn(["data", "end"]);
-  for (const block of ["schedule", "forecast_schedule"] as const) {
+  for (const block of ["schedule", "forecast_schedule", "drift_schedule"] as const) {
     if (!doc.hasIn([block])) doc.setIn([block], doc.createNode({ ...DEFAULT_BLOCK[block] }));
   }
   // Validated as the retrain will read it, so a bad file is never written.
@@ -131,6 +135,8 @@ export interface PromotedSchedules {
   schedule: ScheduleConfig;
   /** When its champion forecasts every ticker it was trained on (`forecast_schedule:`). */
   forecastSchedule: ScheduleConfig;
+  /** When its champion is checked for drift (`drift_schedule:`). */
+  driftSchedule: ScheduleConfig;
 }
 
 export interface PromotedConfig extends PromotedSchedules {
@@ -144,6 +150,7 @@ function schedulesOf(loaded: LoadedConfig): PromotedSchedules {
   return {
     schedule: loaded.config.schedule ?? DEFAULT_SCHEDULE,
     forecastSchedule: loaded.config.forecast_schedule ?? DEFAULT_FORECAST_SCHEDULE,
+    driftSchedule: loaded.config.drift_schedule ?? DEFAULT_DRIFT_SCHEDULE,
   };
 }
 

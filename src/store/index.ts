@@ -37,6 +37,7 @@ export type {
   OutcomeQuery,
   RealizedLabel,
   SignalOutcome,
+  VersionSignalQuery,
   UnevaluatedQuery,
 } from "./monitoringTypes";
 export {

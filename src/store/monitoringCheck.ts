@@ -12,6 +12,7 @@ import type {
   NewSignalOutcome,
   OutcomeQuery,
   UnevaluatedQuery,
+  VersionSignalQuery,
 } from "./monitoringTypes";
 import { isEpochMs, isFiniteIn, isoOf, isRecord, shown } from "./signalCheck";
 import { StoreError, type StoreErrorCode } from "./storeError";
@@ -125,6 +126,33 @@ export function checkDriftCheckQuery(q: DriftCheckQuery): void {
   checkLimit("bad_query", "drift-check query", q.limit ?? DEFAULT_DRIFT_CHECK_LIMIT, MAX_DRIFT_CHECK_LIMIT);
 }
 
+export const MAX_VERSION_SIGNALS = 100_000;
+
+/** The checked query: a bar range (open ends null) or the latest n. */
+export type CheckedVersionSignalQuery =
+  | { model: string; version: string; from: number | null; to: number | null; last: null }
+  | { model: string; version: string; from: null; to: null; last: number };
+
+export function checkVersionSignalQuery(q: VersionSignalQuery): CheckedVersionSignalQuery {
+  const fail: Fail = failer("bad_query", "version-signal query");
+  if (!isNonEmpty(q.model)) fail("model", q.model, "a model name");
+  if (!isNonEmpty(q.version)) fail("version", q.version, "a version");
+  if ("last" in q) {
+    if (!Number.isInteger(q.last) || q.last < 1 || q.last > MAX_VERSION_SIGNALS) {
+      fail("last", q.last, `an integer in 1..${MAX_VERSION_SIGNALS}`);
+    }
+    return { model: q.model, version: q.version, from: null, to: null, last: q.last };
+  }
+  for (const field of ["from", "to"] as const) {
+    if (q[field] !== undefined && !isEpochMs(q[field]))
+      fail(field, q[field], "an integral UTC epoch-ms timestamp, or absent");
+  }
+  const from = q.from ?? null;
+  const to = q.to ?? null;
+  if (from !== null && to !== null && to < from) fail("to", to, `a time not before from (${isoOf(from)})`);
+  return { model: q.model, version: q.version, from, to, last: null };
+}
+
 const isProbability = (v: unknown) => isFiniteIn(v, 0, 1);
 const isPsi = (v: unknown) => v === null || isFiniteIn(v, 0, Number.MAX_VALUE);
 
@@ -153,6 +181,13 @@ export function checkNewDriftCheck(c: NewDriftCheck): void {
   }
   if (c.confirmedBand !== null && !BANDS.includes(c.confirmedBand)) {
     fail("confirmedBand", c.confirmedBand, `one of ${BANDS.join(", ")}, or null`);
+  }
+  if (c.pending !== null) {
+    if (!isRecord(c.pending as unknown)) fail("pending", c.pending, "{ band, count } or null");
+    if (!BANDS.includes(c.pending.band)) fail("pending.band", c.pending.band, `one of ${BANDS.join(", ")}`);
+    if (!Number.isSafeInteger(c.pending.count) || c.pending.count < 1 || c.pending.count > 2 ** 31 - 1) {
+      fail("pending.count", c.pending.count, "a count of checks ≥ 1");
+    }
   }
   if (!VERDICTS.includes(c.verdict)) fail("verdict", c.verdict, `one of ${VERDICTS.join(", ")}`);
   if (!isPsi(c.predictionPsi)) fail("predictionPsi", c.predictionPsi, "a PSI ≥ 0, or null");

@@ -16,7 +16,9 @@ import {
   checkNewOutcomes,
   checkOutcomeQuery,
   checkUnevaluatedQuery,
+  checkVersionSignalQuery,
   DEFAULT_DRIFT_CHECK_LIMIT,
+  MAX_VERSION_SIGNALS,
   type OutcomeSignal,
 } from "./monitoringCheck";
 import type {
@@ -29,6 +31,7 @@ import type {
   OutcomeQuery,
   SignalOutcome,
   UnevaluatedQuery,
+  VersionSignalQuery,
 } from "./monitoringTypes";
 import { SIGNAL_COLUMNS, toSignal } from "./signalSql";
 import type { SignalRecord } from "./signalTypes";
@@ -141,9 +144,9 @@ export async function recordDriftCheck(db: SqlQueries, c: NewDriftCheck): Promis
   const [[id]] = await db.query(
     `INSERT INTO drift_monitoring (model_name, model_version, checked_at, window_from, window_to, n_rows,
        rolling_accuracy, baseline_accuracy, band, confirmed_band, verdict, prediction_psi, max_feature_psi,
-       drifted_features, report, mlflow_run_id)
+       drifted_features, report, mlflow_run_id, pending_band, pending_count)
      VALUES ($1, $2, ${FROM_MS("$3")}, ${FROM_MS("$4")}, ${FROM_MS("$5")}, $6, $7, $8, $9, $10, $11, $12, $13,
-       $14::jsonb, $15::jsonb, $16)
+       $14::jsonb, $15::jsonb, $16, $17, $18)
      RETURNING id::float8`,
     [
       c.modelName,
@@ -162,6 +165,8 @@ export async function recordDriftCheck(db: SqlQueries, c: NewDriftCheck): Promis
       JSON.stringify(c.driftedFeatures),
       JSON.stringify(c.report),
       c.mlflowRunId,
+      c.pending?.band ?? null,
+      c.pending?.count ?? null,
     ],
   );
   return Number(id);
@@ -173,7 +178,7 @@ export async function driftChecks(db: SqlQueries, q: DriftCheckQuery): Promise<D
   const rows = await db.query(
     `SELECT id::float8, model_name, model_version, ${EPOCH_MS("checked_at")}, ${EPOCH_MS("window_from")},
        ${EPOCH_MS("window_to")}, n_rows, rolling_accuracy, baseline_accuracy, band, confirmed_band, verdict,
-       prediction_psi, max_feature_psi, drifted_features, report, mlflow_run_id
+       prediction_psi, max_feature_psi, drifted_features, report, mlflow_run_id, pending_band, pending_count
      FROM drift_monitoring
      WHERE model_name = $1 AND ($2::text IS NULL OR model_version = $2)
      ORDER BY checked_at DESC, id DESC LIMIT $3`,
@@ -191,6 +196,7 @@ export async function driftChecks(db: SqlQueries, q: DriftCheckQuery): Promise<D
     accuracy: r[7] === null ? null : { rolling: Number(r[7]), band: r[9] === null ? null : (r[9] as AccuracyBand) },
     baselineAccuracy: orNull(r[8]),
     confirmedBand: r[10] === null ? null : (r[10] as AccuracyBand),
+    pending: r[17] === null ? null : { band: r[17] as AccuracyBand, count: Number(r[18]) },
     verdict: r[11] as DriftVerdict,
     predictionPsi: orNull(r[12]),
     maxFeaturePsi: orNull(r[13]),
@@ -198,4 +204,24 @@ export async function driftChecks(db: SqlQueries, q: DriftCheckQuery): Promise<D
     report: r[15],
     mlflowRunId: r[16] === null ? null : String(r[16]),
   }));
+}
+
+/**
+ * One model version's signals by bar, oldest bar first: those of bars in [from, to], or of its
+ * latest `last` bars (read newest first through the version's bar index, then put in order).
+ */
+export async function versionSignals(db: SqlQueries, q: VersionSignalQuery): Promise<SignalRecord[]> {
+  const c = checkVersionSignalQuery(q);
+  const rows = await db.query(
+    `SELECT * FROM (
+       SELECT ${SIGNAL_COLUMNS}, bar_ts AS order_ts FROM trading_signals
+       WHERE model_name = $1 AND model_version = $2
+         AND ($3::float8 IS NULL OR bar_ts >= ${FROM_MS("$3")})
+         AND ($4::float8 IS NULL OR bar_ts <= ${FROM_MS("$4")})
+       ORDER BY bar_ts DESC, id DESC
+       LIMIT $5) v
+     ORDER BY order_ts, 1`,
+    [c.model, c.version, c.from, c.to, c.last ?? MAX_VERSION_SIGNALS],
+  );
+  return rows.map(toSignal);
 }

@@ -80,6 +80,11 @@ export interface NewDriftCheck {
   readonly baselineAccuracy: number | null;
   /** The band after hysteresis (two consecutive checks agree); null until one is confirmed. */
   readonly confirmedBand: AccuracyBand | null;
+  /**
+   * A band other than the confirmed one seen on the last `count` consecutive checks, not yet
+   * confirmed (migration 0008): with `confirmedBand`, the hysteresis state the next check resumes.
+   */
+  readonly pending: { readonly band: AccuracyBand; readonly count: number } | null;
   readonly verdict: DriftVerdict;
   /** null when the window holds no rows to compare. */
   readonly predictionPsi: number | null;
@@ -90,6 +95,22 @@ export interface NewDriftCheck {
   readonly report: unknown;
   readonly mlflowRunId: string | null;
 }
+
+/** One model version's signals by bar time, oldest bar first (what a drift check reads). */
+export type VersionSignalQuery = {
+  readonly model: string;
+  readonly version: string;
+} & (
+  | {
+      /** Bars in [from, to] (epoch ms); either end open when absent. */
+      readonly from?: number;
+      readonly to?: number;
+    }
+  | {
+      /** The latest n bars' signals (1..100,000). */
+      readonly last: number;
+    }
+);
 
 export interface DriftCheckRecord extends NewDriftCheck {
   readonly id: number;

@@ -11,7 +11,14 @@
 import { type Bars, isTimeframe, type Timeframe, tickerProblem } from "../data";
 import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy, PG_EPOCH_MS, TWO_32 } from "./binaryCopy";
 import { contentHash } from "./contentHash";
-import { driftChecks, recentOutcomes, recordDriftCheck, recordOutcomes, unevaluatedSignals } from "./monitoringSql";
+import {
+  driftChecks,
+  recentOutcomes,
+  recordDriftCheck,
+  recordOutcomes,
+  unevaluatedSignals,
+  versionSignals,
+} from "./monitoringSql";
 import type {
   DriftCheckQuery,
   DriftCheckRecord,
@@ -19,6 +26,7 @@ import type {
   NewSignalOutcome,
   OutcomeQuery,
   SignalOutcome,
+  VersionSignalQuery,
   UnevaluatedQuery,
 } from "./monitoringTypes";
 import { insertSignal, listSignals, markExpiredSignals } from "./signalSql";
@@ -451,6 +459,10 @@ export class SqlStore implements Store {
 
   recordDriftCheck(check: NewDriftCheck): Promise<number> {
     return recordDriftCheck(this.db, check);
+  }
+
+  versionSignals(query: VersionSignalQuery): Promise<SignalRecord[]> {
+    return versionSignals(this.db, query);
   }
 
   driftChecks(query: DriftCheckQuery): Promise<DriftCheckRecord[]> {

@@ -11,6 +11,7 @@ import type {
   NewSignalOutcome,
   OutcomeQuery,
   SignalOutcome,
+  VersionSignalQuery,
   UnevaluatedQuery,
 } from "./monitoringTypes";
 import type { NewSignal, SignalInsert, SignalPage, SignalQuery, SignalRecord } from "./signalTypes";
@@ -137,6 +138,11 @@ export interface Store {
   recentOutcomes(query: OutcomeQuery): Promise<SignalOutcome[]>;
   /** Stores one drift check; returns its id. Throws StoreError("bad_drift_check") naming the field. */
   recordDriftCheck(check: NewDriftCheck): Promise<number>;
+  /**
+   * One model version's signals over bars [from, to] or its latest `last` bars (at most 100,000,
+   * the latest), oldest bar first. Throws StoreError("bad_query") naming the field.
+   */
+  versionSignals(query: VersionSignalQuery): Promise<SignalRecord[]>;
   /** A model's drift checks, the latest first. */
   driftChecks(query: DriftCheckQuery): Promise<DriftCheckRecord[]>;
   close(): Promise<void>;

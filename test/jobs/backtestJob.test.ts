@@ -75,7 +75,7 @@ describe("backtest jobs", { timeout: 400_000 }, () => {
     expect(done.failedReason).toBeUndefined();
     expect(done.returnvalue).toMatchObject({
       champion: true,
-      schedule: `scheduled retrain:${modelName}: 0 2 * * 0 America/New_York\nscheduled forecast:${modelName}: 15 16 * * 1-5 America/New_York`,
+      schedule: `scheduled retrain:${modelName}: 0 2 * * 0 America/New_York\nscheduled forecast:${modelName}: 15 16 * * 1-5 America/New_York\nscheduled drift:${modelName}: 45 16 * * 1-5 America/New_York`,
     });
     const retrain = new Queue("retrain", { connection: redis, prefix });
     expect(await retrain.getJobScheduler(`retrain:${modelName}`)).toMatchObject({ pattern: "0 2 * * 0" });

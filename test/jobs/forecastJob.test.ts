@@ -110,7 +110,7 @@ describe("forecast jobs, and what a promote job schedules and announces", { time
       expect(done.returnvalue).toMatchObject({
         champion: true,
         announced: true,
-        schedule: `scheduled retrain:${modelName}: 0 2 * * 0 America/New_York\nscheduled forecast:${modelName}: 15 16 * * 1-5 America/New_York`,
+        schedule: `scheduled retrain:${modelName}: 0 2 * * 0 America/New_York\nscheduled forecast:${modelName}: 15 16 * * 1-5 America/New_York\nscheduled drift:${modelName}: 45 16 * * 1-5 America/New_York`,
       });
       await waitFor(() => heard.includes(modelName), 10_000, "the registry announcement");
     } finally {
@@ -137,6 +137,9 @@ describe("forecast jobs, and what a promote job schedules and announces", { time
       await retrain.removeJobScheduler(`retrain:${modelName}`);
       await forecast.removeJobScheduler(`forecast:${modelName}`);
       await retrain.close();
+      const drift = new Queue("drift", { connection: redis, prefix });
+      await drift.removeJobScheduler(`drift:${modelName}`);
+      await drift.close();
     }
   });
 

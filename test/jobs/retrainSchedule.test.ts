@@ -77,6 +77,7 @@ describe("a scheduled retrain on freshly ingested bars", { timeout: 600_000 }, (
     expect(stdout).toContain(`champion: ${modelName}@champion = v1`);
     expect(stdout).toContain(`scheduled retrain:${modelName}: 0 2 * * 0 America/New_York`);
     expect(stdout).toContain(`scheduled forecast:${modelName}: 15 16 * * 1-5 America/New_York`);
+    expect(stdout).toContain(`scheduled drift:${modelName}: 45 16 * * 1-5 America/New_York`);
     // And tells forecast services on the same Redis and prefix that the aliases moved.
     expect(stdout).toContain(`announced the registry change of ${modelName} on ${prefix}:registry`);
     expect(await queues.retrain.getJobScheduler(schedulerId("retrain", modelName))).toMatchObject({

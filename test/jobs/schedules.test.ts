@@ -1,9 +1,10 @@
 /**
  * Promoted configs → job schedulers on a real Redis (unique queue prefix): the keys
  * `retrain:<model>` (the cron pattern and time zone or the interval from `schedule:`, the
- * promoted config's text as the job's data) and `forecast:<model>` (from `forecast_schedule:`,
- * the model's name as the job's data); pause removes a scheduler and marks its block, resume
- * re-upserts it; remove ends both and the file; list shows where Redis and the files disagree.
+ * promoted config's text as the job's data), `forecast:<model>` (from `forecast_schedule:`,
+ * the model's name as the job's data) and `drift:<model>` (from `drift_schedule:`, the model's
+ * name); pause removes a scheduler and marks its block, resume re-upserts it; remove ends every
+ * scheduler and the file; list shows where Redis and the files disagree.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -51,7 +52,7 @@ const inNewYork = (ms: number) =>
     hourCycle: "h23",
   }).format(new Date(ms));
 
-describe("retrain and forecast schedules", () => {
+describe("retrain, forecast and drift schedules", () => {
   let redis: Redis;
   let queues: ScheduleQueues;
   let dir: string;
@@ -74,8 +75,8 @@ describe("retrain and forecast schedules", () => {
   it("upserts retrain:<model> with the weekly default, or the interval, carrying the config's text", async () => {
     writePromoted(dir, "weekly");
     const fast = writePromoted(dir, "fast", { every: 60_000 });
-    expect(await scheduleModel(queues, dir, "weekly")).toEqual({ retrain: true, forecast: true });
-    expect(await scheduleModel(queues, dir, "fast")).toEqual({ retrain: true, forecast: true });
+    expect(await scheduleModel(queues, dir, "weekly")).toEqual({ retrain: true, forecast: true, drift: true });
+    expect(await scheduleModel(queues, dir, "fast")).toEqual({ retrain: true, forecast: true, drift: true });
     const weekly = await queues.retrain.getJobScheduler(schedulerId("retrain", "weekly"));
     expect(weekly).toMatchObject({
       key: "retrain:weekly",
@@ -98,10 +99,16 @@ describe("retrain and forecast schedules", () => {
     });
     expect(forecast?.template?.data).toEqual({ model: "fast" });
     expect(inNewYork(forecast?.next ?? 0)).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 16:15$/);
+    // The drift check: weekdays 16:45 in New York (after the forecast) by default, the model by name.
+    const drift = await queues.drift.getJobScheduler(schedulerId("drift", "fast"));
+    expect(drift).toMatchObject({ key: "drift:fast", name: "drift", pattern: "45 16 * * 1-5", tz: "America/New_York" });
+    expect(drift?.template?.data).toEqual({ model: "fast" });
+    expect(inNewYork(drift?.next ?? 0)).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 16:45$/);
     // Upserting again replaces, never duplicates.
     await scheduleModel(queues, dir, "fast");
     expect(await queues.retrain.getJobSchedulersCount()).toBe(2);
     expect(await queues.forecast.getJobSchedulersCount()).toBe(2);
+    expect(await queues.drift.getJobSchedulersCount()).toBe(2);
   });
 
   it("pauses by removing the scheduler and marking the file; resumes by upserting it again", async () => {
@@ -109,20 +116,24 @@ describe("retrain and forecast schedules", () => {
     expect(await queues.retrain.getJobScheduler(schedulerId("retrain", "fast"))).toBeUndefined();
     const paused = readPromotedConfig(join(dir, "fast.yaml"));
     expect(paused.schedule).toEqual({ every: 60_000, paused: true });
-    // The other kind is untouched.
+    // The other kinds are untouched.
     expect(paused.forecastSchedule.paused).toBe(false);
+    expect(paused.driftSchedule.paused).toBe(false);
     expect(await queues.forecast.getJobScheduler(schedulerId("forecast", "fast"))).toBeDefined();
     // A paused block is not scheduled by an upsert (a new champion's rewrite keeps the mark).
-    expect(await scheduleModel(queues, dir, "fast")).toEqual({ retrain: false, forecast: true });
+    expect(await scheduleModel(queues, dir, "fast")).toEqual({ retrain: false, forecast: true, drift: true });
     expect(await queues.retrain.getJobScheduler(schedulerId("retrain", "fast"))).toBeUndefined();
     await pauseSchedule(queues, dir, "fast");
     expect(await queues.forecast.getJobScheduler(schedulerId("forecast", "fast"))).toBeUndefined();
+    expect(await queues.drift.getJobScheduler(schedulerId("drift", "fast"))).toBeUndefined();
     const rows = await listSchedules(queues, dir);
     expect(rows.map((r) => [r.model, r.kind, r.state])).toEqual([
       ["fast", "retrain", "paused"],
       ["fast", "forecast", "paused"],
+      ["fast", "drift", "paused"],
       ["weekly", "retrain", "scheduled"],
       ["weekly", "forecast", "scheduled"],
+      ["weekly", "drift", "scheduled"],
     ]);
     await resumeSchedule(queues, dir, "fast");
     expect(await queues.retrain.getJobScheduler(schedulerId("retrain", "fast"))).toMatchObject({ every: 60_000 });
@@ -130,7 +141,14 @@ describe("retrain and forecast schedules", () => {
       pattern: "15 16 * * 1-5",
     });
     const resumed = readPromotedConfig(join(dir, "fast.yaml"));
-    expect([resumed.schedule.paused, resumed.forecastSchedule.paused]).toEqual([false, false]);
+    expect(await queues.drift.getJobScheduler(schedulerId("drift", "fast"))).toMatchObject({
+      pattern: "45 16 * * 1-5",
+    });
+    expect([resumed.schedule.paused, resumed.forecastSchedule.paused, resumed.driftSchedule.paused]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("lists a file without its scheduler and a scheduler without its file; remove ends both", async () => {
@@ -140,15 +158,17 @@ describe("retrain and forecast schedules", () => {
     expect(rows.map((r) => [r.model, r.kind, r.state, r.schedule])).toEqual([
       ["weekly", "retrain", "unscheduled", "0 2 * * 0 America/New_York"],
       ["weekly", "forecast", "scheduled", "15 16 * * 1-5 America/New_York"],
+      ["weekly", "drift", "scheduled", "45 16 * * 1-5 America/New_York"],
       ["fast", "retrain", "orphaned", "-"],
       ["fast", "forecast", "orphaned", "-"],
+      ["fast", "drift", "orphaned", "-"],
     ]);
     expect(await removeSchedule(queues, dir, "fast")).toEqual({
-      schedulers: { retrain: true, forecast: true },
+      schedulers: { retrain: true, forecast: true, drift: true },
       file: false,
     });
     expect(await removeSchedule(queues, dir, "weekly")).toEqual({
-      schedulers: { retrain: false, forecast: true },
+      schedulers: { retrain: false, forecast: true, drift: true },
       file: true,
     });
     expect(await listSchedules(queues, dir)).toEqual([]);
@@ -182,7 +202,7 @@ describe("wsp schedules", { timeout: 120_000 }, () => {
 
   afterAll(async () => {
     const redis = new Redis(inject("testRedisUrl"), { maxRetriesPerRequest: null });
-    for (const name of ["retrain", "forecast"]) {
+    for (const name of ["retrain", "forecast", "drift"]) {
       const q = new Queue(name, { connection: redis, prefix: cliPrefix });
       await q.obliterate({ force: true }).catch(() => undefined);
       await q.close();
@@ -193,11 +213,11 @@ describe("wsp schedules", { timeout: 120_000 }, () => {
 
   it("lists, pauses, resumes and removes a model's schedules, a line per kind", async () => {
     expect((await wsp("list")).stdout).toMatch(
-      /^cli-model\s+retrain\s+unscheduled\s+every 3600000 ms\s+next -\ncli-model\s+forecast\s+unscheduled\s+15 16 \* \* 1-5 America\/New_York\s+next -\n$/,
+      /^cli-model\s+retrain\s+unscheduled\s+every 3600000 ms\s+next -\ncli-model\s+forecast\s+unscheduled\s+15 16 \* \* 1-5 America\/New_York\s+next -\ncli-model\s+drift\s+unscheduled\s+45 16 \* \* 1-5 America\/New_York\s+next -\n$/,
     );
     expect(await wsp("resume", "cli-model")).toMatchObject({
       code: 0,
-      stdout: "retrain:cli-model scheduled\nforecast:cli-model scheduled\n",
+      stdout: "retrain:cli-model scheduled\nforecast:cli-model scheduled\ndrift:cli-model scheduled\n",
     });
     expect((await wsp("list")).stdout).toMatch(
       /^cli-model\s+retrain\s+scheduled\s+every 3600000 ms\s+next \d{4}-.*\ncli-model\s+forecast\s+scheduled\s+15 16/,
@@ -210,9 +230,9 @@ describe("wsp schedules", { timeout: 120_000 }, () => {
     expect((await wsp("list")).stdout).toMatch(/^cli-model\s+retrain\s+paused\s/);
     const badKind = await wsp("pause", "cli-model", "--kind", "train");
     expect(badKind.code).toBe(1);
-    expect(badKind.stderr).toContain("--kind 'train': expected retrain or forecast");
+    expect(badKind.stderr).toContain("--kind 'train': expected retrain, forecast or drift");
     expect((await wsp("remove", "cli-model")).stdout).toBe(
-      "retrain:cli-model was not set, forecast:cli-model was not set; promoted config removed\n",
+      "retrain:cli-model was not set, forecast:cli-model was not set, drift:cli-model was not set; promoted config removed\n",
     );
     const missing = await wsp("pause", "cli-model");
     expect(missing.code).toBe(1);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { dayMsOf } from "../../src/data";
 import {
+  DEFAULT_DRIFT_SCHEDULE,
   DEFAULT_FORECAST_SCHEDULE,
   DEFAULT_SCHEDULE,
   promoteRun,
@@ -90,6 +91,7 @@ describe("promotion → promoted config → retrain", { timeout: 600_000 }, () =
       "holdout_logloss=",
       "retrain schedule: 0 2 * * 0 America/New_York",
       "forecast schedule: 15 16 * * 1-5 America/New_York",
+      "drift schedule: 45 16 * * 1-5 America/New_York",
     ]) {
       expect(text).toContain(expected);
     }
@@ -103,6 +105,7 @@ describe("promotion → promoted config → retrain", { timeout: 600_000 }, () =
     expect(setPromotedPaused(promotedDir, modelName, false).schedule.paused).toBe(false);
     // The forecast's block, written with its default, is marked on its own.
     expect(read.forecastSchedule).toEqual(DEFAULT_FORECAST_SCHEDULE);
+    expect(read.driftSchedule).toEqual(DEFAULT_DRIFT_SCHEDULE);
     const forecastPaused = setPromotedPaused(promotedDir, modelName, true, "forecast_schedule");
     expect([forecastPaused.forecastSchedule.paused, forecastPaused.schedule.paused]).toEqual([true, false]);
     expect(setPromotedPaused(promotedDir, modelName, false, "forecast_schedule").forecastSchedule.paused).toBe(false);

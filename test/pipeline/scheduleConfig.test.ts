@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   ConfigError,
   describeSchedule,
+  driftScheduleConfigSchema,
   forecastScheduleConfigSchema,
   scheduleConfigSchema,
   trialConfigHash,
@@ -79,5 +80,23 @@ describe("forecast_schedule:", () => {
     );
     expect(() => withForecast({ cron: "after the close" })).toThrow("forecast_schedule.cron: expected a cron pattern");
     expect(() => withForecast({ at: "16:15" })).toThrow("forecast_schedule");
+  });
+});
+
+describe("drift_schedule:", () => {
+  const withDrift = (block: unknown) =>
+    plantedSignalConfig("schedule-test", "m", (doc) => doc.setIn(["drift_schedule"], doc.createNode(block)));
+
+  it("defaults to 16:45 America/New_York on weekdays (after the forecast), keeps the trial identity", () => {
+    expect(driftScheduleConfigSchema.parse({})).toEqual({
+      cron: "45 16 * * 1-5",
+      timezone: "America/New_York",
+      paused: false,
+    });
+    expect(withDrift({ every: 5000 }).config.drift_schedule).toEqual({ every: 5000, paused: false });
+    expect(trialConfigHash(withDrift({ every: 5000 }).config)).toBe(
+      trialConfigHash(plantedSignalConfig("schedule-test", "m").config),
+    );
+    expect(() => withDrift({ cron: "daily" })).toThrow("drift_schedule.cron: expected a cron pattern");
   });
 });

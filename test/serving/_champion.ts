@@ -17,6 +17,8 @@ export interface Champion {
   modelName: string;
   runId: string;
   version: string;
+  /** Where its promoted config was written (`<promotedDir>/<modelName>.yaml`). */
+  promotedDir: string;
   cleanup: () => void;
 }
 
@@ -34,12 +36,14 @@ export async function trainChampion(
     ...quiet,
   });
   const client = new MlflowClient({ trackingUri: uri, backoffMs: 20 });
-  const promoted = await promoteRun(client, run.runId, { promotedDir: join(tmp, "promoted") });
+  const promotedDir = join(tmp, "promoted");
+  const promoted = await promoteRun(client, run.runId, { promotedDir });
   if (!promoted.champion) throw new Error(`the planted fixture did not become champion: ${promoted.description}`);
   return {
     modelName,
     runId: run.runId,
     version: promoted.version,
+    promotedDir,
     cleanup: () => rmSync(tmp, { recursive: true, force: true }),
   };
 }

@@ -57,6 +57,7 @@ function driftCheck(model: Champion, checkedAt: number, report: unknown, drifted
     accuracy: null,
     baselineAccuracy: null,
     confirmedBand: null,
+    pending: null,
     verdict: drifted.length > 0 ? "drift" : "ok",
     predictionPsi: 0.05,
     maxFeaturePsi: null,

@@ -1,8 +1,9 @@
 /**
  * The monitoring tables (migration 0007) on both backends: outcomes stored once per signal with
  * the signal's own identity and probabilities, the signal's performance written with them,
- * nothing written when one outcome of a batch is bad (the error names its field), and drift
- * checks read back field for field.
+ * nothing written when one outcome of a batch is bad (the error names its field), drift
+ * checks read back field for field (with the pending band of migration 0008), and a version's
+ * signals by bar window or its latest n.
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -198,6 +199,7 @@ describe.each([
       accuracy: { rolling: 0.51, band: "monitor" },
       baselineAccuracy: 0.57,
       confirmedBand: "normal",
+      pending: { band: "monitor", count: 1 },
       verdict: "ok",
       predictionPsi: 0.04,
       maxFeaturePsi: 0.12,
@@ -223,5 +225,24 @@ describe.each([
     expect([bad.code, bad.field]).toEqual(["bad_drift_check", "verdict"]);
     const badBand = await storeError(store.recordDriftCheck({ ...check, accuracy: { rolling: 1.2, band: "normal" } }));
     expect(badBand.field).toBe("accuracy.rolling");
+    const badPending = await storeError(store.recordDriftCheck({ ...check, pending: { band: "monitor", count: 0 } }));
+    expect(badPending.field).toBe("pending.count");
+  });
+
+  it("reads one version's signals by bar, oldest first: a window of bars or the latest n", async () => {
+    const bars = (q: Parameters<Store["versionSignals"]>[0]) =>
+      store.versionSignals(q).then((s) => s.map((x) => x.barTs));
+    const all = spy.ts.slice(first, first + 10);
+    expect(await bars({ model: "outcomes", version: "1" })).toEqual([...all]);
+    expect(await bars({ model: "outcomes", version: "1", from: spy.ts[first + 2], to: spy.ts[first + 4] })).toEqual([
+      ...all.slice(2, 5),
+    ]);
+    expect(await bars({ model: "outcomes", version: "1", last: 3 })).toEqual([...all.slice(7)]);
+    expect(await bars({ model: "outcomes", version: "2" })).toEqual([]);
+    expect(await bars({ model: "other-model", version: "1" })).toEqual([spy.ts[first]]);
+    const bad = await storeError(store.versionSignals({ model: "outcomes", version: "1", last: 0 }));
+    expect([bad.code, bad.field]).toEqual(["bad_query", "last"]);
+    const backwards = await storeError(store.versionSignals({ model: "outcomes", version: "1", from: 2, to: 1 }));
+    expect(backwards.field).toBe("to");
   });
 });

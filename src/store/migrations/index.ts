@@ -6,6 +6,7 @@ import { seriesMigration } from "./0004_series";
 import { seriesHashMigration } from "./0005_series_hash";
 import { tradingSignalsMigration } from "./0006_trading_signals";
 import { monitoringMigration } from "./0007_monitoring";
+import { driftStateMigration } from "./0008_drift_state";
 
 export interface Migration {
   readonly version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   seriesHashMigration,
   tradingSignalsMigration,
   monitoringMigration,
+  driftStateMigration,
 ];
