@@ -2,8 +2,9 @@
  * `reference_profile.json` of a run's variant (monitoring/referenceProfile.ts), saved beside its
  * `model.json` and `calibration.json` by the `reference profile` record step. Its window is the
  * rows the final model was fitted on (every labelled row before the final holdout, `plan.rows`),
- * its prediction distribution the variant's calibrated out-of-fold probabilities on them (rows no
- * fold tested, the walk-forward's first training block, are counted as missing), its baseline
+ * its prediction distribution the variant's calibrated probabilities on the final holdout (what
+ * the final, served model gives out of sample; without a final holdout, the out-of-fold ones on
+ * the window, rows no fold tested counted as missing), its baseline
  * the variant's out-of-sample accuracy and ECE (the run's `<variant>.oos_accuracy` / `oos_ece`).
  *
  * Top features by mean |SHAP| (on holdout rows, as the run's SHAP summary): a single model's own;
@@ -70,21 +71,37 @@ function variantParts(r: ExperimentResult, variant: string, where: string) {
     if (!e) throw new Error(`${where}: the run has no ensemble`);
     const first = r.models.find((m) => m.name === e.members[0]);
     if (!first) throw new Error(`${where}: ensemble member ${e.members[0]} is not among the run's models`);
-    return { featureNames: first.model.featureNames, oof: e.oofProbs, oos: e.oos, top: ensembleShapRanking(r, e) };
+    return {
+      featureNames: first.model.featureNames,
+      oof: e.oofProbs,
+      holdout: e.holdoutProbs,
+      oos: e.oos,
+      top: ensembleShapRanking(r, e),
+    };
   }
   const m = r.models.find((x) => x.name === variant);
   if (!m) throw new Error(`${where}: the run has no model named ${variant}`);
-  return { featureNames: m.model.featureNames, oof: m.oofProbs, oos: m.oos, top: m.shap ? rankedNames(m.shap) : null };
+  return {
+    featureNames: m.model.featureNames,
+    oof: m.oofProbs,
+    holdout: m.holdoutProbs,
+    oos: m.oos,
+    top: m.shap ? rankedNames(m.shap) : null,
+  };
 }
 
 /** The profile of `variant` ("ensemble" or a model's name) of a finished run. */
 export function variantReferenceProfile(r: ExperimentResult, variant: string): ReferenceProfile {
   const where = `reference profile of ${variant}`;
-  const { featureNames, oof, oos, top } = variantParts(r, variant, where);
+  const { featureNames, oof, holdout, oos, top } = variantParts(r, variant, where);
   const rows = r.plan.rows;
-  const probs = new Float64Array(rows.length * r.width);
-  rows.forEach((row, j) => {
-    for (let c = 0; c < r.width; c++) probs[j * r.width + c] = oof[row * r.width + c];
+  // What the served model emits out of sample: the final model's own predictions on the final
+  // holdout. Out-of-fold predictions come from fold models fitted on shorter windows, whose
+  // distribution differs from the refit's on an unchanged market (a false prediction drift).
+  const [scored, source] = r.plan.holdout.length > 0 ? [r.plan.holdout, holdout] : [rows, oof];
+  const probs = new Float64Array(scored.length * r.width);
+  scored.forEach((row, j) => {
+    for (let c = 0; c < r.width; c++) probs[j * r.width + c] = source[row * r.width + c];
   });
   return buildReferenceProfile({
     variant,

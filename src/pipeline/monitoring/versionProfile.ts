@@ -9,8 +9,9 @@
  *   last bar (the last row of its `backtest/returns.csv`), so bars ingested since do not move
  *   the window; the re-run's holdout must then be the run's own (`wsp.holdout.start`/`.end`),
  *   else the data changed and no profile is made;
- * - the prediction distribution from the run's `predictions/oof.csv` (the selected variant's,
- *   which is the one registered), the baseline from its `<variant>.oos_accuracy` / `oos_ece`
+ * - the prediction distribution from the run's `predictions/holdout.csv` (the selected variant's,
+ *   which is the one registered: the final model's own out-of-sample predictions; `oof.csv` for a
+ *   run without a final holdout), the baseline from its `<variant>.oos_accuracy` / `oos_ece`
  *   metrics, the top features from `shap/summary.json` (a single model's; the ensemble's
  *   member-weighted ranking exists only in profiles recorded at training).
  *
@@ -90,8 +91,8 @@ async function runFile(client: MlflowClient, runId: string, path: string, what: 
   }
 }
 
-/** The selected variant's predicted probability per row of the run's `predictions/oof.csv`, and the rows scored. */
-function oofPredictions(
+/** The selected variant's predicted probability per row of one of the run's `predictions/*.csv`, and the rows scored. */
+function predictionColumn(
   csv: string,
   variant: string,
   classes: readonly string[],
@@ -168,15 +169,28 @@ export async function computeReferenceProfile(
       );
     }
   }
-  const oofWhere = `run ${runId}'s predictions/oof.csv`;
-  const csv = await runFile(client, runId, "predictions/oof.csv", what);
-  if (csv === null) throw new Error(`${what} needs ${oofWhere} (the out-of-fold predictions), which is missing`);
-  const oof = oofPredictions(csv, variant, labels.classes, labels.width, `${what}: ${oofWhere}`);
-  if (oof.values.length !== plan.rows.length * labels.width) {
+  // The final holdout's predictions (the final model's own out of sample), as the record step
+  // takes them; out-of-fold ones only for a run without a final holdout.
+  const which = plan.holdout.length > 0 ? "holdout" : "oof";
+  const scoredRows = which === "holdout" ? plan.holdout : plan.rows;
+  const predWhere = `run ${runId}'s predictions/${which}.csv`;
+  const csv = await runFile(client, runId, `predictions/${which}.csv`, what);
+  if (csv === null) throw new Error(`${what} needs ${predWhere} (the ${which} predictions), which is missing`);
+  const preds = predictionColumn(csv, variant, labels.classes, labels.width, `${what}: ${predWhere}`);
+  if (preds.values.length !== scoredRows.length * labels.width) {
     throw new Error(
-      `${what}: ${oofWhere} has ${oof.values.length / labels.width} rows, the training window ${plan.rows.length}`,
+      `${what}: ${predWhere} has ${preds.values.length / labels.width} rows, the run's ${which} ${scoredRows.length}`,
     );
   }
+  const oofCsv = await runFile(client, runId, "predictions/oof.csv", what);
+  if (oofCsv === null) throw new Error(`${what} needs run ${runId}'s predictions/oof.csv, which is missing`);
+  const scoredOof = predictionColumn(
+    oofCsv,
+    variant,
+    labels.classes,
+    labels.width,
+    `${what}: predictions/oof.csv`,
+  ).scored;
   const metric = (key: string) => Number(run.data.metrics?.find((m) => m.key === key)?.value ?? Number.NaN);
   const shapText = variant === "ensemble" ? null : await runFile(client, runId, "shap/summary.json", what);
   const shap = shapText ? (JSON.parse(shapText) as { feature: string; value: number }[]) : null;
@@ -187,8 +201,8 @@ export async function computeReferenceProfile(
       names: model.featureNames,
       columns: windowColumns(rows.panel, plan.rows, model.featureNames, `${what} from run ${runId}`),
     },
-    probabilities: { values: oof.values, width: labels.width },
-    baseline: { accuracy: metric(`${variant}.oos_accuracy`), ece: metric(`${variant}.oos_ece`), rows: oof.scored },
+    probabilities: { values: preds.values, width: labels.width },
+    baseline: { accuracy: metric(`${variant}.oos_accuracy`), ece: metric(`${variant}.oos_ece`), rows: scoredOof },
     topFeatures: shap
       ? rankedNames({ names: shap.map((s) => s.feature), values: Float64Array.from(shap, (s) => s.value) })
       : null,
