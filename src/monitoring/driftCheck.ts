@@ -59,6 +59,13 @@ export interface DriftCheckResult {
 
 const fmt = (x: number) => x.toFixed(3);
 
+/**
+ * Fewest live values whose PSI may decide drift. Under no drift PSI's expectation is about
+ * (bins − 1) / n: 0.18 at 50 values, 0.41 at 22 (a daily model's month), so a smaller window
+ * crosses the 0.2 line on noise alone. Its PSI is still reported.
+ */
+export const PSI_MIN_ROWS = 50;
+
 export function driftCheck(input: DriftCheckInput): DriftCheckResult {
   const { profile } = input;
   const top = new Set((input.topFeatures ?? profile.topFeatures ?? []).slice(0, TOP_FEATURES));
@@ -71,7 +78,7 @@ export function driftCheck(input: DriftCheckInput): DriftCheckResult {
     const sorted = sortedPresent(live);
     const ks = sorted.length === 0 ? null : ksTwoSampleSorted(ref.sample, sorted);
     const isTop = top.has(ref.name);
-    const psiDrifted = p.psi > PSI_DRIFT;
+    const psiDrifted = p.psi > PSI_DRIFT && p.n >= PSI_MIN_ROWS;
     if (isTop && psiDrifted) reasons.push(`PSI ${fmt(p.psi)} > ${PSI_DRIFT} on top feature ${ref.name}`);
     if (isTop && p.n === 0) reasons.push(`top feature ${ref.name} has no live value (${p.missing} missing)`);
     return {
@@ -85,7 +92,7 @@ export function driftCheck(input: DriftCheckInput): DriftCheckResult {
     };
   });
   const pred = psi(profile.prediction, input.predicted);
-  const predictionDrifted = pred.psi > PSI_DRIFT;
+  const predictionDrifted = pred.psi > PSI_DRIFT && pred.n >= PSI_MIN_ROWS;
   if (predictionDrifted) reasons.push(`PSI ${fmt(pred.psi)} > ${PSI_DRIFT} on the predicted probability`);
 
   const baseline = profile.baseline.accuracy;

@@ -53,7 +53,7 @@ export {
   INITIAL_BAND_STATE,
   nextBandState,
 } from "./accuracyBands";
-export { type DriftCheckInput, type DriftCheckResult, driftCheck, type FeatureDrift } from "./driftCheck";
+export { type DriftCheckInput, type DriftCheckResult, driftCheck, type FeatureDrift, PSI_MIN_ROWS } from "./driftCheck";
 export {
   type BaselineFigures,
   type LiveMetrics,

@@ -96,7 +96,7 @@ export interface ReferenceProfileInput {
   window: { start: string; end: string };
   /** The training window's feature columns, by name (every column the same length). */
   features: { names: readonly string[]; columns: readonly ArrayLike<number>[] };
-  /** Probabilities per window row (`width` each), out of fold. */
+  /** Predicted probabilities (`width` per row): the final model's on the final holdout, else out of fold. */
   probabilities: { values: ArrayLike<number>; width: number };
   baseline: { accuracy: number; ece: number; rows: number };
   /** Features by mean |SHAP|, highest first (the first 10 are kept); null without SHAP. */

@@ -18,6 +18,7 @@ import {
   driftCheck,
   INITIAL_BAND_STATE,
   predictedProbability,
+  PSI_MIN_ROWS,
   type ReferenceProfile,
 } from "../../src/monitoring";
 import { runPhases } from "../../src/pipeline";
@@ -217,5 +218,40 @@ describe("drift check on real SPY daily features", () => {
     expect(f).toMatchObject({ n: 0, missing: later.length, ks: null });
     expect(r.verdict).toBe("drift");
     expect(r.reasons).toEqual([expect.stringContaining("top feature rsi_14 has no live value")]);
+  });
+});
+
+describe("a window too small for PSI", () => {
+  it("reports its PSI but does not call it drift below PSI_MIN_ROWS values", () => {
+    const sorted = Float64Array.from({ length: 1000 }, (_, i) => i / 1000);
+    const profile = buildReferenceProfile({
+      variant: "gbm",
+      window: { start: "2020-01-01T00:00:00.000Z", end: "2021-01-01T00:00:00.000Z" },
+      features: { names: ["x"], columns: [sorted] },
+      probabilities: { values: sorted, width: 1 },
+      baseline: { accuracy: 0.56, ece: 0.02, rows: 1000 },
+      topFeatures: ["x"],
+    });
+    // Everything in the top decile: PSI far above 0.2, on 22 values (a daily model's month), then 60.
+    const live = (n: number) => Float64Array.from({ length: n }, (_, i) => 0.95 + i / (1000 * n));
+    const small = driftCheck({
+      profile,
+      features: { x: live(22) },
+      predicted: live(22),
+      rollingAccuracy: null,
+      bandState: INITIAL_BAND_STATE,
+    });
+    expect(small.features[0].psi).toBeGreaterThan(0.2);
+    expect(small.features[0].psiDrifted).toBe(false);
+    expect(small.prediction.drifted).toBe(false);
+    expect(small.verdict).toBe("no_drift");
+    const enough = driftCheck({
+      profile,
+      features: { x: live(PSI_MIN_ROWS + 10) },
+      predicted: live(PSI_MIN_ROWS + 10),
+      rollingAccuracy: null,
+      bandState: INITIAL_BAND_STATE,
+    });
+    expect(enough.verdict).toBe("drift");
   });
 });
