@@ -26,6 +26,7 @@ import {
   sessionClose,
   type Timeframe,
 } from "../../data";
+import { barAt } from "../../features";
 
 /** A replayed bar: a daily series' adjusted close comes along (the engine implies dividends from it). */
 export type ReplayBar = StreamBar & { readonly adjClose?: number };
@@ -103,14 +104,7 @@ function oneSeries(ticker: string, timeframe: Timeframe, bars: readonly ReplayBa
 }
 
 function barOf(b: Bars, i: number): ReplayBar {
-  const bar = {
-    ts: b.ts[i],
-    open: b.open[i],
-    high: b.high[i],
-    low: b.low[i],
-    close: b.close[i],
-    volume: b.volume ? b.volume[i] : Number.NaN,
-  };
+  const bar = barAt(b, i);
   return b.adjClose ? { ...bar, adjClose: b.adjClose[i] } : bar;
 }
 
