@@ -194,12 +194,13 @@ describe("evaluate jobs: every N minutes and after each ingest", { timeout: 600_
 
   it("an ingest job of new bars queues an evaluation that stores exactly the outcomes they mature", async () => {
     const files = sessionFiles(join(tmp, "batch1"), jobSessions);
+    // Read before the ingest: its evaluation may run as soon as the ingest job ends.
+    const before = await outcomeBars();
     const added = await ingest.add("ingest", { paths: [files], schema }, QUEUES.ingest.jobOptions);
     const done = await settled(ingest, added.id as string);
     expect(done.failedReason).toBeUndefined();
     expect(done.returnvalue).toMatchObject({ series: 2, rows: 6, evaluate: `evaluate-after-${added.id}` });
 
-    const before = await outcomeBars();
     const job = await settled(evaluate, `evaluate-after-${added.id}`);
     expect(job.failedReason).toBeUndefined();
     const matured = await maturedInStore();
