@@ -13,6 +13,7 @@ import { bollingerIndicator } from "./bollinger";
 import { calendarIndicator } from "./calendar";
 import { cciIndicator } from "./cci";
 import { chaikinMoneyFlowIndicator } from "./chaikinMoneyFlow";
+import { chaikinOscillatorIndicator } from "./chaikinOscillator";
 import { closeIndicator } from "./closeLevel";
 import { closeToCloseVolatilityIndicator } from "./closeToCloseVolatility";
 import { corwinSchultzSpreadIndicator } from "./corwinSchultzSpread";
@@ -49,6 +50,7 @@ import { closeZScoreIndicator, volumeZScoreIndicator } from "./rollingZScore";
 import { rsiIndicator } from "./rsi";
 import { sessionClockIndicator } from "./sessionClock";
 import { smaIndicator } from "./sma";
+import { standardDeviationIndicator } from "./standardDeviation";
 import { stochRsiIndicator } from "./stochRsi";
 import { stochasticIndicator } from "./stochastic";
 import { temaIndicator } from "./tema";
@@ -89,6 +91,7 @@ export const INDICATOR_TABLE: readonly IndicatorDescriptor[] = [
   bollingerIndicator,
   keltnerIndicator,
   donchianIndicator,
+  standardDeviationIndicator,
   closeToCloseVolatilityIndicator,
   parkinsonVolatilityIndicator,
   garmanKlassVolatilityIndicator,
@@ -96,6 +99,7 @@ export const INDICATOR_TABLE: readonly IndicatorDescriptor[] = [
   obvIndicator,
   accumulationDistributionIndicator,
   chaikinMoneyFlowIndicator,
+  chaikinOscillatorIndicator,
   vwapIndicator,
   vwapRollingIndicator,
   volumeZScoreIndicator,

@@ -5,6 +5,7 @@ import { autocorrelation } from "../../../src/features/indicators/autocorrelatio
 import { bollinger } from "../../../src/features/indicators/bollinger";
 import { volatilityVolumeStatsCatalog } from "../../../src/features/indicators/catalog";
 import { chaikinMoneyFlow } from "../../../src/features/indicators/chaikinMoneyFlow";
+import { ChaikinOscillatorStream, chaikinOscillator } from "../../../src/features/indicators/chaikinOscillator";
 import { closeToCloseVolatility } from "../../../src/features/indicators/closeToCloseVolatility";
 import { corwinSchultzSpread } from "../../../src/features/indicators/corwinSchultzSpread";
 import { donchian } from "../../../src/features/indicators/donchian";
@@ -27,6 +28,7 @@ import { rollingCorrelation } from "../../../src/features/indicators/rollingCorr
 import { rollingKurtosis } from "../../../src/features/indicators/rollingKurtosis";
 import { rollingSkew } from "../../../src/features/indicators/rollingSkew";
 import { RollingZScoreStream, rollingZScore } from "../../../src/features/indicators/rollingZScore";
+import { StandardDeviationStream, standardDeviation } from "../../../src/features/indicators/standardDeviation";
 import { VwapStream, vwap } from "../../../src/features/indicators/vwap";
 import { yangZhangVolatility } from "../../../src/features/indicators/yangZhangVolatility";
 import { SPY_DAILY, tail } from "./_volatilityVolumeStatsData";
@@ -86,6 +88,18 @@ const CASES: [() => unknown, string, string][] = [
     "chaikinMoneyFlow",
     "parameter period must be an integer in [1, 100000], got 0",
   ],
+  [
+    () => chaikinOscillator(h, l, c, v, 1, 10),
+    "chaikinOscillator",
+    "parameter fast must be an integer in [2, 100000], got 1",
+  ],
+  [() => new ChaikinOscillatorStream(3, 2.5), "chaikinOscillator", "parameter slow must be an integer in [2, 100000]"],
+  [() => chaikinOscillator(h, l, short, v), "chaikinOscillator", "series close has length 399, expected 400"],
+  [
+    () => chaikinOscillator(h.subarray(0, 5), l.subarray(0, 5), c.subarray(0, 5), v.subarray(0, 5)),
+    "chaikinOscillator",
+    "needs at least 10 bars for the warm-up of fast=3, slow=10 (first value at index 9), got 5",
+  ],
   [() => relativeVolume(ts, v, 0), "relativeVolume", "parameter sessions must be an integer in [1, 1000], got 0"],
   [
     () => relativeVolume(ts.subarray(0, 5), v.subarray(0, 5), 20),
@@ -93,6 +107,13 @@ const CASES: [() => unknown, string, string][] = [
     "needs at least 21 bars for the warm-up of sessions=20 (first value at index 20), got 5",
   ],
   [() => logReturns(c.subarray(0, 1)), "logReturns", "needs at least 2 bars for the warm-up of one-bar returns"],
+  [() => standardDeviation(c, 1), "standardDeviation", "parameter period must be an integer in [2, 100000], got 1"],
+  [() => new StandardDeviationStream(5, 0), "standardDeviation", "parameter nbDev must be a number in (0, 100], got 0"],
+  [
+    () => standardDeviation(c.subarray(0, 3)),
+    "standardDeviation",
+    "needs at least 5 bars for the warm-up of period=5 (first value at index 4), got 3",
+  ],
   [() => rollingZScore(c, 1), "rollingZScore", "parameter period must be an integer in [2, 100000], got 1"],
   [() => new RollingZScoreStream(0), "rollingZScore", "parameter period must be an integer in [2, 100000], got 0"],
   [() => rollingSkew(c, 2), "rollingSkew", "parameter period must be an integer in [3, 100000], got 2"],
