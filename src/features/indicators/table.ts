@@ -5,6 +5,7 @@
  */
 import { accumulationDistributionIndicator } from "./accumulationDistribution";
 import { adxIndicator } from "./adx";
+import { apoIndicator } from "./apo";
 import { aroonIndicator } from "./aroon";
 import { atrIndicator } from "./atr";
 import { autocorrelationIndicator } from "./autocorrelation";
@@ -14,6 +15,7 @@ import { calendarIndicator } from "./calendar";
 import { cciIndicator } from "./cci";
 import { chaikinMoneyFlowIndicator } from "./chaikinMoneyFlow";
 import { closeIndicator } from "./closeLevel";
+import { cmoIndicator } from "./cmo";
 import { closeToCloseVolatilityIndicator } from "./closeToCloseVolatility";
 import { corwinSchultzSpreadIndicator } from "./corwinSchultzSpread";
 import { demaIndicator } from "./dema";
@@ -35,6 +37,7 @@ import { obvIndicator } from "./obv";
 import { psarIndicator } from "./parabolicSar";
 import { parkinsonVolatilityIndicator } from "./parkinsonVolatility";
 import { percentileRankIndicator } from "./percentileRank";
+import { ppoIndicator } from "./ppo";
 import { preBreakoutIndicator } from "./preBreakout";
 import { rangeCompressionIndicator } from "./rangeCompression";
 import { relativeStrengthIndicator } from "./relativeStrength";
@@ -51,7 +54,9 @@ import { sessionClockIndicator } from "./sessionClock";
 import { smaIndicator } from "./sma";
 import { stochRsiIndicator } from "./stochRsi";
 import { stochasticIndicator } from "./stochastic";
+import { t3Indicator } from "./t3";
 import { temaIndicator } from "./tema";
+import { trixIndicator } from "./trix";
 import { tsiIndicator } from "./tsi";
 import { ultimateOscillatorIndicator } from "./ultimateOscillator";
 import { vwapIndicator, vwapRollingIndicator } from "./vwap";
@@ -66,6 +71,7 @@ export const INDICATOR_TABLE: readonly IndicatorDescriptor[] = [
   wmaIndicator,
   demaIndicator,
   temaIndicator,
+  t3Indicator,
   kamaIndicator,
   hmaIndicator,
   psarIndicator,
@@ -82,6 +88,10 @@ export const INDICATOR_TABLE: readonly IndicatorDescriptor[] = [
   rocIndicator,
   momentumIndicator,
   tsiIndicator,
+  trixIndicator,
+  cmoIndicator,
+  apoIndicator,
+  ppoIndicator,
   ultimateOscillatorIndicator,
   mfiIndicator,
   atrIndicator,
