@@ -54,9 +54,9 @@ export class T3Stream extends EmaCascadeStream {
 export const t3Indicator: IndicatorDescriptor = level({
   name: "t3",
   family: "trend",
-  params: [int("period", 5, 2), real("vFactor", 0.7, 0, 1)],
+  params: [int("period", 5, 2), real("v_factor", 0.7, 0, 1)],
   warmUp: (p) => 6 * (num(p, "period") - 1),
   catalogId: "t3_5_0.7",
-  batch: (b, p) => t3(b.close, num(p, "period"), num(p, "vFactor")),
-  stream: (p) => new T3Stream(num(p, "period"), num(p, "vFactor")),
+  batch: (b, p) => t3(b.close, num(p, "period"), num(p, "v_factor")),
+  stream: (p) => new T3Stream(num(p, "period"), num(p, "v_factor")),
 });
