@@ -5,6 +5,7 @@
  */
 import { accumulationDistributionIndicator } from "./accumulationDistribution";
 import { adxIndicator } from "./adx";
+import { apoIndicator } from "./apo";
 import { aroonIndicator } from "./aroon";
 import { atrIndicator } from "./atr";
 import { autocorrelationIndicator } from "./autocorrelation";
@@ -15,6 +16,7 @@ import { cciIndicator } from "./cci";
 import { chaikinMoneyFlowIndicator } from "./chaikinMoneyFlow";
 import { chaikinOscillatorIndicator } from "./chaikinOscillator";
 import { closeIndicator } from "./closeLevel";
+import { cmoIndicator } from "./cmo";
 import { closeToCloseVolatilityIndicator } from "./closeToCloseVolatility";
 import { corwinSchultzSpreadIndicator } from "./corwinSchultzSpread";
 import { demaIndicator } from "./dema";
@@ -36,6 +38,7 @@ import { obvIndicator } from "./obv";
 import { psarIndicator } from "./parabolicSar";
 import { parkinsonVolatilityIndicator } from "./parkinsonVolatility";
 import { percentileRankIndicator } from "./percentileRank";
+import { ppoIndicator } from "./ppo";
 import { preBreakoutIndicator } from "./preBreakout";
 import { rangeCompressionIndicator } from "./rangeCompression";
 import { relativeStrengthIndicator } from "./relativeStrength";
@@ -53,7 +56,9 @@ import { smaIndicator } from "./sma";
 import { standardDeviationIndicator } from "./standardDeviation";
 import { stochRsiIndicator } from "./stochRsi";
 import { stochasticIndicator } from "./stochastic";
+import { t3Indicator } from "./t3";
 import { temaIndicator } from "./tema";
+import { trixIndicator } from "./trix";
 import { tsiIndicator } from "./tsi";
 import { ultimateOscillatorIndicator } from "./ultimateOscillator";
 import { vwapIndicator, vwapRollingIndicator } from "./vwap";
@@ -68,6 +73,7 @@ export const INDICATOR_TABLE: readonly IndicatorDescriptor[] = [
   wmaIndicator,
   demaIndicator,
   temaIndicator,
+  t3Indicator,
   kamaIndicator,
   hmaIndicator,
   psarIndicator,
@@ -84,6 +90,10 @@ export const INDICATOR_TABLE: readonly IndicatorDescriptor[] = [
   rocIndicator,
   momentumIndicator,
   tsiIndicator,
+  trixIndicator,
+  cmoIndicator,
+  apoIndicator,
+  ppoIndicator,
   ultimateOscillatorIndicator,
   mfiIndicator,
   atrIndicator,

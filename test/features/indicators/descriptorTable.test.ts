@@ -44,7 +44,7 @@ describe("the indicator table", () => {
   it("the catalog runs the registry's own descriptors, one entry per catalog id", () => {
     const ids = INDICATOR_CATALOG.map((e) => e.name);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(55);
+    expect(ids.length).toBe(60);
     for (const e of INDICATOR_CATALOG) {
       expect(featureIndicator(e.descriptor.name), e.name).toBe(e.descriptor);
       for (const o of e.descriptor.catalog?.outputs ?? []) expect(e.descriptor.outputs, e.name).toContain(o);

@@ -1,9 +1,11 @@
 /** Bad input to the trend/momentum indicators: errors name the indicator, the parameter and the allowed range. */
 import { describe, expect, it } from "vitest";
 import { adx, AdxStream } from "../../../src/features/indicators/adx";
+import { apo, ApoStream } from "../../../src/features/indicators/apo";
 import { aroon } from "../../../src/features/indicators/aroon";
 import { trendMomentumCatalog } from "../../../src/features/indicators/catalog";
 import { cci } from "../../../src/features/indicators/cci";
+import { cmo, CmoStream } from "../../../src/features/indicators/cmo";
 import { dema } from "../../../src/features/indicators/dema";
 import { ema, EmaStream } from "../../../src/features/indicators/ema";
 import { hma } from "../../../src/features/indicators/hma";
@@ -15,12 +17,15 @@ import { macd, MacdStream } from "../../../src/features/indicators/macd";
 import { mfi } from "../../../src/features/indicators/mfi";
 import { momentum } from "../../../src/features/indicators/momentum";
 import { ParabolicSarStream, parabolicSar } from "../../../src/features/indicators/parabolicSar";
+import { ppo, PpoStream } from "../../../src/features/indicators/ppo";
 import { roc } from "../../../src/features/indicators/roc";
 import { rsi, RsiStream } from "../../../src/features/indicators/rsi";
 import { sma } from "../../../src/features/indicators/sma";
 import { stochastic } from "../../../src/features/indicators/stochastic";
 import { stochRsi } from "../../../src/features/indicators/stochRsi";
+import { t3, T3Stream } from "../../../src/features/indicators/t3";
 import { tema } from "../../../src/features/indicators/tema";
+import { trix, TrixStream } from "../../../src/features/indicators/trix";
 import { tsi } from "../../../src/features/indicators/tsi";
 import { ultimateOscillator } from "../../../src/features/indicators/ultimateOscillator";
 import { williamsR } from "../../../src/features/indicators/williamsR";
@@ -116,6 +121,22 @@ describe("period out of range", () => {
     ["stream macd", () => new MacdStream(12, 12, 9), /^macd: parameter fastPeriod must be < slowPeriod/],
     ["stream adx", () => new AdxStream(1), /^adx: parameter period/],
     ["stream psar", () => new ParabolicSarStream(-1), /^psar: parameter acceleration/],
+    ["trix", () => trix(c, 0), /^trix: parameter period must be an integer in \[1, 100000\], got 0$/],
+    ["t3 period", () => t3(c, 1), /^t3: parameter period must be an integer in \[2, 100000\], got 1$/],
+    ["t3 vFactor", () => t3(c, 5, 1.5), /^t3: parameter vFactor must be a number in \[0, 1\], got 1.5$/],
+    ["cmo", () => cmo(c, 1), /^cmo: parameter period must be an integer in \[2, 100000\], got 1$/],
+    ["apo fast", () => apo(c, 1, 26), /^apo: parameter fastPeriod must be an integer in \[2, 100000\], got 1$/],
+    ["apo order", () => apo(c, 26, 12), /^apo: parameter fastPeriod must be < slowPeriod \(12\), got 26$/],
+    ["ppo order", () => ppo(c, 12, 12), /^ppo: parameter fastPeriod must be < slowPeriod \(12\), got 12$/],
+    ["stream trix", () => new TrixStream(0), /^trix: parameter period/],
+    ["stream t3", () => new T3Stream(5, Number.NaN), /^t3: parameter vFactor must be a number in \[0, 1\], got NaN$/],
+    ["stream cmo", () => new CmoStream(1), /^cmo: parameter period/],
+    ["stream apo", () => new ApoStream(26, 12), /^apo: parameter fastPeriod must be < slowPeriod/],
+    [
+      "stream ppo",
+      () => new PpoStream(12, 1),
+      /^ppo: parameter slowPeriod must be an integer in \[2, 100000\], got 1$/,
+    ],
   ] as const)("%s", (_label, fn, pattern) => throwsWith(fn, pattern));
 });
 
@@ -170,6 +191,11 @@ describe("too few bars for the warm-up", () => {
     ["tsi", () => tsi(short(c, 37)), /^tsi: needs at least 38 bars/],
     ["ultosc", () => ultimateOscillator(short(h, 28), short(l, 28), short(c, 28)), /^ultosc: needs at least 29 bars/],
     ["mfi", () => mfi(short(h, 14), short(l, 14), short(c, 14), short(v, 14)), /^mfi: needs at least 15 bars/],
+    ["trix", () => trix(short(c, 88)), /^trix: needs at least 89 bars for the warm-up of period=30 .* got 88$/],
+    ["t3", () => t3(short(c, 24)), /^t3: needs at least 25 bars for the warm-up of period=5 .* got 24$/],
+    ["cmo", () => cmo(short(c, 14)), /^cmo: needs at least 15 bars .* got 14$/],
+    ["apo", () => apo(short(c, 25)), /^apo: needs at least 26 bars for the warm-up of slowPeriod=26 .* got 25$/],
+    ["ppo", () => ppo(short(c, 25)), /^ppo: needs at least 26 bars .* got 25$/],
   ] as const)("%s", (_label, fn, pattern) => throwsWith(fn, pattern));
 
   it("the smallest allowed input gives exactly one value", () => {

@@ -9,6 +9,8 @@ import { ValueStream } from "./valueStream";
  * the SMA of its first `period` inputs (TA-Lib's seeding), so the last level's first value is
  * depth·(period−1) bars into each clean run. `combine` writes the indicator from the levels
  * over [from, to); the indicator's own file keeps its formula and TA-Lib's operation order.
+ * `extra` bars of warm-up past the last level's first value are for an indicator that reads
+ * earlier values of the levels (TRIX's one-bar rate of change).
  */
 export function emaCascade(
   indicator: string,
@@ -16,10 +18,11 @@ export function emaCascade(
   period: number,
   depth: number,
   combine: (levels: readonly Float64Array[], from: number, to: number, out: Float64Array) => void,
+  extra = 0,
 ): Float64Array {
   checkPeriod(indicator, "period", period, 1);
   const n = close.length;
-  const lag = depth * (period - 1);
+  const lag = depth * (period - 1) + extra;
   requireBars(indicator, n, lag, `period=${period}`);
   const out = new Float64Array(n);
   const levels = Array.from({ length: depth }, () => new Float64Array(n));
