@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { barsBetween, plantedSignalMarket } from "../../src/data";
 import { promoteRun, runTracked } from "../../src/pipeline";
 import type { Store } from "../../src/store";
-import { MlflowClient } from "../../src/tracking";
+import { MlflowClient, ModelRegistry } from "../../src/tracking";
 import { plantedSignalConfig } from "../pipeline/plantedSignal";
 
 export interface Champion {
@@ -53,5 +53,20 @@ export async function ingestPlanted(store: Store, from = Number.NEGATIVE_INFINIT
   const m = plantedSignalMarket();
   await store.ingest([barsBetween(m.asset, from, until), barsBetween(m.context, from, until)], {
     source: "synthetic:planted-signal",
+  });
+}
+
+/**
+ * The champion's logged model registered once more, as a retrain's registration would make a new
+ * version: the swap, pause and fallback tests need a second version to move aliases between.
+ */
+export async function registerAgain(client: MlflowClient, champion: Champion): Promise<{ version: string }> {
+  const registry = new ModelRegistry(client);
+  const source = (await registry.getModelVersion(champion.modelName, champion.version))?.source as string;
+  return registry.createModelVersion({
+    name: champion.modelName,
+    source,
+    runId: champion.runId,
+    modelId: source.replace(/^models:\//, ""),
   });
 }

@@ -21,7 +21,7 @@ import { openStore, type Store } from "../../src/store";
 import { MlflowClient, ModelRegistry } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
 import { pgliteTarget, postgresTarget, type StoreTarget } from "../store/storeFixtures";
-import { type Champion, ingestPlanted, trainChampion } from "./_champion";
+import { type Champion, ingestPlanted, registerAgain, trainChampion } from "./_champion";
 
 const equal = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
@@ -202,13 +202,7 @@ describe("forecaster on the planted-signal champion", { timeout: 600_000 }, () =
 
   it("stops serving a paused version: previous when told to, else a refusal with the reason", async () => {
     const registry = new ModelRegistry(client);
-    const v1 = (await registry.getModelVersion(champion.modelName, champion.version))?.source as string;
-    const v2 = await registry.createModelVersion({
-      name: champion.modelName,
-      source: v1,
-      runId: champion.runId,
-      modelId: v1.replace(/^models:\//, ""),
-    });
+    const v2 = await registerAgain(client, champion);
     await registry.setAlias(champion.modelName, "previous", champion.version);
     await registry.setAlias(champion.modelName, "champion", v2.version);
     const strict = await Forecaster.open({ store, client, model: champion.modelName, pollMs: 0, refreshMs: 0 });

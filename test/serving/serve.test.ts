@@ -14,7 +14,7 @@ import { openStore, type Store } from "../../src/store";
 import { MlflowClient, ModelRegistry } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
 import { postgresTarget, type StoreTarget } from "../store/storeFixtures";
-import { type Champion, ingestPlanted, trainChampion } from "./_champion";
+import { type Champion, ingestPlanted, registerAgain, trainChampion } from "./_champion";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 const tokens = { read: randomBytes(24).toString("hex"), forecast: randomBytes(24).toString("hex") };
@@ -140,15 +140,7 @@ describe("the forecast service over HTTP", { timeout: 600_000 }, () => {
 
   it("swaps to the version the alias moves to while requests run, with no failed request", async () => {
     const registry = new ModelRegistry(client);
-    const v1 = await registry.getModelVersion(champion.modelName, champion.version);
-    // Version 2: the same logged model registered again (what a retrain's registration does).
-    const source = v1?.source as string;
-    const v2 = await registry.createModelVersion({
-      name: champion.modelName,
-      source,
-      runId: champion.runId,
-      modelId: source.replace(/^models:\//, ""),
-    });
+    const v2 = await registerAgain(client, champion);
     const seen: string[] = [];
     let stop = false;
     const loop = (async () => {

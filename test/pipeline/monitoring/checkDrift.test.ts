@@ -39,7 +39,7 @@ import {
 import { openStore, type Store } from "../../../src/store";
 import { MlflowClient, ModelRegistry, tagRecord } from "../../../src/tracking";
 import { killSpawnedWorkers, spawnWorker, uniquePrefix, waitFor } from "../../jobs/_jobs";
-import { type Champion, trainChampion } from "../../serving/_champion";
+import { type Champion, registerAgain, trainChampion } from "../../serving/_champion";
 import { testMlflowUri } from "../../setup/testMlflow";
 import { postgresTarget, type StoreTarget, TEST_DATABASE_URL } from "../../store/storeFixtures";
 
@@ -249,13 +249,7 @@ describe("drift checks of the planted-signal champion", { timeout: 900_000 }, ()
     // A second version of the same model as champion, the first as previous: what is paused is
     // the champion, and a service with fallback previous has one to serve.
     const registry = new ModelRegistry(client);
-    const v1 = (await registry.getModelVersion(champion.modelName, champion.version))?.source as string;
-    const v2 = await registry.createModelVersion({
-      name: champion.modelName,
-      source: v1,
-      runId: champion.runId,
-      modelId: v1.replace(/^models:\//, ""),
-    });
+    const v2 = await registerAgain(client, champion);
     await registry.setAlias(champion.modelName, "previous", champion.version);
     await registry.setAlias(champion.modelName, "champion", v2.version);
 
