@@ -3,7 +3,9 @@
  * (out-of-fold predictions), then refit on every pre-holdout row and predict the final holdout.
  * The holdout is touched only by that last prediction. An `lstm` gets the original row numbers
  * (its windows never span a gap) and NaN where a row has no full window. With `permuteSeed` the training labels
- * of every fit are permuted (the shuffled-label control); test labels stay true.
+ * of every fit are permuted (the shuffled-label control); test labels stay true. With `fitFold`
+ * a fold's model is fitted by the caller from that fold's training rows alone (search and
+ * feature selection inside the folds: foldFitter.ts) instead of made by `make` and fitted here.
  */
 import { type FeatureMatrix, LstmModel, type Model, takeRows } from "../models";
 import { outOfFold, type Split, type SplitPlan, shuffleLabels } from "../validation";
@@ -20,6 +22,20 @@ export interface CrossValidated {
   fitSeconds: number;
 }
 
+/** One fit's training rows, all a `FitFold` may look at. */
+export interface FoldTraining {
+  /** The split's index, or "final" for the refit on every pre-holdout row. */
+  fold: number | "final";
+  /** The training rows' indices in the full matrix, ascending. */
+  rows: Int32Array;
+  X: FeatureMatrix;
+  /** Their labels (permuted for the shuffled-label control). */
+  y: Float64Array;
+}
+
+/** Fits a fold's model from its training rows; the model must predict from every column of X. */
+export type FitFold = (t: FoldTraining) => Promise<Model>;
+
 function gather(y: Float64Array, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length);
   for (let j = 0; j < rows.length; j++) out[j] = y[rows[j]];
@@ -32,10 +48,15 @@ async function fitPredict(
   y: Float64Array,
   split: Pick<Split, "train" | "test">,
   permuteSeed: number | null,
+  fitFold: ((rows: Int32Array, X: FeatureMatrix, y: Float64Array) => Promise<Model>) | null,
 ): Promise<{ model: Model; probs: Float64Array }> {
-  const model = make();
   let yTrain = gather(y, split.train);
   if (permuteSeed !== null) yTrain = shuffleLabels(yTrain, permuteSeed);
+  if (fitFold) {
+    const fitted = await fitFold(split.train, takeRows(X, split.train), yTrain);
+    return { model: fitted, probs: fitted.predictProba(takeRows(X, split.test)) };
+  }
+  const model = make();
   if (model instanceof LstmModel) {
     // Windows run over consecutive rows only; a test block is predicted with the rows just
     // before it as history (their features, never their labels), so its first rows get a window.
@@ -58,14 +79,17 @@ export async function crossValidate(
   y: Float64Array,
   plan: SplitPlan,
   width: number,
-  opts: { permuteSeed?: number | null; onFold?: () => void } = {},
+  opts: { permuteSeed?: number | null; onFold?: () => void; fitFold?: FitFold } = {},
 ): Promise<CrossValidated> {
   const started = performance.now();
   const seed = opts.permuteSeed ?? null;
+  const { fitFold } = opts;
+  const fitOf = (fold: number | "final") =>
+    fitFold ? (rows: Int32Array, Xt: FeatureMatrix, yt: Float64Array) => fitFold({ fold, rows, X: Xt, y: yt }) : null;
   const perSplit: Float64Array[] = [];
   const foldScores: Scores[] = [];
   for (const [k, split] of plan.splits.entries()) {
-    const { probs } = await fitPredict(make, X, y, split, seed === null ? null : seed + k);
+    const { probs } = await fitPredict(make, X, y, split, seed === null ? null : seed + k, fitOf(k));
     perSplit.push(probs);
     const local = new Float64Array(split.test.length * width).fill(Number.NaN);
     local.set(probs);
@@ -80,6 +104,7 @@ export async function crossValidate(
     y,
     { train: plan.rows, test: plan.holdout },
     seed === null ? null : seed + plan.splits.length,
+    fitOf("final"),
   );
   plan.holdout.forEach((r, j) => {
     for (let c = 0; c < width; c++) holdout[r * width + c] = final.probs[j * width + c];

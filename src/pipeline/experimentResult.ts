@@ -13,6 +13,7 @@ import type { Scores } from "./classificationMetrics";
 import type { ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
 import type { ProgressStep } from "./phaseNames";
+import type { FoldChoice } from "./foldFitter";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -126,6 +127,8 @@ export interface ExperimentResult {
   width: number;
   plan: SplitPlan;
   models: ModelResult[];
+  /** Per model (as `models`), what its search and feature selection chose per fold and in the final refit; null without them. */
+  foldChoices: (FoldChoice[] | null)[];
   ensemble: BlendResult | null;
   /** The variant the run stands for (registered on promotion): "ensemble" or a model's name. */
   selected: string;

@@ -11,6 +11,7 @@ import { scoreProbabilities } from "../classificationMetrics";
 import { modelEntryName } from "../config";
 import { crossValidate } from "../crossValidate";
 import { type ControlResult, dsrOnBasis, type LeakageResult, type ModelResult } from "../experimentResult";
+import { foldFitter } from "../foldFitter";
 import { createModel } from "../modelFactory";
 import { classCounts } from "../runNotes";
 import type { BlendPhase } from "./blend";
@@ -71,9 +72,12 @@ export async function shuffledLabelControl(
   const idx = config.models.findIndex((e) => modelEntryName(e) === controlModel);
   return timer.run("control", plan.splits.length + 1, async (h) => {
     const entry = config.models[idx];
+    // The control repeats the model's whole fitting, search and selection included (on the permuted labels).
+    const fitter = foldFitter(config, entry, idx, controlModel, rows.X, rows.panel);
     const r = await crossValidate(() => createModel(entry, idx), rows.X, yTarget, plan, width, {
       permuteSeed: config.controls.seed,
       onFold: () => h.tick(),
+      fitFold: fitter?.fitFold,
     });
     const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width, rows.regimeIds);
     const sim = simulate(market.assetsOf(c.oof, c.holdout), market.engine);

@@ -33,6 +33,8 @@ export async function signalsAndBacktest(
   calibration: CalibrationPhase,
   blended: BlendPhase,
   market: TradedMarket,
+  /** Variants tried by `models[].search` (foldFitter.ts): trials without a Sharpe. */
+  searched: readonly string[] = [],
 ): Promise<BacktestPhase> {
   const { config, hooks, timer } = ctx;
   const { ensemble, selected } = blended;
@@ -61,17 +63,27 @@ export async function signalsAndBacktest(
   // detector check (injected leak) test the pipeline, not a strategy: like the control, they
   // write no trials.
   const trialConfig = trialConfigHash(config);
-  const ownTrials: TrialLedger = new Map(
-    sims.map((s) => [
-      trialKey(trialConfig, data.dataHash, s.name),
-      {
-        variant: s.name,
-        sharpe: s.report.returns.sharpePerPeriod,
-        activeSharpe: s.report.active?.sharpePerPeriod ?? Number.NaN,
-        nObs,
-      },
-    ]),
-  );
+  const ownTrials: TrialLedger = new Map([
+    ...sims.map(
+      (s) =>
+        [
+          trialKey(trialConfig, data.dataHash, s.name),
+          {
+            variant: s.name,
+            sharpe: s.report.returns.sharpePerPeriod,
+            activeSharpe: s.report.active?.sharpePerPeriod ?? Number.NaN,
+            nObs,
+          },
+        ] as const,
+    ),
+    ...searched.map(
+      (variant) =>
+        [
+          trialKey(trialConfig, data.dataHash, variant),
+          { variant, sharpe: Number.NaN, activeSharpe: Number.NaN, nObs: 0 },
+        ] as const,
+    ),
+  ]);
   const isCheck = config.controls.shuffle_target || config.controls.inject_leak;
   const ledger =
     hooks.recordTrials && !isCheck
