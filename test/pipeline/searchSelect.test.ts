@@ -11,6 +11,7 @@ import type { Document } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAnyModel, takeRows } from "../../src/models";
 import { runPhases, runTracked } from "../../src/pipeline";
+import { checkWorkload, estimateModel } from "../../src/pipeline/workEstimate";
 import { MlflowClient, readLedger } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
 import { plantedSignalConfig } from "./plantedSignal";
@@ -162,5 +163,37 @@ describe("config errors name the YAML path", () => {
     expect(bad((d) => d.setIn(["features", "select"], d.createNode({ k: 2, by: "shap" })))).toThrow(
       "features.select.by: shap needs tree models; models[1] is logistic",
     );
+  });
+});
+
+describe("work estimate of a search", () => {
+  // SPY daily, default features, spy-daily.yaml's walk-forward (test/pipeline/workEstimate.test.ts).
+  const SHAPE = { rows: 6678, features: 201, classes: 2, fits: 11 };
+  const entry = (search: string) =>
+    plantedSignalConfig(experiment, undefined, (d) =>
+      d.setIn(["models", 0, "search"], d.createNode(JSON.parse(search))),
+    ).config.models[0];
+
+  it("adds each variant's inner folds, bounded by budget_seconds, and names max_trials when it dominates", () => {
+    const plain = estimateModel(entry('{"space":{"max_depth":[2]}}'), 0, SHAPE);
+    const grid = estimateModel(entry('{"space":{"max_depth":[1,2,3,4]},"max_trials":4,"folds":3}'), 0, SHAPE);
+    // One variant × 2 inner fits' worth per fit on top of the fit itself; four variants: eight.
+    expect(
+      plain.seconds / estimateModel(plantedSignalConfig(experiment).config.models[0], 0, SHAPE).seconds,
+    ).toBeCloseTo(3, 6);
+    expect(grid.timeParam).toBe("models[0].search.max_trials");
+    const budgeted = estimateModel(
+      entry('{"method":"random","space":{"max_depth":[1,2,3]},"max_trials":10000,"budget_seconds":1}'),
+      0,
+      SHAPE,
+    );
+    expect(budgeted.seconds).toBeLessThan(plain.seconds + SHAPE.fits + 1e-9);
+    expect(() =>
+      checkWorkload(
+        [entry('{"method":"random","space":{"max_depth":[1,2,3]},"max_trials":10000,"folds":20}')],
+        { ...SHAPE, rows: 1e6 },
+        0,
+      ),
+    ).toThrow(/^models\[0\]\.search\.max_trials: refused before training/);
   });
 });
