@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Document } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAnyModel, takeRows } from "../../src/models";
-import { runPhases, runTracked } from "../../src/pipeline";
+import { fromColumns, loadAnyModel, takeRows } from "../../src/models";
+import { loadRegisteredModel, promoteRun, runPhases, runTracked } from "../../src/pipeline";
 import { checkWorkload, estimateModel } from "../../src/pipeline/workEstimate";
 import { MlflowClient, readLedger } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
@@ -133,6 +133,21 @@ describe("searched variants in the trial ledger", () => {
     const params = Object.fromEntries((gbm?.data.params ?? []).map((p) => [p.key, p.value]));
     expect(["1", "2"]).toContain(params["search.max_depth"]);
     expect(params["selection.features"]?.split(",")).toHaveLength(2);
+
+    // Promoted, the variant loads back from the registry over every column and predicts as the run's
+    // refits did, though each member was fitted on its own two columns.
+    const r = tracked.result;
+    const promoted = await promoteRun(client, tracked.runId, { force: true, allowNoControl: true });
+    const loaded = await loadRegisteredModel(`${promoted.name}/${promoted.version}`, { client });
+    expect(loaded.featureNames).toEqual(r.features.names);
+    const n = r.panel.ts.length;
+    const X = fromColumns(
+      loaded.featureNames,
+      loaded.featureNames.map((name) => r.panel.columns[r.panel.names.indexOf(name)].subarray(n - 100)),
+    );
+    for (const m of loaded.members) {
+      expect(m.model.predictProba(X)).toEqual(r.models.find((x) => x.name === m.name)?.model.predictProba(X));
+    }
   }, 120_000);
 });
 
@@ -156,6 +171,19 @@ describe("config errors name the YAML path", () => {
     expect(
       bad((d) => d.setIn(["models", 0, "search"], d.createNode({ space: { max_depth: { low: 1, high: 3 } } }))),
     ).toThrow("models[0].search.space.max_depth: a range needs method: random");
+  });
+  it("kinds that cannot be searched or widened", () => {
+    expect(
+      bad((d) => d.setIn(["models", 0], d.createNode({ kind: "lstm", search: { space: { units: [8, 16] } } }))),
+    ).toThrow("models[0].search: a lstm model cannot be searched (searchable kinds: gbm, rf, logistic, mljs_rf)");
+    expect(
+      bad((d) => {
+        d.setIn(["models", 0], d.createNode({ kind: "mljs_rf" }));
+        d.setIn(["features", "select"], d.createNode({ k: 2 }));
+      }),
+    ).toThrow(
+      "models[0].kind: features.select needs models that can be fitted on the selected columns and still take every column (gbm, rf, logistic); mljs_rf cannot",
+    );
   });
   it("features.select", () => {
     expect(bad((d) => d.setIn(["features", "select"], d.createNode({ k: 0 })))).toThrow("features.select.k:");
