@@ -157,7 +157,9 @@ export function foldFitter(
         select.by === "shap"
           ? meanAbsShap(treeShap(treeEnsembleOf(probe), Xte))
           : permutationImportance(probe, Xte, yte, { metric: "logloss", repeats: select.repeats, seed: select.seed });
-      const order = [...imp.names.keys()].sort((a, b) => imp.values[b] - imp.values[a] || a - b);
+      // An undefined importance (NaN) ranks last.
+      const value = (j: number) => (Number.isNaN(imp.values[j]) ? Number.NEGATIVE_INFINITY : imp.values[j]);
+      const order = [...imp.names.keys()].sort((a, b) => value(b) - value(a) || a - b);
       const keep = new Set(order.slice(0, Math.min(select.k, order.length)));
       names = X.names.filter((_, j) => keep.has(j));
       selection = {
