@@ -193,11 +193,17 @@ export function fitStackingMeta(
 }
 
 export function combinerToJSON(c: BlendCombiner): SavedCombiner {
-  return c.kind === "linear" ? { kind: "linear", weights: [...c.weights] } : { kind: "stacking", meta: c.meta.toJSON() };
+  return c.kind === "linear"
+    ? { kind: "linear", weights: [...c.weights] }
+    : { kind: "stacking", meta: c.meta.toJSON() };
 }
 
 export function combinerFromJSON(s: SavedCombiner, where: string): BlendCombiner {
-  if (s?.kind === "linear" && Array.isArray(s.weights)) return { kind: "linear", weights: Float64Array.from(s.weights) };
-  if (s?.kind === "stacking" && s.meta?.kind === "logistic") return { kind: "stacking", meta: LogisticModel.load(s.meta) };
-  throw new Error(`${where}: combiner kind ${JSON.stringify((s as { kind?: unknown })?.kind)} is not linear or stacking`);
+  if (s?.kind === "linear" && Array.isArray(s.weights))
+    return { kind: "linear", weights: Float64Array.from(s.weights) };
+  if (s?.kind === "stacking" && s.meta?.kind === "logistic")
+    return { kind: "stacking", meta: LogisticModel.load(s.meta) };
+  throw new Error(
+    `${where}: combiner kind ${JSON.stringify((s as { kind?: unknown })?.kind)} is not linear or stacking`,
+  );
 }

@@ -163,7 +163,11 @@ export const experimentConfigSchema = z
           message: `no weight for ${missing.join(", ")}: give every model a weight (0 leaves it out)`,
         });
       if (!(Object.values(weights).reduce((a, b) => a + b, 0) > 0))
-        ctx.addIssue({ code: "custom", path: ["ensemble", "weights"], message: "the weights sum to 0: give some model a positive weight" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["ensemble", "weights"],
+          message: "the weights sum to 0: give some model a positive weight",
+        });
     }
   });
 
