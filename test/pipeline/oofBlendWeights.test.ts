@@ -160,8 +160,12 @@ describe("ridge blend weights", () => {
       { name: "binary", positive: false, ...stackedRows([good, rough], y, 1) },
       { name: "three", positive: true, ...stackedRows([A, B, C], y3, 3) },
     ]);
-    sk.binary.forEach((w, i) => expect(Math.abs(coef[i] - w)).toBeLessThan(1e-9));
-    sk.three.forEach((w, i) => expect(Math.abs(coef3[i] - w)).toBeLessThan(1e-6));
+    sk.binary.forEach((w, i) => {
+      expect(Math.abs(coef[i] - w)).toBeLessThan(1e-9);
+    });
+    sk.three.forEach((w, i) => {
+      expect(Math.abs(coef3[i] - w)).toBeLessThan(1e-6);
+    });
     // The blend's weights are the coefficients normalised.
     const w3 = ridgeBlendWeights(coef3);
     expect(w3[0] + w3[1] + w3[2]).toBeCloseTo(1, 12);
@@ -229,10 +233,14 @@ describe("stacking meta-model", () => {
       { name: "binary", X: cols([good, noise, rough], y.length, 1), y: Array.from(y) },
       { name: "three", X: cols([A, B], n3, 3), y: Array.from(y3) },
     ]);
-    sk.binary.coef[0].forEach((c, j) => expect(Math.abs(bin.coef[j] - c)).toBeLessThan(1e-6));
+    sk.binary.coef[0].forEach((c, j) => {
+      expect(Math.abs(bin.coef[j] - c)).toBeLessThan(1e-6);
+    });
     expect(Math.abs(bin.intercept[0] - sk.binary.intercept[0])).toBeLessThan(1e-6);
     const pb = combineMembers({ kind: "stacking", meta: bin }, [good, noise, rough], 1);
-    sk.binary.p.forEach((row, i) => expect(Math.abs(pb[i] - row[1])).toBeLessThan(1e-7));
+    sk.binary.p.forEach((row, i) => {
+      expect(Math.abs(pb[i] - row[1])).toBeLessThan(1e-7);
+    });
     // Multinomial: probabilities are identifiable (coefficients only up to the collinear columns).
     const p3 = combineMembers({ kind: "stacking", meta: multi }, [A, B], 3);
     let worst = 0;
