@@ -104,8 +104,8 @@ export interface CrossFittedBlend {
   oofProbs: Float64Array;
   /** Folds blended by a combiner fitted on their training rows (the rest: equal weights); null for kinds fitting nothing. */
   crossFitted: { fitted: number; folds: number } | null;
-  /** One line each: a member dominating the blend, too few OOF rows to fit. */
-  warnings: string[];
+  /** Run notes, one line each: a member dominating the blend; folds or a blend left unfitted for want of OOF rows. */
+  notes: string[];
 }
 
 /** The blend's cross-fitted OOF probabilities and its combiner fitted on all OOF rows. */
@@ -118,22 +118,22 @@ export function crossFitBlend(
   width: number,
 ): CrossFittedBlend {
   const k = members.length;
-  const warnings: string[] = [];
+  const notes: string[] = [];
   const all = fitBlendCombiner(ensemble, memberNames, y, members, width, plan.rows);
   const combiner = all ?? equalWeights(k);
   if (!all)
-    warnings.push(
+    notes.push(
       `ensemble (${ensemble.kind}): fewer than ${MIN_BLEND_ROWS} out-of-fold rows with every class; the blend falls back to equal weights`,
     );
   if (ensemble.kind === "weighted" || ensemble.kind === "ridge")
-    warnings.push(
+    notes.push(
       ...dominanceWarnings(
         combiner.kind === "linear" ? combiner.weights : [],
         memberNames.map((n) => `ensemble member ${n}`),
       ),
     );
   if (!isFittedKind(ensemble.kind))
-    return { combiner, oofProbs: combineMembers(combiner, members, width), crossFitted: null, warnings };
+    return { combiner, oofProbs: combineMembers(combiner, members, width), crossFitted: null, notes };
 
   const oofProbs = new Float64Array(members[0].length).fill(Number.NaN);
   const done = new Uint8Array(y.length);
@@ -150,5 +150,10 @@ export function crossFitBlend(
       for (let c = 0; c < width; c++) oofProbs[r * width + c] = blended[j * width + c];
     });
   }
-  return { combiner, oofProbs, crossFitted: { fitted, folds: plan.splits.length }, warnings };
+  const folds = plan.splits.length;
+  if (fitted < folds)
+    notes.push(
+      `ensemble (${ensemble.kind}): out of fold, ${folds - fitted} of ${folds} folds had fewer than ${MIN_BLEND_ROWS} out-of-fold training rows to fit the blend on (walk-forward's first has none) and are blended with equal weights`,
+    );
+  return { combiner, oofProbs, crossFitted: { fitted, folds }, notes };
 }

@@ -178,7 +178,7 @@ describe("ridge blend weights", () => {
     const fit = crossFitBlend(ridge, ["noise", "good"], plan, y, [noise, good], 1);
     const w = fit.combiner.kind === "linear" ? fit.combiner.weights : new Float64Array(0);
     expect(w[1]).toBeGreaterThan(0.8);
-    expect(fit.warnings).toEqual([
+    expect(fit.notes.filter((n) => n.includes("takes"))).toEqual([
       expect.stringMatching(
         /^ensemble member good takes \d+\.\d % of the ensemble weight \(> 80 %\): the ensemble is close to that single model$/,
       ),
@@ -186,7 +186,7 @@ describe("ridge blend weights", () => {
     // Fixed weights are the researcher's choice: no warning.
     expect(
       crossFitBlend({ kind: "fixed", weights: { noise: 0.1, good: 0.9 } }, ["noise", "good"], plan, y, [noise, good], 1)
-        .warnings,
+        .notes,
     ).toEqual([]);
   });
 });
@@ -297,6 +297,9 @@ describe("crossFitBlend", () => {
       const fit = crossFitBlend(kind, ["a", "b"], plan, y, [a, b], 1);
       // Fold 0 has no OOF rows in its training set: equal weights.
       expect(fit.crossFitted).toEqual({ fitted: 2, folds: 3 });
+      expect(fit.notes).toContain(
+        `ensemble (${kind.kind}): out of fold, 1 of 3 folds had fewer than 100 out-of-fold training rows to fit the blend on (walk-forward's first has none) and are blended with equal weights`,
+      );
       const r0 = plan.splits[0].test[0];
       expect(fit.oofProbs[r0]).toBeCloseTo((a[r0] + b[r0]) / 2, 14);
       // The last fold: exactly the blend fitted on its training rows, which favours b.

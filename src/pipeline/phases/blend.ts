@@ -20,7 +20,7 @@ export interface BlendPhase {
   bestSingle: ModelResult;
   /** The variant the run stands for (registered on promotion): "ensemble" or a model's name. */
   selected: string;
-  /** Dominance and fallback warnings of the blend, for the run's notes. */
+  /** The blend's notes (dominance, folds blended with equal weights), for the run's notes. */
   notes: string[];
 }
 
@@ -62,13 +62,13 @@ export async function blend(
       oofProbs: fit.oofProbs,
       holdoutProbs,
     };
-    return { result, warnings: fit.warnings };
+    return { result, notes: fit.notes };
   });
   const bestSingle = models.reduce((a, b) => (b.oos.logloss < a.oos.logloss ? b : a));
   return {
     ensemble: fitted?.result ?? null,
     bestSingle,
     selected: fitted ? "ensemble" : bestSingle.name,
-    notes: fitted?.warnings ?? [],
+    notes: fitted?.notes ?? [],
   };
 }
