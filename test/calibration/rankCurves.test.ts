@@ -59,7 +59,7 @@ describe("ROC and precision-recall curves: equal to scikit-learn", () => {
     expectCurves(fx.small.y, fx.small.p, fx.small);
   });
 
-  const blocks = fx.binary.map((b: { name: string }) => [b.name, b]);
+  const blocks: [string, unknown][] = fx.binary.map((b: { name: string }) => [b.name, b]);
   it.each(blocks)("binary SPY predictions %s, and the confusion matrix at 0.5", (name: string, b: unknown) => {
     const block = b as Curves & { confusion: number[] };
     const p = Float64Array.from(source.binary.find((s: { name: string }) => s.name === name).p as number[]);
