@@ -43,7 +43,8 @@ describe("curveFigure", () => {
     expect(gbm?.x?.length).toBe(92);
     expect(gbm?.x?.[0]).toBe(0);
     expect(gbm?.x?.at(-1)).toBe(1);
-    expect((gbm?.line as { width: number }).width).toBeGreaterThan((fig.data[2].line as { width: number }).width);
+    const width = (name: string) => (fig.data.find((t) => t.name === name)?.line as { width: number }).width;
+    expect(width("gbm")).toBeGreaterThan(width("rf"));
     expect(JSON.stringify(fig)).not.toMatch(/\{"0":/);
   });
 });
