@@ -43,7 +43,7 @@ export function rankingCurves(r: ExperimentResult): RankingCurve[] {
         const pr = precisionRecallCurve(y, score);
         if (!roc || !pr) continue;
         let positives = 0;
-        for (const v1 of y) positives += v1;
+        for (const label of y) positives += label;
         out.push({
           variant: v.name,
           selected: v.selected,

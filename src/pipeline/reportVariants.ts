@@ -8,8 +8,6 @@ export interface ReportVariant {
   /** Calibrated probabilities, `width` per label row (NaN outside the rows predicted). */
   oof: Float64Array;
   holdout: Float64Array;
-  /** Before calibration; null for the ensemble, a blend of calibrated members. */
-  oofRaw: Float64Array | null;
 }
 
 export function reportVariants(r: ExperimentResult): ReportVariant[] {
@@ -19,7 +17,6 @@ export function reportVariants(r: ExperimentResult): ReportVariant[] {
       selected: r.selected === m.name,
       oof: m.oofProbs,
       holdout: m.holdoutProbs,
-      oofRaw: m.oofRawProbs,
     })),
     ...(r.ensemble
       ? [
@@ -28,7 +25,6 @@ export function reportVariants(r: ExperimentResult): ReportVariant[] {
             selected: r.selected === "ensemble",
             oof: r.ensemble.oofProbs,
             holdout: r.ensemble.holdoutProbs,
-            oofRaw: null,
           },
         ]
       : []),
