@@ -13,6 +13,7 @@ import type { Scores } from "./classificationMetrics";
 import type { EnsembleConfig, ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
 import type { ProgressStep } from "./phaseNames";
+import type { TickerBacktest } from "./tickerBacktests";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -32,6 +33,8 @@ export interface ModelResult {
   foldScores: Scores[];
   /** Calibrated probabilities, `width` per label row. */
   oofProbs: Float64Array;
+  /** The raw (uncalibrated) out-of-fold probabilities `oosRaw` scores: the report's before-calibration reliability. */
+  oofRawProbs: Float64Array;
   holdoutProbs: Float64Array;
   /** Refitted on every pre-holdout row; the model saved as an artifact. */
   model: Model;
@@ -77,6 +80,8 @@ export interface BacktestResult {
   assets: Bars[];
   /** Bar index (into `bars`) where the final holdout starts. */
   holdoutStart: number;
+  /** The traded variant per ticker: each ticker traded alone, and its trades' share of the portfolio's P&L. */
+  byTicker: TickerBacktest[];
   /** Sharpe (annualised) of every variant tried in this run. */
   variantSharpes: Record<string, number>;
   /** Distinct trials in the experiment's ledger once this run's were added. */
