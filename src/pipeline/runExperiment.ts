@@ -172,6 +172,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       ...labels.notes,
       ...rows.notes,
       ...p.training.notes,
+      ...ensemble.notes,
       ...backtest.notes,
       ...backtest.backtest.run.report.notes,
     ],
