@@ -21,6 +21,8 @@ import {
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
+import { recordGrid } from "./gridArtifact";
+import { goNoGoMetrics } from "./goNoGoFigures";
 import { variantModel } from "./modelExport";
 import { variantReferenceProfile } from "./referenceProfileArtifact";
 import { RETURNS_ARTIFACT, returnsCsv } from "./returnsArtifact";
@@ -57,6 +59,7 @@ export const RECORD_STEPS: readonly RecordStep[] = [
   { name: "trades", record: (r, rec) => rec.parent.logArtifact("backtest/trades.csv", tradesCsv(r)) },
   // Per-bar returns, out of sample and holdout apart: a sweep's PBO reads the former.
   { name: "returns", record: (r, rec) => rec.parent.logArtifact(RETURNS_ARTIFACT, returnsCsv(r)) },
+  { name: "threshold grid", record: recordGrid },
   { name: "checks", record: recordChecks },
   { name: "report", record: recordReport },
   { name: "model runs", child: true, record: recordModelRuns },
@@ -96,6 +99,7 @@ export function parentMetrics(r: ExperimentResult): Record<string, number> {
     benchmark_max_drawdown: bench.maxDrawdown,
     leakage_flags: r.leakage.flags.length,
     gates_passed: r.gates.passed ? 1 : 0,
+    ...goNoGoMetrics(r),
   };
   for (const m of r.models) Object.assign(metrics, scoreMetrics(`${m.name}.`, m.oos, m.holdout));
   if (r.ensemble) Object.assign(metrics, scoreMetrics("ensemble.", r.ensemble.oos, r.ensemble.holdout));

@@ -4,6 +4,7 @@
  * it (tags or params), which may also carry a `direction` and lack fields (older runs).
  */
 import { z } from "zod";
+import type { GoNoGoSettings } from "./goNoGo";
 
 export const PROMOTION_METRICS = ["oos_logloss", "oos_auc", "holdout_logloss", "holdout_auc"] as const;
 
@@ -26,6 +27,24 @@ export const promotionConfigSchema = z
      * after that window ends (a forward window: extend `data.end` as new data arrives).
      */
     holdout_reuse_limit: z.number().int().min(1).default(5),
+    // The product plan's go/no-go gates (goNoGo.ts): each off unless set. Optional without a
+    // default, so a config that sets none parses (and hashes) as before.
+    /** ECE of the selected variant's out-of-fold predictions at most this (the plan: 0.05). */
+    max_ece: z.number().min(0).max(1).optional(),
+    /** Direction accuracy at least this (the plan: 0.55 / 0.60 / 0.70); above leakage.max_direction_accuracy fails as leakage. */
+    min_accuracy: z.number().gt(0).max(1).optional(),
+    /** Annualised Sharpe of the traded backtest, after costs, at least this. */
+    min_sharpe: z.number().min(-10).max(10).optional(),
+    /** Max drawdown at most this fraction (0.2: 20 %). */
+    max_drawdown: z.number().gt(0).max(1).optional(),
+    /** Share of winning trades at least this. */
+    min_win_rate: z.number().min(0).max(1).optional(),
+    /** The worst max drawdown over the backtest.stress windows at most this fraction (the plan: 0.25). */
+    max_stress_drawdown: z.number().gt(0).max(1).optional(),
+    /** The backtest.grid study's probability of backtest overfitting at most this. */
+    max_pbo: z.number().min(0).max(1).optional(),
+    /** The stretch accuracy, Sharpe, drawdown and win rate are read on (default holdout). */
+    go_no_go_on: z.enum(["holdout", "oos"]).optional(),
   })
   .strict();
 
@@ -44,6 +63,8 @@ export interface PromotionSettings {
   dsrBasis: DsrBasis | null;
   beatControl: boolean;
   holdoutReuseLimit: number;
+  /** The go/no-go gates switched on; absent when none is (goNoGo.ts). */
+  goNoGo?: GoNoGoSettings;
 }
 
 /**

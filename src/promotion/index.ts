@@ -14,6 +14,14 @@ export {
   forwardTwin,
 } from "./config";
 export { formatValue } from "./compare";
+export {
+  GO_NO_GO_GATES,
+  type GoNoGoBasis,
+  type GoNoGoFigures,
+  type GoNoGoGateName,
+  type GoNoGoSettings,
+  goNoGoSettings,
+} from "./goNoGo";
 export { evaluateGates, type GateVerdict, ownChecksVerdict } from "./runChecks";
 export {
   type FailedCheck,
