@@ -1,11 +1,10 @@
 /**
- * `backtest/grid.json` and the metrics `grid_pbo` and `grid_points`: the run's `backtest.grid:`
- * study (phases/backtestGrid.ts) as its record step writes it. Every point with its out-of-sample
+ * `backtest/grid.json`: the run's `backtest.grid:` study (phases/backtestGrid.ts) as its record
+ * step (recordSteps.ts, with the metrics `grid_pbo` and `grid_points`) writes it. Every point with its out-of-sample
  * figures and its trial's variant name; the PBO with its splits; the best point by
  * out-of-sample Sharpe and its final-holdout figures, which never took part in choosing it.
  */
-import type { ExperimentResult, GridResult } from "./experimentResult";
-import type { Recording } from "./recordSteps";
+import type { GridResult } from "./experimentResult";
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -44,12 +43,4 @@ export function gridJson(g: GridResult) {
     })),
     notes: g.notes,
   };
-}
-
-/** The record step: nothing without a grid. */
-export async function recordGrid(r: ExperimentResult, { parent }: Recording): Promise<void> {
-  const g = r.backtest.grid;
-  if (!g) return;
-  await parent.logJsonArtifact("backtest/grid.json", gridJson(g));
-  await parent.logMetrics({ grid_pbo: g.pbo?.pbo ?? Number.NaN, grid_points: g.points.length });
 }

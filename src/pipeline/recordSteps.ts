@@ -21,7 +21,7 @@ import {
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
-import { recordGrid } from "./gridArtifact";
+import { gridJson } from "./gridArtifact";
 import { goNoGoMetrics } from "./goNoGoFigures";
 import { variantModel } from "./modelExport";
 import { variantReferenceProfile } from "./referenceProfileArtifact";
@@ -154,6 +154,14 @@ async function recordImportance(r: ExperimentResult, { parent }: Recording): Pro
   const sel = r.models.find((m) => m.name === r.selected) ?? r.models[0];
   await parent.logJsonArtifact("features/importance.json", importanceJson(sel.importance));
   if (sel.shap) await parent.logJsonArtifact("shap/summary.json", importanceJson(sel.shap));
+}
+
+/** The `backtest.grid:` study, `backtest/grid.json` and its PBO and size as metrics; nothing without one. */
+async function recordGrid(r: ExperimentResult, { parent }: Recording): Promise<void> {
+  const g = r.backtest.grid;
+  if (!g) return;
+  await parent.logJsonArtifact("backtest/grid.json", gridJson(g));
+  await parent.logMetrics({ grid_pbo: g.pbo?.pbo ?? Number.NaN, grid_points: g.points.length });
 }
 
 /** The data validation report, the leakage screen and the gates' verdict. */

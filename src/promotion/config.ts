@@ -4,7 +4,6 @@
  * it (tags or params), which may also carry a `direction` and lack fields (older runs).
  */
 import { z } from "zod";
-import type { GoNoGoSettings } from "./goNoGo";
 
 export const PROMOTION_METRICS = ["oos_logloss", "oos_auc", "holdout_logloss", "holdout_auc"] as const;
 
@@ -49,6 +48,29 @@ export const promotionConfigSchema = z
   .strict();
 
 export type PromotionConfig = z.infer<typeof promotionConfigSchema>;
+
+/** The go/no-go gates' keys in `promotion:` (goNoGo.ts decides them). */
+export const GO_NO_GO_GATES = [
+  "max_ece",
+  "min_accuracy",
+  "min_sharpe",
+  "max_drawdown",
+  "min_win_rate",
+  "max_stress_drawdown",
+  "max_pbo",
+] as const;
+export type GoNoGoGateName = (typeof GO_NO_GO_GATES)[number];
+
+/** The stretch of the traded backtest accuracy, Sharpe, drawdown and win rate are read on. */
+export type GoNoGoBasis = "holdout" | "oos";
+
+export interface GoNoGoSettings {
+  on: GoNoGoBasis;
+  /** The gates switched on, with their thresholds. */
+  thresholds: Partial<Record<GoNoGoGateName, number>>;
+  /** `leakage.max_direction_accuracy`: an accuracy above it fails min_accuracy as suspected leakage. */
+  maxDirectionAccuracy: number;
+}
 
 export type Direction = "min" | "max";
 export type DsrBasis = "active" | "absolute";

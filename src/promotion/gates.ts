@@ -5,8 +5,8 @@
  */
 import { DSR_LABEL, deflatedSharpe, type SharpeInputs } from "../backtest";
 import { beats, beatThreshold, bestOf, formatValue as fmt } from "./compare";
-import type { PromotionSettings } from "./config";
-import { type GoNoGoFigures, type GoNoGoGateName, goNoGoGates, NO_FIGURES } from "./goNoGo";
+import type { GoNoGoGateName, PromotionSettings } from "./config";
+import { type GoNoGoFigures, goNoGoGates, NO_FIGURES } from "./goNoGo";
 import { describeWindow, type HoldoutWindow, windowStamp } from "./holdout";
 
 export type GateName = "beats_champion" | "min_deflated_sharpe" | "beats_control" | "run_checks" | GoNoGoGateName;

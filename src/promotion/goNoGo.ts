@@ -7,29 +7,7 @@
  * with the same words. Which figures they read is in docs/architecture.md ("Go/no-go gates").
  */
 import { formatValue as fmt } from "./compare";
-import type { PromotionConfig } from "./config";
-
-export const GO_NO_GO_GATES = [
-  "max_ece",
-  "min_accuracy",
-  "min_sharpe",
-  "max_drawdown",
-  "min_win_rate",
-  "max_stress_drawdown",
-  "max_pbo",
-] as const;
-export type GoNoGoGateName = (typeof GO_NO_GO_GATES)[number];
-
-/** The stretch of the traded backtest accuracy, Sharpe, drawdown and win rate are read on. */
-export type GoNoGoBasis = "holdout" | "oos";
-
-export interface GoNoGoSettings {
-  on: GoNoGoBasis;
-  /** The gates switched on, with their thresholds. */
-  thresholds: Partial<Record<GoNoGoGateName, number>>;
-  /** `leakage.max_direction_accuracy`: an accuracy above it fails min_accuracy as suspected leakage. */
-  maxDirectionAccuracy: number;
-}
+import { GO_NO_GO_GATES, type GoNoGoGateName, type GoNoGoSettings, type PromotionConfig } from "./config";
 
 /** What the gates read; NaN where the run has no such figure (a gate on a missing figure fails). */
 export interface GoNoGoFigures {

@@ -12,16 +12,13 @@ export {
   type PromotionSettings,
   UNRECORDED_SETTINGS,
   forwardTwin,
-} from "./config";
-export { formatValue } from "./compare";
-export {
   GO_NO_GO_GATES,
   type GoNoGoBasis,
-  type GoNoGoFigures,
   type GoNoGoGateName,
   type GoNoGoSettings,
-  goNoGoSettings,
-} from "./goNoGo";
+} from "./config";
+export { formatValue } from "./compare";
+export { type GoNoGoFigures, goNoGoSettings } from "./goNoGo";
 export { evaluateGates, type GateVerdict, ownChecksVerdict } from "./runChecks";
 export {
   type FailedCheck,

@@ -9,8 +9,8 @@
 import { DSR_LABEL } from "../backtest";
 import { aucNullStd } from "../validation";
 import { beats } from "./compare";
-import { defaultDirection, type PromotionConfig } from "./config";
-import { type GoNoGoFigures, type GoNoGoGateName, goNoGoGates, goNoGoSettings, NO_FIGURES } from "./goNoGo";
+import { defaultDirection, type GoNoGoGateName, type PromotionConfig } from "./config";
+import { type GoNoGoFigures, goNoGoGates, goNoGoSettings, NO_FIGURES } from "./goNoGo";
 
 export interface GateCheck {
   name: "leakage" | "signal" | "deflated_sharpe" | "control" | GoNoGoGateName;
