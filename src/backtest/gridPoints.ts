@@ -23,12 +23,14 @@ export function gridPoints(grid: GridConfig, signals: Pick<SignalsConfig, "long_
   for (const sizing of sizings) {
     for (const long_above of longs) {
       for (const short_above of shorts ?? [long_above]) {
-        const sized = sizing
-          ? `,sizing=${Object.entries(sizing)
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([k, v]) => `${k}:${v}`)
-              .join(";")}`
-          : "";
+        // An empty entry is the run's own sizing: the same strategy, the same name (and trial).
+        const sized =
+          sizing && Object.keys(sizing).length > 0
+            ? `,sizing=${Object.entries(sizing)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([k, v]) => `${k}:${v}`)
+                .join(";")}`
+            : "";
         out.push({
           long_above,
           short_above,

@@ -63,8 +63,10 @@ export function thresholdGrid(input: GridInput): GridStudy {
   const base = parseEngineConfig(input.engine);
   const { bars, grid, holdoutStart } = input;
   const n = bars.ts.length;
-  if (!(holdoutStart >= 1 && holdoutStart <= n)) {
-    throw new Error(`backtest.grid: the holdout starts at bar ${holdoutStart}, outside the ${n} traded bars`);
+  if (!(holdoutStart >= 3 && holdoutStart <= n)) {
+    throw new Error(
+      `backtest.grid: the final holdout starts at traded bar ${holdoutStart} of ${n}: no out-of-sample stretch before it to rank the points on`,
+    );
   }
   if (base.sizing.kind === "kelly" && grid.sizing === undefined) {
     throw new Error(
