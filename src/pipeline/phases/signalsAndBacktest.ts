@@ -1,6 +1,7 @@
 /**
  * Phase `backtest`: every variant (each model, the ensemble) traded with costs on its
- * out-of-sample signals; this run's trials written to the experiment's ledger (through the
+ * out-of-sample signals, and the `backtest.grid:` study on the selected one (backtestGrid.ts);
+ * this run's trials, grid points included, written to the experiment's ledger (through the
  * `recordTrials` hook) and the ledger fed into the selected variant's deflated Sharpe.
  */
 import { backtestReport, simulate, simulationSegments } from "../../backtest";
