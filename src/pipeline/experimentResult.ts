@@ -5,12 +5,12 @@
 import type { BacktestReport, BacktestRun, GridStudy, TradedSegment } from "../backtest";
 import type { Calibrator } from "../calibration";
 import type { Bars, LoadDataOptions, ValidationReport } from "../data";
-import type { Importance, Model } from "../models";
+import type { BlendCombiner, Importance, Model } from "../models";
 import type { GateVerdict } from "../promotion";
 import type { LedgerStats, TrialEntry, TrialLedger } from "../tracking";
 import type { LeakageReport, SplitPlan } from "../validation";
 import type { Scores } from "./classificationMetrics";
-import type { ExperimentConfig } from "./config";
+import type { EnsembleConfig, ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
 import type { ProgressStep } from "./phaseNames";
 
@@ -49,10 +49,16 @@ export interface ModelResult {
   calibrationRows: number;
 }
 
-/** The run's blend of its models (the `ensemble:` block), weights from oofBlendWeights.ts. */
+/** The run's blend of its models (the `ensemble:` block), fitted by oofBlendWeights.ts. */
 export interface BlendResult {
+  kind: EnsembleConfig["kind"];
   members: string[];
+  /** Each member's share: the linear blend's weights; stacking: its share of the meta-model's |coefficients|. */
   weights: Float64Array;
+  /** What blends the members' calibrated probabilities, fitted on every OOF row (the holdout's and the saved model's). */
+  combiner: BlendCombiner;
+  /** Folds whose OOF rows a combiner fitted outside them blended (null: the kind fits nothing). */
+  crossFitted: { fitted: number; folds: number } | null;
   oos: Scores;
   holdout: Scores;
   oofProbs: Float64Array;
