@@ -150,8 +150,13 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   for (const m of r.models) lines.push(scoreRow(m.name, m.holdout));
   if (r.ensemble) {
     lines.push(scoreRow("ensemble", r.ensemble.holdout));
+    const e = r.ensemble;
+    // Stacking has no weights: its numbers are each member's share of the meta-model's |coefficients|.
+    const what =
+      e.kind === "stacking" ? "member shares of the stacking model" : e.kind === "fixed" ? "fixed weights" : "weights";
+    const fitted = e.kind === "mean" || e.kind === "fixed" ? "" : " (fitted on OOF)";
     lines.push(
-      `ensemble weights (fitted on OOF): ${r.ensemble.members.map((n, i) => `${n} ${f(r.ensemble?.weights[i] ?? Number.NaN, 3)}`).join(", ")}`,
+      `ensemble ${e.kind}, ${what}${fitted}: ${e.members.map((n, i) => `${n} ${f(e.weights[i], 3)}`).join(", ")}`,
     );
   }
   lines.push(...holdoutGapLines(r));

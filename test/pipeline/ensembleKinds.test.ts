@@ -124,7 +124,7 @@ describe("wsp run with each ensemble kind", { timeout: 120_000 }, () => {
 
   it("fixed weights, normalised", async () => {
     const out = await runWith("{ kind: fixed, weights: { gbm: 1, logistic: 3 } }");
-    expect(out).toContain("ensemble weights (fitted on OOF): gbm 0.250, logistic 0.750");
+    expect(out).toContain("ensemble fixed, fixed weights: gbm 0.250, logistic 0.750");
   });
 });
 
