@@ -11,6 +11,7 @@ import type { Document } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromColumns, loadAnyModel, takeRows } from "../../src/models";
 import { loadRegisteredModel, promoteRun, runPhases, runTracked } from "../../src/pipeline";
+import { variantModel } from "../../src/pipeline/modelExport";
 import { checkWorkload, estimateModel } from "../../src/pipeline/workEstimate";
 import { MlflowClient, readLedger } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
@@ -132,6 +133,8 @@ describe("searched variants in the trial ledger", () => {
     expect(selection[0].selected).toHaveLength(2);
     const params = Object.fromEntries((gbm?.data.params ?? []).map((p) => [p.key, p.value]));
     expect(["1", "2"]).toContain(params["search.max_depth"]);
+    // The logged model's params carry the searched value its refit was fitted with.
+    expect(variantModel(tracked.result, "gbm", {}, 0).params?.["search.max_depth"]).toBe(params["search.max_depth"]);
     expect(params["selection.features"]?.split(",")).toHaveLength(2);
 
     // Promoted, the variant loads back from the registry over every column and predicts as the run's
