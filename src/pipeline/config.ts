@@ -132,6 +132,13 @@ export const experimentConfigSchema = z
     if (c.ensemble && c.models.length < 2) {
       ctx.addIssue({ code: "custom", path: ["ensemble"], message: "an ensemble needs at least two models" });
     }
+    // The labels stage cannot see the models' kinds table: a primary model is checked here.
+    if (c.labels.kind === "meta" && "model" in c.labels.primary) {
+      const r = modelEntrySchema.safeParse(c.labels.primary.model);
+      for (const issue of r.error?.issues ?? []) {
+        ctx.addIssue({ code: "custom", path: ["labels", "primary", "model", ...issue.path], message: issue.message });
+      }
+    }
   });
 
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
