@@ -71,21 +71,25 @@ const sideLabelsSchema = z.discriminatedUnion("kind", [
     .strict(),
 ]);
 
-export const primaryConfigSchema = z.union([
+const modelPrimary = z
+  .object({
+    /** May be left out: a mapping with `model:` is this alternative. */
+    rule: z.literal("model").optional(),
+    /** A `models:`-style entry ({ kind, params }), checked by the pipeline's config. */
+    model: z.looseObject({ kind: z.string().min(1) }),
+    /** Default: fixed-horizon up/down over the meta labels' horizon. */
+    labels: sideLabelsSchema.optional(),
+    /** Out-of-fold P(up) at or above this gives a long side, below it a short one. */
+    long_above: z.number().gt(0).lt(1).default(0.5),
+  })
+  .strict();
+
+export const primaryConfigSchema = z.discriminatedUnion("rule", [
   z.object({ rule: z.literal("cross"), fast: indicatorRef, slow: indicatorRef }).strict(),
   z.object({ rule: z.literal("sign"), of: indicatorRef, center: z.number().default(0) }).strict(),
-  z
-    .object({
-      /** A `models:`-style entry ({ kind, params }), checked by the pipeline's config. */
-      model: z.looseObject({ kind: z.string().min(1) }),
-      /** Default: fixed-horizon up/down over the meta labels' horizon. */
-      labels: sideLabelsSchema.optional(),
-      /** Probability of up at or above which the side is long (else short). */
-      long_above: z.number().gt(0).lt(1).default(0.5),
-    })
-    .strict(),
+  modelPrimary,
 ]);
 
 export type PrimaryConfig = z.infer<typeof primaryConfigSchema>;
-export type PrimaryRule = Extract<PrimaryConfig, { rule: string }>;
 export type PrimaryModel = Extract<PrimaryConfig, { model: unknown }>;
+export type PrimaryRule = Exclude<PrimaryConfig, PrimaryModel>;

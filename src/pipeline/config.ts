@@ -134,9 +134,14 @@ export const experimentConfigSchema = z
     }
     // The labels stage cannot see the models' kinds table: a primary model is checked here.
     if (c.labels.kind === "meta" && "model" in c.labels.primary) {
-      const r = modelEntrySchema.safeParse(c.labels.primary.model);
-      for (const issue of r.error?.issues ?? []) {
-        ctx.addIssue({ code: "custom", path: ["labels", "primary", "model", ...issue.path], message: issue.message });
+      const model = c.labels.primary.model;
+      const r = modelEntrySchema.safeParse(model, { error: configErrorMap });
+      for (const issue of r.success ? [] : describeIssues(modelEntrySchema, model, r.error.issues)) {
+        const path = ["labels", "primary", "model", ...issue.path] as PropertyKey[];
+        // The experiment's own description adds what the value was.
+        const got = `, got ${shown(issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], model))}`;
+        const message = issue.message.endsWith(got) ? issue.message.slice(0, -got.length) : issue.message;
+        ctx.addIssue({ code: "custom", path, message });
       }
     }
   });

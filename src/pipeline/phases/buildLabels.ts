@@ -36,7 +36,7 @@ export async function buildLabels(ctx: PhaseContext, data: DataPhase, features: 
   let primarySide: Float64Array[] | null = null;
   if (labels.kind === "meta") {
     const { primary } = labels;
-    if ("rule" in primary) {
+    if (!("model" in primary)) {
       primarySide = tickerBars.map((_, k) => primaryRuleSide(primary, featureInputOf(data, k, undefined)));
     } else {
       const sides = await primaryModelSides(ctx, data, features, primary, labels.horizon);
