@@ -13,9 +13,9 @@ import { crossValidate } from "./crossValidate";
 import { panelPlan } from "./panel";
 import { assembleRows } from "./phases/assembleRows";
 import type { FeaturesPhase } from "./phases/buildFeatures";
-import { tickerLabels } from "./phases/buildLabels";
 import type { PhaseContext } from "./phases/context";
 import type { DataPhase } from "./phases/loadData";
+import { tickerLabels } from "./tickerLabels";
 
 /** The primary model's side labels: up/down, over the meta labels' horizon unless given. */
 function sideLabelsOf(primary: PrimaryModel, horizon: number): LabelsConfig {
