@@ -15,7 +15,7 @@ import { calibrationConfigSchema } from "../calibration";
 import { clipMessage, dataConfigSchema, readProblem } from "../data";
 import { featuresConfigSchema, regimesConfigSchema } from "../features";
 import { labelsConfigSchema } from "../labels";
-import { SINGLE_KINDS, specOptions } from "../models";
+import { kindCapabilities, SINGLE_KINDS, specOptions } from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
@@ -142,6 +142,13 @@ export const experimentConfigSchema = z
         const got = `, got ${shown(issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], model))}`;
         const message = issue.message.endsWith(got) ? issue.message.slice(0, -got.length) : issue.message;
         ctx.addIssue({ code: "custom", path, message });
+      }
+      if (r.success && kindCapabilities(r.data.kind).needsSequences && c.data.tickers.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["labels", "primary", "model", "kind"],
+          message: `${r.data.kind} needs one ticker (its windows are runs of consecutive bars); data.tickers has ${c.data.tickers.length}`,
+        });
       }
     }
   });

@@ -124,6 +124,12 @@ describe("labels keys: bad values name the YAML path", () => {
     expect(
       bad({ kind: "meta", horizon: 5, barriers, primary: { model: { kind: "logistic" }, long_above: 2 } }),
     ).toThrow(/labels\.primary\.long_above: expected a number in \(0, 1\), got 2/);
+    const twoTickers = variant({ kind: "meta", horizon: 5, barriers, primary: { model: { kind: "lstm" } } }, (doc) =>
+      doc.setIn(["data", "tickers"], doc.createNode(["PLNT", "SENT"], { flow: true })),
+    );
+    expect(() => parseConfig(twoTickers, "x.yaml")).toThrow(
+      /labels\.primary\.model\.kind: lstm needs one ticker \(its windows are runs of consecutive bars\); data\.tickers has 2/,
+    );
   });
 });
 
