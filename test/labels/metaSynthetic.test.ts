@@ -2,8 +2,8 @@
  * Meta-labels with a known primary: on a synthetic market the SMA(10)/SMA(50) crossing side is
  * right only while a visible regime series REG is 1 (the next bars drift with the side) and wrong
  * while it is 0 (they drift against it). The meta model, given REG as a feature, must learn when
- * to act: out-of-fold AUC clearly above 0.5 and a higher P(TAKE) where REG is 1; its
- * shuffled-label control must not.
+ * to act: out-of-fold AUC clearly above 0.5 and a higher P(TAKE) where REG is 1, and trading
+ * the primary side where it says TAKE pays; its shuffled-label control must do neither.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,6 +82,7 @@ labels:
 validation: { kind: walk_forward, train: P4Y, test: P2Y, mode: expanding, embargo: 5, final_holdout: P2Y }
 models: [{ kind: gbm, params: { n_trees: 40, max_depth: 2, learning_rate: 0.1, min_child_weight: 20 } }]
 signals: { long_above: 0.55, short_above: 0.55, hold_bars: 5 }
+sizing: { kind: kelly, kelly_fraction: 0.5 }
 backtest: { benchmark: SYN, stress: [] }
 controls: { shuffled_labels: true }
 `);
@@ -104,6 +105,11 @@ controls: { shuffled_labels: true }
     expect(off.length).toBeGreaterThan(200);
     expect(mean(on) - mean(off)).toBeGreaterThan(0.2);
     expect(r.control?.oos.auc).toBeLessThan(0.56);
+    // Traded: the primary side where P(TAKE) reaches 0.55, Kelly-sized by P(TAKE).
+    const report = r.backtest.run.report;
+    expect(report.trades.trades).toBeGreaterThan(50);
+    expect(report.returns.sharpe).toBeGreaterThan(1.5);
+    expect(report.returns.sharpe).toBeGreaterThan((r.control?.sharpe ?? 0) + 1);
     expect(r.gates.checks.find((c) => c.name === "control")?.passed).toBe(true);
   }, 120_000);
 });
