@@ -14,6 +14,7 @@ import { crossValidate } from "../crossValidate";
 import { type ControlResult, dsrOnBasis, type LeakageResult, type ModelResult } from "../experimentResult";
 import { createModel } from "../modelFactory";
 import { classCounts } from "../runNotes";
+import { trainingWeigher } from "../trainingWeigher";
 import type { BlendPhase } from "./blend";
 import type { LabelsPhase } from "./buildLabels";
 import type { CalibrationPhase } from "./calibrateModels";
@@ -83,6 +84,7 @@ export async function shuffledLabelControl(
     const r = await crossValidate(() => createModel(entry, idx), rows.X, yTarget, plan, width, {
       permuteSeed: config.controls.seed,
       onFold: () => h.tick(),
+      weigh: trainingWeigher(config, rows.panel, labels.sets, labels.classes.length),
     });
     const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width, rows.regimeIds);
     const sim = simulate(market.assetsOf(c.oof, c.holdout), market.engine);
