@@ -200,6 +200,25 @@ export const experimentConfigSchema = z
           message: "the weights sum to 0: give some model a positive weight",
         });
     }
+    // The labels stage cannot see the models' kinds table: a primary model is checked here.
+    if (c.labels.kind === "meta" && "model" in c.labels.primary) {
+      const model = c.labels.primary.model;
+      const r = modelEntrySchema.safeParse(model, { error: configErrorMap });
+      for (const issue of r.success ? [] : describeIssues(modelEntrySchema, model, r.error.issues)) {
+        const path = ["labels", "primary", "model", ...issue.path] as PropertyKey[];
+        // The experiment's own description adds what the value was.
+        const got = `, got ${shown(issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], model))}`;
+        const message = issue.message.endsWith(got) ? issue.message.slice(0, -got.length) : issue.message;
+        ctx.addIssue({ code: "custom", path, message });
+      }
+      if (r.success && kindCapabilities(r.data.kind).needsSequences && c.data.tickers.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["labels", "primary", "model", "kind"],
+          message: `${r.data.kind} needs one ticker (its windows are runs of consecutive bars); data.tickers has ${c.data.tickers.length}`,
+        });
+      }
+    }
   });
 
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;

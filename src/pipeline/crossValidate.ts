@@ -22,6 +22,12 @@ export interface CrossValidated {
   fitSeconds: number;
 }
 
+/**
+ * Per-row fit weights of one fit's training rows (`labels.class_weight`), from those rows and
+ * their (possibly permuted) labels only.
+ */
+export type TrainingWeigher = (train: Int32Array, yTrain: Float64Array) => Float64Array;
+
 /** One fit's training rows, all a `FitFold` may look at. */
 export interface FoldTraining {
   /** The split's index, or "final" for the refit on every pre-holdout row. */
@@ -31,6 +37,8 @@ export interface FoldTraining {
   X: FeatureMatrix;
   /** Their labels (permuted for the shuffled-label control). */
   y: Float64Array;
+  /** Their fit weights (`labels.class_weight`), when the run weighs rows. */
+  sampleWeight?: Float64Array;
 }
 
 /** Fits a fold's model from its training rows; the model must predict from every column of X. */
@@ -48,12 +56,14 @@ async function fitPredict(
   y: Float64Array,
   split: Pick<Split, "train" | "test">,
   permuteSeed: number | null,
-  fitFold: ((rows: Int32Array, X: FeatureMatrix, y: Float64Array) => Promise<Model>) | null,
+  weigh: TrainingWeigher | undefined,
+  fitFold: ((t: Omit<FoldTraining, "fold">) => Promise<Model>) | null,
 ): Promise<{ model: Model; probs: Float64Array }> {
   let yTrain = gather(y, split.train);
   if (permuteSeed !== null) yTrain = shuffleLabels(yTrain, permuteSeed);
+  const sampleWeight = weigh?.(split.train, yTrain);
   if (fitFold) {
-    const fitted = await fitFold(split.train, takeRows(X, split.train), yTrain);
+    const fitted = await fitFold({ rows: split.train, X: takeRows(X, split.train), y: yTrain, sampleWeight });
     return { model: fitted, probs: fitted.predictProba(takeRows(X, split.test)) };
   }
   const model = make();
@@ -69,7 +79,7 @@ async function fitPredict(
     const probs = model.predictProba(takeRows(X, rows), rows);
     return { model, probs: probs.slice((probs.length / rows.length) * history) };
   }
-  await model.fit(takeRows(X, split.train), yTrain);
+  await model.fit(takeRows(X, split.train), yTrain, { sampleWeight });
   return { model, probs: model.predictProba(takeRows(X, split.test)) };
 }
 
@@ -79,17 +89,17 @@ export async function crossValidate(
   y: Float64Array,
   plan: SplitPlan,
   width: number,
-  opts: { permuteSeed?: number | null; onFold?: () => void; fitFold?: FitFold } = {},
+  opts: { permuteSeed?: number | null; onFold?: () => void; weigh?: TrainingWeigher; fitFold?: FitFold } = {},
 ): Promise<CrossValidated> {
   const started = performance.now();
   const seed = opts.permuteSeed ?? null;
   const { fitFold } = opts;
   const fitOf = (fold: number | "final") =>
-    fitFold ? (rows: Int32Array, Xt: FeatureMatrix, yt: Float64Array) => fitFold({ fold, rows, X: Xt, y: yt }) : null;
+    fitFold ? (t: Omit<FoldTraining, "fold">) => fitFold({ ...t, fold }) : null;
   const perSplit: Float64Array[] = [];
   const foldScores: Scores[] = [];
   for (const [k, split] of plan.splits.entries()) {
-    const { probs } = await fitPredict(make, X, y, split, seed === null ? null : seed + k, fitOf(k));
+    const { probs } = await fitPredict(make, X, y, split, seed === null ? null : seed + k, opts.weigh, fitOf(k));
     perSplit.push(probs);
     const local = new Float64Array(split.test.length * width).fill(Number.NaN);
     local.set(probs);
@@ -104,6 +114,7 @@ export async function crossValidate(
     y,
     { train: plan.rows, test: plan.holdout },
     seed === null ? null : seed + plan.splits.length,
+    opts.weigh,
     fitOf("final"),
   );
   plan.holdout.forEach((r, j) => {

@@ -93,7 +93,7 @@ function columnsOf(X: FeatureMatrix, names: readonly string[]): FeatureMatrix {
   );
 }
 
-/** The panel's labels with every row outside `rows` masked: what an inner plan may use. */
+/** A per-training-row array (labels, weights) over the panel's rows, NaN outside `rows`: what an inner plan may use. */
 function maskedLabels(n: number, rows: Int32Array, y: Float64Array): Float64Array {
   const out = new Float64Array(n).fill(Number.NaN);
   rows.forEach((r, j) => {
@@ -147,9 +147,11 @@ export function foldFitter(
       const { train, test } = plan.splits[0];
       innerRows = union(innerRows, union(train, test));
       const probe = createModel(entry, index);
+      const wAll = t.sampleWeight && maskedLabels(panel.ts.length, t.rows, t.sampleWeight);
       await probe.fit(
         takeRows(X, train),
         Float64Array.from(train, (r) => yAll[r]),
+        { sampleWeight: wAll && Float64Array.from(train, (r) => wAll[r]) },
       );
       const Xte = takeRows(X, test);
       const yte = Float64Array.from(test, (r) => yAll[r]);
@@ -196,7 +198,7 @@ export function foldFitter(
       };
     }
     const model = createModel({ kind: entry.kind, params } as ModelEntry, index);
-    await model.fit(columnsOf(t.X, names), t.y);
+    await model.fit(columnsOf(t.X, names), t.y, { sampleWeight: t.sampleWeight });
     choices.push({ fold: t.fold, innerRows, search: searched, selection });
     return names.length === X.names.length ? model : widenColumns(model, X.names);
   };

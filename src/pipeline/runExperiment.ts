@@ -27,6 +27,7 @@ import { type BacktestPhase, signalsAndBacktest } from "./phases/signalsAndBackt
 import { type TradedMarket, tradedMarket } from "./phases/tradedMarket";
 import type { PHASES, PhaseName } from "./phaseNames";
 import { PhaseTimer } from "./progress";
+import { checkClassWeights } from "./trainingWeigher";
 
 export * from "./experimentResult";
 export type {
@@ -91,6 +92,7 @@ export async function runPhases<P extends PhaseName>(
   checkModels(config.models, config.data.tickers.length, classCount(config));
   checkBacktestGrid(config);
   checkGoNoGo(config);
+  checkClassWeights(config);
   const ctx: PhaseContext = { config, hooks, timer: new PhaseTimer(hooks.progress ?? true) };
   const out: Partial<PhaseOutputs> = {};
   const done = () => ({ ...out, config, timings: ctx.timer.timings }) as PhasesThrough<P>;
@@ -102,7 +104,7 @@ export async function runPhases<P extends PhaseName>(
   const features = (out.features = await buildFeatures(ctx, data));
   if (through === "features") return done();
   enter("labels");
-  const labels = (out.labels = await buildLabels(ctx, data));
+  const labels = (out.labels = await buildLabels(ctx, data, features));
   if (through === "labels") return done();
   enter("rows");
   const rows = (out.rows = assembleRows(ctx, data, features, labels));

@@ -15,6 +15,7 @@ import { type ControlResult, dsrOnBasis, type LeakageResult, type ModelResult } 
 import { foldFitter } from "../foldFitter";
 import { createModel } from "../modelFactory";
 import { classCounts } from "../runNotes";
+import { trainingWeigher } from "../trainingWeigher";
 import type { BlendPhase } from "./blend";
 import type { LabelsPhase } from "./buildLabels";
 import type { CalibrationPhase } from "./calibrateModels";
@@ -86,6 +87,7 @@ export async function shuffledLabelControl(
     const r = await crossValidate(() => createModel(entry, idx), rows.X, yTarget, plan, width, {
       permuteSeed: config.controls.seed,
       onFold: () => h.tick(),
+      weigh: trainingWeigher(config, rows.panel, labels.sets, labels.classes.length),
       fitFold: fitter?.fitFold,
     });
     const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width, rows.regimeIds);

@@ -3,6 +3,7 @@ import { modelEntryName } from "../config";
 import { type CrossValidated, crossValidate } from "../crossValidate";
 import { type FoldChoice, foldChoiceNotes, foldFitter } from "../foldFitter";
 import { createModel } from "../modelFactory";
+import { trainingWeigher } from "../trainingWeigher";
 import type { LabelsPhase } from "./buildLabels";
 import type { PhaseContext } from "./context";
 import type { RowsPhase } from "./assembleRows";
@@ -26,6 +27,7 @@ export async function fitModels(
   splits: SplitsPhase,
 ): Promise<TrainingPhase> {
   const { plan } = splits;
+  const weigh = trainingWeigher(config, rows.panel, labels.sets, labels.classes.length);
   const choices: (FoldChoice[] | null)[] = [];
   const fits = await timer.run("training", config.models.length * (plan.splits.length + 1), async (h) => {
     const out: CrossValidated[] = [];
@@ -35,6 +37,7 @@ export async function fitModels(
       out.push(
         await crossValidate(() => createModel(entry, i), rows.X, rows.yTarget, plan, labels.width, {
           onFold: () => h.tick(),
+          weigh,
           fitFold: fitter?.fitFold,
         }),
       );

@@ -61,7 +61,9 @@ export async function tradedMarketFrom(
     : await loadBenchmark(config, traded.bars[0], hooks);
   const n = panel.ts.length;
   const probabilitiesOf = (oof: Float64Array, holdout: Float64Array): ProbabilityInput[] => {
-    const sides = sideProbs(mergeOutOfSample(oof, holdout), labels.width, n);
+    const primary = labels.primarySide;
+    const rowSide = primary ? Float64Array.from(panel.rowTicker, (k, r) => primary[k][panel.rowBar[r]]) : undefined;
+    const sides = sideProbs(mergeOutOfSample(oof, holdout), labels.width, n, rowSide);
     const up = tickerBars.map((b) => new Float64Array(b.ts.length).fill(Number.NaN));
     const down = tickerBars.map((b) => new Float64Array(b.ts.length).fill(Number.NaN));
     for (let r = 0; r < n; r++) {
@@ -92,13 +94,18 @@ async function loadBenchmark(config: ExperimentConfig, bars: Bars, hooks: RunHoo
   return b;
 }
 
-/** P(up) and P(down) per label row from probabilities of `width` per row. */
-function sideProbs(probs: Float64Array, width: number, n: number): { up: Float64Array; down: Float64Array } {
+/** P(up) and P(down) per label row from probabilities of `width` per row (meta labels: and the primary side per row). */
+function sideProbs(
+  probs: Float64Array,
+  width: number,
+  n: number,
+  side?: Float64Array,
+): { up: Float64Array; down: Float64Array } {
   const up = new Float64Array(n);
   const down = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    up[i] = upProbability(probs, i, width);
-    down[i] = downProbability(probs, i, width);
+    up[i] = upProbability(probs, i, width, side?.[i]);
+    down[i] = downProbability(probs, i, width, side?.[i]);
   }
   return { up, down };
 }
