@@ -50,7 +50,9 @@ export function planAblationSteps(
     );
   const wanted = new Set(steps);
   if (wanted.has("drop_bottom_k") && !(Number.isInteger(bottomK) && bottomK >= 1 && bottomK < names.length))
-    throw new Error(`ablation: drop_bottom_k needs bottomK an integer in 1..${names.length - 1}, got ${bottomK}`);
+    throw new Error(
+      `ablation: bottom-k must be an integer in 1..${names.length - 1} (the run has ${names.length} features), got ${bottomK}`,
+    );
   const plans: AblationStepPlan[] = [];
   for (const step of ABLATION_STEPS.filter((s) => wanted.has(s))) {
     const columns =
