@@ -18,5 +18,5 @@ export {
   DEFAULT_ABLATION_STEPS,
   planAblationSteps,
 } from "./ablationSteps";
-export { columnsByComponent, componentOfGroup, type FeatureComponent, REGIME_GROUP } from "./featureComponents";
+export { columnsByComponent, type FeatureComponent } from "./featureComponents";
 export { ShapPrunedModel } from "./shapPruned";
