@@ -122,7 +122,8 @@ function basisReturns(run: AblationStepRun, basis: "active" | "absolute"): { r: 
   const ppy = sim.periodsPerYear;
   const rf = perPeriodRate(sim.config.backtest.risk_free, ppy);
   const bench = run.backtest.benchmark;
-  if (basis === "active" && bench) {
+  if (basis === "active") {
+    if (!bench) throw new Error("ablation: the active basis needs the benchmark's bars");
     const sized = sizedBenchmarkReturns(bench.close, sim.config.sizing, ppy).subarray(0, r.length);
     return { r: activeReturns(r, sized, rf).returns, ppy };
   }
@@ -196,11 +197,13 @@ export async function runAblation(loaded: LoadedConfig, opts: AblationOptions = 
   // Trials: every step's variants, then the ledger they join.
   const entries = [...runs.values()].flatMap((r) => stepTrials(r, config, data.dataHash));
   const ledger = opts.recordTrials ? await opts.recordTrials(entries) : ledgerOf(entries);
-  const basis = config.promotion.dsr_basis;
+  // Every step trades the same bars, so the benchmark is there for all of them or for none.
+  const hasBenchmark = runOf(plans[0].step).backtest.benchmark !== null;
+  const basis = config.promotion.dsr_basis === "active" && hasBenchmark ? "active" : "absolute";
+  if (config.promotion.dsr_basis === "active" && !hasBenchmark)
+    notes.push("promotion.dsr_basis active, but the benchmark has no bars on the traded days: absolute returns used");
   const series = plans.map((p) => basisReturns(runOf(p.step), basis));
   const returnBars = series[0].r.length;
-  if (basis === "active" && !runOf(plans[0].step).backtest.benchmark)
-    notes.push("promotion.dsr_basis active, but the benchmark has no bars on the traded days: absolute returns used");
   const trials = ledgerStats(ledger, returnBars);
 
   // OOS rows every step predicts (an lstm leaves its first window's rows out).
