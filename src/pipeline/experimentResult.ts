@@ -5,14 +5,15 @@
 import type { BacktestReport, BacktestRun } from "../backtest";
 import type { Calibrator } from "../calibration";
 import type { Bars, LoadDataOptions, ValidationReport } from "../data";
-import type { Importance, Model } from "../models";
+import type { BlendCombiner, Importance, Model } from "../models";
 import type { GateVerdict } from "../promotion";
 import type { LedgerStats, TrialEntry, TrialLedger } from "../tracking";
 import type { LeakageReport, SplitPlan } from "../validation";
 import type { Scores } from "./classificationMetrics";
-import type { ExperimentConfig } from "./config";
+import type { EnsembleConfig, ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
 import type { ProgressStep } from "./phaseNames";
+import type { TickerBacktest } from "./tickerBacktests";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -32,6 +33,8 @@ export interface ModelResult {
   foldScores: Scores[];
   /** Calibrated probabilities, `width` per label row. */
   oofProbs: Float64Array;
+  /** The raw (uncalibrated) out-of-fold probabilities `oosRaw` scores: the report's before-calibration reliability. */
+  oofRawProbs: Float64Array;
   holdoutProbs: Float64Array;
   /** Refitted on every pre-holdout row; the model saved as an artifact. */
   model: Model;
@@ -49,10 +52,16 @@ export interface ModelResult {
   calibrationRows: number;
 }
 
-/** The run's blend of its models (the `ensemble:` block), weights from oofBlendWeights.ts. */
+/** The run's blend of its models (the `ensemble:` block), fitted by oofBlendWeights.ts. */
 export interface BlendResult {
+  kind: EnsembleConfig["kind"];
   members: string[];
+  /** Each member's share: the linear blend's weights; stacking: its share of the meta-model's |coefficients|. */
   weights: Float64Array;
+  /** What blends the members' calibrated probabilities, fitted on every OOF row (the holdout's and the saved model's). */
+  combiner: BlendCombiner;
+  /** Folds whose OOF rows a combiner fitted outside them blended (null: the kind fits nothing). */
+  crossFitted: { fitted: number; folds: number } | null;
   oos: Scores;
   holdout: Scores;
   oofProbs: Float64Array;
@@ -71,6 +80,8 @@ export interface BacktestResult {
   assets: Bars[];
   /** Bar index (into `bars`) where the final holdout starts. */
   holdoutStart: number;
+  /** The traded variant per ticker: each ticker traded alone, and its trades' share of the portfolio's P&L. */
+  byTicker: TickerBacktest[];
   /** Sharpe (annualised) of every variant tried in this run. */
   variantSharpes: Record<string, number>;
   /** Distinct trials in the experiment's ledger once this run's were added. */

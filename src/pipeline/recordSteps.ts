@@ -22,6 +22,7 @@ import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
 import { variantModel } from "./modelExport";
+import { evaluationJson } from "./reportEvaluation";
 import { variantReferenceProfile } from "./referenceProfileArtifact";
 import { RETURNS_ARTIFACT, returnsCsv } from "./returnsArtifact";
 
@@ -169,10 +170,14 @@ async function recordChecks(r: ExperimentResult, { parent }: Recording): Promise
   await parent.logJsonArtifact("gates.json", r.gates);
 }
 
-/** The PNGs, report.html, summary.txt and the summary as the run page's description. */
+/**
+ * The PNGs, report.html, the numbers of its evaluation sections (evaluation.json), summary.txt
+ * and the summary as the run page's description.
+ */
 async function recordReport(r: ExperimentResult, { parent, report }: Recording): Promise<void> {
   for (const p of report.pngs) await parent.logArtifact(p.path, p.content);
   await parent.logArtifact("report.html", report.html);
+  await parent.logJsonArtifact("evaluation.json", evaluationJson(r));
   await parent.logArtifact("summary.txt", `${report.summary}\n`);
   await parent.setTags({ "mlflow.note.content": noteOf(r.config.name, report.summary) });
 }

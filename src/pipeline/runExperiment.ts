@@ -160,6 +160,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       ...p.features.notes,
       ...labels.notes,
       ...rows.notes,
+      ...ensemble.notes,
       ...backtest.notes,
       ...backtest.backtest.run.report.notes,
     ],

@@ -13,6 +13,7 @@ import type { PhaseContext } from "./context";
 import type { DataPhase } from "./loadData";
 import type { SplitsPhase } from "./planSplits";
 import type { RowsPhase } from "./assembleRows";
+import { tickerBacktests } from "../tickerBacktests";
 import type { TradedMarket } from "./tradedMarket";
 
 export interface BacktestPhase {
@@ -94,6 +95,7 @@ export async function signalsAndBacktest(
       benchmark,
       bars: btBars,
       assets: market.bars,
+      byTicker: tickerBacktests(tradedVariant(variants, selected, market), engine, chosen.sim, report),
       holdoutStart: lowerBoundOf(btBars.ts, splits.plan.holdoutFrom),
       variantSharpes: Object.fromEntries(sims.map((s) => [s.name, s.report.returns.sharpe])),
       trials: trials.count,
@@ -102,6 +104,17 @@ export async function signalsAndBacktest(
     };
   });
   return { market, backtest, trials, nObs, notes };
+}
+
+/** The selected variant's traded assets. */
+function tradedVariant(
+  variants: readonly { name: string; oof: Float64Array; holdout: Float64Array }[],
+  selected: string,
+  market: TradedMarket,
+) {
+  const v = variants.find((x) => x.name === selected);
+  if (!v) throw new Error(`backtest: no variant named ${selected}`);
+  return market.assetsOf(v.oof, v.holdout);
 }
 
 function lowerBoundOf(ts: Float64Array, x: number): number {
