@@ -261,8 +261,11 @@ export function trialConfigHash(config: ExperimentConfig): string {
     drift_schedule: _driftSchedule,
     ...rest
   } = config;
+  // A grid study changes none of the run's variants: its points are trials named by their own
+  // thresholds and sizing (phases/backtestGrid.ts), so adding or editing it re-keys nothing.
+  const { grid: _grid, ...backtest } = rest.backtest;
   return createHash("sha256")
-    .update(JSON.stringify(canonical(rest)))
+    .update(JSON.stringify(canonical({ ...rest, backtest })))
     .digest("hex");
 }
 

@@ -2,7 +2,7 @@
  * What a run produces: the parts phases return and the whole `ExperimentResult` that the record
  * steps (recordSteps.ts), the report and the model export read.
  */
-import type { BacktestReport, BacktestRun } from "../backtest";
+import type { BacktestReport, BacktestRun, GridStudy, TradedSegment } from "../backtest";
 import type { Calibrator } from "../calibration";
 import type { Bars, LoadDataOptions, ValidationReport } from "../data";
 import type { BlendCombiner, Importance, Model } from "../models";
@@ -94,6 +94,15 @@ export interface BacktestResult {
    * the ledger as it stands then.
    */
   ledger: LedgerStats;
+  /** The traded series cut at the holdout: out of sample, and the final holdout (the go/no-go gates read one). */
+  segments: { oos: TradedSegment; holdout: TradedSegment };
+  /** The `backtest.grid:` study on the selected variant (a study: the headline stays the configured point); null without one. */
+  grid: GridResult | null;
+}
+
+/** A threshold/sizing grid on `variant`'s out-of-sample probabilities; its points are trials `<variant>@grid:<point>`. */
+export interface GridResult extends GridStudy {
+  variant: string;
 }
 
 export interface ControlResult {

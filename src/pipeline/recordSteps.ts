@@ -21,6 +21,8 @@ import {
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
+import { gridJson } from "./gridArtifact";
+import { goNoGoMetrics } from "./goNoGoFigures";
 import { variantModel } from "./modelExport";
 import { evaluationJson } from "./reportEvaluation";
 import { variantReferenceProfile } from "./referenceProfileArtifact";
@@ -58,6 +60,7 @@ export const RECORD_STEPS: readonly RecordStep[] = [
   { name: "trades", record: (r, rec) => rec.parent.logArtifact("backtest/trades.csv", tradesCsv(r)) },
   // Per-bar returns, out of sample and holdout apart: a sweep's PBO reads the former.
   { name: "returns", record: (r, rec) => rec.parent.logArtifact(RETURNS_ARTIFACT, returnsCsv(r)) },
+  { name: "threshold grid", record: recordGrid },
   { name: "checks", record: recordChecks },
   { name: "report", record: recordReport },
   { name: "model runs", child: true, record: recordModelRuns },
@@ -97,6 +100,7 @@ export function parentMetrics(r: ExperimentResult): Record<string, number> {
     benchmark_max_drawdown: bench.maxDrawdown,
     leakage_flags: r.leakage.flags.length,
     gates_passed: r.gates.passed ? 1 : 0,
+    ...goNoGoMetrics(r),
   };
   for (const m of r.models) Object.assign(metrics, scoreMetrics(`${m.name}.`, m.oos, m.holdout));
   if (r.ensemble) Object.assign(metrics, scoreMetrics("ensemble.", r.ensemble.oos, r.ensemble.holdout));
@@ -151,6 +155,14 @@ async function recordImportance(r: ExperimentResult, { parent }: Recording): Pro
   const sel = r.models.find((m) => m.name === r.selected) ?? r.models[0];
   await parent.logJsonArtifact("features/importance.json", importanceJson(sel.importance));
   if (sel.shap) await parent.logJsonArtifact("shap/summary.json", importanceJson(sel.shap));
+}
+
+/** The `backtest.grid:` study, `backtest/grid.json` and its PBO and size as metrics; nothing without one. */
+async function recordGrid(r: ExperimentResult, { parent }: Recording): Promise<void> {
+  const g = r.backtest.grid;
+  if (!g) return;
+  await parent.logJsonArtifact("backtest/grid.json", gridJson(g));
+  await parent.logMetrics({ grid_pbo: g.pbo?.pbo ?? Number.NaN, grid_points: g.points.length });
 }
 
 /** The data validation report, the leakage screen and the gates' verdict. */

@@ -9,8 +9,10 @@
 import type { GateVerdict } from "../promotion";
 import { classCount, ConfigError, type ExperimentConfig, type LoadedConfig } from "./config";
 import type { ControlResult, ExperimentResult, LeakageResult, RunHooks } from "./experimentResult";
+import { checkGoNoGo } from "./goNoGoFigures";
 import { checkModelKinds, checkModels } from "./modelFactory";
 import { type RowsPhase, assembleRows } from "./phases/assembleRows";
+import { checkBacktestGrid } from "./phases/backtestGrid";
 import { type BlendPhase, blend } from "./phases/blend";
 import { type FeaturesPhase, buildFeatures } from "./phases/buildFeatures";
 import { type LabelsPhase, buildLabels } from "./phases/buildLabels";
@@ -86,6 +88,8 @@ export async function runPhases<P extends PhaseName>(
   refuseSweep(loaded);
   checkModelKinds(config.models);
   checkModels(config.models, config.data.tickers.length, classCount(config));
+  checkBacktestGrid(config);
+  checkGoNoGo(config);
   const ctx: PhaseContext = { config, hooks, timer: new PhaseTimer(hooks.progress ?? true) };
   const out: Partial<PhaseOutputs> = {};
   const done = () => ({ ...out, config, timings: ctx.timer.timings }) as PhasesThrough<P>;

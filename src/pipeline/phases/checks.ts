@@ -9,6 +9,7 @@ import { univariateAucScreen } from "../../validation";
 import { calibrateOutOfFold } from "../calibrate";
 import { scoreProbabilities } from "../classificationMetrics";
 import { modelEntryName } from "../config";
+import { goNoGoFigures } from "../goNoGoFigures";
 import { crossValidate } from "../crossValidate";
 import { type ControlResult, dsrOnBasis, type LeakageResult, type ModelResult } from "../experimentResult";
 import { createModel } from "../modelFactory";
@@ -42,10 +43,18 @@ export async function leakageChecks(
       { threshold: config.leakage.auc_threshold, positiveClass: width === 1 ? 1 : width - 1 },
     );
     const flags = [...screen.messages];
-    for (const m of [...calibration.models, ...(ensemble ? [{ name: "ensemble", oos: ensemble.oos }] : [])]) {
+    const variants = [...calibration.models, ...(ensemble ? [{ name: "ensemble", ...ensemble }] : [])];
+    for (const m of variants) {
       if (m.oos.accuracy > config.leakage.max_direction_accuracy) {
         flags.push(
           `suspected leakage: ${m.name} direction accuracy ${m.oos.accuracy.toFixed(3)} > ${config.leakage.max_direction_accuracy} out of sample on ${data.tickers.join(", ")}`,
+        );
+      }
+      // With the accuracy go/no-go gate on the holdout, the leakage bound guards that stretch too.
+      const onHoldout = config.promotion.min_accuracy !== undefined && config.promotion.go_no_go_on !== "oos";
+      if (onHoldout && m.holdout.accuracy > config.leakage.max_direction_accuracy) {
+        flags.push(
+          `suspected leakage: ${m.name} direction accuracy ${m.holdout.accuracy.toFixed(3)} > ${config.leakage.max_direction_accuracy} on the final holdout on ${data.tickers.join(", ")}`,
         );
       }
     }
@@ -124,5 +133,9 @@ export function runGates(
     deflatedSharpe: backtested.backtest.deflatedSharpe,
     control,
     leakageFlags: leakage.flags,
+    goNoGo: {
+      figures: goNoGoFigures(config, headline, backtested.backtest),
+      maxDirectionAccuracy: config.leakage.max_direction_accuracy,
+    },
   });
 }

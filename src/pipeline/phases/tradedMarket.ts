@@ -3,7 +3,7 @@
  * first out-of-sample prediction on, the benchmark over the same bars, and the signals a
  * variant's probabilities give on them (out-of-fold where present, else holdout).
  */
-import { type AssetInput, assetFromProbabilities } from "../../backtest";
+import { type AssetInput, assetFromProbabilities, type ProbabilityInput } from "../../backtest";
 import { type Bars, loadDataBlock } from "../../data";
 import type { ExperimentConfig } from "../config";
 import { downProbability, upProbability } from "../sideProbabilities";
@@ -23,6 +23,8 @@ export interface TradedMarket {
   benchmark: Bars | null;
   /** The assets a variant trades, from its out-of-fold and holdout probabilities. */
   assetsOf(oof: Float64Array, holdout: Float64Array): AssetInput[];
+  /** Per ticker, the probabilities behind `assetsOf`'s signals (a threshold grid makes its own). */
+  probabilitiesOf(oof: Float64Array, holdout: Float64Array): ProbabilityInput[];
   /** The signal, sizing, cost and backtest blocks (what `simulate` takes). */
   engine: Pick<ExperimentConfig, "signals" | "sizing" | "costs" | "backtest">;
 }
@@ -58,7 +60,7 @@ export async function tradedMarketFrom(
     ? (traded.bars[tickers.indexOf(config.backtest.benchmark)] ?? null)
     : await loadBenchmark(config, traded.bars[0], hooks);
   const n = panel.ts.length;
-  const assetsOf = (oof: Float64Array, holdout: Float64Array): AssetInput[] => {
+  const probabilitiesOf = (oof: Float64Array, holdout: Float64Array): ProbabilityInput[] => {
     const sides = sideProbs(mergeOutOfSample(oof, holdout), labels.width, n);
     const up = tickerBars.map((b) => new Float64Array(b.ts.length).fill(Number.NaN));
     const down = tickerBars.map((b) => new Float64Array(b.ts.length).fill(Number.NaN));
@@ -66,19 +68,16 @@ export async function tradedMarketFrom(
       up[panel.rowTicker[r]][panel.rowBar[r]] = sides.up[r];
       down[panel.rowTicker[r]][panel.rowBar[r]] = sides.down[r];
     }
-    return traded.bars.map((bars, k) =>
-      assetFromProbabilities(
-        {
-          bars,
-          pUp: takeAt(up[k], traded.index[k]),
-          pDown: takeAt(down[k], traded.index[k]),
-          volatile: Uint8Array.from(traded.index[k], (i) => (trend[k].names[trend[k].ids[i]] === "volatile" ? 1 : 0)),
-        },
-        engine,
-      ),
-    );
+    return traded.bars.map((bars, k) => ({
+      bars,
+      pUp: takeAt(up[k], traded.index[k]),
+      pDown: takeAt(down[k], traded.index[k]),
+      volatile: Uint8Array.from(traded.index[k], (i) => (trend[k].names[trend[k].ids[i]] === "volatile" ? 1 : 0)),
+    }));
   };
-  return { bars: traded.bars, index: traded.index, benchmark, assetsOf, engine };
+  const assetsOf = (oof: Float64Array, holdout: Float64Array): AssetInput[] =>
+    probabilitiesOf(oof, holdout).map((p) => assetFromProbabilities(p, engine));
+  return { bars: traded.bars, index: traded.index, benchmark, assetsOf, probabilitiesOf, engine };
 }
 
 async function loadBenchmark(config: ExperimentConfig, bars: Bars, hooks: RunHooks): Promise<Bars | null> {
