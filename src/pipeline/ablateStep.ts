@@ -38,10 +38,17 @@ export interface AblationStepRun {
   seconds: number;
 }
 
-/** The config a step runs with: calibration and sizing switched off unless the step adds them. */
+/**
+ * The config a step runs with: calibration and sizing switched off unless the step adds them, and
+ * no `backtest.grid:` (a threshold study of one run, not a component: every step would trade and
+ * record its points). The grid is outside the trial config hash, so the full step's trials keep
+ * `wsp run`'s keys.
+ */
 export function stepConfig(config: ExperimentConfig, plan: AblationStepPlan): ExperimentConfig {
-  if (plan.calibrateAndSize) return config;
-  return { ...config, calibration: calibrationConfigSchema.parse({ method: "none" }), sizing: sizingSchema.parse({}) };
+  const { grid: _grid, ...backtest } = config.backtest;
+  const noGrid = { ...config, backtest };
+  if (plan.calibrateAndSize) return noGrid;
+  return { ...noGrid, calibration: calibrationConfigSchema.parse({ method: "none" }), sizing: sizingSchema.parse({}) };
 }
 
 /** The rows phase with only the plan's columns (same rows, same target). */
