@@ -3,7 +3,8 @@
  * config (a calendar column added, so the full feature set differs from the component steps),
  * tracked in the suite's MLflow server. The parent run has one child per step in step order, each
  * step's deltas are step − predecessor (point values and the interval around them), every
- * step's variants joined the experiment's trial ledger, and bad options are named.
+ * step's variants (and no threshold-grid point) joined the experiment's trial ledger, and bad
+ * options are named.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -50,7 +51,7 @@ calibration: { method: platt }
 signals: { long_above: 0.55, short_above: 0.55, hold_bars: 5 }
 sizing: { kind: vol_target, target: 0.15 }
 costs: { commission_bps: 1, slippage_bps: 2 }
-backtest: { benchmark: PLNT, stress: [] }
+backtest: { benchmark: PLNT, stress: [], grid: { long_above: [0.52, 0.56] } }
 controls: { shuffled_labels: false }
 `;
 
@@ -120,6 +121,7 @@ describe("wsp ablate", { timeout: 180_000 }, () => {
     // The calendar columns are in the full set only.
     expect(metric(children[4], "features")).toBeGreaterThan(metric(children[3], "features"));
 
+    // No step runs the backtest.grid study: its points would be trials of their own.
     const ledger = experimentLedger(await client.getExperiment(exp.experiment_id));
     const variants = [...ledger.values()].map((t) => t.variant).sort();
     expect(variants).toEqual([
