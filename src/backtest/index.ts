@@ -68,3 +68,5 @@ export { breakdownByRegime, breakdownByYear, type SegmentStatistics, stressBreak
 export { activeReturns, type ActiveReturns } from "./activeReturns";
 export { backtestReport, type BacktestReport, type ReportOptions } from "./report";
 export { assetFromProbabilities, type BacktestRun, type ProbabilityInput, runBacktest } from "./runBacktest";
+export { sharpeMoments, sizedBenchmarkReturns } from "./activeReturns";
+export { perPeriodRate } from "./returnStatistics";

@@ -12,3 +12,4 @@ export { tableFigure } from "./tableFigure";
 export { type Curve, type CurvePanel, curveFigure } from "./curveFigure";
 export { confusionFigure } from "./confusionFigure";
 export { htmlTable } from "./htmlTable";
+export { type IntervalBarOptions, type IntervalSeries, intervalBarFigure } from "./intervalBarFigure";

@@ -56,7 +56,9 @@ describe("thresholdGrid", () => {
       };
       const sim = simulate(assetFromProbabilities({ bars, pUp, pDown }, cfg), cfg);
       const column = study.oosReturns.matrix.subarray(c * study.oosReturns.rows, (c + 1) * study.oosReturns.rows);
-      sim.returns.subarray(1, holdoutStart).forEach((r, i) => expectEqual(column[i], r, 1e-12));
+      sim.returns.subarray(1, holdoutStart).forEach((r, i) => {
+        expectEqual(column[i], r, 1e-12);
+      });
       expect(p.trades).toBe(sim.trades.length);
     });
     const again = probabilityOfBacktestOverfitting(study.oosReturns.matrix, study.oosReturns.rows, 4, 8);
