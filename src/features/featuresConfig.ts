@@ -15,7 +15,7 @@
  * holding any NaN.
  */
 import { z } from "zod";
-import { TIMEFRAMES } from "../data";
+import { MAX_WINDOW_BARS, TIMEFRAMES } from "../data";
 import { checkEntry } from "./entryCheck";
 import { FEATURE_SETS, type FeatureEntry, featureEntrySchema } from "./featureEntry";
 
@@ -23,6 +23,29 @@ export * from "./featureEntry";
 
 export const NAN_POLICIES = ["keep", "ffill", "drop_rows"] as const;
 export type NanPolicy = (typeof NAN_POLICIES)[number];
+
+/**
+ * `select:` keeps the top `k` columns by importance, measured inside each training fold
+ * (pipeline/foldFitter.ts): the model is fitted on the first rows of the fold's training
+ * window and scored on its last `inner_test` share, purged and embargoed between them, so
+ * neither the outer test fold nor the final holdout takes part.
+ */
+export const featureSelectSchema = z
+  .object({
+    k: z.number().int().min(1),
+    /** shap: mean |TreeSHAP| (gbm, rf); permutation: the drop in log-loss when a column is shuffled (any kind). */
+    by: z.enum(["shap", "permutation"]).default("permutation"),
+    /** The share of the training window (its last rows) the importance is measured on. */
+    inner_test: z.number().gt(0).lt(1).default(0.25),
+    /** Bars embargoed between the importance model's rows and the rows it is scored on. */
+    embargo: z.number().int().min(0).max(MAX_WINDOW_BARS).default(5),
+    /** Permutation: shuffles per column. */
+    repeats: z.number().int().min(1).max(100).default(3),
+    seed: z.number().int().default(0),
+  })
+  .strict();
+
+export type FeatureSelect = z.infer<typeof featureSelectSchema>;
 
 export const featuresConfigSchema = z
   .object({
@@ -35,6 +58,7 @@ export const featuresConfigSchema = z
     /** Volatility index of the presets' cross-asset columns. */
     vix: z.string().min(1).default("VIX"),
     nan: z.enum(NAN_POLICIES).default("keep"),
+    select: featureSelectSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -61,10 +61,12 @@ export {
   parseSearchSpec,
   type SearchResult,
   type SearchSpec,
+  searchSpaceIssues,
   searchSpecSchema,
   searchVariants,
   type Trial,
 } from "./hyperSearch";
+export { canWiden, WIDENABLE_KINDS, widenColumns } from "./widenColumns";
 export { createZooModel, loadAnyModel, type ZooModelSpec, zooModelSpecSchema } from "./zoo";
 export { kindCapabilities, MODEL_KIND_TABLE, PYFUNC_KINDS, SINGLE_KINDS, type SingleKind } from "./kinds";
 export { specOptions } from "./memberKinds";

@@ -68,7 +68,8 @@ function rowsOf(rows: RowsPhase, plan: AblationStepPlan): RowsPhase {
 async function training(ctx: PhaseContext, base: PhasesThrough<"splits">, rows: RowsPhase, plan: AblationStepPlan) {
   if (plan.dropBottomK === 0) return fitModels(ctx, base.labels, rows, base.splits);
   const { plan: splitPlan } = base.splits;
-  const out: TrainingPhase = { fits: [] };
+  // A pruned step fits plainly: no search or selection choices to keep.
+  const out: TrainingPhase = { fits: [], choices: ctx.config.models.map(() => null), notes: [] };
   for (const [i, entry] of ctx.config.models.entries()) {
     if (entry.kind === "lstm") throw new Error(`models[${i}].kind: drop_bottom_k cannot prune an lstm's windows`);
     out.fits.push(

@@ -15,19 +15,33 @@ import { calibrationConfigSchema } from "../calibration";
 import { clipMessage, dataConfigSchema, readProblem } from "../data";
 import { featuresConfigSchema, regimesConfigSchema } from "../features";
 import { labelsConfigSchema } from "../labels";
-import { kindCapabilities, logisticParamsSchema, SINGLE_KINDS, specOptions } from "../models";
+import {
+  canWiden,
+  kindCapabilities,
+  logisticParamsSchema,
+  SINGLE_KINDS,
+  specOptions,
+  WIDENABLE_KINDS,
+} from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
 import { driftScheduleConfigSchema } from "./driftScheduleConfig";
 import { forecastScheduleConfigSchema } from "./forecastScheduleConfig";
+import { modelSearchIssues, modelSearchSchema } from "./modelSearchConfig";
 import { scheduleConfigSchema } from "./scheduleConfig";
 import { sweepConfigSchema } from "./sweep/sweepConfig";
 
 const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case name such as gbm_deep");
 
-/** One model entry: a single-model kind of the kinds table (src/models/kinds.ts), and an optional name. */
-export const modelEntrySchema = z.discriminatedUnion("kind", specOptions(SINGLE_KINDS, { name: modelName.optional() }));
+/**
+ * One model entry: a single-model kind of the kinds table (src/models/kinds.ts), an optional
+ * name, and an optional `search:` of its params inside each training fold (modelSearchConfig.ts).
+ */
+export const modelEntrySchema = z.discriminatedUnion(
+  "kind",
+  specOptions(SINGLE_KINDS, { name: modelName.optional(), search: modelSearchSchema.optional() }),
+);
 
 /**
  * The `ensemble:` block, one variant per kind (docs/architecture.md "Ensemble kinds"). Fitted
@@ -133,6 +147,23 @@ export const experimentConfigSchema = z
           message: `model name "${name}" is already used by models[${first}]; give each entry a distinct name`,
         });
       } else seen.set(name, i);
+      if (m.search) {
+        for (const issue of modelSearchIssues(m.kind, m.params, m.search))
+          ctx.addIssue({ code: "custom", path: ["models", i, ...issue.path], message: issue.message });
+      }
+      if (c.features.select && !canWiden(m.kind)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", i, "kind"],
+          message: `features.select needs models that can be fitted on the selected columns and still take every column (${WIDENABLE_KINDS.join(", ")}); ${m.kind} cannot`,
+        });
+      } else if (c.features.select?.by === "shap" && !kindCapabilities(m.kind).treeShap) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["features", "select", "by"],
+          message: `shap needs tree models; models[${i}] is ${m.kind} (use by: permutation)`,
+        });
+      }
     });
     if (c.controls.model !== undefined && !seen.has(c.controls.model)) {
       ctx.addIssue({

@@ -3,7 +3,9 @@
  * (out-of-fold predictions), then refit on every pre-holdout row and predict the final holdout.
  * The holdout is touched only by that last prediction. An `lstm` gets the original row numbers
  * (its windows never span a gap) and NaN where a row has no full window. With `permuteSeed` the training labels
- * of every fit are permuted (the shuffled-label control); test labels stay true.
+ * of every fit are permuted (the shuffled-label control); test labels stay true. With `fitFold`
+ * a fold's model is fitted by the caller from that fold's training rows alone (search and
+ * feature selection inside the folds: foldFitter.ts) instead of made by `make` and fitted here.
  */
 import { type FeatureMatrix, LstmModel, type Model, takeRows } from "../models";
 import { outOfFold, type Split, type SplitPlan, shuffleLabels } from "../validation";
@@ -26,6 +28,22 @@ export interface CrossValidated {
  */
 export type TrainingWeigher = (train: Int32Array, yTrain: Float64Array) => Float64Array;
 
+/** One fit's training rows, all a `FitFold` may look at. */
+export interface FoldTraining {
+  /** The split's index, or "final" for the refit on every pre-holdout row. */
+  fold: number | "final";
+  /** The training rows' indices in the full matrix, ascending. */
+  rows: Int32Array;
+  X: FeatureMatrix;
+  /** Their labels (permuted for the shuffled-label control). */
+  y: Float64Array;
+  /** Their fit weights (`labels.class_weight`), when the run weighs rows. */
+  sampleWeight?: Float64Array;
+}
+
+/** Fits a fold's model from its training rows; the model must predict from every column of X. */
+export type FitFold = (t: FoldTraining) => Promise<Model>;
+
 function gather(y: Float64Array, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length);
   for (let j = 0; j < rows.length; j++) out[j] = y[rows[j]];
@@ -38,12 +56,17 @@ async function fitPredict(
   y: Float64Array,
   split: Pick<Split, "train" | "test">,
   permuteSeed: number | null,
-  weigh?: TrainingWeigher,
+  weigh: TrainingWeigher | undefined,
+  fitFold: ((t: Omit<FoldTraining, "fold">) => Promise<Model>) | null,
 ): Promise<{ model: Model; probs: Float64Array }> {
-  const model = make();
   let yTrain = gather(y, split.train);
   if (permuteSeed !== null) yTrain = shuffleLabels(yTrain, permuteSeed);
   const sampleWeight = weigh?.(split.train, yTrain);
+  if (fitFold) {
+    const fitted = await fitFold({ rows: split.train, X: takeRows(X, split.train), y: yTrain, sampleWeight });
+    return { model: fitted, probs: fitted.predictProba(takeRows(X, split.test)) };
+  }
+  const model = make();
   if (model instanceof LstmModel) {
     // Windows run over consecutive rows only; a test block is predicted with the rows just
     // before it as history (their features, never their labels), so its first rows get a window.
@@ -66,14 +89,17 @@ export async function crossValidate(
   y: Float64Array,
   plan: SplitPlan,
   width: number,
-  opts: { permuteSeed?: number | null; onFold?: () => void; weigh?: TrainingWeigher } = {},
+  opts: { permuteSeed?: number | null; onFold?: () => void; weigh?: TrainingWeigher; fitFold?: FitFold } = {},
 ): Promise<CrossValidated> {
   const started = performance.now();
   const seed = opts.permuteSeed ?? null;
+  const { fitFold } = opts;
+  const fitOf = (fold: number | "final") =>
+    fitFold ? (t: Omit<FoldTraining, "fold">) => fitFold({ ...t, fold }) : null;
   const perSplit: Float64Array[] = [];
   const foldScores: Scores[] = [];
   for (const [k, split] of plan.splits.entries()) {
-    const { probs } = await fitPredict(make, X, y, split, seed === null ? null : seed + k, opts.weigh);
+    const { probs } = await fitPredict(make, X, y, split, seed === null ? null : seed + k, opts.weigh, fitOf(k));
     perSplit.push(probs);
     const local = new Float64Array(split.test.length * width).fill(Number.NaN);
     local.set(probs);
@@ -89,6 +115,7 @@ export async function crossValidate(
     { train: plan.rows, test: plan.holdout },
     seed === null ? null : seed + plan.splits.length,
     opts.weigh,
+    fitOf("final"),
   );
   plan.holdout.forEach((r, j) => {
     for (let c = 0; c < width; c++) holdout[r * width + c] = final.probs[j * width + c];

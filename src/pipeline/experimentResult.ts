@@ -13,6 +13,7 @@ import type { Scores } from "./classificationMetrics";
 import type { EnsembleConfig, ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
 import type { ProgressStep } from "./phaseNames";
+import type { FoldChoice } from "./foldFitter";
 import type { TickerBacktest } from "./tickerBacktests";
 
 export class ExperimentError extends Error {
@@ -146,6 +147,8 @@ export interface ExperimentResult {
   width: number;
   plan: SplitPlan;
   models: ModelResult[];
+  /** Per model (as `models`), what its search and feature selection chose per fold and in the final refit; null without them. */
+  foldChoices: (FoldChoice[] | null)[];
   ensemble: BlendResult | null;
   /** The variant the run stands for (registered on promotion): "ensemble" or a model's name. */
   selected: string;

@@ -128,9 +128,15 @@ export function variantModel(
     ? Object.fromEntries(members.map((m, i) => [`weight.${m.name}`, String(weights[i])]))
     : {};
   members.forEach((m) => {
-    const cfg = r.config.models[r.models.indexOf(m)];
+    const i = r.models.indexOf(m);
+    const cfg = r.config.models[i];
     for (const [k, v] of Object.entries(flattenParams({ kind: m.kind, params: cfg?.params ?? {} }))) {
       params[ensemble ? `${m.name}.${k}` : k] = String(v);
+    }
+    // What a search chose for the saved refit (pipeline/foldFitter.ts), beside the config's params.
+    const chosen = r.foldChoices[i]?.find((c) => c.fold === "final")?.search;
+    for (const k of chosen?.space ?? []) {
+      params[`${ensemble ? `${m.name}.` : ""}search.${k}`] = JSON.stringify(chosen?.best.params[k]);
     }
   });
   if (ensemble) params["ensemble.kind"] = ensemble.kind;

@@ -20,6 +20,7 @@ import {
 } from "../tracking";
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
+import type { FoldChoice } from "./foldFitter";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
 import { gridJson } from "./gridArtifact";
 import { goNoGoMetrics } from "./goNoGoFigures";
@@ -213,9 +214,40 @@ async function recordModelRuns(r: ExperimentResult, { recorder, parent, source }
       ...rowsOf({ ...scoreMetrics("", m.oos, m.holdout), fit_seconds: m.fitSeconds }),
     ]);
     await child.logJsonArtifact("importance.json", importanceJson(m.importance));
+    const choices = r.foldChoices[i];
+    if (choices) await recordFoldChoices(child, m.name, choices);
     await child.end("FINISHED");
   };
   await Promise.all(r.models.map((_, i) => modelChild(i)));
+}
+
+/**
+ * What search and feature selection chose inside each fold (foldFitter.ts): `search/<model>.json`
+ * (per fold: the best params, their inner score, every variant tried) and
+ * `selection/<model>.json` (per fold: the kept columns and every column's importance); the final
+ * refit's choice, the registered model's, also as params `search.<param>` and
+ * `selection.features`.
+ */
+async function recordFoldChoices(child: RunRecorder, model: string, choices: readonly FoldChoice[]): Promise<void> {
+  const final = choices.find((c) => c.fold === "final");
+  const params: Record<string, string> = {};
+  if (final?.search) {
+    for (const [k, v] of Object.entries(final.search.best.params)) params[`search.${k}`] = JSON.stringify(v);
+  }
+  if (final?.selection) params["selection.features"] = final.selection.selected.join(",");
+  if (Object.keys(params).length > 0) await child.logParams(params);
+  if (choices.some((c) => c.search)) {
+    await child.logJsonArtifact(
+      `search/${model}.json`,
+      choices.map((c) => ({ fold: c.fold, inner_rows: c.innerRows.length, ...c.search })),
+    );
+  }
+  if (choices.some((c) => c.selection)) {
+    await child.logJsonArtifact(
+      `selection/${model}.json`,
+      choices.map((c) => ({ fold: c.fold, ...c.selection })),
+    );
+  }
 }
 
 /** The "backtest" child run: per-year and stress statistics, every variant's Sharpe, statistics.json. */

@@ -9,6 +9,7 @@
 import type { GateVerdict } from "../promotion";
 import { classCount, ConfigError, type ExperimentConfig, type LoadedConfig } from "./config";
 import type { ControlResult, ExperimentResult, LeakageResult, RunHooks } from "./experimentResult";
+import { searchedVariants } from "./foldFitter";
 import { checkGoNoGo } from "./goNoGoFigures";
 import { checkModelKinds, checkModels } from "./modelFactory";
 import { type RowsPhase, assembleRows } from "./phases/assembleRows";
@@ -124,7 +125,16 @@ export async function runPhases<P extends PhaseName>(
   const market = (out.signals = await tradedMarket(ctx, data, labels, rows, splits));
   if (through === "signals") return done();
   enter("backtest");
-  const bt = (out.backtest = await signalsAndBacktest(ctx, data, rows, splits, calibration, blended, market));
+  const bt = (out.backtest = await signalsAndBacktest(
+    ctx,
+    data,
+    rows,
+    splits,
+    calibration,
+    blended,
+    market,
+    searchedVariants(training.choices),
+  ));
   if (through === "backtest") return done();
   enter("leakage");
   const leakage = (out.leakage = await leakageChecks(ctx, data, labels, rows, splits, calibration, blended));
@@ -154,6 +164,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     width: labels.width,
     plan: splits.plan,
     models: calibration.models,
+    foldChoices: p.training.choices,
     ensemble: ensemble.ensemble,
     selected: ensemble.selected,
     regimes: { scheme: rows.trend[0].scheme, names: rows.trend[0].names, ids: rows.regimeIds },
@@ -166,6 +177,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       ...p.features.notes,
       ...labels.notes,
       ...rows.notes,
+      ...p.training.notes,
       ...ensemble.notes,
       ...backtest.notes,
       ...backtest.backtest.run.report.notes,

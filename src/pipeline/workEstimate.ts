@@ -7,8 +7,9 @@
  * measured constants in src/models/workCost.ts); this file holds the limits and the messages.
  */
 import { totalmem } from "node:os";
-import { type KindWork, SINGLE_KINDS, type WorkShape } from "../models";
+import { type KindWork, SINGLE_KINDS, searchVariants, type WorkShape } from "../models";
 import type { ModelEntry } from "./config";
+import { searchSpecOf } from "./modelSearchConfig";
 
 export type { WorkShape } from "../models";
 
@@ -26,11 +27,26 @@ export interface ModelWork extends KindWork {
   path: string;
 }
 
-/** The estimate of one model entry (parsed, defaults filled in) on `shape`. */
+/**
+ * The estimate of one model entry (parsed, defaults filled in) on `shape`. A `search:` adds, per
+ * fit, each variant's inner folds (folds − 1 fits' worth of rows each), at most `budget_seconds`.
+ */
 export function estimateModel(entry: ModelEntry, index: number, shape: WorkShape): ModelWork {
   const path = `models[${index}]`;
   const work = SINGLE_KINDS[entry.kind].work as (params: unknown, shape: WorkShape, path: string) => KindWork;
-  return { path, ...work(entry.params, shape, path) };
+  const w = { path, ...work(entry.params, shape, path) };
+  if (!entry.search) return w;
+  const variants = searchVariants(searchSpecOf(entry.kind, entry.params, entry.search)).length;
+  const searchSeconds = Math.min(
+    w.seconds * variants * (entry.search.folds - 1),
+    (entry.search.budget_seconds ?? Number.POSITIVE_INFINITY) * shape.fits,
+  );
+  return {
+    ...w,
+    seconds: w.seconds + searchSeconds,
+    timeParam: searchSeconds > w.seconds ? `${path}.search.max_trials` : w.timeParam,
+    formula: `${w.formula}, searched over ${variants} variants × ${entry.search.folds} inner folds`,
+  };
 }
 
 function duration(seconds: number): string {

@@ -12,6 +12,7 @@ import { modelEntryName } from "../config";
 import { goNoGoFigures } from "../goNoGoFigures";
 import { crossValidate } from "../crossValidate";
 import { type ControlResult, dsrOnBasis, type LeakageResult, type ModelResult } from "../experimentResult";
+import { foldFitter } from "../foldFitter";
 import { createModel } from "../modelFactory";
 import { classCounts } from "../runNotes";
 import { trainingWeigher } from "../trainingWeigher";
@@ -81,10 +82,13 @@ export async function shuffledLabelControl(
   const idx = config.models.findIndex((e) => modelEntryName(e) === controlModel);
   return timer.run("control", plan.splits.length + 1, async (h) => {
     const entry = config.models[idx];
+    // The control repeats the model's whole fitting, search and selection included (on the permuted labels).
+    const fitter = foldFitter(config, entry, idx, controlModel, rows.X, rows.panel);
     const r = await crossValidate(() => createModel(entry, idx), rows.X, yTarget, plan, width, {
       permuteSeed: config.controls.seed,
       onFold: () => h.tick(),
       weigh: trainingWeigher(config, rows.panel, labels.sets, labels.classes.length),
+      fitFold: fitter?.fitFold,
     });
     const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width, rows.regimeIds);
     const sim = simulate(market.assetsOf(c.oof, c.holdout), market.engine);

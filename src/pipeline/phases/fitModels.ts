@@ -1,5 +1,7 @@
 /** Phase `training`: every model through every fold (out-of-fold predictions), then the refit for the holdout. */
+import { modelEntryName } from "../config";
 import { type CrossValidated, crossValidate } from "../crossValidate";
+import { type FoldChoice, foldChoiceNotes, foldFitter } from "../foldFitter";
 import { createModel } from "../modelFactory";
 import { trainingWeigher } from "../trainingWeigher";
 import type { LabelsPhase } from "./buildLabels";
@@ -10,6 +12,12 @@ import type { SplitsPhase } from "./planSplits";
 export interface TrainingPhase {
   /** One per `models:` entry, in config order. */
   fits: CrossValidated[];
+  /**
+   * Per entry, what its search and feature selection chose in each fold and the final refit
+   * (foldFitter.ts); null for an entry with neither.
+   */
+  choices: (FoldChoice[] | null)[];
+  notes: string[];
 }
 
 export async function fitModels(
@@ -20,17 +28,21 @@ export async function fitModels(
 ): Promise<TrainingPhase> {
   const { plan } = splits;
   const weigh = trainingWeigher(config, rows.panel, labels.sets, labels.classes.length);
+  const choices: (FoldChoice[] | null)[] = [];
   const fits = await timer.run("training", config.models.length * (plan.splits.length + 1), async (h) => {
     const out: CrossValidated[] = [];
     for (const [i, entry] of config.models.entries()) {
+      const fitter = foldFitter(config, entry, i, modelEntryName(entry), rows.X, rows.panel);
+      choices.push(fitter?.choices ?? null);
       out.push(
         await crossValidate(() => createModel(entry, i), rows.X, rows.yTarget, plan, labels.width, {
           onFold: () => h.tick(),
           weigh,
+          fitFold: fitter?.fitFold,
         }),
       );
     }
     return out;
   });
-  return { fits };
+  return { fits, choices, notes: foldChoiceNotes(config.models.map(modelEntryName), choices) };
 }

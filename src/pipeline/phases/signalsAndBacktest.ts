@@ -36,6 +36,8 @@ export async function signalsAndBacktest(
   calibration: CalibrationPhase,
   blended: BlendPhase,
   market: TradedMarket,
+  /** Variants tried by `models[].search` (foldFitter.ts): trials without a Sharpe. */
+  searched: readonly string[] = [],
 ): Promise<BacktestPhase> {
   const { config, hooks, timer } = ctx;
   const { ensemble, selected } = blended;
@@ -81,6 +83,15 @@ export async function signalsAndBacktest(
   );
   // Every grid point tried is a trial too: the deflated Sharpe's N counts them.
   for (const t of grid ? gridTrials(grid, nObs) : []) ownTrials.set(trialKey(trialConfig, data.dataHash, t.variant), t);
+  // Every variant a search tried (scored by inner CV, never traded) is a trial without a Sharpe.
+  for (const variant of searched) {
+    ownTrials.set(trialKey(trialConfig, data.dataHash, variant), {
+      variant,
+      sharpe: Number.NaN,
+      activeSharpe: Number.NaN,
+      nObs: 0,
+    });
+  }
   const isCheck = config.controls.shuffle_target || config.controls.inject_leak;
   const ledger =
     hooks.recordTrials && !isCheck
