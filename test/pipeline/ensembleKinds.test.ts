@@ -115,11 +115,12 @@ describe("wsp run with each ensemble kind", { timeout: 120_000 }, () => {
 
   it("ridge", async () => {
     const out = await runWith("{ kind: ridge, alpha: 1 }");
-    expect(out).toMatch(/ensemble weights \(fitted on OOF\): gbm 0\.\d{3}, logistic 0\.\d{3}/);
+    expect(out).toMatch(/ensemble ridge, weights \(fitted on OOF\): gbm 0\.\d{3}, logistic 0\.\d{3}/);
   });
 
   it("stacking", async () => {
-    await runWith("{ kind: stacking }");
+    const out = await runWith("{ kind: stacking }");
+    expect(out).toMatch(/ensemble stacking, member shares of the stacking model \(fitted on OOF\): gbm 0\.\d{3}/);
   });
 
   it("fixed weights, normalised", async () => {
