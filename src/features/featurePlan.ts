@@ -8,6 +8,8 @@
 import { TIMEFRAMES, type Timeframe } from "../data";
 import { chainsOf, checkEntry, outputsOf, resolveParams, snake } from "./entryCheck";
 import type { IndicatorDescriptor, Params } from "./indicators/descriptor";
+import { type Excluded, applyExclusions, resolveExclusions } from "./featureExclusion";
+import { familiesOf } from "./featureFamilies";
 import { featureIndicator } from "./featureRegistry";
 import { presetEntries } from "./featureSets";
 import { FeatureSpecError } from "./featureSpecError";
@@ -84,8 +86,28 @@ function rank(tf: Timeframe): number {
   return TIMEFRAMES.indexOf(tf);
 }
 
-/** The ordered plan of a parsed config for bars of `baseTimeframe`. */
+/** The ordered plan of a parsed config for bars of `baseTimeframe`, `features.exclude` applied. */
 export function planFeatures(config: FeaturesConfig, baseTimeframe: Timeframe): PlanStep[] {
+  return featurePlan(config, baseTimeframe).steps;
+}
+
+export interface FeaturePlan {
+  steps: PlanStep[];
+  /** What `features.exclude` removed (the regime columns included). */
+  excluded: Excluded;
+  /** Family of every column the config makes before the exclusions (featureFamilies.ts). */
+  families: ReadonlyMap<string, string>;
+}
+
+/** The plan, the exclusions and the families every column belongs to. */
+export function featurePlan(config: FeaturesConfig, baseTimeframe: Timeframe): FeaturePlan {
+  const all = planAll(config, baseTimeframe);
+  const families = familiesOf(all, config.regimes);
+  const excluded = resolveExclusions(config.exclude, families);
+  return { steps: applyExclusions(all, excluded), excluded, families };
+}
+
+function planAll(config: FeaturesConfig, baseTimeframe: Timeframe): PlanStep[] {
   config.timeframes.forEach((tf, i) => {
     if (rank(tf) < rank(baseTimeframe)) {
       throw new FeatureSpecError(
