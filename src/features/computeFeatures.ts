@@ -392,7 +392,7 @@ function computeUncached(
     else indicatorColumns(run, step, bars, index);
   }
   const regimeColumns = regimeFeatureColumns(config, input, regimes, excluded);
-  regimeColumns.names.forEach((name, j) => run.push("features.regimes", name, regimeColumns.columns[j]));
+  for (const [j, name] of regimeColumns.names.entries()) run.push("features.regimes", name, regimeColumns.columns[j]);
   const { names, columns, skipped } = run;
   for (const c of columns) {
     if (c.length !== n) throw new RangeError(`computeFeatures: internal column length ${c.length}, expected ${n}`);

@@ -136,7 +136,9 @@ export class RegimeFeatureStream {
     if (this.trend === null) return;
     const id = this.trend.update(bar);
     this.values.set("regime_trend", id < 0 ? Number.NaN : id);
-    TREND_REGIMES.forEach((r, k) => this.values.set(`regime_trend_${r}`, id < 0 ? Number.NaN : id === k ? 1 : 0));
+    for (const [k, r] of TREND_REGIMES.entries()) {
+      this.values.set(`regime_trend_${r}`, id < 0 ? Number.NaN : id === k ? 1 : 0);
+    }
     for (let j = 0; j < this.wanted.length; j++) row[offset + j] = this.values.get(this.wanted[j]) as number;
   }
 }
