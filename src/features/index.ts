@@ -21,11 +21,15 @@ export {
   formatRegimeShares,
   GRID_REGIME_CODES,
   GRID_REGIME_LEGEND,
+  GRID_REGIMES,
   gridRegime,
+  type RegimeLabels,
   type RegimesConfig,
   regimesConfigSchema,
   TREND_REGIMES,
   trendRegime,
   TrendRegimeStream,
 } from "./regimes";
+export { REGIME_COLUMNS, REGIME_FAMILY, REGIME_FEATURES, type RegimeFeature } from "./regimeFeatureNames";
+export { regimeLabelsOf } from "./regimeFeatures";
 export { barAt, contextReadBy, FeatureFeed, type FeatureFeedOptions } from "./featureFeed";

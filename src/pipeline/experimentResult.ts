@@ -13,6 +13,7 @@ import type { Scores } from "./classificationMetrics";
 import type { ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
 import type { ProgressStep } from "./phaseNames";
+import type { RegimeBreakdown } from "./regimeBreakdown";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -132,6 +133,8 @@ export interface ExperimentResult {
   /** Regime id per panel row (NaN where undefined) and the scheme they come from, as calibration used them. */
   regimes: { scheme: string; names: readonly string[]; ids: Float64Array };
   backtest: BacktestResult;
+  /** Out-of-sample scores and backtest returns per regime (and ticker): regimeBreakdown.ts. */
+  regimeBreakdown: RegimeBreakdown;
   leakage: LeakageResult;
   control: ControlResult | null;
   gates: GateVerdict;

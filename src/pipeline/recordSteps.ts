@@ -23,6 +23,7 @@ import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
 import { variantModel } from "./modelExport";
 import { variantReferenceProfile } from "./referenceProfileArtifact";
+import { REGIME_BREAKDOWN_ARTIFACT } from "./regimeBreakdown";
 import { RETURNS_ARTIFACT, returnsCsv } from "./returnsArtifact";
 
 /** What the record steps share besides the run's result. */
@@ -58,6 +59,8 @@ export const RECORD_STEPS: readonly RecordStep[] = [
   // Per-bar returns, out of sample and holdout apart: a sweep's PBO reads the former.
   { name: "returns", record: (r, rec) => rec.parent.logArtifact(RETURNS_ARTIFACT, returnsCsv(r)) },
   { name: "checks", record: recordChecks },
+  // Scores and returns per regime and ticker (regimeBreakdown.ts; NaN is written as null).
+  { name: "regimes", record: (r, rec) => rec.parent.logJsonArtifact(REGIME_BREAKDOWN_ARTIFACT, r.regimeBreakdown) },
   { name: "report", record: recordReport },
   { name: "model runs", child: true, record: recordModelRuns },
   { name: "backtest run", child: true, record: recordBacktestRun },
