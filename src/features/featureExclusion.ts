@@ -7,7 +7,7 @@
  * otherwise leave the column in silently.
  */
 import { FeatureSpecError } from "./featureSpecError";
-import type { OutputPlan, PlanStep } from "./featurePlan";
+import type { OutputPlan, PlanStep } from "./planSteps";
 
 /** Excluded column name → index of the `features.exclude` entry that removed it. */
 export type Excluded = ReadonlyMap<string, number>;

@@ -6,7 +6,7 @@
  * (`VIX`: another asset's information, whatever indicator made it), a `column` entry's
  * transforms inherit the family of the column they transform, and regime columns are `regime`.
  */
-import type { PlanStep } from "./featurePlan";
+import type { PlanStep } from "./planSteps";
 import { REGIME_COLUMNS, REGIME_FAMILY, type RegimeFeature } from "./regimeFeatureNames";
 
 /** Family by column name, in plan order (regime columns last, as computed). */

@@ -6,7 +6,7 @@ export { column, type FeatureFrame, selectColumns, sliceRows, toRowMajor } from 
 export { FeatureSpecError } from "./featureSpecError";
 export { featureIndicator, featureIndicatorNames } from "./featureRegistry";
 export { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
-export { planFeatures } from "./featurePlan";
+export { type FeaturePlan, featurePlan, planFeatures } from "./featurePlan";
 export { DEFAULT_SET_CORRELATED_PAIRS } from "./featureSets";
 export { closeTimes, contextIndex } from "./visibility";
 export { applyNanPolicy } from "./nanPolicy";
