@@ -207,7 +207,13 @@ export class FeatureStream {
         this.base.push(this.runnerOf(step, options.timeframe));
       }
     }
-    this.regimes = new RegimeFeatureStream(config, options.regimes ?? DEFAULT_REGIME_SETTINGS, plan.excluded);
+    this.regimes = new RegimeFeatureStream(config, options.regimes ?? DEFAULT_REGIME_SETTINGS, plan.excluded, {
+      ticker: options.ticker,
+      timeframe: options.timeframe,
+      context: [...av.context.keys()],
+      universe: this.hasUniverse,
+    });
+    if (this.regimes.crossSection) this.crossSections.push({ step: this.regimes.crossSection, sinks: [] });
     this.regimeOffset = this.names.length;
     for (const name of this.regimes.names) this.name("features.regimes", name);
     for (const h of this.higher) h.visible = new Float64Array(h.cols.length).fill(Number.NaN);
@@ -331,7 +337,11 @@ export class FeatureStream {
    * benchmark, or a breadth proxy ETF when breadth is computed. The others need not be pushed.
    */
   readsContext(ticker: string): boolean {
-    return this.contextNeeds.some((c) => c.ticker === ticker) || (isProxy(ticker) && this.crossSections.length > 0);
+    return (
+      this.contextNeeds.some((c) => c.ticker === ticker) ||
+      (isProxy(ticker) && this.crossSections.length > 0) ||
+      this.regimes.readsContext(ticker)
+    );
   }
 
   /** Feed the next bar of a context series (VIX, the benchmark) once it is visible. */
@@ -348,6 +358,7 @@ export class FeatureStream {
     }
     const runners = this.contextRunners.get(ticker);
     if (runners) for (const r of runners) this.write(r.sinks, r.step.update(bar, Number.NaN), this.row);
+    this.regimes.pushContext(ticker, bar);
     // Breadth reads a proxy ETF's close (the bundled ETF files have no adjusted close). One that
     // is also the base series enters once, with the base bars (as in batch).
     if (isProxy(ticker) && ticker !== this.ticker)

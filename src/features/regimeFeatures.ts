@@ -5,15 +5,17 @@
  * Their settings are the experiment's top-level `regimes:` block, which also labels the run's
  * report splits: the same function gives the columns and the labels, so they cannot disagree.
  */
-import type { Bars } from "../data";
-import { BREADTH_PROXY_TICKERS, breadth } from "./breadth";
+import type { Bars, Timeframe } from "../data";
+import { BREADTH_PROXY_TICKERS, BreadthStream, breadth } from "./breadth";
 import { FeatureSpecError } from "./featureSpecError";
 import type { FeatureInput } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
 import type { OhlcvBar } from "./indicators";
+import type { CrossSectionStep } from "./indicators/descriptor";
 import { REGIME_COLUMNS, type RegimeFeature } from "./regimeFeatureNames";
 import {
   type GridRegime,
+  GridRegimeStream,
   gridRegime,
   type RegimeLabels,
   type RegimesConfig,
@@ -103,42 +105,96 @@ export function regimeFeatureColumns(
   return out;
 }
 
+/** What a stream will be given, for the same checks as the batch's. */
+export interface RegimeStreamInput {
+  ticker: string;
+  timeframe: Timeframe;
+  /** Context tickers that will be pushed. */
+  context: readonly string[];
+  universe: boolean;
+}
+
 /**
- * The streaming twin of {@link regimeFeatureColumns}: trend3 from TrendRegimeStream (equal to
- * the batch by its contract). grid12 has no twin yet (its expanding VIX percentile and breadth
- * would need the feed's context and universe pushes): a stream refuses it, naming the entry,
- * so a served model can never silently forecast with the column missing.
+ * The streaming twin of {@link regimeFeatureColumns}: trend3 from TrendRegimeStream, grid12 from
+ * GridRegimeStream with the VIX pushed as a context series and breadth from BreadthStream (the
+ * twin of breadth()), which the feature stream feeds as it feeds its breadth columns
+ * (`crossSection`). Each twin equals its batch function, so the rows equal the batch frame's.
  */
 export class RegimeFeatureStream {
-  readonly names: string[];
-  private trend: TrendRegimeStream | null = null;
-  private readonly wanted: string[] = [];
+  readonly names: string[] = [];
+  /** The grid's breadth, fed with the universe and proxy bars by the feature stream (null without grid12). */
+  readonly crossSection: CrossSectionStep | null = null;
+  private readonly breadth: BreadthStream | null = null;
+  private readonly trend: TrendRegimeStream | null = null;
+  private readonly grid: GridRegimeStream | null = null;
+  private readonly vix: string;
   private readonly values = new Map<string, number>();
 
-  constructor(config: FeaturesConfig, settings: RegimesConfig, excluded: ReadonlyMap<string, number>) {
-    config.regimes.forEach((scheme, i) => {
+  constructor(
+    config: FeaturesConfig,
+    settings: RegimesConfig,
+    excluded: ReadonlyMap<string, number>,
+    input: RegimeStreamInput,
+  ) {
+    this.vix = config.vix;
+    for (const [i, scheme] of config.regimes.entries()) {
       const wanted = REGIME_COLUMNS[scheme].filter((name) => !excluded.has(name));
-      if (wanted.length === 0) return;
-      if (scheme === "grid12") {
+      if (wanted.length === 0) continue;
+      this.names.push(...wanted);
+      if (scheme === "trend3") {
+        this.trend = new TrendRegimeStream(settings.trend);
+        continue;
+      }
+      const path = `features.regimes[${i}]`;
+      if (input.timeframe !== "1d") {
+        throw new FeatureSpecError(path, `grid12 is defined on daily sessions, the bars are ${input.timeframe}`);
+      }
+      if (!input.context.includes(config.vix)) {
+        throw new FeatureSpecError(path, `grid12 needs the VIX: context series ${config.vix} (features.vix) not given`);
+      }
+      const proxies = BREADTH_PROXY_TICKERS.some((t) => t === input.ticker || input.context.includes(t));
+      if (!input.universe && !proxies) {
         throw new FeatureSpecError(
-          `features.regimes[${i}]`,
-          "grid12 has no streaming twin: a served model (forecast, paper trading) cannot compute it; serve a model without it (trend3 streams)",
+          path,
+          `grid12 needs breadth: the universe (universe: bundled) or the proxy ETFs (${BREADTH_PROXY_TICKERS.join(", ")}) as context`,
         );
       }
-      this.trend = new TrendRegimeStream(settings.trend);
-      this.wanted.push(...wanted);
-    });
-    this.names = [...this.wanted];
+      this.grid = new GridRegimeStream(settings.grid);
+      const breadth = new BreadthStream({ period: settings.grid.breadthPeriod });
+      this.breadth = breadth;
+      this.crossSection = {
+        pushUniverse: (t, ts, price) => breadth.pushUniverse(t, ts, price),
+        pushProxy: (t, ts, price) => breadth.pushProxy(t, ts, price),
+        at: () => ({}),
+      };
+    }
+  }
+
+  /** Whether the regimes read this context series (the grid's VIX). */
+  readsContext(ticker: string): boolean {
+    return this.grid !== null && ticker === this.vix;
+  }
+
+  /** A context bar once visible (each once, in order). */
+  pushContext(ticker: string, bar: OhlcvBar): void {
+    if (this.grid !== null && ticker === this.vix) this.grid.pushVix(bar.ts, bar.close);
   }
 
   /** The regime columns at the next base bar, in `names` order, into `row` from `offset`. */
   update(bar: OhlcvBar, row: Float64Array, offset: number): void {
-    if (this.trend === null) return;
-    const id = this.trend.update(bar);
-    this.values.set("regime_trend", id < 0 ? Number.NaN : id);
-    for (const [k, r] of TREND_REGIMES.entries()) {
-      this.values.set(`regime_trend_${r}`, id < 0 ? Number.NaN : id === k ? 1 : 0);
+    const v = this.values;
+    if (this.trend !== null) {
+      const id = this.trend.update(bar);
+      v.set("regime_trend", id < 0 ? Number.NaN : id);
+      for (const [k, r] of TREND_REGIMES.entries()) v.set(`regime_trend_${r}`, id < 0 ? Number.NaN : id === k ? 1 : 0);
     }
-    for (let j = 0; j < this.wanted.length; j++) row[offset + j] = this.values.get(this.wanted[j]) as number;
+    if (this.grid !== null) {
+      const g = this.grid.update(bar, (this.breadth as BreadthStream).at(bar.ts).aboveShare);
+      v.set("regime_grid", g.id < 0 ? Number.NaN : g.id);
+      v.set("regime_grid_vix_tercile", g.vixTercile);
+      v.set("regime_grid_breadth_above", g.breadthAbove);
+      v.set("regime_grid_atr_above", g.atrAbove);
+    }
+    for (let j = 0; j < this.names.length; j++) row[offset + j] = v.get(this.names[j]) as number;
   }
 }

@@ -1,11 +1,11 @@
 /**
  * `features.regimes`: the trend3 and grid12 columns are the regime labels (the same function
  * labels the run's report splits), with the `regimes:` block's settings; trend3 streams equal to
- * the batch, grid12 is refused by a stream naming the entry. No look-ahead: the daily truncation
+ * the batch, grid12 too (VIX, breadth and ATR twins). No look-ahead: the daily truncation
  * test (noLookahead.daily.test.ts) computes them at every cut.
  */
 import { describe, expect, it } from "vitest";
-import { sliceBars } from "../../src/data";
+import { loadUniverse, sliceBars } from "../../src/data";
 import {
   breadth,
   computeFeatures,
@@ -72,20 +72,25 @@ describe("features.regimes", () => {
     expect(new Set(grid.ids).size).toBe(13); // all 12 regimes and the warm-up
   });
 
-  it("trend3 streams: every row of the feed equals the batch; grid12 is refused naming the entry", () => {
-    const spec = { set: "default" as const, regimes: ["trend3" as const] };
-    const batch = computeFeatures(spec, input());
-    const feed = new FeatureFeed(spec, input(), { keep: 2000 });
-    expect(feed.names).toEqual(batch.frame.names);
-    const { ts } = batch.frame;
-    for (const name of REGIME_COLUMNS.trend3) {
-      const j = feed.names.indexOf(name);
-      const streamed = Float64Array.from(ts, (t) => (feed.rowAt(t) as Float64Array)[j]);
-      expect(firstDifference(streamed, batch.frame.columns[j])).toBeNull();
+  it("both stream: every row of the feed equals the batch (breadth from the SPY proxy, and from the universe)", () => {
+    const spec: FeaturesConfigInput = { set: "default", regimes: ["trend3", "grid12"] };
+    const settings = regimesConfigSchema.parse({ grid: { atrMedianWindow: 126, vixMinHistory: 100 } });
+    const { spy, vix } = bundled();
+    const universe = loadUniverse();
+    const from = spy.ts.findIndex((t) => t >= Date.UTC(2014, 0, 1));
+    for (const inp of [input(), { bars: sliceBars(spy, from, from + 900), context: { VIX: vix }, universe }]) {
+      const batch = computeFeatures(spec, inp, { regimes: settings });
+      const feed = new FeatureFeed(spec, inp, { keep: 2000, regimes: settings });
+      expect(feed.names).toEqual(batch.frame.names);
+      const { ts } = batch.frame;
+      for (const name of [...REGIME_COLUMNS.trend3, ...REGIME_COLUMNS.grid12]) {
+        const j = feed.names.indexOf(name);
+        const streamed = Float64Array.from(ts, (t) => (feed.rowAt(t) as Float64Array)[j]);
+        const diff = firstDifference(streamed, batch.frame.columns[j]);
+        if (diff !== null) expect.fail(`${name}: ${diff}`);
+        expect(streamed.some((x) => !Number.isNaN(x))).toBe(true);
+      }
     }
-    const err = specError(() => new FeatureFeed({ ...spec, regimes: ["trend3", "grid12"] }, input()));
-    expect(err.path).toBe("features.regimes[1]");
-    expect(err.message).toContain("grid12 has no streaming twin");
   });
 
   it("grid12 names what it lacks: the VIX, breadth", () => {
