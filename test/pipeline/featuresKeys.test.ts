@@ -79,6 +79,9 @@ describe("features.exclude and features.regimes in a run", { timeout: 120_000 },
       ...REGIME_COLUMNS.trend3,
       ...REGIME_COLUMNS.grid12,
     ]);
+    expect(r.notes).toContain(
+      "features.exclude: 5 columns left out (1w:ret_5, natr_14, bollinger_width_20_2, 1w:natr_14, 1w:bollinger_width_20_2)",
+    );
     const b = r.regimeBreakdown;
     expect(b.variant).toBe("ensemble");
     expect(b.splits.map((s) => [s.split, s.column, s.scores.length])).toEqual([

@@ -3,6 +3,8 @@ import { type Bars, isIntraday, loadUniverse } from "../../data";
 import {
   computeFeatures,
   type FeatureInput,
+  featurePlan,
+  parseFeaturesConfig,
   REGIME_FEATURES,
   type RegimeFeature,
   type RegimeLabels,
@@ -75,6 +77,13 @@ export async function buildFeatures({ config, hooks, timer }: PhaseContext, data
   for (const [k, fr] of results.entries()) {
     const skipped = skippedFeaturesNote(data.tickers[k], fr.report.skipped);
     if (skipped) notes.push(skipped);
+  }
+  const { excluded } = featurePlan(parseFeaturesConfig(config.features), data.tickerBars[0].timeframe);
+  if (excluded.size > 0) {
+    const names = [...excluded.keys()];
+    notes.push(
+      `features.exclude: ${names.length} columns left out (${names.slice(0, 12).join(", ")}${names.length > 12 ? ", …" : ""})`,
+    );
   }
   const splits = splitSchemes(config).map((scheme) => ({
     scheme,
