@@ -26,6 +26,7 @@ import { registerServeCommand } from "./cli/serve";
 import { registerServicesCommands } from "./cli/services";
 import { registerStartCommand } from "./cli/start";
 import { registerSweepCommand } from "./cli/sweep";
+import { registerAblateCommand } from "./cli/ablate";
 
 /** The version users report in issues is the one in package.json, read at run time: one source. */
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -72,6 +73,7 @@ registerServeCommand(program);
 registerServicesCommands(program);
 registerStartCommand(program);
 registerSweepCommand(program);
+registerAblateCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

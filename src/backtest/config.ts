@@ -5,6 +5,7 @@
  */
 import { MAX_WINDOW_BARS } from "../data";
 import { z } from "zod";
+import { gridSchema } from "./gridConfig";
 import { STRESS_WINDOW_NAMES } from "./stressWindows";
 
 const probability = z.number().min(0).max(1);
@@ -103,6 +104,8 @@ export const backtestSchema = z
     stops: stopsSchema.default(stopsSchema.parse({})),
     /** null disables all guard rails. */
     guards: guardsSchema.nullable().default(guardsSchema.parse({})),
+    /** A threshold and sizing study on the selected variant (gridConfig.ts); absent: none. */
+    grid: gridSchema.optional(),
   })
   .strict();
 

@@ -60,7 +60,13 @@ export {
   variance,
 } from "./sharpeInference";
 export { type PboResult, probabilityOfBacktestOverfitting } from "./pbo";
+export { type GridConfig, MAX_GRID_POINTS } from "./gridConfig";
+export type { GridPoint } from "./gridPoints";
+export { type GridPointResult, type GridStudy, thresholdGrid } from "./thresholdGrid";
+export { type SegmentFigures, simulationSegments, type TradedSegment } from "./segmentFigures";
 export { breakdownByRegime, breakdownByYear, type SegmentStatistics, stressBreakdown } from "./breakdowns";
 export { activeReturns, type ActiveReturns } from "./activeReturns";
 export { backtestReport, type BacktestReport, type ReportOptions } from "./report";
 export { assetFromProbabilities, type BacktestRun, type ProbabilityInput, runBacktest } from "./runBacktest";
+export { sharpeMoments, sizedBenchmarkReturns } from "./activeReturns";
+export { perPeriodRate } from "./returnStatistics";

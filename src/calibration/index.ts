@@ -26,5 +26,7 @@ export {
   reliabilityTable,
 } from "./metricsReliability";
 export { applyPlatt, fitPlatt, logit, type PlattParams } from "./platt";
+export { type PrecisionRecallCurve, precisionRecallCurve } from "./precisionRecallCurve";
+export { type RocCurve, rocCurve } from "./rocCurve";
 export { CalibrationError, predictClasses } from "./probabilities";
 export { applyTemperature, fitTemperature, type TemperatureParams } from "./temperature";

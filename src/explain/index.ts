@@ -11,3 +11,12 @@ export { meanAbsShap, type PermutationOptions, permutationImportance } from "./i
 export { fitOof, matrixOf, type OofFits, type OofScore, testedRows } from "./oofFits";
 export { foldWeighted, oofPermutationImportance, oofShapImportance } from "./oofImportance";
 export { type UsableLabels, usableLabels } from "./usableRows";
+export {
+  ABLATION_STEPS,
+  type AblationStepName,
+  type AblationStepPlan,
+  DEFAULT_ABLATION_STEPS,
+  planAblationSteps,
+} from "./ablationSteps";
+export { columnsByComponent, type FeatureComponent } from "./featureComponents";
+export { ShapPrunedModel } from "./shapPruned";

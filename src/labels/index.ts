@@ -24,3 +24,8 @@ export {
   labelConcurrency,
 } from "./sampleWeights";
 export { type Bars3, type BarrierWidths, type TripleBarrierOptions, tripleBarrierLabels } from "./tripleBarrier";
+export { CLASS_WEIGHTS, type ClassWeight } from "./labelsConfig";
+export { type LabelSpans, trainingWeights } from "./trainingWeights";
+export type { PrimaryConfig, PrimaryModel, PrimaryRule } from "./primaryConfig";
+export { REGIME_SCHEMES, type RegimeScheme, regimeCount } from "./regimeSchemes";
+export { primaryRuleSide } from "./primaryRule";

@@ -1,4 +1,3 @@
-import { quoteInput } from "../data";
 import { fixedHorizonLabels } from "./fixedHorizon";
 import type { LabelsConfig } from "./labelsConfig";
 import { LabelError, type LabelSet } from "./labelSet";
@@ -7,10 +6,10 @@ import { rollingVolatility } from "./rollingVolatility";
 import { type Bars3, type BarrierWidths, tripleBarrierLabels } from "./tripleBarrier";
 
 export interface LabelInputs {
-  /** Regime id per bar, required by barriers with scale `regime`. */
+  /** Regime id per bar (NaN while undefined), required by barriers with scale `regime`. */
   regime?: ArrayLike<number>;
-  /** Primary signals by name, required by `meta` labels. */
-  signals?: Record<string, ArrayLike<number>>;
+  /** The primary side per bar (+1 / −1, 0 or NaN for none), required by `meta` labels (see `primary`). */
+  side?: ArrayLike<number>;
   /** Session id per bar (intraday): labels whose window crosses sessions are absent. */
   session?: ArrayLike<number>;
 }
@@ -57,14 +56,8 @@ export function labelsFromConfig(bars: Bars3, config: LabelsConfig, inputs: Labe
         session: inputs.session,
       });
     case "meta": {
-      const side = inputs.signals?.[config.primary];
-      if (!side) {
-        throw new LabelError(
-          "labels",
-          `meta labels need the primary signal ${quoteInput(config.primary)} (inputs.signals)`,
-        );
-      }
-      return metaLabels(bars, side, {
+      if (!inputs.side) throw new LabelError("labels", "meta labels need the primary side per bar (inputs.side)");
+      return metaLabels(bars, inputs.side, {
         horizon: config.horizon,
         barriers: toWidths(config.barriers, bars, inputs),
         session: inputs.session,

@@ -10,8 +10,10 @@
  */
 import { MAX_WINDOW_BARS } from "../data";
 import { z } from "zod";
+import { metaFeatures } from "./blendCombiner";
+import { DOMINANCE_SHARE, dominanceWarnings } from "./dominance";
 import { LogisticModel, logisticParamsSchema, type SavedLogistic } from "./logistic";
-import { type FeatureMatrix, fromColumns, takeRows } from "./matrix";
+import { type FeatureMatrix, takeRows } from "./matrix";
 import { createMember, loadMember, MEMBER_KINDS, memberSpecSchema } from "./memberKinds";
 import {
   assertSameFeatures,
@@ -39,7 +41,7 @@ export const blendParamsSchema = z.strictObject({
   /** Stacking: the meta-learner's parameters. */
   meta: logisticParamsSchema.prefault({}),
   /** A member weight above this raises a warning (kept in `warnings` and the saved JSON). */
-  dominance_warning: z.number().gt(0).max(1).default(0.8),
+  dominance_warning: z.number().gt(0).max(1).default(DOMINANCE_SHARE),
 });
 
 export type BlendParams = z.output<typeof blendParamsSchema>;
@@ -130,12 +132,11 @@ export class BlendModel implements Model {
     if (p.method === "voting") {
       this.weights = fitSimplexWeights(oof, yy, width, p.weights, p.alpha);
       this.meta = null;
-      this.weights.forEach((w, m) => {
-        if (w > p.dominance_warning)
-          this.warnings.push(
-            `${this.path}.members.${m} (${p.members[m].kind}) takes ${(w * 100).toFixed(1)} % of the ensemble weight (> ${(p.dominance_warning * 100).toFixed(0)} %): the ensemble is close to that single model`,
-          );
-      });
+      this.warnings = dominanceWarnings(
+        this.weights,
+        p.members.map((m, i) => `${this.path}.members.${i} (${m.kind})`),
+        p.dominance_warning,
+      );
     } else {
       this.weights = new Float64Array(0);
       this.meta = new LogisticModel(p.meta);
@@ -221,17 +222,4 @@ export class BlendModel implements Model {
     e.warnings = [...s.warnings];
     return e;
   }
-}
-
-/** Stacking inputs: member m's probability columns, named m<m>_p<c>. */
-function metaFeatures(P: readonly Float64Array[], n: number, width: number): FeatureMatrix {
-  const names: string[] = [];
-  const cols: Float64Array[] = [];
-  P.forEach((p, m) => {
-    for (let c = 0; c < width; c++) {
-      names.push(`m${m}_p${c}`);
-      cols.push(Float64Array.from({ length: n }, (_, i) => p[i * width + c]));
-    }
-  });
-  return fromColumns(names, cols);
 }

@@ -43,6 +43,18 @@ export {
 } from "./lstm";
 export { BlendModel, type BlendParams, blendParamsSchema, type SavedBlend } from "./blendModel";
 export { fitSimplexWeights, projectSimplex, type WeightMethod } from "./simplex";
+export {
+  type BlendCombiner,
+  combineMembers,
+  combinerFromJSON,
+  combinerToJSON,
+  fitRidgeCoefficients,
+  fitStackingMeta,
+  memberShares,
+  ridgeBlendWeights,
+  type SavedCombiner,
+} from "./blendCombiner";
+export { DOMINANCE_SHARE, dominanceWarnings } from "./dominance";
 export { softmaxRows } from "./softmax";
 export {
   hyperSearch,

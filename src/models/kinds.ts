@@ -19,7 +19,7 @@ export const SINGLE_KINDS = {
     params: lstmParamsSchema.prefault({}),
     create: (p, path) => new LstmModel(p, `${path}.params`),
     load: (saved) => LstmModel.load(saved as SavedLstm),
-    capabilities: { treeShap: false, multiClass: true, needsSequences: true, pyfunc: false },
+    capabilities: { treeShap: false, multiClass: true, needsSequences: true, pyfunc: false, sampleWeights: false },
     work: (p, shape, path) => {
       const { rows, features: F, fits } = shape;
       // Per window and epoch: `window` steps of 4 gates over (features + units) inputs, forward
@@ -51,7 +51,8 @@ export const MODEL_KIND_TABLE = {
     load: (saved) => BlendModel.load(saved as SavedBlend),
     // A blend's logged model has the python_function flavor when all its members do
     // (pipeline/modelExport.ts asks per member); the kind itself has no Python loader.
-    capabilities: { treeShap: false, multiClass: true, needsSequences: false, pyfunc: false },
+    // It passes sample weights on to its members (an mljs_rf member refuses them).
+    capabilities: { treeShap: false, multiClass: true, needsSequences: false, pyfunc: false, sampleWeights: true },
     work: null,
   }),
 } satisfies { [K in ModelKind]: KindRow };

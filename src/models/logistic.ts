@@ -62,6 +62,66 @@ function checkAllFinite(X: FeatureMatrix, ctx: string): void {
   }
 }
 
+/**
+ * m += Σ_j c[j]·Z[:, j] over column-major Z, four columns per pass over m: a quarter of the
+ * memory traffic of one pass per column. Each m[i] still adds the terms in column order, so the
+ * sums are bit for bit those of the one-column loop. Zero coefficients are skipped.
+ */
+function addColumns(m: Float64Array, Z: Float64Array, c: Float64Array, n: number): void {
+  const cols: number[] = [];
+  for (let j = 0; j < c.length; j++) if (c[j] !== 0) cols.push(j);
+  let q = 0;
+  for (; q + 4 <= cols.length; q += 4) {
+    const [j0, j1, j2, j3] = [cols[q], cols[q + 1], cols[q + 2], cols[q + 3]];
+    const [c0, c1, c2, c3] = [c[j0], c[j1], c[j2], c[j3]];
+    const [o0, o1, o2, o3] = [j0 * n, j1 * n, j2 * n, j3 * n];
+    for (let i = 0; i < n; i++) {
+      let v = m[i];
+      v += c0 * Z[o0 + i];
+      v += c1 * Z[o1 + i];
+      v += c2 * Z[o2 + i];
+      v += c3 * Z[o3 + i];
+      m[i] = v;
+    }
+  }
+  for (; q < cols.length; q++) {
+    const j = cols[q];
+    const cj = c[j];
+    const o = j * n;
+    for (let i = 0; i < n; i++) m[i] += cj * Z[o + i];
+  }
+}
+
+/** out[j] = Σ_i r[i]·Z[i, j], four columns per pass over r (each sum in row order, as one at a time). */
+function columnDots(out: Float64Array, Z: Float64Array, r: Float64Array, n: number): void {
+  const F = out.length;
+  let j = 0;
+  for (; j + 4 <= F; j += 4) {
+    const o = j * n;
+    let g0 = 0;
+    let g1 = 0;
+    let g2 = 0;
+    let g3 = 0;
+    for (let i = 0; i < n; i++) {
+      const ri = r[i];
+      g0 += ri * Z[o + i];
+      g1 += ri * Z[o + n + i];
+      g2 += ri * Z[o + 2 * n + i];
+      g3 += ri * Z[o + 3 * n + i];
+    }
+    out[j] = g0;
+    out[j + 1] = g1;
+    out[j + 2] = g2;
+    out[j + 3] = g3;
+  }
+  for (; j < F; j++) {
+    const o = j * n;
+    let g = 0;
+    for (let i = 0; i < n; i++) g += r[i] * Z[o + i];
+    out[j] = g;
+  }
+}
+
 export class LogisticModel implements Model {
   readonly kind = "logistic" as const;
   readonly params: LogisticParams;
@@ -130,22 +190,18 @@ export class LogisticModel implements Model {
         const b = theta[k * D + F];
         const mk = margin.subarray(k * n, (k + 1) * n);
         mk.fill(b);
-        for (let j = 0; j < F; j++) {
-          const c = theta[k * D + j];
-          if (c === 0) continue;
-          const o = j * n;
-          for (let i = 0; i < n; i++) mk[i] += c * Z[o + i];
-        }
+        addColumns(mk, Z, theta.subarray(k * D, k * D + F), n);
       }
       let loss = 0;
       for (let i = 0; i < n; i++) {
         const wi = w ? w[i] : 1;
         if (M === 1) {
           const z = margin[i];
-          // log(1 + e^z) − y·z, stable for both signs.
-          const sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+          // log(1 + e^z) − y·z, stable for both signs; e^−z serves the sigmoid too.
+          const eNeg = Math.exp(-z);
+          const sp = z > 0 ? z + Math.log1p(eNeg) : Math.log1p(Math.exp(z));
           loss += wi * (sp - yy[i] * z);
-          resid[i] = (wi * (1 / (1 + Math.exp(-z)) - yy[i])) / wSum;
+          resid[i] = (wi * (1 / (1 + eNeg) - yy[i])) / wSum;
         } else {
           // The loss needs the log-sum-exp itself, so the gradient's softmax is exp(margin − lse)
           // here rather than softmaxRows (whose other rounding would change the fitted bits).
@@ -165,12 +221,11 @@ export class LogisticModel implements Model {
         let gb = 0;
         for (let i = 0; i < n; i++) gb += rk[i];
         grad[k * D + F] = gb;
+        const gk = grad.subarray(k * D, k * D + F);
+        columnDots(gk, Z, rk, n);
         for (let j = 0; j < F; j++) {
-          const o = j * n;
-          let gj = 0;
-          for (let i = 0; i < n; i++) gj += rk[i] * Z[o + i];
           const c = theta[k * D + j];
-          grad[k * D + j] = gj + lam * c;
+          gk[j] += lam * c;
           pen += c * c;
         }
       }

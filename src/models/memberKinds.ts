@@ -20,7 +20,7 @@ export const MEMBER_KINDS = {
     params: gbmParamsSchema.prefault({}),
     create: (p) => new GbmModel(p),
     load: (saved) => loadModel(saved as SavedTreeModel),
-    capabilities: { treeShap: true, multiClass: true, needsSequences: false, pyfunc: true },
+    capabilities: { treeShap: true, multiClass: true, needsSequences: false, pyfunc: true, sampleWeights: true },
     work: (p, shape, path) => {
       const { rows, features: F, classes, fits } = shape;
       const levels = p.max_depth > 0 ? p.max_depth : Math.log2(p.max_leaves + 1);
@@ -45,7 +45,7 @@ export const MEMBER_KINDS = {
     params: rfParamsSchema.prefault({}),
     create: (p) => new RfModel(p),
     load: (saved) => loadModel(saved as SavedTreeModel),
-    capabilities: { treeShap: true, multiClass: false, needsSequences: false, pyfunc: true },
+    capabilities: { treeShap: true, multiClass: false, needsSequences: false, pyfunc: true, sampleWeights: true },
     work: (p, shape, path) => {
       const { rows, features: F, fits } = shape;
       const mf = p.max_features;
@@ -66,7 +66,7 @@ export const MEMBER_KINDS = {
     params: logisticParamsSchema.prefault({}),
     create: (p) => new LogisticModel(p),
     load: (saved) => LogisticModel.load(saved as SavedLogistic),
-    capabilities: { treeShap: false, multiClass: true, needsSequences: false, pyfunc: true },
+    capabilities: { treeShap: false, multiClass: true, needsSequences: false, pyfunc: true, sampleWeights: true },
     work: (p, shape, path) => {
       const { rows, features: F, classes, fits } = shape;
       const width = classes > 2 ? classes : 1;
@@ -84,7 +84,7 @@ export const MEMBER_KINDS = {
     params: mljsRfParamsSchema.prefault({}),
     create: (p) => new MljsRfModel(p),
     load: (saved) => MljsRfModel.load(saved as SavedMljsRf),
-    capabilities: { treeShap: false, multiClass: true, needsSequences: false, pyfunc: false },
+    capabilities: { treeShap: false, multiClass: true, needsSequences: false, pyfunc: false, sampleWeights: false },
     work: (p, shape, path) => {
       const { rows, features: F, fits } = shape;
       const levels = Math.min(p.max_depth, Math.log2(Math.max(2, rows)));

@@ -126,6 +126,8 @@ export interface KindCapabilities {
   multiClass: boolean;
   /** Reads windows of consecutive rows, which only a single ticker's rows are. */
   needsSequences: boolean;
+  /** Its fit honours `FitOptions.sampleWeight` (`labels.class_weight` needs it). */
+  sampleWeights: boolean;
   /** src/tracking/pyfunc/wsp_pyfunc.py implements it: its logged model gets MLflow's python_function flavor. */
   pyfunc: boolean;
 }

@@ -6,7 +6,8 @@
  * - a single model: its calibrator, fitted on all of its out-of-fold predictions (every fold,
  *   before the final holdout), applied to its raw probabilities;
  * - the ensemble: the runner calibrates each member, then blends the calibrated probabilities
- *   with the ensemble weights, so the file holds every member's calibrator (`order`).
+ *   (by the record's combiner: weights or a stacking meta-model), so the file holds every
+ *   member's calibrator (`order`); a member's `weight` here is its share of the blend.
  *
  * Method "none" is saved too (`members[].calibrator` null): the calibrated prediction is the raw one.
  */
@@ -18,7 +19,7 @@ export const CALIBRATION_SCHEMA_VERSION = 1;
 export interface CalibrationArtifact {
   schemaVersion: number;
   variant: string;
-  /** "calibrate_then_blend": each member's raw probabilities through its calibrator, then the weighted blend. */
+  /** "calibrate_then_blend": each member's raw probabilities through its calibrator, then the blend. */
   order: "calibrate_then_blend";
   method: "platt" | "isotonic" | "temperature" | "none";
   perRegime: boolean;

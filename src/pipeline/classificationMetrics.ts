@@ -64,9 +64,14 @@ export function scoreProbabilities(
   };
 }
 
-/** Reliability table of P(up) (binary) or of the top class (K classes) for the report's plot. */
-export function reliabilityOf(y: Float64Array, probs: Float64Array, width: number): ReliabilityTable | null {
-  const p = presentRows(y, probs, width);
+/** Reliability table of P(up) (binary) or of the top class (K classes) over `rows` (default all), for the report's plot. */
+export function reliabilityOf(
+  y: Float64Array,
+  probs: Float64Array,
+  width: number,
+  rows?: ArrayLike<number>,
+): ReliabilityTable | null {
+  const p = presentRows(y, probs, width, rows);
   if (p.y.length < 2) return null;
   if (width === 1) return reliabilityTable(p.y, p.probs, 10);
   const n = p.y.length;

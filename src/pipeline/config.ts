@@ -15,7 +15,7 @@ import { calibrationConfigSchema } from "../calibration";
 import { clipMessage, dataConfigSchema, readProblem } from "../data";
 import { featuresConfigSchema, regimesConfigSchema } from "../features";
 import { labelsConfigSchema } from "../labels";
-import { SINGLE_KINDS, specOptions } from "../models";
+import { kindCapabilities, logisticParamsSchema, SINGLE_KINDS, specOptions } from "../models";
 import { promotionConfigSchema } from "../promotion";
 import { validationConfigSchema } from "../validation";
 import { type ConfigIssue, configErrorMap, describeIssues, shown, yamlPath } from "./configIssues";
@@ -29,13 +29,25 @@ const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a lower-case n
 /** One model entry: a single-model kind of the kinds table (src/models/kinds.ts), and an optional name. */
 export const modelEntrySchema = z.discriminatedUnion("kind", specOptions(SINGLE_KINDS, { name: modelName.optional() }));
 
-export const ensembleConfigSchema = z
-  .object({
-    /** weighted: non-negative weights summing to 1, fitted on the OOF predictions; mean: equal weights. */
-    kind: z.enum(["weighted", "mean"]).default("weighted"),
-    fit_on: z.literal("oof").default("oof"),
-  })
-  .strict();
+/**
+ * The `ensemble:` block, one variant per kind (docs/architecture.md "Ensemble kinds"). Fitted
+ * kinds are cross-fitted for the out-of-fold score and refitted on every OOF row for the holdout
+ * (pipeline/oofBlendWeights.ts).
+ */
+const fitOn = z.literal("oof").default("oof");
+export const ensembleConfigSchema = z.discriminatedUnion("kind", [
+  /** Non-negative weights summing to 1 minimising the OOF log-loss. */
+  z.strictObject({ kind: z.literal("weighted").default("weighted"), fit_on: fitOn }),
+  /** Equal weights. */
+  z.strictObject({ kind: z.literal("mean"), fit_on: fitOn }),
+  /** Ridge regression of the labels on the OOF probabilities (α = 1 by the product plan), w ≥ 0, normalised. */
+  z.strictObject({ kind: z.literal("ridge"), fit_on: fitOn, alpha: z.number().min(0).default(1) }),
+  /** A logistic meta-model on the members' OOF probabilities (multinomial for 3 classes). */
+  z.strictObject({ kind: z.literal("stacking"), fit_on: fitOn, meta: logisticParamsSchema.prefault({}) }),
+  /** Weights given by hand, one per model of the config (0 leaves a model out); normalised to sum 1. */
+  z.strictObject({ kind: z.literal("fixed"), weights: z.record(z.string(), z.number().min(0)) }),
+]);
+export type EnsembleConfig = z.output<typeof ensembleConfigSchema>;
 
 export const controlsConfigSchema = z
   .object({
@@ -132,6 +144,50 @@ export const experimentConfigSchema = z
     if (c.ensemble && c.models.length < 2) {
       ctx.addIssue({ code: "custom", path: ["ensemble"], message: "an ensemble needs at least two models" });
     }
+    if (c.ensemble?.kind === "fixed") {
+      const weights = c.ensemble.weights;
+      const models = [...seen.keys()];
+      for (const name of Object.keys(weights)) {
+        if (!seen.has(name))
+          ctx.addIssue({
+            code: "custom",
+            path: ["ensemble", "weights", name],
+            message: `"${name}" is not a model of this config (models: ${models.join(", ")})`,
+          });
+      }
+      const missing = models.filter((m) => !(m in weights));
+      if (missing.length > 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["ensemble", "weights"],
+          message: `no weight for ${missing.join(", ")}: give every model a weight (0 leaves it out)`,
+        });
+      if (!(Object.values(weights).reduce((a, b) => a + b, 0) > 0))
+        ctx.addIssue({
+          code: "custom",
+          path: ["ensemble", "weights"],
+          message: "the weights sum to 0: give some model a positive weight",
+        });
+    }
+    // The labels stage cannot see the models' kinds table: a primary model is checked here.
+    if (c.labels.kind === "meta" && "model" in c.labels.primary) {
+      const model = c.labels.primary.model;
+      const r = modelEntrySchema.safeParse(model, { error: configErrorMap });
+      for (const issue of r.success ? [] : describeIssues(modelEntrySchema, model, r.error.issues)) {
+        const path = ["labels", "primary", "model", ...issue.path] as PropertyKey[];
+        // The experiment's own description adds what the value was.
+        const got = `, got ${shown(issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], model))}`;
+        const message = issue.message.endsWith(got) ? issue.message.slice(0, -got.length) : issue.message;
+        ctx.addIssue({ code: "custom", path, message });
+      }
+      if (r.success && kindCapabilities(r.data.kind).needsSequences && c.data.tickers.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["labels", "primary", "model", "kind"],
+          message: `${r.data.kind} needs one ticker (its windows are runs of consecutive bars); data.tickers has ${c.data.tickers.length}`,
+        });
+      }
+    }
   });
 
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
@@ -224,8 +280,11 @@ export function trialConfigHash(config: ExperimentConfig): string {
     drift_schedule: _driftSchedule,
     ...rest
   } = config;
+  // A grid study changes none of the run's variants: its points are trials named by their own
+  // thresholds and sizing (phases/backtestGrid.ts), so adding or editing it re-keys nothing.
+  const { grid: _grid, ...backtest } = rest.backtest;
   return createHash("sha256")
-    .update(JSON.stringify(canonical(rest)))
+    .update(JSON.stringify(canonical({ ...rest, backtest })))
     .digest("hex");
 }
 

@@ -283,7 +283,8 @@ export function describeIssues(
     const value = getAt(input, path);
     if (issue.code === "invalid_union") {
       if ((issue as { note?: string }).note === "No matching discriminator") {
-        const options = (issue as unknown as { options?: unknown[] }).options ?? [];
+        // A discriminator with a default (ensemble.kind) lists `undefined` among its options: not a value to write.
+        const options = ((issue as unknown as { options?: unknown[] }).options ?? []).filter((o) => o !== undefined);
         out.push({ path, at: path, message: `expected one of ${options.join(", ")}, got ${shown(value)}` });
         continue;
       }

@@ -20,6 +20,12 @@ export interface CrossValidated {
   fitSeconds: number;
 }
 
+/**
+ * Per-row fit weights of one fit's training rows (`labels.class_weight`), from those rows and
+ * their (possibly permuted) labels only.
+ */
+export type TrainingWeigher = (train: Int32Array, yTrain: Float64Array) => Float64Array;
+
 function gather(y: Float64Array, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length);
   for (let j = 0; j < rows.length; j++) out[j] = y[rows[j]];
@@ -32,10 +38,12 @@ async function fitPredict(
   y: Float64Array,
   split: Pick<Split, "train" | "test">,
   permuteSeed: number | null,
+  weigh?: TrainingWeigher,
 ): Promise<{ model: Model; probs: Float64Array }> {
   const model = make();
   let yTrain = gather(y, split.train);
   if (permuteSeed !== null) yTrain = shuffleLabels(yTrain, permuteSeed);
+  const sampleWeight = weigh?.(split.train, yTrain);
   if (model instanceof LstmModel) {
     // Windows run over consecutive rows only; a test block is predicted with the rows just
     // before it as history (their features, never their labels), so its first rows get a window.
@@ -48,7 +56,7 @@ async function fitPredict(
     const probs = model.predictProba(takeRows(X, rows), rows);
     return { model, probs: probs.slice((probs.length / rows.length) * history) };
   }
-  await model.fit(takeRows(X, split.train), yTrain);
+  await model.fit(takeRows(X, split.train), yTrain, { sampleWeight });
   return { model, probs: model.predictProba(takeRows(X, split.test)) };
 }
 
@@ -58,14 +66,14 @@ export async function crossValidate(
   y: Float64Array,
   plan: SplitPlan,
   width: number,
-  opts: { permuteSeed?: number | null; onFold?: () => void } = {},
+  opts: { permuteSeed?: number | null; onFold?: () => void; weigh?: TrainingWeigher } = {},
 ): Promise<CrossValidated> {
   const started = performance.now();
   const seed = opts.permuteSeed ?? null;
   const perSplit: Float64Array[] = [];
   const foldScores: Scores[] = [];
   for (const [k, split] of plan.splits.entries()) {
-    const { probs } = await fitPredict(make, X, y, split, seed === null ? null : seed + k);
+    const { probs } = await fitPredict(make, X, y, split, seed === null ? null : seed + k, opts.weigh);
     perSplit.push(probs);
     const local = new Float64Array(split.test.length * width).fill(Number.NaN);
     local.set(probs);
@@ -80,6 +88,7 @@ export async function crossValidate(
     y,
     { train: plan.rows, test: plan.holdout },
     seed === null ? null : seed + plan.splits.length,
+    opts.weigh,
   );
   plan.holdout.forEach((r, j) => {
     for (let c = 0; c < width; c++) holdout[r * width + c] = final.probs[j * width + c];

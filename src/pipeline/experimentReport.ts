@@ -1,6 +1,8 @@
 /**
- * What a run shows a reviewer: the figures (importance, SHAP, reliability, equity, drawdown,
- * per-fold scores), the text summary the CLI prints, and one self-contained `report.html` with
+ * What a run shows a reviewer: the figures (importance, SHAP, equity, drawdown, per-fold scores),
+ * the evaluation sections (reportSections.ts: ROC and precision-recall curves, confusion
+ * matrices, reliability before and after calibration, breakdowns by ticker and by regime), the
+ * text summary the CLI prints, and one self-contained `report.html` with
  * plotly inlined once. Figures live in report.html only: a page per figure would carry its own
  * 4.6 MB copy of plotly (35 MB a run, most of the tracking time); their data go out as JSON and
  * the key ones as PNGs. Every artifact the tracker uploads is built here.
@@ -8,16 +10,14 @@
 import { DSR_LABEL, tradeLogToCsv } from "../backtest";
 import { formatReport, isoDate, isoNewYork, isIntraday } from "../data";
 import type { Importance } from "../models";
-import { barFigure, equityFigure, type Figure, figureHtml, lineFigure, plotlyJs } from "../viz";
-import { type Scores, reliabilityOf } from "./classificationMetrics";
+import { barFigure, equityFigure, figureHtml, lineFigure, plotlyJs } from "../viz";
+import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./runExperiment";
+import type { NamedFigure } from "./namedFigure";
+import { reportSections, sectionHtml } from "./reportSections";
 import { classCounts, holdoutGapNote } from "./runNotes";
 
-export interface NamedFigure {
-  /** Artifact path without extension, e.g. `backtest/equity` (its PNG is `backtest/equity.png`). */
-  name: string;
-  figure: Figure;
-}
+export type { NamedFigure } from "./namedFigure";
 
 function topOf(imp: Importance, k: number): { names: string[]; values: number[] } {
   const order = Array.from(imp.values.keys()).sort((a, b) => imp.values[b] - imp.values[a]);
@@ -52,35 +52,6 @@ export function experimentFigures(r: ExperimentResult): NamedFigure[] {
       }),
     });
   }
-  const reliability: Figure = {
-    data: [
-      { type: "scatter", mode: "lines", name: "perfect", x: [0, 1], y: [0, 1], line: { dash: "dash", color: "#888" } },
-    ],
-    layout: {
-      title: { text: "calibration reliability (out-of-fold, calibrated)" },
-      height: 450,
-      xaxis: { title: { text: r.width === 1 ? "predicted P(up)" : "top-class confidence" }, range: [0, 1] },
-      yaxis: { title: { text: "observed frequency" }, range: [0, 1] },
-    },
-  };
-  const variants = [
-    ...r.models.map((m) => ({ name: m.name, probs: m.oofProbs })),
-    ...(r.ensemble ? [{ name: "ensemble", probs: r.ensemble.oofProbs }] : []),
-  ];
-  for (const v of variants) {
-    const t = reliabilityOf(r.y, v.probs, r.width);
-    if (!t) continue;
-    const xs: number[] = [];
-    const ys: number[] = [];
-    t.count.forEach((c, b) => {
-      if (c > 0) {
-        xs.push(t.meanPredicted[b]);
-        ys.push(t.observed[b]);
-      }
-    });
-    reliability.data.push({ type: "scatter", mode: "lines+markers", name: v.name, x: xs, y: ys });
-  }
-  figures.push({ name: "calibration/reliability", figure: reliability });
   const bt = r.backtest;
   const sim = bt.run.simulation;
   figures.push({
@@ -109,6 +80,7 @@ export function experimentFigures(r: ExperimentResult): NamedFigure[] {
       { title: "walk-forward AUC per test fold (raw probabilities)", valueTitle: "ROC-AUC" },
     ),
   });
+  figures.push(...reportSections(r).flatMap((s) => s.figures));
   return figures;
 }
 
@@ -178,8 +150,13 @@ export function experimentSummary(r: ExperimentResult, runUrl: string | null): s
   for (const m of r.models) lines.push(scoreRow(m.name, m.holdout));
   if (r.ensemble) {
     lines.push(scoreRow("ensemble", r.ensemble.holdout));
+    const e = r.ensemble;
+    // Stacking has no weights: its numbers are each member's share of the meta-model's |coefficients|.
+    const what =
+      e.kind === "stacking" ? "member shares of the stacking model" : e.kind === "fixed" ? "fixed weights" : "weights";
+    const fitted = e.kind === "mean" || e.kind === "fixed" ? "" : " (fitted on OOF)";
     lines.push(
-      `ensemble weights (fitted on OOF): ${r.ensemble.members.map((n, i) => `${n} ${f(r.ensemble?.weights[i] ?? Number.NaN, 3)}`).join(", ")}`,
+      `ensemble ${e.kind}, ${what}${fitted}: ${e.members.map((n, i) => `${n} ${f(e.weights[i], 3)}`).join(", ")}`,
     );
   }
   lines.push(...holdoutGapLines(r));
@@ -267,15 +244,28 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** One page: the summary and every figure, plotly inlined once. */
+/**
+ * One page: the summary, the run's figures, then the evaluation sections (reportSections.ts)
+ * with their tables and figures; plotly inlined once.
+ */
 export function reportHtml(r: ExperimentResult, figures: readonly NamedFigure[], summary: string): string {
-  const body = figures.map((nf, i) => figureHtml(nf.figure, { id: `figure-${i}` })).join("\n");
+  const rendered = new Map(figures.map((nf, i) => [nf.name, figureHtml(nf.figure, { id: `figure-${i}` })]));
+  const sections = reportSections(r);
+  const inSections = new Set(sections.flatMap((s) => s.figures.map((nf) => nf.name)));
+  const plain = figures.filter((nf) => !inSections.has(nf.name)).flatMap((nf) => rendered.get(nf.name) ?? []);
+  const evaluation = sections.map((s) =>
+    sectionHtml(
+      s,
+      s.figures.flatMap((nf) => rendered.get(nf.name) ?? []),
+    ),
+  );
+  const body = [...plain, ...evaluation].join("\n");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>${escapeHtml(r.config.name)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:16px}pre{background:#f6f6f6;padding:12px;overflow-x:auto}.wsp-figure{margin-bottom:24px}</style>
+<style>body{font-family:system-ui,sans-serif;margin:16px}pre{background:#f6f6f6;padding:12px;overflow-x:auto}.wsp-figure{margin-bottom:24px}.wsp-note{color:#555}.wsp-table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}.wsp-table caption{text-align:left;font-weight:600;padding-bottom:4px}.wsp-table th,.wsp-table td{border:1px solid #ddd;padding:3px 8px;text-align:right}.wsp-table th:first-child,.wsp-table td:first-child{text-align:left}</style>
 <script>${plotlyJs()}</script>
 </head>
 <body>

@@ -2,18 +2,19 @@
  * What a run produces: the parts phases return and the whole `ExperimentResult` that the record
  * steps (recordSteps.ts), the report and the model export read.
  */
-import type { BacktestReport, BacktestRun } from "../backtest";
+import type { BacktestReport, BacktestRun, GridStudy, TradedSegment } from "../backtest";
 import type { Calibrator } from "../calibration";
 import type { Bars, LoadDataOptions, ValidationReport } from "../data";
-import type { Importance, Model } from "../models";
+import type { BlendCombiner, Importance, Model } from "../models";
 import type { GateVerdict } from "../promotion";
 import type { LedgerStats, TrialEntry, TrialLedger } from "../tracking";
 import type { LeakageReport, SplitPlan } from "../validation";
 import type { Scores } from "./classificationMetrics";
-import type { ExperimentConfig } from "./config";
+import type { EnsembleConfig, ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
 import type { ProgressStep } from "./phaseNames";
 import type { RegimeBreakdown } from "./regimeBreakdown";
+import type { TickerBacktest } from "./tickerBacktests";
 
 export class ExperimentError extends Error {
   constructor(path: string, message: string) {
@@ -33,6 +34,8 @@ export interface ModelResult {
   foldScores: Scores[];
   /** Calibrated probabilities, `width` per label row. */
   oofProbs: Float64Array;
+  /** The raw (uncalibrated) out-of-fold probabilities `oosRaw` scores: the report's before-calibration reliability. */
+  oofRawProbs: Float64Array;
   holdoutProbs: Float64Array;
   /** Refitted on every pre-holdout row; the model saved as an artifact. */
   model: Model;
@@ -50,10 +53,16 @@ export interface ModelResult {
   calibrationRows: number;
 }
 
-/** The run's blend of its models (the `ensemble:` block), weights from oofBlendWeights.ts. */
+/** The run's blend of its models (the `ensemble:` block), fitted by oofBlendWeights.ts. */
 export interface BlendResult {
+  kind: EnsembleConfig["kind"];
   members: string[];
+  /** Each member's share: the linear blend's weights; stacking: its share of the meta-model's |coefficients|. */
   weights: Float64Array;
+  /** What blends the members' calibrated probabilities, fitted on every OOF row (the holdout's and the saved model's). */
+  combiner: BlendCombiner;
+  /** Folds whose OOF rows a combiner fitted outside them blended (null: the kind fits nothing). */
+  crossFitted: { fitted: number; folds: number } | null;
   oos: Scores;
   holdout: Scores;
   oofProbs: Float64Array;
@@ -72,6 +81,8 @@ export interface BacktestResult {
   assets: Bars[];
   /** Bar index (into `bars`) where the final holdout starts. */
   holdoutStart: number;
+  /** The traded variant per ticker: each ticker traded alone, and its trades' share of the portfolio's P&L. */
+  byTicker: TickerBacktest[];
   /** Sharpe (annualised) of every variant tried in this run. */
   variantSharpes: Record<string, number>;
   /** Distinct trials in the experiment's ledger once this run's were added. */
@@ -84,6 +95,15 @@ export interface BacktestResult {
    * the ledger as it stands then.
    */
   ledger: LedgerStats;
+  /** The traded series cut at the holdout: out of sample, and the final holdout (the go/no-go gates read one). */
+  segments: { oos: TradedSegment; holdout: TradedSegment };
+  /** The `backtest.grid:` study on the selected variant (a study: the headline stays the configured point); null without one. */
+  grid: GridResult | null;
+}
+
+/** A threshold/sizing grid on `variant`'s out-of-sample probabilities; its points are trials `<variant>@grid:<point>`. */
+export interface GridResult extends GridStudy {
+  variant: string;
 }
 
 export interface ControlResult {

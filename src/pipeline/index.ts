@@ -170,3 +170,13 @@ export {
   type DriftAlert,
   postDriftAlert,
 } from "./monitoring/driftAlert";
+export {
+  type AblationDelta,
+  type AblationOptions,
+  type AblationResult,
+  type AblationStepResult,
+  type Interval,
+  runAblation,
+} from "./ablate";
+export { ablationTable } from "./ablationTable";
+export { runAblationTracked, type TrackedAblation } from "./ablateTracked";

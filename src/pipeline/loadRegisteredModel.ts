@@ -3,7 +3,8 @@
  * predicts, for notebooks and services. The version's `model.json` is either one model of the zoo
  * or the runner's ensemble record, whose members live beside it in the same logged model
  * (`members/<member>/model.json`; in the run's `model/<member>/` for versions registered before
- * logged models) and are blended with the weights fitted on out-of-fold predictions.
+ * logged models) and are blended by the record's combiner (linear weights or a stacking
+ * meta-model) fitted on out-of-fold predictions.
  *
  * `predictProba` is calibrated as the run calibrated that variant's final holdout: the version's
  * `calibration.json` (beside `model.json`, see calibrationArtifact.ts) holds each member's
@@ -13,10 +14,17 @@
  * without `calibration.json` load, but only `predictRawProba` works for them.
  */
 import type { CalibrationMethod } from "../calibration";
-import { type FeatureMatrix, loadAnyModel, type Model } from "../models";
+import {
+  type BlendCombiner,
+  combineMembers,
+  combinerFromJSON,
+  type FeatureMatrix,
+  loadAnyModel,
+  type Model,
+  type SavedCombiner,
+} from "../models";
 import { loadModelArtifact, type MlflowClient, MlflowError } from "../tracking";
 import { type CalibrationArtifact, type LoadedCalibration, parseCalibrationArtifact } from "./calibrationArtifact";
-import { blendProbabilities } from "./oofBlendWeights";
 
 export interface RegisteredModelMember {
   readonly name: string;
@@ -31,7 +39,7 @@ export interface RegisteredModel {
   readonly runId: string | null;
   /** Feature names in the order `predictProba` expects them. */
   readonly featureNames: readonly string[];
-  /** One member with weight 1 for a single model. */
+  /** One member with weight 1 for a single model; an ensemble's weights are each member's share. */
   readonly members: readonly RegisteredModelMember[];
   /** The saved calibration (null: the version has no `calibration.json`). */
   readonly calibration: {
@@ -42,11 +50,11 @@ export interface RegisteredModel {
   } | null;
   /**
    * Calibrated probabilities (binary: P(class 1); else row-major per class), as the run's own
-   * final-holdout predictions: each member calibrated, then blended by weight. `regimes`: one
+   * final-holdout predictions: each member calibrated, then blended. `regimes`: one
    * regime id per row, required when the calibration is per regime.
    */
   predictProba(X: FeatureMatrix, regimes?: ArrayLike<number>): Float64Array;
-  /** Row-major probabilities as the members give them (binary: P(class 1)), blended by weight; no calibration. */
+  /** Row-major probabilities as the members give them (binary: P(class 1)), blended; no calibration. */
   predictRawProba(X: FeatureMatrix): Float64Array;
 }
 
@@ -57,6 +65,8 @@ export interface RegisteredModel {
 interface BlendRecord {
   kind: "ensemble";
   members: ({ name: string; weight: number } & ({ path: string } | { model: string }))[];
+  /** Absent in versions saved before ensemble kinds: the members' weights, linearly. */
+  combiner?: SavedCombiner;
 }
 
 function isBlendRecord(json: unknown): json is BlendRecord {
@@ -68,7 +78,11 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
   const artifact = await loadModelArtifact(ref, { client: opts.client });
   const json = artifact.json;
   let members: RegisteredModelMember[];
+  let combiner: BlendCombiner | null = null;
   if (isBlendRecord(json)) {
+    combiner = json.combiner
+      ? combinerFromJSON(json.combiner, `${ref} model.json combiner`)
+      : { kind: "linear", weights: Float64Array.from(json.members, (m) => m.weight) };
     members = await Promise.all(
       json.members.map(async (m) => {
         const bytes = await ("path" in m ? artifact.modelFile(m.path) : artifact.runArtifact(m.model));
@@ -102,9 +116,9 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
       `${ref0} calibration.json`,
     );
   }
-  const weights = Float64Array.from(members, (m) => m.weight);
   const rawOf = (X: FeatureMatrix) => members.map((m) => m.model.predictProba(X));
-  const combine = (probs: Float64Array[]) => (members.length === 1 ? probs[0] : blendProbabilities(probs, weights));
+  const combine = (probs: Float64Array[], X: FeatureMatrix) =>
+    combiner ? combineMembers(combiner, probs, X.nRows > 0 ? probs[0].length / X.nRows : 1) : probs[0];
   return {
     name: artifact.name,
     version: artifact.version,
@@ -115,7 +129,7 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
     calibration: calibration
       ? { method: calibration.artifact.method, regime: calibration.artifact.regime, artifact: calibration.artifact }
       : null,
-    predictRawProba: (X) => combine(rawOf(X)),
+    predictRawProba: (X) => combine(rawOf(X), X),
     predictProba: (X, regimes) => {
       if (!calibration) {
         throw new Error(
@@ -139,6 +153,7 @@ export async function loadRegisteredModel(ref: string, opts: { client?: MlflowCl
           const c = cal.calibrators.get(members[i].name);
           return c ? c.apply(p, cal.needsRegimes ? regimes : undefined) : p;
         }),
+        X,
       );
     },
   };

@@ -3,7 +3,8 @@
  * logged model, self-contained so that the directory alone predicts:
  *
  *   MLmodel                      flavors, signature (feature columns in, class probabilities out)
- *   model.json                   the model; for the ensemble its record, members by path:
+ *   model.json                   the model; for the ensemble its record (the combiner: linear
+ *                                weights or the stacking meta-model), members by path:
  *   members/<name>/model.json    each ensemble member
  *   calibration.json             the calibration the run applied to that variant's holdout
  *   input_example.json           a few real final-holdout rows (and serving_input_example.json)
@@ -17,7 +18,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PYFUNC_KINDS } from "../models";
+import { combinerToJSON, PYFUNC_KINDS } from "../models";
 import { flattenParams, type ColumnSpec, mlModelFiles, type LogModelInput } from "../tracking";
 import { findRepoRoot } from "../services";
 import { calibrationArtifact } from "./calibrationArtifact";
@@ -76,6 +77,10 @@ export function variantModel(
       content: json({
         kind: "ensemble",
         fit_on: "oof",
+        blend: ensemble.kind,
+        // What blends the calibrated members (stacking: the meta-model); `weight` below is each
+        // member's share, the blend weight itself for a linear combiner.
+        combiner: combinerToJSON(ensemble.combiner),
         members: members.map((m, i) => ({
           name: m.name,
           kind: m.kind,
@@ -101,6 +106,7 @@ export function variantModel(
   if (pyfunc) flavors.python_function = { loader_module: "wsp_pyfunc", code: "code" };
   flavors.wsp = {
     kind: ensemble ? "ensemble" : members[0].kind,
+    ...(ensemble ? { blend: ensemble.kind } : {}),
     members: members.map((m, i) => ({ name: m.name, kind: m.kind, weight: weights[i] })),
     data: "model.json",
     calibration: "calibration.json",
@@ -127,6 +133,7 @@ export function variantModel(
       params[ensemble ? `${m.name}.${k}` : k] = String(v);
     }
   });
+  if (ensemble) params["ensemble.kind"] = ensemble.kind;
   params["calibration.method"] = calibration.method;
   return {
     name: variant,

@@ -21,7 +21,10 @@ import {
 import type { Scores } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
 import { benchmarkStats, importanceJson, predictionsCsv, tradesCsv, validationReportText } from "./experimentReport";
+import { gridJson } from "./gridArtifact";
+import { goNoGoMetrics } from "./goNoGoFigures";
 import { variantModel } from "./modelExport";
+import { evaluationJson } from "./reportEvaluation";
 import { variantReferenceProfile } from "./referenceProfileArtifact";
 import { REGIME_BREAKDOWN_ARTIFACT } from "./regimeBreakdown";
 import { RETURNS_ARTIFACT, returnsCsv } from "./returnsArtifact";
@@ -58,6 +61,7 @@ export const RECORD_STEPS: readonly RecordStep[] = [
   { name: "trades", record: (r, rec) => rec.parent.logArtifact("backtest/trades.csv", tradesCsv(r)) },
   // Per-bar returns, out of sample and holdout apart: a sweep's PBO reads the former.
   { name: "returns", record: (r, rec) => rec.parent.logArtifact(RETURNS_ARTIFACT, returnsCsv(r)) },
+  { name: "threshold grid", record: recordGrid },
   { name: "checks", record: recordChecks },
   // Scores and returns per regime and ticker (regimeBreakdown.ts; NaN is written as null).
   { name: "regimes", record: (r, rec) => rec.parent.logJsonArtifact(REGIME_BREAKDOWN_ARTIFACT, r.regimeBreakdown) },
@@ -99,6 +103,7 @@ export function parentMetrics(r: ExperimentResult): Record<string, number> {
     benchmark_max_drawdown: bench.maxDrawdown,
     leakage_flags: r.leakage.flags.length,
     gates_passed: r.gates.passed ? 1 : 0,
+    ...goNoGoMetrics(r),
   };
   for (const m of r.models) Object.assign(metrics, scoreMetrics(`${m.name}.`, m.oos, m.holdout));
   if (r.ensemble) Object.assign(metrics, scoreMetrics("ensemble.", r.ensemble.oos, r.ensemble.holdout));
@@ -155,6 +160,14 @@ async function recordImportance(r: ExperimentResult, { parent }: Recording): Pro
   if (sel.shap) await parent.logJsonArtifact("shap/summary.json", importanceJson(sel.shap));
 }
 
+/** The `backtest.grid:` study, `backtest/grid.json` and its PBO and size as metrics; nothing without one. */
+async function recordGrid(r: ExperimentResult, { parent }: Recording): Promise<void> {
+  const g = r.backtest.grid;
+  if (!g) return;
+  await parent.logJsonArtifact("backtest/grid.json", gridJson(g));
+  await parent.logMetrics({ grid_pbo: g.pbo?.pbo ?? Number.NaN, grid_points: g.points.length });
+}
+
 /** The data validation report, the leakage screen and the gates' verdict. */
 async function recordChecks(r: ExperimentResult, { parent }: Recording): Promise<void> {
   await parent.logArtifact("validation/report.txt", validationReportText(r));
@@ -172,10 +185,14 @@ async function recordChecks(r: ExperimentResult, { parent }: Recording): Promise
   await parent.logJsonArtifact("gates.json", r.gates);
 }
 
-/** The PNGs, report.html, summary.txt and the summary as the run page's description. */
+/**
+ * The PNGs, report.html, the numbers of its evaluation sections (evaluation.json), summary.txt
+ * and the summary as the run page's description.
+ */
 async function recordReport(r: ExperimentResult, { parent, report }: Recording): Promise<void> {
   for (const p of report.pngs) await parent.logArtifact(p.path, p.content);
   await parent.logArtifact("report.html", report.html);
+  await parent.logJsonArtifact("evaluation.json", evaluationJson(r));
   await parent.logArtifact("summary.txt", `${report.summary}\n`);
   await parent.setTags({ "mlflow.note.content": noteOf(r.config.name, report.summary) });
 }

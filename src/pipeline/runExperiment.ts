@@ -9,8 +9,10 @@
 import type { GateVerdict } from "../promotion";
 import { classCount, ConfigError, type ExperimentConfig, type LoadedConfig } from "./config";
 import type { ControlResult, ExperimentResult, LeakageResult, ModelResult, RunHooks } from "./experimentResult";
+import { checkGoNoGo } from "./goNoGoFigures";
 import { checkModelKinds, checkModels } from "./modelFactory";
 import { type RowsPhase, assembleRows } from "./phases/assembleRows";
+import { checkBacktestGrid } from "./phases/backtestGrid";
 import { type BlendPhase, blend } from "./phases/blend";
 import { type FeaturesPhase, buildFeatures } from "./phases/buildFeatures";
 import { type LabelsPhase, buildLabels } from "./phases/buildLabels";
@@ -25,6 +27,7 @@ import { type TradedMarket, tradedMarket } from "./phases/tradedMarket";
 import type { PHASES, PhaseName } from "./phaseNames";
 import { PhaseTimer } from "./progress";
 import { regimeBreakdown } from "./regimeBreakdown";
+import { checkClassWeights } from "./trainingWeigher";
 
 export * from "./experimentResult";
 export type {
@@ -87,6 +90,9 @@ export async function runPhases<P extends PhaseName>(
   refuseSweep(loaded);
   checkModelKinds(config.models);
   checkModels(config.models, config.data.tickers.length, classCount(config));
+  checkBacktestGrid(config);
+  checkGoNoGo(config);
+  checkClassWeights(config);
   const ctx: PhaseContext = { config, hooks, timer: new PhaseTimer(hooks.progress ?? true) };
   const out: Partial<PhaseOutputs> = {};
   const done = () => ({ ...out, config, timings: ctx.timer.timings }) as PhasesThrough<P>;
@@ -98,7 +104,7 @@ export async function runPhases<P extends PhaseName>(
   const features = (out.features = await buildFeatures(ctx, data));
   if (through === "features") return done();
   enter("labels");
-  const labels = (out.labels = await buildLabels(ctx, data));
+  const labels = (out.labels = await buildLabels(ctx, data, features));
   if (through === "labels") return done();
   enter("rows");
   const rows = (out.rows = assembleRows(ctx, data, features, labels));
@@ -183,6 +189,7 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
       ...p.features.notes,
       ...labels.notes,
       ...rows.notes,
+      ...ensemble.notes,
       ...backtest.notes,
       ...backtest.backtest.run.report.notes,
     ],

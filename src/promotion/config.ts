@@ -26,10 +26,51 @@ export const promotionConfigSchema = z
      * after that window ends (a forward window: extend `data.end` as new data arrives).
      */
     holdout_reuse_limit: z.number().int().min(1).default(5),
+    // The product plan's go/no-go gates (goNoGo.ts): each off unless set. Optional without a
+    // default, so a config that sets none parses (and hashes) as before.
+    /** ECE of the selected variant's out-of-fold predictions at most this (the plan: 0.05). */
+    max_ece: z.number().min(0).max(1).optional(),
+    /** Direction accuracy at least this (the plan: 0.55 / 0.60 / 0.70); above leakage.max_direction_accuracy fails as leakage. */
+    min_accuracy: z.number().gt(0).max(1).optional(),
+    /** Annualised Sharpe of the traded backtest, after costs, at least this. */
+    min_sharpe: z.number().min(-10).max(10).optional(),
+    /** Max drawdown at most this fraction (0.2: 20 %). */
+    max_drawdown: z.number().gt(0).max(1).optional(),
+    /** Share of winning trades at least this. */
+    min_win_rate: z.number().min(0).max(1).optional(),
+    /** The worst max drawdown over the backtest.stress windows at most this fraction (the plan: 0.25). */
+    max_stress_drawdown: z.number().gt(0).max(1).optional(),
+    /** The backtest.grid study's probability of backtest overfitting at most this. */
+    max_pbo: z.number().min(0).max(1).optional(),
+    /** The stretch accuracy, Sharpe, drawdown and win rate are read on (default holdout). */
+    go_no_go_on: z.enum(["holdout", "oos"]).optional(),
   })
   .strict();
 
 export type PromotionConfig = z.infer<typeof promotionConfigSchema>;
+
+/** The go/no-go gates' keys in `promotion:` (goNoGo.ts decides them). */
+export const GO_NO_GO_GATES = [
+  "max_ece",
+  "min_accuracy",
+  "min_sharpe",
+  "max_drawdown",
+  "min_win_rate",
+  "max_stress_drawdown",
+  "max_pbo",
+] as const;
+export type GoNoGoGateName = (typeof GO_NO_GO_GATES)[number];
+
+/** The stretch of the traded backtest accuracy, Sharpe, drawdown and win rate are read on. */
+export type GoNoGoBasis = "holdout" | "oos";
+
+export interface GoNoGoSettings {
+  on: GoNoGoBasis;
+  /** The gates switched on, with their thresholds. */
+  thresholds: Partial<Record<GoNoGoGateName, number>>;
+  /** `leakage.max_direction_accuracy`: an accuracy above it fails min_accuracy as suspected leakage. */
+  maxDirectionAccuracy: number;
+}
 
 export type Direction = "min" | "max";
 export type DsrBasis = "active" | "absolute";
@@ -44,6 +85,8 @@ export interface PromotionSettings {
   dsrBasis: DsrBasis | null;
   beatControl: boolean;
   holdoutReuseLimit: number;
+  /** The go/no-go gates switched on; absent when none is (goNoGo.ts). */
+  goNoGo?: GoNoGoSettings;
 }
 
 /**

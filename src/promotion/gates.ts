@@ -5,10 +5,11 @@
  */
 import { DSR_LABEL, deflatedSharpe, type SharpeInputs } from "../backtest";
 import { beats, beatThreshold, bestOf, formatValue as fmt } from "./compare";
-import type { PromotionSettings } from "./config";
+import type { GoNoGoGateName, PromotionSettings } from "./config";
+import { type GoNoGoFigures, goNoGoGates, NO_FIGURES } from "./goNoGo";
 import { describeWindow, type HoldoutWindow, windowStamp } from "./holdout";
 
-export type GateName = "beats_champion" | "min_deflated_sharpe" | "beats_control" | "run_checks";
+export type GateName = "beats_champion" | "min_deflated_sharpe" | "beats_control" | "run_checks" | GoNoGoGateName;
 
 export interface Gate {
   gate: GateName;
@@ -81,6 +82,8 @@ export interface PromotionEvidence {
   runChecks: { verdict: string | undefined; refused: string | null };
   /** Set by a retrain: beats_champion compares on this forward window instead of the final holdouts. */
   forward?: ForwardComparison;
+  /** The figures the go/no-go gates read (the run's metrics), when `settings.goNoGo` switches any on. */
+  goNoGo?: GoNoGoFigures;
 }
 
 export interface DsrDecision {
@@ -216,8 +219,9 @@ function runChecks(e: PromotionEvidence): Gate {
   };
 }
 
-/** The four gates in order, and the deflated Sharpe they were decided with. */
+/** The four gates in order, then the go/no-go gates switched on, and the deflated Sharpe they were decided with. */
 export function decideGates(e: PromotionEvidence): { gates: Gate[]; dsr: DsrDecision } {
   const dsr = dsrAtDecision(e);
-  return { gates: [beatsChampion(e), minDeflatedSharpe(e, dsr), beatsControl(e), runChecks(e)], dsr };
+  const goNoGo = e.settings.goNoGo ? goNoGoGates(e.settings.goNoGo, e.goNoGo ?? NO_FIGURES) : [];
+  return { gates: [beatsChampion(e), minDeflatedSharpe(e, dsr), beatsControl(e), runChecks(e), ...goNoGo], dsr };
 }

@@ -12,8 +12,13 @@ export {
   type PromotionSettings,
   UNRECORDED_SETTINGS,
   forwardTwin,
+  GO_NO_GO_GATES,
+  type GoNoGoBasis,
+  type GoNoGoGateName,
+  type GoNoGoSettings,
 } from "./config";
 export { formatValue } from "./compare";
+export { type GoNoGoFigures, goNoGoSettings } from "./goNoGo";
 export { evaluateGates, type GateVerdict, ownChecksVerdict } from "./runChecks";
 export {
   type FailedCheck,

@@ -9,12 +9,16 @@
 import { DSR_LABEL } from "../backtest";
 import { aucNullStd } from "../validation";
 import { beats } from "./compare";
-import { defaultDirection, type PromotionConfig } from "./config";
+import { defaultDirection, type GoNoGoGateName, type PromotionConfig } from "./config";
+import { type GoNoGoFigures, goNoGoGates, goNoGoSettings, NO_FIGURES } from "./goNoGo";
 
 export interface GateCheck {
-  name: "leakage" | "signal" | "deflated_sharpe" | "control";
+  name: "leakage" | "signal" | "deflated_sharpe" | "control" | GoNoGoGateName;
   passed: boolean;
   detail: string;
+  /** A go/no-go gate's figure and threshold (NaN: missing), as `wsp promote` records them. */
+  value?: number;
+  threshold?: number;
 }
 
 export interface GateVerdict {
@@ -38,6 +42,8 @@ export interface GateInput {
   deflatedSharpe: number;
   control: { oos: MetricScores; holdout: MetricScores } | null;
   leakageFlags: readonly string[];
+  /** What the go/no-go gates read, and `leakage.max_direction_accuracy`; needed when `promotion:` switches any on. */
+  goNoGo?: { figures: GoNoGoFigures; maxDirectionAccuracy: number };
 }
 
 function metricOf(metric: PromotionConfig["metric"], s: { oos: MetricScores; holdout: MetricScores }): number {
@@ -93,14 +99,20 @@ export function evaluateGates(promotion: PromotionConfig, g: GateInput): GateVer
       });
     }
   }
+  const goNoGo = goNoGoSettings(promotion, g.goNoGo?.maxDirectionAccuracy ?? Number.NaN);
+  if (goNoGo) {
+    for (const x of goNoGoGates(goNoGo, g.goNoGo?.figures ?? NO_FIGURES)) {
+      checks.push({ name: x.gate, passed: x.passed, detail: x.detail, value: x.value, threshold: x.threshold });
+    }
+  }
   return { passed: checks.every((c) => c.passed), checks };
 }
 
 /**
  * The run's own verdict as `wsp promote` reads it (its run_checks gate): leakage and signal only;
- * the deflated Sharpe and the control are decided again at promotion, with the ledger and the
- * control runs as they then are.
+ * the deflated Sharpe, the control and the go/no-go gates are decided again at promotion, with the
+ * ledger and the control runs as they then are.
  */
 export function ownChecksVerdict(v: GateVerdict): "passed" | "refused" {
-  return v.checks.every((g) => g.passed || g.name === "deflated_sharpe" || g.name === "control") ? "passed" : "refused";
+  return v.checks.every((g) => g.passed || (g.name !== "leakage" && g.name !== "signal")) ? "passed" : "refused";
 }

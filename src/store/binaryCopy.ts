@@ -8,8 +8,8 @@ import type { Bars } from "../data";
 
 export const BARS_COPY_COLUMNS = "(ticker, timeframe, ts, open, high, low, close, volume, adj_close)";
 
-const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
-const HEADER_BYTES = SIGNATURE.length + 4 + 4; // signature, flags, header-extension length
+export const COPY_SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
+const HEADER_BYTES = COPY_SIGNATURE.length + 4 + 4; // signature, flags, header-extension length
 const FIELD_COUNT = 9;
 /** PostgreSQL timestamps count microseconds from 2000-01-01T00:00:00Z. */
 export const PG_EPOCH_MS = 946_684_800_000;
@@ -37,9 +37,9 @@ export function encodeBarsCopy(slices: readonly BarsSlice[]): Uint8Array {
   });
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
-  out.set(SIGNATURE, 0);
-  view.setInt32(SIGNATURE.length, 0);
-  view.setInt32(SIGNATURE.length + 4, 0);
+  out.set(COPY_SIGNATURE, 0);
+  view.setInt32(COPY_SIGNATURE.length, 0);
+  view.setInt32(COPY_SIGNATURE.length + 4, 0);
   let o = HEADER_BYTES;
 
   const putBytes = (bytes: Uint8Array) => {

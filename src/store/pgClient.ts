@@ -5,7 +5,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import type { SqlClient, SqlQueries, SqlSession } from "./sqlClient";
 
 function queries(db: pg.Pool | pg.PoolClient): SqlQueries {
@@ -26,6 +26,13 @@ function session(client: pg.PoolClient): SqlSession {
     async copyBinary(target, data) {
       const sink = client.query(copyFrom(`COPY ${target} FROM STDIN WITH (FORMAT binary)`));
       await pipeline(Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), sink);
+    },
+    async copyOutBinary(select) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT binary)`))) {
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks);
     },
   };
 }

@@ -14,6 +14,8 @@ export interface SqlQueries {
 export interface SqlSession extends SqlQueries {
   /** `COPY <target> FROM <source> WITH (FORMAT binary)` with `data` in PostgreSQL binary COPY format. */
   copyBinary(target: string, data: Uint8Array): Promise<void>;
+  /** `COPY (<select>) TO … WITH (FORMAT binary)`: the whole payload in PostgreSQL binary COPY format. */
+  copyOutBinary(select: string): Promise<Uint8Array>;
 }
 
 export interface SqlClient extends SqlQueries {

@@ -4,12 +4,12 @@
  * Ingest: per series, DELETE the stored rows inside its [first, last] ts, then binary COPY of all
  * series in chunks, then the series catalog and the run row: one transaction, so re-ingesting
  * the same bars is idempotent and a failure anywhere writes nothing.
- * Query: the server packs each column into one string of big-endian binary values
- * (`float8send`/`timestamptz_send` aggregated in ts order, base64), so the client decodes
- * seven buffers instead of ~100k rows.
+ * Query: binary COPY out in ts order (binaryCopyOut.ts): the server sends each value in its
+ * binary form and the client decodes the tuples in one pass, with no per-row objects.
  */
 import { type Bars, isTimeframe, type Timeframe, tickerProblem } from "../data";
-import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy, PG_EPOCH_MS, TWO_32 } from "./binaryCopy";
+import { BARS_COPY_COLUMNS, type BarsSlice, encodeBarsCopy } from "./binaryCopy";
+import { BARS_COPY_OUT_COLUMNS, decodeBarsCopy } from "./binaryCopyOut";
 import { contentHash } from "./contentHash";
 import {
   driftChecks,
@@ -115,29 +115,6 @@ function chunk(series: readonly Bars[]): BarsSlice[][] {
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-/**
- * n big-endian 8-byte values from base64 text (`encode(…, 'base64')` wraps lines; Node skips
- * the newlines): float8s, or timestamptz (int64 µs since 2000-01-01) turned into epoch ms.
- */
-function decodeColumn(base64: string | null, n: number, kind: "float8" | "timestamptz"): Float64Array {
-  const out = new Float64Array(n);
-  if (n === 0) return out;
-  const bytes = base64 === null ? null : Buffer.from(base64, "base64");
-  if (bytes === null || bytes.length !== n * 8) {
-    throw new StoreError("bad_input", `query returned ${bytes?.length ?? 0} bytes for ${n} ${kind} values`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (kind === "float8") {
-    for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8);
-  } else {
-    // Exact: |µs| < 2^53 for any date this store holds.
-    for (let i = 0; i < n; i++) {
-      out[i] = (view.getInt32(i * 8) * TWO_32 + view.getUint32(i * 8 + 4)) / 1000 + PG_EPOCH_MS;
-    }
-  }
-  return out;
 }
 
 function num(value: unknown): number {
@@ -329,39 +306,29 @@ export class SqlStore implements Store {
     }
     const from = range.from ?? Number.NEGATIVE_INFINITY;
     const to = range.to ?? Number.POSITIVE_INFINITY;
-    // base64 text rather than bytea: PGlite hands bytea over as hex that it decodes in JS, ~4x slower.
-    const col = (c: string) => `encode(string_agg(float8send(${c}), ''::bytea), 'base64')`;
-    // ts in its binary form: no per-row date arithmetic on the server.
-    // The ORDER BY of the subquery feeds the aggregates in ts order; the ts check below guards it.
-    const [row] = await this.db.query(
-      `SELECT count(*)::float8, count(volume)::float8, count(adj_close)::float8,
-         encode(string_agg(timestamptz_send(ts), ''::bytea), 'base64'), ${col("open")}, ${col("high")}, ${col("low")}, ${col("close")},
-         ${col("coalesce(volume, 'NaN')")}, ${col("coalesce(adj_close, 'NaN')")}
-       FROM (SELECT ts, open, high, low, close, volume, adj_close FROM bars
-             WHERE ticker = $1 AND timeframe = $2
-               AND ts >= to_timestamp($3::float8 / 1000) AND ts < to_timestamp($4::float8 / 1000)
-             ORDER BY ts) s`,
-      [ticker, timeframe, from, to],
-    );
-    const n = num(row[0]);
+    // COPY takes no parameters: the values reach it as transaction-local settings, never as SQL text.
+    const data = await this.db.transaction(async (tx) => {
+      await tx.query(
+        `SELECT set_config('wsp.query_ticker', $1, true), set_config('wsp.query_timeframe', $2, true),
+                set_config('wsp.query_from', $3, true), set_config('wsp.query_to', $4, true)`,
+        [ticker, timeframe, String(from), String(to)],
+      );
+      return tx.copyOutBinary(
+        `SELECT ${BARS_COPY_OUT_COLUMNS} FROM bars
+         WHERE ticker = current_setting('wsp.query_ticker') AND timeframe = current_setting('wsp.query_timeframe')
+           AND ts >= to_timestamp(current_setting('wsp.query_from')::float8 / 1000)
+           AND ts < to_timestamp(current_setting('wsp.query_to')::float8 / 1000)
+         ORDER BY ts`,
+      );
+    });
+    const bars = decodeBarsCopy(data);
+    const n = bars.ts.length;
     if (n === 0) throw await this.emptyQueryError(ticker, timeframe, range);
-    const col8 = (i: number) => decodeColumn(row[i] as string | null, n, "float8");
-    const ts = decodeColumn(row[3] as string | null, n, "timestamptz");
     for (let i = 1; i < n; i++) {
-      if (!(ts[i] > ts[i - 1]))
+      if (!(bars.ts[i] > bars.ts[i - 1]))
         throw new StoreError("bad_input", `stored ${ticker} ${timeframe} came back out of order at row ${i}`);
     }
-    return {
-      ticker,
-      timeframe,
-      ts,
-      open: col8(4),
-      high: col8(5),
-      low: col8(6),
-      close: col8(7),
-      volume: num(row[1]) > 0 ? col8(8) : null,
-      adjClose: num(row[2]) > 0 ? col8(9) : null,
-    };
+    return { ticker, timeframe, ...bars };
   }
 
   /** Names the ticker/range asked for and what the store holds instead. */

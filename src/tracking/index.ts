@@ -39,3 +39,4 @@ export {
 export { type ColumnSpec, mlModelFiles } from "./mlmodel";
 export { loadModelArtifact, parseModelRef } from "./loadModelArtifact";
 export { endAbandonedJobRuns, JOB_ID_TAG, jobRunsOf } from "./jobRuns";
+export { ledgerOf } from "./trials";

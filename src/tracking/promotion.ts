@@ -14,6 +14,10 @@ import {
   describeWindow,
   type FailedCheck,
   formatValue as fmt,
+  GO_NO_GO_GATES,
+  type GoNoGoBasis,
+  type GoNoGoFigures,
+  type GoNoGoSettings,
   type HoldoutUse,
   holdoutTwin,
   type MetricReading,
@@ -145,7 +149,18 @@ export function promotionSettingsOf(run: Run): PromotionSettings {
   if (beat !== undefined && beat !== "true" && beat !== "false") {
     throw new Error(`run ${run.info.run_id}: promotion.beat_control = "${beat}": expected true or false`);
   }
+  const thresholds: GoNoGoSettings["thresholds"] = {};
+  for (const g of GO_NO_GO_GATES) if (get(`promotion.${g}`) !== undefined) thresholds[g] = num(`promotion.${g}`, 0);
+  const on = get("promotion.go_no_go_on") ?? "holdout";
+  if (on !== "holdout" && on !== "oos") {
+    throw new Error(`run ${run.info.run_id}: promotion.go_no_go_on = "${on}": expected "holdout" or "oos"`);
+  }
+  const goNoGo: GoNoGoSettings | undefined =
+    Object.keys(thresholds).length > 0
+      ? { on, thresholds, maxDirectionAccuracy: num("leakage.max_direction_accuracy", 0.7) }
+      : undefined;
   return {
+    ...(goNoGo ? { goNoGo } : {}),
     metric,
     margin: num("promotion.margin", d.margin),
     minDeflatedSharpe: num("promotion.min_deflated_sharpe", d.minDeflatedSharpe),
@@ -242,6 +257,21 @@ export async function readEvidence(
     dsr: await readDsr(client, run, model, settings.dsrBasis),
     controls: settings.beatControl ? await readControls(client, run, metricKeys) : null,
     runChecks,
+    ...(settings.goNoGo ? { goNoGo: goNoGoReading(run, model, settings.goNoGo.on) } : {}),
+  };
+}
+
+/** The go/no-go gates' figures as the run logged them (pipeline/goNoGoFigures.ts names them); NaN where absent. */
+function goNoGoReading(run: Run, model: string, on: GoNoGoBasis): GoNoGoFigures {
+  const read = (key: string) => firstMetric(run, [`${model}.${key}`, key]).value;
+  return {
+    oofEce: read("oos_ece"),
+    accuracy: read(`${on}_accuracy`),
+    sharpe: read(`${on}_sharpe`),
+    maxDrawdown: read(`${on}_max_drawdown`),
+    winRate: read(`${on}_win_rate`),
+    stressMaxDrawdown: read("stress_max_drawdown"),
+    pbo: read("grid_pbo"),
   };
 }
 

@@ -34,3 +34,4 @@ export {
 export { outOfFold, pathPredictions } from "./assemblePredictions";
 export { aucOf, rocAuc } from "./rocAuc";
 export { finalHoldoutSplit } from "./finalHoldoutSplit";
+export { percentileInterval, type StationaryBootstrapOptions, stationaryBootstrap } from "./stationaryBootstrap";

@@ -9,3 +9,7 @@ export { chromiumAvailable, chromiumMissing, chromiumPath, renderPng } from "./p
 export { histogramFigure } from "./histogramFigure";
 export { heatmapFigure } from "./heatmapFigure";
 export { tableFigure } from "./tableFigure";
+export { type Curve, type CurvePanel, curveFigure } from "./curveFigure";
+export { confusionFigure } from "./confusionFigure";
+export { htmlTable } from "./htmlTable";
+export { type IntervalBarOptions, type IntervalSeries, intervalBarFigure } from "./intervalBarFigure";

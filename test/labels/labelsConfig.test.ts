@@ -27,7 +27,7 @@ describe("labels: config block", () => {
     expect(Array.from(viaConfig.endIdx)).toEqual(Array.from(direct.endIdx));
   });
 
-  it("fixed-horizon with a vol-scaled threshold and meta labels from a named signal", () => {
+  it("fixed-horizon with a vol-scaled threshold and meta labels from a supplied side", () => {
     const fh = labelsFromConfig(
       spy,
       labelsConfigSchema.parse({ kind: "fixed_horizon", horizon: 5, classes: 3, threshold: 0.5, scale: "vol_10" }),
@@ -45,10 +45,10 @@ describe("labels: config block", () => {
       labelsConfigSchema.parse({
         kind: "meta",
         horizon: 5,
-        primary: "long",
+        primary: { rule: "sign", of: { indicator: "ret", params: { period: 1 } } },
         barriers: { upper: 0.02, lower: 0.01, scale: "fixed" },
       }),
-      { signals: { long: side } },
+      { side },
     );
     const direct = metaLabels(spy, side, { horizon: 5, barriers: { scale: "fixed", upper: 0.02, lower: 0.01 } });
     expect(Array.from(meta.y)).toEqual(Array.from(direct.y));
@@ -67,7 +67,7 @@ describe("labels: config block", () => {
       labelsConfigSchema.safeParse({
         kind: "triple_barrier",
         horizon: 5,
-        barriers: { upper: [0.03], lower: [0.02, 0.02], scale: "regime" },
+        barriers: { upper: [0.03], lower: [0.02, 0.02], scale: "regime", regimes: "trend3" },
       }).success,
     ).toBe(false);
     expect(() =>
@@ -76,10 +76,10 @@ describe("labels: config block", () => {
         labelsConfigSchema.parse({
           kind: "meta",
           horizon: 5,
-          primary: "x",
+          primary: { rule: "sign", of: { indicator: "ret" } },
           barriers: { upper: 1, lower: 1, scale: "vol_20" },
         }),
       ),
-    ).toThrow(/primary signal "x"/);
+    ).toThrow(/primary side per bar/);
   });
 });

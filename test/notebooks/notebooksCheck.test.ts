@@ -48,10 +48,12 @@ describe("notebooks:check", () => {
     const run = await shipped;
     expect(run.stderr).not.toContain("FAILED");
     expect(run.stdout).toMatch(/notebooks:check: ok notebooks\/00-data-tour\.ipynb \(\d+ cells, kernel tslab/);
+    // The component ablation: six steps through the runner's phases and a paired bootstrap.
+    expect(run.stdout).toMatch(/notebooks:check: ok notebooks\/03-ablation\.ipynb \(\d+ cells, kernel tslab/);
     // The queued sweep: Redis, MLflow, a worker child process and a BullMQ flow, from a notebook.
     expect(run.stdout).toMatch(/notebooks:check: ok notebooks\/07-queued-sweep\.ipynb \(\d+ cells, kernel tslab/);
     expect(run.code).toBe(0);
-    // Three notebooks in a row, 07 with a worker process and a sweep (~1 min alone on this machine).
+    // Four notebooks in a row, 07 with a worker process and a sweep (~1 min alone on this machine).
   }, 480_000);
 
   it("accepts src/ conventions (folder imports, zod 4 types under strict checks, tree work on worker threads) and files added under src/ while it runs", async () => {

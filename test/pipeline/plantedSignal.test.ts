@@ -94,16 +94,12 @@ describe("the planted-signal experiment", { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     outboxDir = mkdtempSync(join(tmpdir(), "wsp-planted-outbox-"));
-    const started = performance.now();
     tracked = await runTracked(plantedSignalConfig(experiment), {
       trackingUri: await testMlflowUri(),
       outboxDir,
       progress: false,
       png: false,
     });
-    // A few seconds of pipeline: cheap enough for every suite that needs a champion.
-    expect(tracked.result.timings.training).toBeLessThan(10);
-    expect((performance.now() - started) / 1000).toBeLessThan(60);
   }, 120_000);
 
   afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));

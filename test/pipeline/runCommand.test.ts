@@ -38,7 +38,7 @@ describe("wsp run", { timeout: 120_000 }, () => {
     for (const text of [
       "out of sample (walk-forward, calibrated):",
       "final holdout:",
-      "ensemble weights (fitted on OOF)",
+      "ensemble weighted, weights (fitted on OOF)",
       "DSR P[SR>SR0]",
       "buy-and-hold SPY",
       "leakage checks:",

@@ -220,6 +220,14 @@ describe.each([
     expect(first.rows).toBe(spyDaily.ts.length + spyMinute.ts.length + vixDaily.ts.length + gspcDaily.ts.length);
     expect(first.finishedAt).toBeGreaterThanOrEqual(first.startedAt);
   });
+
+  it("reads back a ticker holding quote, backslash and semicolon characters exactly", async () => {
+    // The query's values reach COPY as settings, never as SQL text: no quoting to get wrong.
+    const odd: Bars = { ...barsBetween(spyDaily, Date.UTC(2003, 0, 1), Date.UTC(2003, 2, 1)), ticker: "O'X\\;--" };
+    await store.ingest([odd]);
+    expect(barsDifference(await store.query(odd.ticker, "1d"), odd)).toBeNull();
+    await expectStoreError(store.query("O'X", "1d"), "unknown_series");
+  });
 });
 
 describe("opening a store", () => {

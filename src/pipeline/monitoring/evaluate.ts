@@ -15,6 +15,7 @@ import type { LoadedConfig } from "../config";
 import { servingConfig } from "../forecast/modelMarket";
 import { classNamesOf } from "../forecast/servedModel";
 import { readModelConfig } from "../modelConfig";
+import { barrierRegimes } from "../barrierRegimes";
 import { tickerLabels } from "../phases/buildLabels";
 import { runPhases } from "../runExperiment";
 import { storeQuery } from "../storeSource";
@@ -103,11 +104,19 @@ export async function versionContext(
 /** The version's tickers as its run's data phase loads them from the store, and their labels. */
 async function labelledBars(ctx: VersionContext, store: Store, dataDir?: string): Promise<Map<string, LabelledBars>> {
   const served = servingConfig(ctx.loaded);
-  // Only the traded tickers are labelled: the context series (VIX) are not needed here.
-  const loaded = { ...served, config: { ...served.config, data: { ...served.config.data, context: [] } } };
+  const labels = served.config.labels;
+  const regimes =
+    labels.kind !== "fixed_horizon" && labels.barriers.scale === "regime" ? labels.barriers.regimes : undefined;
+  // Only the traded tickers are labelled: the context series (VIX) are needed only by grid12 barriers.
+  const context = regimes === "grid12" ? served.config.data.context : [];
+  const loaded = { ...served, config: { ...served.config, data: { ...served.config.data, context } } };
   const { data } = await runPhases(loaded, "data", { progress: false, dataDir, fromStore: storeQuery(store) });
+  const regime = regimes ? barrierRegimes(regimes, loaded.config, data.tickerBars, data.context, dataDir) : null;
   return new Map(
-    data.tickerBars.map((bars) => [bars.ticker, { bars, labels: tickerLabels(loaded.config.labels, bars) }]),
+    data.tickerBars.map((bars, k) => [
+      bars.ticker,
+      { bars, labels: tickerLabels(labels, bars, { regime: regime?.[k] }) },
+    ]),
   );
 }
 

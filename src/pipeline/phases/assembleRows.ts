@@ -11,7 +11,7 @@ import { ExperimentError } from "../experimentResult";
 import { type Panel, stackPanel } from "../panel";
 import { type UsableColumns, usableColumns } from "../usableColumns";
 import type { FeaturesPhase } from "./buildFeatures";
-import type { LabelsPhase } from "./buildLabels";
+import type { LabelsPhase } from "./labelsPhase";
 import type { PhaseContext } from "./context";
 import type { DataPhase } from "./loadData";
 

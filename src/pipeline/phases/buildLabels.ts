@@ -1,41 +1,48 @@
 /** Phase `labels`: every ticker's labels from the `labels:` block (they look forward; splits purge). */
-import { type Bars, isIntraday, newYorkDayOf } from "../../data";
-import { type LabelsConfig, labelsFromConfig } from "../../labels";
+import { primaryRuleSide } from "../../labels";
+import { barrierRegimes } from "../barrierRegimes";
+import { primaryModelSides } from "../primaryModelSide";
 import { labelCoverageNote } from "../runNotes";
+import { featureInputOf, type FeaturesPhase } from "./buildFeatures";
+import { tickerLabels } from "../tickerLabels";
 import type { PhaseContext } from "./context";
+import type { LabelsPhase } from "./labelsPhase";
 import type { DataPhase } from "./loadData";
 
-export interface LabelsPhase {
-  /** One label set per ticker, in `DataPhase.tickerBars` order. */
-  sets: ReturnType<typeof labelsFromConfig>[];
-  /** Class names by label code. */
-  classes: readonly string[];
-  /** Probabilities per label row: 1 (P(class 1)) for binary labels, else one per class. */
-  width: number;
-  notes: string[];
-}
+// Where the phases and the monitoring import them from.
+export type { LabelsPhase } from "./labelsPhase";
+export { tickerLabels } from "../tickerLabels";
 
-export async function buildLabels({ config, timer }: PhaseContext, data: DataPhase): Promise<LabelsPhase> {
+export async function buildLabels(ctx: PhaseContext, data: DataPhase, features: FeaturesPhase): Promise<LabelsPhase> {
+  const { config, hooks, timer } = ctx;
   const { tickerBars, tickers } = data;
+  const labels = config.labels;
+  const notes: string[] = [];
+  const barriers = labels.kind === "fixed_horizon" ? null : labels.barriers;
+  const regime =
+    barriers?.scale === "regime" && barriers.regimes
+      ? barrierRegimes(barriers.regimes, config, tickerBars, data.context, hooks.dataDir)
+      : null;
+  let primarySide: Float64Array[] | null = null;
+  if (labels.kind === "meta") {
+    const { primary } = labels;
+    if (!("model" in primary)) {
+      primarySide = tickerBars.map((_, k) => primaryRuleSide(primary, featureInputOf(data, k, undefined)));
+    } else {
+      const sides = await primaryModelSides(ctx, data, features, primary, labels.horizon);
+      primarySide = sides.side;
+      notes.push(sides.note);
+    }
+  }
   const sets = await timer.run("labels", tickerBars.length, () =>
-    tickerBars.map((bars) => tickerLabels(config.labels, bars)),
+    tickerBars.map((bars, k) => tickerLabels(labels, bars, { regime: regime?.[k], side: primarySide?.[k] })),
   );
   const classes = sets[0].classes;
   return {
     sets,
     classes,
     width: classes.length === 2 ? 1 : classes.length,
-    notes: [labelCoverageNote(sets.map((l, k) => ({ ticker: tickers[k], y: l.y, lostToNaN: l.lostToNaN })))],
+    primarySide,
+    notes: [labelCoverageNote(sets.map((l, k) => ({ ticker: tickers[k], y: l.y, lostToNaN: l.lostToNaN }))), ...notes],
   };
-}
-
-/**
- * One ticker's labels as the run computed them: intraday labels stay within their New York
- * session. The evaluation of served signals (pipeline/monitoring) labels the stored bars with
- * this same call, so a signal's outcome is the label training would have given its bar.
- */
-export function tickerLabels(labels: LabelsConfig, bars: Bars): ReturnType<typeof labelsFromConfig> {
-  return labelsFromConfig(bars, labels, {
-    session: isIntraday(bars.timeframe) ? Float64Array.from(bars.ts, newYorkDayOf) : undefined,
-  });
 }

@@ -45,6 +45,7 @@ export async function calibrateModels(
     holdout: scoreProbabilities(yTarget, calibrated[i].holdout, width, plan.holdout),
     foldScores: cv[i].foldScores,
     oofProbs: calibrated[i].oof,
+    oofRawProbs: cv[i].oof,
     holdoutProbs: calibrated[i].holdout,
     model: cv[i].finalModel,
     importance: cv[i].finalModel.featureImportance("gain"),

@@ -9,10 +9,12 @@ import { univariateAucScreen } from "../../validation";
 import { calibrateOutOfFold } from "../calibrate";
 import { scoreProbabilities } from "../classificationMetrics";
 import { modelEntryName } from "../config";
+import { goNoGoFigures } from "../goNoGoFigures";
 import { crossValidate } from "../crossValidate";
 import { type ControlResult, dsrOnBasis, type LeakageResult, type ModelResult } from "../experimentResult";
 import { createModel } from "../modelFactory";
 import { classCounts } from "../runNotes";
+import { trainingWeigher } from "../trainingWeigher";
 import type { BlendPhase } from "./blend";
 import type { LabelsPhase } from "./buildLabels";
 import type { CalibrationPhase } from "./calibrateModels";
@@ -42,10 +44,18 @@ export async function leakageChecks(
       { threshold: config.leakage.auc_threshold, positiveClass: width === 1 ? 1 : width - 1 },
     );
     const flags = [...screen.messages];
-    for (const m of [...calibration.models, ...(ensemble ? [{ name: "ensemble", oos: ensemble.oos }] : [])]) {
+    const variants = [...calibration.models, ...(ensemble ? [{ name: "ensemble", ...ensemble }] : [])];
+    for (const m of variants) {
       if (m.oos.accuracy > config.leakage.max_direction_accuracy) {
         flags.push(
           `suspected leakage: ${m.name} direction accuracy ${m.oos.accuracy.toFixed(3)} > ${config.leakage.max_direction_accuracy} out of sample on ${data.tickers.join(", ")}`,
+        );
+      }
+      // With the accuracy go/no-go gate on the holdout, the leakage bound guards that stretch too.
+      const onHoldout = config.promotion.min_accuracy !== undefined && config.promotion.go_no_go_on !== "oos";
+      if (onHoldout && m.holdout.accuracy > config.leakage.max_direction_accuracy) {
+        flags.push(
+          `suspected leakage: ${m.name} direction accuracy ${m.holdout.accuracy.toFixed(3)} > ${config.leakage.max_direction_accuracy} on the final holdout on ${data.tickers.join(", ")}`,
         );
       }
     }
@@ -74,6 +84,7 @@ export async function shuffledLabelControl(
     const r = await crossValidate(() => createModel(entry, idx), rows.X, yTarget, plan, width, {
       permuteSeed: config.controls.seed,
       onFold: () => h.tick(),
+      weigh: trainingWeigher(config, rows.panel, labels.sets, labels.classes.length),
     });
     const c = calibrateOutOfFold(config.calibration, plan, yTarget, r.oof, r.holdout, width, rows.regimeIds);
     const sim = simulate(market.assetsOf(c.oof, c.holdout), market.engine);
@@ -124,5 +135,9 @@ export function runGates(
     deflatedSharpe: backtested.backtest.deflatedSharpe,
     control,
     leakageFlags: leakage.flags,
+    goNoGo: {
+      figures: goNoGoFigures(config, headline, backtested.backtest),
+      maxDirectionAccuracy: config.leakage.max_direction_accuracy,
+    },
   });
 }

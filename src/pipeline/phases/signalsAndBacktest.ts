@@ -1,18 +1,21 @@
 /**
  * Phase `backtest`: every variant (each model, the ensemble) traded with costs on its
- * out-of-sample signals; this run's trials written to the experiment's ledger (through the
+ * out-of-sample signals, and the `backtest.grid:` study on the selected one (backtestGrid.ts);
+ * this run's trials, grid points included, written to the experiment's ledger (through the
  * `recordTrials` hook) and the ledger fed into the selected variant's deflated Sharpe.
  */
-import { backtestReport, simulate } from "../../backtest";
+import { backtestReport, simulate, simulationSegments } from "../../backtest";
 import { type LedgerStats, ledgerStats, type TrialLedger, trialEntry, trialKey } from "../../tracking";
 import { trialConfigHash } from "../config";
 import { type BacktestResult, dsrOnBasis } from "../experimentResult";
+import { backtestGrid, gridLine, gridTrials } from "./backtestGrid";
 import type { BlendPhase } from "./blend";
 import type { CalibrationPhase } from "./calibrateModels";
 import type { PhaseContext } from "./context";
 import type { DataPhase } from "./loadData";
 import type { SplitsPhase } from "./planSplits";
 import type { RowsPhase } from "./assembleRows";
+import { tickerBacktests } from "../tickerBacktests";
 import type { TradedMarket } from "./tradedMarket";
 
 export interface BacktestPhase {
@@ -56,6 +59,10 @@ export async function signalsAndBacktest(
       return { name: v.name, sim, report };
     }),
   );
+  const holdoutStart = lowerBoundOf(btBars.ts, splits.plan.holdoutFrom);
+  const gridOn = variants.find((v) => v.name === selected);
+  const grid = gridOn ? await backtestGrid(ctx, market, gridOn, holdoutStart) : null;
+  if (grid) notes.push(gridLine(grid), ...grid.notes);
   // This run's trials (the control is not one): identical configs on identical data give the
   // same keys, so a rerun adds nothing to the ledger. A null run (permuted target) and a
   // detector check (injected leak) test the pipeline, not a strategy: like the control, they
@@ -72,6 +79,8 @@ export async function signalsAndBacktest(
       },
     ]),
   );
+  // Every grid point tried is a trial too: the deflated Sharpe's N counts them.
+  for (const t of grid ? gridTrials(grid, nObs) : []) ownTrials.set(trialKey(trialConfig, data.dataHash, t.variant), t);
   const isCheck = config.controls.shuffle_target || config.controls.inject_leak;
   const ledger =
     hooks.recordTrials && !isCheck
@@ -94,14 +103,28 @@ export async function signalsAndBacktest(
       benchmark,
       bars: btBars,
       assets: market.bars,
-      holdoutStart: lowerBoundOf(btBars.ts, splits.plan.holdoutFrom),
+      byTicker: tickerBacktests(tradedVariant(variants, selected, market), engine, chosen.sim, report),
+      holdoutStart,
       variantSharpes: Object.fromEntries(sims.map((s) => [s.name, s.report.returns.sharpe])),
       trials: trials.count,
       deflatedSharpe: dsrOnBasis(report, config.promotion.dsr_basis),
       ledger: trials,
+      segments: simulationSegments(chosen.sim, holdoutStart),
+      grid,
     };
   });
   return { market, backtest, trials, nObs, notes };
+}
+
+/** The selected variant's traded assets. */
+function tradedVariant(
+  variants: readonly { name: string; oof: Float64Array; holdout: Float64Array }[],
+  selected: string,
+  market: TradedMarket,
+) {
+  const v = variants.find((x) => x.name === selected);
+  if (!v) throw new Error(`backtest: no variant named ${selected}`);
+  return market.assetsOf(v.oof, v.holdout);
 }
 
 function lowerBoundOf(ts: Float64Array, x: number): number {

@@ -3,7 +3,7 @@
  * first out-of-sample prediction on, the benchmark over the same bars, and the signals a
  * variant's probabilities give on them (out-of-fold where present, else holdout).
  */
-import { type AssetInput, assetFromProbabilities } from "../../backtest";
+import { type AssetInput, assetFromProbabilities, type ProbabilityInput } from "../../backtest";
 import { type Bars, loadDataBlock } from "../../data";
 import type { ExperimentConfig } from "../config";
 import { downProbability, upProbability } from "../sideProbabilities";
@@ -23,6 +23,8 @@ export interface TradedMarket {
   benchmark: Bars | null;
   /** The assets a variant trades, from its out-of-fold and holdout probabilities. */
   assetsOf(oof: Float64Array, holdout: Float64Array): AssetInput[];
+  /** Per ticker, the probabilities behind `assetsOf`'s signals (a threshold grid makes its own). */
+  probabilitiesOf(oof: Float64Array, holdout: Float64Array): ProbabilityInput[];
   /** The signal, sizing, cost and backtest blocks (what `simulate` takes). */
   engine: Pick<ExperimentConfig, "signals" | "sizing" | "costs" | "backtest">;
 }
@@ -58,27 +60,26 @@ export async function tradedMarketFrom(
     ? (traded.bars[tickers.indexOf(config.backtest.benchmark)] ?? null)
     : await loadBenchmark(config, traded.bars[0], hooks);
   const n = panel.ts.length;
-  const assetsOf = (oof: Float64Array, holdout: Float64Array): AssetInput[] => {
-    const sides = sideProbs(mergeOutOfSample(oof, holdout), labels.width, n);
+  const probabilitiesOf = (oof: Float64Array, holdout: Float64Array): ProbabilityInput[] => {
+    const primary = labels.primarySide;
+    const rowSide = primary ? Float64Array.from(panel.rowTicker, (k, r) => primary[k][panel.rowBar[r]]) : undefined;
+    const sides = sideProbs(mergeOutOfSample(oof, holdout), labels.width, n, rowSide);
     const up = tickerBars.map((b) => new Float64Array(b.ts.length).fill(Number.NaN));
     const down = tickerBars.map((b) => new Float64Array(b.ts.length).fill(Number.NaN));
     for (let r = 0; r < n; r++) {
       up[panel.rowTicker[r]][panel.rowBar[r]] = sides.up[r];
       down[panel.rowTicker[r]][panel.rowBar[r]] = sides.down[r];
     }
-    return traded.bars.map((bars, k) =>
-      assetFromProbabilities(
-        {
-          bars,
-          pUp: takeAt(up[k], traded.index[k]),
-          pDown: takeAt(down[k], traded.index[k]),
-          volatile: Uint8Array.from(traded.index[k], (i) => (trend[k].names[trend[k].ids[i]] === "volatile" ? 1 : 0)),
-        },
-        engine,
-      ),
-    );
+    return traded.bars.map((bars, k) => ({
+      bars,
+      pUp: takeAt(up[k], traded.index[k]),
+      pDown: takeAt(down[k], traded.index[k]),
+      volatile: Uint8Array.from(traded.index[k], (i) => (trend[k].names[trend[k].ids[i]] === "volatile" ? 1 : 0)),
+    }));
   };
-  return { bars: traded.bars, index: traded.index, benchmark, assetsOf, engine };
+  const assetsOf = (oof: Float64Array, holdout: Float64Array): AssetInput[] =>
+    probabilitiesOf(oof, holdout).map((p) => assetFromProbabilities(p, engine));
+  return { bars: traded.bars, index: traded.index, benchmark, assetsOf, probabilitiesOf, engine };
 }
 
 async function loadBenchmark(config: ExperimentConfig, bars: Bars, hooks: RunHooks): Promise<Bars | null> {
@@ -93,13 +94,18 @@ async function loadBenchmark(config: ExperimentConfig, bars: Bars, hooks: RunHoo
   return b;
 }
 
-/** P(up) and P(down) per label row from probabilities of `width` per row. */
-function sideProbs(probs: Float64Array, width: number, n: number): { up: Float64Array; down: Float64Array } {
+/** P(up) and P(down) per label row from probabilities of `width` per row (meta labels: and the primary side per row). */
+function sideProbs(
+  probs: Float64Array,
+  width: number,
+  n: number,
+  side?: Float64Array,
+): { up: Float64Array; down: Float64Array } {
   const up = new Float64Array(n);
   const down = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    up[i] = upProbability(probs, i, width);
-    down[i] = downProbability(probs, i, width);
+    up[i] = upProbability(probs, i, width, side?.[i]);
+    down[i] = downProbability(probs, i, width, side?.[i]);
   }
   return { up, down };
 }

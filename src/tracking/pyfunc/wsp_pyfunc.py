@@ -1,5 +1,5 @@
 """MLflow ``python_function`` loader for the workspace's exported models (gbm, rf, logistic and
-their weighted ensemble), shipped inside each logged model as ``code/wsp_pyfunc.py``.
+their ensembles: weighted, or stacked by a logistic meta-model), shipped inside each logged model as ``code/wsp_pyfunc.py``.
 
 Pure numpy: it reads the model directory the TypeScript runner wrote (``model.json``, for an
 ensemble ``members/<name>/model.json``, and ``calibration.json``) and predicts what
@@ -196,6 +196,10 @@ class WspModel:
 
     def __init__(self, path):
         record = _read_json(os.path.join(path, "model.json"))
+        # Stacking ensembles blend through a logistic meta-model on the calibrated members'
+        # probabilities (member-major columns); every other ensemble blends by member weight.
+        combiner = record.get("combiner") if record.get("kind") == "ensemble" else None
+        self.meta = _Logistic(combiner["meta"]) if combiner and combiner.get("kind") == "stacking" else None
         if record.get("kind") == "ensemble":
             self.members = [
                 (m["name"], float(m["weight"]), _load_member(_read_json(os.path.join(path, m["path"])), m["path"]))
@@ -225,11 +229,15 @@ class WspModel:
         if self.per_regime and regimes is None:
             raise ValueError(f"calibrated per regime: the input needs a {REGIME_COLUMN!r} column (regime id per row)")
         out = None
+        stacked = []
         for i, (_, weight, model) in enumerate(self.members):
             p = model.predict_proba(X)
             if self.calibrators is not None:
                 p = _calibrate(self.calibrators[i], p, regimes)
+            stacked.append(p.reshape(X.shape[0], -1))
             out = weight * p if out is None else out + weight * p
+        if self.meta is not None:
+            return self.meta.predict_proba(np.column_stack(stacked))
         # A single member has weight 1 (1 * p == p): the blend is the identity there, as in TypeScript.
         return out
 
