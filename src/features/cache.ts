@@ -18,6 +18,7 @@ import { join } from "node:path";
 import type { Bars } from "../data";
 import type { FeatureInput, FeatureResult } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
+import type { RegimesConfig } from "./regimes";
 
 export const FEATURE_CODE_VERSION = "features-2026-11-26.1";
 const MAGIC = "WSPFEAT1";
@@ -34,9 +35,11 @@ function hashBars(h: ReturnType<typeof createHash>, bars: Bars): void {
   }
 }
 
-export function featureCacheKey(config: FeaturesConfig, input: FeatureInput): string {
+/** `regimes`: the settings of `features.regimes` columns, when the config asks for any. */
+export function featureCacheKey(config: FeaturesConfig, input: FeatureInput, regimes?: RegimesConfig): string {
   const h = createHash("sha256");
   h.update(`${FEATURE_CODE_VERSION}\u0000${JSON.stringify(config)}\u0000`);
+  if (regimes !== undefined) h.update(`regimes ${JSON.stringify(regimes)}\u0000`);
   hashBars(h, input.bars);
   for (const t of Object.keys(input.context ?? {}).sort()) {
     h.update(`context ${t}\u0000`);

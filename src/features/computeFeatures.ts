@@ -23,11 +23,13 @@ import {
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { featureCacheKey, readFeatureCache, writeFeatureCache } from "./cache";
 import type { BatchEnv } from "./indicators/descriptor";
-import { type ColumnStep, type IndicatorStep, missingColumnError, type PlanStep, planFeatures } from "./featurePlan";
+import { type ColumnStep, featurePlan, type IndicatorStep, missingColumnError } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
 import { IndicatorError } from "./indicators";
 import { applyNanPolicy } from "./nanPolicy";
+import { DEFAULT_REGIME_SETTINGS, regimeFeatureColumns } from "./regimeFeatures";
+import type { RegimesConfig } from "./regimes";
 import { applyTransform, crossSectionalRank } from "./transforms";
 import { closeTimes, contextIndex, higherTimeframeIndex, takeVisible, visibleIndex } from "./visibility";
 import type { FeatureInput, FeatureReport, FeatureResult, SkippedEntry } from "./featureResult";
@@ -39,6 +41,8 @@ export interface ComputeOptions {
   cache?: boolean;
   /** Cache directory (default `.wsp/cache/features` under the working directory). */
   cacheDir?: string;
+  /** Settings of `features.regimes` columns: the experiment's `regimes:` block (default its defaults). */
+  regimes?: RegimesConfig;
 }
 
 /** Parses a features block (raw or already parsed); errors name the config path. */
@@ -58,11 +62,12 @@ export function computeFeatures(
   options: ComputeOptions = {},
 ): FeatureResult {
   const config = parseFeaturesConfig(spec);
-  if (!options.cache) return computeUncached(config, input, "off");
-  const key = featureCacheKey(config, input);
+  const regimes = options.regimes ?? DEFAULT_REGIME_SETTINGS;
+  if (!options.cache) return computeUncached(config, input, "off", regimes);
+  const key = featureCacheKey(config, input, config.regimes.length > 0 ? regimes : undefined);
   const cached = readFeatureCache(key, options.cacheDir);
   if (cached.result) return { frame: cached.result.frame, report: { ...cached.result.report, cache: "hit" } };
-  const result = computeUncached(config, input, cached.state === "absent" ? "miss" : "rebuilt");
+  const result = computeUncached(config, input, cached.state === "absent" ? "miss" : "rebuilt", regimes);
   writeFeatureCache(key, result, options.cacheDir);
   return result;
 }
@@ -358,10 +363,15 @@ function indicatorColumns(run: FrameRun, step: IndicatorStep, bars: Bars, index:
   }
 }
 
-function computeUncached(config: FeaturesConfig, input: FeatureInput, cache: FeatureReport["cache"]): FeatureResult {
+function computeUncached(
+  config: FeaturesConfig,
+  input: FeatureInput,
+  cache: FeatureReport["cache"],
+  regimes: RegimesConfig,
+): FeatureResult {
   const base = input.bars;
   const n = base.ts.length;
-  const plan: PlanStep[] = planFeatures(config, base.timeframe);
+  const { steps: plan, excluded } = featurePlan(config, base.timeframe);
   const av = availabilityOf(input);
   const run = new FrameRun(input);
   for (const step of plan) {
@@ -381,6 +391,8 @@ function computeUncached(config: FeaturesConfig, input: FeatureInput, cache: Fea
     if (step.source.kind === "context" && index) contextColumns(run, step, bars, index);
     else indicatorColumns(run, step, bars, index);
   }
+  const regimeColumns = regimeFeatureColumns(config, input, regimes, excluded);
+  for (const [j, name] of regimeColumns.names.entries()) run.push("features.regimes", name, regimeColumns.columns[j]);
   const { names, columns, skipped } = run;
   for (const c of columns) {
     if (c.length !== n) throw new RangeError(`computeFeatures: internal column length ${c.length}, expected ${n}`);

@@ -16,11 +16,14 @@ import type { FeatureInput } from "./featureResult";
 import { FeatureStream } from "./featureStream";
 import type { FeaturesConfig, FeaturesConfigInput } from "./featuresConfig";
 import type { OhlcvBar } from "./indicators";
+import type { RegimesConfig } from "./regimes";
 import { BarCloseClock } from "./visibility";
 
 export interface FeatureFeedOptions {
   /** Rows kept for `rowAt` (the last `keep` base bars; default 512). */
   keep?: number;
+  /** Settings of `features.regimes` columns: the experiment's `regimes:` block (default its defaults). */
+  regimes?: RegimesConfig;
 }
 
 /** A context series and the next of its bars to push. */
@@ -97,7 +100,11 @@ function checkExtends(what: string, before: Bars, next: Bars): void {
   }
 }
 
-function streamFor(spec: FeaturesConfigInput | FeaturesConfig, input: FeatureInput): FeatureStream {
+function streamFor(
+  spec: FeaturesConfigInput | FeaturesConfig,
+  input: FeatureInput,
+  regimes?: RegimesConfig,
+): FeatureStream {
   const av = availabilityOf(input);
   return new FeatureStream(parseFeaturesConfig(spec), {
     ticker: av.baseTicker,
@@ -105,6 +112,7 @@ function streamFor(spec: FeaturesConfigInput | FeaturesConfig, input: FeatureInp
     hasVolume: av.hasVolume,
     context: Object.fromEntries(av.context),
     universe: av.hasUniverse,
+    regimes,
   });
 }
 
@@ -132,7 +140,7 @@ export class FeatureFeed {
     const keep = opts.keep ?? 512;
     if (!Number.isInteger(keep) || keep < 1)
       throw new RangeError(`FeatureFeed: opts.keep must be an integer ≥ 1, got ${keep}`);
-    this.stream = streamFor(spec, input);
+    this.stream = streamFor(spec, input, opts.regimes);
     this.checkCoverage(input);
     this.names = this.stream.names;
     this.skipped = this.stream.skipped;

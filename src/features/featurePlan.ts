@@ -8,6 +8,9 @@
 import { TIMEFRAMES, type Timeframe } from "../data";
 import { chainsOf, checkEntry, outputsOf, resolveParams, snake } from "./entryCheck";
 import type { IndicatorDescriptor, Params } from "./indicators/descriptor";
+import { type Excluded, applyExclusions, resolveExclusions } from "./featureExclusion";
+import type { ColumnStep, PlanStep, Source } from "./planSteps";
+import { familiesOf } from "./featureFamilies";
 import { featureIndicator } from "./featureRegistry";
 import { presetEntries } from "./featureSets";
 import { FeatureSpecError } from "./featureSpecError";
@@ -17,46 +20,7 @@ import { type Transform, chainName } from "./transforms";
 
 export { checkEntry } from "./entryCheck";
 
-export type Source =
-  | { readonly kind: "base" }
-  | { readonly kind: "timeframe"; readonly timeframe: Timeframe }
-  | { readonly kind: "context"; readonly ticker: string };
-
-export interface ChainPlan {
-  readonly transforms: readonly Transform[];
-  /** Full column name, prefix included. */
-  readonly name: string;
-}
-
-export interface OutputPlan {
-  /** Key in the indicator's batch result. */
-  readonly output: string;
-  /** Column name of the untransformed output, prefix included. */
-  readonly name: string;
-  readonly raw: boolean;
-  readonly chains: readonly ChainPlan[];
-}
-
-export interface IndicatorStep {
-  readonly kind: "indicator";
-  /** Where the entry sits in the config, for errors: `features.set[3] (rsi)`. */
-  readonly path: string;
-  readonly def: IndicatorDescriptor;
-  readonly params: Params;
-  readonly source: Source;
-  readonly outputs: readonly OutputPlan[];
-  /** Preset entries are skipped (and reported) when the input lacks what they need. */
-  readonly optional: boolean;
-}
-
-export interface ColumnStep {
-  readonly kind: "column";
-  readonly path: string;
-  readonly column: string;
-  readonly chains: readonly ChainPlan[];
-}
-
-export type PlanStep = IndicatorStep | ColumnStep;
+export type { ChainPlan, ColumnStep, IndicatorStep, OutputPlan, PlanStep, Source } from "./planSteps";
 
 /** A column step whose column is not made by an earlier step (batch and stream say it alike). */
 export function missingColumnError(step: ColumnStep, names: readonly string[]): FeatureSpecError {
@@ -84,8 +48,28 @@ function rank(tf: Timeframe): number {
   return TIMEFRAMES.indexOf(tf);
 }
 
-/** The ordered plan of a parsed config for bars of `baseTimeframe`. */
+/** The ordered plan of a parsed config for bars of `baseTimeframe`, `features.exclude` applied. */
 export function planFeatures(config: FeaturesConfig, baseTimeframe: Timeframe): PlanStep[] {
+  return featurePlan(config, baseTimeframe).steps;
+}
+
+export interface FeaturePlan {
+  steps: PlanStep[];
+  /** What `features.exclude` removed (the regime columns included). */
+  excluded: Excluded;
+  /** Family of every column the config makes before the exclusions (featureFamilies.ts). */
+  families: ReadonlyMap<string, string>;
+}
+
+/** The plan, the exclusions and the families every column belongs to. */
+export function featurePlan(config: FeaturesConfig, baseTimeframe: Timeframe): FeaturePlan {
+  const all = planAll(config, baseTimeframe);
+  const families = familiesOf(all, config.regimes);
+  const excluded = resolveExclusions(config.exclude, families);
+  return { steps: applyExclusions(all, excluded), excluded, families };
+}
+
+function planAll(config: FeaturesConfig, baseTimeframe: Timeframe): PlanStep[] {
   config.timeframes.forEach((tf, i) => {
     if (rank(tf) < rank(baseTimeframe)) {
       throw new FeatureSpecError(

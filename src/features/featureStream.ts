@@ -21,11 +21,13 @@ import { ResampleStream, type Timeframe } from "../data";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { type Availability, parseFeaturesConfig, unavailableReason } from "./computeFeatures";
 import type { CrossSectionStep, StreamCore } from "./indicators/descriptor";
-import { type ColumnStep, type IndicatorStep, missingColumnError, planFeatures } from "./featurePlan";
+import { type ColumnStep, featurePlan, type IndicatorStep, missingColumnError } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import type { FeaturesConfig, FeaturesConfigInput } from "./featuresConfig";
 import type { OhlcvBar } from "./indicators";
 import { RecentCloses } from "./recentCloses";
+import { DEFAULT_REGIME_SETTINGS, RegimeFeatureStream } from "./regimeFeatures";
+import type { RegimesConfig } from "./regimes";
 import { type Transform, transformStream } from "./transforms";
 import { BarCloseClock } from "./visibility";
 
@@ -37,6 +39,8 @@ export interface FeatureStreamOptions {
   context?: Record<string, { timeframe: Timeframe; hasVolume: boolean }>;
   /** The universe's daily bars will be pushed with `pushUniverse` (breadth, cs_rank; default false). */
   universe?: boolean;
+  /** Settings of `features.regimes` columns: the experiment's `regimes:` block (default its defaults). */
+  regimes?: RegimesConfig;
 }
 
 /** One column's producer: an output of a step, through a chain of transforms (cs_rank excluded: ranked after). */
@@ -130,6 +134,9 @@ export class FeatureStream {
   private readonly ticker: string;
   private readonly hasUniverse: boolean;
   private readonly contextTimeframes: ReadonlyMap<string, { timeframe: Timeframe; hasVolume: boolean }>;
+  /** `features.regimes` columns, written from `regimeOffset` on. */
+  private readonly regimes: RegimeFeatureStream;
+  private readonly regimeOffset: number;
 
   constructor(spec: FeaturesConfigInput | FeaturesConfig, options: FeatureStreamOptions) {
     const config = parseFeaturesConfig(spec);
@@ -151,7 +158,8 @@ export class FeatureStream {
       hasUniverse: options.universe === true,
     };
     this.contextTimeframes = av.context;
-    for (const step of planFeatures(config, options.timeframe)) {
+    const plan = featurePlan(config, options.timeframe);
+    for (const step of plan.steps) {
       if (step.kind === "column") {
         this.columnOf(step);
         continue;
@@ -199,6 +207,15 @@ export class FeatureStream {
         this.base.push(this.runnerOf(step, options.timeframe));
       }
     }
+    this.regimes = new RegimeFeatureStream(config, options.regimes ?? DEFAULT_REGIME_SETTINGS, plan.excluded, {
+      ticker: options.ticker,
+      timeframe: options.timeframe,
+      context: [...av.context.keys()],
+      universe: this.hasUniverse,
+    });
+    if (this.regimes.crossSection) this.crossSections.push({ step: this.regimes.crossSection, sinks: [] });
+    this.regimeOffset = this.names.length;
+    for (const name of this.regimes.names) this.name("features.regimes", name);
     for (const h of this.higher) h.visible = new Float64Array(h.cols.length).fill(Number.NaN);
     for (const g of this.ranks) {
       const b = g.step.def.needsBenchmark ? (g.step.params.benchmark as string) : null;
@@ -320,7 +337,11 @@ export class FeatureStream {
    * benchmark, or a breadth proxy ETF when breadth is computed. The others need not be pushed.
    */
   readsContext(ticker: string): boolean {
-    return this.contextNeeds.some((c) => c.ticker === ticker) || (isProxy(ticker) && this.crossSections.length > 0);
+    return (
+      this.contextNeeds.some((c) => c.ticker === ticker) ||
+      (isProxy(ticker) && this.crossSections.length > 0) ||
+      this.regimes.readsContext(ticker)
+    );
   }
 
   /** Feed the next bar of a context series (VIX, the benchmark) once it is visible. */
@@ -337,6 +358,7 @@ export class FeatureStream {
     }
     const runners = this.contextRunners.get(ticker);
     if (runners) for (const r of runners) this.write(r.sinks, r.step.update(bar, Number.NaN), this.row);
+    this.regimes.pushContext(ticker, bar);
     // Breadth reads a proxy ETF's close (the bundled ETF files have no adjusted close). One that
     // is also the base series enters once, with the base bars (as in batch).
     if (isProxy(ticker) && ticker !== this.ticker)
@@ -365,6 +387,7 @@ export class FeatureStream {
     }
     if (this.higher.length > 0) this.updateHigher(bar);
     if (this.ranks.length > 0) this.rank(bar.ts);
+    this.regimes.update(bar, this.row, this.regimeOffset);
     for (const c of this.columnChains) {
       let v = this.row[c.from];
       for (const f of c.chain) v = f(v);

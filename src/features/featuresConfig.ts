@@ -13,11 +13,17 @@
  * prefixed `<tf>:`. `extra` appends entries to a preset. `nan` is the policy for NaNs in the
  * finished frame: keep them, forward-fill each column after its first value, or drop rows
  * holding any NaN.
+ *
+ * `exclude` drops columns by exact name (`rsi_14`; a higher-timeframe copy is named with its
+ * prefix, `1w:rsi_14`) or by family (`momentum`, `VIX`, `regime`: every timeframe), before
+ * anything is computed (featureExclusion.ts). `regimes` adds regime schemes as feature columns
+ * (regimeFeatures.ts); their settings are the experiment's top-level `regimes:` block.
  */
 import { z } from "zod";
 import { MAX_WINDOW_BARS, TIMEFRAMES } from "../data";
 import { checkEntry } from "./entryCheck";
 import { FEATURE_SETS, type FeatureEntry, featureEntrySchema } from "./featureEntry";
+import { REGIME_FEATURES } from "./regimeFeatureNames";
 
 export * from "./featureEntry";
 
@@ -59,9 +65,19 @@ export const featuresConfigSchema = z
     vix: z.string().min(1).default("VIX"),
     nan: z.enum(NAN_POLICIES).default("keep"),
     select: featureSelectSchema.optional(),
+    /** Column names or families left out (never computed where a whole entry goes). */
+    exclude: z.array(z.string().min(1)).default([]),
+    /** Regime schemes as feature columns and as the run's report splits. */
+    regimes: z.array(z.enum(REGIME_FEATURES)).default([]),
   })
   .strict()
   .superRefine((config, ctx) => {
+    for (const key of ["exclude", "regimes"] as const) {
+      const list: readonly string[] = config[key];
+      list.forEach((v, i) => {
+        if (list.indexOf(v) < i) ctx.addIssue({ code: "custom", message: `${v} is listed twice`, path: [key, i] });
+      });
+    }
     const lists: [string, FeatureEntry[]][] = [["extra", config.extra]];
     if (Array.isArray(config.set)) lists.unshift(["set", config.set]);
     for (const [key, list] of lists) {

@@ -6,7 +6,7 @@ export { column, type FeatureFrame, selectColumns, sliceRows, toRowMajor } from 
 export { FeatureSpecError } from "./featureSpecError";
 export { featureIndicator, featureIndicatorNames } from "./featureRegistry";
 export { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
-export { planFeatures } from "./featurePlan";
+export { type FeaturePlan, featurePlan, planFeatures } from "./featurePlan";
 export { DEFAULT_SET_CORRELATED_PAIRS } from "./featureSets";
 export { closeTimes, contextIndex } from "./visibility";
 export { applyNanPolicy } from "./nanPolicy";
@@ -21,11 +21,15 @@ export {
   formatRegimeShares,
   GRID_REGIME_CODES,
   GRID_REGIME_LEGEND,
+  GRID_REGIMES,
   gridRegime,
+  type RegimeLabels,
   type RegimesConfig,
   regimesConfigSchema,
   TREND_REGIMES,
   trendRegime,
   TrendRegimeStream,
 } from "./regimes";
+export { REGIME_COLUMNS, REGIME_FAMILY, REGIME_FEATURES, type RegimeFeature } from "./regimeFeatureNames";
+export { regimeLabelsOf } from "./regimeFeatures";
 export { barAt, contextReadBy, FeatureFeed, type FeatureFeedOptions } from "./featureFeed";

@@ -14,6 +14,7 @@ import type { EnsembleConfig, ExperimentConfig } from "./config";
 import type { Panel } from "./panel";
 import type { ProgressStep } from "./phaseNames";
 import type { FoldChoice } from "./foldFitter";
+import type { RegimeBreakdown } from "./regimeBreakdown";
 import type { TickerBacktest } from "./tickerBacktests";
 
 export class ExperimentError extends Error {
@@ -155,6 +156,8 @@ export interface ExperimentResult {
   /** Regime id per panel row (NaN where undefined) and the scheme they come from, as calibration used them. */
   regimes: { scheme: string; names: readonly string[]; ids: Float64Array };
   backtest: BacktestResult;
+  /** Out-of-sample scores and backtest returns per regime (and ticker): regimeBreakdown.ts. */
+  regimeBreakdown: RegimeBreakdown;
   leakage: LeakageResult;
   control: ControlResult | null;
   gates: GateVerdict;

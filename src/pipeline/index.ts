@@ -71,6 +71,14 @@ export {
   sweepJobResult,
 } from "./sweep/runSweep";
 export { parseReturnsCsv, RETURNS_ARTIFACT, type ReturnSeries } from "./returnsArtifact";
+export {
+  REGIME_BREAKDOWN_ARTIFACT,
+  type RegimeBreakdown,
+  type RegimeSplit,
+  type SplitReturns,
+  type SplitScores,
+  UNDEFINED_REGIME,
+} from "./regimeBreakdown";
 export { codeIdentity, trainKey, trainKeyOf } from "./jobKey";
 export { type PhaseName, PROGRESS_STEPS, type ProgressStep } from "./phaseNames";
 export { JOB_SUMMARY_METRICS, runTrainJob, type TrainJobOptions, type TrainJobResult } from "./trainJob";

@@ -27,6 +27,7 @@ import { goNoGoMetrics } from "./goNoGoFigures";
 import { variantModel } from "./modelExport";
 import { evaluationJson } from "./reportEvaluation";
 import { variantReferenceProfile } from "./referenceProfileArtifact";
+import { REGIME_BREAKDOWN_ARTIFACT } from "./regimeBreakdown";
 import { RETURNS_ARTIFACT, returnsCsv } from "./returnsArtifact";
 
 /** What the record steps share besides the run's result. */
@@ -63,6 +64,8 @@ export const RECORD_STEPS: readonly RecordStep[] = [
   { name: "returns", record: (r, rec) => rec.parent.logArtifact(RETURNS_ARTIFACT, returnsCsv(r)) },
   { name: "threshold grid", record: recordGrid },
   { name: "checks", record: recordChecks },
+  // Scores and returns per regime and ticker (regimeBreakdown.ts; NaN is written as null).
+  { name: "regimes", record: (r, rec) => rec.parent.logJsonArtifact(REGIME_BREAKDOWN_ARTIFACT, r.regimeBreakdown) },
   { name: "report", record: recordReport },
   { name: "model runs", child: true, record: recordModelRuns },
   { name: "backtest run", child: true, record: recordBacktestRun },

@@ -8,7 +8,7 @@
  */
 import type { GateVerdict } from "../promotion";
 import { classCount, ConfigError, type ExperimentConfig, type LoadedConfig } from "./config";
-import type { ControlResult, ExperimentResult, LeakageResult, RunHooks } from "./experimentResult";
+import type { ControlResult, ExperimentResult, LeakageResult, ModelResult, RunHooks } from "./experimentResult";
 import { searchedVariants } from "./foldFitter";
 import { checkGoNoGo } from "./goNoGoFigures";
 import { checkModelKinds, checkModels } from "./modelFactory";
@@ -27,6 +27,7 @@ import { type BacktestPhase, signalsAndBacktest } from "./phases/signalsAndBackt
 import { type TradedMarket, tradedMarket } from "./phases/tradedMarket";
 import type { PHASES, PhaseName } from "./phaseNames";
 import { PhaseTimer } from "./progress";
+import { regimeBreakdown } from "./regimeBreakdown";
 import { checkClassWeights } from "./trainingWeigher";
 
 export * from "./experimentResult";
@@ -151,6 +152,11 @@ export async function runPhases<P extends PhaseName>(
 export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}): Promise<ExperimentResult> {
   const p = await runPhases(loaded, "gates", hooks);
   const { data, rows, labels, splits, calibration, ensemble, backtest } = p;
+  const variant =
+    ensemble.selected === "ensemble" && ensemble.ensemble
+      ? ensemble.ensemble
+      : (calibration.models.find((m) => m.name === ensemble.selected) as ModelResult);
+  const sim = backtest.backtest.run.simulation;
   return {
     config: p.config,
     configHash: loaded.hash,
@@ -169,6 +175,23 @@ export async function runExperiment(loaded: LoadedConfig, hooks: RunHooks = {}):
     selected: ensemble.selected,
     regimes: { scheme: rows.trend[0].scheme, names: rows.trend[0].names, ids: rows.regimeIds },
     backtest: backtest.backtest,
+    regimeBreakdown: regimeBreakdown({
+      variant: ensemble.selected,
+      tickers: data.tickers,
+      panel: rows.panel,
+      y: rows.yTarget,
+      width: labels.width,
+      oofProbs: variant.oofProbs,
+      holdoutProbs: variant.holdoutProbs,
+      plan: splits.plan,
+      schemes: p.features.splits,
+      backtest: {
+        returns: sim.returns,
+        exposure: sim.grossExposure,
+        periodsPerYear: sim.periodsPerYear,
+        tickerBar: p.signals.index[0],
+      },
+    }),
     leakage: p.leakage,
     control: p.control,
     gates: p.gates,

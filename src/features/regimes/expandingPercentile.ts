@@ -42,3 +42,34 @@ export function expandingPercentile(values: Float64Array, minPeriods = 1): Float
   }
   return out;
 }
+
+/**
+ * The streaming twin of {@link expandingPercentile}: `next(x)` gives the batch's value at x's
+ * index over the values fed so far (a sorted array: O(n) per value, fine for a daily series).
+ */
+export class ExpandingPercentileStream {
+  private readonly sorted: number[] = [];
+
+  constructor(private readonly minPeriods = 1) {}
+
+  private bound(x: number, strict: boolean): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid] < x || (!strict && this.sorted[mid] === x)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  next(x: number): number {
+    if (!Number.isFinite(x)) return Number.NaN;
+    const below = this.bound(x, true);
+    this.sorted.splice(below, 0, x);
+    const count = this.sorted.length;
+    if (count < this.minPeriods) return Number.NaN;
+    const equal = this.bound(x, false) - below;
+    return (below + (equal + 1) / 2) / count;
+  }
+}

@@ -10,12 +10,13 @@
 import type { Bars } from "../../data";
 import { DAY_MS, isoDate } from "../../data";
 import type { Breadth } from "../breadth";
-import { natr } from "../indicators/natr";
-import { percentileRank } from "../indicators/percentileRank";
-import { expandingPercentile } from "./expandingPercentile";
+import type { OhlcvBar } from "../indicators/indicator";
+import { NatrStream, natr } from "../indicators/natr";
+import { PercentileRankStream, percentileRank } from "../indicators/percentileRank";
+import { ExpandingPercentileStream, expandingPercentile } from "./expandingPercentile";
 import { type GridRegimeConfig, gridRegimeConfigSchema } from "./regimeConfig";
 import { type RegimeColumns, type RegimeLabels, regimeColumns } from "./regimeLabels";
-import { rollingMedian } from "./rollingMedian";
+import { RollingMedianStream, rollingMedian } from "./rollingMedian";
 
 export const VIX_TERCILES = ["vix_low", "vix_mid", "vix_high"] as const;
 
@@ -69,15 +70,77 @@ function vixAsOf(ts: Float64Array, vix: Bars, values: Float64Array, maxStaleDays
   for (let i = 0; i < ts.length; i++) {
     while (j + 1 < vix.ts.length && vix.ts[j + 1] <= ts[i]) j++;
     if (j < 0) continue;
-    if (ts[i] - vix.ts[j] > maxStaleDays * DAY_MS) {
-      throw new RegimeInputError(
-        "VIX",
-        `no VIX value within ${maxStaleDays} days before the session ${isoDate(ts[i])} (latest earlier VIX row: ${isoDate(vix.ts[j])}; VIX covers ${isoDate(vix.ts[0])}..${isoDate(vix.ts[vix.ts.length - 1])}); end the data before the VIX ends or supply a VIX covering the range`,
-      );
-    }
+    checkStale(
+      ts[i],
+      vix.ts[j],
+      maxStaleDays,
+      `VIX covers ${isoDate(vix.ts[0])}..${isoDate(vix.ts[vix.ts.length - 1])}`,
+    );
     out[i] = values[j];
   }
   return out;
+}
+
+function checkStale(session: number, vixTs: number, maxStaleDays: number, covers: string): void {
+  if (session - vixTs > maxStaleDays * DAY_MS) {
+    throw new RegimeInputError(
+      "VIX",
+      `no VIX value within ${maxStaleDays} days before the session ${isoDate(session)} (latest earlier VIX row: ${isoDate(vixTs)}; ${covers}); end the data before the VIX ends or supply a VIX covering the range`,
+    );
+  }
+}
+
+/** One session's grid: the id (−1 undefined) and its factors (NaN undefined). */
+export interface GridRegimeRow {
+  id: number;
+  vixTercile: number;
+  breadthAbove: number;
+  atrAbove: number;
+}
+
+function gridRow(p: number, share: number, atrRatio: number, median: number, c: GridRegimeConfig): GridRegimeRow {
+  const v = Number.isNaN(p) ? Number.NaN : p <= 1 / 3 ? 0 : p <= 2 / 3 ? 1 : 2;
+  const b = Number.isNaN(share) ? Number.NaN : share > c.breadthThreshold ? 1 : 0;
+  const a = Number.isNaN(median) ? Number.NaN : atrRatio > median ? 1 : 0;
+  const id = Number.isNaN(v) || Number.isNaN(b) || Number.isNaN(a) ? -1 : 4 * v + 2 * b + a;
+  return { id, vixTercile: v, breadthAbove: b, atrAbove: a };
+}
+
+/**
+ * The streaming twin of {@link gridRegime}: VIX bars pushed as they become visible (each once, in
+ * order), then `update(bar, breadthShare)` per daily session gives the batch's row at that
+ * session; the breadth share is the caller's (BreadthStream, the twin of breadth()).
+ */
+export class GridRegimeStream {
+  private readonly c: GridRegimeConfig;
+  private readonly vixPercentile: { next(x: number): number };
+  private vix: { ts: number; percentile: number } | null = null;
+  private firstVix = Number.NaN;
+  private readonly natr: NatrStream;
+  private readonly median: RollingMedianStream;
+
+  constructor(config: Partial<GridRegimeConfig> = {}) {
+    this.c = gridRegimeConfigSchema.parse(config);
+    this.vixPercentile =
+      this.c.vixWindow === "expanding"
+        ? new ExpandingPercentileStream(this.c.vixMinHistory)
+        : new PercentileRankStream(this.c.vixWindow);
+    this.natr = new NatrStream(this.c.atrPeriod);
+    this.median = new RollingMedianStream(this.c.atrMedianWindow);
+  }
+
+  pushVix(ts: number, close: number): void {
+    if (Number.isNaN(this.firstVix)) this.firstVix = ts;
+    this.vix = { ts, percentile: this.vixPercentile.next(close) };
+  }
+
+  update(bar: OhlcvBar, breadthShare: number): GridRegimeRow {
+    const vix = this.vix;
+    if (vix) checkStale(bar.ts, vix.ts, this.c.maxVixStaleDays, `VIX streamed from ${isoDate(this.firstVix)}`);
+    const atrRatio = this.natr.update(bar);
+    const median = this.median.next(atrRatio);
+    return gridRow(vix ? vix.percentile : Number.NaN, breadthShare, atrRatio, median, this.c);
+  }
 }
 
 export function gridRegime(
@@ -122,16 +185,11 @@ export function gridRegime(
     atrAbove: new Float64Array(n),
   };
   for (let i = 0; i < n; i++) {
-    const p = vixPercentile[i];
-    const v = Number.isNaN(p) ? Number.NaN : p <= 1 / 3 ? 0 : p <= 2 / 3 ? 1 : 2;
-    const s = breadth.aboveShare[i];
-    const b = Number.isNaN(s) ? Number.NaN : s > c.breadthThreshold ? 1 : 0;
-    const m = median[i];
-    const a = Number.isNaN(m) ? Number.NaN : atrRatio[i] > m ? 1 : 0;
-    out.vixTercile[i] = v;
-    out.breadthAbove[i] = b;
-    out.atrAbove[i] = a;
-    out.ids[i] = Number.isNaN(v) || Number.isNaN(b) || Number.isNaN(a) ? -1 : 4 * v + 2 * b + a;
+    const row = gridRow(vixPercentile[i], breadth.aboveShare[i], atrRatio[i], median[i], c);
+    out.vixTercile[i] = row.vixTercile;
+    out.breadthAbove[i] = row.breadthAbove;
+    out.atrAbove[i] = row.atrAbove;
+    out.ids[i] = row.id;
   }
   return out;
 }

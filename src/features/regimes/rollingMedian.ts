@@ -46,3 +46,43 @@ export function rollingMedian(values: Float64Array, window: number): Float64Arra
   }
   return out;
 }
+
+/** The streaming twin of {@link rollingMedian}: `next(x)` gives the batch's value at x's index. */
+export class RollingMedianStream {
+  private readonly ring: Float64Array;
+  private readonly sorted: number[] = [];
+  private i = 0;
+  private lastNaN = -1;
+
+  constructor(private readonly window: number) {
+    if (!Number.isInteger(window) || window < 1) {
+      throw new RangeError(`RollingMedianStream: window must be an integer >= 1, got ${window}`);
+    }
+    this.ring = new Float64Array(window);
+  }
+
+  private bound(x: number): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  next(x: number): number {
+    const { window, sorted } = this;
+    const slot = this.i % window;
+    if (this.i >= window && !Number.isNaN(this.ring[slot])) sorted.splice(this.bound(this.ring[slot]), 1);
+    this.ring[slot] = x;
+    if (Number.isNaN(x)) this.lastNaN = this.i;
+    else sorted.splice(this.bound(x), 0, x);
+    const full = this.i - this.lastNaN >= window;
+    this.i++;
+    if (!full) return Number.NaN;
+    const h = window >>> 1;
+    return window % 2 === 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
+  }
+}

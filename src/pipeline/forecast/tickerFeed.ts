@@ -104,7 +104,7 @@ export class TickerFeed {
     const spec = served.loaded.config.features;
     this.read = contextReadBy(spec, input);
     const visible = this.visible(input);
-    this.features = new FeatureFeed(spec, visible, { keep });
+    this.features = new FeatureFeed(spec, visible, { keep, regimes: served.loaded.config.regimes });
     this.row = new FeatureRow(served, this.features.names);
     this.states = new BarStates(served, input.bars.timeframe, keep);
     this.states.feed(visible.bars, 0, visible.bars.ts.length);
@@ -171,7 +171,7 @@ export class TickerFeed {
     const replay = new FeatureFeed(
       this.served.loaded.config.features,
       { ...this.input, bars: barsBetween(this.input.bars, Number.NEGATIVE_INFINITY, ts + 1) },
-      { keep: 1 },
+      { keep: 1, regimes: this.served.loaded.config.regimes },
     );
     return this.row.pick(replay.rowAt(ts) as Float64Array);
   }

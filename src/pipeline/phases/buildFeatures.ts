@@ -1,6 +1,15 @@
 /** Phase `features`: every ticker's feature frame, from bars ≤ t only (computeFeatures). */
 import { type Bars, isIntraday, loadUniverse } from "../../data";
-import { computeFeatures, type FeatureInput } from "../../features";
+import {
+  computeFeatures,
+  type FeatureInput,
+  featurePlan,
+  parseFeaturesConfig,
+  REGIME_FEATURES,
+  type RegimeFeature,
+  type RegimeLabels,
+  regimeLabelsOf,
+} from "../../features";
 import { skippedFeaturesNote } from "../runNotes";
 import type { ExperimentConfig } from "../config";
 import type { PhaseContext } from "./context";
@@ -9,7 +18,18 @@ import type { DataPhase } from "./loadData";
 export interface FeaturesPhase {
   /** One result per ticker, in `DataPhase.tickerBars` order. */
   results: ReturnType<typeof computeFeatures>[];
+  /**
+   * The report splits: per scheme, per ticker, the regime of each bar (causal, from the
+   * `regimes:` block's settings, the same labels as the `features.regimes` columns). trend3
+   * always (calibration and the backtest split by it), grid12 when `features.regimes` lists it.
+   */
+  splits: { scheme: RegimeFeature; labels: RegimeLabels[] }[];
   notes: string[];
+}
+
+/** The schemes a run splits its report by: trend3 and those `features.regimes` adds. */
+export function splitSchemes(config: Pick<ExperimentConfig, "features">): RegimeFeature[] {
+  return REGIME_FEATURES.filter((s) => s === "trend3" || config.features.regimes.includes(s));
 }
 
 /** The stock universe the config asks for (`universe: bundled`), or none. */
@@ -49,7 +69,7 @@ export async function buildFeatures({ config, hooks, timer }: PhaseContext, data
   const { tickerBars } = data;
   const results = await timer.run("features", tickerBars.length, (h) =>
     tickerBars.map((_, k) => {
-      const result = computeFeatures(config.features, featureInputOf(data, k, universe));
+      const result = computeFeatures(config.features, featureInputOf(data, k, universe), { regimes: config.regimes });
       h.tick();
       return result;
     }),
@@ -58,5 +78,18 @@ export async function buildFeatures({ config, hooks, timer }: PhaseContext, data
     const skipped = skippedFeaturesNote(data.tickers[k], fr.report.skipped);
     if (skipped) notes.push(skipped);
   }
-  return { results, notes };
+  const { excluded } = featurePlan(parseFeaturesConfig(config.features), data.tickerBars[0].timeframe);
+  if (excluded.size > 0) {
+    const names = [...excluded.keys()];
+    notes.push(
+      `features.exclude: ${names.length} columns left out (${names.slice(0, 12).join(", ")}${names.length > 12 ? ", …" : ""})`,
+    );
+  }
+  const splits = splitSchemes(config).map((scheme) => ({
+    scheme,
+    labels: tickerBars.map((_, k) =>
+      regimeLabelsOf(scheme, featureInputOf(data, k, universe), config.regimes, config.features.vix),
+    ),
+  }));
+  return { results, splits, notes };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadBundled } from "../../../src/data";
-import { expandingPercentile } from "../../../src/features/regimes";
+import { ExpandingPercentileStream, expandingPercentile } from "../../../src/features/regimes";
 
 describe("expandingPercentile", () => {
   it("equals a direct count over the history (ties averaged), on the real VIX", () => {
@@ -29,5 +29,12 @@ describe("expandingPercentile", () => {
     expect(Number.isNaN(out[1])).toBe(true);
     expect(out[2]).toBe(1);
     expect(out[3]).toBeCloseTo(2 / 3, 12);
+  });
+
+  it("its stream gives the batch's values (ties, NaN, the minimum history)", () => {
+    const vix = Float64Array.from(loadBundled("VIX").close.subarray(0, 1500));
+    vix[10] = Number.NaN;
+    const stream = new ExpandingPercentileStream(20);
+    expect(Float64Array.from(vix, (x) => stream.next(x))).toEqual(expandingPercentile(vix, 20));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadBundled } from "../../../src/data";
-import { rollingMedian } from "../../../src/features/regimes";
+import { RollingMedianStream, rollingMedian } from "../../../src/features/regimes";
 
 describe("rollingMedian", () => {
   it("equals the sorted-window median on real SPY closes (odd and even windows)", () => {
@@ -26,5 +26,16 @@ describe("rollingMedian", () => {
 
   it("rejects a bad window", () => {
     expect(() => rollingMedian(new Float64Array(3), 0)).toThrow(/window/);
+  });
+
+  it("its stream gives the batch's values, NaN windows included", () => {
+    const values = Float64Array.from({ length: 400 }, (_, i) =>
+      i % 37 === 5 ? Number.NaN : Math.round(Math.sin(i) * 20),
+    );
+    for (const w of [1, 2, 7, 50]) {
+      const stream = new RollingMedianStream(w);
+      const streamed = Float64Array.from(values, (x) => stream.next(x));
+      expect(streamed).toEqual(rollingMedian(values, w));
+    }
   });
 });
