@@ -6,7 +6,7 @@
  * and correlation against the benchmark, market breadth), and *other* what fits none of them
  * (calendar columns, a caller's own column), which only the full feature set holds.
  */
-import type { planFeatures } from "../features";
+import { type planFeatures, REGIME_FAMILY } from "../features";
 import { columnsByGroup } from "./featureGroups";
 
 export type FeatureComponent = "patterns" | "regime" | "context" | "other";
@@ -26,13 +26,10 @@ const FAMILY_COMPONENT: Record<Family, FeatureComponent> = {
   calendar: "other",
 };
 
-/** The group regime feature columns carry (`features.regimes:`). */
-export const REGIME_GROUP = "regime";
-
 /** The component of a feature group; `contextTickers` are the config's `data.context` series. */
 export function componentOfGroup(group: string, contextTickers: readonly string[]): FeatureComponent {
   if (contextTickers.includes(group)) return "context";
-  if (group === REGIME_GROUP) return "regime";
+  if (group === REGIME_FAMILY) return "regime";
   return Object.hasOwn(FAMILY_COMPONENT, group) ? FAMILY_COMPONENT[group as Family] : "other";
 }
 

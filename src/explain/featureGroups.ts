@@ -1,35 +1,18 @@
 /**
  * Which group each feature column belongs to, read from the feature plan rather than guessed
- * from column names: a column made by an indicator step carries that indicator's registry
- * family (trend, momentum, volatility, volume, returns, microstructure, cross_asset, calendar,
- * breadth), a column computed on a context series is grouped by that series (`VIX`: another
- * asset's information, whatever indicator made it), and a `column` entry's transforms inherit
- * the group of the column they transform. Higher-timeframe copies (`1w:rsi_14`) keep their
- * indicator's family.
+ * from column names: the features stage's family rule (src/features/featureFamilies.ts, the
+ * one `features.exclude` applies): an indicator's registry family on every timeframe, a
+ * context series by its ticker, a transformed column by its source, regime columns `regime`.
  */
 import type { Timeframe } from "../data";
-import { type FeaturesConfig, type FeaturesConfigInput, parseFeaturesConfig, planFeatures } from "../features";
+import { type FeaturesConfig, type FeaturesConfigInput, featurePlan, parseFeaturesConfig } from "../features";
 
 /** Group name by column name. Callers may add their own columns (a planted or external column). */
 export type FeatureGroups = Map<string, string>;
 
 /** The group of every column a features config can make on bars of `baseTimeframe`. */
 export function featureGroups(spec: FeaturesConfigInput | FeaturesConfig, baseTimeframe: Timeframe): FeatureGroups {
-  const groups: FeatureGroups = new Map();
-  for (const step of planFeatures(parseFeaturesConfig(spec), baseTimeframe)) {
-    if (step.kind === "column") {
-      // planFeatures only accepts a column made by an earlier step, so its group is known.
-      const group = groups.get(step.column) as string;
-      for (const chain of step.chains) groups.set(chain.name, group);
-      continue;
-    }
-    const group = step.source.kind === "context" ? step.source.ticker : step.def.family;
-    for (const out of step.outputs) {
-      groups.set(out.name, group);
-      for (const chain of out.chains) groups.set(chain.name, group);
-    }
-  }
-  return groups;
+  return new Map(featurePlan(parseFeaturesConfig(spec), baseTimeframe).families);
 }
 
 /** Columns by group, in first-seen order; every name must have a group. */
