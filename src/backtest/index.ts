@@ -64,3 +64,13 @@ export { breakdownByRegime, breakdownByYear, type SegmentStatistics, stressBreak
 export { activeReturns, type ActiveReturns } from "./activeReturns";
 export { backtestReport, type BacktestReport, type ReportOptions } from "./report";
 export { assetFromProbabilities, type BacktestRun, type ProbabilityInput, runBacktest } from "./runBacktest";
+export type { CrossSectionRows } from "./crossSectionRows";
+export {
+  averageRanks,
+  type IcSummary,
+  icSummary,
+  type InformationCoefficients,
+  informationCoefficients,
+} from "./informationCoefficient";
+export { type QuantileReturns, quantileReturns } from "./quantileReturns";
+export { type ScoreTurnover, scoreTurnover } from "./scoreTurnover";

@@ -162,3 +162,4 @@ export {
   type DriftAlert,
   postDriftAlert,
 } from "./monitoring/driftAlert";
+export { NOTEBOOK_TAG, type NotebookRun, type NotebookTrackOptions, track } from "./notebookTrack";

@@ -9,3 +9,4 @@ export { chromiumAvailable, chromiumMissing, chromiumPath, renderPng } from "./p
 export { histogramFigure } from "./histogramFigure";
 export { heatmapFigure } from "./heatmapFigure";
 export { tableFigure } from "./tableFigure";
+export { readableTable, type ReadableTableOptions, roundForReading } from "./readableTable";
