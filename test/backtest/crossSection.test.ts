@@ -91,7 +91,7 @@ describe.each([
   it("group returns, long-short and long-average as Qlib groups them", () => {
     const q = quantileReturns(rows, { groups: reference.groups });
     expect(q.dates.map(isoDate)).toEqual(expected.dates);
-    q.groups.forEach((g, i) => expectClose(g, expected.groups[i]));
+    for (const [i, g] of q.groups.entries()) expectClose(g, expected.groups[i]);
     expectClose(q.longShort, expected.long_short);
     expectClose(q.longAverage, expected.long_average);
   });
