@@ -71,6 +71,8 @@ export {
   icSummary,
   type InformationCoefficients,
   informationCoefficients,
+  pearson,
+  spearman,
 } from "./informationCoefficient";
 export { type QuantileReturns, quantileReturns } from "./quantileReturns";
 export { type ScoreTurnover, scoreTurnover } from "./scoreTurnover";

@@ -28,7 +28,8 @@ export interface InformationCoefficients {
   rankIcSummary: IcSummary;
 }
 
-function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+/** Pearson correlation; NaN when either side is constant. */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   let mx = 0;
   let my = 0;
@@ -65,6 +66,11 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   return ranks;
 }
 
+/** Spearman rank correlation: Pearson on average ranks. */
+export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  return pearson(averageRanks(x), averageRanks(y));
+}
+
 /** The summary of a per-date series, NaN dates left out. */
 export function icSummary(series: ArrayLike<number>): IcSummary {
   const values = Array.from(series).filter(Number.isFinite);
@@ -98,7 +104,7 @@ export function informationCoefficients(
     const score = section.rows.map((i) => panel.score[i]);
     const forward = section.rows.map((i) => panel.forward[i]);
     ic[d] = pearson(score, forward);
-    rankIc[d] = pearson(averageRanks(score), averageRanks(forward));
+    rankIc[d] = spearman(score, forward);
   });
   return {
     dates: sections.map((s) => s.date),

@@ -10,3 +10,5 @@ export { histogramFigure } from "./histogramFigure";
 export { heatmapFigure } from "./heatmapFigure";
 export { tableFigure } from "./tableFigure";
 export { readableTable, type ReadableTableOptions, roundForReading } from "./readableTable";
+export { type ScatterOptions, type ScatterSeries, scatterFigure } from "./scatterFigure";
+export { type ShapSummaryFeature, shapSummaryFigure } from "./shapSummaryFigure";
