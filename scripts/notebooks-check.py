@@ -10,8 +10,10 @@ kernel: a notebook spends much of its time in tslab compiling src/ on one core, 
 keep a 2-core CI machine busy. The last line gives the whole check's wall time.
 """
 
+import fcntl
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -66,8 +68,14 @@ def check(path):
         resources={"metadata": {"path": str(path.parent)}},
     )
     started = time.time()
+    # One kernel starts at a time: jupyter_client picks free ports and the kernel binds them later,
+    # so two kernels starting together can pick the same port ("Address already in use").
+    lock = open(os.path.join(tempfile.gettempdir(), "wsp-notebooks-check-kernel-start.lock"), "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     # Cell by cell (rather than client.execute()) so a failure names its cell exactly.
     with client.setup_kernel():
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
