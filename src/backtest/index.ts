@@ -70,3 +70,15 @@ export { backtestReport, type BacktestReport, type ReportOptions } from "./repor
 export { assetFromProbabilities, type BacktestRun, type ProbabilityInput, runBacktest } from "./runBacktest";
 export { sharpeMoments, sizedBenchmarkReturns } from "./activeReturns";
 export { perPeriodRate } from "./returnStatistics";
+export type { CrossSectionRows } from "./crossSectionRows";
+export {
+  averageRanks,
+  type IcSummary,
+  icSummary,
+  type InformationCoefficients,
+  informationCoefficients,
+  pearson,
+  spearman,
+} from "./informationCoefficient";
+export { type QuantileReturns, quantileReturns } from "./quantileReturns";
+export { type ScoreTurnover, scoreTurnover } from "./scoreTurnover";

@@ -180,3 +180,4 @@ export {
 } from "./ablate";
 export { ablationTable } from "./ablationTable";
 export { runAblationTracked, type TrackedAblation } from "./ablateTracked";
+export { NOTEBOOK_TAG, type NotebookRun, type NotebookTrackOptions, track } from "./notebookTrack";

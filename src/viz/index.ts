@@ -13,3 +13,6 @@ export { type Curve, type CurvePanel, curveFigure } from "./curveFigure";
 export { confusionFigure } from "./confusionFigure";
 export { htmlTable } from "./htmlTable";
 export { type IntervalBarOptions, type IntervalSeries, intervalBarFigure } from "./intervalBarFigure";
+export { readableTable, type ReadableTableOptions, roundForReading } from "./readableTable";
+export { type ScatterOptions, type ScatterSeries, scatterFigure } from "./scatterFigure";
+export { type ShapSummaryFeature, shapSummaryFigure } from "./shapSummaryFigure";
