@@ -111,8 +111,17 @@ function returnsBy(input: BreakdownInput, labels: RegimeLabels): SplitReturns[] 
   });
 }
 
-export function regimeBreakdown(input: BreakdownInput): RegimeBreakdown {
-  const { panel, backtest } = input;
+export function regimeBreakdown(whole: BreakdownInput): RegimeBreakdown {
+  // Bar 0 has no return (the position opens after it): left out, as the backtest report does.
+  const b = whole.backtest;
+  const backtest = {
+    ...b,
+    returns: b.returns.subarray(1),
+    exposure: b.exposure.subarray(1),
+    tickerBar: b.tickerBar.subarray(1),
+  };
+  const input = { ...whole, backtest };
+  const { panel } = input;
   let growth = 1;
   for (const r of backtest.returns) growth *= 1 + r;
   const splits: RegimeSplit[] = input.schemes.map(({ scheme, labels }) => ({

@@ -1,10 +1,9 @@
 /**
- * The report's breakdowns of the selected variant: by ticker (its out-of-sample and holdout
+ * The report's breakdown of the selected variant by ticker: its out-of-sample and holdout
  * scores on the ticker's rows, the ticker traded alone, its trades' share of the portfolio's
- * P&L) and by regime (the scores on each regime's rows, the traded returns in the regime's bars).
- * An edge that lives in one ticker or one regime shows here before it fails live.
+ * P&L. An edge that lives in one ticker shows here before it fails live (by regime: the run's
+ * regimeBreakdown.ts).
  */
-import type { SegmentStatistics } from "../backtest";
 import { accuracy, predictClasses, rocAuc, rocAucOvr } from "../calibration";
 import { presentRows } from "./classificationMetrics";
 import type { ExperimentResult } from "./experimentResult";
@@ -23,14 +22,6 @@ export interface TickerBreakdown {
   oos: SliceScores;
   holdout: SliceScores;
   backtest: TickerBacktest;
-}
-
-export interface RegimeBreakdown {
-  regime: string;
-  oos: SliceScores;
-  holdout: SliceScores;
-  /** The traded returns in the bars of this regime (the first ticker's regime per bar). */
-  backtest: SegmentStatistics | null;
 }
 
 export function sliceScores(y: Float64Array, probs: Float64Array, width: number, rows: ArrayLike<number>): SliceScores {
@@ -58,20 +49,6 @@ export function breakdownByTicker(r: ExperimentResult): TickerBreakdown[] {
       oos: sliceScores(r.y, v.oof, r.width, rowsWhere(r.plan.rows, own)),
       holdout: sliceScores(r.y, v.holdout, r.width, rowsWhere(r.plan.holdout, own)),
       backtest,
-    };
-  });
-}
-
-export function breakdownByRegime(r: ExperimentResult): RegimeBreakdown[] {
-  const v = selectedVariant(r);
-  const byName = new Map(r.backtest.run.report.byRegime.map((s) => [s.name, s]));
-  return r.regimes.names.map((regime, k) => {
-    const inRegime = (row: number) => r.regimes.ids[row] === k;
-    return {
-      regime,
-      oos: sliceScores(r.y, v.oof, r.width, rowsWhere(r.plan.rows, inRegime)),
-      holdout: sliceScores(r.y, v.holdout, r.width, rowsWhere(r.plan.holdout, inRegime)),
-      backtest: byName.get(regime) ?? null,
     };
   });
 }

@@ -1,14 +1,15 @@
 /**
  * The numbers behind the report's evaluation sections, computed once per result (report.html
  * and the `evaluation.json` artifact both read them): ranking curves, confusion matrices,
- * reliability before and after calibration, breakdowns by ticker and by regime.
+ * reliability before and after calibration, the breakdown by ticker (by regime: the run's own
+ * regimeBreakdown, regimes/breakdown.json).
  */
 import type { ReliabilityTable } from "../calibration";
 import { reliabilityOf, type Scores } from "./classificationMetrics";
 import { argmaxConfusion, type ConfusionTable, signalConfusion } from "./confusionTables";
 import type { ExperimentResult } from "./experimentResult";
 import { type RankingCurve, rankingCurves } from "./rankingCurves";
-import { breakdownByRegime, breakdownByTicker, type RegimeBreakdown, type TickerBreakdown } from "./reportBreakdowns";
+import { breakdownByTicker, type TickerBreakdown } from "./reportBreakdowns";
 
 export interface VariantReliability {
   variant: string;
@@ -25,7 +26,6 @@ export interface ReportEvaluation {
   confusion: { argmax: ConfusionTable; signal: ConfusionTable };
   reliability: VariantReliability[];
   byTicker: TickerBreakdown[];
-  byRegime: RegimeBreakdown[];
 }
 
 const computed = new WeakMap<ExperimentResult, ReportEvaluation>();
@@ -38,7 +38,6 @@ export function reportEvaluation(r: ExperimentResult): ReportEvaluation {
     confusion: { argmax: argmaxConfusion(r), signal: signalConfusion(r) },
     reliability: reliabilityOfVariants(r),
     byTicker: breakdownByTicker(r),
-    byRegime: breakdownByRegime(r),
   };
   computed.set(r, evaluation);
   return evaluation;
@@ -110,15 +109,5 @@ export function evaluationJson(r: ExperimentResult) {
       holdout: slice(t.holdout),
       backtest: t.backtest,
     })),
-    by_regime: {
-      scheme: r.regimes.scheme,
-      backtest_ticker: r.tickers[0],
-      regimes: e.byRegime.map((g) => ({
-        regime: g.regime,
-        oos: slice(g.oos),
-        holdout: slice(g.holdout),
-        backtest: g.backtest,
-      })),
-    },
   };
 }

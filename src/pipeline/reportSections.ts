@@ -277,39 +277,42 @@ function tickerSection(r: ExperimentResult): ReportSection {
 }
 
 function regimeSection(r: ExperimentResult): ReportSection {
-  const rows = reportEvaluation(r).byRegime;
+  const schemes = r.regimeBreakdown.splits.filter((x) => x.split !== "ticker");
   return {
     id: "by-regime",
     heading: "Breakdown by regime",
-    note: `Regime scheme ${r.regimes.scheme} (causal, per bar; regimes.trend in the config). Scores on each regime's label rows (every ticker's own regime); the backtest columns are the traded portfolio's returns in the bars where ${r.tickers[0]} is in the regime.`,
-    tables: [
-      {
-        id: "by-regime-table",
-        caption: "scores and backtest per regime",
-        header: [
-          "regime",
-          "OOS rows",
-          "OOS AUC",
-          "OOS accuracy",
-          "holdout rows",
-          "holdout AUC",
-          "holdout accuracy",
-          "bars",
-          "Sharpe",
-          "return %",
-          "exposure %",
-        ],
-        rows: rows.map((g) => [
-          g.regime,
+    note: `Each regime scheme of the run (trend3 always; those in features.regimes), causal per bar with the regimes: block's settings (regimes/breakdown.json holds the same numbers). Scores on each regime's label rows (every ticker's own regime); the backtest columns are the traded portfolio's returns in the bars where ${r.tickers[0]} is in the regime. The undefined row (warm-up bars) closes each table, so its rows and bars add up to the whole.`,
+    tables: schemes.map((x) => ({
+      id: `by-regime-${x.split}`,
+      caption: `${x.split}: scores and backtest per regime`,
+      header: [
+        "regime",
+        "OOS rows",
+        "OOS AUC",
+        "OOS accuracy",
+        "holdout rows",
+        "holdout AUC",
+        "holdout accuracy",
+        "bars",
+        "Sharpe",
+        "return %",
+        "exposure %",
+        "hit rate %",
+      ],
+      rows: x.scores.map((g, k) => {
+        const bt = x.backtest?.[k];
+        return [
+          x.codes[k] === g.name ? g.name : `${x.codes[k]} (${g.name})`,
           ...sliceCells(g.oos),
           ...sliceCells(g.holdout),
-          g.backtest ? String(g.backtest.bars) : "0",
-          reportNumber(g.backtest?.sharpe ?? null, 3),
-          g.backtest ? percent(g.backtest.totalReturn) : "n/a",
-          g.backtest ? percent(g.backtest.exposure) : "n/a",
-        ]),
-      },
-    ],
+          bt ? String(bt.bars) : "0",
+          reportNumber(bt?.sharpe ?? null, 3),
+          bt ? percent(bt.totalReturn) : "n/a",
+          bt ? percent(bt.exposure) : "n/a",
+          bt ? percent(bt.hitRate) : "n/a",
+        ];
+      }),
+    })),
     figures: [],
   };
 }

@@ -167,10 +167,10 @@ describe("report.html of a tracked binary run", () => {
     });
   });
 
-  it("by regime: scores on each regime's rows, the backtest's regime statistics", () => {
-    const rows = recordsOf(html, "by-regime-table");
+  it("by regime: scores on each trend regime's rows, the backtest's regime statistics, warm-up last", () => {
+    const rows = recordsOf(html, "by-regime-trend3");
     const { oof } = selectedProbs(r);
-    expect(rows.map((x) => x.regime)).toEqual([...r.regimes.names]);
+    expect(rows.map((x) => x.regime)).toEqual([...r.regimes.names, "undefined"]);
     r.regimes.names.forEach((name, k) => {
       const own = r.plan.rows.filter((row) => r.regimes.ids[row] === k);
       const s = scoreProbabilities(r.y, oof, r.width, own);
@@ -183,6 +183,9 @@ describe("report.html of a tracked binary run", () => {
         Sharpe: reportNumber(bt?.sharpe ?? Number.NaN, 3),
       });
     });
+    const sum = (key: string) => rows.reduce((t, x) => t + Number(x[key]), 0);
+    expect(sum("OOS rows")).toBe(scoreProbabilities(r.y, oof, r.width, r.plan.rows).rows);
+    expect(sum("bars")).toBe(r.backtest.run.simulation.returns.length - 1); // bar 0 has no return
   });
 });
 
