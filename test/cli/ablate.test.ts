@@ -1,12 +1,3 @@
-/**
- * `wsp ablate` as users call it: the real CLI in a child process on a small planted-signal
- * config (a calendar column added, so the full feature set differs from the component steps),
- * tracked in the suite's MLflow server. The parent run has one child per step in step order, each
- * step's deltas are step − predecessor (point values and the interval around them), every
- * step's variants (and no threshold-grid point) joined the experiment's trial ledger, and bad
- * options are named.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,24 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ablateOptions } from "../../src/cli/ablate";
 import { experimentLedger, MlflowClient } from "../../src/tracking/index";
 import { testMlflowUri } from "../setup/testMlflow";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function wsp(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { wsp } from "../setup/wsp";
 
 const EXPERIMENT = `ablate-cli-${process.pid}`;
 const CONFIG = `name: ablate-fixture

@@ -1,10 +1,3 @@
-/**
- * The `labels:` keys through the runner on the planted-signal fixture: `class_weight` (every
- * kind's fit honours it; kinds that cannot are refused), `barriers.regimes`, and meta labels
- * with a rule or a model's out-of-fold side as the primary, each through `wsp run` as users call
- * it; bad values name the YAML path.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Document, parseDocument } from "yaml";
 import { parseConfig, runPhases } from "../../src/pipeline";
 import { PLANTED_SIGNAL_CONFIG } from "../pipeline/plantedSignal";
+import { wsp } from "../setup/wsp";
 
 const dir = mkdtempSync(join(tmpdir(), "labels-run-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,22 +18,10 @@ function variant(labels: Record<string, unknown>, edit?: (doc: Document) => void
   return doc.toString();
 }
 
-function wsp(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", "run", file, "--no-track"], { cwd: process.cwd() });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 async function runFile(name: string, yaml: string) {
   const file = join(dir, name);
   writeFileSync(file, yaml);
-  return wsp(file);
+  return wsp(["run", file, "--no-track"]);
 }
 
 const cross = {

@@ -6,7 +6,7 @@
  * three classes also through the Python `python_function` loader). Each kind is its own
  * "ensemble" trial in the experiment's ledger.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +25,7 @@ import {
 import { findRepoRoot } from "../../src/services";
 import { MlflowClient, readLedger } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
+import { wsp } from "../setup/wsp";
 import { PLANTED_SIGNAL_CONFIG, plantedSignalConfig } from "./plantedSignal";
 
 const experiment = `ensemble-kinds-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -79,18 +80,6 @@ describe("ensemble: config", () => {
     ]);
   });
 });
-
-function wsp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env: process.env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("wsp run with each ensemble kind", { timeout: 120_000 }, () => {
   let dir: string;

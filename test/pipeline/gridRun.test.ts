@@ -1,11 +1,3 @@
-/**
- * `backtest.grid:` and the go/no-go gates as a user meets them: `wsp run` (the real CLI in a child
- * process) on the planted-signal fixture with a grid and the gates set, tracked in the suite's
- * MLflow server. The run logs `backtest/grid.json`, `grid_pbo` and `grid_points`; the experiment's
- * ledger holds every grid point as a trial beside the run's variants; `wsp promote` decides the
- * go/no-go gates from the run's metrics and records each with its value, threshold and verdict.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,22 +6,8 @@ import { parseDocument } from "yaml";
 import { promoteRun } from "../../src/pipeline";
 import { experimentLedger, MlflowClient, ModelRegistry, tagRecord } from "../../src/tracking";
 import { testMlflowUri } from "../setup/testMlflow";
+import { wsp } from "../setup/wsp";
 import { PLANTED_SIGNAL_CONFIG } from "./plantedSignal";
-
-function wsp(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("wsp run with backtest.grid and go/no-go gates", { timeout: 180_000 }, () => {
   let uri = "";

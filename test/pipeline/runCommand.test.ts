@@ -1,34 +1,9 @@
-/**
- * `wsp run` as users call it: the real CLI in a child process. The fast shipped experiment
- * (universe-daily, untracked) prints the whole summary; a bad config fails with exit code 1 and
- * a message naming the file, line and config path. `wsp start` on the planted-signal fixture,
- * tracked in the suite's MLflow server, prints the run's address once and says why PNGs are
- * skipped when Chromium is missing.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { testMlflowUri } from "../setup/testMlflow";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function wsp(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { wsp } from "../setup/wsp";
 
 describe("wsp run", { timeout: 120_000 }, () => {
   it("runs universe-daily and prints scores, backtest, leakage, control, gates and the bias note", async () => {

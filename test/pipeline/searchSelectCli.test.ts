@@ -1,27 +1,10 @@
-/**
- * `models[].search:` and `features.select:` through `wsp run` as users call it (the real CLI in a
- * child process) on the planted-signal fixture: the run prints what the final refit chose; a bad
- * value fails with exit code 1 naming the file, line and YAML path.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { PLANTED_SIGNAL_CONFIG } from "./plantedSignal";
-
-function wsp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env: process.env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { wsp } from "../setup/wsp";
 
 const dir = mkdtempSync(join(tmpdir(), "wsp-search-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

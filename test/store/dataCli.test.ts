@@ -1,38 +1,17 @@
-/**
- * `wsp data …` end to end: the real CLI in a child process (`npx tsx src/cli.ts data …`) on a
- * PGlite directory of its own. Commands on that directory run one after another: PGlite allows
- * one process per directory.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { barsBetween, loadBundled } from "../../src/data";
 import { postgresTarget, TEST_DATABASE_URL } from "./storeFixtures";
+import { wsp } from "../setup/wsp";
 
-const root = process.cwd();
 const spyDaily = loadBundled("SPY", "1d");
 const spyMinute = loadBundled("SPY", "1m");
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function wsp(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", "data", ...args], { cwd: root, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+/** `wsp data …` on the embedded store: the suite's DATABASE_URL is not passed on. */
+function wspData(args: string[]) {
+  return wsp(["data", ...args], { DATABASE_URL: undefined });
 }
 
 // Each command is a child process (tsx, then PGlite): seconds apiece on a loaded 2-core machine.
@@ -47,7 +26,7 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it("ingests files and lists them", async () => {
-    const ingest = await wsp(["ingest", "data/daily/SPY.csv", "data/intraday/SPY_1m.csv.gz", ...dir]);
+    const ingest = await wspData(["ingest", "data/daily/SPY.csv", "data/intraday/SPY_1m.csv.gz", ...dir]);
     expect(ingest.code).toBe(0);
     // Anomalies of the 1-minute file (missing bars, …) are kept and summed up on stderr.
     expect(ingest.stderr).toMatch(/^validation: \d+ anomalies kept \(missing_bar \d+, .*\)/);
@@ -57,13 +36,13 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
       ),
     );
 
-    const again = await wsp(["ingest", "data/daily/SPY.csv", "data/intraday/SPY_1m.csv.gz", ...dir]);
+    const again = await wspData(["ingest", "data/daily/SPY.csv", "data/intraday/SPY_1m.csv.gz", ...dir]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
       /^ingested 0 series, 0 bars .* as run 2 in \d+\.\d s \(2 series unchanged and skipped, --force rewrites them\)\n$/,
     );
 
-    const list = await wsp(["list", "--format", "json", ...dir]);
+    const list = await wspData(["list", "--format", "json", ...dir]);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([
       { ticker: "SPY", timeframe: "1d", rows: spyDaily.ts.length, first: spyDaily.ts[0], last: spyDaily.ts.at(-1) },
@@ -73,7 +52,17 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
 
   it("queries a daily range as CSV, --to inclusive, values as in the bundled file", async () => {
     // --to is inclusive: a bare date covers its day. Values come back as the bundled file has them.
-    const csv = await wsp(["query", "SPY", "--from", "2020-03-16", "--to", "2020-03-18", "--format", "csv", ...dir]);
+    const csv = await wspData([
+      "query",
+      "SPY",
+      "--from",
+      "2020-03-16",
+      "--to",
+      "2020-03-18",
+      "--format",
+      "csv",
+      ...dir,
+    ]);
     expect(csv.code).toBe(0);
     const expected = barsBetween(spyDaily, Date.UTC(2020, 2, 16), Date.UTC(2020, 2, 19));
     const lines = csv.stdout.trim().split("\n");
@@ -92,7 +81,7 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
   });
 
   it("queries one-minute bars as JSON with New York timestamps", async () => {
-    const json = await wsp([
+    const json = await wspData([
       "query",
       "SPY",
       "--timeframe",
@@ -131,7 +120,7 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
   });
 
   it("exits 1 naming an unknown ticker and what is stored", async () => {
-    const unknown = await wsp(["query", "NOPE", ...dir]);
+    const unknown = await wspData(["query", "NOPE", ...dir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown ticker 'NOPE' .*stored tickers: SPY/);
   });
@@ -139,21 +128,21 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
   it("exits 1 on a malformed file among good ones, naming file and line, and ingests nothing", async () => {
     const bad = join(tmp, "QQQ.csv");
     writeFileSync(bad, "date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,2,x,1.5,100\n");
-    const failed = await wsp(["ingest", "data/daily/DIA.csv", bad, ...dir]);
+    const failed = await wspData(["ingest", "data/daily/DIA.csv", bad, ...dir]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`${bad}:3`);
-    const after = await wsp(["list", ...dir]);
+    const after = await wspData(["list", ...dir]);
     expect(after.code).toBe(0);
     expect(after.stdout).not.toMatch(/DIA|QQQ/);
     expect(after.stdout.trim().split("\n")).toHaveLength(4); // header, rule, SPY 1d, SPY 1m
   });
 
   it("validates a bundled file, prints the report, and records the run", async () => {
-    const run = await wsp(["validate", "data/daily/IXIC.csv", ...dir]);
+    const run = await wspData(["validate", "data/daily/IXIC.csv", ...dir]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/zero_volume \(anomaly\), e\.g\.:\n {2}IXIC 2015-05-12 volume/);
     expect(run.stdout).toMatch(/1 series, 0 errors, \d+ anomalies/);
-    const runs = await wsp(["runs", "--format", "json", ...dir]);
+    const runs = await wspData(["runs", "--format", "json", ...dir]);
     expect(runs.code).toBe(0);
     const [validate, ingest] = JSON.parse(runs.stdout);
     expect(validate).toMatchObject({ kind: "validate", source: "data/daily/IXIC.csv", status: "warn", series: 1 });
@@ -169,11 +158,11 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
       "date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,2,-0.5,1.5,100\n",
     );
     const [timeframe, format, dates, nothing, invalid] = await Promise.all([
-      wsp(["query", "SPY", "--timeframe", "2d", ...dir]),
-      wsp(["query", "SPY", "--format", "xml", ...dir]),
-      wsp(["query", "SPY", "--from", "2020-02-30", ...dir]),
-      wsp(["ingest", ...dir]),
-      wsp(["ingest", negative, ...dir]),
+      wspData(["query", "SPY", "--timeframe", "2d", ...dir]),
+      wspData(["query", "SPY", "--format", "xml", ...dir]),
+      wspData(["query", "SPY", "--from", "2020-02-30", ...dir]),
+      wspData(["ingest", ...dir]),
+      wspData(["ingest", negative, ...dir]),
     ]);
     expect([timeframe.code, format.code, dates.code, nothing.code, invalid.code]).toEqual([1, 1, 1, 1, 1]);
     expect(invalid.stderr).toMatch(
@@ -189,12 +178,22 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
     const target = postgresTarget();
     try {
       const db = ["--db", TEST_DATABASE_URL, "--schema", target.options.schema!];
-      const ingest = await wsp(["ingest", "data/daily/VIX.csv", ...db]);
+      const ingest = await wspData(["ingest", "data/daily/VIX.csv", ...db]);
       expect(ingest.code).toBe(0);
       expect(ingest.stdout).toMatch(
         /^ingested 1 series, \d+ bars into postgres store postgres:\/\/.* \(schema test_store_/,
       );
-      const query = await wsp(["query", "VIX", "--from", "2020-03-16", "--to", "2020-03-16", "--format", "csv", ...db]);
+      const query = await wspData([
+        "query",
+        "VIX",
+        "--from",
+        "2020-03-16",
+        "--to",
+        "2020-03-16",
+        "--format",
+        "csv",
+        ...db,
+      ]);
       expect(query.code).toBe(0);
       expect(query.stdout).toBe("date,open,high,low,close\n2020-03-16,57.83,83.56,57.83,82.69\n");
     } finally {
@@ -203,7 +202,7 @@ describe("wsp data (CLI end to end on PGlite)", { timeout: 180_000 }, () => {
   });
 
   it("names an unreachable PostgreSQL URL and how to start it", async () => {
-    const run = await wsp(["list", "--db", "postgres://postgres:hunter2@127.0.0.1:1/test"]);
+    const run = await wspData(["list", "--db", "postgres://postgres:hunter2@127.0.0.1:1/test"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("cannot connect to PostgreSQL at postgres://postgres:***@127.0.0.1:1/test");
     expect(run.stderr).not.toContain("hunter2");
