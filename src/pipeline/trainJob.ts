@@ -14,7 +14,15 @@
 import { join } from "node:path";
 import { ownChecksVerdict } from "../promotion";
 import { findRepoRoot, isMlflowHealthy, trackingUri as defaultTrackingUri } from "../services";
-import { endAbandonedJobRuns, jobRunsOf, MlflowClient, RUN_TAGS, syncOutbox, tagRecord } from "../tracking";
+import {
+  abandonedJobRunIds,
+  endAbandonedJobRuns,
+  jobRunsOf,
+  MlflowClient,
+  RUN_TAGS,
+  syncOutbox,
+  tagRecord,
+} from "../tracking";
 import type { LoadedConfig } from "./config";
 import { parentMetrics } from "./recordSteps";
 import { runTracked, runUrlOf, type TrackOptions } from "./trackExperiment";
@@ -40,7 +48,7 @@ export interface TrainJobResult {
   runUrl: string | null;
   /** True when a FINISHED run with the key existed and nothing was run. */
   reused: boolean;
-  /** Earlier attempts' RUNNING runs ended KILLED before this one. */
+  /** Earlier attempts' runs, ended KILLED as abandoned (by an attempt of this job or by its outbox replay). */
   killed: string[];
   /** The runner's own checks (`wsp.gates`). */
   gates: string | null;
@@ -72,9 +80,13 @@ export async function runTrainJob(loaded: LoadedConfig, opts: TrainJobOptions): 
   };
   // The job's own dead attempts first (so the result names them), then the outbox: an earlier
   // attempt's run recorded there while MLflow was away reaches the server, and the lookup sees it.
-  const killed = await endAbandonedJobRuns(client, (await lookup()).runs, opts.jobId);
+  await endAbandonedJobRuns(client, (await lookup()).runs, opts.jobId);
   await syncOutbox(client, outboxDir);
   const { experiment, runs } = await lookup();
+  // An outbox replay can bring a dead attempt's run in RUNNING; the ids come from the runs, so an
+  // earlier attempt that ended one and then failed is still named.
+  await endAbandonedJobRuns(client, runs, opts.jobId);
+  const killed = abandonedJobRunIds((await lookup()).runs);
   const finished = runs.find((r) => r.info.status === "FINISHED");
   if (finished && experiment) {
     const metrics = Object.fromEntries((finished.data.metrics ?? []).map((m) => [m.key, Number(m.value)]));

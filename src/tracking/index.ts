@@ -38,5 +38,5 @@ export {
 } from "./promotion";
 export { type ColumnSpec, mlModelFiles } from "./mlmodel";
 export { loadModelArtifact, parseModelRef } from "./loadModelArtifact";
-export { endAbandonedJobRuns, JOB_ID_TAG, jobRunsOf } from "./jobRuns";
+export { abandonedJobRunIds, endAbandonedJobRuns, JOB_ID_TAG, jobRunsOf } from "./jobRuns";
 export { ledgerOf } from "./trials";

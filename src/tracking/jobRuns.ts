@@ -43,3 +43,18 @@ export async function endAbandonedJobRuns(
   }
   return killed;
 }
+
+/**
+ * The ids among the job's `runs` that were ended KILLED as abandoned: by this attempt, by an
+ * earlier attempt that then failed itself (leaving this one nothing RUNNING to end), or by the
+ * replay of the dead attempt's outbox log (which restates the reason in its own words).
+ */
+export function abandonedJobRunIds(runs: readonly Run[]): string[] {
+  return runs
+    .filter(
+      (r) =>
+        r.info.status === "KILLED" &&
+        r.data.tags?.some((t) => t.key === ERROR_TAG && t.value.startsWith("abandoned: ")),
+    )
+    .map((r) => r.info.run_id);
+}
