@@ -211,6 +211,15 @@ export const experimentConfigSchema = z
         const message = issue.message.endsWith(got) ? issue.message.slice(0, -got.length) : issue.message;
         ctx.addIssue({ code: "custom", path, message });
       }
+      // A fold's primary is fitted on rows around its test fold under K-fold schemes, so a meta
+      // training row's side could come from a primary that learnt the meta test fold's labels.
+      if (c.validation.kind === "purged_kfold" || c.validation.kind === "cpcv") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["labels", "primary", "model"],
+          message: `a model primary is out of sample only when every fold trains on earlier rows: use validation.kind walk_forward or holdout (validation.kind is ${c.validation.kind}, whose folds would pass the meta test fold's labels to training rows through the primary's side)`,
+        });
+      }
       if (r.success && kindCapabilities(r.data.kind).needsSequences && c.data.tickers.length > 1) {
         ctx.addIssue({
           code: "custom",

@@ -112,6 +112,25 @@ describe("labels keys: bad values name the YAML path", () => {
     expect(() => parseConfig(twoTickers, "x.yaml")).toThrow(
       /labels\.primary\.model\.kind: lstm needs one ticker \(its windows are runs of consecutive bars\); data\.tickers has 2/,
     );
+    // A K-fold primary would be fitted on rows after (and around) the meta test fold.
+    for (const validation of [
+      { kind: "purged_kfold", folds: 5 },
+      { kind: "cpcv", groups: 6, test_groups: 2 },
+    ]) {
+      const kfold = variant({ kind: "meta", horizon: 5, barriers, primary: { model: { kind: "logistic" } } }, (doc) =>
+        doc.setIn(["validation"], doc.createNode(validation, { flow: true })),
+      );
+      expect(() => parseConfig(kfold, "x.yaml")).toThrow(
+        new RegExp(
+          `labels\\.primary\\.model: a model primary is out of sample only when every fold trains on earlier rows: use validation\\.kind walk_forward or holdout \\(validation\\.kind is ${validation.kind},`,
+        ),
+      );
+    }
+    // A rule primary reads only bars up to its own: any validation scheme takes it.
+    const ruleKfold = variant({ kind: "meta", horizon: 5, barriers, primary: cross }, (doc) =>
+      doc.setIn(["validation"], doc.createNode({ kind: "purged_kfold", folds: 5 }, { flow: true })),
+    );
+    expect(() => parseConfig(ruleKfold, "x.yaml")).not.toThrow();
   });
 });
 
