@@ -26,6 +26,14 @@ import { EXIT } from "./tradeLog";
 const NONE = 2;
 
 /**
+ * `eq / peak - 1 < mdd` is false wherever eq >= peak * (1 + mdd) in exact arithmetic: 1 + mdd
+ * is exact (mdd is a rounded `r - 1` of a ratio r > 0), and rounding is monotone. A floor of
+ * peak * (1 + mdd) raised by this margin (far above the product's rounding error) is therefore
+ * a bound that skips the division only where it could not change the drawdown: bit for bit.
+ */
+const DRAWDOWN_MARGIN = 1 + 1e-12;
+
+/**
  * Whether bar prices touch a position's stop-loss or take-profit level (NaN: none): a superset
  * of the exits `stopExitPrice` makes, so a bar that touches nothing needs no call to it.
  */
@@ -243,18 +251,26 @@ export class BarStepKernel {
       if (quiet && !pend && t > 0) {
         let u = t;
         if (open === 0) {
-          // Flat: the return is exactly 0 and the peak and drawdown stay as they are.
-          while (u < quietEnd && signals[sig0 + u] === 0) {
-            sum += flatExcess;
-            sumSq += flatExcess * flatExcess;
-            if (recording) {
-              if (returnsOut.length > 0) returnsOut[at0 + u] = 0;
-              if (equityOut.length > 0) equityOut[at0 + u] = eqPrev;
-              if (grossOut.length > 0) grossOut[at0 + u] = 0;
+          // Flat: the return is exactly 0 and the peak and drawdown stay as they are. Adding a
+          // zero excess return leaves the sums as they are (they are never −0), so without a
+          // risk-free rate the run is only a scan for the next signal.
+          while (u < quietEnd && signals[sig0 + u] === 0) u++;
+          if (flatExcess !== 0) {
+            for (let k = t; k < u; k++) {
+              sum += flatExcess;
+              sumSq += flatExcess * flatExcess;
             }
-            u++;
+          }
+          if (recording) {
+            // A series not recorded is empty: its fill is clamped to nothing.
+            returnsOut.fill(0, at0 + t, at0 + u);
+            equityOut.fill(eqPrev, at0 + t, at0 + u);
+            grossOut.fill(0, at0 + t, at0 + u);
           }
         } else if (!(q0 < 0 && borrow > 0)) {
+          // Equity at or above `floor` cannot deepen the drawdown, so the division is skipped
+          // there: see DRAWDOWN_MARGIN.
+          let floor = peak * (1 + mdd) * DRAWDOWN_MARGIN;
           while (
             u < quietEnd &&
             signals[sig0 + u] === 0 &&
@@ -273,8 +289,13 @@ export class BarStepKernel {
             const x = ret - rf;
             sum += x;
             sumSq += x * x;
-            if (eq >= peak) peak = eq;
-            else if (eq / peak - 1 < mdd) mdd = eq / peak - 1;
+            if (eq >= peak) {
+              peak = eq;
+              floor = peak * (1 + mdd) * DRAWDOWN_MARGIN;
+            } else if (eq < floor && eq / peak - 1 < mdd) {
+              mdd = eq / peak - 1;
+              floor = peak * (1 + mdd) * DRAWDOWN_MARGIN;
+            }
             eqPrev = eq;
             u++;
           }
