@@ -8,20 +8,21 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   const out = new Float64Array(n);
   out.fill(Number.NaN, 0, Math.min(period - 1, n));
   if (n < period) return out;
-  let sum = 0;
-  let prev = 0;
-  for (let t = 0; t < n; t++) {
-    const hl = high[t] - low[t];
-    const tr = t === 0 ? hl : Math.max(hl, Math.abs(high[t] - close[t - 1]), Math.abs(low[t] - close[t - 1]));
-    if (t < period) {
-      sum += tr;
-      if (t === period - 1) out[t] = prev = sum / period;
-    } else {
-      prev = (prev * (period - 1) + tr) / period;
-      out[t] = prev;
-    }
+  // The seed (a mean of the first `period` true ranges), then Wilder's recursion: two loops, so
+  // the million-bar one tests no warm-up condition.
+  let sum = high[0] - low[0];
+  for (let t = 1; t < period; t++) sum += trueRange(high[t], low[t], close[t - 1]);
+  let prev = sum / period;
+  out[period - 1] = prev;
+  for (let t = period; t < n; t++) {
+    prev = (prev * (period - 1) + trueRange(high[t], low[t], close[t - 1])) / period;
+    out[t] = prev;
   }
   return out;
+}
+
+function trueRange(high: number, low: number, prevClose: number): number {
+  return Math.max(high - low, Math.abs(high - prevClose), Math.abs(low - prevClose));
 }
 
 /**
@@ -47,7 +48,7 @@ export class AtrStream {
     const t = this.bars++;
     const period = this.period;
     const hl = high - low;
-    const tr = t === 0 ? hl : Math.max(hl, Math.abs(high - this.prevClose), Math.abs(low - this.prevClose));
+    const tr = t === 0 ? hl : trueRange(high, low, this.prevClose);
     this.prevClose = close;
     if (t < period) {
       this.sum += tr;

@@ -24,6 +24,24 @@ import { stopLossLevel, takeProfitLevel } from "./stopLevels";
 import { EXIT } from "./tradeLog";
 
 const NONE = 2;
+
+/**
+ * `eq / peak - 1 < mdd` is false wherever eq >= peak * (1 + mdd) in exact arithmetic: 1 + mdd
+ * is exact (mdd is a rounded `r - 1` of a ratio r > 0), and rounding is monotone. A floor of
+ * peak * (1 + mdd) raised by this margin (far above the product's rounding error) is therefore
+ * a bound that skips the division only where it could not change the drawdown: bit for bit.
+ */
+const DRAWDOWN_MARGIN = 1 + 1e-12;
+
+/**
+ * Whether bar prices touch a position's stop-loss or take-profit level (NaN: none): a superset
+ * of the exits `stopExitPrice` makes, so a bar that touches nothing needs no call to it.
+ */
+function stopTouched(q: number, sl: number, tp: number, open: number, high: number, low: number): boolean {
+  return q > 0
+    ? open <= sl || open >= tp || low <= sl || high >= tp
+    : open >= sl || open <= tp || high >= sl || low <= tp;
+}
 const EMPTY = new Float64Array(0);
 
 export class BarStepKernel {
@@ -218,8 +236,77 @@ export class BarStepKernel {
     let pend = anyPending[g];
     let q0 = solo ? qty[c0] : 0;
     let due0 = solo ? holdUntil[c0] : 0;
+    let sl0 = solo ? this.stopLoss[c0] : 0;
+    let tp0 = solo ? this.takeProfit[c0] : 0;
+    const mk0 = spec.markets[c0];
+    const { open: open0, high: high0, low: low0 } = mk0;
+    // Quiet bars of a one-column account (nothing pending, no signal, no stop touched, not due
+    // out, not the "end" bar) only mark to market: they take the short loops below, with the
+    // same arithmetic in the same order as the full bar further down. Guard rails may act on
+    // any bar, so guarded accounts never take them.
+    const quiet = solo && !guarded;
+    const quietEnd = last >= from && last < to ? last : to;
+    const flatExcess = 0 - rf;
     for (let t = from; t < to; t++) {
-      if (pend || (hasStops && open > 0)) {
+      if (quiet && !pend && t > 0) {
+        let u = t;
+        if (open === 0) {
+          // Flat: the return is exactly 0 and the peak and drawdown stay as they are. Adding a
+          // zero excess return leaves the sums as they are (they are never −0), so without a
+          // risk-free rate the run is only a scan for the next signal.
+          while (u < quietEnd && signals[sig0 + u] === 0) u++;
+          if (flatExcess !== 0) {
+            for (let k = t; k < u; k++) {
+              sum += flatExcess;
+              sumSq += flatExcess * flatExcess;
+            }
+          }
+          if (recording) {
+            // A series not recorded is empty: its fill is clamped to nothing.
+            returnsOut.fill(0, at0 + t, at0 + u);
+            equityOut.fill(eqPrev, at0 + t, at0 + u);
+            grossOut.fill(0, at0 + t, at0 + u);
+          }
+        } else if (!(q0 < 0 && borrow > 0)) {
+          // Equity at or above `floor` cannot deepen the drawdown, so the division is skipped
+          // there: see DRAWDOWN_MARGIN.
+          let floor = peak * (1 + mdd) * DRAWDOWN_MARGIN;
+          while (
+            u < quietEnd &&
+            signals[sig0 + u] === 0 &&
+            u + 1 < due0 &&
+            !(hasStops && stopTouched(q0, sl0, tp0, open0[u], high0[u], low0[u]))
+          ) {
+            const value = q0 * close0[u];
+            const eq = cashNow + value;
+            if (!(eq > 0)) break;
+            const ret = eq / eqPrev - 1;
+            if (recording) {
+              if (returnsOut.length > 0) returnsOut[at0 + u] = ret;
+              if (equityOut.length > 0) equityOut[at0 + u] = eq;
+              if (grossOut.length > 0) grossOut[at0 + u] = Math.abs(value) / eq;
+            }
+            const x = ret - rf;
+            sum += x;
+            sumSq += x * x;
+            if (eq >= peak) {
+              peak = eq;
+              floor = peak * (1 + mdd) * DRAWDOWN_MARGIN;
+            } else if (eq < floor && eq / peak - 1 < mdd) {
+              mdd = eq / peak - 1;
+              floor = peak * (1 + mdd) * DRAWDOWN_MARGIN;
+            }
+            eqPrev = eq;
+            u++;
+          }
+        }
+        if (u > t) {
+          t = u - 1;
+          continue;
+        }
+      }
+      // A one-column account's stops go to the method only on a bar that touches a level.
+      if (pend || (hasStops && open > 0 && (!solo || stopTouched(q0, sl0, tp0, open0[t], high0[t], low0[t])))) {
         equity[g] = eqPrev;
         if (atOpen && pend) this.fillPending(g, t, false);
         if (hasStops && openPositions[g] > 0) this.stopOut(g, t);
@@ -230,6 +317,8 @@ export class BarStepKernel {
         if (solo) {
           q0 = qty[c0];
           due0 = holdUntil[c0];
+          sl0 = this.stopLoss[c0];
+          tp0 = this.takeProfit[c0];
         }
       }
       // Mark to market at the close, after the bar's short borrow fee. A one-column account

@@ -13,23 +13,34 @@ export function rollingVolatility(close: Float64Array, lookback: number): Float6
   // as much as the computation.
   const out = new Float64Array(n);
   out.fill(Number.NaN, 0, Math.min(lookback, n));
+  // Return k sits at ring[k % lookback] from its bar until `lookback` bars later, when it leaves
+  // the window: each return is divided out once, and the slot doubles as the phase of the
+  // periodic fresh sum (t % lookback === (t − lookback) % lookback).
+  const ring = new Float64Array(lookback);
+  for (let k = 1; k < Math.min(lookback, n); k++) ring[k] = close[k] / close[k - 1] - 1;
   let s = 0;
   let ss = 0;
+  let slot = 0;
   for (let t = lookback; t < n; t++) {
-    if ((t - lookback) % lookback === 0) {
+    const add = close[t] / close[t - 1] - 1;
+    const drop = ring[slot];
+    ring[slot] = add;
+    if (slot === 0) {
+      // Returns t − lookback + 1 .. t in time order: slots 1 .. lookback − 1, then slot 0.
       s = 0;
       ss = 0;
-      for (let k = t - lookback + 1; k <= t; k++) {
-        const r = close[k] / close[k - 1] - 1;
+      for (let k = 1; k < lookback; k++) {
+        const r = ring[k];
         s += r;
         ss += r * r;
       }
+      s += add;
+      ss += add * add;
     } else {
-      const add = close[t] / close[t - 1] - 1;
-      const drop = close[t - lookback] / close[t - lookback - 1] - 1;
       s += add - drop;
       ss += add * add - drop * drop;
     }
+    if (++slot === lookback) slot = 0;
     const v = (ss - (s * s) / lookback) / (lookback - 1);
     out[t] = v > 0 ? Math.sqrt(v) : 0;
   }
