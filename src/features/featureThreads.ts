@@ -184,7 +184,12 @@ export async function featureThreadsReady(threads = 0): Promise<boolean> {
   const t = resolveFeatureThreads(threads);
   const p = t > 1 ? workersFor(t - 1) : null;
   if (p === null) return false;
-  return (await Promise.all(p.ready.slice(0, t - 1))).every(Boolean) && !broken;
+  const workers = p.workers.slice(0, t - 1);
+  // Held while waiting: unref'd workers alone would let the process exit under the caller's await.
+  for (const w of workers) w.ref();
+  const up = await Promise.all(p.ready.slice(0, t - 1));
+  for (const w of workers) w.unref();
+  return up.every(Boolean) && !broken;
 }
 
 // ---------------------------------------------------------------------------------------------
