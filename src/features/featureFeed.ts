@@ -11,7 +11,8 @@
  * It keeps the last `keep` rows for `rowAt`.
  */
 import { type Bars, isIntraday, isoDate, isoNewYork } from "../data";
-import { availabilityOf, checkCoverage, parseFeaturesConfig } from "./computeFeatures";
+import { availabilityOf, parseFeaturesConfig } from "./computeFeatures";
+import { checkCoverage } from "./stepColumns";
 import type { FeatureInput } from "./featureResult";
 import { FeatureStream } from "./featureStream";
 import type { FeaturesConfig, FeaturesConfigInput } from "./featuresConfig";

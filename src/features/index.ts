@@ -11,7 +11,13 @@ export { DEFAULT_SET_CORRELATED_PAIRS } from "./featureSets";
 export { closeTimes, contextIndex } from "./visibility";
 export { applyNanPolicy } from "./nanPolicy";
 export { FEATURE_CODE_VERSION } from "./cache";
-export { computeFeatures, type FeatureInput, type FeatureResult, parseFeaturesConfig } from "./computeFeatures";
+export {
+  computeFeatures,
+  computeFeaturesMany,
+  type FeatureInput,
+  type FeatureResult,
+  parseFeaturesConfig,
+} from "./computeFeatures";
 export { adx, atr, bollinger, ema, INDICATOR_CATALOG, macd, rollingBeta, rollingCorrelation, rsi } from "./indicators";
 export { FeatureStream } from "./featureStream";
 export { type Breadth, type BreadthOptions, breadth } from "./breadth";

@@ -1,7 +1,8 @@
 /** Phase `features`: every ticker's feature frame, from bars ≤ t only (computeFeatures). */
 import { type Bars, isIntraday, loadUniverse } from "../../data";
 import {
-  computeFeatures,
+  type computeFeatures,
+  computeFeaturesMany,
   type FeatureInput,
   featurePlan,
   parseFeaturesConfig,
@@ -67,12 +68,9 @@ export async function buildFeatures({ config, hooks, timer }: PhaseContext, data
     );
   }
   const { tickerBars } = data;
+  const inputs = tickerBars.map((_, k) => featureInputOf(data, k, universe));
   const results = await timer.run("features", tickerBars.length, (h) =>
-    tickerBars.map((_, k) => {
-      const result = computeFeatures(config.features, featureInputOf(data, k, universe), { regimes: config.regimes });
-      h.tick();
-      return result;
-    }),
+    computeFeaturesMany(config.features, inputs, { regimes: config.regimes, onEach: () => h.tick() }),
   );
   for (const [k, fr] of results.entries()) {
     const skipped = skippedFeaturesNote(data.tickers[k], fr.report.skipped);

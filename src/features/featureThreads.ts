@@ -1,0 +1,270 @@
+/**
+ * Plan steps on worker threads (docs/architecture.md, "How feature work reaches threads"). The
+ * steps of one computation are independent (stepColumns.ts): the main thread posts the job,
+ * then it and the workers take steps from one shared counter until none is left, so a slow
+ * step on one thread is balanced by the others. The bars go out once in a SharedArrayBuffer;
+ * columns come back by transfer. A worker runs the same functions on the same inputs, so every
+ * value is bit-identical to the single-thread path; the frame is put together in plan order by
+ * computeFeatures.ts whichever thread made a column.
+ *
+ * The call stays synchronous: the main thread waits for the workers' last steps in
+ * `Atomics.wait` and reads their columns with `receiveMessageOnPort`. A worker wraps each step,
+ * so a step that throws is reported and redone on the main thread, which throws its error in
+ * plan order as the single-thread path does.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { type MessagePort, MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { FeatureInput } from "./featureResult";
+import type { FeaturesConfig } from "./featuresConfig";
+import type { PlanStep } from "./planSteps";
+import { type SharedBars, shareBars } from "./sharedBars";
+import { isSelfContained, type StepColumns, StepSeries, stepColumns } from "./stepColumns";
+
+/** A step's columns, or what it threw. */
+export type StepOutcome = StepColumns | { error: unknown };
+
+/** One computation's steps: `runs` are the plan positions of the indicator steps to compute. */
+export interface StepsJob {
+  config: FeaturesConfig;
+  input: FeatureInput;
+  plan: readonly PlanStep[];
+  runs: readonly number[];
+}
+
+/**
+ * Below this many bar × step units a job runs on the main thread: posting a job and joining it
+ * costs ~0.2 ms, about what 3,000 units of indicator work take (measured: bench/features.ts).
+ */
+const MIN_WORK = 100_000;
+/**
+ * A cold start (a worker bundles src/features with esbuild and compiles it, ~0.5 s of the other
+ * core) pays only for a computation of several seconds: above this many units (~1 s single
+ * thread) the workers are started; smaller jobs use them once they are up.
+ */
+export const START_WORK = 10_000_000;
+
+/** Threads to use: `threads` if > 0, else every core. */
+export function resolveFeatureThreads(threads = 0): number {
+  return threads > 0 ? Math.floor(threads) : Math.max(1, availableParallelism());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+/** Main → worker: the steps at plan positions `items` are taken through `ctl` (see WorkerJob's fields). */
+export interface WorkerJob {
+  config: FeaturesConfig;
+  bars: SharedBars;
+  /** The context series the steps' benchmarks read. */
+  context: Record<string, SharedBars>;
+  items: number[];
+  /** Int32: [0] next item to take, [1] items the workers finished. */
+  ctl: SharedArrayBuffer;
+}
+
+/** Worker → main, one per item taken: its columns (transferred) or that it threw. */
+export interface WorkerResult {
+  item: number;
+  columns: StepColumns | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workers
+
+/**
+ * Where this file lies, for the worker's bundle: `__dirname` under CommonJS (tslab, vitest),
+ * else the first stack frame (tsx runs src/ as ES modules, without `import.meta` in the source
+ * as notebooks need). Null when neither names a directory holding featureWorker.ts.
+ */
+function sourceDir(): string | null {
+  let dir: string | null = typeof __dirname === "string" ? __dirname : null;
+  if (dir === null) {
+    const frame = /(?:file:\/\/)?(\/[^\s():]*)\/featureThreads\.[cm]?[jt]s:\d+:\d+/.exec(new Error().stack ?? "");
+    dir = frame ? frame[1] : null;
+  }
+  return dir !== null && existsSync(join(dir, "featureWorker.ts")) ? dir : null;
+}
+
+/**
+ * The worker's script: bundle featureWorker.ts with esbuild (tsx's, in node_modules) into
+ * CommonJS, then run it with a `require` rooted at src/features. Bundling happens in the worker,
+ * on its own core, so starting workers costs the main thread nothing.
+ */
+const BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+const { createRequire } = require("node:module");
+const esbuild = require(workerData.esbuild);
+const built = esbuild.buildSync({
+  entryPoints: [workerData.entry], bundle: true, write: false, format: "cjs", platform: "node",
+  packages: "external", logLevel: "silent",
+});
+const module = { exports: {} };
+new Function("require", "module", "exports", "workerData", built.outputFiles[0].text)(
+  createRequire(workerData.entry), module, module.exports, workerData);
+`;
+
+interface Pool {
+  /** src/features, and esbuild's entry file. */
+  dir: string;
+  esbuild: string;
+  workers: Worker[];
+  /** Per worker: resolves true once its bundle runs, false if it failed to start. */
+  ready: Promise<boolean>[];
+  /** Main-thread ends of the workers' result channels, read synchronously. */
+  ports: MessagePort[];
+}
+
+let pool: Pool | null = null;
+/** Set when a worker failed to start (no esbuild, no source directory): threads are off for the process. */
+let broken = false;
+
+function startWorker(dir: string, esbuild: string): { worker: Worker; port: MessagePort; ready: Promise<boolean> } {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    // No inherited loaders (tsx, vitest, tslab's preload): the bundle is plain CommonJS.
+    execArgv: [],
+    workerData: { esbuild, entry: join(dir, "featureWorker.ts"), port: port2 },
+    transferList: [port2],
+  });
+  const ready = new Promise<boolean>((resolve) => {
+    worker.once("message", () => resolve(true));
+    worker.on("error", (e) => {
+      broken = true;
+      process.emitWarning(`features: a worker thread failed, steps run on the main thread (${e.message})`);
+      resolve(false);
+    });
+  });
+  worker.unref();
+  return { worker, port: port1, ready };
+}
+
+/** The pool, grown to `n` workers (started on first use; unref'd, they never keep a process alive). */
+function workersFor(n: number): Pool | null {
+  if (broken) return null;
+  if (pool === null) {
+    const dir = sourceDir();
+    let esbuild: string | null = null;
+    try {
+      if (dir !== null) esbuild = createRequire(join(dir, "featureThreads.ts")).resolve("esbuild");
+    } catch {
+      esbuild = null;
+    }
+    if (dir === null || esbuild === null) {
+      broken = true;
+      return null;
+    }
+    pool = { dir, esbuild, workers: [], ready: [], ports: [] };
+  }
+  const p = pool;
+  while (p.workers.length < n) {
+    const { worker, port, ready } = startWorker(p.dir, p.esbuild);
+    p.workers.push(worker);
+    p.ports.push(port);
+    p.ready.push(ready);
+  }
+  return p;
+}
+
+/** Starts the workers for `threads` threads when `work` (bar × step units) is worth a cold start. */
+export function warmFeatureThreads(threads: number, work: number): void {
+  const t = resolveFeatureThreads(threads);
+  if (t > 1 && work >= START_WORK) workersFor(t - 1);
+}
+
+/**
+ * Starts the workers for `threads` threads whatever the work, and resolves once they run: true,
+ * or false when threads are unavailable (one thread asked, no esbuild, a worker that failed).
+ * For tests and benchmarks, which measure warm workers.
+ */
+export async function featureThreadsReady(threads = 0): Promise<boolean> {
+  const t = resolveFeatureThreads(threads);
+  const p = t > 1 ? workersFor(t - 1) : null;
+  if (p === null) return false;
+  const workers = p.workers.slice(0, t - 1);
+  // Held while waiting: unref'd workers alone would let the process exit under the caller's await.
+  for (const w of workers) w.ref();
+  const up = await Promise.all(p.ready.slice(0, t - 1));
+  for (const w of workers) w.unref();
+  return up.every(Boolean) && !broken;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a job
+
+/** Steps computed by the workers in this process (tests check that the parallel path ran). */
+export const threadStats = { workerSteps: 0 };
+
+function computeHere(series: StepSeries, plan: readonly PlanStep[], k: number): StepOutcome {
+  try {
+    return stepColumns(series, plan[k] as Extract<PlanStep, { kind: "indicator" }>);
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * The columns of every step in `job.runs`, by plan position; on `threads` threads when the job
+ * is large enough (and the workers are up or worth starting), else on this thread.
+ */
+export function runSteps(job: StepsJob, threads: number): Map<number, StepOutcome> {
+  const { input, plan, runs } = job;
+  const series = new StepSeries(input);
+  const made = new Map<number, StepOutcome>();
+  const shared = runs.filter((k) => isSelfContained(plan[k] as Extract<PlanStep, { kind: "indicator" }>));
+  const work = input.bars.ts.length * shared.length;
+  const t = resolveFeatureThreads(threads);
+  if (t > 1 && work >= START_WORK) warmFeatureThreads(t, work);
+  const p = t > 1 && work >= MIN_WORK && pool !== null && !broken ? pool : null;
+  if (p === null) {
+    for (const k of runs) {
+      const outcome = computeHere(series, plan, k);
+      made.set(k, outcome);
+      if ("error" in outcome) break;
+    }
+    return made;
+  }
+  const nWorkers = Math.min(t - 1, p.workers.length);
+  const ctl = new Int32Array(new SharedArrayBuffer(8));
+  const context: Record<string, SharedBars> = {};
+  for (const k of shared) {
+    const step = plan[k] as Extract<PlanStep, { kind: "indicator" }>;
+    const b = step.def.needsBenchmark ? input.context?.[step.params.benchmark as string] : undefined;
+    if (b) context[b.ticker] = shareBars(b);
+  }
+  const message: WorkerJob = {
+    config: job.config,
+    bars: shareBars(input.bars),
+    context,
+    items: shared,
+    ctl: ctl.buffer as SharedArrayBuffer,
+  };
+  for (let w = 0; w < nWorkers; w++) p.workers[w].postMessage(message);
+  // The steps only this thread can run (context memo, universe) first, while the workers start on the shared ones.
+  for (const k of runs) if (!shared.includes(k)) made.set(k, computeHere(series, plan, k));
+  let mine = 0;
+  for (;;) {
+    const i = Atomics.add(ctl, 0, 1);
+    if (i >= shared.length) break;
+    made.set(shared[i], computeHere(series, plan, shared[i]));
+    mine++;
+  }
+  const theirs = shared.length - mine;
+  for (;;) {
+    const done = Atomics.load(ctl, 1);
+    if (done >= theirs) break;
+    Atomics.wait(ctl, 1, done);
+  }
+  for (let w = 0; w < nWorkers; w++) {
+    for (let m = receiveMessageOnPort(p.ports[w]); m !== undefined; m = receiveMessageOnPort(p.ports[w])) {
+      const r = m.message as WorkerResult;
+      // A step that threw on the worker is redone here: its error is the main thread's own.
+      made.set(shared[r.item], r.columns ?? computeHere(series, plan, shared[r.item]));
+      threadStats.workerSteps++;
+    }
+  }
+  return made;
+}
