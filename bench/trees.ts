@@ -11,7 +11,9 @@
  * Every tool uses both cores (ours: n_threads 2; XGBoost nthread 2; LightGBM num_threads 2;
  * sklearn n_jobs 2) and is timed from the raw matrix (binning / DMatrix construction included).
  * The machine is shared and its speed drifts over minutes: each Python reference runs right
- * before our matching run (not all of them first), and figures are reported as measured.
+ * before our matching run (not all of them first), and figures are reported as measured. The gbm
+ * fits (ours and XGBoost's) are repeated (TREES_BENCH_REPEATS, default 3), each pair back to back;
+ * the ratios reported are the medians of the pairs' ratios, each pair's shown beside them.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -27,6 +29,7 @@ const python = join(root, ".venv-bench", "bin", "python");
 // TREES_BENCH_ROWS shrinks the run for a quick check (the issue's figures use the defaults).
 const N_BIG = Number(process.env.TREES_BENCH_ROWS ?? 500_000);
 const N_SMALL = Math.min(100_000, N_BIG);
+const REPEATS = Number(process.env.TREES_BENCH_REPEATS ?? 3);
 const WARMUP = 400;
 const HORIZON = 15;
 
@@ -127,14 +130,15 @@ import lightgbm as lgb
 from sklearn.ensemble import RandomForestClassifier
 
 params = {"tree_method": "hist", "max_depth": 6, "eta": 0.1, "objective": "binary:logistic", "nthread": 2, "max_bin": 256}
-if part in ("100k", "500k"):
-    n = n_small if part == "100k" else len(yb)
+if part in ("100k", "500k", "100k-xgb", "500k-xgb"):
+    n = n_small if part.startswith("100k") else len(yb)
     t = time.perf_counter()
     d = xgb.DMatrix(Xb[:n], label=yb[:n], nthread=2)
     bst = xgb.train(params, d, 200)
     out["xgb_time"] = time.perf_counter() - t
     out["xgb_auc"] = roc_auc_score(yt, bst.predict(xgb.DMatrix(Xt, nthread=2)))
     note("xgb_time")
+if part in ("100k", "500k"):
     t = time.perf_counter()
     ds = lgb.Dataset(Xb[:n], label=yb[:n], params={"max_bin": 255, "verbose": -1})
     gbm = lgb.train({"objective": "binary", "max_depth": 6, "num_leaves": 64, "learning_rate": 0.1, "num_threads": 2, "verbose": -1, "min_child_weight": 1, "min_data_in_leaf": 1, "lambda_l2": 1}, ds, 200)
@@ -174,7 +178,8 @@ console.log(
 const SHAP_ROWS = Math.min(10_000, test.X.nRows);
 
 /**
- * One part of the Python references ("100k", "500k" (with XGBoost's SHAP), "cpu1", "rf"). Each
+ * One part of the Python references ("100k", "500k" (with XGBoost's SHAP), "100k-xgb" and
+ * "500k-xgb" (XGBoost alone, for the repeats), "cpu1", "rf"). Each
  * part runs right before our matching run: the machine's speed drifts over minutes, so a tool
  * timed minutes apart from the other would skew the ratio.
  */
@@ -202,12 +207,42 @@ async function timeGbm(X: FeatureMatrix, y: Float64Array) {
 // a one-off cost per process that the native libraries do not have.
 await new GbmModel({ ...gbmParams, n_trees: 10 }).fit(sliceRows(train.X, 0, 20_000), train.y.subarray(0, 20_000));
 console.log("each Python reference (XGBoost hist, LightGBM, scikit-learn RF; 2 threads each) runs next to ours …");
-const ref100 = reference("100k");
-const g100 = await timeGbm(small, ySmall);
-console.log(`  ours gbm ${N_SMALL} rows: ${fmt(g100.seconds)} s, AUC ${fmt(g100.auc, 4)}`);
-const ref500 = reference("500k");
-const g500 = await timeGbm(train.X, train.y);
-console.log(`  ours gbm ${N_BIG} rows: ${fmt(g500.seconds)} s, AUC ${fmt(g500.auc, 4)}`);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
+
+/**
+ * REPEATS pairs of fits on `rows` rows, XGBoost's right before ours (the first reference also
+ * times LightGBM, and XGBoost's SHAP at 500k); the median of each figure and of the pairs' ratios.
+ */
+async function gbmPairs(part: "100k" | "500k", X: FeatureMatrix, y: Float64Array) {
+  const ref = reference(part);
+  const xgb: number[] = [];
+  const ours: number[] = [];
+  const ratios: number[] = [];
+  let fit: Awaited<ReturnType<typeof timeGbm>> | undefined;
+  for (let r = 0; r < REPEATS; r++) {
+    const x = r === 0 ? ref : reference(`${part}-xgb`);
+    fit = await timeGbm(X, y);
+    xgb.push(x.xgb_time);
+    ours.push(fit.seconds);
+    ratios.push(fit.seconds / x.xgb_time);
+    console.log(
+      `  ours gbm ${X.nRows} rows: ${fmt(fit.seconds)} s, AUC ${fmt(fit.auc, 4)}; xgb ${fmt(x.xgb_time)} s: ratio ${fmt(ratios[r])}`,
+    );
+  }
+  if (fit === undefined) throw new Error("trees bench: TREES_BENCH_REPEATS must be at least 1");
+  return { ref, fit, seconds: median(ours), xgbSeconds: median(xgb), ratio: median(ratios), ratios };
+}
+
+const p100 = await gbmPairs("100k", small, ySmall);
+const ref100 = p100.ref;
+const g100 = { ...p100.fit, seconds: p100.seconds };
+const p500 = await gbmPairs("500k", train.X, train.y);
+const ref500 = p500.ref;
+const g500 = { ...p500.fit, seconds: p500.seconds };
 const shapX = sliceRows(test.X, 0, SHAP_ROWS);
 const tShap = performance.now();
 await g500.m.shapParallel(shapX, 2);
@@ -237,16 +272,22 @@ const predSeconds = (performance.now() - tPred) / 1000;
 
 const rows: [string, string, string, string][] = [
   [
-    "gbm 100k × 200 trees",
+    `gbm 100k × 200 trees, median of ${REPEATS}`,
     `${fmt(g100.seconds)} s (AUC ${fmt(g100.auc, 4)})`,
-    `xgb ${fmt(ref100.xgb_time)} s (AUC ${fmt(ref100.xgb_auc, 4)})`,
+    `xgb ${fmt(p100.xgbSeconds)} s (AUC ${fmt(ref100.xgb_auc, 4)})`,
     `lgb ${fmt(ref100.lgb_time)} s (AUC ${fmt(ref100.lgb_auc, 4)})`,
   ],
   [
-    "gbm 500k × 200 trees",
+    `gbm 500k × 200 trees, median of ${REPEATS}`,
     `${fmt(g500.seconds)} s (AUC ${fmt(g500.auc, 4)})`,
-    `xgb ${fmt(ref500.xgb_time)} s (AUC ${fmt(ref500.xgb_auc, 4)})`,
+    `xgb ${fmt(p500.xgbSeconds)} s (AUC ${fmt(ref500.xgb_auc, 4)})`,
     `lgb ${fmt(ref500.lgb_time)} s (AUC ${fmt(ref500.lgb_auc, 4)})`,
+  ],
+  [
+    "gbm ÷ xgb time, per pair",
+    `100k ${p100.ratios.map((r) => fmt(r)).join(" ")} (median ${fmt(p100.ratio)})`,
+    `500k ${p500.ratios.map((r) => fmt(r)).join(" ")} (median ${fmt(p500.ratio)})`,
+    "",
   ],
   [
     "gbm 100k, 1 thread, CPU seconds",
@@ -273,8 +314,8 @@ console.log("(shared 2-core machine: timings are noisy; each reference ran right
 
 console.log(
   JSON.stringify({
-    gbm_vs_xgb_time_ratio_100k: g100.seconds / ref100.xgb_time,
-    gbm_vs_xgb_time_ratio_500k: g500.seconds / ref500.xgb_time,
+    gbm_vs_xgb_time_ratio_100k: p100.ratio,
+    gbm_vs_xgb_time_ratio_500k: p500.ratio,
     gbm_vs_xgb_auc_diff_500k: g500.auc - ref500.xgb_auc,
     rf_vs_sklearn_time_ratio_100k: rfSeconds / refRf.sk_rf_time,
     rf_vs_sklearn_auc_diff_100k: rfAuc - refRf.sk_rf_auc,
