@@ -31,6 +31,7 @@ export {
   type DistributionProfile,
   distributionProfile,
   type FeatureProfile,
+  featureProfiles,
   KS_SAMPLE_SIZE,
   parseReferenceProfile,
   type PredictedProbabilityKind,
@@ -42,6 +43,7 @@ export {
   type ReferenceProfileInput,
   referenceProfileJson,
   TOP_FEATURES,
+  type WindowFeatureProfiles,
 } from "./referenceProfile";
 export {
   ACCURACY_BANDS,

@@ -91,6 +91,30 @@ export function distributionProfile(values: ArrayLike<number>, what: string): Di
   return { ...binnedReference(sorted), n, missing: values.length - n, sample };
 }
 
+/** The training window's feature distributions (`featureProfiles`), and the window's row count. */
+export interface WindowFeatureProfiles {
+  readonly rows: number;
+  readonly profiles: readonly FeatureProfile[];
+}
+
+/**
+ * Each feature's distribution on the training window (every column the same length). Variants of
+ * one run fitted on the same columns share them: computed once, passed to each variant's profile.
+ */
+export function featureProfiles(
+  names: readonly string[],
+  columns: readonly ArrayLike<number>[],
+): WindowFeatureProfiles {
+  if (names.length !== columns.length) {
+    throw new Error(`reference profile: ${names.length} feature names but ${columns.length} columns`);
+  }
+  const rows = columns.length > 0 ? columns[0].length : 0;
+  columns.forEach((c, j) => {
+    if (c.length !== rows) throw new Error(`reference profile: feature ${names[j]} has ${c.length} rows, not ${rows}`);
+  });
+  return { rows, profiles: names.map((name, j) => ({ name, ...distributionProfile(columns[j], `feature ${name}`) })) };
+}
+
 export interface ReferenceProfileInput {
   variant: string;
   window: { start: string; end: string };
@@ -103,22 +127,19 @@ export interface ReferenceProfileInput {
   topFeatures: readonly string[] | null;
 }
 
-export function buildReferenceProfile(input: ReferenceProfileInput): ReferenceProfile {
-  const { names, columns } = input.features;
-  if (names.length !== columns.length) {
-    throw new Error(`reference profile: ${names.length} feature names but ${columns.length} columns`);
-  }
-  const rows = columns.length > 0 ? columns[0].length : 0;
-  columns.forEach((c, j) => {
-    if (c.length !== rows) throw new Error(`reference profile: feature ${names[j]} has ${c.length} rows, not ${rows}`);
-  });
+/** A profile from the window's columns, or from their profiles (`featureProfiles`) made already. */
+export function buildReferenceProfile(
+  input: ReferenceProfileInput | (Omit<ReferenceProfileInput, "features"> & { features: WindowFeatureProfiles }),
+): ReferenceProfile {
+  const f = input.features;
+  const { rows, profiles } = "profiles" in f ? f : featureProfiles(f.names, f.columns);
   const predicted = predictedProbability(input.probabilities.values, input.probabilities.width);
   const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
   const profile: ReferenceProfile = {
     schemaVersion: REFERENCE_PROFILE_SCHEMA_VERSION,
     variant: input.variant,
     window: { ...input.window, rows },
-    features: names.map((name, j) => ({ name, ...distributionProfile(columns[j], `feature ${name}`) })),
+    features: [...profiles],
     prediction: { kind: predicted.kind, ...distributionProfile(predicted.values, "the predicted probability") },
     baseline: {
       accuracy: finiteOrNull(input.baseline.accuracy),

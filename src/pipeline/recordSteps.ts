@@ -26,7 +26,7 @@ import { gridJson } from "./gridArtifact";
 import { goNoGoMetrics } from "./goNoGoFigures";
 import { variantModel } from "./modelExport";
 import { evaluationJson } from "./reportEvaluation";
-import { variantReferenceProfile } from "./referenceProfileArtifact";
+import { type SharedFeatureProfiles, variantReferenceProfile } from "./referenceProfileArtifact";
 import { REGIME_BREAKDOWN_ARTIFACT } from "./regimeBreakdown";
 import { RETURNS_ARTIFACT, returnsCsv } from "./returnsArtifact";
 
@@ -142,8 +142,9 @@ async function recordModelExport(r: ExperimentResult, { parent, metrics, metrics
 
 /** Each logged model's drift reference profile (`reference_profile.json` beside its model.json). */
 async function recordReferenceProfiles(r: ExperimentResult, { parent }: Recording): Promise<void> {
+  const shared: SharedFeatureProfiles = new Map();
   for (const variant of variantsOf(r)) {
-    const profile = variantReferenceProfile(r, variant);
+    const profile = variantReferenceProfile(r, variant, shared);
     await parent.logModelFiles(variant, [{ path: REFERENCE_PROFILE_FILE, content: referenceProfileJson(profile) }]);
   }
 }

@@ -13,7 +13,12 @@
  * does not compute); null when no member has SHAP.
  */
 import type { Importance } from "../models";
-import { buildReferenceProfile, type ReferenceProfile } from "../monitoring";
+import {
+  buildReferenceProfile,
+  featureProfiles,
+  type ReferenceProfile,
+  type WindowFeatureProfiles,
+} from "../monitoring";
 import type { BlendResult, ExperimentResult } from "./experimentResult";
 import type { Panel } from "./panel";
 
@@ -28,7 +33,9 @@ export function windowColumns(
     const i = panel.names.indexOf(name);
     if (i < 0) throw new Error(`${where}: feature ${name} is not a panel column`);
     const c = panel.columns[i];
-    return Float64Array.from(rows, (r) => c[r]);
+    const out = new Float64Array(rows.length);
+    for (let j = 0; j < rows.length; j++) out[j] = c[rows[j]];
+    return out;
   });
 }
 
@@ -90,8 +97,21 @@ function variantParts(r: ExperimentResult, variant: string, where: string) {
   };
 }
 
-/** The profile of `variant` ("ensemble" or a model's name) of a finished run. */
-export function variantReferenceProfile(r: ExperimentResult, variant: string): ReferenceProfile {
+/**
+ * The window's feature profiles already built for a run, by the feature names (joined): its
+ * variants mostly share their columns, and profiling 200 columns is most of a profile's cost.
+ */
+export type SharedFeatureProfiles = Map<string, WindowFeatureProfiles>;
+
+/**
+ * The profile of `variant` ("ensemble" or a model's name) of a finished run; `shared` (one per
+ * run) lets the run's variants reuse the feature profiles of the same columns.
+ */
+export function variantReferenceProfile(
+  r: ExperimentResult,
+  variant: string,
+  shared: SharedFeatureProfiles = new Map(),
+): ReferenceProfile {
   const where = `reference profile of ${variant}`;
   const { featureNames, oof, holdout, oos, top } = variantParts(r, variant, where);
   const rows = r.plan.rows;
@@ -103,10 +123,16 @@ export function variantReferenceProfile(r: ExperimentResult, variant: string): R
   scored.forEach((row, j) => {
     for (let c = 0; c < r.width; c++) probs[j * r.width + c] = source[row * r.width + c];
   });
+  const key = featureNames.join("\n");
+  let features = shared.get(key);
+  if (!features) {
+    features = featureProfiles(featureNames, windowColumns(r.panel, rows, featureNames, where));
+    shared.set(key, features);
+  }
   return buildReferenceProfile({
     variant,
     window: windowOf(r.panel, rows),
-    features: { names: featureNames, columns: windowColumns(r.panel, rows, featureNames, where) },
+    features,
     probabilities: { values: probs, width: r.width },
     baseline: { accuracy: oos.accuracy, ece: oos.ece, rows: oos.rows },
     topFeatures: top,

@@ -182,11 +182,8 @@ export async function runTracked(loaded: LoadedConfig, opts: TrackOptions = {}):
     throw err;
   }
   const r = result;
-  let runUrl: string | null = null;
-  if (!parent.offline && parent.serverRunId) {
-    const exp = await timed(() => recorder.client.getExperimentByName(config.tracking.experiment));
-    if (exp) runUrl = runUrlOf(recorder.client.trackingUri, exp.experiment_id, parent.serverRunId);
-  }
+  // The parent's outbox knows its experiment id: no request for it.
+  const runUrl = parent.offline ? null : parent.uiUrl;
   opts.onPhase?.("record");
   const reportStart = performance.now();
   const summary = experimentSummary(r, runUrl);

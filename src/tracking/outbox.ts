@@ -20,7 +20,7 @@
  * Why replay creates no duplicates: progress is recorded after each applied entry, so an
  * interrupted replay repeats at most the one entry in flight, and every entry is idempotent on
  * MLflow's side: the run is created with the tag `wsp.local_run_id` and found by it before any
- * creation; params with an unchanged value are accepted again; metrics carry the timestamp taken
+ * creation (but its very first send by the process that wrote it, see `OutboxRun.startUnsent`); params with an unchanged value are accepted again; metrics carry the timestamp taken
  * when the run logged them, and MLflow's SQL store drops a metric whose (key, timestamp, step,
  * value) the run already holds; tags, artifact uploads (a PUT) and the final status overwrite;
  * a trial is one experiment tag per trial id (trials.ts), so writing it again changes nothing; a
@@ -150,8 +150,17 @@ export class OutboxRun {
     run.writeProgress({ applied: 0, serverRunId: null, experimentId: null, rejected: [] });
     run.cachedEntries = [];
     run.append(start);
+    run.startUnsent = true;
     return run;
   }
+
+  /**
+   * True from `create` until the start entry is first sent, in the writing process only: no run
+   * of this fresh local id can be on the server yet, so creating it needs no search by local id
+   * (one search per run, the slowest request of a run's recording). A replay from disk, and any
+   * send after the first (a lost response, say), searches first.
+   */
+  startUnsent = false;
 
   /** The writer keeps its entries and progress in memory so draining after each write stays O(1) in reads. */
   private cachedEntries: OutboxEntry[] | null = null;

@@ -89,7 +89,9 @@ export async function applyEntry(
         parentId = await findRunByLocalId(client, experimentId, entry.parentLocalId);
         if (!parentId) throw new OutboxUnavailable(`parent run ${entry.parentLocalId} is not on the server yet`);
       }
-      let runId = await findRunByLocalId(client, experimentId, entry.localId);
+      const unsent = run.startUnsent;
+      run.startUnsent = false;
+      let runId = unsent ? null : await findRunByLocalId(client, experimentId, entry.localId);
       if (!runId) {
         const tags: Record<string, string> = { ...entry.tags, [LOCAL_RUN_ID_TAG]: entry.localId };
         if (parentId) tags["mlflow.parentRunId"] = parentId;

@@ -135,7 +135,10 @@ export class Recorder {
       tags,
       startTime: Date.now(),
     };
-    if (parent) start.parentLocalId = parent.localId;
+    // A parent already on the server is named by its MLflow id: replaying the child then needs no
+    // search for the parent's local id.
+    if (parent?.serverRunId) start.parentRunId = parent.serverRunId;
+    else if (parent) start.parentLocalId = parent.localId;
     else if (input.parentRunId) start.parentRunId = input.parentRunId;
     const outbox = OutboxRun.create(this.outboxDir, start);
     const run = new RunRecorder(this, outbox, input.experiment);

@@ -1,6 +1,5 @@
-import { rocAuc } from "./rocAuc";
 import { isoTime } from "./duration";
-import { SplitError, type SplitPlan } from "./splitPlan";
+import { type Split, SplitError, type SplitPlan } from "./splitPlan";
 
 /** One feature column, a value per label row (NaN where unknown). */
 export interface FeatureColumn {
@@ -44,22 +43,69 @@ export function aucNullStd(nPos: number, nNeg: number): number {
   return Math.sqrt((nPos + nNeg + 1) / (12 * nPos * nNeg));
 }
 
-function gather(values: Float64Array, y: Float64Array, rows: Int32Array, positive: number) {
+/**
+ * Each row's rank among the feature's distinct values (−0 and 0 one value), −1 where the value
+ * or the label is missing, from one native sort of the values.
+ */
+function ranked(values: Float64Array, y: Float64Array): { rank: Int32Array; distinct: number } {
+  const sorted = new Float64Array(y.length);
   let m = 0;
-  for (let j = 0; j < rows.length; j++) if (!Number.isNaN(values[rows[j]]) && !Number.isNaN(y[rows[j]])) m++;
-  const x = new Float64Array(m);
-  const t = new Float64Array(m);
-  let pos = 0;
-  let k = 0;
-  for (let j = 0; j < rows.length; j++) {
-    const r = rows[j];
-    if (Number.isNaN(values[r]) || Number.isNaN(y[r])) continue;
-    x[k] = values[r];
-    t[k] = y[r] === positive ? 1 : 0;
-    pos += t[k];
-    k++;
+  for (let r = 0; r < y.length; r++) if (!Number.isNaN(values[r]) && !Number.isNaN(y[r])) sorted[m++] = values[r];
+  sorted.subarray(0, m).sort();
+  let distinct = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[distinct - 1]) sorted[distinct++] = sorted[i];
+  const rank = new Int32Array(y.length).fill(-1);
+  for (let r = 0; r < y.length; r++) {
+    const v = values[r];
+    if (Number.isNaN(v) || Number.isNaN(y[r])) continue;
+    let lo = 0;
+    let hi = distinct - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    rank[r] = lo;
   }
-  return { x, t, pos, neg: m - pos };
+  return { rank, distinct };
+}
+
+/**
+ * One split's Mann-Whitney sums of one feature: per positive, the negatives strictly below it
+ * plus half the tied ones, over its training rows and its test rows, counted per distinct
+ * value (`counts`, scratch: 4 per value). Every term is a multiple of 1/2, so the sums are exact
+ * and equal to `aucOf`'s in any order: sum / pos / neg is the AUC bit for bit, and pos·neg − sum
+ * that of the negated feature.
+ */
+function splitSums(
+  y: Float64Array,
+  f: { rank: Int32Array; distinct: number },
+  split: Pick<Split, "train" | "test">,
+  positive: number,
+  counts: Int32Array,
+) {
+  counts.fill(0, 0, 4 * f.distinct);
+  for (const [rows, at] of [
+    [split.train, 0],
+    [split.test, 2],
+  ] as const) {
+    for (let j = 0; j < rows.length; j++) {
+      const r = rows[j];
+      const k = f.rank[r];
+      if (k >= 0) counts[4 * k + at + (y[r] === positive ? 0 : 1)]++;
+    }
+  }
+  const c = { trPos: 0, trNeg: 0, trSum: 0, tePos: 0, teNeg: 0, teSum: 0 };
+  for (let u = 0; u < f.distinct; u++) {
+    const [trP, trN, teP, teN] = [counts[4 * u], counts[4 * u + 1], counts[4 * u + 2], counts[4 * u + 3]];
+    c.trSum += trP * c.trNeg + 0.5 * trP * trN;
+    c.teSum += teP * c.teNeg + 0.5 * teP * teN;
+    c.trPos += trP;
+    c.trNeg += trN;
+    c.tePos += teP;
+    c.teNeg += teN;
+  }
+  return c;
 }
 
 /**
@@ -77,6 +123,7 @@ export function univariateAucScreen(
   const threshold = opts.threshold ?? 0.6;
   const positive = opts.positiveClass ?? 1;
   const screens: FeatureScreen[] = [];
+  const counts = new Int32Array(4 * y.length);
   for (const f of features) {
     if (f.values.length !== y.length) {
       throw new SplitError(
@@ -87,15 +134,15 @@ export function univariateAucScreen(
     let sum = 0;
     let varSum = 0;
     let folds = 0;
-    plan.splits.forEach((s, i) => {
-      const tr = gather(f.values, y, s.train, positive);
-      const te = gather(f.values, y, s.test, positive);
-      if (tr.pos === 0 || tr.neg === 0 || te.pos === 0 || te.neg === 0) return;
-      const sign = rocAuc(tr.t, tr.x) >= 0.5 ? 1 : -1;
-      if (sign < 0) for (let j = 0; j < te.x.length; j++) te.x[j] = -te.x[j];
-      foldAuc[i] = rocAuc(te.t, te.x);
+    const r = ranked(f.values, y);
+    plan.splits.forEach((split, i) => {
+      const c = splitSums(y, r, split, positive, counts);
+      if (c.trPos === 0 || c.trNeg === 0 || c.tePos === 0 || c.teNeg === 0) return;
+      // The sign is fitted on the training rows (their AUC), then the test AUC is of sign·feature.
+      const sign = c.trSum / c.trPos / c.trNeg >= 0.5 ? 1 : -1;
+      foldAuc[i] = (sign > 0 ? c.teSum : c.tePos * c.teNeg - c.teSum) / c.tePos / c.teNeg;
       sum += foldAuc[i];
-      varSum += aucNullStd(te.pos, te.neg) ** 2;
+      varSum += aucNullStd(c.tePos, c.teNeg) ** 2;
       folds++;
     });
     const meanAuc = folds > 0 ? sum / folds : Number.NaN;
