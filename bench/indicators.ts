@@ -14,14 +14,16 @@
  *   or candle at a time, are its fastest path) and `technicalindicators` (`calculate` on number
  *   arrays). Input conversion to each library's native form is done before timing.
  *
- * Every figure is the median CPU time of 5 runs after a warm-up run, the runs of the contenders
- * of one process alternating round by round; the machine is shared, so single runs are noisy.
+ * Every figure is the median CPU time of 5 runs after a warm-up run, each run after a full garbage
+ * collection (in node and in python); the machine is shared, so single runs are noisy.
  * Last line: one JSON object with the keys of issues 4 and 20.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import ti from "technicalindicators";
 import * as tsig from "trading-signals";
 import type { Bars } from "../src/data";
@@ -48,13 +50,25 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Median of RUNS CPU times per contender, after one warm-up call each; each round runs every contender once. */
+// A full collection before every timed call (outside the timing), so that no figure pays for
+// the garbage of the call before it, another indicator's or its own (a million-value array
+// freed late costs page faults in whatever runs next).
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+/** Median of RUNS CPU times per contender, each after a warm-up call, one contender after another. */
 function medians(fns: Record<string, () => unknown>): Record<string, number> {
-  const names = Object.keys(fns);
-  for (const name of names) fns[name]();
-  const runs: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
-  for (let r = 0; r < RUNS; r++) for (const name of names) runs[name].push(cpuMs(fns[name]));
-  return Object.fromEntries(names.map((k) => [k, median(runs[k])]));
+  const out: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    fn();
+    const runs: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      gc();
+      runs.push(cpuMs(fn));
+    }
+    out[name] = median(runs);
+  }
+  return out;
 }
 
 const fmt = (ms: number | undefined, w = 8) =>
@@ -127,7 +141,7 @@ function talibTimes(): Record<string, number> {
     .map(([name, expr]) => `  ${JSON.stringify(name)}: lambda: ${expr},`)
     .join("\n");
   const script = `
-import json, sys, time
+import gc, json, sys, time
 import numpy as np, talib
 o, h, l, c, v = (np.ascontiguousarray(a) for a in np.fromfile(sys.argv[1], dtype=np.float64).reshape(5, -1))
 def bollinger():
@@ -144,9 +158,10 @@ calls = {
 ${calls}
 }
 runs = {name: [] for name in calls}
-for fn in calls.values(): fn()
-for _ in range(${RUNS}):
-  for name, fn in calls.items():
+for name, fn in calls.items():
+  fn()
+  for _ in range(${RUNS}):
+    gc.collect()
     t0 = time.process_time(); fn(); runs[name].append((time.process_time() - t0) * 1000)
 print(json.dumps({name: float(np.median(ts)) for name, ts in runs.items()}))
 `;
