@@ -17,7 +17,7 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   const n = checkSameLength("atr", { high, low, close });
   requireBars("atr", n, period, `period=${period}`);
   // Every index is written once below (NaN where there is no value) rather than the array
-  // filled with NaN first: a second pass over a fresh million-bar array is a fifth of the run.
+  // filled with NaN first, which was a second pass over it for nothing.
   const out = new Float64Array(n);
   const decay = (period - 1) / period;
   const weight = 1 / period;
@@ -54,7 +54,8 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
  * The hot loop, from bar `start` (whose previous bar holds the seed `value`) through the first
  * NaN bar (written NaN); returns the index after it (n if none). The recursion is a multiply-add
  * by constants rather than TA-Lib's divide, and it steps two bars at a time, value₂ = value·d² +
- * (TR₁·w·d + TR₂·w), the first bar's value computed off the chain: without a fused multiply-add
+ * (TR₁·w·d + TR₂·w), the first bar's value computed off the chain as one step (so a series cut
+ * after it ends on the same value, bit for bit): without a fused multiply-add
  * in V8 the chain's latency bounds this loop, and the two-bar step halves it (the same values as
  * one bar at a time, which the streaming twin does, to ~1e-16 relative, far inside the 1e-9 both
  * are tested to). One NaN test per pair (a NaN high or low makes its TR NaN); a pair holding a
