@@ -33,6 +33,12 @@ import { millionBars } from "./_millionBars";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const python = join(root, ".venv-bench", "bin", "python");
 const RUNS = 5;
+/**
+ * Untimed calls before the timed ones: a million-value indicator reaches its steady time only after
+ * a few calls (V8's optimised code, the allocator's reuse of freed arrays: Bollinger measured
+ * 117, 80, 103, 59, 45, 20, 30, 23 ms on its first eight calls), for every contender alike.
+ */
+const WARMUP = 3;
 
 /** CPU time (user + system of this process, ms) of one call. CPU rather than wall time: the 2
  * cores are shared, and a process waiting for a core accrues wall time but not CPU time. TA-Lib
@@ -56,11 +62,11 @@ function median(xs: readonly number[]): number {
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
-/** Median of RUNS CPU times per contender, each after a warm-up call, one contender after another. */
+/** Median of RUNS CPU times per contender, each after WARMUP calls, one contender after another. */
 function medians(fns: Record<string, () => unknown>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, fn] of Object.entries(fns)) {
-    fn();
+    for (let w = 0; w < WARMUP; w++) fn();
     const runs: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       gc();
@@ -159,7 +165,8 @@ ${calls}
 }
 runs = {name: [] for name in calls}
 for name, fn in calls.items():
-  fn()
+  for _ in range(${WARMUP}):
+    fn()
   for _ in range(${RUNS}):
     gc.collect()
     t0 = time.process_time(); fn(); runs[name].append((time.process_time() - t0) * 1000)
