@@ -89,7 +89,7 @@ function sourceDir(): string | null {
 }
 
 /**
- * The worker's script: bundle featureWorker.ts with esbuild (tsx's, in node_modules) into
+ * The worker's script: bundle featureWorker.ts with esbuild (a declared dependency, which tsx also runs on) into
  * CommonJS, then run it with a `require` rooted at src/features. Bundling happens in the worker,
  * on its own core, so starting workers costs the main thread nothing.
  */
