@@ -1,6 +1,6 @@
 /**
  * Bad input where users meet it: `wsp data validate|ingest` and `wsp run` in a child process
- * (`npx tsx src/cli.ts …`), each refusing with an error that names the file, row or YAML path,
+ * (`node --import tsx src/cli.ts …`), each refusing with an error that names the file, row or YAML path,
  * exits non-zero, and quotes at most ~120 characters of what the file holds.
  */
 import { execFile } from "node:child_process";

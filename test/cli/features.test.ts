@@ -18,10 +18,10 @@ interface Result {
   stderr: string;
 }
 
-/** `npx tsx src/cli.ts features …` from the project root, as a user runs it. */
+/** `npx wsp features …` (`node bin/wsp.js`) from the project root, as a user runs it. */
 async function wsp(...args: string[]): Promise<Result> {
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "src/cli.ts", "features", ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["bin/wsp.js", "features", ...args], {
       cwd: process.cwd(),
       maxBuffer: 16 * 1024 * 1024,
     });

@@ -1,5 +1,5 @@
 /**
- * `wsp services` as a user runs it (`npx tsx src/cli.ts services …`): a server named by its
+ * `wsp services` as a user runs it (`npx wsp services …`): a server named by its
  * environment variable is reported as the user's and never stopped, and an unknown service name
  * is refused with the valid ones. Starting and stopping the local servers is in
  * test/services/discovery.test.ts.
@@ -17,7 +17,7 @@ interface Result {
 
 async function wsp(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Result> {
   try {
-    const { stdout, stderr } = await promisify(execFile)("npx", ["tsx", "src/cli.ts", "services", ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["bin/wsp.js", "services", ...args], {
       cwd: process.cwd(),
       env,
     });

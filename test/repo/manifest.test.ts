@@ -14,7 +14,7 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { ve
 
 describe("project manifest", () => {
   it("`wsp --version` prints package.json's version", async () => {
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "src/cli.ts", "--version"], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, ["bin/wsp.js", "--version"], { cwd: root });
     expect(stdout).toBe(`${pkg.version}\n`);
   }, 60_000);
 

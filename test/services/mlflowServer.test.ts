@@ -97,7 +97,7 @@ describe("start-up errors", () => {
 
 describe("wsp mlflow status", () => {
   it("says the server is up", () => {
-    const out = spawnSync(join(process.cwd(), "node_modules", ".bin", "tsx"), ["src/cli.ts", "mlflow", "status"], {
+    const out = spawnSync(process.execPath, ["bin/wsp.js", "mlflow", "status"], {
       encoding: "utf8",
       env: { ...process.env, MLFLOW_TRACKING_URI: uri },
       timeout: 60_000,

@@ -281,7 +281,7 @@ describe("the monitoring page on the planted-signal champion", { timeout: 600_00
     function wsp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
       return new Promise((resolve, reject) => {
         const env = { ...process.env, MLFLOW_TRACKING_URI: uri };
-        const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env });
+        const child = spawn(process.execPath, ["bin/wsp.js", ...args], { cwd: process.cwd(), env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (b) => {

@@ -1,5 +1,5 @@
 /**
- * `wsp` as a user runs it: a child process (`npx tsx src/cli.ts …`) at the repository root, its
+ * `wsp` as a user runs it: a child process (`npx wsp …`, i.e. `node bin/wsp.js …`) at the repository root, its
  * exit code and both streams. `env` is laid over this process's environment; an undefined value
  * removes a variable (a test that must not find the suite's DATABASE_URL).
  */
@@ -15,7 +15,7 @@ export function wsp(args: readonly string[], env: Record<string, string | undefi
   const childEnv = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
   return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env: childEnv });
+    const child = spawn(process.execPath, ["bin/wsp.js", ...args], { cwd: process.cwd(), env: childEnv });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {

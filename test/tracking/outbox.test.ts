@@ -138,11 +138,11 @@ describe("MLflow down mid-run", () => {
 
   it("`wsp mlflow sync` replays everything once the server is back", async () => {
     await startMlflowServer({ repoRoot, storeDir, port });
-    const res = spawnSync(
-      join(repoRoot, "node_modules", ".bin", "tsx"),
-      ["src/cli.ts", "mlflow", "sync", "--outbox", outboxDir],
-      { cwd: repoRoot, env: { ...process.env, MLFLOW_TRACKING_URI: uri }, encoding: "utf8" },
-    );
+    const res = spawnSync(process.execPath, ["bin/wsp.js", "mlflow", "sync", "--outbox", outboxDir], {
+      cwd: repoRoot,
+      env: { ...process.env, MLFLOW_TRACKING_URI: uri },
+      encoding: "utf8",
+    });
     expect(res.stderr).toBe("");
     expect(res.status).toBe(0);
     expect(res.stdout).toContain("3 of 3 outbox run(s) synced");

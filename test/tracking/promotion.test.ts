@@ -58,7 +58,7 @@ function python(code: string): string {
 }
 
 function wsp(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(join(process.cwd(), "node_modules", ".bin", "tsx"), ["src/cli.ts", ...args], {
+  return spawnSync(process.execPath, ["bin/wsp.js", ...args], {
     env: { ...process.env, MLFLOW_TRACKING_URI: uri },
     encoding: "utf8",
   });

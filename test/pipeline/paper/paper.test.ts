@@ -159,10 +159,9 @@ describe("paper trading the planted-signal champion", { timeout: 600_000 }, () =
   it("runs as `wsp paper`, printing the daily report and the backtest's final equity", async () => {
     const { url, schema } = target.options;
     const { stdout } = await promisify(execFile)(
-      "npx",
+      process.execPath,
       [
-        "tsx",
-        "src/cli.ts",
+        "bin/wsp.js",
         "paper",
         "--model",
         `${champion.modelName}@champion`,
