@@ -45,10 +45,10 @@ export function keltner(
   const { period, atrPeriod, multiplier } = resolve(options);
   const n = checkSameLength("keltner", { high, low, close });
   requireBars("keltner", n, Math.max(period - 1, atrPeriod), `period=${period}, atrPeriod=${atrPeriod}`);
-  const range = atr(high, low, close, atrPeriod);
+  // The ATR's array becomes the lower band: each bar's ATR is read before the band is written there.
+  const lower = atr(high, low, close, atrPeriod);
   const upper = new Float64Array(n);
   const middle = new Float64Array(n);
-  const lower = new Float64Array(n);
   const alpha = 2 / (period + 1);
   let count = 0;
   let ema = 0;
@@ -66,7 +66,7 @@ export function keltner(
     } else {
       ema += alpha * (c - ema);
     }
-    const a = range[i];
+    const a = lower[i];
     if (count >= period && !Number.isNaN(a)) {
       middle[i] = ema;
       upper[i] = ema + multiplier * a;
