@@ -49,6 +49,25 @@ export function keltner(
   const lower = atr(high, low, close, atrPeriod);
   const upper = new Float64Array(n);
   const middle = new Float64Array(n);
+  keltnerRun(high, low, close, period, multiplier, upper, middle, lower);
+  return { upper, middle, lower };
+}
+
+/**
+ * The channel from the ATR in `lower`, in a module-level function of arrays and numbers so that
+ * its optimised code outlives the call (keltner's own code depends on the options object's shape).
+ */
+function keltnerRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  multiplier: number,
+  upper: Float64Array,
+  middle: Float64Array,
+  lower: Float64Array,
+): void {
+  const n = close.length;
   const alpha = 2 / (period + 1);
   let count = 0;
   let ema = 0;
@@ -75,7 +94,6 @@ export function keltner(
       upper[i] = middle[i] = lower[i] = Number.NaN;
     }
   }
-  return { upper, middle, lower };
 }
 
 /** Streaming twin of {@link keltner}. */

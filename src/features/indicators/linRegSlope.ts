@@ -19,12 +19,16 @@ export function linRegSlope(close: Float64Array, period = 14): Float64Array {
   return out;
 }
 
+/** The least-squares slope from the window's sums (a function, not a closure made per call). */
+function slopeOf(period: number, sumX: number, divisor: number, sumXY: number, sumY: number): number {
+  return (period * sumXY - sumX * sumY) / divisor;
+}
+
 /** The slopes over one clean run [s, e), in a module-level function so that its optimised code outlives the call. */
 function slopeRun(close: Float64Array, period: number, s: number, e: number, out: Float64Array): void {
   const sumX = period * (period - 1) * 0.5;
   const sumXSqr = (period * (period - 1) * (2 * period - 1)) / 6;
   const divisor = sumX * sumX - period * sumXSqr;
-  const slope = (sumXY: number, sumY: number) => (period * sumXY - sumX * sumY) / divisor;
   // Four bars per pass: their sums are independent chains of adds, which the core overlaps;
   // one bar's two chains alone leave it waiting on add latency. Each sum adds the same terms
   // in the same order as the one-bar loop below and the streaming twin (bit for bit).
@@ -53,10 +57,10 @@ function slopeRun(close: Float64Array, period: number, s: number, e: number, out
       xy2 += i * a2;
       xy3 += i * a3;
     }
-    out[today] = slope(xy0, y0);
-    out[today + 1] = slope(xy1, y1);
-    out[today + 2] = slope(xy2, y2);
-    out[today + 3] = slope(xy3, y3);
+    out[today] = slopeOf(period, sumX, divisor, xy0, y0);
+    out[today + 1] = slopeOf(period, sumX, divisor, xy1, y1);
+    out[today + 2] = slopeOf(period, sumX, divisor, xy2, y2);
+    out[today + 3] = slopeOf(period, sumX, divisor, xy3, y3);
   }
   for (; today < e; today++) {
     let sumXY = 0;
@@ -67,7 +71,7 @@ function slopeRun(close: Float64Array, period: number, s: number, e: number, out
       sumY += y;
       sumXY += i * y;
     }
-    out[today] = slope(sumXY, sumY);
+    out[today] = slopeOf(period, sumX, divisor, sumXY, sumY);
   }
 }
 
