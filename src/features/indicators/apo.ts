@@ -1,4 +1,4 @@
-import { PriceOscillatorStream, priceOscillator } from "./_shared/priceOscillator";
+import { type CombineAverages, PriceOscillatorStream, priceOscillator } from "./_shared/priceOscillator";
 import { type IndicatorDescriptor, int, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
@@ -9,10 +9,12 @@ const apoOf = (fast: number, slow: number): number => fast - slow;
  * Only the SMA is supported. First value at index slowPeriod−1.
  */
 export function apo(close: Float64Array, fastPeriod = 12, slowPeriod = 26): Float64Array {
-  return priceOscillator("apo", close, fastPeriod, slowPeriod, (fast, slow, from, to, out) => {
-    for (let i = from; i < to; i++) out[i] = apoOf(fast[i], slow[i]);
-  });
+  return priceOscillator("apo", close, fastPeriod, slowPeriod, apoValues);
 }
+
+const apoValues: CombineAverages = (fast, slow, from, to, out) => {
+  for (let i = from; i < to; i++) out[i] = apoOf(fast[i], slow[i]);
+};
 
 export class ApoStream extends PriceOscillatorStream {
   constructor(fastPeriod = 12, slowPeriod = 26) {

@@ -26,46 +26,61 @@ export function aroon(high: Float64Array, low: Float64Array, period = 14): Aroon
   const down = new Float64Array(n);
   const osc = new Float64Array(n);
   const factor = 100 / period;
-  eachCleanRun([high, low], [up, down, osc], period, (s, e) => {
-    let hiIdx = -1;
-    let loIdx = -1;
-    let hi = 0;
-    let lo = 0;
-    for (let today = s + period, trailing = s; today < e; today++, trailing++) {
-      const l = low[today];
-      if (loIdx < trailing) {
-        loIdx = trailing;
-        lo = low[trailing];
-        for (let i = trailing + 1; i <= today; i++) {
-          if (low[i] <= lo) {
-            lo = low[i];
-            loIdx = i;
-          }
-        }
-      } else if (l <= lo) {
-        lo = l;
-        loIdx = today;
-      }
-      const h = high[today];
-      if (hiIdx < trailing) {
-        hiIdx = trailing;
-        hi = high[trailing];
-        for (let i = trailing + 1; i <= today; i++) {
-          if (high[i] >= hi) {
-            hi = high[i];
-            hiIdx = i;
-          }
-        }
-      } else if (h >= hi) {
-        hi = h;
-        hiIdx = today;
-      }
-      up[today] = factor * (period - (today - hiIdx));
-      down[today] = factor * (period - (today - loIdx));
-      osc[today] = factor * (hiIdx - loIdx);
-    }
-  });
+  eachCleanRun([high, low], [up, down, osc], period, (s, e) =>
+    aroonRun(high, low, period, factor, s, e, up, down, osc),
+  );
   return { up, down, osc };
+}
+
+/** Aroon over one clean run [s, e), in a module-level function so that its optimised code outlives the call. */
+function aroonRun(
+  high: Float64Array,
+  low: Float64Array,
+  period: number,
+  factor: number,
+  s: number,
+  e: number,
+  up: Float64Array,
+  down: Float64Array,
+  osc: Float64Array,
+): void {
+  let hiIdx = -1;
+  let loIdx = -1;
+  let hi = 0;
+  let lo = 0;
+  for (let today = s + period, trailing = s; today < e; today++, trailing++) {
+    const l = low[today];
+    if (loIdx < trailing) {
+      loIdx = trailing;
+      lo = low[trailing];
+      for (let i = trailing + 1; i <= today; i++) {
+        if (low[i] <= lo) {
+          lo = low[i];
+          loIdx = i;
+        }
+      }
+    } else if (l <= lo) {
+      lo = l;
+      loIdx = today;
+    }
+    const h = high[today];
+    if (hiIdx < trailing) {
+      hiIdx = trailing;
+      hi = high[trailing];
+      for (let i = trailing + 1; i <= today; i++) {
+        if (high[i] >= hi) {
+          hi = high[i];
+          hiIdx = i;
+        }
+      }
+    } else if (h >= hi) {
+      hi = h;
+      hiIdx = today;
+    }
+    up[today] = factor * (period - (today - hiIdx));
+    down[today] = factor * (period - (today - loIdx));
+    osc[today] = factor * (hiIdx - loIdx);
+  }
 }
 
 export class AroonStream implements StreamingIndicator<AroonOutput<number>> {

@@ -30,11 +30,23 @@ export function cci(high: Float64Array, low: Float64Array, close: Float64Array, 
   requireBars("cci", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
   const tp = new Float64Array(n);
-  eachCleanRun([high, low, close], [out], period - 1, (s, e) => {
-    for (let i = s; i < e; i++) tp[i] = (high[i] + low[i] + close[i]) / 3;
-    for (let i = s + period - 1; i < e; i++) out[i] = cciWindow(tp, i - period + 1, period, tp[i]);
-  });
+  eachCleanRun([high, low, close], [out], period - 1, (s, e) => cciRun(high, low, close, period, s, e, tp, out));
   return out;
+}
+
+/** CCI over one clean run [s, e), in a module-level function so that its optimised code outlives the call. */
+function cciRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  s: number,
+  e: number,
+  tp: Float64Array,
+  out: Float64Array,
+): void {
+  for (let i = s; i < e; i++) tp[i] = (high[i] + low[i] + close[i]) / 3;
+  for (let i = s + period - 1; i < e; i++) out[i] = cciWindow(tp, i - period + 1, period, tp[i]);
 }
 
 export class CciStream implements StreamingIndicator<number> {

@@ -36,20 +36,36 @@ export function chaikinOscillator(
   const lookback = lookbackOf(fast, slow);
   requireBars("chaikinOscillator", n, lookback, `fast=${fast}, slow=${slow}`);
   const out = new Float64Array(n);
+  eachCleanRun([high, low, close, volume], [out], lookback, (start, end) =>
+    adoscRun(high, low, close, volume, fast, slow, lookback, start, end, out),
+  );
+  return out;
+}
+
+/** The oscillator over one clean run, in a module-level function so that its optimised code outlives the call. */
+function adoscRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  fast: number,
+  slow: number,
+  lookback: number,
+  start: number,
+  end: number,
+  out: Float64Array,
+): void {
   const kf = 2 / (fast + 1);
   const ks = 2 / (slow + 1);
-  eachCleanRun([high, low, close, volume], [out], lookback, (start, end) => {
-    let ad = closeLocation(high[start], low[start], close[start]) * volume[start];
-    let f = ad;
-    let s = ad;
-    for (let i = start + 1; i < end; i++) {
-      ad += closeLocation(high[i], low[i], close[i]) * volume[i];
-      f = kf * ad + (1 - kf) * f;
-      s = ks * ad + (1 - ks) * s;
-      if (i >= start + lookback) out[i] = f - s;
-    }
-  });
-  return out;
+  let ad = closeLocation(high[start], low[start], close[start]) * volume[start];
+  let f = ad;
+  let s = ad;
+  for (let i = start + 1; i < end; i++) {
+    ad += closeLocation(high[i], low[i], close[i]) * volume[i];
+    f = kf * ad + (1 - kf) * f;
+    s = ks * ad + (1 - ks) * s;
+    if (i >= start + lookback) out[i] = f - s;
+  }
 }
 
 /** Streaming twin of {@link chaikinOscillator}. */

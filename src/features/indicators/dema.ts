@@ -1,4 +1,4 @@
-import { EmaCascadeStream, emaCascade } from "./_shared/emaCascade";
+import { type CascadeCombine, EmaCascadeStream, emaCascade } from "./_shared/emaCascade";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
 
@@ -7,10 +7,12 @@ import { level } from "./_shared/describe";
  * `period` inputs (TA-Lib's seeding), so the first value is at index 2·(period−1).
  */
 export function dema(close: Float64Array, period = 20): Float64Array {
-  return emaCascade("dema", close, period, 2, ([e1, e2], from, to, out) => {
-    for (let i = from; i < to; i++) out[i] = 2 * e1[i] - e2[i];
-  });
+  return emaCascade("dema", close, period, 2, demaOf);
 }
+
+const demaOf: CascadeCombine = ([e1, e2], sh, from, to, out) => {
+  for (let i = from; i < to; i++) out[i] = 2 * e1[i - sh] - e2[i - sh];
+};
 
 export class DemaStream extends EmaCascadeStream {
   constructor(readonly period = 20) {

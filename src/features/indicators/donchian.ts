@@ -1,4 +1,6 @@
+import { eachCleanRun } from "./_shared/cleanRuns";
 import { requireBars } from "./_shared/requireBars";
+import { rollingMaxRun, rollingMinRun } from "./_shared/rollingExtremes";
 import { type OhlcvBar, type StreamingIndicator, checkPeriod, checkSameLength } from "./indicator";
 import { RollingExtremum } from "./_shared/rollingExtremum";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
@@ -25,22 +27,30 @@ export function donchian(high: Float64Array, low: Float64Array, period = 20): Do
   const upper = new Float64Array(n);
   const middle = new Float64Array(n);
   const lower = new Float64Array(n);
-  const hi = new RollingExtremum(period, "max");
-  const lo = new RollingExtremum(period, "min");
-  for (let i = 0; i < n; i++) {
-    hi.push(high[i]);
-    lo.push(low[i]);
-    if (hi.ready && lo.ready) {
-      const u = hi.value();
-      const l = lo.value();
-      upper[i] = u;
-      lower[i] = l;
-      middle[i] = (u + l) / 2;
-    } else {
-      upper[i] = middle[i] = lower[i] = Number.NaN;
-    }
-  }
+  eachCleanRun([high, low], [upper, middle, lower], period - 1, (s, e) =>
+    donchianRun(high, low, period, s, e, upper, middle, lower),
+  );
   return { upper, middle, lower };
+}
+
+/**
+ * The channel over one clean run [s, e). The rolling extremes of rollingExtremes are the same
+ * numbers as the streaming twin's deque (the extreme of a window, the latest on ties), found
+ * with TA-Lib's rescan, which needs no per-call object.
+ */
+function donchianRun(
+  high: Float64Array,
+  low: Float64Array,
+  period: number,
+  s: number,
+  e: number,
+  upper: Float64Array,
+  middle: Float64Array,
+  lower: Float64Array,
+): void {
+  rollingMaxRun(high, s, e, period, upper);
+  rollingMinRun(low, s, e, period, lower);
+  for (let i = s + period - 1; i < e; i++) middle[i] = (upper[i] + lower[i]) / 2;
 }
 
 /** Streaming twin of {@link donchian}. */

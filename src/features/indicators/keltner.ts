@@ -45,10 +45,29 @@ export function keltner(
   const { period, atrPeriod, multiplier } = resolve(options);
   const n = checkSameLength("keltner", { high, low, close });
   requireBars("keltner", n, Math.max(period - 1, atrPeriod), `period=${period}, atrPeriod=${atrPeriod}`);
-  const range = atr(high, low, close, atrPeriod);
+  // The ATR's array becomes the lower band: each bar's ATR is read before the band is written there.
+  const lower = atr(high, low, close, atrPeriod);
   const upper = new Float64Array(n);
   const middle = new Float64Array(n);
-  const lower = new Float64Array(n);
+  keltnerRun(high, low, close, period, multiplier, upper, middle, lower);
+  return { upper, middle, lower };
+}
+
+/**
+ * The channel from the ATR in `lower`, in a module-level function of arrays and numbers so that
+ * its optimised code outlives the call (keltner's own code depends on the options object's shape).
+ */
+function keltnerRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  multiplier: number,
+  upper: Float64Array,
+  middle: Float64Array,
+  lower: Float64Array,
+): void {
+  const n = close.length;
   const alpha = 2 / (period + 1);
   let count = 0;
   let ema = 0;
@@ -66,7 +85,7 @@ export function keltner(
     } else {
       ema += alpha * (c - ema);
     }
-    const a = range[i];
+    const a = lower[i];
     if (count >= period && !Number.isNaN(a)) {
       middle[i] = ema;
       upper[i] = ema + multiplier * a;
@@ -75,7 +94,6 @@ export function keltner(
       upper[i] = middle[i] = lower[i] = Number.NaN;
     }
   }
-  return { upper, middle, lower };
 }
 
 /** Streaming twin of {@link keltner}. */

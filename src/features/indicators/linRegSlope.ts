@@ -15,57 +15,64 @@ export function linRegSlope(close: Float64Array, period = 14): Float64Array {
   checkPeriod("linreg_slope", "period", period, 2);
   requireBars("linreg_slope", close.length, period - 1, `period=${period}`);
   const out = new Float64Array(close.length);
+  eachCleanRun([close], [out], period - 1, (s, e) => slopeRun(close, period, s, e, out));
+  return out;
+}
+
+/** The least-squares slope from the window's sums (a function, not a closure made per call). */
+function slopeOf(period: number, sumX: number, divisor: number, sumXY: number, sumY: number): number {
+  return (period * sumXY - sumX * sumY) / divisor;
+}
+
+/** The slopes over one clean run [s, e), in a module-level function so that its optimised code outlives the call. */
+function slopeRun(close: Float64Array, period: number, s: number, e: number, out: Float64Array): void {
   const sumX = period * (period - 1) * 0.5;
   const sumXSqr = (period * (period - 1) * (2 * period - 1)) / 6;
   const divisor = sumX * sumX - period * sumXSqr;
-  const slope = (sumXY: number, sumY: number) => (period * sumXY - sumX * sumY) / divisor;
-  eachCleanRun([close], [out], period - 1, (s, e) => {
-    // Four bars per pass: their sums are independent chains of adds, which the core overlaps;
-    // one bar's two chains alone leave it waiting on add latency. Each sum adds the same terms
-    // in the same order as the one-bar loop below and the streaming twin (bit for bit).
-    let today = s + period - 1;
-    for (; today + 3 < e; today += 4) {
-      let y0 = 0;
-      let y1 = 0;
-      let y2 = 0;
-      let y3 = 0;
-      let xy0 = 0;
-      let xy1 = 0;
-      let xy2 = 0;
-      let xy3 = 0;
-      for (let i = period - 1; i >= 0; i--) {
-        const b = today - i;
-        const a0 = close[b];
-        const a1 = close[b + 1];
-        const a2 = close[b + 2];
-        const a3 = close[b + 3];
-        y0 += a0;
-        y1 += a1;
-        y2 += a2;
-        y3 += a3;
-        xy0 += i * a0;
-        xy1 += i * a1;
-        xy2 += i * a2;
-        xy3 += i * a3;
-      }
-      out[today] = slope(xy0, y0);
-      out[today + 1] = slope(xy1, y1);
-      out[today + 2] = slope(xy2, y2);
-      out[today + 3] = slope(xy3, y3);
+  // Four bars per pass: their sums are independent chains of adds, which the core overlaps;
+  // one bar's two chains alone leave it waiting on add latency. Each sum adds the same terms
+  // in the same order as the one-bar loop below and the streaming twin (bit for bit).
+  let today = s + period - 1;
+  for (; today + 3 < e; today += 4) {
+    let y0 = 0;
+    let y1 = 0;
+    let y2 = 0;
+    let y3 = 0;
+    let xy0 = 0;
+    let xy1 = 0;
+    let xy2 = 0;
+    let xy3 = 0;
+    for (let i = period - 1; i >= 0; i--) {
+      const b = today - i;
+      const a0 = close[b];
+      const a1 = close[b + 1];
+      const a2 = close[b + 2];
+      const a3 = close[b + 3];
+      y0 += a0;
+      y1 += a1;
+      y2 += a2;
+      y3 += a3;
+      xy0 += i * a0;
+      xy1 += i * a1;
+      xy2 += i * a2;
+      xy3 += i * a3;
     }
-    for (; today < e; today++) {
-      let sumXY = 0;
-      let sumY = 0;
-      // x counts bars back from today (TA-Lib's convention; the divisor's sign undoes it).
-      for (let i = period - 1; i >= 0; i--) {
-        const y = close[today - i];
-        sumY += y;
-        sumXY += i * y;
-      }
-      out[today] = slope(sumXY, sumY);
+    out[today] = slopeOf(period, sumX, divisor, xy0, y0);
+    out[today + 1] = slopeOf(period, sumX, divisor, xy1, y1);
+    out[today + 2] = slopeOf(period, sumX, divisor, xy2, y2);
+    out[today + 3] = slopeOf(period, sumX, divisor, xy3, y3);
+  }
+  for (; today < e; today++) {
+    let sumXY = 0;
+    let sumY = 0;
+    // x counts bars back from today (TA-Lib's convention; the divisor's sign undoes it).
+    for (let i = period - 1; i >= 0; i--) {
+      const y = close[today - i];
+      sumY += y;
+      sumXY += i * y;
     }
-  });
-  return out;
+    out[today] = slopeOf(period, sumX, divisor, sumXY, sumY);
+  }
 }
 
 export class LinRegSlopeStream extends ValueStream {

@@ -39,33 +39,49 @@ export function mfi(
   const out = new Float64Array(n);
   const pos = new Float64Array(n);
   const neg = new Float64Array(n);
-  eachCleanRun([high, low, close, volume], [out], period, (s, e) => {
-    if (e - s <= period) return;
-    let prevTp = (high[s] + low[s] + close[s]) / 3;
-    for (let i = s + 1; i < e; i++) {
-      const tp = (high[i] + low[i] + close[i]) / 3;
-      const flow = tp * volume[i];
-      const d = tpChange(tp, prevTp);
-      pos[i] = d > 0 ? flow : 0;
-      neg[i] = d < 0 ? flow : 0;
-      prevTp = tp;
-    }
-    let posSum = 0;
-    let negSum = 0;
-    for (let i = s + 1; i <= s + period; i++) {
-      posSum += pos[i];
-      negSum += neg[i];
-    }
-    out[s + period] = mfiValue(posSum, negSum);
-    for (let i = s + period + 1; i < e; i++) {
-      posSum -= pos[i - period];
-      negSum -= neg[i - period];
-      posSum += pos[i];
-      negSum += neg[i];
-      out[i] = mfiValue(posSum, negSum);
-    }
-  });
+  eachCleanRun([high, low, close, volume], [out], period, (s, e) =>
+    mfiRun(high, low, close, volume, period, s, e, pos, neg, out),
+  );
   return out;
+}
+
+/** MFI over one clean run [s, e), in a module-level function so that its optimised code outlives the call. */
+function mfiRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  period: number,
+  s: number,
+  e: number,
+  pos: Float64Array,
+  neg: Float64Array,
+  out: Float64Array,
+): void {
+  if (e - s <= period) return;
+  let prevTp = (high[s] + low[s] + close[s]) / 3;
+  for (let i = s + 1; i < e; i++) {
+    const tp = (high[i] + low[i] + close[i]) / 3;
+    const flow = tp * volume[i];
+    const d = tpChange(tp, prevTp);
+    pos[i] = d > 0 ? flow : 0;
+    neg[i] = d < 0 ? flow : 0;
+    prevTp = tp;
+  }
+  let posSum = 0;
+  let negSum = 0;
+  for (let i = s + 1; i <= s + period; i++) {
+    posSum += pos[i];
+    negSum += neg[i];
+  }
+  out[s + period] = mfiValue(posSum, negSum);
+  for (let i = s + period + 1; i < e; i++) {
+    posSum -= pos[i - period];
+    negSum -= neg[i - period];
+    posSum += pos[i];
+    negSum += neg[i];
+    out[i] = mfiValue(posSum, negSum);
+  }
 }
 
 export class MfiStream implements StreamingIndicator<number> {

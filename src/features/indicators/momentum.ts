@@ -8,9 +8,11 @@ function difference(x: number, prev: number): number {
 
 /** Momentum (TA-Lib MOM): x_t − x_{t−period}; first value at index period. */
 export function momentum(close: Float64Array, period = 10): Float64Array {
-  return lagged("mom", close, period, (out, from, to) => {
-    for (let i = from; i < to; i++) out[i] = difference(close[i], close[i - period]);
-  });
+  return lagged("mom", close, period, differences);
+}
+
+function differences(close: Float64Array, period: number, out: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) out[i] = difference(close[i], close[i - period]);
 }
 
 export class MomentumStream extends LaggedStream {

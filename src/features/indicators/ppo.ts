@@ -1,4 +1,4 @@
-import { PriceOscillatorStream, priceOscillator } from "./_shared/priceOscillator";
+import { type CombineAverages, PriceOscillatorStream, priceOscillator } from "./_shared/priceOscillator";
 import { taIsZero } from "./_shared/taIsZero";
 import { type IndicatorDescriptor, int, num } from "./descriptor";
 import { single } from "./_shared/describe";
@@ -14,10 +14,12 @@ function ppoOf(fast: number, slow: number): number {
  * slowPeriod−1.
  */
 export function ppo(close: Float64Array, fastPeriod = 12, slowPeriod = 26): Float64Array {
-  return priceOscillator("ppo", close, fastPeriod, slowPeriod, (fast, slow, from, to, out) => {
-    for (let i = from; i < to; i++) out[i] = ppoOf(fast[i], slow[i]);
-  });
+  return priceOscillator("ppo", close, fastPeriod, slowPeriod, ppoValues);
 }
+
+const ppoValues: CombineAverages = (fast, slow, from, to, out) => {
+  for (let i = from; i < to; i++) out[i] = ppoOf(fast[i], slow[i]);
+};
 
 export class PpoStream extends PriceOscillatorStream {
   constructor(fastPeriod = 12, slowPeriod = 26) {

@@ -9,9 +9,11 @@ function rocValue(x: number, prev: number): number {
 
 /** Rate of change in percent (TA-Lib ROC): 100·(x_t/x_{t−period} − 1); first value at index period. */
 export function roc(close: Float64Array, period = 10): Float64Array {
-  return lagged("roc", close, period, (out, from, to) => {
-    for (let i = from; i < to; i++) out[i] = rocValue(close[i], close[i - period]);
-  });
+  return lagged("roc", close, period, rocValues);
+}
+
+function rocValues(close: Float64Array, period: number, out: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) out[i] = rocValue(close[i], close[i - period]);
 }
 
 export class RocStream extends LaggedStream {

@@ -33,25 +33,38 @@ export function stochRsi(close: Float64Array, rsiPeriod = 14, kPeriod = 14, dPer
   const k = new Float64Array(n);
   const d = new Float64Array(n);
   const r = new Float64Array(n);
-  const hh = new Float64Array(n);
-  const ll = new Float64Array(n);
-  const fastK = new Float64Array(n);
-  const fastD = new Float64Array(n);
   eachCleanRun([close], [k, d], lookback, (s, e) => {
-    if (e - s <= lookback) return;
-    rsiRun(close, s, e, rsiPeriod, r);
-    const rStart = s + rsiPeriod;
-    const kStart = rStart + kPeriod - 1;
-    rollingMaxRun(r, rStart, e, kPeriod, hh);
-    rollingMinRun(r, rStart, e, kPeriod, ll);
-    for (let i = kStart; i < e; i++) fastK[i] = rawK(r[i], hh[i], ll[i]);
-    smaRun(fastK, kStart, e, dPeriod, fastD);
-    for (let i = s + lookback; i < e; i++) {
-      k[i] = fastK[i];
-      d[i] = fastD[i];
-    }
+    if (e - s > lookback) stochRsiRun(close, rsiPeriod, kPeriod, dPeriod, s, e, r, k, d);
   });
   return { k, d };
+}
+
+/**
+ * %K and %D over one clean run [s, e) longer than the lookback. The outputs double as scratch
+ * (the RSI's highest in k, its lowest in d, then fast %K in k), their warm-up set back to NaN at
+ * the end; a module-level function, so that its optimised code outlives the call.
+ */
+function stochRsiRun(
+  close: Float64Array,
+  rsiPeriod: number,
+  kPeriod: number,
+  dPeriod: number,
+  s: number,
+  e: number,
+  r: Float64Array,
+  k: Float64Array,
+  d: Float64Array,
+): void {
+  const lookback = rsiPeriod + kPeriod - 1 + dPeriod - 1;
+  rsiRun(close, s, e, rsiPeriod, r);
+  const rStart = s + rsiPeriod;
+  const kStart = rStart + kPeriod - 1;
+  rollingMaxRun(r, rStart, e, kPeriod, k);
+  rollingMinRun(r, rStart, e, kPeriod, d);
+  for (let i = kStart; i < e; i++) k[i] = rawK(r[i], k[i], d[i]);
+  smaRun(k, kStart, e, dPeriod, d);
+  k.fill(Number.NaN, kStart, s + lookback);
+  d.fill(Number.NaN, kStart, s + lookback);
 }
 
 export class StochRsiStream implements StreamingIndicator<StochRsiOutput<number>> {

@@ -44,25 +44,40 @@ export function stochastic(
   requireBars("stoch", n, lookback, `kPeriod=${kPeriod}, kSmoothing=${kSmoothing}, dPeriod=${dPeriod}`);
   const k = new Float64Array(n);
   const d = new Float64Array(n);
-  const hh = new Float64Array(n);
-  const ll = new Float64Array(n);
   const fastK = new Float64Array(n);
-  const slowK = new Float64Array(n);
-  const slowD = new Float64Array(n);
   eachCleanRun([high, low, close], [k, d], lookback, (s, e) => {
-    if (e - s <= lookback) return;
-    const kStart = s + kPeriod - 1;
-    rollingMaxRun(high, s, e, kPeriod, hh);
-    rollingMinRun(low, s, e, kPeriod, ll);
-    for (let i = kStart; i < e; i++) fastK[i] = rawK(close[i], hh[i], ll[i]);
-    smaRun(fastK, kStart, e, kSmoothing, slowK);
-    smaRun(slowK, kStart + kSmoothing - 1, e, dPeriod, slowD);
-    for (let i = s + lookback; i < e; i++) {
-      k[i] = slowK[i];
-      d[i] = slowD[i];
-    }
+    if (e - s > lookback) stochRun(high, low, close, kPeriod, kSmoothing, dPeriod, s, e, fastK, k, d);
   });
   return { k, d };
+}
+
+/**
+ * %K and %D over one clean run [s, e) longer than the lookback. The outputs double as scratch
+ * (the highest highs in fastK, the lowest lows in d, slow %K in k), their warm-up set back to
+ * NaN at the end; a module-level function, so that its optimised code outlives the call.
+ */
+function stochRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  kPeriod: number,
+  kSmoothing: number,
+  dPeriod: number,
+  s: number,
+  e: number,
+  fastK: Float64Array,
+  k: Float64Array,
+  d: Float64Array,
+): void {
+  const kStart = s + kPeriod - 1;
+  const lookback = kPeriod - 1 + kSmoothing - 1 + dPeriod - 1;
+  rollingMaxRun(high, s, e, kPeriod, fastK);
+  rollingMinRun(low, s, e, kPeriod, d);
+  for (let i = kStart; i < e; i++) fastK[i] = rawK(close[i], fastK[i], d[i]);
+  smaRun(fastK, kStart, e, kSmoothing, k);
+  smaRun(k, kStart + kSmoothing - 1, e, dPeriod, d);
+  k.fill(Number.NaN, kStart + kSmoothing - 1, s + lookback);
+  d.fill(Number.NaN, kStart, s + lookback);
 }
 
 export class StochasticStream implements StreamingIndicator<StochasticOutput<number>> {

@@ -1,4 +1,4 @@
-import { EmaCascadeStream, emaCascade } from "./_shared/emaCascade";
+import { type CascadeCombine, EmaCascadeStream, emaCascade } from "./_shared/emaCascade";
 import { type IndicatorDescriptor, int, num, real } from "./descriptor";
 import { level } from "./_shared/describe";
 import { checkPeriod, IndicatorError } from "./indicator";
@@ -27,11 +27,14 @@ function checkT3(period: number, vFactor: number): Float64Array {
  * TA-Lib seeds them. First value at index 6·(period−1).
  */
 export function t3(close: Float64Array, period = 5, vFactor = 0.7): Float64Array {
-  const [c1, c2, c3, c4] = checkT3(period, vFactor);
-  return emaCascade("t3", close, period, 6, ([, , e3, e4, e5, e6], from, to, out) => {
-    for (let i = from; i < to; i++) out[i] = c1 * e6[i] + c2 * e5[i] + c3 * e4[i] + c4 * e3[i];
-  });
+  return emaCascade("t3", close, period, 6, t3Of, 0, checkT3(period, vFactor));
 }
+
+/** c1·E6 + c2·E5 + c3·E4 + c4·E3 with the weights c of {@link t3Weights}. */
+const t3Of: CascadeCombine = ([, , e3, e4, e5, e6], sh, from, to, out, c) => {
+  const [c1, c2, c3, c4] = c;
+  for (let i = from; i < to; i++) out[i] = c1 * e6[i - sh] + c2 * e5[i - sh] + c3 * e4[i - sh] + c4 * e3[i - sh];
+};
 
 export class T3Stream extends EmaCascadeStream {
   private readonly c: Float64Array;

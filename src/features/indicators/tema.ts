@@ -1,4 +1,4 @@
-import { EmaCascadeStream, emaCascade } from "./_shared/emaCascade";
+import { type CascadeCombine, EmaCascadeStream, emaCascade } from "./_shared/emaCascade";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { level } from "./_shared/describe";
 
@@ -8,10 +8,12 @@ import { level } from "./_shared/describe";
  * order, E3 + (3·E1 − 3·E2), so values match it to the last bits.
  */
 export function tema(close: Float64Array, period = 20): Float64Array {
-  return emaCascade("tema", close, period, 3, ([e1, e2, e3], from, to, out) => {
-    for (let i = from; i < to; i++) out[i] = e3[i] + (3 * e1[i] - 3 * e2[i]);
-  });
+  return emaCascade("tema", close, period, 3, temaOf);
 }
+
+const temaOf: CascadeCombine = ([e1, e2, e3], sh, from, to, out) => {
+  for (let i = from; i < to; i++) out[i] = e3[i - sh] + (3 * e1[i - sh] - 3 * e2[i - sh]);
+};
 
 export class TemaStream extends EmaCascadeStream {
   constructor(readonly period = 20) {

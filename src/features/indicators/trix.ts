@@ -1,4 +1,4 @@
-import { EmaCascadeStream, emaCascade } from "./_shared/emaCascade";
+import { type CascadeCombine, EmaCascadeStream, emaCascade } from "./_shared/emaCascade";
 import { type IndicatorDescriptor, period, num } from "./descriptor";
 import { single } from "./_shared/describe";
 
@@ -13,17 +13,12 @@ function oneBarRoc(x: number, prev: number): number {
  * unstable period). First value at index 3·(period−1) + 1.
  */
 export function trix(close: Float64Array, period = 30): Float64Array {
-  return emaCascade(
-    "trix",
-    close,
-    period,
-    3,
-    ([, , e3], from, to, out) => {
-      for (let i = from; i < to; i++) out[i] = oneBarRoc(e3[i], e3[i - 1]);
-    },
-    1,
-  );
+  return emaCascade("trix", close, period, 3, trixOf, 1);
 }
+
+const trixOf: CascadeCombine = ([, , e3], sh, from, to, out) => {
+  for (let i = from; i < to; i++) out[i] = oneBarRoc(e3[i - sh], e3[i - 1 - sh]);
+};
 
 export class TrixStream extends EmaCascadeStream {
   private prev = Number.NaN;

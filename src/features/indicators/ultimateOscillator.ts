@@ -48,59 +48,76 @@ export function ultimateOscillator(
   const out = new Float64Array(n);
   const bp = new Float64Array(n);
   const tr = new Float64Array(n);
-  eachCleanRun([high, low, close], [out], period3, (s, e) => {
-    const start = s + period3;
-    if (start >= e) return;
-    for (let i = s + 1; i < e; i++) {
-      const h = high[i];
-      const l = low[i];
-      const pc = close[i - 1];
-      bp[i] = close[i] - Math.min(l, pc);
-      let r = h - l;
-      const up = Math.abs(pc - h);
-      if (up > r) r = up;
-      const down = Math.abs(pc - l);
-      if (down > r) r = down;
-      tr[i] = r;
-    }
-    let a1 = 0;
-    let b1 = 0;
-    let a2 = 0;
-    let b2 = 0;
-    let a3 = 0;
-    let b3 = 0;
-    for (let i = start - period1 + 1; i < start; i++) {
-      a1 += bp[i];
-      b1 += tr[i];
-    }
-    for (let i = start - period2 + 1; i < start; i++) {
-      a2 += bp[i];
-      b2 += tr[i];
-    }
-    for (let i = start - period3 + 1; i < start; i++) {
-      a3 += bp[i];
-      b3 += tr[i];
-    }
-    for (let i = start; i < e; i++) {
-      a1 += bp[i];
-      a2 += bp[i];
-      a3 += bp[i];
-      b1 += tr[i];
-      b2 += tr[i];
-      b3 += tr[i];
-      out[i] = ultValue(a1, b1, a2, b2, a3, b3);
-      const t1 = i - period1 + 1;
-      const t2 = i - period2 + 1;
-      const t3 = i - period3 + 1;
-      a1 -= bp[t1];
-      b1 -= tr[t1];
-      a2 -= bp[t2];
-      b2 -= tr[t2];
-      a3 -= bp[t3];
-      b3 -= tr[t3];
-    }
-  });
+  eachCleanRun([high, low, close], [out], period3, (s, e) =>
+    ultoscRun(high, low, close, period1, period2, period3, s, e, bp, tr, out),
+  );
   return out;
+}
+
+/** The oscillator over one clean run [s, e), in a module-level function so that its optimised code outlives the call. */
+function ultoscRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period1: number,
+  period2: number,
+  period3: number,
+  s: number,
+  e: number,
+  bp: Float64Array,
+  tr: Float64Array,
+  out: Float64Array,
+): void {
+  const start = s + period3;
+  if (start >= e) return;
+  for (let i = s + 1; i < e; i++) {
+    const h = high[i];
+    const l = low[i];
+    const pc = close[i - 1];
+    bp[i] = close[i] - Math.min(l, pc);
+    let r = h - l;
+    const up = Math.abs(pc - h);
+    if (up > r) r = up;
+    const down = Math.abs(pc - l);
+    if (down > r) r = down;
+    tr[i] = r;
+  }
+  let a1 = 0;
+  let b1 = 0;
+  let a2 = 0;
+  let b2 = 0;
+  let a3 = 0;
+  let b3 = 0;
+  for (let i = start - period1 + 1; i < start; i++) {
+    a1 += bp[i];
+    b1 += tr[i];
+  }
+  for (let i = start - period2 + 1; i < start; i++) {
+    a2 += bp[i];
+    b2 += tr[i];
+  }
+  for (let i = start - period3 + 1; i < start; i++) {
+    a3 += bp[i];
+    b3 += tr[i];
+  }
+  for (let i = start; i < e; i++) {
+    a1 += bp[i];
+    a2 += bp[i];
+    a3 += bp[i];
+    b1 += tr[i];
+    b2 += tr[i];
+    b3 += tr[i];
+    out[i] = ultValue(a1, b1, a2, b2, a3, b3);
+    const t1 = i - period1 + 1;
+    const t2 = i - period2 + 1;
+    const t3 = i - period3 + 1;
+    a1 -= bp[t1];
+    b1 -= tr[t1];
+    a2 -= bp[t2];
+    b2 -= tr[t2];
+    a3 -= bp[t3];
+    b3 -= tr[t3];
+  }
 }
 
 export class UltimateOscillatorStream implements StreamingIndicator<number> {

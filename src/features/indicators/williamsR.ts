@@ -17,14 +17,25 @@ export function williamsR(high: Float64Array, low: Float64Array, close: Float64A
   const n = checkSameLength("willr", { high, low, close });
   requireBars("willr", n, period - 1, `period=${period}`);
   const out = new Float64Array(n);
-  const hh = new Float64Array(n);
   const ll = new Float64Array(n);
-  eachCleanRun([high, low, close], [out], period - 1, (s, e) => {
-    rollingMaxRun(high, s, e, period, hh);
-    rollingMinRun(low, s, e, period, ll);
-    for (let i = s + period - 1; i < e; i++) out[i] = willr(close[i], hh[i], ll[i]);
-  });
+  eachCleanRun([high, low, close], [out], period - 1, (s, e) => willrRun(high, low, close, period, s, e, ll, out));
   return out;
+}
+
+/** %R over one clean run [s, e); the highest highs go into `out` first, each read before it is overwritten. */
+function willrRun(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  s: number,
+  e: number,
+  ll: Float64Array,
+  out: Float64Array,
+): void {
+  rollingMaxRun(high, s, e, period, out);
+  rollingMinRun(low, s, e, period, ll);
+  for (let i = s + period - 1; i < e; i++) out[i] = willr(close[i], out[i], ll[i]);
 }
 
 export class WilliamsRStream implements StreamingIndicator<number> {

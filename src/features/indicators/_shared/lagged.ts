@@ -8,20 +8,21 @@ import { ValueStream } from "./valueStream";
 export type LagCompare = (x: number, lagged: number) => number;
 
 /**
- * The batch side: `fill(out, from, to)` writes compare(x_i, x_{i−period}) over [from, to), the
- * bars of a clean run from its index `period` on. The loop is the caller's, so each
- * indicator's comparison is inlined there (a call per bar through one shared loop would not be).
+ * The batch side: `fill(close, period, out, from, to)` writes compare(x_i, x_{i−period}) over
+ * [from, to), the bars of a clean run from its index `period` on. The loop is the caller's, so
+ * each indicator's comparison is inlined there (a call per bar through one shared loop would not
+ * be); a module-level function, since a closure made per call is compiled anew on every call.
  */
 export function lagged(
   indicator: string,
   close: Float64Array,
   period: number,
-  fill: (out: Float64Array, from: number, to: number) => void,
+  fill: (close: Float64Array, period: number, out: Float64Array, from: number, to: number) => void,
 ): Float64Array {
   checkPeriod(indicator, "period", period, 1);
   requireBars(indicator, close.length, period, `period=${period}`);
   const out = new Float64Array(close.length);
-  eachCleanRun([close], [out], period, (s, e) => fill(out, s + period, e));
+  eachCleanRun([close], [out], period, (s, e) => fill(close, period, out, s + period, e));
   return out;
 }
 

@@ -27,7 +27,8 @@ export function checkPriceOscillator(indicator: string, fast: number, slow: numb
 /**
  * TA-Lib's price oscillator (TA_INT_PO behind APO and PPO) with its default moving average, the
  * SMA: `combine` writes it from SMA_fast and SMA_slow from the slow SMA's first bar, index
- * slowPeriod−1 of each clean run.
+ * slowPeriod−1 of each clean run, bar by bar (`fast` is `out` itself); a module-level function,
+ * since a closure made per call is compiled anew on every call.
  */
 export function priceOscillator(
   indicator: string,
@@ -40,15 +41,31 @@ export function priceOscillator(
   const n = close.length;
   requireBars(indicator, n, slow - 1, `slowPeriod=${slow}`);
   const out = new Float64Array(n);
-  const fastMa = new Float64Array(n);
   const slowMa = new Float64Array(n);
-  eachCleanRun([close], [out], slow - 1, (s, e) => {
-    if (e - s < slow) return;
-    smaRun(close, s, e, fast, fastMa);
-    smaRun(close, s, e, slow, slowMa);
-    combine(fastMa, slowMa, s + slow - 1, e, out);
-  });
+  eachCleanRun([close], [out], slow - 1, (s, e) => oscillatorRun(close, fast, slow, s, e, slowMa, combine, out));
   return out;
+}
+
+/**
+ * The oscillator over one clean run [s, e), in a module-level function so that its optimised code
+ * outlives the call. The fast SMA goes into `out` (combine reads each bar before writing it), whose
+ * bars before the slow SMA's first get their warm-up NaN back.
+ */
+function oscillatorRun(
+  close: Float64Array,
+  fast: number,
+  slow: number,
+  s: number,
+  e: number,
+  slowMa: Float64Array,
+  combine: CombineAverages,
+  out: Float64Array,
+): void {
+  if (e - s < slow) return;
+  smaRun(close, s, e, fast, out);
+  smaRun(close, s, e, slow, slowMa);
+  combine(out, slowMa, s + slow - 1, e, out);
+  out.fill(Number.NaN, s + fast - 1, s + slow - 1);
 }
 
 /** Streaming twin of {@link priceOscillator}. */
