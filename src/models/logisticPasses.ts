@@ -23,7 +23,7 @@ export interface LogisticShared {
   /** Sample weights, empty when unweighted. */
   w: Float64Array;
   /**
-   * [n, F, M]: integers, so indices stay small-integer arithmetic (read from a Float64Array they
+   * [n, F, M, rows per row chunk]: integers, so indices stay small-integer arithmetic (read from a Float64Array they
    * were doubles, and every index a float conversion: passes took twice as long).
    */
   dims: Int32Array;
@@ -168,15 +168,15 @@ export function rowChunk(s: LogisticShared, i0: number, i1: number): void {
 }
 
 /**
- * Chunk `c` of a pass (`kind` 0: rows, 1: gradient columns). Row chunks hold 8192 rows (their
- * margins stay in cache between the margin and loss steps); column chunks hold four columns of
- * one output (columnDots' unit), output-major.
+ * Chunk `c` of a pass (`kind` 0: rows, 1: gradient columns). Row chunks hold dims[3] rows;
+ * column chunks hold four columns of one output (columnDots' unit), output-major.
  */
 export function passChunk(s: LogisticShared, kind: number, c: number): void {
   const n = s.dims[0];
   const F = s.dims[1];
   if (kind === 0) {
-    rowChunk(s, c * 8192, Math.min(n, (c + 1) * 8192));
+    const rows = s.dims[3];
+    rowChunk(s, c * rows, Math.min(n, (c + 1) * rows));
     return;
   }
   const perOutput = Math.ceil(F / 4);
@@ -185,9 +185,18 @@ export function passChunk(s: LogisticShared, kind: number, c: number): void {
   columnDots(s.gradOut, k * F, s.Z, s.resid, k * n, n, j0, Math.min(F, j0 + 4));
 }
 
+/**
+ * Rows per row chunk: at most 8192 (a chunk's margins stay in cache between the margin and loss
+ * steps), at least 512, else about a sixteenth of the rows so that threads share even a
+ * mid-sized fit evenly.
+ */
+export function rowsPerChunk(n: number): number {
+  return Math.min(8192, Math.max(512, Math.ceil(n / 16)));
+}
+
 /** Chunks in a pass of `kind` (0 rows, 1 columns). */
 export function passChunks(n: number, F: number, M: number, kind: number): number {
-  return kind === 0 ? Math.ceil(n / 8192) : M * Math.ceil(F / 4);
+  return kind === 0 ? Math.ceil(n / rowsPerChunk(n)) : M * Math.ceil(F / 4);
 }
 
 /**
@@ -195,7 +204,8 @@ export function passChunks(n: number, F: number, M: number, kind: number): numbe
  * its parity is the pass kind) with the next chunk index (bits 0–15); a claim is a
  * compare-exchange on it, so a thread late from an earlier pass can never take a chunk of a
  * newer one. ctl[2] counts finished chunks (notified at the last), ctl[4 + kind] is the pass
- * size, ctl[6] = 1 + the index of a thread whose chunk threw (its text goes to `report`).
+ * size, ctl[6] = 1 + the index of a thread whose chunk threw (its text goes to `report`),
+ * ctl[7] counts the chunks workers took (the tests' proof that they run).
  */
 export function takeChunks(s: LogisticShared, thread: number, report: (e: unknown) => void): void {
   const ctl = s.ctl;
@@ -212,6 +222,7 @@ export function takeChunks(s: LogisticShared, thread: number, report: (e: unknow
       Atomics.store(ctl, 6, thread + 1);
       report(e);
     }
+    if (thread > 0) Atomics.add(ctl, 7, 1);
     if (Atomics.add(ctl, 2, 1) + 1 === total) Atomics.notify(ctl, 2);
   }
 }

@@ -1,19 +1,25 @@
 /**
- * The threads of one logistic fit: the main thread plus, for a large fit, worker threads on the
- * fit's shared arrays (logisticPasses.ts). The fit stays synchronous: the main thread posts a
- * pass, takes chunks itself and waits in Atomics.wait for chunks a worker took. A worker that is
- * not running yet simply takes nothing, so its start (~20 ms) never delays a pass.
+ * The threads of one logistic fit: the main thread plus, for a fit large enough, worker threads
+ * on the fit's shared arrays (logisticPasses.ts). The fit stays synchronous: the main thread
+ * posts a pass, takes chunks itself and waits in Atomics.wait for chunks a worker took. A worker
+ * that is not running yet simply takes nothing, so its start (~20 ms) never delays a pass.
  */
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
-import { type LogisticShared, passChunks, takeChunks } from "./logisticPasses";
+import { type LogisticShared, passChunks, rowsPerChunk, takeChunks } from "./logisticPasses";
 import { resolveThreads, startWorker } from "./workers";
 
 /**
  * Below this many multiply-adds per pass over the data (n · F · outputs) a fit stays on one
- * thread: a pass then takes under ~2 ms, and the fits of an experiment's folds (thousands of
- * rows × ~100 features) would pay a worker start each for little gain.
+ * thread: a pass takes under ~0.5 ms, and waking a worker (tens of µs) would eat the gain.
  */
-const MIN_THREADED_WORK = 2_000_000;
+const MIN_THREADED_WORK = 400_000;
+/**
+ * Workers start once the fit's passes have done this much work (~20 ms on one thread): a
+ * 500k × 50 fit starts them at once, an experiment fold's (thousands of rows × 200 features,
+ * hundreds of iterations) after a few iterations, and a fit that converges in a handful never
+ * pays a worker start.
+ */
+const START_WORK = 20_000_000;
 
 export interface LogisticPassRunner {
   readonly shared: LogisticShared;
@@ -56,18 +62,18 @@ export function logisticPassRunner(
     gradOut: f64(M * F, sh),
     y: i32(n, sh),
     w: f64(weighted ? n : 0, sh),
-    dims: i32(3, sh),
+    dims: i32(4, sh),
     wSum: f64(1, sh),
     ctl: i32(8, sh),
   };
-  shared.dims.set([n, F, M]);
+  shared.dims.set([n, F, M, rowsPerChunk(n)]);
   const ctl = shared.ctl;
   ctl[4] = passChunks(n, F, M, 0);
   ctl[5] = passChunks(n, F, M, 1);
   const errorPorts = Array.from({ length: threads - 1 }, () => new MessageChannel());
-  const workers = errorPorts.map((ch, w) =>
-    startWorker(WORKER_ENTRY, { shared, thread: w + 1, errors: ch.port2 }, [ch.port2]),
-  );
+  const workers: ReturnType<typeof startWorker>[] = [];
+  const work = n * F * M;
+  let workDone = 0;
   let tag = 0;
   const fail = (e: unknown) => {
     throw e;
@@ -75,6 +81,14 @@ export function logisticPassRunner(
   return {
     shared,
     pass(kind) {
+      if (threads > 1 && workers.length === 0 && (workDone += work) >= START_WORK) {
+        for (const [w, ch] of errorPorts.entries()) {
+          const wk = startWorker(WORKER_ENTRY, { shared, thread: w + 1, errors: ch.port2 }, [ch.port2]);
+          // A worker that fails to start takes no chunk: this thread does them, same result.
+          wk.on("error", () => {});
+          workers.push(wk);
+        }
+      }
       // The next tag of this kind's parity (tags wrap within 15 bits, an even count).
       tag = (tag + 1 + ((tag + 1 + kind) & 1)) & 0x7fff;
       Atomics.store(ctl, 2, 0);
@@ -97,12 +111,12 @@ export function logisticPassRunner(
       }
     },
     close() {
+      for (const ch of errorPorts) ch.port1.close();
       if (workers.length === 0) return;
       Atomics.store(ctl, 3, 1);
       Atomics.add(ctl, 0, 1);
       Atomics.notify(ctl, 0);
       for (const wk of workers) void wk.terminate();
-      for (const ch of errorPorts) ch.port1.close();
     },
   };
 }
