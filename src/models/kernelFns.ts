@@ -3,7 +3,8 @@
  * "How tree work reaches worker threads". Workers get every engine file's functions as source
  * text plus `fns`, one object holding them all; it needs no worker file path and no TypeScript
  * loader, so tsx, vitest and tslab's CommonJS run the same code in both threads. The rules this
- * asks of the engine's files (kernelArena, kernelTasks, growTree, rfGrow, treeTraversal):
+ * asks of the engine's files (kernelArena, kernelTasks, growTree, rfGrow, treeTraversal,
+ *  and logisticPasses for the logistic objective):
  *  - a call to a function of the same file is a plain call; to another file's, `fns.f(…)`
  *    (an imported name compiles to a module reference the worker does not have);
  *  - every export is a `function` declaration; constants are literals; imports are types only.
@@ -15,6 +16,7 @@ import * as kernelTasks from "./kernelTasks";
 import type { KernelFns } from "./kernelTypes";
 import * as growTree from "./growTree";
 import * as rfGrow from "./rfGrow";
+import * as logisticPasses from "./logisticPasses";
 import * as treeTraversal from "./treeTraversal";
 
 /** The engine files whose functions workers run. */
@@ -24,6 +26,7 @@ const KERNEL_FILES: Record<string, Record<string, unknown>> = {
   growTree,
   rfGrow,
   treeTraversal,
+  logisticPasses,
 };
 
 /** The engine's functions for the main thread, the same object the workers build as `fns`. */
@@ -33,6 +36,7 @@ export const kernelFns: KernelFns = {
   ...growTree,
   ...rfGrow,
   ...treeTraversal,
+  ...logisticPasses,
 };
 
 // Module references as each runtime compiles an import: tslab's TypeScript (`x_1.f`), esbuild's

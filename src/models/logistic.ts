@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { lbfgs } from "./lbfgs";
+import { logisticPassRunner } from "./logisticThreads";
 import { softmaxRows } from "./softmax";
 import type { FeatureMatrix } from "./matrix";
 import {
@@ -29,6 +30,8 @@ export const logisticParamsSchema = z.strictObject({
   /** Convergence: max |gradient| of the (C·Σw-scaled) objective. */
   tol: z.number().positive().default(1e-10),
   standardize: z.boolean().default(true),
+  /** Threads for a large fit (0 = every core); fits below ~2M values per pass use one. */
+  n_threads: z.number().int().min(0).max(1024).default(0),
 });
 
 export type LogisticParams = z.output<typeof logisticParamsSchema>;
@@ -66,63 +69,41 @@ function checkAllFinite(X: FeatureMatrix, ctx: string): void {
 }
 
 /**
- * m += Σ_j c[j]·Z[:, j] over column-major Z, four columns per pass over m: a quarter of the
- * memory traffic of one pass per column. Each m[i] still adds the terms in column order, so the
- * sums are bit for bit those of the one-column loop. Zero coefficients are skipped.
+ * Z = (X − mean) / sd column by column (mean and population sd of these rows, or 0 and 1
+ * without standardising). One column at a time through check, mean, variance and scaling: the
+ * column (n doubles) stays in cache across the four passes instead of the whole matrix
+ * streaming four times.
  */
-function addColumns(m: Float64Array, Z: Float64Array, c: Float64Array, n: number): void {
-  const cols: number[] = [];
-  for (let j = 0; j < c.length; j++) if (c[j] !== 0) cols.push(j);
-  let q = 0;
-  for (; q + 4 <= cols.length; q += 4) {
-    const [j0, j1, j2, j3] = [cols[q], cols[q + 1], cols[q + 2], cols[q + 3]];
-    const [c0, c1, c2, c3] = [c[j0], c[j1], c[j2], c[j3]];
-    const [o0, o1, o2, o3] = [j0 * n, j1 * n, j2 * n, j3 * n];
-    for (let i = 0; i < n; i++) {
-      let v = m[i];
-      v += c0 * Z[o0 + i];
-      v += c1 * Z[o1 + i];
-      v += c2 * Z[o2 + i];
-      v += c3 * Z[o3 + i];
-      m[i] = v;
+function standardise(
+  X: FeatureMatrix,
+  Z: Float64Array,
+  standardize: boolean,
+  ctx: string,
+): { mean: Float64Array; scale: Float64Array } {
+  const n = X.nRows;
+  const F = X.names.length;
+  const mean = new Float64Array(F);
+  const scale = new Float64Array(F).fill(1);
+  for (let j = 0; j < F; j++) {
+    checkFiniteColumn(X, j, ctx);
+    const col = X.data.subarray(j * n, (j + 1) * n);
+    if (standardize) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += col[i];
+      const mu = s / n;
+      let v = 0;
+      for (let i = 0; i < n; i++) v += (col[i] - mu) ** 2;
+      const sd = Math.sqrt(v / n);
+      mean[j] = mu;
+      // A constant column carries no information: scale 1 leaves it all zeros after centring.
+      scale[j] = sd > 0 ? sd : 1;
     }
-  }
-  for (; q < cols.length; q++) {
-    const j = cols[q];
-    const cj = c[j];
+    const mu = mean[j];
+    const sd = scale[j];
     const o = j * n;
-    for (let i = 0; i < n; i++) m[i] += cj * Z[o + i];
+    for (let i = 0; i < n; i++) Z[o + i] = (col[i] - mu) / sd;
   }
-}
-
-/** out[j] = Σ_i r[i]·Z[i, j], four columns per pass over r (each sum in row order, as one at a time). */
-function columnDots(out: Float64Array, Z: Float64Array, r: Float64Array, n: number): void {
-  const F = out.length;
-  let j = 0;
-  for (; j + 4 <= F; j += 4) {
-    const o = j * n;
-    let g0 = 0;
-    let g1 = 0;
-    let g2 = 0;
-    let g3 = 0;
-    for (let i = 0; i < n; i++) {
-      const ri = r[i];
-      g0 += ri * Z[o + i];
-      g1 += ri * Z[o + n + i];
-      g2 += ri * Z[o + 2 * n + i];
-      g3 += ri * Z[o + 3 * n + i];
-    }
-    out[j] = g0;
-    out[j + 1] = g1;
-    out[j + 2] = g2;
-    out[j + 3] = g3;
-  }
-  for (; j < F; j++) {
-    const o = j * n;
-    let g = 0;
-    for (let i = 0; i < n; i++) g += r[i] * Z[o + i];
-    out[j] = g;
-  }
+  return { mean, scale };
 }
 
 export class LogisticModel implements Model {
@@ -157,102 +138,65 @@ export class LogisticModel implements Model {
     const K = checkLabels(y, n, ctx);
     const w = checkWeights(opts.sampleWeight, n, ctx);
     const p = this.params;
-    const mean = new Float64Array(F);
-    const scale = new Float64Array(F).fill(1);
-    const Z = new Float64Array(n * F);
-    // One column at a time through check, mean, variance and scaling: the column (n doubles)
-    // stays in cache across the four passes instead of the whole matrix streaming four times.
-    for (let j = 0; j < F; j++) {
-      checkFiniteColumn(X, j, ctx);
-      const col = X.data.subarray(j * n, (j + 1) * n);
-      if (p.standardize) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += col[i];
-        const mu = s / n;
-        let v = 0;
-        for (let i = 0; i < n; i++) v += (col[i] - mu) ** 2;
-        const sd = Math.sqrt(v / n);
-        mean[j] = mu;
-        // A constant column carries no information: scale 1 leaves it all zeros after centring.
-        scale[j] = sd > 0 ? sd : 1;
-      }
-      const mu = mean[j];
-      const sd = scale[j];
-      const o = j * n;
-      for (let i = 0; i < n; i++) Z[o + i] = (col[i] - mu) / sd;
-    }
-    const yy = Int32Array.from(y);
-    let wSum = n;
-    if (w) wSum = w.reduce((s, v) => s + v, 0);
     const M = K === 2 ? 1 : K;
     const D = F + 1;
-    const lam = 1 / (p.C * wSum);
-    const margin = new Float64Array(n * M);
-    const resid = new Float64Array(n * M);
-    const fg = (theta: Float64Array, grad: Float64Array): number => {
-      margin.fill(0);
-      for (let k = 0; k < M; k++) {
-        const b = theta[k * D + F];
-        const mk = margin.subarray(k * n, (k + 1) * n);
-        mk.fill(b);
-        addColumns(mk, Z, theta.subarray(k * D, k * D + F), n);
-      }
-      let loss = 0;
-      for (let i = 0; i < n; i++) {
-        const wi = w ? w[i] : 1;
-        if (M === 1) {
-          const z = margin[i];
-          // log(1 + e^z) − y·z, stable for both signs; e^−z serves the sigmoid too.
-          const eNeg = Math.exp(-z);
-          const sp = z > 0 ? z + Math.log1p(eNeg) : Math.log1p(Math.exp(z));
-          loss += wi * (sp - yy[i] * z);
-          resid[i] = (wi * (1 / (1 + eNeg) - yy[i])) / wSum;
-        } else {
-          // The loss needs the log-sum-exp itself, so the gradient's softmax is exp(margin − lse)
-          // here rather than softmaxRows (whose other rounding would change the fitted bits).
-          let mx = Number.NEGATIVE_INFINITY;
-          for (let k = 0; k < M; k++) mx = Math.max(mx, margin[k * n + i]);
-          let s = 0;
-          for (let k = 0; k < M; k++) s += Math.exp(margin[k * n + i] - mx);
-          const lse = mx + Math.log(s);
-          loss += wi * (lse - margin[yy[i] * n + i]);
-          for (let k = 0; k < M; k++)
-            resid[k * n + i] = (wi * (Math.exp(margin[k * n + i] - lse) - (yy[i] === k ? 1 : 0))) / wSum;
+    const runner = logisticPassRunner(n, F, M, p.n_threads, w !== null);
+    try {
+      const { Z, theta, resid, lossTerm, gradOut } = runner.shared;
+      const { mean, scale } = standardise(X, Z, p.standardize, ctx);
+      runner.shared.y.set(y);
+      if (w) runner.shared.w.set(w);
+      let wSum = n;
+      if (w) wSum = w.reduce((s, v) => s + v, 0);
+      runner.shared.wSum[0] = wSum;
+      const lam = 1 / (p.C * wSum);
+      const fg = (th: Float64Array, grad: Float64Array): number => {
+        theta.set(th);
+        runner.pass(0);
+        // The sums over rows stay on this thread, in row order.
+        let loss = 0;
+        for (let i = 0; i < n; i++) loss += lossTerm[i];
+        runner.pass(1);
+        let pen = 0;
+        for (let k = 0; k < M; k++) {
+          let gb = 0;
+          for (let i = 0; i < n; i++) gb += resid[k * n + i];
+          grad[k * D + F] = gb;
+          for (let j = 0; j < F; j++) {
+            const c = th[k * D + j];
+            grad[k * D + j] = gradOut[k * F + j] + lam * c;
+            pen += c * c;
+          }
         }
-      }
-      let pen = 0;
-      for (let k = 0; k < M; k++) {
-        const rk = resid.subarray(k * n, (k + 1) * n);
-        let gb = 0;
-        for (let i = 0; i < n; i++) gb += rk[i];
-        grad[k * D + F] = gb;
-        const gk = grad.subarray(k * D, k * D + F);
-        columnDots(gk, Z, rk, n);
-        for (let j = 0; j < F; j++) {
-          const c = theta[k * D + j];
-          gk[j] += lam * c;
-          pen += c * c;
-        }
-      }
-      return loss / wSum + 0.5 * lam * pen;
-    };
-    const res = lbfgs(fg, new Float64Array(M * D), { maxIter: p.max_iter, tol: p.tol });
-    this.featureNames = [...X.names];
+        return loss / wSum + 0.5 * lam * pen;
+      };
+      const res = lbfgs(fg, new Float64Array(M * D), { maxIter: p.max_iter, tol: p.tol });
+      this.fitted(X.names, K, mean, scale, res.x);
+      return {
+        iterations: res.iterations,
+        evalLogLoss: opts.eval ? [this.evalLoss(opts.eval.X, opts.eval.y)] : [],
+        bestIteration: res.iterations,
+        seconds: (performance.now() - t0) / 1000,
+      };
+    } finally {
+      runner.close();
+    }
+  }
+
+  private fitted(names: readonly string[], K: number, mean: Float64Array, scale: Float64Array, x: Float64Array): void {
+    const F = names.length;
+    const M = K === 2 ? 1 : K;
+    const D = F + 1;
+    this.featureNames = [...names];
     this.nClasses = K;
     this.mean = mean;
     this.scale = scale;
     this.coef = new Float64Array(M * F);
     this.intercept = new Float64Array(M);
     for (let k = 0; k < M; k++) {
-      for (let j = 0; j < F; j++) this.coef[k * F + j] = res.x[k * D + j];
-      this.intercept[k] = res.x[k * D + F];
+      for (let j = 0; j < F; j++) this.coef[k * F + j] = x[k * D + j];
+      this.intercept[k] = x[k * D + F];
     }
-    return {
-      iterations: res.iterations,
-      evalLogLoss: opts.eval ? [this.evalLoss(opts.eval.X, opts.eval.y)] : [],
-      bestIteration: res.iterations,
-      seconds: (performance.now() - t0) / 1000,
-    };
   }
 
   private evalLoss(X: FeatureMatrix, y: ArrayLike<number>): number {
