@@ -19,8 +19,9 @@ import { join } from "node:path";
 import { type MessagePort, MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { FeatureInput } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
-import type { PlanStep } from "./planSteps";
+import type { IndicatorStep, PlanStep } from "./planSteps";
 import { type SharedBars, shareBars } from "./sharedBars";
+import { costliestFirst, recordStepCost } from "./stepCosts";
 import { isSelfContained, type StepColumns, StepSeries, stepColumns } from "./stepColumns";
 
 /** A step's columns, or what it threw. */
@@ -70,6 +71,8 @@ export interface WorkerJob {
 export interface WorkerResult {
   item: number;
   columns: StepColumns | null;
+  /** Time the worker took for the step (stepCosts.ts). */
+  ms: number;
 }
 
 /** Int32 cells of a job's control buffer: [0] next item to take, [1] items the workers finished. */
@@ -246,8 +249,12 @@ export function drainPort<R>(port: MessagePort, take: (r: R) => void): void {
 }
 
 function computeHere(series: StepSeries, plan: readonly PlanStep[], k: number): StepOutcome {
+  const step = plan[k] as IndicatorStep;
   try {
-    return stepColumns(series, plan[k] as Extract<PlanStep, { kind: "indicator" }>);
+    const t0 = performance.now();
+    const made = stepColumns(series, step);
+    recordStepCost(step, series.base.ts.length, performance.now() - t0);
+    return made;
   } catch (error) {
     return { error };
   }
@@ -261,7 +268,10 @@ export function runSteps(job: StepsJob, threads: number): Map<number, StepOutcom
   const { input, plan, runs } = job;
   const series = new StepSeries(input);
   const made = new Map<number, StepOutcome>();
-  const shared = runs.filter((k) => isSelfContained(plan[k] as Extract<PlanStep, { kind: "indicator" }>));
+  const shared = costliestFirst(
+    plan,
+    runs.filter((k) => isSelfContained(plan[k] as IndicatorStep)),
+  );
   const ports = jobWorkers(threads, input.bars.ts.length * shared.length);
   if (ports === null) {
     for (const k of runs) {
@@ -274,7 +284,7 @@ export function runSteps(job: StepsJob, threads: number): Map<number, StepOutcom
   const ctl = newControl();
   const context: Record<string, SharedBars> = {};
   for (const k of shared) {
-    const step = plan[k] as Extract<PlanStep, { kind: "indicator" }>;
+    const step = plan[k] as IndicatorStep;
     const b = step.def.needsBenchmark ? input.context?.[step.params.benchmark as string] : undefined;
     if (b) context[b.ticker] = shareBars(b);
   }
@@ -299,6 +309,7 @@ export function runSteps(job: StepsJob, threads: number): Map<number, StepOutcom
   joinWorkers<WorkerResult>(ctl, shared.length, mine, ports, (r) => {
     // A step that threw on the worker is redone here: its error is the main thread's own.
     made.set(shared[r.item], r.columns ?? computeHere(series, plan, shared[r.item]));
+    if (r.columns) recordStepCost(plan[shared[r.item]] as IndicatorStep, input.bars.ts.length, r.ms);
     threadStats.workerSteps++;
   });
   return made;

@@ -102,7 +102,8 @@ function runSteps(job: WorkerJob): void {
   for (;;) {
     const i = Atomics.add(ctl, 0, 1);
     if (i >= job.items.length) return;
-    let result: WorkerResult = { item: i, columns: null };
+    let result: WorkerResult = { item: i, columns: null, ms: 0 };
+    const t0 = performance.now();
     const transfer = new Set<ArrayBuffer>();
     try {
       if (series === null) {
@@ -114,12 +115,12 @@ function runSteps(job: WorkerJob): void {
       const made = stepColumns(series, steps[job.items[i]] as IndicatorStep);
       const values = made.values.map(owned);
       for (const v of values) transfer.add(v.buffer as ArrayBuffer);
-      result = { item: i, columns: { names: made.names, values } };
+      result = { item: i, columns: { names: made.names, values }, ms: performance.now() - t0 };
     } catch {
       // Redone on the main thread, which throws the error in plan order.
       transfer.clear();
     }
-    finish(result, transfer, ctl, { item: i, columns: null });
+    finish(result, transfer, ctl, { item: i, columns: null, ms: 0 });
   }
 }
 
