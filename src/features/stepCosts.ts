@@ -11,9 +11,17 @@ import type { IndicatorStep, PlanStep } from "./planSteps";
 const TYPICAL_NS = 50;
 
 const measured = new Map<string, number>();
+/** Each step's key, made once per plan (a run's inputs share one plan). */
+const keys = new WeakMap<IndicatorStep, string>();
 
 function keyOf(step: IndicatorStep): string {
-  return `${step.path}\u0000${step.def.name}\u0000${step.source.kind === "timeframe" ? step.source.timeframe : ""}\u0000${JSON.stringify(step.params)}`;
+  let key = keys.get(step);
+  if (key === undefined) {
+    const tf = step.source.kind === "timeframe" ? step.source.timeframe : "";
+    key = `${step.path}\u0000${step.def.name}\u0000${tf}\u0000${JSON.stringify(step.params)}`;
+    keys.set(step, key);
+  }
+  return key;
 }
 
 /** Records that `step` took `ms` over `bars` base bars. */
@@ -23,10 +31,7 @@ export function recordStepCost(step: IndicatorStep, bars: number, ms: number): v
 
 /** `items` (plan positions) sorted by estimated cost, costliest first; ties keep plan order. */
 export function costliestFirst(plan: readonly PlanStep[], items: readonly number[]): number[] {
-  const cost = (k: number) => {
-    const step = plan[k] as IndicatorStep;
-    return measured.get(keyOf(step)) ?? TYPICAL_NS;
-  };
-  const costs = new Map(items.map((k) => [k, cost(k)]));
+  const costs = new Map<number, number>();
+  for (const k of items) costs.set(k, measured.get(keyOf(plan[k] as IndicatorStep)) ?? TYPICAL_NS);
   return [...items].sort((a, b) => (costs.get(b) as number) - (costs.get(a) as number));
 }
