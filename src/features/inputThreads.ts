@@ -81,7 +81,12 @@ export function runInputs(
     })),
     ctl: ctl.buffer as SharedArrayBuffer,
   };
-  postJob(ports, message);
+  try {
+    postJob(ports, message);
+  } catch {
+    // A config or regimes block the structured clone cannot carry: the caller computes alone.
+    return null;
+  }
   // undefined: not made yet (or skipped after an earlier input threw); null: threw on a worker.
   const outcomes: (Outcome | null | undefined)[] = new Array(n);
   const fromWorker = (r: InputResult) => {
