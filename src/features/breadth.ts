@@ -172,6 +172,27 @@ function namesPerDate(members: Iterable<Bars>, ts: Float64Array): Float64Array {
 }
 
 /**
+ * crossSectionBreadth by member series and period, for breadth(): every stock of a run reads the
+ * same universe or proxy ETFs, so their breadth is made once. Series are immutable in src/ (a
+ * changed series is a new object), and breadth() only reads a memoised section.
+ */
+const sections = new WeakMap<Bars, { members: Bars[]; period: number; section: CrossSectionBreadth }[]>();
+
+function sectionOf(members: Bars[], period: number): CrossSectionBreadth {
+  if (members.length === 0) return crossSectionBreadth(members, period);
+  const known = sections.get(members[0]) ?? [];
+  const same = (m: Bars[]) => m.length === members.length && m.every((b, i) => b === members[i]);
+  const hit = known.find((e) => e.period === period && same(e.members));
+  if (hit) return hit.section;
+  const section = crossSectionBreadth(members, period);
+  // A few member lists per first series: a run has one universe and one set of proxies.
+  if (known.length >= 8) known.shift();
+  known.push({ members, period, section });
+  sections.set(members[0], known);
+  return section;
+}
+
+/**
  * Breadth on the given session dates: the universe's where it covers the date (a row on that
  * date, and at least `minValidShare` of the names trading that day have a valid SMA), else the
  * proxy ETFs' (flag 1), else NaN. Neither source is carried forward from an earlier date.
@@ -194,9 +215,9 @@ export function breadth(
   const universeMembers = sources.universe
     ? [...(sources.universe instanceof Map ? sources.universe.values() : sources.universe)]
     : [];
-  const uni = crossSectionBreadth(universeMembers, period);
+  const uni = sectionOf(universeMembers, period);
   const uniNames = namesPerDate(universeMembers, uni.ts);
-  const prx = crossSectionBreadth(sources.proxies, period);
+  const prx = sectionOf([...sources.proxies], period);
   const n = dates.length;
   const out: Breadth = {
     ts: Float64Array.from(dates),

@@ -12,10 +12,11 @@
 import { TIMEFRAMES, type Timeframe, isIntraday } from "../data";
 import { BREADTH_PROXY_TICKERS } from "./breadth";
 import { featureCacheKey, readFeatureCache, writeFeatureCache } from "./cache";
-import { type ColumnStep, featurePlan, type IndicatorStep, missingColumnError } from "./featurePlan";
+import { type ColumnStep, type FeaturePlan, featurePlan, type IndicatorStep, missingColumnError } from "./featurePlan";
 import { FeatureSpecError } from "./featureSpecError";
 import { runSteps, type StepOutcome, warmFeatureThreads } from "./featureThreads";
 import { type FeaturesConfig, type FeaturesConfigInput, featuresConfigSchema } from "./featuresConfig";
+import { runInputs, wholeInputsPay } from "./inputThreads";
 import { applyNanPolicy } from "./nanPolicy";
 import { DEFAULT_REGIME_SETTINGS, regimeFeatureColumns } from "./regimeFeatures";
 import type { RegimesConfig } from "./regimes";
@@ -69,7 +70,8 @@ export function computeFeatures(
 /**
  * Features of several inputs (the tickers of a run, a universe) with one config, in order;
  * `onEach` after each. Their total work decides whether worker threads are started up front,
- * which one input alone may not be worth.
+ * which one input alone may not be worth. Many inputs go to the threads whole
+ * (inputThreads.ts), fewer one at a time with their steps spread over the threads.
  */
 export function computeFeaturesMany(
   spec: FeaturesConfigInput | FeaturesConfig,
@@ -77,10 +79,27 @@ export function computeFeaturesMany(
   options: ComputeOptions & { onEach?: (k: number) => void } = {},
 ): FeatureResult[] {
   const config = parseFeaturesConfig(spec);
+  const threads = options.threads ?? 0;
+  const regimes = options.regimes ?? DEFAULT_REGIME_SETTINGS;
+  const plans = new Map<Timeframe, FeaturePlan>();
+  const planOf = (tf: Timeframe) => plans.get(tf) ?? (plans.set(tf, featurePlan(config, tf)).get(tf) as FeaturePlan);
   const steps = featurePlan(config, inputs[0]?.bars.timeframe ?? "1d").steps.length;
-  warmFeatureThreads(options.threads ?? 0, inputs.reduce((s, x) => s + x.bars.ts.length, 0) * steps);
+  const work = inputs.reduce((s, x) => s + x.bars.ts.length, 0) * steps;
+  warmFeatureThreads(threads, work);
+  if (!options.cache && wholeInputsPay(inputs, threads)) {
+    const results = runInputs(
+      { config, regimes, inputs },
+      threads,
+      work,
+      (k) => computeUncached(config, inputs[k], "off", regimes, 1, planOf(inputs[k].bars.timeframe)),
+      options.onEach,
+    );
+    if (results) return results;
+  }
   return inputs.map((input, k) => {
-    const result = computeFeatures(config, input, options);
+    const result = options.cache
+      ? computeFeatures(config, input, options)
+      : computeUncached(config, input, "off", regimes, threads, planOf(input.bars.timeframe));
     options.onEach?.(k);
     return result;
   });
@@ -180,16 +199,21 @@ function transformColumn(frame: FrameColumns, step: ColumnStep): void {
   }
 }
 
-function computeUncached(
+/**
+ * The frame of one input, with no cache in between. `planned` is the config's plan for the bars'
+ * timeframe when the caller already has it (a run of many inputs makes it once).
+ */
+export function computeUncached(
   config: FeaturesConfig,
   input: FeatureInput,
   cache: FeatureReport["cache"],
   regimes: RegimesConfig,
   threads: number,
+  planned?: FeaturePlan,
 ): FeatureResult {
   const base = input.bars;
   const n = base.ts.length;
-  const { steps: plan, excluded } = featurePlan(config, base.timeframe);
+  const { steps: plan, excluded } = planned ?? featurePlan(config, base.timeframe);
   const av = availabilityOf(input);
   // The indicator steps that run, up to the first that cannot and is not optional (its error
   // is thrown below, in plan order, as is any step's): computed first, on threads when it pays.

@@ -19,8 +19,9 @@ import { join } from "node:path";
 import { type MessagePort, MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { FeatureInput } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
-import type { PlanStep } from "./planSteps";
+import type { IndicatorStep, PlanStep } from "./planSteps";
 import { type SharedBars, shareBars } from "./sharedBars";
+import { costliestFirst, recordStepCost } from "./stepCosts";
 import { isSelfContained, type StepColumns, StepSeries, stepColumns } from "./stepColumns";
 
 /** A step's columns, or what it threw. */
@@ -56,12 +57,13 @@ export function resolveFeatureThreads(threads = 0): number {
 
 /** Main → worker: the steps at plan positions `items` are taken through `ctl` (see WorkerJob's fields). */
 export interface WorkerJob {
+  kind: "steps";
   config: FeaturesConfig;
   bars: SharedBars;
   /** The context series the steps' benchmarks read. */
   context: Record<string, SharedBars>;
   items: number[];
-  /** Int32: [0] next item to take, [1] items the workers finished. */
+  /** See {@link newControl}. */
   ctl: SharedArrayBuffer;
 }
 
@@ -69,6 +71,13 @@ export interface WorkerJob {
 export interface WorkerResult {
   item: number;
   columns: StepColumns | null;
+  /** Time the worker took for the step (stepCosts.ts). */
+  ms: number;
+}
+
+/** Int32 cells of a job's control buffer: [0] next item to take, [1] items the workers finished. */
+export function newControl(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(8));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,12 +204,57 @@ export async function featureThreadsReady(threads = 0): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------
 // Running a job
 
-/** Steps computed by the workers in this process (tests check that the parallel path ran). */
-export const threadStats = { workerSteps: 0 };
+/** Items (steps, inputs) computed by the workers in this process (tests check that the parallel path ran). */
+export const threadStats = { workerSteps: 0, workerInputs: 0 };
+
+/**
+ * The workers' result ports for a job of `work` units on `threads` threads, started when the
+ * job is worth it; null when this thread should do the job alone (small, or workers not up).
+ */
+export function jobWorkers(threads: number, work: number): MessagePort[] | null {
+  const t = resolveFeatureThreads(threads);
+  if (t > 1 && work >= START_WORK) warmFeatureThreads(t, work);
+  if (t <= 1 || work < MIN_WORK || pool === null || broken) return null;
+  return pool.ports.slice(0, Math.min(t - 1, pool.workers.length));
+}
+
+/** Posts a job to the workers whose result ports `ports` are (from {@link jobWorkers}). */
+export function postJob(ports: readonly MessagePort[], job: unknown): void {
+  for (let w = 0; w < ports.length; w++) (pool as Pool).workers[w].postMessage(job);
+}
+
+/**
+ * Once this thread has taken items until none was left (`mine` of `total`), waits for the
+ * workers' items and hands each worker message to `take`.
+ */
+export function joinWorkers<R>(
+  ctl: Int32Array,
+  total: number,
+  mine: number,
+  ports: readonly MessagePort[],
+  take: (r: R) => void,
+): void {
+  const theirs = total - mine;
+  for (;;) {
+    const done = Atomics.load(ctl, 1);
+    if (done >= theirs) break;
+    Atomics.wait(ctl, 1, done);
+  }
+  for (const port of ports) drainPort(port, take);
+}
+
+/** Hands the messages already on `port` to `take`. */
+export function drainPort<R>(port: MessagePort, take: (r: R) => void): void {
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as R);
+}
 
 function computeHere(series: StepSeries, plan: readonly PlanStep[], k: number): StepOutcome {
+  const step = plan[k] as IndicatorStep;
   try {
-    return stepColumns(series, plan[k] as Extract<PlanStep, { kind: "indicator" }>);
+    const t0 = performance.now();
+    const made = stepColumns(series, step);
+    recordStepCost(step, series.base.ts.length, performance.now() - t0);
+    return made;
   } catch (error) {
     return { error };
   }
@@ -214,12 +268,12 @@ export function runSteps(job: StepsJob, threads: number): Map<number, StepOutcom
   const { input, plan, runs } = job;
   const series = new StepSeries(input);
   const made = new Map<number, StepOutcome>();
-  const shared = runs.filter((k) => isSelfContained(plan[k] as Extract<PlanStep, { kind: "indicator" }>));
-  const work = input.bars.ts.length * shared.length;
-  const t = resolveFeatureThreads(threads);
-  if (t > 1 && work >= START_WORK) warmFeatureThreads(t, work);
-  const p = t > 1 && work >= MIN_WORK && pool !== null && !broken ? pool : null;
-  if (p === null) {
+  const shared = costliestFirst(
+    plan,
+    runs.filter((k) => isSelfContained(plan[k] as IndicatorStep)),
+  );
+  const ports = jobWorkers(threads, input.bars.ts.length * shared.length);
+  if (ports === null) {
     for (const k of runs) {
       const outcome = computeHere(series, plan, k);
       made.set(k, outcome);
@@ -227,22 +281,22 @@ export function runSteps(job: StepsJob, threads: number): Map<number, StepOutcom
     }
     return made;
   }
-  const nWorkers = Math.min(t - 1, p.workers.length);
-  const ctl = new Int32Array(new SharedArrayBuffer(8));
+  const ctl = newControl();
   const context: Record<string, SharedBars> = {};
   for (const k of shared) {
-    const step = plan[k] as Extract<PlanStep, { kind: "indicator" }>;
+    const step = plan[k] as IndicatorStep;
     const b = step.def.needsBenchmark ? input.context?.[step.params.benchmark as string] : undefined;
     if (b) context[b.ticker] = shareBars(b);
   }
   const message: WorkerJob = {
+    kind: "steps",
     config: job.config,
     bars: shareBars(input.bars),
     context,
     items: shared,
     ctl: ctl.buffer as SharedArrayBuffer,
   };
-  for (let w = 0; w < nWorkers; w++) p.workers[w].postMessage(message);
+  postJob(ports, message);
   // The steps only this thread can run (context memo, universe) first, while the workers start on the shared ones.
   for (const k of runs) if (!shared.includes(k)) made.set(k, computeHere(series, plan, k));
   let mine = 0;
@@ -252,19 +306,11 @@ export function runSteps(job: StepsJob, threads: number): Map<number, StepOutcom
     made.set(shared[i], computeHere(series, plan, shared[i]));
     mine++;
   }
-  const theirs = shared.length - mine;
-  for (;;) {
-    const done = Atomics.load(ctl, 1);
-    if (done >= theirs) break;
-    Atomics.wait(ctl, 1, done);
-  }
-  for (let w = 0; w < nWorkers; w++) {
-    for (let m = receiveMessageOnPort(p.ports[w]); m !== undefined; m = receiveMessageOnPort(p.ports[w])) {
-      const r = m.message as WorkerResult;
-      // A step that threw on the worker is redone here: its error is the main thread's own.
-      made.set(shared[r.item], r.columns ?? computeHere(series, plan, shared[r.item]));
-      threadStats.workerSteps++;
-    }
-  }
+  joinWorkers<WorkerResult>(ctl, shared.length, mine, ports, (r) => {
+    // A step that threw on the worker is redone here: its error is the main thread's own.
+    made.set(shared[r.item], r.columns ?? computeHere(series, plan, shared[r.item]));
+    if (r.columns) recordStepCost(plan[shared[r.item]] as IndicatorStep, input.bars.ts.length, r.ms);
+    threadStats.workerSteps++;
+  });
   return made;
 }

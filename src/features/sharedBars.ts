@@ -5,6 +5,8 @@
 import type { Bars } from "../data";
 
 export interface SharedBars {
+  /** Unique in the process: a worker keeps one Bars object per shared series by it. */
+  id: number;
   ticker: string;
   timeframe: Bars["timeframe"];
   length: number;
@@ -16,6 +18,7 @@ export interface SharedBars {
 
 /** Shared copies by series object (series are immutable in src/): a universe run shares its context once. */
 const sharedCopies = new WeakMap<Bars, SharedBars>();
+let lastId = 0;
 
 export function shareBars(b: Bars): SharedBars {
   const known = sharedCopies.get(b);
@@ -27,6 +30,7 @@ export function shareBars(b: Bars): SharedBars {
   const buffer = new SharedArrayBuffer(cols.length * n * 8);
   for (const [j, c] of cols.entries()) new Float64Array(buffer, j * n * 8, n).set(c);
   const shared = {
+    id: ++lastId,
     ticker: b.ticker,
     timeframe: b.timeframe,
     length: n,

@@ -199,19 +199,21 @@ function contextColumns(series: StepSeries, step: IndicatorStep, bars: Bars, ind
   return made;
 }
 
+/** Adds a column made on the step's series, carried onto the base bars when `index` is given. */
+function pushColumn(made: StepColumns, name: string, v: Float64Array, index: Int32Array | null): void {
+  made.names.push(name);
+  made.values.push(index ? takeVisible(v, index) : v);
+}
+
 /** An indicator step's columns on the base bars or a higher timeframe (cs_rank reruns it per universe member). */
 function indicatorColumns(series: StepSeries, step: IndicatorStep, bars: Bars, index: Int32Array | null): StepColumns {
   const { base, input } = series;
   const outputs = runIndicator(step, bars, series.envFor(step, bars));
   const made: StepColumns = { names: [], values: [] };
-  const push = (name: string, v: Float64Array) => {
-    made.names.push(name);
-    made.values.push(index ? takeVisible(v, index) : v);
-  };
   let members: Map<string, Record<string, Float64Array>> | null = null;
   for (const out of step.outputs) {
     const raw = outputs[out.output];
-    if (out.raw) push(out.name, raw);
+    if (out.raw) pushColumn(made, out.name, raw, index);
     for (const chain of out.chains) {
       let v = raw;
       for (const t of chain.transforms) {
@@ -234,7 +236,7 @@ function indicatorColumns(series: StepSeries, step: IndicatorStep, bars: Bars, i
         });
         v = crossSectionalRank(base.ts, v, memberValues);
       }
-      push(chain.name, v);
+      pushColumn(made, chain.name, v, index);
     }
   }
   return made;

@@ -2,7 +2,8 @@
  * Feature steps on worker threads (featureThreads.ts) give the single-thread frame bit for bit:
  * the million-bar series' first 150,000 bars with weekly columns, a few universe stocks with
  * VIX and SPY as context, a universe input (cross-sectional steps stay on the main thread), and
- * a step's error, which the main thread throws as it would alone.
+ * a step's error, which the main thread throws as it would alone. So do whole inputs on worker
+ * threads (inputThreads.ts): many stocks in order, and the first failing stock's error.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { millionBars } from "../../bench/_millionBars";
@@ -78,6 +79,47 @@ describe("feature steps on worker threads", () => {
     const [one, two] = bothWays(spec, { bars: spy, context: { VIX: vix }, universe });
     expect(one.frame.names).toContain("cs_rank(ret_20)");
     expect(firstUnequal(one, two)).toBeNull();
+  }, 120_000);
+
+  it("equal it for many stocks computed whole on the threads, in order", () => {
+    const stocks = [...loadUniverse().values()].slice(0, 40);
+    const inputs = stocks.map((bars) => ({
+      bars: sliceBars(bars, 0, Math.min(bars.ts.length, vix.ts.length)),
+      context: { VIX: vix, SPY: spy },
+    }));
+    const before = threadStats.workerInputs;
+    const seen: number[] = [];
+    const two = computeFeaturesMany({ set: "default" }, inputs, { threads: 2, onEach: (k) => seen.push(k) });
+    expect(threadStats.workerInputs).toBeGreaterThan(before);
+    expect(seen).toEqual(inputs.map((_, k) => k));
+    const one = computeFeaturesMany({ set: "default" }, inputs, { threads: 1 });
+    for (const [k, r] of one.entries()) expect(firstUnequal(r, two[k])).toBeNull();
+  }, 120_000);
+
+  it("throw the first failing stock's error, after the same stocks, as one thread does", () => {
+    const spec: FeaturesConfigInput = {
+      set: "default",
+      extra: [{ indicator: "beta", params: { benchmark: "QQQ", period: 60 } }],
+    };
+    const qqq = { ...spy, ticker: "QQQ" };
+    const short = { ...sliceBars(spy, 0, 100), ticker: "QQQ" };
+    const stocks = [...loadUniverse().values()].slice(0, 16);
+    const inputs = stocks.map((bars, k) => ({
+      bars: sliceBars(bars, 0, Math.min(bars.ts.length, vix.ts.length)),
+      context: { VIX: vix, SPY: spy, QQQ: k === 9 || k === 13 ? short : qqq },
+    }));
+    const outcome = (threads: number) => {
+      const seen: number[] = [];
+      try {
+        computeFeaturesMany(spec, inputs, { threads, onEach: (k) => seen.push(k) });
+      } catch (e) {
+        return { seen, message: (e as Error).message };
+      }
+      return { seen, message: null };
+    };
+    const alone = outcome(1);
+    expect(alone.message).toMatch(/context series QQQ covers/);
+    expect(outcome(2)).toEqual(alone);
   }, 120_000);
 
   it("throw a step's error as the single thread does", () => {
