@@ -2,7 +2,7 @@
  * A sweep's columns on worker threads (docs/architecture.md, "Sweeps"). Columns are independent
  * accounts: the columns are cut into ranges, and the main thread and the workers take ranges
  * from one shared counter until none is left, so a thread slowed by the machine's load is
- * balanced by the others. Bars and signals go out once in SharedArrayBuffers; each range's
+ * balanced by the others. Bars and signals go out once in a SharedArrayBuffer; each range's
  * figures (and returns, when kept) come back by transfer and are put in column order. A worker
  * runs the same functions on the same numbers, so every figure is bit-identical to the
  * single-thread sweep; of the ranges' first errors the one a single thread meets first (by
@@ -14,7 +14,6 @@
  */
 import { availableParallelism } from "node:os";
 import { type MessagePort, MessageChannel, receiveMessageOnPort, type Worker } from "node:worker_threads";
-import type { Bars } from "../data";
 import { type BundledEntry, bundledEntry, startBundledWorker } from "../features";
 import {
   type ColumnStats,
@@ -102,24 +101,31 @@ export async function sweepThreadsReady(threads = 0): Promise<boolean> {
 /** Ranges the workers ran in this process (tests check that the parallel path ran). */
 export const sweepThreadStats = { workerRanges: 0 };
 
-function shared<T extends Float64Array | Int8Array | Uint8Array>(a: T): T {
-  const C = a.constructor as new (b: SharedArrayBuffer) => T;
-  const out = new C(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
-}
+/**
+ * Bars and signals go to the workers in one SharedArrayBuffer, kept between sweeps: a fresh one
+ * of 10 MB costs ten times the copy into it (page faults, zeroing). A sweep's workers are done
+ * with it when the sweep returns (a worker that comes late finds no range left). Above
+ * KEEP_BYTES the buffer is not kept.
+ */
+let scratch: SharedArrayBuffer | null = null;
+const EMPTY = new Float64Array(0);
+const EMPTY_FLAGS = new Uint8Array(0);
+const KEEP_BYTES = 256 * 2 ** 20;
 
-function sharedBars(b: Bars): Bars {
-  return {
-    ...b,
-    ts: shared(b.ts),
-    open: shared(b.open),
-    high: shared(b.high),
-    low: shared(b.low),
-    close: shared(b.close),
-    volume: b.volume ? shared(b.volume) : b.volume,
-    adjClose: null,
-  };
+/** Copies of `arrays` in one shared buffer, in order, each at an 8-byte aligned offset. */
+function shareAll<T extends Float64Array | Int8Array | Uint8Array>(arrays: readonly T[]): T[] {
+  const align = (x: number) => Math.ceil(x / 8) * 8;
+  const bytes = arrays.reduce((sum, a) => sum + align(a.byteLength), 0);
+  const buf = scratch !== null && scratch.byteLength >= bytes ? scratch : new SharedArrayBuffer(bytes);
+  if (buf !== scratch && bytes <= KEEP_BYTES) scratch = buf;
+  let at = 0;
+  return arrays.map((a) => {
+    const C = a.constructor as new (b: SharedArrayBuffer, offset: number, length: number) => T;
+    const out = new C(buf, at, a.length);
+    out.set(a);
+    at += align(a.byteLength);
+    return out;
+  });
 }
 
 /**
@@ -146,11 +152,25 @@ export function sweepOnThreads(
   const starts: number[] = [];
   for (let r = 0; r <= nRanges; r++) starts.push(Math.round((r * columns) / nRanges));
   const ctl = new Int32Array(new SharedArrayBuffer(8));
+  const b = sm.bars;
+  const volatile = sm.market.volatile;
+  const [sharedSignals, ts, open, high, low, close, volume, sharedVolatile] = shareAll<
+    Float64Array | Int8Array | Uint8Array
+  >([signals, b.ts, b.open, b.high, b.low, b.close, b.volume ?? EMPTY, volatile ?? EMPTY_FLAGS]);
   const job: SweepJob = {
-    bars: sharedBars(sm.bars),
+    bars: {
+      ...b,
+      ts: ts as Float64Array,
+      open: open as Float64Array,
+      high: high as Float64Array,
+      low: low as Float64Array,
+      close: close as Float64Array,
+      volume: b.volume ? (volume as Float64Array) : b.volume,
+      adjClose: null,
+    },
     config: sm.config,
-    volatile: sm.market.volatile ? shared(sm.market.volatile) : null,
-    signals: shared(signals),
+    volatile: volatile ? (sharedVolatile as Uint8Array) : null,
+    signals: sharedSignals as Int8Array,
     keepReturns: returns !== null,
     starts,
     ctl: ctl.buffer as SharedArrayBuffer,

@@ -10,6 +10,8 @@ const results = (workerData as { port: MessagePort }).port;
 
 function run(job: SweepJob): void {
   const ctl = new Int32Array(job.ctl);
+  // A job whose ranges are all taken may already be over, its shared buffer reused.
+  if (Atomics.load(ctl, 0) >= job.starts.length - 1) return;
   const sm = sweepMarket(job.bars, job.config, job.volatile);
   for (;;) {
     const r = Atomics.add(ctl, 0, 1);
