@@ -40,7 +40,10 @@ export interface SweepOptions {
   keepReturns?: boolean;
   /** 1 where the bar is in a volatile regime: stop distances widen (as `AssetInput.volatile`). */
   volatile?: Uint8Array;
-  /** Threads for the columns (sweepThreads.ts): default every core; 1 = this thread. Results are the same. */
+  /**
+   * Threads for the columns (sweepThreads.ts): default every core; 1 = this thread. Results are
+   * the same. A sweep that keeps its returns runs on this thread.
+   */
   threads?: number;
 }
 
@@ -81,8 +84,10 @@ export function sweep(
   checkSweepInputs(bars, signals, columns, cfg, options);
   const sm = sweepMarket(bars, cfg, options.volatile ?? null);
   const returns = options.keepReturns ? new Float64Array(bars.ts.length * columns) : null;
-  const threaded = sweepOnThreads(sm, signals, columns, returns, options.threads ?? 0);
-  if (threaded) return sweepResult(threaded, cfg, bars, returns);
+  // A kept returns matrix (8 bytes per bar and column, fresh memory) makes the sweep memory-bound:
+  // a worker's part copied back cost more than its kernel work saved (bench/backtest.ts).
+  const threaded = returns ? null : sweepOnThreads(sm, signals, columns, options.threads ?? 0);
+  if (threaded) return sweepResult(threaded, cfg, bars, null);
   const kernel = columnsKernel(sm, signals, columns, 0, returns);
   const error = runColumns(kernel, bars.ts.length, 0);
   if (error) throw new Error(error.message);

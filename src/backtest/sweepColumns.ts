@@ -49,7 +49,6 @@ export interface SweepJob {
   volatile: Uint8Array | null;
   /** Column-major signals of every column, in a SharedArrayBuffer. */
   signals: Int8Array;
-  keepReturns: boolean;
   /** Range r covers columns [starts[r], starts[r + 1]). */
   starts: number[];
   /** Int32: [0] next range to take, [1] ranges the workers finished. */
@@ -60,7 +59,6 @@ export interface SweepJob {
 export interface RangeResult {
   range: number;
   stats: ColumnStats | null;
-  returns: Float64Array | null;
   error: ColumnsError | null;
 }
 
@@ -167,8 +165,7 @@ export function runRange(sm: SweepMarket, job: SweepJob, range: number): RangeRe
   const n = sm.bars.ts.length;
   const c0 = job.starts[range];
   const c1 = job.starts[range + 1];
-  const returns = job.keepReturns ? new Float64Array(n * (c1 - c0)) : null;
-  const kernel = columnsKernel(sm, job.signals.subarray(c0 * n, c1 * n), c1 - c0, c0, returns);
+  const kernel = columnsKernel(sm, job.signals.subarray(c0 * n, c1 * n), c1 - c0, c0, null);
   const error = runColumns(kernel, n, c0);
-  return { range, stats: error ? null : statsOf(kernel), returns: error ? null : returns, error };
+  return { range, stats: error ? null : statsOf(kernel), error };
 }

@@ -1,12 +1,11 @@
 /**
- * A sweep's columns on worker threads (docs/architecture.md, "Sweeps"). Columns are independent
- * accounts: the columns are cut into ranges, and the main thread and the workers take ranges
- * from one shared counter until none is left, so a thread slowed by the machine's load is
- * balanced by the others. Bars and signals go out once in a SharedArrayBuffer; each range's
- * figures (and returns, when kept) come back by transfer and are put in column order. A worker
- * runs the same functions on the same numbers, so every figure is bit-identical to the
- * single-thread sweep; of the ranges' first errors the one a single thread meets first (by
- * tile, then column) is thrown.
+ * A sweep's columns on worker threads (docs/architecture.md, "The backtest's bar-step kernel").
+ * Columns are independent accounts: the columns are cut into ranges, and the main thread and the
+ * workers take ranges from one shared counter until none is left, so a thread slowed by the
+ * machine's load is balanced by the others. Bars and signals go out once in a SharedArrayBuffer;
+ * each range's figures come back by transfer and are put in column order. A worker runs the same
+ * functions on the same numbers, so every figure is bit-identical to the single-thread sweep; of
+ * the ranges' first errors the one a single thread meets first (by tile, then column) is thrown.
  *
  * The call stays synchronous: the main thread waits for the workers' last ranges in
  * `Atomics.wait` and reads their results with `receiveMessageOnPort`. Workers are the
@@ -129,7 +128,7 @@ function shareAll<T extends Float64Array | Int8Array | Uint8Array>(arrays: reado
 }
 
 /**
- * The columns' figures in column order (and `returns` filled, when given), on `threads` threads
+ * The columns' figures in column order, on `threads` threads
  * when the sweep is large enough and workers are up (or worth starting); null when it should run
  * on this thread alone. Throws the error one thread would meet first.
  */
@@ -137,7 +136,6 @@ export function sweepOnThreads(
   sm: SweepMarket,
   signals: Int8Array,
   columns: number,
-  returns: Float64Array | null,
   threads: number,
 ): ColumnStats | null {
   const n = sm.bars.ts.length;
@@ -171,17 +169,18 @@ export function sweepOnThreads(
     config: sm.config,
     volatile: volatile ? (sharedVolatile as Uint8Array) : null,
     signals: sharedSignals as Int8Array,
-    keepReturns: returns !== null,
     starts,
     ctl: ctl.buffer as SharedArrayBuffer,
   };
   for (let w = 0; w < nWorkers; w++) p.workers[w].postMessage(job);
+  // This thread's ranges read the caller's signals.
+  const here = { ...job, signals };
   const results: RangeResult[] = new Array(nRanges);
   let mine = 0;
   for (;;) {
     const r = Atomics.add(ctl, 0, 1);
     if (r >= nRanges) break;
-    results[r] = runRange(sm, { ...job, signals }, r);
+    results[r] = runRange(sm, here, r);
     mine++;
   }
   const theirs = nRanges - mine;
@@ -194,7 +193,7 @@ export function sweepOnThreads(
     for (let m = receiveMessageOnPort(p.ports[w]); m !== undefined; m = receiveMessageOnPort(p.ports[w])) {
       const res = m.message as RangeResult;
       // A worker that could not run a range (it never should) leaves it to this thread.
-      results[res.range] = res.stats || res.error ? res : runRange(sm, { ...job, signals }, res.range);
+      results[res.range] = res.stats || res.error ? res : runRange(sm, here, res.range);
       sweepThreadStats.workerRanges++;
     }
   }
@@ -204,10 +203,10 @@ export function sweepOnThreads(
     if (e && (first === null || e.tile < first.tile || (e.tile === first.tile && e.column < first.column))) first = e;
   }
   if (first) throw new Error(first.message);
-  return mergeRanges(results, starts, n, returns);
+  return mergeRanges(results, starts);
 }
 
-function mergeRanges(results: RangeResult[], starts: number[], n: number, returns: Float64Array | null): ColumnStats {
+function mergeRanges(results: RangeResult[], starts: number[]): ColumnStats {
   const m = starts[starts.length - 1];
   const out: ColumnStats = {
     equity: new Float64Array(m),
@@ -222,7 +221,6 @@ function mergeRanges(results: RangeResult[], starts: number[], n: number, return
     const s = r.stats!;
     const c0 = starts[k];
     for (const key of Object.keys(out) as (keyof ColumnStats)[]) out[key].set(s[key], c0);
-    if (returns && r.returns) returns.set(r.returns, c0 * n);
   });
   return out;
 }

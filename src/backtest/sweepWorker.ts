@@ -16,7 +16,7 @@ function run(job: SweepJob): void {
   for (;;) {
     const r = Atomics.add(ctl, 0, 1);
     if (r >= job.starts.length - 1) return;
-    let result: RangeResult = { range: r, stats: null, returns: null, error: null };
+    let result: RangeResult = { range: r, stats: null, error: null };
     try {
       result = runRange(sm, job, r);
     } catch {
@@ -24,11 +24,10 @@ function run(job: SweepJob): void {
     }
     const transfer: ArrayBuffer[] = [];
     if (result.stats) for (const v of Object.values(result.stats)) transfer.push(v.buffer as ArrayBuffer);
-    if (result.returns) transfer.push(result.returns.buffer as ArrayBuffer);
     try {
       results.postMessage(result, transfer);
     } catch {
-      results.postMessage({ range: r, stats: null, returns: null, error: null } satisfies RangeResult);
+      results.postMessage({ range: r, stats: null, error: null } satisfies RangeResult);
     }
     Atomics.add(ctl, 1, 1);
     Atomics.notify(ctl, 1);
