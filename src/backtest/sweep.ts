@@ -14,11 +14,9 @@
  */
 import type { Bars } from "../data";
 import { periodsPerYear } from "./annualization";
-import { atr as atrSeries } from "./atr";
-import { BarStepKernel } from "./barStep";
 import { type EngineConfig, type EngineConfigInput, parseEngineConfig } from "./config";
-import { rollingVolatility } from "./rollingVolatility";
-import { positionFraction } from "./sizing";
+import { type ColumnStats, columnsKernel, runColumns, statsOf, sweepMarket } from "./sweepColumns";
+import { sweepOnThreads } from "./sweepThreads";
 import { checkAligned, checkBars } from "./validateInputs";
 
 export interface SweepResult {
@@ -42,6 +40,11 @@ export interface SweepOptions {
   keepReturns?: boolean;
   /** 1 where the bar is in a volatile regime: stop distances widen (as `AssetInput.volatile`). */
   volatile?: Uint8Array;
+  /**
+   * Threads for the columns (sweepThreads.ts): default every core; 1 = this thread. Results are
+   * the same. A sweep that keeps its returns runs on this thread.
+   */
+  threads?: number;
 }
 
 /** A sweep stepped bar by bar: `step(t)` for t = 0, 1, ..., n-1, then `result()`. */
@@ -59,7 +62,15 @@ export function sweepStepper(
   config: EngineConfigInput = {},
   options: SweepOptions = {},
 ): SweepStepper {
-  return buildSweep(bars, signals, columns, config, options).stepper;
+  const cfg = parseEngineConfig(config);
+  checkSweepInputs(bars, signals, columns, cfg, options);
+  const returns = options.keepReturns ? new Float64Array(bars.ts.length * columns) : null;
+  const kernel = columnsKernel(sweepMarket(bars, cfg, options.volatile ?? null), signals, columns, 0, returns);
+  return {
+    bars: bars.ts.length,
+    step: (t) => kernel.step(t),
+    result: () => sweepResult(statsOf(kernel), cfg, bars, returns),
+  };
 }
 
 export function sweep(
@@ -69,29 +80,18 @@ export function sweep(
   config: EngineConfigInput = {},
   options: SweepOptions = {},
 ): SweepResult {
-  const { stepper, kernel } = buildSweep(bars, signals, columns, config, options);
-  // Tile by tile, column by column: a tile's prices stay in cache while each column reads a
-  // contiguous run of its column-major signals, instead of striding across every column per bar.
-  const n = bars.ts.length;
-  const TILE = 2048;
-  for (let t0 = 0; t0 < n; t0 += TILE) {
-    const t1 = Math.min(n, t0 + TILE);
-    for (let c = 0; c < columns; c++) kernel.advance(c, t0, t1);
-  }
-  return stepper.result();
-}
-
-function buildSweep(bars: Bars, signals: Int8Array, columns: number, config: EngineConfigInput, options: SweepOptions) {
   const cfg = parseEngineConfig(config);
   checkSweepInputs(bars, signals, columns, cfg, options);
+  const sm = sweepMarket(bars, cfg, options.volatile ?? null);
   const returns = options.keepReturns ? new Float64Array(bars.ts.length * columns) : null;
-  const kernel = sweepKernel(bars, signals, columns, cfg, options, returns);
-  const stepper: SweepStepper = {
-    bars: bars.ts.length,
-    step: (t) => kernel.step(t),
-    result: () => sweepResult(kernel, cfg, bars, returns),
-  };
-  return { stepper, kernel };
+  // A kept returns matrix (8 bytes per bar and column, fresh memory) makes the sweep memory-bound:
+  // a worker's part copied back cost more than its kernel work saved (bench/backtest.ts).
+  const threaded = returns ? null : sweepOnThreads(sm, signals, columns, options.threads ?? 0);
+  if (threaded) return sweepResult(threaded, cfg, bars, null);
+  const kernel = columnsKernel(sm, signals, columns, 0, returns);
+  const error = runColumns(kernel, bars.ts.length, 0);
+  if (error) throw new Error(error.message);
+  return sweepResult(statsOf(kernel), cfg, bars, returns);
 }
 
 function checkSweepInputs(bars: Bars, signals: Int8Array, columns: number, cfg: EngineConfig, options: SweepOptions) {
@@ -112,88 +112,30 @@ function checkSweepInputs(bars: Bars, signals: Int8Array, columns: number, cfg: 
   if (options.volatile) checkAligned("volatile", bars.ticker, options.volatile.length, bars);
 }
 
-/** One kernel account per column, all on the same market. */
-function sweepKernel(
-  bars: Bars,
-  signals: Int8Array,
-  columns: number,
-  cfg: EngineConfig,
-  options: SweepOptions,
-  returns: Float64Array | null,
-): BarStepKernel {
-  const { backtest: bt, costs, sizing } = cfg;
-  const st = bt.stops;
-  const n = bars.ts.length;
-  const ppy = bt.periods_per_year ?? periodsPerYear(bars.timeframe);
-  const needAtr = st.stop_loss_atr !== null || st.take_profit_atr !== null || costs.slippage_atr > 0;
-  const needSigma = sizing.kind === "vol_target" || costs.impact === "sqrt";
-  const atr = needAtr ? atrSeries(bars.high, bars.low, bars.close, st.atr_period) : null;
-  const sigma = needSigma ? rollingVolatility(bars.close, sizing.vol_lookback) : null;
-  // Per bar, shared by all columns: the size fraction a signal there gets (0: no entry, as in
-  // simulate during ATR/volatility warm-up).
-  const sqrtPpy = Math.sqrt(ppy);
-  const entryFrac = new Float64Array(n);
-  for (let t = 0; t < n; t++) {
-    const warm = (atr !== null && Number.isNaN(atr[t])) || (sigma !== null && Number.isNaN(sigma[t]));
-    const f = warm
-      ? 0
-      : positionFraction(sizing, {
-          sigmaAnnual: sigma ? sigma[t] * sqrtPpy : Number.NaN,
-          probability: Number.NaN,
-          payoffRatio: 1,
-        });
-    entryFrac[t] = f > 0 ? Math.min(f, sizing.max_gross) : 0;
-  }
-  const market = {
-    open: bars.open,
-    high: bars.high,
-    low: bars.low,
-    close: bars.close,
-    volume: bars.volume ?? null,
-    atr,
-    sigma,
-    volatile: options.volatile ?? null,
-  };
-  return new BarStepKernel({
-    config: cfg,
-    periodsPerYear: ppy,
-    ts: bars.ts,
-    markets: Array.from({ length: columns }, () => market),
-    signals,
-    accountSizes: new Array<number>(columns).fill(1),
-    entryFraction: (_c, t) => entryFrac[t],
-    lastBar: n - 1,
-    record: returns ? { returns } : undefined,
-    ruinMessage: (c, t, eq) => `sweep: column ${c} equity ${eq} at index ${t}: ruin`,
-    signalMessage: (c, t, raw) =>
-      `signal for ${bars.ticker} column ${c}: value at index ${t} is ${raw}, expected -1, 0 or 1`,
-  });
-}
-
-function sweepResult(kernel: BarStepKernel, cfg: EngineConfig, bars: Bars, returns: Float64Array | null): SweepResult {
-  const m = kernel.columns;
+function sweepResult(stats: ColumnStats, cfg: EngineConfig, bars: Bars, returns: Float64Array | null): SweepResult {
+  const m = stats.equity.length;
   const k = bars.ts.length - 1;
   const sqrtPpy = Math.sqrt(cfg.backtest.periods_per_year ?? periodsPerYear(bars.timeframe));
   const sharpePerPeriod = new Float64Array(m);
   const sharpe = new Float64Array(m);
   const totalReturn = new Float64Array(m);
   for (let c = 0; c < m; c++) {
-    const mu = kernel.excessSum[c] / k;
-    const v = (kernel.excessSumSq[c] - kernel.excessSum[c] * mu) / (k - 1);
+    const mu = stats.excessSum[c] / k;
+    const v = (stats.excessSumSq[c] - stats.excessSum[c] * mu) / (k - 1);
     sharpePerPeriod[c] = v > 0 ? mu / Math.sqrt(v) : 0;
     sharpe[c] = sharpePerPeriod[c] * sqrtPpy;
-    totalReturn[c] = kernel.equity[c] / cfg.backtest.initial_capital - 1;
+    totalReturn[c] = stats.equity[c] / cfg.backtest.initial_capital - 1;
   }
   return {
     columns: m,
-    finalEquity: kernel.equity,
+    finalEquity: stats.equity,
     totalReturn,
     sharpe,
     sharpePerPeriod,
-    maxDrawdown: kernel.maxDrawdown,
-    trades: kernel.exits,
-    costs: kernel.costsPaid,
-    pauses: kernel.pauses,
+    maxDrawdown: stats.maxDrawdown,
+    trades: stats.exits,
+    costs: stats.costsPaid,
+    pauses: stats.pauses,
     returns,
   };
 }

@@ -12,11 +12,9 @@
  * so a step that throws is reported and redone on the main thread, which throws its error in
  * plan order as the single-thread path does.
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { type MessagePort, MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { type MessagePort, MessageChannel, receiveMessageOnPort, type Worker } from "node:worker_threads";
+import { type BundledEntry, bundledEntry, startBundledWorker } from "./bundledWorker";
 import type { FeatureInput } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
 import type { IndicatorStep, PlanStep } from "./planSteps";
@@ -83,42 +81,9 @@ export function newControl(): Int32Array {
 // ---------------------------------------------------------------------------------------------
 // The workers
 
-/**
- * Where this file lies, for the worker's bundle: `__dirname` under CommonJS (tslab, vitest),
- * else the first stack frame (tsx runs src/ as ES modules, without `import.meta` in the source
- * as notebooks need). Null when neither names a directory holding featureWorker.ts.
- */
-function sourceDir(): string | null {
-  let dir: string | null = typeof __dirname === "string" ? __dirname : null;
-  if (dir === null) {
-    const frame = /(?:file:\/\/)?(\/[^\s():]*)\/featureThreads\.[cm]?[jt]s:\d+:\d+/.exec(new Error().stack ?? "");
-    dir = frame ? frame[1] : null;
-  }
-  return dir !== null && existsSync(join(dir, "featureWorker.ts")) ? dir : null;
-}
-
-/**
- * The worker's script: bundle featureWorker.ts with esbuild (a declared dependency, which tsx also runs on) into
- * CommonJS, then run it with a `require` rooted at src/features. Bundling happens in the worker,
- * on its own core, so starting workers costs the main thread nothing.
- */
-const BOOTSTRAP = `
-const { workerData } = require("node:worker_threads");
-const { createRequire } = require("node:module");
-const esbuild = require(workerData.esbuild);
-const built = esbuild.buildSync({
-  entryPoints: [workerData.entry], bundle: true, write: false, format: "cjs", platform: "node",
-  packages: "external", logLevel: "silent",
-});
-const module = { exports: {} };
-new Function("require", "module", "exports", "workerData", built.outputFiles[0].text)(
-  createRequire(workerData.entry), module, module.exports, workerData);
-`;
-
 interface Pool {
-  /** src/features, and esbuild's entry file. */
-  dir: string;
-  esbuild: string;
+  /** featureWorker.ts and the esbuild that bundles it. */
+  bundled: BundledEntry;
   workers: Worker[];
   /** Per worker: resolves true once its bundle runs, false if it failed to start. */
   ready: Promise<boolean>[];
@@ -130,15 +95,9 @@ let pool: Pool | null = null;
 /** Set when a worker failed to start (no esbuild, no source directory): threads are off for the process. */
 let broken = false;
 
-function startWorker(dir: string, esbuild: string): { worker: Worker; port: MessagePort; ready: Promise<boolean> } {
+function startWorker(bundled: BundledEntry): { worker: Worker; port: MessagePort; ready: Promise<boolean> } {
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    // No inherited loaders (tsx, vitest, tslab's preload): the bundle is plain CommonJS.
-    execArgv: [],
-    workerData: { esbuild, entry: join(dir, "featureWorker.ts"), port: port2 },
-    transferList: [port2],
-  });
+  const worker = startBundledWorker(bundled, { port: port2 }, [port2]);
   const ready = new Promise<boolean>((resolve) => {
     worker.once("message", () => resolve(true));
     worker.on("error", (e) => {
@@ -147,7 +106,6 @@ function startWorker(dir: string, esbuild: string): { worker: Worker; port: Mess
       resolve(false);
     });
   });
-  worker.unref();
   return { worker, port: port1, ready };
 }
 
@@ -155,22 +113,20 @@ function startWorker(dir: string, esbuild: string): { worker: Worker; port: Mess
 function workersFor(n: number): Pool | null {
   if (broken) return null;
   if (pool === null) {
-    const dir = sourceDir();
-    let esbuild: string | null = null;
-    try {
-      if (dir !== null) esbuild = createRequire(join(dir, "featureThreads.ts")).resolve("esbuild");
-    } catch {
-      esbuild = null;
-    }
-    if (dir === null || esbuild === null) {
+    const bundled = bundledEntry(
+      typeof __dirname === "string" ? __dirname : null,
+      "featureThreads",
+      "featureWorker.ts",
+    );
+    if (bundled === null) {
       broken = true;
       return null;
     }
-    pool = { dir, esbuild, workers: [], ready: [], ports: [] };
+    pool = { bundled, workers: [], ready: [], ports: [] };
   }
   const p = pool;
   while (p.workers.length < n) {
-    const { worker, port, ready } = startWorker(p.dir, p.esbuild);
+    const { worker, port, ready } = startWorker(p.bundled);
     p.workers.push(worker);
     p.ports.push(port);
     p.ready.push(ready);
