@@ -11,9 +11,8 @@
  * `Atomics.wait` and reads their results with `receiveMessageOnPort`. Workers are the
  * features' bundled eval workers (features/bundledWorker.ts) with sweepWorker.ts as entry.
  */
-import { availableParallelism } from "node:os";
-import { type MessagePort, MessageChannel, receiveMessageOnPort, type Worker } from "node:worker_threads";
-import { type BundledEntry, bundledEntry, startBundledWorker } from "../features";
+import { receiveMessageOnPort } from "node:worker_threads";
+import { BundledWorkerPool, bundledEntry, resolveThreadCount } from "../features";
 import {
   type ColumnStats,
   type ColumnsError,
@@ -36,65 +35,18 @@ const START_WORK = 10_000_000;
 /** Ranges per thread: enough to balance a slow thread, few enough that a range's overhead stays small. */
 const RANGES_PER_THREAD = 8;
 
-interface Pool {
-  bundled: BundledEntry;
-  workers: Worker[];
-  ready: Promise<boolean>[];
-  ports: MessagePort[];
-}
-
-let pool: Pool | null = null;
-/** Set when a worker failed to start (no esbuild, no source directory): sweeps stay on the main thread. */
-let broken = false;
-
-function workersFor(n: number): Pool | null {
-  if (broken) return null;
-  if (pool === null) {
-    const bundled = bundledEntry(typeof __dirname === "string" ? __dirname : null, "sweepThreads", "sweepWorker.ts");
-    if (bundled === null) {
-      broken = true;
-      return null;
-    }
-    pool = { bundled, workers: [], ready: [], ports: [] };
-  }
-  const p = pool;
-  while (p.workers.length < n) {
-    const { port1, port2 } = new MessageChannel();
-    const worker = startBundledWorker(p.bundled, { port: port2 }, [port2]);
-    p.ready.push(
-      new Promise<boolean>((resolve) => {
-        worker.once("message", () => resolve(true));
-        worker.on("error", (e) => {
-          broken = true;
-          process.emitWarning(`sweep: a worker thread failed, columns run on the main thread (${e.message})`);
-          resolve(false);
-        });
-      }),
-    );
-    p.workers.push(worker);
-    p.ports.push(port1);
-  }
-  return p;
-}
-/** Threads to use: `threads` if > 0, else every core. */
-function resolveThreads(threads = 0): number {
-  return threads > 0 ? Math.floor(threads) : Math.max(1, availableParallelism());
-}
+/** sweepWorker.ts's workers; a failed one leaves sweeps on the main thread for the process. */
+const pool = new BundledWorkerPool(
+  () => bundledEntry(typeof __dirname === "string" ? __dirname : null, "sweepThreads", "sweepWorker.ts"),
+  "sweep: a worker thread failed, columns run on the main thread",
+);
 
 /**
  * Starts the workers for `threads` threads and resolves once they run: true, or false when
  * threads are unavailable. For tests and benchmarks, which measure warm workers.
  */
-export async function sweepThreadsReady(threads = 0): Promise<boolean> {
-  const t = resolveThreads(threads);
-  const p = t > 1 ? workersFor(t - 1) : null;
-  if (p === null) return false;
-  const workers = p.workers.slice(0, t - 1);
-  // Held while waiting: unref'd workers alone would let the process exit under the caller's await.
-  for (const w of workers) w.ref();
-  const up = await Promise.all(p.ready.slice(0, t - 1));
-  for (const w of workers) w.unref();
-  return up.every(Boolean) && !broken;
+export function sweepThreadsReady(threads = 0): Promise<boolean> {
+  return pool.whenReady(resolveThreadCount(threads) - 1);
 }
 
 /** Ranges the workers ran in this process (tests check that the parallel path ran). */
@@ -140,12 +92,12 @@ export function sweepOnThreads(
 ): ColumnStats | null {
   const n = sm.bars.ts.length;
   const work = n * columns;
-  const t = resolveThreads(threads);
+  const t = resolveThreadCount(threads);
   if (t < 2 || columns < 2 || work < MIN_WORK) return null;
-  if (work >= START_WORK) workersFor(t - 1);
-  if (pool === null || broken) return null;
+  if (work >= START_WORK) pool.grow(t - 1);
+  if (pool.usable === 0) return null;
   const p = pool;
-  const nWorkers = Math.min(t - 1, p.workers.length);
+  const nWorkers = Math.min(t - 1, p.usable);
   const nRanges = Math.min(columns, t * RANGES_PER_THREAD);
   const starts: number[] = [];
   for (let r = 0; r <= nRanges; r++) starts.push(Math.round((r * columns) / nRanges));

@@ -12,9 +12,8 @@
  * so a step that throws is reported and redone on the main thread, which throws its error in
  * plan order as the single-thread path does.
  */
-import { availableParallelism } from "node:os";
-import { type MessagePort, MessageChannel, receiveMessageOnPort, type Worker } from "node:worker_threads";
-import { type BundledEntry, bundledEntry, startBundledWorker } from "./bundledWorker";
+import { type MessagePort, receiveMessageOnPort } from "node:worker_threads";
+import { BundledWorkerPool, bundledEntry, resolveThreadCount } from "./bundledWorker";
 import type { FeatureInput } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
 import type { IndicatorStep, PlanStep } from "./planSteps";
@@ -44,11 +43,6 @@ const MIN_WORK = 100_000;
  * thread) the workers are started; smaller jobs use them once they are up.
  */
 export const START_WORK = 10_000_000;
-
-/** Threads to use: `threads` if > 0, else every core. */
-export function resolveFeatureThreads(threads = 0): number {
-  return threads > 0 ? Math.floor(threads) : Math.max(1, availableParallelism());
-}
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -81,63 +75,16 @@ export function newControl(): Int32Array {
 // ---------------------------------------------------------------------------------------------
 // The workers
 
-interface Pool {
-  /** featureWorker.ts and the esbuild that bundles it. */
-  bundled: BundledEntry;
-  workers: Worker[];
-  /** Per worker: resolves true once its bundle runs, false if it failed to start. */
-  ready: Promise<boolean>[];
-  /** Main-thread ends of the workers' result channels, read synchronously. */
-  ports: MessagePort[];
-}
-
-let pool: Pool | null = null;
-/** Set when a worker failed to start (no esbuild, no source directory): threads are off for the process. */
-let broken = false;
-
-function startWorker(bundled: BundledEntry): { worker: Worker; port: MessagePort; ready: Promise<boolean> } {
-  const { port1, port2 } = new MessageChannel();
-  const worker = startBundledWorker(bundled, { port: port2 }, [port2]);
-  const ready = new Promise<boolean>((resolve) => {
-    worker.once("message", () => resolve(true));
-    worker.on("error", (e) => {
-      broken = true;
-      process.emitWarning(`features: a worker thread failed, steps run on the main thread (${e.message})`);
-      resolve(false);
-    });
-  });
-  return { worker, port: port1, ready };
-}
-
-/** The pool, grown to `n` workers (started on first use; unref'd, they never keep a process alive). */
-function workersFor(n: number): Pool | null {
-  if (broken) return null;
-  if (pool === null) {
-    const bundled = bundledEntry(
-      typeof __dirname === "string" ? __dirname : null,
-      "featureThreads",
-      "featureWorker.ts",
-    );
-    if (bundled === null) {
-      broken = true;
-      return null;
-    }
-    pool = { bundled, workers: [], ready: [], ports: [] };
-  }
-  const p = pool;
-  while (p.workers.length < n) {
-    const { worker, port, ready } = startWorker(p.bundled);
-    p.workers.push(worker);
-    p.ports.push(port);
-    p.ready.push(ready);
-  }
-  return p;
-}
+/** featureWorker.ts's workers; a failed one leaves threads off for the process. */
+const pool = new BundledWorkerPool(
+  () => bundledEntry(typeof __dirname === "string" ? __dirname : null, "featureThreads", "featureWorker.ts"),
+  "features: a worker thread failed, steps run on the main thread",
+);
 
 /** Starts the workers for `threads` threads when `work` (bar × step units) is worth a cold start. */
 export function warmFeatureThreads(threads: number, work: number): void {
-  const t = resolveFeatureThreads(threads);
-  if (t > 1 && work >= START_WORK) workersFor(t - 1);
+  const t = resolveThreadCount(threads);
+  if (t > 1 && work >= START_WORK) pool.grow(t - 1);
 }
 
 /**
@@ -145,16 +92,8 @@ export function warmFeatureThreads(threads: number, work: number): void {
  * or false when threads are unavailable (one thread asked, no esbuild, a worker that failed).
  * For tests and benchmarks, which measure warm workers.
  */
-export async function featureThreadsReady(threads = 0): Promise<boolean> {
-  const t = resolveFeatureThreads(threads);
-  const p = t > 1 ? workersFor(t - 1) : null;
-  if (p === null) return false;
-  const workers = p.workers.slice(0, t - 1);
-  // Held while waiting: unref'd workers alone would let the process exit under the caller's await.
-  for (const w of workers) w.ref();
-  const up = await Promise.all(p.ready.slice(0, t - 1));
-  for (const w of workers) w.unref();
-  return up.every(Boolean) && !broken;
+export function featureThreadsReady(threads = 0): Promise<boolean> {
+  return pool.whenReady(resolveThreadCount(threads) - 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,15 +107,15 @@ export const threadStats = { workerSteps: 0, workerInputs: 0 };
  * job is worth it; null when this thread should do the job alone (small, or workers not up).
  */
 export function jobWorkers(threads: number, work: number): MessagePort[] | null {
-  const t = resolveFeatureThreads(threads);
+  const t = resolveThreadCount(threads);
   if (t > 1 && work >= START_WORK) warmFeatureThreads(t, work);
-  if (t <= 1 || work < MIN_WORK || pool === null || broken) return null;
-  return pool.ports.slice(0, Math.min(t - 1, pool.workers.length));
+  if (t <= 1 || work < MIN_WORK || pool.usable === 0) return null;
+  return pool.ports.slice(0, Math.min(t - 1, pool.usable));
 }
 
 /** Posts a job to the workers whose result ports `ports` are (from {@link jobWorkers}). */
 export function postJob(ports: readonly MessagePort[], job: unknown): void {
-  for (let w = 0; w < ports.length; w++) (pool as Pool).workers[w].postMessage(job);
+  for (let w = 0; w < ports.length; w++) pool.workers[w].postMessage(job);
 }
 
 /**

@@ -39,4 +39,4 @@ export {
 export { REGIME_COLUMNS, REGIME_FAMILY, REGIME_FEATURES, type RegimeFeature } from "./regimeFeatureNames";
 export { regimeLabelsOf } from "./regimeFeatures";
 export { barAt, contextReadBy, FeatureFeed, type FeatureFeedOptions } from "./featureFeed";
-export { type BundledEntry, bundledEntry, startBundledWorker } from "./bundledWorker";
+export { BundledWorkerPool, bundledEntry, resolveThreadCount } from "./bundledWorker";

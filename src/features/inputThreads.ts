@@ -8,17 +8,10 @@
  * thread's error at its place, as a run on one thread would.
  */
 import type { MessagePort } from "node:worker_threads";
+import { resolveThreadCount } from "./bundledWorker";
 import type { FeatureInput, FeatureResult } from "./featureResult";
 import type { FeaturesConfig } from "./featuresConfig";
-import {
-  drainPort,
-  jobWorkers,
-  joinWorkers,
-  newControl,
-  postJob,
-  resolveFeatureThreads,
-  threadStats,
-} from "./featureThreads";
+import { drainPort, jobWorkers, joinWorkers, newControl, postJob, threadStats } from "./featureThreads";
 import type { RegimesConfig } from "./regimes";
 import { type SharedBars, shareBars } from "./sharedBars";
 
@@ -49,7 +42,7 @@ export interface InputResult {
  * cross-sectional steps read every member's bars, which are not shared).
  */
 export function wholeInputsPay(inputs: readonly FeatureInput[], threads: number): boolean {
-  const t = resolveFeatureThreads(threads);
+  const t = resolveThreadCount(threads);
   return t > 1 && inputs.length >= 4 * t && inputs.every((x) => x.universe === undefined || x.universe.size === 0);
 }
 
